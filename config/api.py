@@ -1,0 +1,79 @@
+"""The JSON API under /api/v1: one NinjaAPI, one router per app, one error format.
+
+Errors always come as ``{"detail": "<中文说明>", "errors": {"<field>": "<说明>"}}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from gridcare.core.exceptions import DomainError
+from gridcare.core.tokens import token_user
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="gridcare API",
+    version="1",
+    urls_namespace="api",
+    auth=[BearerToken(), django_auth],
+)
+
+
+def _field_message(error: dict[str, Any]) -> tuple[str, str]:
+    loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query", "path")]
+    field = ".".join(loc) or "__all__"
+    kind = str(error.get("type", ""))
+    if kind == "missing":
+        return field, _("必填项。")
+    if kind.startswith(("int", "decimal", "float")):
+        return field, _("应为数字。")
+    if kind.startswith(("datetime", "date")):
+        return field, _("日期时间格式不正确。")
+    if kind in ("enum", "literal_error"):
+        return field, _("取值不在允许范围内。")
+    if kind == "value_error":
+        return field, str(error.get("ctx", {}).get("error", error.get("msg", "")))
+    return field, _("格式不正确。")
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = dict(_field_message(e) for e in exc.errors)
+    return api.create_response(request, {"detail": _("提交的数据有误。"), "errors": errors}, status=422)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    body = {"detail": str(exc.message), "errors": {k: str(v) for k, v in exc.errors.items()}}
+    return api.create_response(request, body, status=exc.status_code)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": _("请先登录或提供有效的令牌。"), "errors": {}}, status=401)
+
+
+def _register_routers() -> None:
+    from gridcare.customers.api import router as customers_router
+    from gridcare.org.api import router as org_router
+
+    api.add_router("/", org_router)
+    api.add_router("/", customers_router)
+
+
+_register_routers()

@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from gridcare.customers import selectors, services
+from gridcare.customers.access import account_get_for_scope
+from gridcare.customers.models import AccountStatus
+from gridcare.org.access import scope_for
+from gridcare.org.api import ErrorOut
+
+router = Router(tags=["customers"])
+
+
+class CustomerIn(Schema):
+    name: str
+    customer_class: str = Field(description="residential | commercial | large_industrial | agricultural")
+    address: str
+    supply_unit: str
+    id_number: str | None = None
+    phone: str | None = None
+    hall: str | None = None
+    feeder: str | None = None
+    transformer_area: str | None = None
+    tariff_code: str = ""
+    contract_capacity_kva: Decimal = Decimal(0)
+    importance_grade: str = ""
+    meter_no: str | None = None
+
+
+class AccountOut(Schema):
+    account_no: str
+    customer_name: str
+    customer_class: str
+    customer_class_label: str
+    status: str
+    status_label: str
+    address: str
+    supply_unit: str
+    supply_unit_name: str
+    hall: str | None
+    feeder: str | None
+    transformer_area: str | None
+    tariff_code: str
+    contract_capacity_kva: Decimal
+    importance_grade: str
+    opened_on: date
+    phones: list[str]
+    id_number: str
+
+
+class UnmaskIn(Schema):
+    reason: str = ""
+
+
+class UnmaskOut(Schema):
+    id_number: str
+    phones: list[str]
+    at: datetime
+
+
+class TransferIn(Schema):
+    new_name: str
+    new_id_number: str
+    new_phone: str
+
+
+class RenameIn(Schema):
+    new_name: str
+
+
+class TariffIn(Schema):
+    customer_class: str
+    tariff_code: str = ""
+
+
+class StatusIn(Schema):
+    status: Literal["active", "suspended", "closed"]
+    reason: str = ""
+
+
+class PhoneIn(Schema):
+    phone: str
+
+
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+@router.post("/customers", response={201: AccountOut, **ERRORS})
+def customer_create(request: HttpRequest, payload: CustomerIn) -> tuple[int, dict[str, Any]]:
+    scope = scope_for(request.user)
+    account = services.customer_create(scope=scope, actor=request.user, data=services.NewCustomer(**payload.dict()))
+    return 201, selectors.account_card(account).as_dict()
+
+
+@router.get("/accounts", response=list[AccountOut])
+def account_search(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
+    scope = scope_for(request.user)
+    accounts = selectors.account_search(scope=scope, q=q).prefetch_related("customer__contacts")
+    return [selectors.account_card(a).as_dict() for a in accounts.select_related("hall", "transformer_area__feeder")]
+
+
+@router.get("/accounts/{account_no}", response={200: AccountOut, 404: ErrorOut})
+def account_detail(request: HttpRequest, account_no: str) -> dict[str, Any]:
+    account = account_get_for_scope(scope=scope_for(request.user), account_no=account_no)
+    return selectors.account_card(account).as_dict()
+
+
+@router.post("/accounts/{account_no}/unmask", response={200: UnmaskOut, **ERRORS})
+def account_unmask(request: HttpRequest, account_no: str, payload: UnmaskIn) -> dict[str, Any]:
+    scope = scope_for(request.user)
+    account = account_get_for_scope(scope=scope, account_no=account_no)
+    return services.account_unmask(scope=scope, actor=request.user, account=account, reason=payload.reason)
+
+
+@router.post("/accounts/{account_no}/transfer", response={200: AccountOut, **ERRORS})
+def account_transfer(request: HttpRequest, account_no: str, payload: TransferIn) -> dict[str, Any]:
+    scope = scope_for(request.user)
+    account = account_get_for_scope(scope=scope, account_no=account_no)
+    account = services.account_transfer(scope=scope, actor=request.user, account=account, **payload.dict())
+    return selectors.account_card(account).as_dict()
+
+
+@router.post("/accounts/{account_no}/rename", response={200: AccountOut, **ERRORS})
+def account_rename(request: HttpRequest, account_no: str, payload: RenameIn) -> dict[str, Any]:
+    scope = scope_for(request.user)
+    account = account_get_for_scope(scope=scope, account_no=account_no)
+    account = services.account_rename(scope=scope, actor=request.user, account=account, new_name=payload.new_name)
+    return selectors.account_card(account).as_dict()
+
+
+@router.post("/accounts/{account_no}/tariff", response={200: AccountOut, **ERRORS})
+def account_change_tariff(request: HttpRequest, account_no: str, payload: TariffIn) -> dict[str, Any]:
+    scope = scope_for(request.user)
+    account = account_get_for_scope(scope=scope, account_no=account_no)
+    account = services.account_change_tariff(
+        scope=scope,
+        actor=request.user,
+        account=account,
+        customer_class=payload.customer_class,
+        tariff_code=payload.tariff_code,
+    )
+    return selectors.account_card(account).as_dict()
+
+
+@router.post("/accounts/{account_no}/status", response={200: AccountOut, **ERRORS})
+def account_status(request: HttpRequest, account_no: str, payload: StatusIn) -> dict[str, Any]:
+    scope = scope_for(request.user)
+    account = account_get_for_scope(scope=scope, account_no=account_no)
+    account = services.account_transition(
+        scope=scope, actor=request.user, account=account, to=AccountStatus(payload.status), reason=payload.reason
+    )
+    return selectors.account_card(account_get_for_scope(scope=scope, account_no=account_no)).as_dict()
+
+
+@router.post("/accounts/{account_no}/phone", response={200: AccountOut, **ERRORS})
+def account_phone(request: HttpRequest, account_no: str, payload: PhoneIn) -> dict[str, Any]:
+    scope = scope_for(request.user)
+    account = account_get_for_scope(scope=scope, account_no=account_no)
+    services.contact_set_phone(scope=scope, actor=request.user, account=account, phone=payload.phone)
+    return selectors.account_card(account).as_dict()

@@ -1,0 +1,227 @@
+"""Customer archive (CUST-2): customers, accounts (户号), meters, contacts, grid position."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gridcare.org.models import SupplyUnit
+
+
+class CustomerClass(models.TextChoices):
+    RESIDENTIAL = "residential", _("居民")
+    COMMERCIAL = "commercial", _("一般工商业")
+    LARGE_INDUSTRIAL = "large_industrial", _("大工业")
+    AGRICULTURAL = "agricultural", _("农业")
+
+
+class ImportanceGrade(models.TextChoices):
+    NONE = "", _("普通")
+    SPECIAL = "special", _("特级重要")
+    FIRST = "first", _("一级重要")
+    SECOND = "second", _("二级重要")
+    TEMPORARY = "temporary", _("临时重要")
+
+
+class AccountStatus(models.TextChoices):
+    ACTIVE = "active", _("正常")
+    SUSPENDED = "suspended", _("暂停")
+    CLOSED = "closed", _("销户")
+
+
+class Feeder(models.Model):
+    """线路: a medium-voltage feeder of a supply unit."""
+
+    unit = models.ForeignKey(SupplyUnit, on_delete=models.PROTECT, related_name="feeders")
+    code = models.CharField(_("线路编码"), max_length=30, unique=True)
+    name = models.CharField(_("线路名称"), max_length=100)
+
+    class Meta:
+        verbose_name = _("线路")
+        verbose_name_plural = _("线路")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TransformerArea(models.Model):
+    """台区: the low-voltage area behind one distribution transformer."""
+
+    feeder = models.ForeignKey(Feeder, on_delete=models.PROTECT, related_name="areas")
+    code = models.CharField(_("台区编码"), max_length=30, unique=True)
+    name = models.CharField(_("台区名称"), max_length=100)
+    community_manager = models.ForeignKey(
+        "org.Staff", on_delete=models.SET_NULL, null=True, blank=True, related_name="areas"
+    )
+
+    class Meta:
+        verbose_name = _("台区")
+        verbose_name_plural = _("台区")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Customer(models.Model):
+    name = models.CharField(_("客户名称"), max_length=100, db_index=True)
+    id_number = models.CharField(_("证件号码"), max_length=18, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("客户")
+        verbose_name_plural = _("客户")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Account(models.Model):
+    account_no = models.CharField(_("户号"), max_length=10, unique=True)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="accounts")
+    customer_class = models.CharField(_("用电类别"), max_length=20, choices=CustomerClass.choices)
+    address = models.CharField(_("用电地址"), max_length=200)
+    supply_unit = models.ForeignKey(SupplyUnit, on_delete=models.PROTECT, related_name="accounts")
+    hall = models.ForeignKey("org.Hall", on_delete=models.SET_NULL, null=True, blank=True, related_name="accounts")
+    transformer_area = models.ForeignKey(
+        TransformerArea, on_delete=models.PROTECT, null=True, blank=True, related_name="accounts"
+    )
+    tariff_code = models.CharField(_("电价代码"), max_length=30, blank=True)
+    contract_capacity_kva = models.DecimalField(_("合同容量(kVA)"), max_digits=10, decimal_places=1, default=0)
+    importance_grade = models.CharField(
+        _("重要等级"), max_length=10, choices=ImportanceGrade.choices, blank=True, default=""
+    )
+    key_account_manager = models.ForeignKey(
+        "org.Staff", on_delete=models.SET_NULL, null=True, blank=True, related_name="key_accounts"
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=AccountStatus.choices, default=AccountStatus.ACTIVE)
+    opened_on = models.DateField(_("立户日期"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("用电户")
+        verbose_name_plural = _("用电户")
+        constraints = [
+            models.CheckConstraint(condition=Q(contract_capacity_kva__gte=0), name="capacity_not_negative"),
+        ]
+        indexes = [models.Index(fields=["supply_unit", "status"])]
+
+    def __str__(self) -> str:
+        return self.account_no
+
+
+class Meter(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="meters")
+    meter_no = models.CharField(_("表号"), max_length=30, unique=True)
+    multiplier = models.PositiveIntegerField(_("倍率"), default=1)
+    phases = models.PositiveSmallIntegerField(_("相数"), default=1)
+    time_of_use = models.BooleanField(_("分时计量"), default=False)
+    installed_on = models.DateField(_("装表日期"))
+    removed_on = models.DateField(_("拆表日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("电能表")
+        verbose_name_plural = _("电能表")
+
+    def __str__(self) -> str:
+        return self.meter_no
+
+
+class ContactStatus(models.TextChoices):
+    VALID = "valid", _("有效")
+    FAILED = "failed", _("发送失败")
+
+
+class Contact(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("联系人"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号码"), max_length=20, db_index=True)
+    is_primary = models.BooleanField(_("主联系人"), default=True)
+    status = models.CharField(_("号码状态"), max_length=10, choices=ContactStatus.choices, default=ContactStatus.VALID)
+    delivery_failures = models.PositiveIntegerField(_("连续发送失败次数"), default=0)
+    opted_out = models.BooleanField(_("退订提醒类消息"), default=False)
+
+    class Meta:
+        verbose_name = _("联系方式")
+        verbose_name_plural = _("联系方式")
+
+    def __str__(self) -> str:
+        return self.name or self.phone
+
+
+class AccountEvent(models.Model):
+    """Append-only history of an account: changes, and every unmasking of personal data."""
+
+    class Type(models.TextChoices):
+        OPENED = "opened", _("立户")
+        TRANSFERRED = "transferred", _("过户")
+        RENAMED = "renamed", _("更名")
+        TARIFF_CHANGED = "tariff_changed", _("改类")
+        SUSPENDED = "suspended", _("暂停")
+        RESUMED = "resumed", _("恢复")
+        CLOSED = "closed", _("销户")
+        CONTACT_CHANGED = "contact_changed", _("联系方式变更")
+        UNMASKED = "unmasked", _("查看完整个人信息")
+        EXPORTED = "exported", _("导出")
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="events")
+    type = models.CharField(max_length=30, choices=Type.choices)
+    parameters = models.JSONField(default=dict)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("户务记录")
+        verbose_name_plural = _("户务记录")
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.type}"
+
+
+class Sequence(models.Model):
+    """Named counters handed out under a row lock (account serials)."""
+
+    name = models.CharField(max_length=50, unique=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"
+
+
+class ArchiveIssue(models.Model):
+    """A worklist row from the archive-quality check (CUST-3)."""
+
+    class Kind(models.TextChoices):
+        MISSING_PHONE = "missing_phone", _("缺少手机号码")
+        INVALID_PHONE = "invalid_phone", _("手机号码格式错误")
+        FAILED_PHONE = "failed_phone", _("手机号码多次发送失败")
+        INVALID_ID = "invalid_id", _("身份证号码无效")
+        MISSING_ID = "missing_id", _("缺少证件号码")
+        MISSING_GRID = "missing_grid", _("缺少台区信息")
+        MISSING_ADDRESS = "missing_address", _("用电地址不完整")
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="archive_issues")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    found_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "kind"],
+                condition=Q(resolved_at__isnull=True),
+                name="one_open_issue_per_kind",
+            )
+        ]
+        verbose_name = _("档案问题")
+        verbose_name_plural = _("档案问题")
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.kind}"

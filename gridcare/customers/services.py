@@ -1,0 +1,339 @@
+"""Writes to the customer archive. Each is one transaction and leaves one history row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridcare.core.exceptions import Conflict, Forbidden, InvalidInput
+from gridcare.core.timezone import business_date
+from gridcare.customers import rules
+from gridcare.customers.events import account_event
+from gridcare.customers.models import (
+    Account,
+    AccountEvent,
+    AccountStatus,
+    Contact,
+    ContactStatus,
+    Customer,
+    CustomerClass,
+    ImportanceGrade,
+    Meter,
+    Sequence,
+    TransformerArea,
+)
+from gridcare.org.access import ARCHIVE_EDIT_ROLES, UNMASK_ROLES, Scope
+from gridcare.org.models import Hall, SupplyUnit
+
+Actor = User | AnonymousUser | None
+
+ACCOUNT_SEQUENCE = "account_no"
+
+
+@dataclass(frozen=True)
+class NewCustomer:
+    name: str
+    customer_class: str
+    address: str
+    supply_unit: str
+    id_number: str | None = None
+    phone: str | None = None
+    hall: str | None = None
+    feeder: str | None = None
+    transformer_area: str | None = None
+    tariff_code: str = ""
+    contract_capacity_kva: Decimal | str | int = 0
+    importance_grade: str = ""
+    meter_no: str | None = None
+
+
+def _require_archive_editor(scope: Scope) -> None:
+    if not scope.has_role(ARCHIVE_EDIT_ROLES):
+        raise Forbidden(_("您的岗位不能修改客户档案。"))
+
+
+def _collect(errors: dict[str, str], field: str, fn: Any, value: Any) -> Any:
+    try:
+        return fn(value)
+    except InvalidInput as exc:
+        errors[field] = str(exc.message)
+        return None
+
+
+def _clean_new_customer(scope: Scope, data: NewCustomer) -> dict[str, Any]:
+    """Validate every field, collecting one message per bad field before anything is written."""
+    errors: dict[str, str] = {}
+    clean: dict[str, Any] = {}
+    name = (data.name or "").strip()
+    if not name:
+        errors["name"] = _("请填写客户名称。")
+    elif len(name) > 100:
+        errors["name"] = _("客户名称不能超过100个字。")
+    clean["name"] = name
+    if data.customer_class not in CustomerClass.values:
+        errors["customer_class"] = _("用电类别应为居民、一般工商业、大工业或农业之一。")
+    address = (data.address or "").strip()
+    if len(address) < 5:
+        errors["address"] = _("请填写完整的用电地址（至少5个字）。")
+    clean["address"] = address
+    clean["id_number"] = (
+        _collect(errors, "id_number", rules.normalise_id_number, data.id_number) if data.id_number else ""
+    )
+    clean["phone"] = _collect(errors, "phone", rules.normalise_phone, data.phone) if data.phone else ""
+    try:
+        capacity = Decimal(str(data.contract_capacity_kva or 0))
+        if capacity < 0 or capacity > Decimal("999999"):
+            raise InvalidOperation
+        clean["capacity"] = capacity
+    except InvalidOperation:
+        errors["contract_capacity_kva"] = _("合同容量应为0到999999之间的数字（kVA）。")
+    if data.importance_grade not in ImportanceGrade.values:
+        errors["importance_grade"] = _("重要等级不在允许范围内。")
+    units = SupplyUnit.objects.filter(code=data.supply_unit)
+    unit = (units if scope.everything else units.filter(company_id=scope.company_id or 0)).first()
+    if unit is None:
+        errors["supply_unit"] = _("供电单位 %(code)s 不存在。") % {"code": data.supply_unit}
+    clean["unit"] = unit
+    clean["hall"] = None
+    clean["area"] = None
+    if unit is not None:
+        _clean_place(data, unit, clean, errors)
+    if data.meter_no and Meter.objects.filter(meter_no=data.meter_no).exists():
+        errors["meter_no"] = _("表号 %(no)s 已被使用。") % {"no": data.meter_no}
+    if errors:
+        raise InvalidInput(_("客户信息有误，请按提示修改。"), errors=errors)
+    return clean
+
+
+def _clean_place(data: NewCustomer, unit: SupplyUnit, clean: dict[str, Any], errors: dict[str, str]) -> None:
+    """Hall and grid position must belong to the account's supply unit."""
+    if data.hall:
+        clean["hall"] = Hall.objects.filter(code=data.hall, unit=unit).first()
+        if clean["hall"] is None:
+            errors["hall"] = _("营业厅 %(code)s 不属于该供电单位。") % {"code": data.hall}
+    if data.transformer_area:
+        area = TransformerArea.objects.filter(code=data.transformer_area, feeder__unit=unit)
+        if data.feeder:
+            area = area.filter(feeder__code=data.feeder)
+        clean["area"] = area.first()
+        if clean["area"] is None:
+            errors["transformer_area"] = _("台区 %(code)s 不在该供电单位（或所填线路）下。") % {
+                "code": data.transformer_area
+            }
+    elif data.feeder:
+        errors["transformer_area"] = _("填写线路时请同时填写台区。")
+
+
+def highest_account_serial() -> int:
+    top = Account.objects.aggregate(m=Max("account_no"))["m"]
+    return int(top[:-1]) if top else 0
+
+
+def account_sequence_catch_up() -> None:
+    """Move the serial counter past accounts written without it (bulk loads, migrations)."""
+    highest = highest_account_serial()
+    sequence, _ = Sequence.objects.get_or_create(name=ACCOUNT_SEQUENCE, defaults={"value": highest})
+    Sequence.objects.filter(pk=sequence.pk, value__lt=highest).update(value=highest)
+
+
+def account_serials_reserve(count: int) -> int:
+    """Reserve ``count`` account serials and return the first. Row-locked, so concurrent
+    openings never share a number."""
+    with transaction.atomic():
+        if not Sequence.objects.filter(name=ACCOUNT_SEQUENCE).exists():
+            account_sequence_catch_up()
+        Sequence.objects.filter(name=ACCOUNT_SEQUENCE).update(value=F("value") + count)
+        last = Sequence.objects.select_for_update().get(name=ACCOUNT_SEQUENCE).value
+    return last - count + 1
+
+
+def customer_create(*, scope: Scope, actor: Actor, data: NewCustomer) -> Account:
+    """Open a customer with one account (立户). Returns the account with its new number."""
+    _require_archive_editor(scope)
+    clean = _clean_new_customer(scope, data)
+    with transaction.atomic():
+        customer = Customer.objects.create(name=clean["name"], id_number=clean["id_number"])
+        account = Account.objects.create(
+            account_no=rules.account_no_from_serial(account_serials_reserve(1)),
+            customer=customer,
+            customer_class=data.customer_class,
+            address=clean["address"],
+            supply_unit=clean["unit"],
+            hall=clean["hall"],
+            transformer_area=clean["area"],
+            tariff_code=data.tariff_code,
+            contract_capacity_kva=clean["capacity"],
+            importance_grade=data.importance_grade,
+            opened_on=business_date(),
+        )
+        if clean["phone"]:
+            Contact.objects.create(customer=customer, name=clean["name"], phone=clean["phone"])
+        if data.meter_no:
+            Meter.objects.create(account=account, meter_no=data.meter_no, installed_on=business_date())
+        account_event(
+            account=account,
+            type=AccountEvent.Type.OPENED,
+            actor=actor,
+            customer_class=data.customer_class,
+            supply_unit=clean["unit"].code,
+        )
+    return account
+
+
+def _lock_open(account: Account) -> Account:
+    locked = Account.objects.select_for_update().select_related("customer").get(pk=account.pk)
+    if locked.status == AccountStatus.CLOSED:
+        raise Conflict(_("户号 %(no)s 已销户，不能再办理变更。") % {"no": locked.account_no})
+    return locked
+
+
+def account_transfer(
+    *, scope: Scope, actor: Actor, account: Account, new_name: str, new_id_number: str, new_phone: str
+) -> Account:
+    """过户: the account passes to a new customer; the old customer's record stays as it was."""
+    _require_archive_editor(scope)
+    errors: dict[str, str] = {}
+    name = (new_name or "").strip()
+    if not name:
+        errors["new_name"] = _("请填写新户主名称。")
+    id_number = _collect(errors, "new_id_number", rules.normalise_id_number, new_id_number)
+    phone = _collect(errors, "new_phone", rules.normalise_phone, new_phone)
+    if errors:
+        raise InvalidInput(_("过户信息有误，请按提示修改。"), errors=errors)
+    with transaction.atomic():
+        locked = _lock_open(account)
+        old = locked.customer
+        if old.id_number and old.id_number == id_number:
+            raise Conflict(_("新户主与原户主为同一人，请办理更名而不是过户。"))
+        customer = Customer.objects.create(name=name, id_number=id_number)
+        Contact.objects.create(customer=customer, name=name, phone=phone)
+        locked.customer = customer
+        locked.save(update_fields=["customer", "updated_at"])
+        account_event(
+            account=locked,
+            type=AccountEvent.Type.TRANSFERRED,
+            actor=actor,
+            old_customer_id=old.pk,
+            old_name=old.name,
+            new_customer_id=customer.pk,
+            new_name=name,
+        )
+    return locked
+
+
+def account_rename(*, scope: Scope, actor: Actor, account: Account, new_name: str) -> Account:
+    """更名: same holder, new name (a company renamed, a corrected spelling)."""
+    _require_archive_editor(scope)
+    name = (new_name or "").strip()
+    if not name or len(name) > 100:
+        raise InvalidInput(_("请填写新名称（不超过100个字）。"), errors={"new_name": _("请填写新名称。")})
+    with transaction.atomic():
+        locked = _lock_open(account)
+        old_name = locked.customer.name
+        if old_name == name:
+            raise Conflict(_("新名称与原名称相同。"))
+        Customer.objects.filter(pk=locked.customer_id).update(name=name)
+        account_event(account=locked, type=AccountEvent.Type.RENAMED, actor=actor, old_name=old_name, new_name=name)
+    locked.customer.refresh_from_db()
+    return locked
+
+
+def account_change_tariff(
+    *, scope: Scope, actor: Actor, account: Account, customer_class: str, tariff_code: str
+) -> Account:
+    """改类: a new customer class and tariff from today."""
+    _require_archive_editor(scope)
+    if customer_class not in CustomerClass.values:
+        raise InvalidInput(_("用电类别不在允许范围内。"), errors={"customer_class": _("用电类别不在允许范围内。")})
+    with transaction.atomic():
+        locked = _lock_open(account)
+        if locked.customer_class == customer_class and locked.tariff_code == tariff_code:
+            raise Conflict(_("用电类别和电价与现在相同，无需改类。"))
+        old = {"customer_class": locked.customer_class, "tariff_code": locked.tariff_code}
+        locked.customer_class = customer_class
+        locked.tariff_code = tariff_code
+        locked.save(update_fields=["customer_class", "tariff_code", "updated_at"])
+        account_event(
+            account=locked,
+            type=AccountEvent.Type.TARIFF_CHANGED,
+            actor=actor,
+            old=old,
+            new={"customer_class": customer_class, "tariff_code": tariff_code},
+        )
+    return locked
+
+
+# Legal status moves: (from, to) → the history row written.
+_STATUS_MOVES: dict[tuple[str, str], AccountEvent.Type] = {
+    (AccountStatus.ACTIVE, AccountStatus.SUSPENDED): AccountEvent.Type.SUSPENDED,
+    (AccountStatus.SUSPENDED, AccountStatus.ACTIVE): AccountEvent.Type.RESUMED,
+    (AccountStatus.ACTIVE, AccountStatus.CLOSED): AccountEvent.Type.CLOSED,
+    (AccountStatus.SUSPENDED, AccountStatus.CLOSED): AccountEvent.Type.CLOSED,
+}
+
+
+def account_transition(*, scope: Scope, actor: Actor, account: Account, to: AccountStatus, reason: str = "") -> Account:
+    """暂停 / 恢复 / 销户, refusing moves the table does not list."""
+    _require_archive_editor(scope)
+    with transaction.atomic():
+        locked = Account.objects.select_for_update().get(pk=account.pk)
+        event_type = _STATUS_MOVES.get((locked.status, to))
+        if event_type is None:
+            raise Conflict(
+                _("户号 %(no)s 当前状态为“%(now)s”，不能变为“%(to)s”。")
+                % {
+                    "no": locked.account_no,
+                    "now": AccountStatus(locked.status).label,
+                    "to": AccountStatus(to).label,
+                }
+            )
+        old = locked.status
+        locked.status = to
+        locked.save(update_fields=["status", "updated_at"])
+        account_event(account=locked, type=event_type, actor=actor, old=old, new=str(to), reason=reason)
+    return locked
+
+
+def contact_set_phone(*, scope: Scope, actor: Actor, account: Account, phone: str) -> Contact:
+    """Replace the primary mobile number; a new number starts with a clean delivery record."""
+    _require_archive_editor(scope)
+    errors: dict[str, str] = {}
+    value = _collect(errors, "phone", rules.normalise_phone, phone)
+    if errors:
+        raise InvalidInput(_("手机号码有误。"), errors=errors)
+    with transaction.atomic():
+        locked = _lock_open(account)
+        contact = Contact.objects.filter(customer=locked.customer, is_primary=True).first()
+        old = contact.phone if contact else ""
+        if contact is None:
+            contact = Contact.objects.create(customer=locked.customer, name=locked.customer.name, phone=value)
+        else:
+            contact.phone = value
+            contact.status = ContactStatus.VALID
+            contact.delivery_failures = 0
+            contact.save(update_fields=["phone", "status", "delivery_failures"])
+        account_event(
+            account=locked,
+            type=AccountEvent.Type.CONTACT_CHANGED,
+            actor=actor,
+            old=rules.mask_phone(old),
+            new=rules.mask_phone(value),
+        )
+    return contact
+
+
+def account_unmask(*, scope: Scope, actor: Actor, account: Account, reason: str = "") -> dict[str, Any]:
+    """Show the full phone and ID number of one account's holder, and log who looked (CUST-4)."""
+    if not scope.has_role(UNMASK_ROLES):
+        raise Forbidden(_("您的岗位无权查看完整的个人信息。"))
+    customer = account.customer
+    phones = list(customer.contacts.order_by("-is_primary", "id").values_list("phone", flat=True))
+    account_event(account=account, type=AccountEvent.Type.UNMASKED, actor=actor, reason=reason[:200])
+    return {"id_number": customer.id_number, "phones": phones, "at": timezone.now()}

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from gridcare.customers import views
+
+app_name = "customers"
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("new/", views.create, name="create"),
+    path("worklist/", views.worklist, name="worklist"),
+    path("worklist.csv", views.worklist_export, name="worklist_export"),
+    path("<str:account_no>/", views.detail, name="detail"),
+    path("<str:account_no>/unmask/", views.unmask, name="unmask"),
+    path("<str:account_no>/change/<str:kind>/", views.change, name="change"),
+]

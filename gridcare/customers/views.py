@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gridcare.core.exceptions import DomainError, Forbidden
+from gridcare.core.views import form_errors_from, staff_required
+from gridcare.customers import forms, selectors, services
+from gridcare.customers.access import account_get_for_scope
+from gridcare.customers.exports import worklist_rows
+from gridcare.customers.models import AccountStatus, ArchiveIssue
+from gridcare.org.access import (
+    ARCHIVE_EDIT_ROLES,
+    ARCHIVE_QUALITY_ROLES,
+    UNMASK_ROLES,
+    Scope,
+    request_scope,
+)
+
+
+@staff_required
+def search(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")
+    accounts = selectors.account_search(scope=request_scope(request), q=q)
+    cards = [selectors.account_card(a) for a in accounts.prefetch_related("customer__contacts")]
+    template = "customers/_results.html" if request.htmx else "customers/search.html"  # type: ignore[attr-defined]
+    return render(request, template, {"q": q, "cards": cards})
+
+
+@staff_required
+def detail(request: HttpRequest, account_no: str) -> HttpResponse:
+    scope = request_scope(request)
+    account = account_get_for_scope(scope=scope, account_no=account_no)
+    return render(
+        request,
+        "customers/detail.html",
+        {
+            "card": selectors.account_card(account),
+            "history": selectors.account_history(account)[:100],
+            "can_edit": scope.has_role(ARCHIVE_EDIT_ROLES),
+            "can_unmask": scope.has_role(UNMASK_ROLES),
+            "forms": _change_forms(),
+        },
+    )
+
+
+@staff_required
+def create(request: HttpRequest) -> HttpResponse:
+    scope = request_scope(request)
+    if not scope.has_role(ARCHIVE_EDIT_ROLES):
+        raise Http404
+    form = forms.CustomerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.customer_create(
+                scope=scope, actor=request.user, data=services.NewCustomer(**form.cleaned_data)
+            )
+        except DomainError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, _("立户成功，户号 %(no)s。") % {"no": account.account_no})
+            return redirect("customers:detail", account_no=account.account_no)
+    return render(request, "customers/create.html", {"form": form})
+
+
+def _change_forms() -> dict[str, Form]:
+    return {
+        "transfer": forms.TransferForm(prefix="transfer"),
+        "rename": forms.RenameForm(prefix="rename"),
+        "tariff": forms.TariffForm(prefix="tariff"),
+        "status": forms.StatusForm(prefix="status"),
+        "phone": forms.PhoneForm(prefix="phone"),
+    }
+
+
+# Each account change: its form and how to call its service with the cleaned data.
+_CHANGES: dict[str, tuple[type[Form], Callable[..., Any]]] = {
+    "transfer": (forms.TransferForm, lambda **kw: services.account_transfer(**kw)),
+    "rename": (forms.RenameForm, lambda **kw: services.account_rename(**kw)),
+    "tariff": (forms.TariffForm, lambda **kw: services.account_change_tariff(**kw)),
+    "status": (
+        forms.StatusForm,
+        lambda status, **kw: services.account_transition(to=AccountStatus(status), **kw),
+    ),
+    "phone": (forms.PhoneForm, lambda **kw: services.contact_set_phone(**kw)),
+}
+
+
+@staff_required
+@require_POST
+def change(request: HttpRequest, account_no: str, kind: str) -> HttpResponse:
+    if kind not in _CHANGES:
+        raise Http404
+    scope = request_scope(request)
+    account = account_get_for_scope(scope=scope, account_no=account_no)
+    form_class, call = _CHANGES[kind]
+    form = form_class(request.POST, prefix=kind)
+    if not form.is_valid():
+        messages.error(request, _("请检查填写的内容：") + "；".join(str(e[0]) for e in form.errors.values()))
+        return redirect("customers:detail", account_no=account_no)
+    try:
+        call(scope=scope, actor=request.user, account=account, **form.cleaned_data)
+    except DomainError as exc:
+        details = "；".join(str(m) for m in exc.errors.values())
+        messages.error(request, f"{exc.message}{('（' + details + '）') if details else ''}")
+    else:
+        messages.success(request, _("办理成功。"))
+    return redirect("customers:detail", account_no=account_no)
+
+
+@staff_required
+@require_POST
+def unmask(request: HttpRequest, account_no: str) -> HttpResponse:
+    scope = request_scope(request)
+    account = account_get_for_scope(scope=scope, account_no=account_no)
+    try:
+        full = services.account_unmask(
+            scope=scope, actor=request.user, account=account, reason=request.POST.get("reason", "")
+        )
+    except Forbidden as exc:
+        return render(request, "customers/_unmasked.html", {"error": exc.message}, status=403)
+    return render(request, "customers/_unmasked.html", {"full": full})
+
+
+def _worklist_scope(request: HttpRequest) -> Scope:
+    scope = request_scope(request)
+    if not scope.has_role(ARCHIVE_QUALITY_ROLES):
+        raise Http404
+    return scope
+
+
+@staff_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    scope = _worklist_scope(request)
+    kind = request.GET.get("kind") or None
+    issues = selectors.archive_worklist(scope=scope, kind=kind)[:200]
+    summary = selectors.archive_summary(scope=scope)
+    kinds = [(value, label, summary["per_kind"].get(value, 0)) for value, label in ArchiveIssue.Kind.choices]
+    return render(
+        request,
+        "customers/worklist.html",
+        {"issues": issues, "summary": summary, "kinds": kinds, "kind": kind},
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@staff_required
+def worklist_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The worklist as CSV, personal data masked (CUST-4)."""
+    scope = _worklist_scope(request)
+    writer = csv.writer(_Echo())
+    rows = worklist_rows(scope=scope, kind=request.GET.get("kind") or None)
+    response = StreamingHttpResponse(("\ufeff" if i == 0 else "") + writer.writerow(row) for i, row in enumerate(rows))
+    response["Content-Type"] = "text/csv; charset=utf-8"
+    response["Content-Disposition"] = 'attachment; filename="archive-worklist.csv"'
+    return response

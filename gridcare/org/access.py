@@ -1,0 +1,127 @@
+"""The one choke point that says what a signed-in person may see (CUST-1).
+
+Every other app's ``access.py`` asks this module for the caller's scope and filters by it, so a
+rule about who sees what is written once. Outside the scope, objects are "not found" (404), never
+"forbidden", so nobody can probe which account numbers exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q
+from django.http import HttpRequest
+
+from gridcare.org.models import HALL_ROLES, Hall, Role, Staff
+
+# Roles that need a customer's full phone or ID number for their work; they still unmask one
+# customer at a time, and each unmasking is logged (CUST-4).
+UNMASK_ROLES = frozenset(
+    {
+        Role.COUNTER_CLERK,
+        Role.HALL_MANAGER,
+        Role.AGENT_95598,
+        Role.KEY_ACCOUNT_MANAGER,
+        Role.COMMUNITY_MANAGER,
+        Role.ADMINISTRATOR,
+    }
+)
+
+# Roles that change the customer archive (open accounts, transfers, closures).
+ARCHIVE_EDIT_ROLES = frozenset({Role.COUNTER_CLERK, Role.HALL_MANAGER, Role.KEY_ACCOUNT_MANAGER, Role.ADMINISTRATOR})
+
+# Roles that work the archive-quality worklist (CUST-3).
+ARCHIVE_QUALITY_ROLES = frozenset(
+    {Role.HALL_MANAGER, Role.SUPERVISOR, Role.COMMUNITY_MANAGER, Role.KEY_ACCOUNT_MANAGER, Role.ADMINISTRATOR}
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a person's view reaches. ``None`` means "the whole company"."""
+
+    staff: Staff | None
+    company_id: int | None
+    unit_id: int | None
+    hall_id: int | None
+    everything: bool = False
+
+    @property
+    def is_staff(self) -> bool:
+        return self.staff is not None or self.everything
+
+    @property
+    def role(self) -> str | None:
+        return self.staff.role if self.staff else None
+
+    def has_role(self, roles: frozenset[Role] | set[Role]) -> bool:
+        return self.everything or (self.staff is not None and self.staff.role in roles)
+
+    # -- filters, each for a field path that leads to the named level ---------------------------
+    def account_filter(self, unit_field: str = "supply_unit") -> Q:
+        """Accounts: hall staff and 95598 agents serve the whole city (同城通办, CUST-5);
+        unit-level roles see their unit."""
+        if self.everything:
+            return Q()
+        if self.staff is None or self.company_id is None:
+            return Q(pk__in=[])
+        city_wide = self.staff.role in HALL_ROLES or self.staff.role == Role.AGENT_95598
+        if self.unit_id is None or city_wide:
+            return Q(**{f"{unit_field}__company_id": self.company_id})
+        return Q(**{f"{unit_field}_id": self.unit_id})
+
+    def hall_filter(self, hall_field: str = "hall") -> Q:
+        """Hall data (queues, counters, figures): hall roles see their own hall only."""
+        prefix = "" if hall_field == "" else f"{hall_field}__"
+        pk = "pk" if hall_field == "" else f"{hall_field}_id"
+        if self.everything:
+            return Q()
+        if self.staff is None or self.company_id is None:
+            return Q(pk__in=[])
+        if self.staff.role in HALL_ROLES:
+            return Q(**{pk: self.hall_id})
+        if self.staff.role == Role.AGENT_95598:
+            return Q(pk__in=[])
+        if self.unit_id is not None:
+            return Q(**{f"{prefix}unit_id": self.unit_id})
+        return Q(**{f"{prefix}unit__company_id": self.company_id})
+
+    def can_see_hall(self, hall: Hall) -> bool:
+        return Hall.objects.filter(self.hall_filter(""), pk=hall.pk).exists()
+
+
+NOBODY = Scope(staff=None, company_id=None, unit_id=None, hall_id=None)
+
+
+def scope_for(user: User | AnonymousUser | None) -> Scope:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOBODY
+    staff = Staff.objects.filter(user=user, active=True).select_related("unit", "hall").first()
+    if getattr(user, "is_superuser", False):
+        return Scope(
+            staff=staff,
+            company_id=staff.company_id if staff else None,
+            unit_id=None,
+            hall_id=None,
+            everything=True,
+        )
+    if staff is None:
+        return NOBODY
+    if staff.role == Role.ADMINISTRATOR:
+        return Scope(staff=staff, company_id=staff.company_id, unit_id=None, hall_id=None, everything=True)
+    return Scope(
+        staff=staff,
+        company_id=staff.company_id,
+        unit_id=staff.unit_id,
+        hall_id=staff.hall_id,
+    )
+
+
+def request_scope(request: HttpRequest) -> Scope:
+    """The scope of the request's user, worked out once per request."""
+    cached = getattr(request, "_gridcare_scope", None)
+    if cached is None:
+        cached = scope_for(getattr(request, "user", None))
+        request._gridcare_scope = cached  # type: ignore[attr-defined]
+    return cached

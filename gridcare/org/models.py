@@ -1,0 +1,111 @@
+"""The organisation tree (CUST-1): company → supply unit → service hall → counter, and staff."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class AreaType(models.TextChoices):
+    URBAN = "urban", _("城市")
+    RURAL = "rural", _("农村")
+    REMOTE = "remote", _("边远")
+
+
+class Company(models.Model):
+    code = models.CharField(_("编码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+
+    class Meta:
+        verbose_name = _("供电公司")
+        verbose_name_plural = _("供电公司")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SupplyUnit(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="units")
+    code = models.CharField(_("编码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    area_type = models.CharField(_("区域类型"), max_length=10, choices=AreaType.choices, default=AreaType.URBAN)
+
+    class Meta:
+        verbose_name = _("供电单位")
+        verbose_name_plural = _("供电单位")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Hall(models.Model):
+    unit = models.ForeignKey(SupplyUnit, on_delete=models.PROTECT, related_name="halls")
+    code = models.CharField(_("编码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    opens_at = models.TimeField(_("开门时间"), default="08:30")
+    closes_at = models.TimeField(_("关门时间"), default="17:30")
+
+    class Meta:
+        verbose_name = _("营业厅")
+        verbose_name_plural = _("营业厅")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Counter(models.Model):
+    hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="counters")
+    number = models.PositiveSmallIntegerField(_("窗口号"))
+    name = models.CharField(_("名称"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("窗口")
+        verbose_name_plural = _("窗口")
+        constraints = [models.UniqueConstraint(fields=["hall", "number"], name="counter_number_unique_in_hall")]
+        ordering = ["hall_id", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.hall.name} {self.number}号窗口"
+
+
+class Role(models.TextChoices):
+    COUNTER_CLERK = "counter_clerk", _("营业员")
+    HALL_GUIDE = "hall_guide", _("引领员")
+    HALL_MANAGER = "hall_manager", _("营业厅经理")
+    AGENT_95598 = "agent_95598", _("95598坐席")
+    KEY_ACCOUNT_MANAGER = "key_account_manager", _("大客户经理")
+    COMMUNITY_MANAGER = "community_manager", _("社区经理")
+    SUPERVISOR = "supervisor", _("监察考核员")
+    PLANNER = "planner", _("规划员")
+    ADMINISTRATOR = "administrator", _("系统管理员")
+
+
+HALL_ROLES = frozenset({Role.COUNTER_CLERK, Role.HALL_GUIDE, Role.HALL_MANAGER})
+
+
+class Staff(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
+    employee_no = models.CharField(_("工号"), max_length=20, unique=True)
+    name = models.CharField(_("姓名"), max_length=50)
+    role = models.CharField(_("岗位"), max_length=30, choices=Role.choices)
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="staff")
+    # Empty unit: the person works for the whole company (e.g. the 95598 centre).
+    unit = models.ForeignKey(SupplyUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="staff")
+    hall = models.ForeignKey(Hall, on_delete=models.PROTECT, null=True, blank=True, related_name="staff")
+    active = models.BooleanField(_("在岗"), default=True)
+
+    class Meta:
+        verbose_name = _("员工")
+        verbose_name_plural = _("员工")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role__in=[r.value for r in HALL_ROLES]) | Q(hall__isnull=False),
+                name="hall_roles_have_a_hall",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_role_display()}）"

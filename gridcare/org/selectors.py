@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from gridcare.org.access import ARCHIVE_EDIT_ROLES, ARCHIVE_QUALITY_ROLES, Scope
+from gridcare.org.models import Role
+
+
+@dataclass(frozen=True)
+class Link:
+    url_name: str
+    label: Promise
+    roles: frozenset[Role] | None = None  # None: every staff role
+
+
+# The home page's tiles. Apps built later add their pages here.
+LINKS: tuple[Link, ...] = (
+    Link("customers:search", _("客户查询")),
+    Link("customers:create", _("新装立户"), ARCHIVE_EDIT_ROLES),
+    Link("customers:worklist", _("档案质量工单"), ARCHIVE_QUALITY_ROLES),
+)
+
+
+def home_links(scope: Scope) -> list[tuple[str, Promise]]:
+    return [(reverse(link.url_name), link.label) for link in LINKS if link.roles is None or scope.has_role(link.roles)]
