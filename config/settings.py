@@ -34,6 +34,10 @@ INSTALLED_APPS = [
     "gridcare.core",
     "gridcare.org",
     "gridcare.customers",
+    "gridcare.notices",
+    "gridcare.halls",
+    "gridcare.billing",
+    "gridcare.workorders",
 ]
 
 MIDDLEWARE = [

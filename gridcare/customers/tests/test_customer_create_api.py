@@ -108,7 +108,9 @@ def test_roles_that_do_not_keep_the_archive_cannot_open_customers(town: City, pe
 @pytest.mark.django_db
 def test_a_unit_of_another_company_does_not_exist_for_the_caller(town: City) -> None:
     before = _counts()
-    response = _post(api_client(town.clerk), dict(VALID, supply_unit="X1", hall=None, feeder=None, transformer_area=None))
+    response = _post(
+        api_client(town.clerk), dict(VALID, supply_unit="X1", hall=None, feeder=None, transformer_area=None)
+    )
     assert response.status_code == 422
     assert response.json()["errors"] == {"supply_unit": "供电单位 X1 不存在。"}
     assert _counts() == before

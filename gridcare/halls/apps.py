@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class HallsConfig(AppConfig):
+    name = "gridcare.halls"
+    label = "halls"
+    verbose_name = "营业厅"

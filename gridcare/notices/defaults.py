@@ -1,0 +1,49 @@
+"""Built-in message templates (Chinese), used until a province edits them in the staff pages.
+
+Variables are written {name}. A template saved in the database (NoticeTemplate, active) with the
+same code takes precedence.
+"""
+
+from __future__ import annotations
+
+from gridcare.notices.models import Category
+
+# code: (category, text)
+DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
+    "queue_near": (
+        Category.QUEUE,
+        "【国网示范市供电公司】您在{hall}取的{number}号，前面还有{ahead}位，请留意叫号，勿走远。",
+    ),
+    "bill_issued": (
+        Category.BILL,
+        "【国网示范市供电公司】户号{account_no}，{period}电费{amount}元，请于{due_date}前缴纳。",
+    ),
+    "payment_received": (
+        Category.PAYMENT,
+        "【国网示范市供电公司】户号{account_no}于{paid_at}缴费{amount}元，感谢您的支持。",
+    ),
+    "arrears_reminder": (
+        Category.ARREARS,
+        "【国网示范市供电公司】户号{account_no}尚欠电费{amount}元，已逾期{days}天，请尽快缴纳，以免产生违约金。",
+    ),
+    "low_balance": (
+        Category.BALANCE,
+        "【国网示范市供电公司】户号{account_no}预付电费余额{balance}元，低于{threshold}元，请及时充值。",
+    ),
+    "planned_outage": (
+        Category.OUTAGE,
+        "【国网示范市供电公司】因{reason}，{area}将于{start}至{end}停电，给您带来不便敬请谅解。",
+    ),
+    "fault_outage": (
+        Category.OUTAGE,
+        "【国网示范市供电公司】{area}因故障停电，抢修人员正在处理，预计{eta}恢复供电。",
+    ),
+    "power_restored": (
+        Category.OUTAGE,
+        "【国网示范市供电公司】{area}已于{at}恢复供电，感谢您的耐心等待。",
+    ),
+    "work_order_update": (
+        Category.WORK_ORDER,
+        "【国网示范市供电公司】您的工单{number}{status}。如有疑问请致电95598。",
+    ),
+}
