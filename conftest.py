@@ -20,3 +20,15 @@ def _fast_passwords(settings: pytest.FixtureRequest) -> None:
 def town(db: None) -> City:
     """The persona city of gridcare.core.testing."""
     return city()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``postgres`` run only when DATABASE_URL points at PostgreSQL."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://...)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
