@@ -30,6 +30,8 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
+# Re-extract the interface strings, fill English from locale/en/glossary.json, compile.
 messages: $(STAMP)
-	cd gridcare && ../$(BIN)/python ../manage.py makemessages -l en --no-obsolete
-	$(BIN)/python manage.py compilemessages -v0
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --no-obsolete -v0
+	$(BIN)/python scripts/po_fill.py locale/en/LC_MESSAGES/django.po locale/en/glossary.json
+	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
