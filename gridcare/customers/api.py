@@ -100,8 +100,7 @@ def customer_create(request: HttpRequest, payload: CustomerIn) -> tuple[int, dic
 @router.get("/accounts", response=list[AccountOut])
 def account_search(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
     scope = scope_for(request.user)
-    accounts = selectors.account_search(scope=scope, q=q).prefetch_related("customer__contacts")
-    return [selectors.account_card(a).as_dict() for a in accounts.select_related("hall", "transformer_area__feeder")]
+    return [selectors.account_card(a).as_dict() for a in selectors.account_search(scope=scope, q=q)]
 
 
 @router.get("/accounts/{account_no}", response={200: AccountOut, 404: ErrorOut})

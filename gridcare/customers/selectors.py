@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 
 from gridcare.customers import rules
 from gridcare.customers.models import (
@@ -21,25 +21,52 @@ from gridcare.org.access import Scope
 SEARCH_LIMIT = 50
 
 
-def account_search(*, scope: Scope, q: str, limit: int = SEARCH_LIMIT) -> QuerySet[Account]:
-    """By account number (full or leading digits), mobile number, name or address.
+def account_search(*, scope: Scope, q: str, limit: int = SEARCH_LIMIT) -> list[Account]:
+    """By account number (full or leading digits), mobile number, name prefix or address fragment.
 
-    Digits search numbers only, so a phone search never scans names; text searches use a name
-    prefix or an address fragment.
+    Digits search numbers only, so a phone search never scans names. Contacts come prefetched.
     """
     q = (q or "").strip()
-    base = Account.objects.filter(scope.account_filter()).select_related("customer", "supply_unit")
-    if not q:
-        return base.none()
+    base = Account.objects.filter(scope.account_filter()).select_related(
+        "customer", "supply_unit", "hall", "transformer_area__feeder"
+    )
     digits = re.sub(r"[\s\-]", "", q)
-    if digits.isdigit():
-        if len(digits) == 11 and digits.startswith("1"):
-            owners = Contact.objects.filter(phone=digits).values("customer_id")
-            return base.filter(customer_id__in=owners).order_by("account_no")[:limit]
-        if len(digits) == rules.ACCOUNT_NO_LENGTH:
-            return base.filter(account_no=digits)[:limit]
-        return base.filter(account_no__startswith=digits).order_by("account_no")[:limit]
-    return base.filter(Q(customer__name__startswith=q) | Q(address__contains=q)).order_by("account_no")[:limit]
+    if not q:
+        found: list[Account] = []
+    elif digits.isdigit():
+        found = list(_by_number(base, digits)[:limit])
+    else:
+        # A name prefix as a range, so the plain index on customer.name serves it on SQLite (whose
+        # LIKE ignores ordinary indexes) and on PostgreSQL with C collation; an address fragment scans.
+        found = list(
+            base.filter(customer__name__gte=q, customer__name__lt=q + "\U0010ffff").order_by(
+                "customer__name", "account_no"
+            )[:limit]
+        )
+        if len(found) < limit and _looks_like_address(q):
+            seen = {a.pk for a in found}
+            more = base.filter(address__contains=q).exclude(pk__in=seen).order_by("account_no")
+            found += list(more[: limit - len(found)])
+    prefetch_related_objects(found, "customer__contacts")
+    return found
+
+
+# An address fragment is searched (a scan) only when the text looks like one, so a plain name
+# search stays an index lookup on a million accounts.
+_ADDRESS_MARKS = set("路街道巷弄号村组区镇乡苑园府幢栋单元室楼") | set("0123456789")
+
+
+def _looks_like_address(q: str) -> bool:
+    return any(ch in _ADDRESS_MARKS for ch in q)
+
+
+def _by_number(base: QuerySet[Account], digits: str) -> QuerySet[Account]:
+    if len(digits) == 11 and digits.startswith("1"):
+        owners = Contact.objects.filter(phone=digits).values("customer_id")
+        return base.filter(customer_id__in=owners).order_by("account_no")
+    if len(digits) == rules.ACCOUNT_NO_LENGTH:
+        return base.filter(account_no=digits)
+    return base.filter(account_no__startswith=digits).order_by("account_no")
 
 
 @dataclass(frozen=True)
@@ -76,10 +103,9 @@ class AccountCard:
 
 
 def account_card(account: Account) -> AccountCard:
-    phones = [
-        rules.mask_phone(p)
-        for p in account.customer.contacts.order_by("-is_primary", "id").values_list("phone", flat=True)
-    ]
+    # Uses prefetched contacts when the caller has them (search results), one query otherwise.
+    contacts = sorted(account.customer.contacts.all(), key=lambda c: (not c.is_primary, c.pk))
+    phones = [rules.mask_phone(c.phone) for c in contacts]
     return AccountCard(
         account=account, phones_masked=phones, id_number_masked=rules.mask_id_number(account.customer.id_number)
     )

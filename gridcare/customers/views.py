@@ -29,8 +29,7 @@ from gridcare.org.access import (
 @staff_required
 def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
-    accounts = selectors.account_search(scope=request_scope(request), q=q)
-    cards = [selectors.account_card(a) for a in accounts.prefetch_related("customer__contacts")]
+    cards = [selectors.account_card(a) for a in selectors.account_search(scope=request_scope(request), q=q)]
     template = "customers/_results.html" if request.htmx else "customers/search.html"  # type: ignore[attr-defined]
     return render(request, template, {"q": q, "cards": cards})
 
