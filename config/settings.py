@@ -43,7 +43,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "gridcare.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -151,4 +151,85 @@ GRIDCARE_RULES = {
     },
     "HALL_WAIT_TARGET_MINUTES": env_int("GRIDCARE_HALL_WAIT_TARGET_MINUTES", 15),
     "RELIABILITY_URBAN_TARGET": env_decimal("GRIDCARE_RELIABILITY_URBAN_TARGET", "0.999"),
+}
+
+# --- notices (gridcare/notices, NOTE-1..4) -------------------------------------------------
+# Gateways per channel: "console" (default: messages go to the log, or to GRIDCARE_NOTICE_FILE
+# as JSON lines), "http" (SMS provider), "smtp" (e-mail), "webhook" (app push).
+GRIDCARE_NOTICES = {
+    "SMS_GATEWAY": env_str("GRIDCARE_SMS_GATEWAY", "console"),
+    "SMS_URL": env_str("GRIDCARE_SMS_URL", ""),
+    "SMS_APP_KEY": env_str("GRIDCARE_SMS_APP_KEY", ""),
+    "SMS_SECRET": env_str("GRIDCARE_SMS_SECRET", ""),
+    "SMS_SIGN_NAME": env_str("GRIDCARE_SMS_SIGN_NAME", "国网示范市供电公司"),
+    # Messages per second one gateway connection may carry, and connections per sender process.
+    "SMS_RATE": env_int("GRIDCARE_SMS_RATE", 100),
+    "SMS_CONNECTIONS": env_int("GRIDCARE_SMS_CONNECTIONS", 4),
+    "SMS_TIMEOUT_SECONDS": env_int("GRIDCARE_SMS_TIMEOUT_SECONDS", 10),
+    "SMS_MAX_SEGMENTS": env_int("GRIDCARE_SMS_MAX_SEGMENTS", 3),
+    # Delivery receipts (POST /api/v1/notices/receipts) are signed with this shared secret.
+    "RECEIPT_SECRET": env_str("GRIDCARE_NOTICE_RECEIPT_SECRET", ""),
+    "EMAIL_GATEWAY": env_str("GRIDCARE_EMAIL_GATEWAY", "console"),
+    "SMTP_HOST": env_str("GRIDCARE_SMTP_HOST", "localhost"),
+    "SMTP_PORT": env_int("GRIDCARE_SMTP_PORT", 25),
+    "SMTP_USER": env_str("GRIDCARE_SMTP_USER", ""),
+    "SMTP_PASSWORD": env_str("GRIDCARE_SMTP_PASSWORD", ""),
+    "SMTP_STARTTLS": env_bool("GRIDCARE_SMTP_STARTTLS", False),
+    "EMAIL_FROM": env_str("GRIDCARE_EMAIL_FROM", "notice@gridcare.local"),
+    "EMAIL_RATE": env_int("GRIDCARE_EMAIL_RATE", 20),
+    "PUSH_GATEWAY": env_str("GRIDCARE_PUSH_GATEWAY", "console"),
+    "PUSH_URL": env_str("GRIDCARE_PUSH_URL", ""),
+    "PUSH_SECRET": env_str("GRIDCARE_PUSH_SECRET", ""),
+    "PUSH_RATE": env_int("GRIDCARE_PUSH_RATE", 200),
+    "CONSOLE_RATE": env_int("GRIDCARE_NOTICE_CONSOLE_RATE", 1000),
+    "FILE": env_str("GRIDCARE_NOTICE_FILE", ""),
+    # Non-urgent messages wait out the night (Asia/Shanghai); empty: no quiet hours.
+    "QUIET_HOURS": env_str("GRIDCARE_NOTICE_QUIET_HOURS", "22:00-08:00"),
+    "MAX_ATTEMPTS": env_int("GRIDCARE_NOTICE_MAX_ATTEMPTS", 6),
+    "BACKOFF_SECONDS": env_int("GRIDCARE_NOTICE_BACKOFF_SECONDS", 30),
+    # A sender that holds a claim longer than this is taken to have died; its rows are retried.
+    "LEASE_SECONDS": env_int("GRIDCARE_NOTICE_LEASE_SECONDS", 300),
+    # Failed deliveries in a row after which a phone is marked failed (archive worklist, CUST-3).
+    "FAILURES_TO_FLAG": env_int("GRIDCARE_NOTICE_FAILURES_TO_FLAG", 3),
+}
+
+# --- work orders (gridcare/workorders, WO-1..8) ------------------------------------------------
+# Deadlines of the types SPEC leaves to practice (complaint, report and fault are in GRIDCARE_RULES),
+# in working days; 0 means the type has no reply deadline (praise).
+GRIDCARE_WORKORDERS = {
+    "REPLY_WORKING_DAYS": {
+        "opinion": env_int("GRIDCARE_WO_OPINION_REPLY_WORKING_DAYS", 10),
+        "suggestion": env_int("GRIDCARE_WO_SUGGESTION_REPLY_WORKING_DAYS", 10),
+        "inquiry": env_int("GRIDCARE_WO_INQUIRY_REPLY_WORKING_DAYS", 1),
+        "service_request": env_int("GRIDCARE_WO_SERVICE_REQUEST_REPLY_WORKING_DAYS", 5),
+        "urging": env_int("GRIDCARE_WO_URGING_REPLY_WORKING_DAYS", 1),
+        "praise": env_int("GRIDCARE_WO_PRAISE_REPLY_WORKING_DAYS", 0),
+    },
+    # Fault reports of one 台区 (or feeder) join the open incident while its last report is this recent.
+    "MERGE_WINDOW_MINUTES": env_int("GRIDCARE_WO_MERGE_WINDOW_MINUTES", 60),
+    # A deadline is warned about when this share of its time is left.
+    "WARNING_LEAD_PERCENT": env_int("GRIDCARE_WO_WARNING_LEAD_PERCENT", 25),
+    # Same account complaining again within this many days counts as a repeat complaint.
+    "REPEAT_COMPLAINT_DAYS": env_int("GRIDCARE_WO_REPEAT_COMPLAINT_DAYS", 90),
+}
+# Holiday data (State Council notices); empty: gridcare/core/holidays_cn.json.
+GRIDCARE_HOLIDAYS_FILE = env_str("GRIDCARE_HOLIDAYS_FILE", "")
+
+# --- billing (issue 4: BILL-1 … BILL-8) ----------------------------------------------------
+GRIDCARE_BILLING = {
+    # The province whose tariffs apply to this company's accounts (Tariff.province).
+    "PROVINCE": env_str("GRIDCARE_BILLING_PROVINCE", "ZJ"),
+    # A period's bills fall due on this day of the following month.
+    "DUE_DAY": env_int("GRIDCARE_BILLING_DUE_DAY", 25),
+    # Maximum-demand basis: a demand under this share of contract capacity is billed at it.
+    "DEMAND_MIN_SHARE": env_decimal("GRIDCARE_BILLING_DEMAND_MIN_SHARE", "0.40"),
+    # Reading validation: a month over SPIKE_FACTOR × the recent average (and over
+    # SPIKE_MIN_KWH) is a spike; registers roll over at REGISTER_MAX.
+    "SPIKE_FACTOR": env_decimal("GRIDCARE_BILLING_SPIKE_FACTOR", "3"),
+    "SPIKE_MIN_KWH": env_decimal("GRIDCARE_BILLING_SPIKE_MIN_KWH", "100"),
+    "REGISTER_MAX": env_decimal("GRIDCARE_BILLING_REGISTER_MAX", "100000"),
+    # Accounts per bill-run transaction (the unit of resumption).
+    "RUN_CHUNK": env_int("GRIDCARE_BILLING_RUN_CHUNK", 50_000),
+    # Write "bill issued" messages into the outbox inside the bill run (else: bill_notify).
+    "NOTIFY_IN_RUN": env_bool("GRIDCARE_BILLING_NOTIFY_IN_RUN", True),
 }

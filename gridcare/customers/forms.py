@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gridcare.customers.models import AccountStatus, CustomerClass, ImportanceGrade
+from gridcare.org.access import Scope
+from gridcare.org.models import Hall, SupplyUnit
 
 
 class CustomerForm(forms.Form):
@@ -12,8 +16,8 @@ class CustomerForm(forms.Form):
     id_number = forms.CharField(label=_("身份证号码"), max_length=18, required=False)
     phone = forms.CharField(label=_("手机号码"), max_length=20, required=False)
     address = forms.CharField(label=_("用电地址"), max_length=200)
-    supply_unit = forms.CharField(label=_("供电单位编码"), max_length=20)
-    hall = forms.CharField(label=_("营业厅编码"), max_length=20, required=False)
+    supply_unit = forms.ChoiceField(label=_("供电单位"))
+    hall = forms.ChoiceField(label=_("营业厅"), required=False)
     feeder = forms.CharField(label=_("线路编码"), max_length=30, required=False)
     transformer_area = forms.CharField(label=_("台区编码"), max_length=30, required=False)
     tariff_code = forms.CharField(label=_("电价代码"), max_length=30, required=False)
@@ -22,6 +26,20 @@ class CustomerForm(forms.Form):
     )
     importance_grade = forms.ChoiceField(label=_("重要等级"), choices=ImportanceGrade.choices, required=False)
     meter_no = forms.CharField(label=_("表号"), max_length=30, required=False)
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = SupplyUnit.objects.order_by("code")
+        halls = Hall.objects.select_related("unit").order_by("code")
+        if not scope.everything:
+            units = units.filter(company_id=scope.company_id or 0)
+            halls = halls.filter(unit__company_id=scope.company_id or 0)
+        self.fields["supply_unit"].choices = [(u.code, f"{u.name}（{u.code}）") for u in units]
+        self.fields["hall"].choices = [("", "—")] + [(h.code, f"{h.name}（{h.code}）") for h in halls]
+        if scope.staff is not None and scope.staff.unit is not None:
+            self.fields["supply_unit"].initial = scope.staff.unit.code
+        if scope.staff is not None and scope.staff.hall is not None:
+            self.fields["hall"].initial = scope.staff.hall.code
 
 
 class TransferForm(forms.Form):

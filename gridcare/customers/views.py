@@ -56,7 +56,7 @@ def create(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
     if not scope.has_role(ARCHIVE_EDIT_ROLES):
         raise Http404
-    form = forms.CustomerForm(request.POST or None)
+    form = forms.CustomerForm(request.POST or None, scope=scope)
     if request.method == "POST" and form.is_valid():
         try:
             account = services.customer_create(

@@ -65,3 +65,13 @@ def test_the_openapi_document_is_served() -> None:
     spec = Client().get("/api/v1/openapi.json").json()
     assert spec["info"]["title"] == "gridcare API"
     assert "/api/v1/accounts/{account_no}" in spec["paths"]
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_chinese_until_english_is_chosen() -> None:
+    client = Client(headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert "员工登录" in client.get("/login/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    assert "Staff sign-in" in client.get("/login/").content.decode()
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/login/"})
+    assert "员工登录" in client.get("/login/").content.decode()
