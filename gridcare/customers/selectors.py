@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 
 from gridcare.customers import rules
@@ -36,13 +37,7 @@ def account_search(*, scope: Scope, q: str, limit: int = SEARCH_LIMIT) -> list[A
     elif digits.isdigit():
         found = list(_by_number(base, digits)[:limit])
     else:
-        # A name prefix as a range, so the plain index on customer.name serves it on SQLite (whose
-        # LIKE ignores ordinary indexes) and on PostgreSQL with C collation; an address fragment scans.
-        found = list(
-            base.filter(customer__name__gte=q, customer__name__lt=q + "\U0010ffff").order_by(
-                "customer__name", "account_no"
-            )[:limit]
-        )
+        found = list(base.filter(_name_prefix(q)).order_by("customer__name", "account_no")[:limit])
         if len(found) < limit and _looks_like_address(q):
             seen = {a.pk for a in found}
             more = base.filter(address__contains=q).exclude(pk__in=seen).order_by("account_no")
@@ -51,13 +46,22 @@ def account_search(*, scope: Scope, q: str, limit: int = SEARCH_LIMIT) -> list[A
     return found
 
 
-# An address fragment is searched (a scan) only when the text looks like one, so a plain name
-# search stays an index lookup on a million accounts.
+# An address fragment is searched only when the text looks like one: on SQLite it is a scan of
+# the accounts (PostgreSQL has a trigram index), and a plain name search should not pay for it.
 _ADDRESS_MARKS = set("路街道巷弄号村组区镇乡苑园府幢栋单元室楼") | set("0123456789")
 
 
 def _looks_like_address(q: str) -> bool:
     return any(ch in _ADDRESS_MARKS for ch in q)
+
+
+def _name_prefix(q: str) -> Q:
+    """Names starting with ``q``, through an index on either database: PostgreSQL serves LIKE 'q%'
+    from the pattern-ops index Django makes for an indexed CharField, under any collation;
+    SQLite's LIKE ignores ordinary indexes, so there the prefix is a range on the name index."""
+    if connection.vendor == "postgresql":
+        return Q(customer__name__startswith=q)
+    return Q(customer__name__gte=q, customer__name__lt=q + "\U0010ffff")
 
 
 def _by_number(base: QuerySet[Account], digits: str) -> QuerySet[Account]:
