@@ -34,8 +34,10 @@ class CustomerForm(forms.Form):
         if not scope.everything:
             units = units.filter(company_id=scope.company_id or 0)
             halls = halls.filter(unit__company_id=scope.company_id or 0)
-        self.fields["supply_unit"].choices = [(u.code, f"{u.name}（{u.code}）") for u in units]
-        self.fields["hall"].choices = [("", "—")] + [(h.code, f"{h.name}（{h.code}）") for h in halls]
+        unit_field, hall_field = self.fields["supply_unit"], self.fields["hall"]
+        assert isinstance(unit_field, forms.ChoiceField) and isinstance(hall_field, forms.ChoiceField)
+        unit_field.choices = [(u.code, f"{u.name}（{u.code}）") for u in units]
+        hall_field.choices = [("", "—")] + [(h.code, f"{h.name}（{h.code}）") for h in halls]
         if scope.staff is not None and scope.staff.unit is not None:
             self.fields["supply_unit"].initial = scope.staff.unit.code
         if scope.staff is not None and scope.staff.hall is not None:
