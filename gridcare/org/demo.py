@@ -55,8 +55,9 @@ def demo_users() -> list[DemoUser]:
             DemoUser(f"{low}.supervisor", f"{surnames[k]}监察", Role.SUPERVISOR, unit_code, None),
             DemoUser(f"{low}.kam", f"{surnames[k + 1]}客户经理", Role.KEY_ACCOUNT_MANAGER, unit_code, None),
             DemoUser(f"{low}.community", f"{surnames[k + 2]}社区经理", Role.COMMUNITY_MANAGER, unit_code, None),
+            DemoUser(f"{low}.billing", f"{surnames[k + 3]}核算员", Role.BILLING_CLERK, unit_code, None),
         ]
-        k += 3
+        k += 4
     for hall_code, unit, hall_name, _address, counters in HALLS:
         low = hall_code.lower()
         unit_code = f"HZ-{unit}"

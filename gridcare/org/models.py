@@ -80,6 +80,7 @@ class Role(models.TextChoices):
     COMMUNITY_MANAGER = "community_manager", _("社区经理")
     SUPERVISOR = "supervisor", _("监察考核员")
     PLANNER = "planner", _("规划员")
+    BILLING_CLERK = "billing_clerk", _("电费核算员")
     ADMINISTRATOR = "administrator", _("系统管理员")
 
 
@@ -102,7 +103,7 @@ class Staff(models.Model):
         verbose_name_plural = _("员工")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role__in=[r.value for r in HALL_ROLES]) | Q(hall__isnull=False),
+                condition=~Q(role__in=sorted(r.value for r in HALL_ROLES)) | Q(hall__isnull=False),
                 name="hall_roles_have_a_hall",
             )
         ]

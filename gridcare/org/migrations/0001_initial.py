@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '员工',
                 'verbose_name_plural': '员工',
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['counter_clerk', 'hall_manager', 'hall_guide']), _negated=True), ('hall__isnull', False), _connector='OR'), name='hall_roles_have_a_hall')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['counter_clerk', 'hall_guide', 'hall_manager']), _negated=True), ('hall__isnull', False), _connector='OR'), name='hall_roles_have_a_hall')],
             },
         ),
     ]
