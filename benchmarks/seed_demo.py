@@ -30,7 +30,7 @@ def main() -> None:
     from gridcare.org.access import Scope
     from gridcare.org.demo import seed_org
 
-    seed_org(password="bench")
+    seed_org(password="bench")  # noqa: S106 - a throwaway benchmark database
     started = time.perf_counter()
     created = seed_customers(count=args.customers, seed=1)
     fast = time.perf_counter() - started
@@ -71,11 +71,18 @@ def main() -> None:
             batch_size=2000,
         )
         Contact.objects.bulk_create(
-            [Contact(customer=c, name=r.name, phone=r.mobile) for r, c in zip(records, customers, strict=True) if r.mobile],
+            [
+                Contact(customer=c, name=r.name, phone=r.mobile)
+                for r, c in zip(records, customers, strict=True)
+                if r.mobile
+            ],
             batch_size=2000,
         )
         Meter.objects.bulk_create(
-            [Meter(account=a, meter_no=f"33{r.serial:012d}", installed_on=r.opened_on) for r, a in zip(records, accounts, strict=True)],
+            [
+                Meter(account=a, meter_no=f"33{r.serial:012d}", installed_on=r.opened_on)
+                for r, a in zip(records, accounts, strict=True)
+            ],
             batch_size=2000,
         )
     orm = time.perf_counter() - started
@@ -88,7 +95,11 @@ def main() -> None:
     print(f"ratio: {fast_rate / orm_rate:.1f}x")
 
     scope = Scope(staff=None, company_id=None, unit_id=None, hall_id=None, everything=True)
-    some = Account.objects.order_by("?").values_list("account_no", "customer__name").first() if args.customers < 50_000 else Account.objects.filter(pk=args.customers // 2).values_list("account_no", "customer__name").first()
+    some = (
+        Account.objects.order_by("?").values_list("account_no", "customer__name").first()
+        if args.customers < 50_000
+        else Account.objects.filter(pk=args.customers // 2).values_list("account_no", "customer__name").first()
+    )
     assert some is not None
     phone = Contact.objects.filter(pk=args.customers // 3).values_list("phone", flat=True).first() or "13800000000"
     queries = {"account no.": some[0], "mobile": phone, "name prefix": some[1][:2], "address fragment": "解放路12号"}

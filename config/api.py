@@ -70,10 +70,12 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 def _register_routers() -> None:
     from gridcare.customers.api import router as customers_router
+    from gridcare.halls.api import router as halls_router
     from gridcare.org.api import router as org_router
 
     api.add_router("/", org_router)
     api.add_router("/", customers_router)
+    api.add_router("/", halls_router)
 
 
 _register_routers()

@@ -1,0 +1,325 @@
+"""The service-hall queue (HALL-1 … HALL-8): business types, counters' set-up, tickets and their
+history, evaluations, self-service terminals."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gridcare.org.models import Counter, Hall
+
+
+class Kind(models.TextChoices):
+    """The business a customer comes for (HALL-1)."""
+
+    PAYMENT = "payment", _("缴费")
+    NEW_CONNECTION = "new_connection", _("新装增容")
+    ACCOUNT_CHANGE = "account_change", _("变更用电")
+    CONSULTATION = "consultation", _("业务咨询")
+    INVOICE = "invoice", _("发票票据")
+    METER_TEST = "meter_test", _("校表申请")
+    COMPLAINT = "complaint", _("投诉意见")
+    KEY_ACCOUNT = "key_account", _("大客户服务")
+
+
+class BusinessType(models.Model):
+    hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="business_types")
+    kind = models.CharField(_("业务"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=30)
+    prefix = models.CharField(_("号码前缀"), max_length=2)
+    expected_minutes = models.PositiveSmallIntegerField(_("预计办理时长（分钟）"))
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("业务类型")
+        verbose_name_plural = _("业务类型")
+        ordering = ["hall_id", "prefix"]
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "kind"], name="business_type_kind_unique_in_hall"),
+            models.UniqueConstraint(fields=["hall", "prefix"], name="business_type_prefix_unique_in_hall"),
+            models.CheckConstraint(condition=Q(expected_minutes__gte=1), name="business_type_expected_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} {self.name}"
+
+
+class HallPolicy(models.Model):
+    """The hall's queue settings; a hall without a row uses the defaults below."""
+
+    hall = models.OneToOneField(Hall, on_delete=models.CASCADE, related_name="queue_policy", primary_key=True)
+    ageing_minutes = models.PositiveSmallIntegerField(_("超时优先（分钟）"), default=20)
+    max_recalls = models.PositiveSmallIntegerField(_("最多重呼次数"), default=2)
+    near_ahead = models.PositiveSmallIntegerField(_("临近提醒（前面人数）"), default=3)
+
+    class Meta:
+        verbose_name = _("排队规则")
+        verbose_name_plural = _("排队规则")
+
+    def __str__(self) -> str:
+        return str(self.hall)
+
+
+class CounterStatus(models.TextChoices):
+    OPEN = "open", _("服务中")
+    PAUSED = "paused", _("暂停")
+    CLOSED = "closed", _("未开放")
+
+
+class CounterSetup(models.Model):
+    """What a counter serves and whether it is open now (HALL-1, HALL-3)."""
+
+    counter = models.OneToOneField(Counter, on_delete=models.CASCADE, related_name="hall_setup", primary_key=True)
+    business_types = models.ManyToManyField(BusinessType, related_name="counters", blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=CounterStatus.choices, default=CounterStatus.CLOSED)
+    status_changed_at = models.DateTimeField(_("状态变更时间"), null=True, blank=True)
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("窗口设置")
+        verbose_name_plural = _("窗口设置")
+
+    def __str__(self) -> str:
+        return str(self.counter)
+
+
+class Priority(models.TextChoices):
+    VIP = "vip", _("大客户")
+    ELDERLY = "elderly", _("绿色通道")
+    APPOINTMENT = "appointment", _("预约")
+    NORMAL = "normal", _("普通")
+
+
+class Source(models.TextChoices):
+    KIOSK = "kiosk", _("取号机")
+    GUIDE = "guide", _("引导台")
+    REMOTE = "remote", _("线上取号")
+    APPOINTMENT = "appointment", _("预约签到")
+
+
+class TicketStatus(models.TextChoices):
+    WAITING = "waiting", _("等候中")
+    CALLED = "called", _("已叫号")
+    FINISHED = "finished", _("已办结")
+    NO_SHOW = "no_show", _("过号")
+
+
+class Ticket(models.Model):
+    hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="tickets")
+    business_type = models.ForeignKey(BusinessType, on_delete=models.PROTECT, related_name="tickets")
+    day = models.DateField(_("日期"))
+    number = models.CharField(_("号码"), max_length=8)
+    priority = models.CharField(_("优先级"), max_length=12, choices=Priority.choices, default=Priority.NORMAL)
+    source = models.CharField(_("来源"), max_length=12, choices=Source.choices)
+    status = models.CharField(_("状态"), max_length=10, choices=TicketStatus.choices, default=TicketStatus.WAITING)
+    phone = models.CharField(_("手机号"), max_length=11, blank=True)
+    account = models.ForeignKey(
+        "customers.Account", on_delete=models.PROTECT, null=True, blank=True, related_name="hall_tickets"
+    )
+    appointment_ref = models.CharField(_("预约号"), max_length=30, blank=True)
+    issued_at = models.DateTimeField(_("取号时间"))
+    # A ticket transferred to one counter waits for that counter only.
+    target_counter = models.ForeignKey(Counter, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    counter = models.ForeignKey(Counter, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets")
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    first_called_at = models.DateTimeField(_("首次叫号时间"), null=True, blank=True)
+    called_at = models.DateTimeField(_("叫号时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    recalls = models.PositiveSmallIntegerField(_("重呼次数"), default=0)
+    outcome = models.CharField(_("办理结果"), max_length=200, blank=True)
+    near_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("排队号")
+        verbose_name_plural = _("排队号")
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "day", "number"], name="ticket_number_unique_per_hall_day"),
+        ]
+        indexes = [
+            models.Index(fields=["hall", "day", "status"], name="ticket_hall_day_status"),
+            models.Index(fields=["counter", "status"], name="ticket_counter_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.number}"
+
+
+class TicketSequence(models.Model):
+    """The last number given today for one business type; numbers restart every day."""
+
+    business_type = models.ForeignKey(BusinessType, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["business_type", "day"], name="ticket_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.business_type_id} {self.day} {self.last}"
+
+
+class TicketEvent(models.Model):
+    """Append-only history of a ticket: every call, recall, transfer and end."""
+
+    class Type(models.TextChoices):
+        ISSUED = "issued", _("取号")
+        CALLED = "called", _("叫号")
+        RECALLED = "recalled", _("重呼")
+        TRANSFERRED = "transferred", _("转移")
+        FINISHED = "finished", _("办结")
+        NO_SHOW = "no_show", _("过号")
+        NEAR_NOTIFIED = "near_notified", _("临近提醒")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=20, choices=Type.choices)
+    counter = models.ForeignKey(Counter, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    parameters = models.JSONField(default=dict)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("排队记录")
+        verbose_name_plural = _("排队记录")
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.type}"
+
+
+class Rating(models.TextChoices):
+    VERY_SATISFIED = "very_satisfied", _("非常满意")
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY_SATISFIED = "basically_satisfied", _("基本满意")
+    DISSATISFIED = "dissatisfied", _("不满意")
+
+
+class Evaluation(models.Model):
+    """One customer rating per finished ticket (HALL-6)."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.PROTECT, related_name="evaluation")
+    rating = models.CharField(_("评价"), max_length=20, choices=Rating.choices)
+    reasons = models.JSONField(_("原因"), default=list)
+    hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="+")
+    counter = models.ForeignKey(Counter, on_delete=models.PROTECT, related_name="+")
+    business_type = models.ForeignKey(BusinessType, on_delete=models.PROTECT, related_name="+")
+    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("服务评价")
+        verbose_name_plural = _("服务评价")
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.rating}"
+
+
+class TerminalKind(models.TextChoices):
+    PAYMENT = "payment", _("自助缴费机")
+    ALL_IN_ONE = "all_in_one", _("自助服务一体机")
+    INVOICE = "invoice", _("发票打印机")
+
+
+class TerminalStatus(models.TextChoices):
+    IN_SERVICE = "in_service", _("正常")
+    FAULT = "fault", _("故障")
+    PAPER_OUT = "paper_out", _("缺纸")
+    OFF = "off", _("停用")
+
+
+class Terminal(models.Model):
+    """A self-service machine in a hall (HALL-7)."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="terminals")
+    code = models.CharField(_("编号"), max_length=20, unique=True)
+    kind = models.CharField(_("类型"), max_length=12, choices=TerminalKind.choices)
+    name = models.CharField(_("名称"), max_length=50)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=TerminalStatus.choices, default=TerminalStatus.IN_SERVICE
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    usage_count = models.PositiveIntegerField(_("累计使用次数"), default=0)
+
+    class Meta:
+        verbose_name = _("自助终端")
+        verbose_name_plural = _("自助终端")
+        ordering = ["hall_id", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class TerminalEvent(models.Model):
+    """Append-only: status changes and usage of a terminal."""
+
+    class Type(models.TextChoices):
+        STATUS = "status", _("状态变更")
+        USED = "used", _("使用")
+        DIVERSION = "diversion", _("分流")
+
+    terminal = models.ForeignKey(Terminal, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=12, choices=Type.choices)
+    parameters = models.JSONField(default=dict)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.terminal_id} {self.type}"
+
+
+class MaintenanceTask(models.Model):
+    """A fault report on a terminal, worked until fixed."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待处理")
+        DONE = "done", _("已修复")
+
+    terminal = models.ForeignKey(Terminal, on_delete=models.PROTECT, related_name="tasks")
+    description = models.CharField(_("故障描述"), max_length=200)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("终端维修任务")
+        verbose_name_plural = _("终端维修任务")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.terminal_id} {self.description}"
+
+
+class Diversion(models.Model):
+    """A customer the guide sent to a self-service machine instead of a counter (HALL-2, HALL-7)."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="+")
+    business_type = models.ForeignKey(BusinessType, on_delete=models.PROTECT, related_name="+")
+    terminal = models.ForeignKey(Terminal, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    guide = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    day = models.DateField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("自助分流")
+        verbose_name_plural = _("自助分流")
+        indexes = [models.Index(fields=["hall", "day"], name="diversion_hall_day")]
+
+    def __str__(self) -> str:
+        return f"{self.hall_id} {self.day}"

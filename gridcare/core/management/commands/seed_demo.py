@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from gridcare.customers.demo import seed_customers
+from gridcare.halls.demo import seed_halls
 from gridcare.org.demo import demo_users, seed_org
 
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, customers: int, seed: int, list_users: bool, **options: Any) -> None:
         started = time.perf_counter()
         seed_org(password=settings.GRIDCARE_DEMO_PASSWORD)
+        seed_halls()
         created = seed_customers(
             count=customers,
             seed=seed,

@@ -1,0 +1,342 @@
+"""The hall queue's JSON API, for kiosks, the app and other systems. Thin: access, service, answer."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from pydantic import ValidationError as PydanticValidationError
+
+from gridcare.core.exceptions import InvalidInput
+from gridcare.halls import selectors
+from gridcare.halls.access import (
+    counter_get_for_scope,
+    hall_get_for_scope,
+    terminal_get_for_scope,
+    ticket_get_for_scope,
+)
+from gridcare.halls.models import CounterStatus, Source, Ticket
+from gridcare.halls.services import evaluations, terminals, tickets
+from gridcare.org.access import scope_for
+from gridcare.org.api import ErrorOut
+
+router = Router(tags=["halls"])
+
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+KindIn = Literal[
+    "payment",
+    "new_connection",
+    "account_change",
+    "consultation",
+    "invoice",
+    "meter_test",
+    "complaint",
+    "key_account",
+]
+
+
+class TicketIn(Schema):
+    business_type: KindIn
+    priority: Literal["normal", "elderly", "vip", "appointment"] = "normal"
+    phone: str = ""
+    account_no: str = ""
+    appointment_ref: str = ""
+
+
+class TicketOut(Schema):
+    id: int
+    number: str
+    business_type: str
+    business_type_name: str
+    status: str
+    priority: str
+    position: int
+    estimated_wait_minutes: int
+    issued_at: datetime
+
+
+class CalledOut(Schema):
+    ticket: TicketOut
+    counter_number: int
+
+
+class FinishIn(Schema):
+    outcome: str = ""
+
+
+class TransferIn(Schema):
+    business_type: KindIn | None = None
+    counter_id: int | None = None
+
+
+class EvaluationIn(Schema):
+    rating: Literal["very_satisfied", "satisfied", "basically_satisfied", "dissatisfied"]
+    reasons: list[str] = []
+
+
+class EvaluationOut(Schema):
+    id: int
+    ticket_id: int
+    rating: str
+    reasons: list[str]
+    counter_number: int
+    business_type: str
+
+
+class TypeLineOut(Schema):
+    kind: str
+    name: str
+    prefix: str
+    waiting: int
+    estimated_wait_minutes: int
+    longest_wait_minutes: int
+
+
+class CounterLineOut(Schema):
+    id: int
+    number: int
+    status: str
+    serving: str | None
+    serving_type: str | None
+    clerk: str | None
+    types: list[str]
+    waiting: int
+
+
+class QueueOut(Schema):
+    hall: str
+    waiting: int
+    longest_wait_minutes: int
+    types: list[TypeLineOut]
+    counters: list[CounterLineOut]
+
+
+class CounterOut(Schema):
+    id: int
+    number: int
+    status: str
+
+
+class DiversionIn(Schema):
+    business_type: KindIn
+    terminal_id: int | None = None
+
+
+class DiversionOut(Schema):
+    id: int
+    terminal_code: str
+
+
+class TerminalOut(Schema):
+    id: int
+    code: str
+    kind: str
+    name: str
+    status: str
+    usage_count: int
+
+
+class TerminalStatusIn(Schema):
+    status: Literal["in_service", "fault", "paper_out", "off"]
+    note: str = ""
+
+
+class UsageIn(Schema):
+    count: int = 1
+
+
+class FaultIn(Schema):
+    description: str
+
+
+class TaskOut(Schema):
+    id: int
+    terminal_id: int
+    description: str
+    status: str
+
+
+FINISH_BODY = {
+    "requestBody": {
+        "required": False,
+        "content": {"application/json": {"schema": {"type": "object", "properties": {"outcome": {"type": "string"}}}}},
+    }
+}
+
+
+def _optional_body(request: HttpRequest, schema: type[FinishIn]) -> FinishIn:
+    """An optional body: empty (or a form) means the defaults; JSON is validated."""
+    if request.content_type != "application/json" or not request.body.strip():
+        return schema(outcome=request.POST.get("outcome", ""))
+    try:
+        data = json.loads(request.body)
+        return schema(**data) if isinstance(data, dict) else schema.model_validate(data)
+    except (ValueError, PydanticValidationError) as exc:
+        raise InvalidInput(_("提交的数据有误。"), errors={"outcome": _("格式不正确。")}) from exc
+
+
+def _ticket(ticket: Ticket) -> dict[str, Any]:
+    return selectors.ticket_view(ticket).as_dict()
+
+
+@router.post("/halls/{hall_code}/tickets", response={201: TicketOut, **ERRORS})
+def ticket_issue(request: HttpRequest, hall_code: str, payload: TicketIn) -> tuple[int, dict[str, Any]]:
+    scope = scope_for(request.user)
+    hall = hall_get_for_scope(scope=scope, code=hall_code)
+    source = Source.APPOINTMENT if payload.priority == "appointment" else Source.REMOTE
+    ticket = tickets.ticket_issue(
+        scope=scope,
+        actor=request.user,
+        hall=hall,
+        kind=payload.business_type,
+        source=source,
+        **payload.dict(exclude={"business_type"}),
+    )
+    return 201, _ticket(ticket)
+
+
+@router.get("/halls/{hall_code}/queue", response={200: QueueOut, 404: ErrorOut})
+def hall_queue(request: HttpRequest, hall_code: str) -> dict[str, Any]:
+    hall = hall_get_for_scope(scope=scope_for(request.user), code=hall_code)
+    queue = selectors.hall_queue(hall)
+    return {
+        "hall": hall.code,
+        "waiting": queue.waiting,
+        "longest_wait_minutes": queue.longest_wait_minutes,
+        "types": [t.__dict__ for t in queue.types],
+        "counters": [c.__dict__ for c in queue.counters],
+    }
+
+
+@router.get("/tickets/{ticket_id}", response={200: TicketOut, 404: ErrorOut})
+def ticket_detail(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
+    return _ticket(ticket_get_for_scope(scope=scope_for(request.user), ticket_id=ticket_id))
+
+
+@router.post("/counters/{counter_id}/call-next", response={200: CalledOut, 204: None, **ERRORS})
+def counter_call_next(request: HttpRequest, counter_id: int) -> Any:
+    scope = scope_for(request.user)
+    counter = counter_get_for_scope(scope=scope, counter_id=counter_id)
+    ticket = tickets.counter_call_next(scope=scope, actor=request.user, counter=counter)
+    if ticket is None:
+        return HttpResponse(status=204)
+    return 200, {"ticket": _ticket(ticket), "counter_number": counter.number}
+
+
+def _counter_status(request: HttpRequest, counter_id: int, status: CounterStatus) -> dict[str, Any]:
+    scope = scope_for(request.user)
+    counter = counter_get_for_scope(scope=scope, counter_id=counter_id)
+    setup = tickets.counter_set_status(scope=scope, actor=request.user, counter=counter, status=status)
+    return {"id": counter.pk, "number": counter.number, "status": setup.status}
+
+
+@router.post("/counters/{counter_id}/pause", response={200: CounterOut, **ERRORS})
+def counter_pause(request: HttpRequest, counter_id: int) -> dict[str, Any]:
+    return _counter_status(request, counter_id, CounterStatus.PAUSED)
+
+
+@router.post("/counters/{counter_id}/resume", response={200: CounterOut, **ERRORS})
+def counter_resume(request: HttpRequest, counter_id: int) -> dict[str, Any]:
+    return _counter_status(request, counter_id, CounterStatus.OPEN)
+
+
+@router.post("/counters/{counter_id}/close", response={200: CounterOut, **ERRORS})
+def counter_close(request: HttpRequest, counter_id: int) -> dict[str, Any]:
+    return _counter_status(request, counter_id, CounterStatus.CLOSED)
+
+
+@router.post("/tickets/{ticket_id}/recall", response={200: TicketOut, **ERRORS})
+def ticket_recall(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
+    scope = scope_for(request.user)
+    ticket = ticket_get_for_scope(scope=scope, ticket_id=ticket_id)
+    return _ticket(tickets.ticket_recall(scope=scope, actor=request.user, ticket=ticket))
+
+
+@router.post("/tickets/{ticket_id}/no-show", response={200: TicketOut, **ERRORS})
+def ticket_no_show(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
+    scope = scope_for(request.user)
+    ticket = ticket_get_for_scope(scope=scope, ticket_id=ticket_id)
+    return _ticket(tickets.ticket_no_show(scope=scope, actor=request.user, ticket=ticket))
+
+
+@router.post("/tickets/{ticket_id}/finish", response={200: TicketOut, **ERRORS}, openapi_extra=FINISH_BODY)
+def ticket_finish(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
+    """Body optional: ``{"outcome": "..."}``; a counter button may post nothing."""
+    scope = scope_for(request.user)
+    ticket = ticket_get_for_scope(scope=scope, ticket_id=ticket_id)
+    outcome = _optional_body(request, FinishIn).outcome
+    return _ticket(tickets.ticket_finish(scope=scope, actor=request.user, ticket=ticket, outcome=outcome))
+
+
+@router.post("/tickets/{ticket_id}/transfer", response={200: TicketOut, **ERRORS})
+def ticket_transfer(request: HttpRequest, ticket_id: int, payload: TransferIn) -> dict[str, Any]:
+    scope = scope_for(request.user)
+    ticket = ticket_get_for_scope(scope=scope, ticket_id=ticket_id)
+    ticket = tickets.ticket_transfer(
+        scope=scope, actor=request.user, ticket=ticket, kind=payload.business_type, counter_id=payload.counter_id
+    )
+    return _ticket(ticket)
+
+
+@router.post("/tickets/{ticket_id}/evaluation", response={201: EvaluationOut, **ERRORS})
+def ticket_evaluate(request: HttpRequest, ticket_id: int, payload: EvaluationIn) -> tuple[int, dict[str, Any]]:
+    scope = scope_for(request.user)
+    ticket = ticket_get_for_scope(scope=scope, ticket_id=ticket_id)
+    evaluation = evaluations.evaluation_submit(
+        scope=scope, actor=request.user, ticket=ticket, rating=payload.rating, reasons=payload.reasons
+    )
+    return 201, {
+        "id": evaluation.pk,
+        "ticket_id": ticket.pk,
+        "rating": evaluation.rating,
+        "reasons": evaluation.reasons,
+        "counter_number": evaluation.counter.number,
+        "business_type": evaluation.business_type.kind,
+    }
+
+
+@router.post("/halls/{hall_code}/diversions", response={201: DiversionOut, **ERRORS})
+def diversion_record(request: HttpRequest, hall_code: str, payload: DiversionIn) -> tuple[int, dict[str, Any]]:
+    scope = scope_for(request.user)
+    hall = hall_get_for_scope(scope=scope, code=hall_code)
+    terminal = terminal_get_for_scope(scope=scope, terminal_id=payload.terminal_id) if payload.terminal_id else None
+    diversion = terminals.diversion_record(
+        scope=scope, actor=request.user, hall=hall, kind=payload.business_type, terminal=terminal
+    )
+    return 201, {"id": diversion.pk, "terminal_code": diversion.terminal.code if diversion.terminal else ""}
+
+
+@router.get("/halls/{hall_code}/terminals", response={200: list[TerminalOut], 404: ErrorOut})
+def terminal_list(request: HttpRequest, hall_code: str) -> list[Any]:
+    hall = hall_get_for_scope(scope=scope_for(request.user), code=hall_code)
+    return list(selectors.terminals_of(hall))
+
+
+@router.post("/terminals/{terminal_id}/status", response={200: TerminalOut, **ERRORS})
+def terminal_status(request: HttpRequest, terminal_id: int, payload: TerminalStatusIn) -> Any:
+    scope = scope_for(request.user)
+    terminal = terminal_get_for_scope(scope=scope, terminal_id=terminal_id)
+    return terminals.terminal_set_status(
+        scope=scope, actor=request.user, terminal=terminal, status=payload.status, note=payload.note
+    )
+
+
+@router.post("/terminals/{terminal_id}/usage", response={200: TerminalOut, **ERRORS})
+def terminal_usage(request: HttpRequest, terminal_id: int, payload: UsageIn) -> Any:
+    scope = scope_for(request.user)
+    terminal = terminal_get_for_scope(scope=scope, terminal_id=terminal_id)
+    return terminals.terminal_record_use(scope=scope, actor=request.user, terminal=terminal, count=payload.count)
+
+
+@router.post("/terminals/{terminal_id}/fault", response={201: TaskOut, **ERRORS})
+def terminal_fault(request: HttpRequest, terminal_id: int, payload: FaultIn) -> tuple[int, Any]:
+    scope = scope_for(request.user)
+    terminal = terminal_get_for_scope(scope=scope, terminal_id=terminal_id)
+    task = terminals.terminal_report_fault(
+        scope=scope, actor=request.user, terminal=terminal, description=payload.description
+    )
+    return 201, task

@@ -1,0 +1,310 @@
+"""Reads of the hall queue: positions and estimates, the queue, the board, the console, the pad."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from gridcare.core.timezone import business_date, now
+from gridcare.halls import rules
+from gridcare.halls.models import (
+    BusinessType,
+    CounterSetup,
+    CounterStatus,
+    Evaluation,
+    Terminal,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+)
+from gridcare.halls.services.setup import policy_for
+from gridcare.halls.services.tickets import as_waiting
+from gridcare.org.access import Scope
+from gridcare.org.models import Counter, Hall
+
+# How many recent handling times of a type feed the estimate.
+RECENT_HANDLED = 20
+
+
+@dataclass(frozen=True)
+class TypeCapacity:
+    open_counters: int
+    idle_counters: int
+    recent_minutes: list[float]
+    expected_minutes: int
+
+
+def type_capacity(business_type: BusinessType) -> TypeCapacity:
+    """Open and idle counters serving a type, and its recent handling times."""
+    setups = CounterSetup.objects.filter(business_types=business_type, status=CounterStatus.OPEN)
+    open_ids = list(setups.values_list("counter_id", flat=True))
+    busy = set(
+        Ticket.objects.filter(counter_id__in=open_ids, status=TicketStatus.CALLED).values_list("counter_id", flat=True)
+    )
+    recent = (
+        Ticket.objects.filter(business_type=business_type, status=TicketStatus.FINISHED)
+        .order_by("-finished_at")
+        .values_list("called_at", "finished_at")[:RECENT_HANDLED]
+    )
+    minutes = [(end - start).total_seconds() / 60 for start, end in recent if start and end]
+    return TypeCapacity(
+        open_counters=len(open_ids),
+        idle_counters=len(open_ids) - len(busy),
+        recent_minutes=minutes,
+        expected_minutes=business_type.expected_minutes,
+    )
+
+
+def estimate_minutes(capacity: TypeCapacity, ahead: int) -> int:
+    return rules.estimate_wait_minutes(
+        ahead=ahead,
+        open_counters=capacity.open_counters,
+        idle_counters=capacity.idle_counters,
+        recent_minutes=capacity.recent_minutes,
+        expected_minutes=capacity.expected_minutes,
+    )
+
+
+def _waiting_today(hall: Hall, at: datetime) -> list[Ticket]:
+    return list(
+        Ticket.objects.filter(hall=hall, day=business_date(at), status=TicketStatus.WAITING).only(
+            "id", "number", "priority", "issued_at", "business_type_id", "target_counter_id"
+        )
+    )
+
+
+def ticket_position(ticket: Ticket, *, at: datetime | None = None) -> int:
+    """People ahead of ``ticket`` in its line, in calling order (0 when it is not waiting)."""
+    if ticket.status != TicketStatus.WAITING:
+        return 0
+    at = at or now()
+    ageing = timedelta(minutes=policy_for(ticket.hall).ageing_minutes)
+    return rules.queue_positions(map(as_waiting, _waiting_today(ticket.hall, at)), now=at, ageing=ageing).get(
+        ticket.pk, 0
+    )
+
+
+@dataclass(frozen=True)
+class TicketView:
+    id: int
+    number: str
+    business_type: str
+    business_type_name: str
+    status: str
+    priority: str
+    position: int
+    estimated_wait_minutes: int
+    issued_at: datetime
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+def ticket_view(ticket: Ticket) -> TicketView:
+    position = ticket_position(ticket)
+    waiting = ticket.status == TicketStatus.WAITING
+    return TicketView(
+        id=ticket.pk,
+        number=ticket.number,
+        business_type=ticket.business_type.kind,
+        business_type_name=ticket.business_type.name,
+        status=ticket.status,
+        priority=ticket.priority,
+        position=position,
+        estimated_wait_minutes=estimate_minutes(type_capacity(ticket.business_type), position) if waiting else 0,
+        issued_at=ticket.issued_at,
+    )
+
+
+# --- the hall's queue ----------------------------------------------------------------------------
+
+
+@dataclass
+class TypeLine:
+    kind: str
+    name: str
+    prefix: str
+    waiting: int
+    estimated_wait_minutes: int
+    longest_wait_minutes: int
+
+
+@dataclass
+class CounterLine:
+    id: int
+    number: int
+    status: str
+    status_label: str
+    serving: str | None
+    serving_type: str | None
+    serving_since: datetime | None
+    clerk: str | None
+    types: list[str] = field(default_factory=list)
+    waiting: int = 0
+
+
+@dataclass
+class HallQueue:
+    hall: Hall
+    types: list[TypeLine]
+    counters: list[CounterLine]
+    waiting: int
+    longest_wait_minutes: int
+
+
+def hall_queue(hall: Hall) -> HallQueue:
+    """Waiting per type with its estimate, and what each counter is doing (HALL-4, HALL-5)."""
+    at = now()
+    waiting = _waiting_today(hall, at)
+    per_type: dict[int, list[Ticket]] = {}
+    for ticket in waiting:
+        per_type.setdefault(ticket.business_type_id, []).append(ticket)
+    types = []
+    for business_type in BusinessType.objects.filter(hall=hall, active=True).order_by("prefix"):
+        mine = per_type.get(business_type.pk, [])
+        untargeted = sum(1 for t in mine if t.target_counter_id is None)
+        types.append(
+            TypeLine(
+                kind=business_type.kind,
+                name=business_type.name,
+                prefix=business_type.prefix,
+                waiting=len(mine),
+                estimated_wait_minutes=estimate_minutes(type_capacity(business_type), untargeted),
+                longest_wait_minutes=_minutes_since(min((t.issued_at for t in mine), default=None), at),
+            )
+        )
+    return HallQueue(
+        hall=hall,
+        types=types,
+        counters=counter_lines(hall, waiting),
+        waiting=len(waiting),
+        longest_wait_minutes=_minutes_since(min((t.issued_at for t in waiting), default=None), at),
+    )
+
+
+def _minutes_since(moment: datetime | None, at: datetime) -> int:
+    return int((at - moment).total_seconds() // 60) if moment else 0
+
+
+def counter_lines(hall: Hall, waiting: list[Ticket]) -> list[CounterLine]:
+    serving = {
+        t.counter_id: t
+        for t in Ticket.objects.filter(hall=hall, status=TicketStatus.CALLED).select_related("business_type")
+    }
+    setups = {
+        s.counter_id: s
+        for s in CounterSetup.objects.filter(counter__hall=hall)
+        .select_related("clerk__staff")
+        .prefetch_related("business_types")
+    }
+    lines = []
+    for counter in Counter.objects.filter(hall=hall).order_by("number"):
+        setup = setups.get(counter.pk)
+        type_ids = {t.pk for t in setup.business_types.all()} if setup else set()
+        current = serving.get(counter.pk)
+        status = setup.status if setup else CounterStatus.CLOSED
+        clerk = setup.clerk if setup else None
+        lines.append(
+            CounterLine(
+                id=counter.pk,
+                number=counter.number,
+                status=status,
+                status_label=str(CounterStatus(status).label),
+                serving=current.number if current else None,
+                serving_type=current.business_type.name if current else None,
+                serving_since=current.called_at if current else None,
+                clerk=_staff_name(clerk),
+                types=[t.prefix for t in setup.business_types.all()] if setup else [],
+                waiting=sum(
+                    1
+                    for t in waiting
+                    if t.target_counter_id == counter.pk
+                    or (t.target_counter_id is None and t.business_type_id in type_ids)
+                ),
+            )
+        )
+    return lines
+
+
+def _staff_name(user: Any) -> str | None:
+    if user is None:
+        return None
+    staff = getattr(user, "staff", None)
+    return str(staff.name) if staff else str(user.get_username())
+
+
+# --- board, console, pad -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Announcement:
+    event_id: int
+    number: str
+    counter_number: int
+    at: datetime
+
+
+def recent_calls(hall: Hall, limit: int = 8) -> list[Announcement]:
+    """The latest calls and recalls of today, newest first, for the board."""
+    events = (
+        TicketEvent.objects.filter(
+            ticket__hall=hall,
+            ticket__day=business_date(),
+            type__in=[TicketEvent.Type.CALLED, TicketEvent.Type.RECALLED],
+            counter__isnull=False,
+        )
+        .select_related("ticket", "counter")
+        .order_by("-id")[:limit]
+    )
+    return [
+        Announcement(event_id=e.pk, number=e.ticket.number, counter_number=e.counter.number, at=e.created_at)
+        for e in events
+        if e.counter is not None
+    ]
+
+
+def counter_current(counter: Counter) -> Ticket | None:
+    return (
+        Ticket.objects.filter(counter=counter, status=TicketStatus.CALLED)
+        .select_related("business_type", "account__customer")
+        .first()
+    )
+
+
+def counter_setup(counter: Counter) -> CounterSetup | None:
+    return CounterSetup.objects.filter(counter=counter).prefetch_related("business_types").first()
+
+
+# A finished ticket stays on the pad this long for its rating.
+PAD_MINUTES = 10
+
+
+def ticket_to_rate(counter: Counter) -> Ticket | None:
+    """The ticket the counter's evaluation pad asks about: the last finished here, if recent and
+    not rated yet."""
+    last = (
+        Ticket.objects.filter(counter=counter, status=TicketStatus.FINISHED)
+        .select_related("business_type")
+        .order_by("-finished_at")
+        .first()
+    )
+    if last is None or last.finished_at is None or now() - last.finished_at > timedelta(minutes=PAD_MINUTES):
+        return None
+    if Evaluation.objects.filter(ticket=last).exists():
+        return None
+    return last
+
+
+def halls_for(scope: Scope) -> QuerySet[Hall]:
+    return Hall.objects.filter(scope.hall_filter("")).order_by("code")
+
+
+def terminals_of(hall: Hall) -> QuerySet[Terminal]:
+    return Terminal.objects.filter(hall=hall).annotate(open_tasks=Count("tasks", filter=Q(tasks__status="open")))
+
+
+def ticket_history(ticket: Ticket) -> QuerySet[TicketEvent]:
+    return ticket.events.select_related("counter", "actor").order_by("id")

@@ -1,0 +1,1 @@
+"""Writes of the hall queue, one module per sub-domain."""

@@ -1,0 +1,369 @@
+"""Tickets (HALL-2, HALL-3): issuing, calling, and every move of the life cycle."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gridcare.core.exceptions import InvalidInput, NotFound
+from gridcare.core.timezone import business_date, now
+from gridcare.customers import rules as customer_rules
+from gridcare.customers.access import account_get_for_scope
+from gridcare.customers.models import Account
+from gridcare.halls import rules
+from gridcare.halls.access import CALL_ROLES, ISSUE_ROLES, require_role
+from gridcare.halls.events import ticket_event
+from gridcare.halls.exceptions import CounterBusy, CounterNotOpen, InvalidTransition
+from gridcare.halls.models import (
+    BusinessType,
+    CounterSetup,
+    CounterStatus,
+    Priority,
+    Source,
+    Ticket,
+    TicketEvent,
+    TicketSequence,
+    TicketStatus,
+)
+from gridcare.halls.services.setup import policy_for
+from gridcare.notices.services import notice_enqueue
+from gridcare.org.access import Scope
+from gridcare.org.models import Counter, Hall
+
+Actor = User | AnonymousUser | None
+Action = rules.Action
+
+_REFUSALS = {
+    Action.CALL: gettext_lazy("该号已不在等候中，不能叫号。"),
+    Action.RECALL: gettext_lazy("只能重呼已叫到的号，该号当前为“%(status)s”。"),
+    Action.NO_SHOW: gettext_lazy("只能对已叫到的号办理过号，该号当前为“%(status)s”。"),
+    Action.FINISH: gettext_lazy("只能办结已叫到的号，该号当前为“%(status)s”。"),
+    Action.TRANSFER: gettext_lazy("只能转移已叫到的号，该号当前为“%(status)s”。"),
+}
+
+
+def business_type_for(*, hall: Hall, kind: str) -> BusinessType:
+    business_type = BusinessType.objects.filter(hall=hall, kind=kind, active=True).first()
+    if business_type is None:
+        message = _("本厅未开办该业务。")
+        raise InvalidInput(message, errors={"business_type": message})
+    return business_type
+
+
+def _clean_contact(scope: Scope, phone: str, account_no: str) -> tuple[str, Account | None]:
+    errors: dict[str, str] = {}
+    clean_phone, account = "", None
+    if phone:
+        try:
+            clean_phone = customer_rules.normalise_phone(phone)
+        except InvalidInput as exc:
+            errors["phone"] = str(exc.message)
+    if account_no:
+        try:
+            account = account_get_for_scope(scope=scope, account_no=account_no.strip())
+        except NotFound as exc:
+            errors["account_no"] = str(exc.message)
+    if errors:
+        raise InvalidInput(_("提交的数据有误。"), errors=errors)
+    return clean_phone, account
+
+
+def _next_sequence(business_type: BusinessType, day: date) -> int:
+    """Today's next number of a type. The row update serialises issuers of the same type."""
+    for _attempt in range(3):
+        row = TicketSequence.objects.filter(business_type=business_type, day=day)
+        if row.update(last=F("last") + 1):
+            return row.values_list("last", flat=True).get()
+        try:
+            with transaction.atomic():
+                TicketSequence.objects.create(business_type=business_type, day=day, last=1)
+        except IntegrityError:
+            continue  # another issuer made today's row first; take the next number from it
+        return 1
+    raise RuntimeError("ticket sequence contention")  # pragma: no cover
+
+
+@transaction.atomic
+def ticket_issue(
+    *,
+    scope: Scope,
+    actor: Actor,
+    hall: Hall,
+    kind: str,
+    source: str,
+    priority: str = Priority.NORMAL,
+    phone: str = "",
+    account_no: str = "",
+    appointment_ref: str = "",
+) -> Ticket:
+    """Take a ticket: the day's next number of the type (A001, A002 …)."""
+    require_role(scope, ISSUE_ROLES)
+    business_type = business_type_for(hall=hall, kind=kind)
+    clean_phone, account = _clean_contact(scope, phone, account_no)
+    at = now()
+    day = business_date(at)
+    sequence = _next_sequence(business_type, day)
+    ticket = Ticket.objects.create(
+        hall=hall,
+        business_type=business_type,
+        day=day,
+        number=rules.ticket_number(business_type.prefix, sequence),
+        priority=Priority(priority),
+        source=Source(source),
+        phone=clean_phone,
+        account=account,
+        appointment_ref=appointment_ref.strip()[:30],
+        issued_at=at,
+    )
+    ticket_event(ticket=ticket, type=TicketEvent.Type.ISSUED, actor=actor, at=at, source=source, priority=priority)
+    return ticket
+
+
+def ticket_transition(
+    *,
+    ticket: Ticket,
+    action: rules.Action,
+    actor: Actor,
+    at: datetime,
+    counter: Counter | None = None,
+    changes: dict[str, Any] | None = None,
+    **parameters: Any,
+) -> Ticket:
+    """The one way a ticket changes status: refuses moves the table does not allow, claims the
+    row with a conditional UPDATE (so of two racing counters exactly one wins), writes the event."""
+    changes = changes or {}
+    to = rules.next_status(ticket.status, action)
+    if to is None:
+        raise InvalidTransition(str(_REFUSALS[action]) % {"status": ticket.get_status_display()})
+    updated = Ticket.objects.filter(pk=ticket.pk, status=ticket.status).update(status=to, **changes)
+    if not updated:
+        raise InvalidTransition(_("该号的状态刚被他人改变，请刷新后重试。"))
+    ticket.refresh_from_db()
+    ticket_event(
+        ticket=ticket,
+        type=TicketEvent.Type(_EVENT_OF[action]),
+        actor=actor,
+        at=at,
+        counter=counter,
+        **parameters,
+    )
+    return ticket
+
+
+_EVENT_OF = {
+    Action.CALL: TicketEvent.Type.CALLED,
+    Action.RECALL: TicketEvent.Type.RECALLED,
+    Action.NO_SHOW: TicketEvent.Type.NO_SHOW,
+    Action.FINISH: TicketEvent.Type.FINISHED,
+    Action.TRANSFER: TicketEvent.Type.TRANSFERRED,
+}
+
+
+# --- calling -------------------------------------------------------------------------------------
+
+
+def _lock_setup(counter: Counter) -> CounterSetup:
+    """The counter's set-up row, locked: one "call next" at a time per counter."""
+    setup = CounterSetup.objects.select_for_update().filter(counter=counter).first()
+    if setup is None:
+        raise CounterNotOpen(_("该窗口尚未设置办理业务。"))
+    return setup
+
+
+def waiting_for_counter(*, counter: Counter, type_ids: list[int], day: date) -> list[Ticket]:
+    """Today's waiting tickets this counter may call: its types, and tickets sent to it."""
+    return list(
+        Ticket.objects.filter(hall_id=counter.hall_id, day=day, status=TicketStatus.WAITING)
+        .filter(Q(business_type_id__in=type_ids, target_counter__isnull=True) | Q(target_counter=counter))
+        .only(
+            "id",
+            "number",
+            "priority",
+            "issued_at",
+            "business_type_id",
+            "target_counter_id",
+            "phone",
+            "near_notified_at",
+        )
+    )
+
+
+def as_waiting(ticket: Ticket) -> rules.Waiting:
+    line = f"c{ticket.target_counter_id}" if ticket.target_counter_id else f"t{ticket.business_type_id}"
+    return rules.Waiting(id=ticket.id, priority=ticket.priority, issued_at=ticket.issued_at, line=line)
+
+
+def counter_call_next(*, scope: Scope, actor: Actor, counter: Counter) -> Ticket | None:
+    """Call the next ticket for ``counter`` by the calling policy (HALL-3); None when nobody waits."""
+    require_role(scope, CALL_ROLES)
+    with transaction.atomic():
+        setup = _lock_setup(counter)
+        if setup.status != CounterStatus.OPEN:
+            raise CounterNotOpen(_("窗口当前为“%(status)s”，不能叫号。") % {"status": setup.get_status_display()})
+        current = Ticket.objects.filter(counter=counter, status=TicketStatus.CALLED).values_list("number", flat=True)
+        if current:
+            raise CounterBusy(_("请先办结或过号当前的%(number)s号。") % {"number": current[0]})
+        at = now()
+        ageing = timedelta(minutes=policy_for(counter.hall).ageing_minutes)
+        type_ids = list(setup.business_types.values_list("id", flat=True))
+        waiting = {t.id: t for t in waiting_for_counter(counter=counter, type_ids=type_ids, day=business_date(at))}
+        for candidate in rules.call_order(map(as_waiting, waiting.values()), now=at, ageing=ageing):
+            try:
+                ticket = _call(waiting[candidate.id], counter=counter, actor=actor, at=at)
+            except InvalidTransition:
+                continue  # another counter called it a moment ago: take the next one
+            if setup.clerk_id != getattr(actor, "pk", None):
+                setup.clerk = actor if isinstance(actor, User) else None
+                setup.save(update_fields=["clerk"])
+            del waiting[ticket.id]
+            _notify_near(counter.hall, list(waiting.values()), at=at, ageing=ageing)
+            return ticket
+    return None
+
+
+def _call(ticket: Ticket, *, counter: Counter, actor: Actor, at: datetime) -> Ticket:
+    return ticket_transition(
+        ticket=ticket,
+        action=Action.CALL,
+        actor=actor,
+        at=at,
+        counter=counter,
+        changes={
+            "counter": counter,
+            "clerk": actor if isinstance(actor, User) else None,
+            "called_at": at,
+            "first_called_at": ticket.first_called_at or at,
+            "target_counter": None,
+            "recalls": 0,
+        },
+        counter_number=counter.number,
+    )
+
+
+def _notify_near(hall: Hall, waiting: list[Ticket], *, at: datetime, ageing: timedelta) -> None:
+    """Tell customers who left a phone that their turn is near (HALL-5), once per ticket."""
+    near = policy_for(hall).near_ahead
+    positions = rules.queue_positions(map(as_waiting, waiting), now=at, ageing=ageing)
+    for ticket in waiting:
+        ahead = positions[ticket.id]
+        if not ticket.phone or ticket.near_notified_at is not None or ahead > near:
+            continue
+        notice_enqueue(
+            template_code="queue_near",
+            variables={"hall": hall.name, "number": ticket.number, "ahead": ahead},
+            recipient=ticket.phone,
+            dedupe_key=f"queue_near:{ticket.pk}",
+        )
+        Ticket.objects.filter(pk=ticket.pk).update(near_notified_at=at)
+        ticket_event(ticket=ticket, type=TicketEvent.Type.NEAR_NOTIFIED, actor=None, at=at, ahead=ahead)
+
+
+# --- at the counter ------------------------------------------------------------------------------
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update().select_related("hall", "business_type").get(pk=ticket.pk)
+
+
+@transaction.atomic
+def ticket_recall(*, scope: Scope, actor: Actor, ticket: Ticket) -> Ticket:
+    require_role(scope, CALL_ROLES)
+    ticket = _locked(ticket)
+    limit = policy_for(ticket.hall).max_recalls
+    if ticket.status == TicketStatus.CALLED and ticket.recalls >= limit:
+        raise InvalidTransition(_("已重呼%(n)d次，请按过号处理。") % {"n": limit})
+    return ticket_transition(
+        ticket=ticket,
+        action=Action.RECALL,
+        actor=actor,
+        at=now(),
+        counter=ticket.counter,
+        changes={"recalls": F("recalls") + 1},
+        counter_number=ticket.counter.number if ticket.counter else None,
+    )
+
+
+@transaction.atomic
+def ticket_no_show(*, scope: Scope, actor: Actor, ticket: Ticket) -> Ticket:
+    require_role(scope, CALL_ROLES)
+    ticket = _locked(ticket)
+    at = now()
+    return ticket_transition(
+        ticket=ticket, action=Action.NO_SHOW, actor=actor, at=at, counter=ticket.counter, changes={"finished_at": at}
+    )
+
+
+@transaction.atomic
+def ticket_finish(*, scope: Scope, actor: Actor, ticket: Ticket, outcome: str = "") -> Ticket:
+    require_role(scope, CALL_ROLES)
+    outcome = outcome.strip()
+    if len(outcome) > 200:
+        raise InvalidInput(_("办理结果最多200字。"), errors={"outcome": _("办理结果最多200字。")})
+    ticket = _locked(ticket)
+    at = now()
+    return ticket_transition(
+        ticket=ticket,
+        action=Action.FINISH,
+        actor=actor,
+        at=at,
+        counter=ticket.counter,
+        changes={"finished_at": at, "outcome": outcome},
+        outcome=outcome,
+    )
+
+
+@transaction.atomic
+def ticket_transfer(
+    *, scope: Scope, actor: Actor, ticket: Ticket, kind: str | None = None, counter_id: int | None = None
+) -> Ticket:
+    """Send a called ticket to another business type or to one counter. It keeps its number and
+    its time of issue, so it is called soon rather than queueing again from the back."""
+    require_role(scope, CALL_ROLES)
+    if (kind is None) == (counter_id is None):
+        message = _("请选择转往的业务类型或窗口（二选一）。")
+        raise InvalidInput(message, errors={"business_type": message})
+    ticket = _locked(ticket)
+    changes: dict[str, Any] = {"counter": None, "clerk": None, "called_at": None, "recalls": 0}
+    if kind is not None:
+        business_type = business_type_for(hall=ticket.hall, kind=kind)
+        changes |= {"business_type": business_type, "target_counter": None}
+        target: dict[str, Any] = {"business_type": business_type.kind}
+    else:
+        counter = Counter.objects.filter(hall=ticket.hall, pk=counter_id or 0).first()
+        if counter is None:
+            raise NotFound(_("本厅没有窗口 %(id)s。") % {"id": counter_id})
+        changes |= {"target_counter": counter}
+        target = {"counter_number": counter.number}
+    return ticket_transition(
+        ticket=ticket,
+        action=Action.TRANSFER,
+        actor=actor,
+        at=now(),
+        counter=ticket.counter,
+        changes=changes,
+        **target,
+    )
+
+
+@transaction.atomic
+def counter_set_status(*, scope: Scope, actor: Actor, counter: Counter, status: str) -> CounterSetup:
+    """Pause, resume (open) or close a counter."""
+    require_role(scope, CALL_ROLES)
+    setup = _lock_setup(counter)
+    if status not in rules.COUNTER_TRANSITIONS.get(setup.status, frozenset()):
+        raise InvalidTransition(
+            _("窗口当前为“%(now)s”，不能改为“%(to)s”。")
+            % {"now": setup.get_status_display(), "to": CounterStatus(status).label}
+        )
+    setup.status = CounterStatus(status)
+    setup.status_changed_at = now()
+    if status == CounterStatus.OPEN and isinstance(actor, User):
+        setup.clerk = actor
+    setup.save(update_fields=["status", "status_changed_at", "clerk"])
+    return setup
