@@ -72,10 +72,12 @@ def _register_routers() -> None:
     from gridcare.customers.api import router as customers_router
     from gridcare.halls.api import router as halls_router
     from gridcare.org.api import router as org_router
+    from gridcare.workorders.api import router as workorders_router
 
     api.add_router("/", org_router)
     api.add_router("/", customers_router)
     api.add_router("/", halls_router)
+    api.add_router("/", workorders_router)
 
 
 _register_routers()

@@ -6,6 +6,7 @@ from config.api import api
 urlpatterns = [
     path("", include("gridcare.org.urls")),
     path("customers/", include("gridcare.customers.urls")),
+    path("workorders/", include("gridcare.workorders.urls")),
     path("halls/", include("gridcare.halls.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

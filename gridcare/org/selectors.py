@@ -23,6 +23,20 @@ LINKS: tuple[Link, ...] = (
     Link("customers:create", _("新装立户"), ARCHIVE_EDIT_ROLES),
     Link("customers:worklist", _("档案质量工单"), ARCHIVE_QUALITY_ROLES),
     Link("halls:index", _("营业厅排队叫号"), frozenset(set(Role) - {Role.AGENT_95598})),
+    Link("workorders:intake", _("受理95598工单")),
+    Link("workorders:list", _("在办工单")),
+    Link(
+        "workorders:figures",
+        _("工单统计"),
+        frozenset({Role.SUPERVISOR, Role.HALL_MANAGER, Role.AGENT_95598, Role.PLANNER, Role.ADMINISTRATOR}),
+    ),
+    Link(
+        "workorders:connections",
+        _("业扩报装"),
+        frozenset(
+            {Role.KEY_ACCOUNT_MANAGER, Role.SUPERVISOR, Role.COUNTER_CLERK, Role.HALL_MANAGER, Role.ADMINISTRATOR}
+        ),
+    ),
 )
 
 

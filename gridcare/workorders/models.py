@@ -1,0 +1,362 @@
+"""95598 work orders (WO-1..8): orders, their deadlines and history, fault incidents, call-backs,
+verified complaints against staff, and new-connection applications."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gridcare.org.models import AreaType
+
+
+class Channel(models.TextChoices):
+    PHONE_95598 = "phone_95598", _("95598电话")
+    WEB = "web", _("网站")
+    APP = "app", _("手机应用")
+    WECHAT = "wechat", _("微信")
+    COUNTER = "counter", _("营业厅柜台")
+    OPINION_CARD = "opinion_card", _("意见卡")
+    LETTER = "letter", _("信函")
+    VISIT = "visit", _("来访")
+    HOTLINE_12345 = "hotline_12345", _("12345政务热线")
+    HOTLINE_12398 = "hotline_12398", _("12398能源监管热线")
+
+
+class OrderType(models.TextChoices):
+    FAULT = "fault", _("故障报修")
+    COMPLAINT = "complaint", _("投诉")
+    REPORT = "report", _("举报")
+    OPINION = "opinion", _("意见")
+    SUGGESTION = "suggestion", _("建议")
+    PRAISE = "praise", _("表扬")
+    INQUIRY = "inquiry", _("咨询")
+    SERVICE_REQUEST = "service_request", _("服务申请")
+    URGING = "urging", _("催办")
+
+
+class ComplaintClass(models.TextChoices):
+    SERVICE = "service", _("服务投诉")
+    BUSINESS = "business", _("营业投诉")
+    OUTAGE = "outage", _("停送电投诉")
+    SUPPLY_QUALITY = "supply_quality", _("供电质量投诉")
+    GRID_CONSTRUCTION = "grid_construction", _("电网建设投诉")
+
+
+class Urgency(models.TextChoices):
+    HIGH = "high", _("紧急")
+    NORMAL = "normal", _("一般")
+    LOW = "low", _("较低")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("已受理")
+    ACCEPTED = "accepted", _("已接单")
+    DISPATCHED = "dispatched", _("已派单")
+    ARRIVED = "arrived", _("已到达现场")
+    RESTORED = "restored", _("已恢复送电")
+    REPLIED = "replied", _("已答复")
+    CLOSED = "closed", _("已办结")
+    CALLED_BACK = "called_back", _("已回访")
+
+
+OPEN_STATUSES = (
+    Status.RECEIVED,
+    Status.ACCEPTED,
+    Status.DISPATCHED,
+    Status.ARRIVED,
+    Status.RESTORED,
+    Status.REPLIED,
+)
+
+
+class Incident(models.Model):
+    """One outage that many fault reports describe (WO-4). One open incident per 台区/feeder key."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("处理中")
+        RESTORED = "restored", _("已恢复")
+        LAPSED = "lapsed", _("已超出合并窗口")
+
+    company = models.ForeignKey("org.Company", on_delete=models.PROTECT, related_name="+")
+    supply_unit = models.ForeignKey("org.SupplyUnit", on_delete=models.PROTECT, related_name="+")
+    merge_key = models.CharField(_("合并键"), max_length=50)
+    feeder = models.ForeignKey("customers.Feeder", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    transformer_area = models.ForeignKey(
+        "customers.TransformerArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.OPEN)
+    opened_at = models.DateTimeField(_("首次报修"))
+    last_report_at = models.DateTimeField(_("最近报修"))
+    restored_at = models.DateTimeField(_("恢复送电"), null=True, blank=True)
+    report_count = models.PositiveIntegerField(_("报修数"), default=1)
+
+    class Meta:
+        verbose_name = _("故障事件")
+        verbose_name_plural = _("故障事件")
+        constraints = [
+            models.UniqueConstraint(fields=["merge_key"], condition=Q(state="open"), name="one_open_incident_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merge_key} {self.opened_at:%Y-%m-%d %H:%M}"
+
+
+class WorkOrder(models.Model):
+    number = models.CharField(_("工单编号"), max_length=30, unique=True)
+    company = models.ForeignKey("org.Company", on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(_("受理渠道"), max_length=20, choices=Channel.choices)
+    type = models.CharField(_("工单类型"), max_length=20, choices=OrderType.choices)
+    complaint_class = models.CharField(
+        _("投诉分类"), max_length=20, choices=ComplaintClass.choices, blank=True, default=""
+    )
+    urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    text = models.TextField(_("客户诉求"))
+    location = models.CharField(_("地点"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    account = models.ForeignKey(
+        "customers.Account", on_delete=models.PROTECT, null=True, blank=True, related_name="work_orders"
+    )
+    area_type = models.CharField(_("区域类型"), max_length=10, choices=AreaType.choices, default=AreaType.URBAN)
+    feeder = models.ForeignKey("customers.Feeder", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    transformer_area = models.ForeignKey(
+        "customers.TransformerArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Where it is handled: the responsible unit, and the hall or crew it was dispatched to.
+    supply_unit = models.ForeignKey(
+        "org.SupplyUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="work_orders"
+    )
+    hall = models.ForeignKey("org.Hall", on_delete=models.PROTECT, null=True, blank=True, related_name="work_orders")
+    crew = models.CharField(_("抢修班组"), max_length=100, blank=True)
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, null=True, blank=True, related_name="orders")
+    # First-ask responsibility (WO-2): the owner until it closes or is handed over.
+    owner = models.ForeignKey("org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="work_orders")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    received_at = models.DateTimeField(_("受理时间"), db_index=True)
+    dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
+    arrived_at = models.DateTimeField(_("到达现场时间"), null=True, blank=True)
+    restored_at = models.DateTimeField(_("恢复送电时间"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("等待客户起始"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("升级时间"), null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("重新处理次数"), default=0)
+    verified = models.BooleanField(_("投诉查实"), default=False)
+
+    class Meta:
+        verbose_name = _("工单")
+        verbose_name_plural = _("工单")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(type="complaint") | Q(complaint_class=""), name="only_complaints_have_a_class"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["company", "status"]),
+            models.Index(fields=["supply_unit", "status"]),
+            models.Index(fields=["account", "type", "received_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Deadline(models.Model):
+    """One commitment of an order (contact, arrival, restoration, reply) and whether it was kept."""
+
+    class Kind(models.TextChoices):
+        CONTACT = "contact", _("联系客户")
+        ARRIVAL = "arrival", _("到达现场")
+        RESTORATION = "restoration", _("恢复送电")
+        REPLY = "reply", _("答复客户")
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="deadlines")
+    kind = models.CharField(_("时限"), max_length=20, choices=Kind.choices)
+    due_at = models.DateTimeField(_("到期时间"))
+    warn_at = models.DateTimeField(_("预警时间"))
+    met_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    warned_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("工单时限")
+        verbose_name_plural = _("工单时限")
+        indexes = [
+            models.Index(fields=["due_at"], condition=Q(met_at__isnull=True), name="deadline_open_due"),
+            models.Index(fields=["warn_at"], condition=Q(met_at__isnull=True), name="deadline_open_warn"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.kind} {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class OrderEvent(models.Model):
+    """Append-only history of an order: every step and who did it (WO-2)."""
+
+    class Type(models.TextChoices):
+        RECEIVED = "received", _("受理")
+        TRANSITION = "transition", _("状态变更")
+        HANDED_OVER = "handed_over", _("转交")
+        CONTACTED = "contacted", _("联系客户")
+        PAUSED = "paused", _("等待客户")
+        RESUMED = "resumed", _("恢复处理")
+        MERGED = "merged", _("并入故障事件")
+        WARNED = "warned", _("时限预警")
+        ESCALATED = "escalated", _("超时升级")
+        CALLED_BACK = "called_back", _("回访")
+        REOPENED = "reopened", _("重新处理")
+        VERIFIED = "verified", _("投诉查实")
+        TRIAGE_OVERRIDDEN = "triage_overridden", _("人工修改分类")
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="events")
+    type = models.CharField(max_length=30, choices=Type.choices)
+    parameters = models.JSONField(default=dict)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("工单记录")
+        verbose_name_plural = _("工单记录")
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.type}"
+
+
+class CallBack(models.Model):
+    """回访 after closing (WO-5)."""
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="callbacks")
+    reached = models.BooleanField(_("联系上客户"))
+    satisfied = models.BooleanField(_("满意"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=500, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("回访")
+        verbose_name_plural = _("回访")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reached=True) | Q(satisfied__isnull=True), name="unreached_has_no_verdict"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.created_at:%Y-%m-%d}"
+
+
+class TriageOverride(models.Model):
+    """A suggestion the agent changed, kept to retrain the triage model (WO-6)."""
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField()
+    suggested_type = models.CharField(max_length=20)
+    suggested_class = models.CharField(max_length=20, blank=True)
+    chosen_type = models.CharField(max_length=20)
+    chosen_class = models.CharField(max_length=20, blank=True)
+    confidence = models.FloatField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("分类人工修正")
+        verbose_name_plural = _("分类人工修正")
+
+    def __str__(self) -> str:
+        return f"{self.suggested_type}→{self.chosen_type}"
+
+
+class StaffFinding(models.Model):
+    """A complaint found true against a staff member, for assessment (WO-7: 一次申告查实待岗)."""
+
+    order = models.OneToOneField(WorkOrder, on_delete=models.PROTECT, related_name="finding")
+    staff = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="complaint_findings")
+    consequence = models.CharField(_("处理"), max_length=50, default="standby")
+    note = models.CharField(_("查实情况"), max_length=500)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("投诉查实记录")
+        verbose_name_plural = _("投诉查实记录")
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} {self.order_id}"
+
+
+class ConnectionCategory(models.TextChoices):
+    RESIDENTIAL = "residential", _("居民")
+    LOW_VOLTAGE = "low_voltage", _("低压非居民")
+    HV_SINGLE = "high_voltage_single", _("高压单电源")
+    HV_DUAL = "high_voltage_dual", _("高压双电源")
+
+
+class Stage(models.TextChoices):
+    APPLICATION = "application", _("业务受理")
+    SITE_SURVEY = "site_survey", _("现场勘查")
+    SUPPLY_PLAN = "supply_plan", _("供电方案答复")
+    DESIGN_REVIEW = "design_review", _("设计审查")
+    CONSTRUCTION = "construction", _("工程施工")
+    INSPECTION = "inspection", _("竣工检验")
+    METER_INSTALLATION = "meter_installation", _("装表")
+    POWER_ON = "power_on", _("接电")
+    DONE = "done", _("已送电")
+
+
+class NewConnection(models.Model):
+    """业扩报装 (WO-8): an application for a new supply, run stage by stage."""
+
+    number = models.CharField(_("申请编号"), max_length=30, unique=True)
+    company = models.ForeignKey("org.Company", on_delete=models.PROTECT, related_name="+")
+    supply_unit = models.ForeignKey("org.SupplyUnit", on_delete=models.PROTECT, related_name="+")
+    account_manager = models.ForeignKey(
+        "org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="new_connections"
+    )
+    applicant = models.CharField(_("申请人"), max_length=100)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    address = models.CharField(_("用电地址"), max_length=200)
+    category = models.CharField(_("类别"), max_length=30, choices=ConnectionCategory.choices)
+    capacity_kva = models.DecimalField(_("申请容量(kVA)"), max_digits=10, decimal_places=1, default=0)
+    stage = models.CharField(_("环节"), max_length=30, choices=Stage.choices, default=Stage.APPLICATION)
+    applied_at = models.DateTimeField(_("受理时间"))
+    due_at = models.DateTimeField(_("总时限"))
+    stage_started_at = models.DateTimeField(_("本环节开始"))
+    stage_due_at = models.DateTimeField(_("本环节时限"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("送电时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("业扩报装")
+        verbose_name_plural = _("业扩报装")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ConnectionStep(models.Model):
+    """Append-only history of a new connection: each stage, its limit and who finished it."""
+
+    connection = models.ForeignKey(NewConnection, on_delete=models.PROTECT, related_name="steps")
+    stage = models.CharField(max_length=30, choices=Stage.choices)
+    started_at = models.DateTimeField()
+    due_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField()
+    on_time = models.BooleanField()
+    note = models.CharField(max_length=500, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["finished_at", "id"]
+        verbose_name = _("报装环节记录")
+        verbose_name_plural = _("报装环节记录")
+
+    def __str__(self) -> str:
+        return f"{self.connection_id} {self.stage}"

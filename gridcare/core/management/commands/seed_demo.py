@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from gridcare.customers.demo import seed_customers
 from gridcare.halls.demo import seed_halls
 from gridcare.org.demo import demo_users, seed_org
+from gridcare.workorders.demo import seed_workorders
 
 
 class Command(BaseCommand):
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             seed=seed,
             progress=lambda n: self.stdout.write(f"  … {n:,} customers", ending="\r"),
         )
+        seed_workorders(count=300, seed=seed)
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(f"demo city ready: {created:,} new customers ({customers:,} wanted) in {elapsed:.1f} s")

@@ -1,0 +1,277 @@
+"""The work-order API: intake from every channel and one endpoint per transition."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from gridcare.core.timezone import now
+from gridcare.org.access import scope_for
+from gridcare.org.api import ErrorOut
+from gridcare.workorders import selectors, services
+from gridcare.workorders.access import connection_get_for_scope, order_get_for_scope
+from gridcare.workorders.models import Status
+
+router = Router(tags=["workorders"])
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class OrderIn(Schema):
+    channel: str
+    text: str
+    type: str | None = None
+    complaint_class: str | None = None
+    account_no: str | None = None
+    phone: str | None = None
+    feeder: str | None = None
+    transformer_area: str | None = None
+    area_type: Literal["urban", "rural", "remote"] | None = None
+    location: str = ""
+
+
+class DeadlineOut(Schema):
+    kind: str
+    label: str
+    due_at: datetime
+    met_at: datetime | None
+
+
+class OwnerOut(Schema):
+    employee_no: str
+    name: str
+
+
+class SuggestionOut(Schema):
+    type: str
+    complaint_class: str | None
+    urgency: str
+    confidence: float
+
+
+class OrderOut(Schema):
+    id: int
+    number: str
+    channel: str
+    type: str
+    complaint_class: str | None
+    urgency: str
+    status: str
+    text: str
+    account_no: str | None
+    supply_unit: str | None
+    incident: int | None
+    paused: bool
+    received_at: datetime
+    deadlines: list[DeadlineOut]
+    owner: OwnerOut | None
+    suggestion: SuggestionOut | None
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+class DispatchIn(Schema):
+    unit: str | None = None
+    hall: str | None = None
+    crew: str = ""
+    note: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class HandOverIn(Schema):
+    to: str  # the new owner's employee number
+    reason: str
+
+
+class CallBackIn(Schema):
+    reached: bool
+    satisfied: bool | None = None
+    note: str = ""
+
+
+class VerifyIn(Schema):
+    employee_no: str
+    note: str
+
+
+@router.post("/workorders", response={201: OrderOut, **ERRORS})
+def workorder_create(request: HttpRequest, payload: OrderIn) -> tuple[int, dict[str, Any]]:
+    scope = scope_for(request.user)
+    order, suggestion = services.workorder_intake(
+        scope=scope, actor=request.user, data=services.NewOrder(**payload.dict())
+    )
+    return 201, selectors.order_card(order, suggestion.as_dict())
+
+
+@router.get("/workorders", response=list[OrderOut])
+def workorder_list(request: HttpRequest, status: str = "", type: str = "", q: str = "") -> list[dict[str, Any]]:
+    orders = selectors.order_list(scope=scope_for(request.user), status=status, type=type, q=q)[:100]
+    return [selectors.order_card(o) for o in orders.prefetch_related("deadlines")]
+
+
+@router.get("/workorders/overdue", response=list[OrderOut])
+def workorder_overdue(request: HttpRequest) -> list[dict[str, Any]]:
+    orders = selectors.orders_overdue(scope=scope_for(request.user), at=now())[:500]
+    return [selectors.order_card(o) for o in orders]
+
+
+@router.get("/workorders/{number}", response={200: OrderOut, 404: ErrorOut})
+def workorder_detail(request: HttpRequest, number: str) -> dict[str, Any]:
+    return selectors.order_card(order_get_for_scope(scope=scope_for(request.user), number=number))
+
+
+def _move(request: HttpRequest, number: str, to: Status, note: str = "", **kwargs: Any) -> dict[str, Any]:
+    scope = scope_for(request.user)
+    order = order_get_for_scope(scope=scope, number=number)
+    order = services.workorder_transition(scope=scope, actor=request.user, order=order, to=to, note=note, **kwargs)
+    return selectors.order_card(order)
+
+
+@router.post("/workorders/{number}/accept", response={200: OrderOut, **ERRORS})
+def workorder_accept(request: HttpRequest, number: str, payload: NoteIn) -> dict[str, Any]:
+    return _move(request, number, Status.ACCEPTED, payload.note)
+
+
+@router.post("/workorders/{number}/dispatch", response={200: OrderOut, **ERRORS})
+def workorder_dispatch(request: HttpRequest, number: str, payload: DispatchIn) -> dict[str, Any]:
+    target = services.DispatchTarget(unit=payload.unit, hall=payload.hall, crew=payload.crew)
+    return _move(request, number, Status.DISPATCHED, payload.note, target=target)
+
+
+@router.post("/workorders/{number}/arrive", response={200: OrderOut, **ERRORS})
+def workorder_arrive(request: HttpRequest, number: str, payload: NoteIn) -> dict[str, Any]:
+    return _move(request, number, Status.ARRIVED, payload.note)
+
+
+@router.post("/workorders/{number}/restore", response={200: OrderOut, **ERRORS})
+def workorder_restore(request: HttpRequest, number: str, payload: NoteIn) -> dict[str, Any]:
+    return _move(request, number, Status.RESTORED, payload.note)
+
+
+@router.post("/workorders/{number}/reply", response={200: OrderOut, **ERRORS})
+def workorder_reply(request: HttpRequest, number: str, payload: NoteIn) -> dict[str, Any]:
+    return _move(request, number, Status.REPLIED, payload.note)
+
+
+@router.post("/workorders/{number}/close", response={200: OrderOut, **ERRORS})
+def workorder_close(request: HttpRequest, number: str, payload: NoteIn) -> dict[str, Any]:
+    return _move(request, number, Status.CLOSED, payload.note)
+
+
+@router.post("/workorders/{number}/call-back", response={200: OrderOut, **ERRORS})
+def workorder_call_back(request: HttpRequest, number: str, payload: CallBackIn) -> dict[str, Any]:
+    scope = scope_for(request.user)
+    order = order_get_for_scope(scope=scope, number=number)
+    order = services.workorder_call_back(scope=scope, actor=request.user, order=order, **payload.dict())
+    return selectors.order_card(order)
+
+
+@router.post("/workorders/{number}/reopen", response={200: OrderOut, **ERRORS})
+def workorder_reopen(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
+    scope = scope_for(request.user)
+    order = order_get_for_scope(scope=scope, number=number)
+    order = services.workorder_reopen(scope=scope, actor=request.user, order=order, reason=payload.reason)
+    return selectors.order_card(order)
+
+
+@router.post("/workorders/{number}/contact", response={200: OrderOut, **ERRORS})
+def workorder_contact(request: HttpRequest, number: str, payload: NoteIn) -> dict[str, Any]:
+    order = order_get_for_scope(scope=scope_for(request.user), number=number)
+    return selectors.order_card(services.workorder_contact(actor=request.user, order=order, note=payload.note))
+
+
+@router.post("/workorders/{number}/pause", response={200: OrderOut, **ERRORS})
+def workorder_pause(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
+    order = order_get_for_scope(scope=scope_for(request.user), number=number)
+    return selectors.order_card(services.workorder_pause(actor=request.user, order=order, reason=payload.reason))
+
+
+@router.post("/workorders/{number}/resume", response={200: OrderOut, **ERRORS})
+def workorder_resume(request: HttpRequest, number: str) -> dict[str, Any]:
+    order = order_get_for_scope(scope=scope_for(request.user), number=number)
+    return selectors.order_card(services.workorder_resume(actor=request.user, order=order))
+
+
+@router.post("/workorders/{number}/hand-over", response={200: OrderOut, **ERRORS})
+def workorder_hand_over(request: HttpRequest, number: str, payload: HandOverIn) -> dict[str, Any]:
+    scope = scope_for(request.user)
+    order = order_get_for_scope(scope=scope, number=number)
+    order = services.workorder_hand_over(
+        scope=scope, actor=request.user, order=order, to_employee_no=payload.to, reason=payload.reason
+    )
+    return selectors.order_card(order)
+
+
+@router.post("/workorders/{number}/verify", response={201: dict[str, Any], **ERRORS})
+def workorder_verify(request: HttpRequest, number: str, payload: VerifyIn) -> tuple[int, dict[str, Any]]:
+    scope = scope_for(request.user)
+    order = order_get_for_scope(scope=scope, number=number)
+    finding = services.complaint_verify(
+        scope=scope, actor=request.user, order=order, employee_no=payload.employee_no, note=payload.note
+    )
+    return 201, {"order": order.number, "staff": finding.staff.employee_no, "consequence": finding.consequence}
+
+
+class ConnectionIn(Schema):
+    applicant: str
+    address: str
+    category: Literal["residential", "low_voltage", "high_voltage_single", "high_voltage_dual"]
+    supply_unit: str
+    phone: str = ""
+    capacity_kva: Decimal = Decimal(0)
+    account_manager: str | None = None
+
+
+class StepOut(Schema):
+    stage: str
+    finished_at: datetime
+    on_time: bool
+
+
+class ConnectionOut(Schema):
+    number: str
+    applicant: str
+    category: str
+    stage: str
+    stage_label: str
+    applied_at: datetime
+    due_at: datetime
+    stage_due_at: datetime | None
+    stage_overdue: bool
+    completed_at: datetime | None
+    on_time: bool | None
+    account_manager: str | None
+    steps: list[StepOut]
+
+
+@router.post("/new-connections", response={201: ConnectionOut, **ERRORS})
+def connection_create(request: HttpRequest, payload: ConnectionIn) -> tuple[int, dict[str, Any]]:
+    scope = scope_for(request.user)
+    connection = services.new_connection_apply(
+        scope=scope, actor=request.user, data=services.NewApplication(**payload.dict())
+    )
+    return 201, selectors.connection_card(connection)
+
+
+@router.get("/new-connections", response=list[ConnectionOut])
+def connection_list(request: HttpRequest, mine: bool = False) -> list[dict[str, Any]]:
+    rows = selectors.connection_list(scope=scope_for(request.user), mine=mine)[:200]
+    return [selectors.connection_card(c) for c in rows]
+
+
+@router.post("/new-connections/{number}/advance", response={200: ConnectionOut, **ERRORS})
+def connection_advance(request: HttpRequest, number: str, payload: NoteIn) -> dict[str, Any]:
+    scope = scope_for(request.user)
+    connection = connection_get_for_scope(scope=scope, number=number)
+    connection = services.new_connection_advance(
+        scope=scope, actor=request.user, connection=connection, note=payload.note
+    )
+    return selectors.connection_card(connection)

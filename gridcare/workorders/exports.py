@@ -1,0 +1,50 @@
+"""Excel export of the work-order figures."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from gridcare.core.timezone import SHANGHAI
+from gridcare.workorders.models import ComplaintClass, OrderType
+from gridcare.workorders.selectors import Figures
+
+
+def _label(choices: type[OrderType] | type[ComplaintClass], key: str) -> str:
+    return str(choices(key).label) if key in choices.values else key
+
+
+def figures_workbook(f: Figures) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("汇总")
+    sheet.append([_("统计期间"), f"{f.start.astimezone(SHANGHAI):%Y-%m-%d}", f"{f.end.astimezone(SHANGHAI):%Y-%m-%d}"])
+    rows: list[tuple[str, object]] = [
+        (_("工单总数"), f.total),
+        (_("投诉数"), f.complaints),
+        (_("在册客户数"), f.customers),
+        (_("每万户投诉数"), round(f.complaints_per_10k, 2) if f.complaints_per_10k is not None else None),
+        (_("到期时限数"), f.deadlines_due),
+        (_("按时完成数"), f.deadlines_kept),
+        (_("时限达标率"), round(f.compliance, 4) if f.compliance is not None else None),
+        (_("重复投诉数"), f.repeat_complaints),
+        (_("回访联系上"), f.callbacks_reached),
+        (_("回访满意"), f.callbacks_satisfied),
+        (_("回访满意率"), round(f.satisfaction, 4) if f.satisfaction is not None else None),
+    ]
+    for row in rows:
+        sheet.append(list(row))
+    for title, header, data in (
+        (_("按类型"), _("工单类型"), [(_label(OrderType, k), n) for k, n in f.by_type]),
+        (_("投诉分类"), _("投诉分类"), [(_label(ComplaintClass, k), n) for k, n in f.by_class]),
+        (_("按单位"), _("供电单位"), f.by_unit),
+    ):
+        page = book.create_sheet(title)
+        page.append([header, _("数量")])
+        for key, n in data:
+            page.append([key, n])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gridcare.org.models import AreaType
+from gridcare.workorders.models import Channel, ComplaintClass, OrderType
+from gridcare.workorders.services import NewOrder
+
+_BLANK: list[tuple[str, str]] = [("", "—")]
+
+
+class IntakeForm(forms.Form):
+    """The fast form of a 95598 call: who (account or phone), what they said, type, where."""
+
+    channel = forms.ChoiceField(label=_("受理渠道"), choices=Channel.choices, initial=Channel.PHONE_95598)
+    lookup = forms.CharField(label=_("户号或手机号码"), max_length=20, required=False)
+    text = forms.CharField(label=_("客户诉求"), widget=forms.Textarea(attrs={"rows": 4}))
+    type = forms.ChoiceField(label=_("工单类型"), choices=_BLANK + list(OrderType.choices), required=False)
+    complaint_class = forms.ChoiceField(
+        label=_("投诉分类"), choices=_BLANK + list(ComplaintClass.choices), required=False
+    )
+    location = forms.CharField(label=_("地点"), max_length=200, required=False)
+    transformer_area = forms.CharField(label=_("台区编码"), max_length=30, required=False)
+    area_type = forms.ChoiceField(label=_("区域类型"), choices=_BLANK + list(AreaType.choices), required=False)
+
+    def new_order(self) -> NewOrder:
+        data = self.cleaned_data
+        lookup = (data.get("lookup") or "").strip()
+        is_phone = len(lookup) == 11 and lookup.startswith("1")
+        return NewOrder(
+            channel=data["channel"],
+            text=data["text"],
+            type=data.get("type") or None,
+            complaint_class=data.get("complaint_class") or None,
+            account_no=lookup if lookup and not is_phone else None,
+            phone=lookup if is_phone else None,
+            transformer_area=data.get("transformer_area") or None,
+            area_type=data.get("area_type") or None,
+            location=data.get("location") or "",
+        )
+
+
+class ActionForm(forms.Form):
+    note = forms.CharField(label=_("说明"), max_length=500, required=False)
+    unit = forms.CharField(label=_("供电单位编码"), max_length=20, required=False)
+    hall = forms.CharField(label=_("营业厅编码"), max_length=20, required=False)
+    crew = forms.CharField(label=_("抢修班组"), max_length=100, required=False)
+    to = forms.CharField(label=_("接收人工号"), max_length=20, required=False)
+    reached = forms.BooleanField(label=_("联系上客户"), required=False)
+    satisfied = forms.ChoiceField(
+        label=_("是否满意"), choices=[("", "—"), ("yes", _("满意")), ("no", _("不满意"))], required=False
+    )

@@ -1,0 +1,144 @@
+"""Pure work-order rules: the transition table and the deadline arithmetic (WO-3). No database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+
+from gridcare.core.calendar import add_working_days_at
+from gridcare.workorders.models import Deadline, OrderType, Status
+
+FAULT_ONLY = frozenset({Status.ARRIVED, Status.RESTORED})
+
+# The one transition table: from each status, the statuses an order may move to. Fault orders go
+# through arrival and restoration; the others are answered (replied) instead.
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.RECEIVED: frozenset({Status.ACCEPTED, Status.DISPATCHED, Status.REPLIED}),
+    Status.ACCEPTED: frozenset({Status.DISPATCHED, Status.REPLIED}),
+    Status.DISPATCHED: frozenset({Status.ARRIVED, Status.REPLIED}),
+    Status.ARRIVED: frozenset({Status.RESTORED}),
+    Status.RESTORED: frozenset({Status.CLOSED}),
+    Status.REPLIED: frozenset({Status.CLOSED}),
+    Status.CLOSED: frozenset({Status.CALLED_BACK, Status.ACCEPTED}),
+    Status.CALLED_BACK: frozenset({Status.ACCEPTED}),
+}
+
+# The statuses a fault order passes through on its way to restoration, in order.
+FAULT_PATH: tuple[Status, ...] = (
+    Status.RECEIVED,
+    Status.ACCEPTED,
+    Status.DISPATCHED,
+    Status.ARRIVED,
+    Status.RESTORED,
+)
+
+
+def setting(name: str) -> int:
+    """A whole-number work-order setting (GRIDCARE_WORKORDERS)."""
+    value: Any = settings.GRIDCARE_WORKORDERS[name]
+    return int(value)
+
+
+def can_transition(order_type: str, current: str, target: str) -> bool:
+    if Status(target) not in TRANSITIONS.get(Status(current), frozenset()):
+        return False
+    is_fault = order_type == OrderType.FAULT
+    if Status(target) in FAULT_ONLY and not is_fault:
+        return False
+    return not (is_fault and target == Status.REPLIED)
+
+
+@dataclass(frozen=True)
+class DeadlineRules:
+    """The regulatory numbers that set deadlines (GRIDCARE_RULES and GRIDCARE_WORKORDERS)."""
+
+    arrival_minutes: dict[str, int]
+    restoration_minutes: dict[str, int]
+    complaint_contact_hours: int
+    reply_working_days: dict[str, int]
+    warning_lead_percent: int
+
+    @classmethod
+    def from_settings(cls) -> DeadlineRules:
+        rules: dict[str, Any] = settings.GRIDCARE_RULES
+        wo: dict[str, Any] = settings.GRIDCARE_WORKORDERS
+        reply = dict(wo["REPLY_WORKING_DAYS"])
+        reply[OrderType.COMPLAINT] = rules["COMPLAINT_REPLY_WORKING_DAYS"]
+        reply[OrderType.REPORT] = rules["REPORT_REPLY_WORKING_DAYS"]
+        return cls(
+            arrival_minutes=dict(rules["REPAIR_ARRIVAL_MINUTES"]),
+            restoration_minutes=dict(rules["RESTORATION_MINUTES"]),
+            complaint_contact_hours=rules["COMPLAINT_CONTACT_HOURS"],
+            reply_working_days=reply,
+            warning_lead_percent=wo["WARNING_LEAD_PERCENT"],
+        )
+
+
+@dataclass(frozen=True)
+class PlannedDeadline:
+    kind: Deadline.Kind
+    due_at: datetime
+    warn_at: datetime
+
+
+def warn_time(start: datetime, due: datetime, lead_percent: int) -> datetime:
+    """When a warning goes out: with ``lead_percent`` of the time from start to due left."""
+    return due - (due - start) * lead_percent / 100
+
+
+def _planned(kind: Deadline.Kind, start: datetime, due: datetime, rules: DeadlineRules) -> PlannedDeadline:
+    return PlannedDeadline(kind, due, warn_time(start, due, rules.warning_lead_percent))
+
+
+def restoration_due(arrived_at: datetime, area_type: str, rules: DeadlineRules) -> datetime:
+    return arrived_at + timedelta(minutes=rules.restoration_minutes[area_type])
+
+
+def plan_deadlines(
+    order_type: str, area_type: str, received_at: datetime, rules: DeadlineRules
+) -> list[PlannedDeadline]:
+    """The deadlines an order gets at intake.
+
+    Fault: arrival within 45/90/120 minutes (urban/rural/remote) and restoration within 3/4 hours
+    of arrival, planned at intake from the arrival deadline and moved when the crew arrives.
+    Complaint: contact within 24 hours, reply within 5 working days. Other types: a reply within
+    their working days (Shanghai clock time on the n-th working day after the intake date).
+    """
+    if order_type == OrderType.FAULT:
+        arrival = received_at + timedelta(minutes=rules.arrival_minutes[area_type])
+        return [
+            _planned(Deadline.Kind.ARRIVAL, received_at, arrival, rules),
+            _planned(Deadline.Kind.RESTORATION, received_at, restoration_due(arrival, area_type, rules), rules),
+        ]
+    planned: list[PlannedDeadline] = []
+    if order_type == OrderType.COMPLAINT:
+        contact = received_at + timedelta(hours=rules.complaint_contact_hours)
+        planned.append(_planned(Deadline.Kind.CONTACT, received_at, contact, rules))
+    days = rules.reply_working_days.get(order_type, 0)
+    if days > 0:
+        planned.append(_planned(Deadline.Kind.REPLY, received_at, add_working_days_at(received_at, days), rules))
+    return planned
+
+
+def reply_deadline(order_type: str, start: datetime, rules: DeadlineRules) -> PlannedDeadline | None:
+    """A fresh reply deadline for a reopened order (none for faults and praise)."""
+    days = rules.reply_working_days.get(order_type, 0)
+    if order_type == OrderType.FAULT or days <= 0:
+        return None
+    return _planned(Deadline.Kind.REPLY, start, add_working_days_at(start, days), rules)
+
+
+def resumed(moment: datetime, paused_at: datetime, resumed_at: datetime) -> datetime:
+    """A deadline after a pause: the time spent waiting for the customer does not count."""
+    return moment + (resumed_at - paused_at)
+
+
+# Which transition keeps which commitment.
+MEETS: dict[Status, tuple[Deadline.Kind, ...]] = {
+    Status.ARRIVED: (Deadline.Kind.ARRIVAL,),
+    Status.RESTORED: (Deadline.Kind.ARRIVAL, Deadline.Kind.RESTORATION),
+    Status.REPLIED: (Deadline.Kind.CONTACT, Deadline.Kind.REPLY),
+}

@@ -1,0 +1,47 @@
+"""Writes of the work-order app, one module per sub-domain, re-exported here."""
+
+from gridcare.workorders.services.aftercare import (
+    complaint_verify,
+    unit_supervisor,
+    workorder_call_back,
+    workorder_escalate,
+    workorder_reopen,
+)
+from gridcare.workorders.services.deadlines import CheckResult, deadlines_check
+from gridcare.workorders.services.flow import (
+    DispatchTarget,
+    workorder_contact,
+    workorder_hand_over,
+    workorder_pause,
+    workorder_resume,
+    workorder_transition,
+)
+from gridcare.workorders.services.incidents import incident_attach
+from gridcare.workorders.services.intake import NewOrder, workorder_intake
+
+__all__ = [
+    "CheckResult",
+    "DispatchTarget",
+    "NewOrder",
+    "complaint_verify",
+    "deadlines_check",
+    "incident_attach",
+    "unit_supervisor",
+    "workorder_call_back",
+    "workorder_contact",
+    "workorder_escalate",
+    "workorder_hand_over",
+    "workorder_intake",
+    "workorder_pause",
+    "workorder_reopen",
+    "workorder_resume",
+    "workorder_transition",
+]
+
+from gridcare.workorders.services.connections import (  # noqa: E402
+    NewApplication,
+    new_connection_advance,
+    new_connection_apply,
+)
+
+__all__ += ["NewApplication", "new_connection_advance", "new_connection_apply"]

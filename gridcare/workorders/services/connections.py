@@ -1,0 +1,120 @@
+"""New-connection applications (业扩报装, WO-8): apply, then advance stage by stage."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from gridcare.core.calendar import add_working_days_at
+from gridcare.core.exceptions import Forbidden, InvalidInput
+from gridcare.core.timezone import SHANGHAI, now
+from gridcare.org.access import Scope
+from gridcare.org.models import Role, Staff, SupplyUnit
+from gridcare.workorders import connections
+from gridcare.workorders.exceptions import InvalidTransition
+from gridcare.workorders.models import ConnectionCategory, ConnectionStep, NewConnection, Stage
+
+APPLY_ROLES = frozenset(
+    {Role.COUNTER_CLERK, Role.HALL_MANAGER, Role.KEY_ACCOUNT_MANAGER, Role.AGENT_95598, Role.ADMINISTRATOR}
+)
+
+
+@dataclass(frozen=True)
+class NewApplication:
+    applicant: str
+    address: str
+    category: str
+    supply_unit: str
+    phone: str = ""
+    capacity_kva: Decimal = Decimal(0)
+    account_manager: str | None = None  # employee number
+
+
+def _stage_due(category: str, stage: str, start: datetime) -> datetime | None:
+    days = connections.limit(category, stage)
+    return None if days is None else add_working_days_at(start, days)
+
+
+def _manager(scope: Scope, data: NewApplication, company_id: int) -> Staff | None:
+    if data.account_manager:
+        person = Staff.objects.filter(
+            employee_no=data.account_manager, company_id=company_id, role=Role.KEY_ACCOUNT_MANAGER, active=True
+        ).first()
+        if person is None:
+            raise InvalidInput(_("客户经理不存在。"), errors={"account_manager": _("客户经理不存在。")})
+        return person
+    return scope.staff if scope.role == Role.KEY_ACCOUNT_MANAGER else None
+
+
+def new_connection_apply(
+    *, scope: Scope, actor: User | AnonymousUser, data: NewApplication, at: datetime | None = None
+) -> NewConnection:
+    if not scope.has_role(APPLY_ROLES) or scope.company_id is None:
+        raise Forbidden(_("无权受理业扩报装。"))
+    errors: dict[str, str] = {}
+    if data.category not in ConnectionCategory.values:
+        errors["category"] = _("类别不在允许范围内。")
+    if not data.applicant.strip():
+        errors["applicant"] = _("必填项。")
+    unit = SupplyUnit.objects.filter(code=data.supply_unit, company_id=scope.company_id).first()
+    if unit is None:
+        errors["supply_unit"] = _("供电单位不存在。")
+    if errors or unit is None:
+        raise InvalidInput(_("报装信息有误。"), errors=errors)
+    at = at or now()
+    with transaction.atomic():
+        connection = NewConnection.objects.create(
+            number=f"tmp-{uuid.uuid4().hex[:24]}",
+            company_id=scope.company_id,
+            supply_unit=unit,
+            account_manager=_manager(scope, data, scope.company_id),
+            applicant=data.applicant.strip(),
+            phone=data.phone,
+            address=data.address,
+            category=data.category,
+            capacity_kva=data.capacity_kva,
+            applied_at=at,
+            due_at=add_working_days_at(at, connections.total_days(data.category)),
+            stage_started_at=at,
+            stage_due_at=_stage_due(data.category, Stage.APPLICATION, at),
+        )
+        connection.number = f"YK{at.astimezone(SHANGHAI):%Y%m%d}{connection.pk:06d}"
+        connection.save(update_fields=["number"])
+    return connection
+
+
+def new_connection_advance(
+    *, scope: Scope, actor: User | AnonymousUser, connection: NewConnection, note: str = ""
+) -> NewConnection:
+    """Finish the current stage (recorded with whether it kept its limit) and start the next."""
+    if not isinstance(actor, User):
+        raise Forbidden(_("请先登录。"))
+    at = now()
+    with transaction.atomic():
+        fresh = NewConnection.objects.select_for_update().get(pk=connection.pk)
+        if fresh.stage == Stage.DONE:
+            raise InvalidTransition(_("该报装已送电，没有后续环节。"))
+        ConnectionStep.objects.create(
+            connection=fresh,
+            stage=fresh.stage,
+            started_at=fresh.stage_started_at,
+            due_at=fresh.stage_due_at,
+            finished_at=at,
+            on_time=fresh.stage_due_at is None or at <= fresh.stage_due_at,
+            note=note,
+            actor=actor,
+        )
+        if fresh.stage == Stage.CONSTRUCTION:
+            fresh.due_at += at - fresh.stage_started_at  # the customer's time is not the utility's
+        fresh.stage = connections.next_stage(fresh.category, fresh.stage)
+        fresh.stage_started_at = at
+        fresh.stage_due_at = _stage_due(fresh.category, fresh.stage, at)
+        fresh.completed_at = at if fresh.stage == Stage.DONE else None
+        fresh.save(update_fields=["stage", "stage_started_at", "stage_due_at", "completed_at", "due_at"])
+    return fresh

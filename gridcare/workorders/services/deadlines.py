@@ -1,0 +1,63 @@
+"""The deadline watch (WO-3), run every minute by ``manage.py check_deadlines``.
+
+Each deadline is warned about once and escalated once: a row is claimed with a conditional UPDATE
+(``WHERE warned_at IS NULL``) and a row count, so two overlapping runs never double an event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+
+from gridcare.core.timezone import now
+from gridcare.workorders.events import order_event
+from gridcare.workorders.models import OPEN_STATUSES, Deadline, OrderEvent
+from gridcare.workorders.services.aftercare import workorder_escalate
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    warned: int
+    escalated: int
+
+
+def deadlines_check(*, at: datetime | None = None, batch: int = 1000) -> CheckResult:
+    at = at or now()
+    warned = escalated = 0
+    due_soon = Deadline.objects.filter(
+        met_at__isnull=True,
+        warned_at__isnull=True,
+        warn_at__lte=at,
+        due_at__gt=at,
+        order__paused_at__isnull=True,
+        order__status__in=OPEN_STATUSES,
+    ).select_related("order")
+    for deadline in due_soon.order_by("warn_at")[:batch]:
+        with transaction.atomic():
+            if Deadline.objects.filter(pk=deadline.pk, warned_at__isnull=True).update(warned_at=at) != 1:
+                continue
+            order_event(
+                order=deadline.order,
+                type=OrderEvent.Type.WARNED,
+                actor=None,
+                at=at,
+                kind=deadline.kind,
+                due_at=deadline.due_at.isoformat(),
+            )
+            warned += 1
+    overdue = Deadline.objects.filter(
+        met_at__isnull=True,
+        escalated_at__isnull=True,
+        due_at__lte=at,
+        order__paused_at__isnull=True,
+        order__status__in=OPEN_STATUSES,
+    ).select_related("order")
+    for deadline in overdue.order_by("due_at")[:batch]:
+        with transaction.atomic():
+            if Deadline.objects.filter(pk=deadline.pk, escalated_at__isnull=True).update(escalated_at=at) != 1:
+                continue
+            workorder_escalate(order=deadline.order, actor=None, at=at, reason=f"overdue:{deadline.kind}")
+            escalated += 1
+    return CheckResult(warned=warned, escalated=escalated)

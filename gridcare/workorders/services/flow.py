@@ -1,0 +1,269 @@
+"""Moving an order along (WO-2..5): the one transition service, hand-over, pause and resume."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from gridcare.core.exceptions import Forbidden, InvalidInput
+from gridcare.core.timezone import now
+from gridcare.org.access import Scope
+from gridcare.org.models import Hall, Staff, SupplyUnit
+from gridcare.workorders import rules
+from gridcare.workorders.access import HANDOVER_ROLES
+from gridcare.workorders.events import order_event
+from gridcare.workorders.exceptions import InvalidTransition, WorkOrderError
+from gridcare.workorders.models import OPEN_STATUSES, Deadline, Incident, OrderEvent, Status, WorkOrder
+from gridcare.workorders.services.notify import notify_restored, notify_status
+
+_STAMPS: dict[Status, str] = {
+    Status.DISPATCHED: "dispatched_at",
+    Status.ARRIVED: "arrived_at",
+    Status.RESTORED: "restored_at",
+    Status.REPLIED: "replied_at",
+    Status.CLOSED: "closed_at",
+}
+
+
+@dataclass(frozen=True)
+class DispatchTarget:
+    """Where an order goes: a unit, optionally one of its halls or a named repair crew."""
+
+    unit: str | None = None
+    hall: str | None = None
+    crew: str = ""
+
+
+def _locked(order: WorkOrder) -> WorkOrder:
+    return (
+        WorkOrder.objects.select_for_update(of=("self",)).select_related("owner", "transformer_area").get(pk=order.pk)
+    )
+
+
+def _refresh(target: WorkOrder, source: WorkOrder) -> WorkOrder:
+    for field in WorkOrder._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+    return target
+
+
+def workorder_transition(
+    *,
+    scope: Scope,
+    actor: User | AnonymousUser,
+    order: WorkOrder,
+    to: Status,
+    at: datetime | None = None,
+    note: str = "",
+    target: DispatchTarget | None = None,
+) -> WorkOrder:
+    """The one way an order changes status. Refuses moves the table does not allow (409, nothing
+    changes), stamps the time, keeps deadlines, writes the event and the customer's message."""
+    at = at or now()
+    with transaction.atomic():
+        fresh = _locked(order)
+        _apply(scope=scope, actor=actor, order=fresh, to=to, at=at, note=note, target=target)
+        if fresh.incident_id and to in (Status.ARRIVED, Status.RESTORED):
+            _cascade(scope=scope, actor=actor, order=fresh, to=to, at=at)
+    return _refresh(order, fresh)
+
+
+def _apply(
+    *,
+    scope: Scope,
+    actor: User | AnonymousUser,
+    order: WorkOrder,
+    to: Status,
+    at: datetime,
+    note: str,
+    target: DispatchTarget | None = None,
+) -> None:
+    current = order.status
+    if not rules.can_transition(order.type, current, to):
+        raise InvalidTransition(
+            _("工单%(no)s当前为“%(now)s”，不能变更为“%(to)s”。")
+            % {"no": order.number, "now": Status(current).label, "to": to.label}
+        )
+    if order.paused_at is not None:
+        raise WorkOrderError(_("工单正在等待客户，请先恢复处理。"))
+    fields = ["status"]
+    details: dict[str, Any] = {"from": current, "to": str(to)}
+    if to == Status.ACCEPTED and current in (Status.CLOSED, Status.CALLED_BACK):
+        fields += _reopen(order, at)
+    elif to == Status.ACCEPTED:
+        fields += _take(scope, order)
+    if to == Status.DISPATCHED:
+        fields += _dispatch(order, target or DispatchTarget())
+        details.update(unit=order.supply_unit_id, hall=order.hall_id, crew=order.crew)
+    if to in _STAMPS:
+        setattr(order, _STAMPS[to], at)
+        fields.append(_STAMPS[to])
+    order.status = to
+    order.save(update_fields=fields)
+    _keep_deadlines(order, to, at)
+    order_event(order=order, type=OrderEvent.Type.TRANSITION, actor=actor, at=at, note=note, **details)
+    notify_status(order)
+    if to == Status.RESTORED:
+        notify_restored(order, at)
+
+
+def _take(scope: Scope, order: WorkOrder) -> list[str]:
+    """First-ask responsibility: the first person to accept owns the order; others cannot."""
+    if scope.staff is None:
+        raise Forbidden(_("只有员工可以接单。"))
+    if order.owner_id is None:
+        order.owner = scope.staff
+        return ["owner"]
+    if order.owner_id != scope.staff.pk:
+        raise WorkOrderError(
+            _("工单已由%(name)s首问负责，请由其转交。") % {"name": order.owner.name if order.owner else ""}
+        )
+    return []
+
+
+def _reopen(order: WorkOrder, at: datetime) -> list[str]:
+    order.reopen_count += 1
+    order.closed_at = None
+    order.replied_at = None
+    planned = rules.reply_deadline(order.type, at, rules.DeadlineRules.from_settings())
+    if planned is not None:
+        Deadline.objects.create(order=order, kind=planned.kind, due_at=planned.due_at, warn_at=planned.warn_at)
+    return ["reopen_count", "closed_at", "replied_at"]
+
+
+def _dispatch(order: WorkOrder, target: DispatchTarget) -> list[str]:
+    if target.hall:
+        hall = Hall.objects.filter(code=target.hall, unit__company_id=order.company_id).select_related("unit").first()
+        if hall is None:
+            raise InvalidInput(_("营业厅不存在。"), errors={"hall": _("营业厅不存在。")})
+        order.hall, order.supply_unit = hall, hall.unit
+    elif target.unit:
+        unit = SupplyUnit.objects.filter(code=target.unit, company_id=order.company_id).first()
+        if unit is None:
+            raise InvalidInput(_("供电单位不存在。"), errors={"unit": _("供电单位不存在。")})
+        order.supply_unit = unit
+    if order.supply_unit_id is None:
+        raise InvalidInput(_("请选择派往的供电单位。"), errors={"unit": _("必填项。")})
+    order.crew = target.crew.strip()
+    return ["supply_unit", "hall", "crew"]
+
+
+def _keep_deadlines(order: WorkOrder, to: Status, at: datetime) -> None:
+    kinds = rules.MEETS.get(to, ())
+    if kinds:
+        Deadline.objects.filter(order=order, kind__in=kinds, met_at__isnull=True).update(met_at=at)
+    if to == Status.ARRIVED:
+        due = rules.restoration_due(at, order.area_type, rules.DeadlineRules.from_settings())
+        Deadline.objects.filter(order=order, kind=Deadline.Kind.RESTORATION, met_at__isnull=True).update(
+            due_at=due, warn_at=rules.warn_time(at, due, rules.DeadlineRules.from_settings().warning_lead_percent)
+        )
+
+
+def _cascade(*, scope: Scope, actor: User | AnonymousUser, order: WorkOrder, to: Status, at: datetime) -> None:
+    """Arrival and restoration of an incident reach every open report of it, each on its own order."""
+    incident_id = order.incident_id
+    assert incident_id is not None
+    goal = rules.FAULT_PATH.index(to)
+    siblings = (
+        WorkOrder.objects.select_for_update(of=("self",))
+        .select_related("owner", "transformer_area")
+        .filter(incident_id=incident_id, status__in=rules.FAULT_PATH[:goal], paused_at__isnull=True)
+        .exclude(pk=order.pk)
+        .order_by("pk")
+    )
+    crew = DispatchTarget(crew=order.crew)
+    for sibling in siblings:
+        path = rules.FAULT_PATH[rules.FAULT_PATH.index(Status(sibling.status)) + 1 : goal + 1]
+        # Acceptance stays with each order's own first-ask owner; the crew's steps apply to all.
+        for step in (s for s in path if s != Status.ACCEPTED):
+            _apply(scope=scope, actor=actor, order=sibling, to=step, at=at, note=_("随故障事件处理"), target=crew)
+    if to == Status.RESTORED:
+        Incident.objects.filter(pk=incident_id).update(state=Incident.State.RESTORED, restored_at=at)
+
+
+def workorder_hand_over(
+    *, scope: Scope, actor: User | AnonymousUser, order: WorkOrder, to_employee_no: str, reason: str
+) -> WorkOrder:
+    """Hand the order to another person with a recorded reason (WO-2)."""
+    if not reason.strip():
+        raise InvalidInput(_("转交须说明原因。"), errors={"reason": _("必填项。")})
+    with transaction.atomic():
+        fresh = _locked(order)
+        if fresh.status not in OPEN_STATUSES:
+            raise WorkOrderError(_("工单已办结，不能转交。"))
+        is_owner = scope.staff is not None and fresh.owner_id == scope.staff.pk
+        if not is_owner and not scope.has_role(HANDOVER_ROLES):
+            raise Forbidden(_("只有首问负责人或其主管可以转交工单。"))
+        new_owner = Staff.objects.filter(employee_no=to_employee_no, company_id=fresh.company_id, active=True).first()
+        if new_owner is None:
+            raise InvalidInput(_("接收人不存在。"), errors={"to": _("接收人不存在。")})
+        if new_owner.pk == fresh.owner_id:
+            raise WorkOrderError(_("接收人已是负责人。"))
+        previous = fresh.owner.name if fresh.owner else None
+        fresh.owner = new_owner
+        fresh.save(update_fields=["owner"])
+        order_event(
+            order=fresh,
+            type=OrderEvent.Type.HANDED_OVER,
+            actor=actor,
+            at=now(),
+            previous=previous,
+            to=new_owner.name,
+            reason=reason.strip(),
+        )
+    return _refresh(order, fresh)
+
+
+def workorder_contact(*, actor: User | AnonymousUser, order: WorkOrder, note: str = "") -> WorkOrder:
+    """Record that the customer was contacted (keeps the complaint's 24-hour commitment)."""
+    at = now()
+    with transaction.atomic():
+        fresh = _locked(order)
+        if fresh.status not in OPEN_STATUSES:
+            raise WorkOrderError(_("工单已办结。"))
+        Deadline.objects.filter(order=fresh, kind=Deadline.Kind.CONTACT, met_at__isnull=True).update(met_at=at)
+        order_event(order=fresh, type=OrderEvent.Type.CONTACTED, actor=actor, at=at, note=note)
+    return _refresh(order, fresh)
+
+
+def workorder_pause(*, actor: User | AnonymousUser, order: WorkOrder, reason: str) -> WorkOrder:
+    """Waiting for the customer: the clock of every open deadline stops (WO-3)."""
+    if not reason.strip():
+        raise InvalidInput(_("请说明等待客户的原因。"), errors={"reason": _("必填项。")})
+    at = now()
+    with transaction.atomic():
+        fresh = _locked(order)
+        if fresh.status not in OPEN_STATUSES or fresh.paused_at is not None:
+            raise WorkOrderError(_("工单当前不能挂起。"))
+        fresh.paused_at = at
+        fresh.save(update_fields=["paused_at"])
+        order_event(order=fresh, type=OrderEvent.Type.PAUSED, actor=actor, at=at, reason=reason.strip())
+    return _refresh(order, fresh)
+
+
+def workorder_resume(*, actor: User | AnonymousUser, order: WorkOrder) -> WorkOrder:
+    """The customer is back: open deadlines move on by the time spent waiting."""
+    at = now()
+    with transaction.atomic():
+        fresh = _locked(order)
+        if fresh.paused_at is None:
+            raise WorkOrderError(_("工单没有挂起。"))
+        waited = at - fresh.paused_at
+        Deadline.objects.filter(order=fresh, met_at__isnull=True).update(
+            due_at=F("due_at") + waited, warn_at=F("warn_at") + waited
+        )
+        fresh.paused_at = None
+        fresh.save(update_fields=["paused_at"])
+        order_event(
+            order=fresh,
+            type=OrderEvent.Type.RESUMED,
+            actor=actor,
+            at=at,
+            waited_minutes=int(waited.total_seconds() // 60),
+        )
+    return _refresh(order, fresh)

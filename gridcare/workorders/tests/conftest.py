@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from gridcare.core.testing import City
+from gridcare.core.timezone import SHANGHAI
+from gridcare.org.access import scope_for
+from gridcare.workorders import services
+from gridcare.workorders.models import WorkOrder
+
+
+class Clock:
+    """The faked clock: tests move it, services read it through django.utils.timezone.now."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def advance(self, **delta: float) -> datetime:
+        self.at += timedelta(**delta)
+        return self.at
+
+    def set(self, at: datetime) -> datetime:
+        self.at = at
+        return at
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
+    # Friday 26 September 2025, 10:00 in Shanghai: the week before the National Day holiday.
+    c = Clock(datetime(2025, 9, 26, 10, 0, tzinfo=SHANGHAI))
+    monkeypatch.setattr(timezone, "now", lambda: c.at)
+    yield c
+
+
+def take(user: User, **data: Any) -> WorkOrder:
+    """An order taken through the intake service by ``user`` (defaults: a 95598 phone complaint)."""
+    fields: dict[str, Any] = {"channel": "phone_95598", "text": "营业厅工作人员态度很差"}
+    fields.update(data)
+    order, _ = services.workorder_intake(scope=scope_for(user), actor=user, data=services.NewOrder(**fields))
+    return order
+
+
+@pytest.fixture
+def fault(town: City, clock: Clock) -> WorkOrder:
+    """A fault report from town.account (台区 T1, urban), taken by the 95598 agent."""
+    return take(town.agent, type="fault", text="家里停电了", account_no=town.account.account_no)

@@ -1,0 +1,96 @@
+"""New connections (WO-8) run stage by stage with stage limits inside SPEC's totals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from gridcare.core.testing import City, api_client
+from gridcare.core.timezone import SHANGHAI
+from gridcare.workorders.connections import STAGES, limit, total_days
+from gridcare.workorders.models import NewConnection, Stage
+from gridcare.workorders.tests.conftest import Clock
+
+
+@pytest.mark.parametrize(
+    ("category", "total"),
+    [("residential", 5), ("low_voltage", 6), ("high_voltage_single", 22), ("high_voltage_dual", 32)],
+)
+def test_stage_limits_add_up_to_the_spec_total(category: str, total: int) -> None:
+    assert total_days(category) == total
+    assert sum(limit(category, s) or 0 for s in STAGES[category]) == total
+
+
+def test_a_residential_connection_runs_to_power_on_with_each_stage_recorded(town: City, clock: Clock) -> None:
+    client = api_client(town.kam)
+    created = client.post(
+        "/api/v1/new-connections",
+        {"applicant": "赵六", "address": "幸福里小区3幢", "category": "residential", "supply_unit": "U1"},
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    body = created.json()
+    assert body["account_manager"] == "kam"
+    assert body["due_at"] == "2025-10-10T10:00:00+08:00"  # 5 working days over the National Day week
+    assert body["stage_due_at"] == "2025-09-28T10:00:00+08:00"
+    number = body["number"]
+    stages = []
+    for _ in range(5):
+        clock.advance(hours=20)
+        response = client.post(f"/api/v1/new-connections/{number}/advance", {}, content_type="application/json")
+        assert response.status_code == 200
+        stages.append(response.json()["stage"])
+    assert stages == ["site_survey", "supply_plan", "meter_installation", "power_on", "done"]
+    done = response.json()
+    assert [s["stage"] for s in done["steps"]] == [
+        "application",
+        "site_survey",
+        "supply_plan",
+        "meter_installation",
+        "power_on",
+    ]
+    assert done["completed_at"] is not None and done["on_time"] is True
+    again = client.post(f"/api/v1/new-connections/{number}/advance", {}, content_type="application/json")
+    assert again.status_code == 409
+    assert NewConnection.objects.get().steps.count() == 5
+
+
+def test_the_customers_construction_time_does_not_count(town: City, clock: Clock) -> None:
+    client = api_client(town.kam)
+    number = client.post(
+        "/api/v1/new-connections",
+        {"applicant": "某工厂", "address": "工业园区B区", "category": "low_voltage", "supply_unit": "U1"},
+        content_type="application/json",
+    ).json()["number"]
+    for _ in range(3):
+        client.post(f"/api/v1/new-connections/{number}/advance", {}, content_type="application/json")
+    assert NewConnection.objects.get().stage == Stage.CONSTRUCTION
+    before = NewConnection.objects.get().due_at
+    clock.set(datetime(2025, 10, 20, 10, 0, tzinfo=SHANGHAI))
+    response = client.post(f"/api/v1/new-connections/{number}/advance", {}, content_type="application/json")
+    assert NewConnection.objects.get().due_at - before == clock.at - datetime(2025, 9, 26, 10, 0, tzinfo=SHANGHAI)
+    assert response.json()["stage"] == "inspection"
+
+
+def test_an_outsider_cannot_apply_and_another_unit_cannot_advance(town: City, clock: Clock) -> None:
+    refused = api_client(town.outsider).post(
+        "/api/v1/new-connections",
+        {"applicant": "x", "address": "y", "category": "residential", "supply_unit": "U1"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
+    number = (
+        api_client(town.kam)
+        .post(
+            "/api/v1/new-connections",
+            {"applicant": "赵六", "address": "z", "category": "residential", "supply_unit": "U1"},
+            content_type="application/json",
+        )
+        .json()["number"]
+    )
+    response = api_client(town.other_supervisor).post(
+        f"/api/v1/new-connections/{number}/advance", {}, content_type="application/json"
+    )
+    assert response.status_code == 404
+    assert NewConnection.objects.get().stage == Stage.APPLICATION

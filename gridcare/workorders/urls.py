@@ -1,0 +1,15 @@
+from django.urls import path
+
+from gridcare.workorders import views
+
+app_name = "workorders"
+urlpatterns = [
+    path("", views.order_list, name="list"),
+    path("new/", views.intake, name="intake"),
+    path("suggest/", views.suggest, name="suggest"),
+    path("figures/", views.figures, name="figures"),
+    path("figures.xlsx", views.figures_export, name="figures_export"),
+    path("connections/", views.connections, name="connections"),
+    path("<str:number>/", views.detail, name="detail"),
+    path("<str:number>/act/<str:kind>/", views.act, name="act"),
+]

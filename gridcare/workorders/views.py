@@ -1,0 +1,206 @@
+"""Work-order pages: the agent's fast intake, lists (overdue, soon due), detail with history,
+actions, figures with Excel export, and the account manager's new connections."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gridcare.core.exceptions import DomainError
+from gridcare.core.timezone import SHANGHAI, business_date, local_datetime, now
+from gridcare.core.views import flash_error, form_errors_from, staff_required
+from gridcare.org.access import Scope, request_scope
+from gridcare.workorders import exports, forms, selectors, services, triage
+from gridcare.workorders.access import CALLBACK_ROLES, FIGURES_ROLES, VERIFY_ROLES, order_get_for_scope
+from gridcare.workorders.models import ComplaintClass, OrderType, Status, Urgency, WorkOrder
+
+
+@staff_required
+def order_list(request: HttpRequest) -> HttpResponse:
+    scope = request_scope(request)
+    view = request.GET.get("view", "open")
+    at = now()
+    if view == "overdue":
+        orders = selectors.orders_overdue(scope=scope, at=at)
+    elif view == "soon":
+        orders = selectors.orders_due_soon(scope=scope, at=at)
+    else:
+        q = request.GET.get("q", "").strip()
+        orders = selectors.order_list(scope=scope, q=q, type=request.GET.get("type", ""), open_only=view == "open")
+    return render(
+        request, "workorders/list.html", {"orders": orders[:200], "view": view, "q": request.GET.get("q", "")}
+    )
+
+
+@staff_required
+def intake(request: HttpRequest) -> HttpResponse:
+    scope = request_scope(request)
+    form = forms.IntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order, _suggestion = services.workorder_intake(scope=scope, actor=request.user, data=form.new_order())
+        except DomainError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, _("已受理，工单编号 %(no)s。") % {"no": order.number})
+            return redirect("workorders:detail", number=order.number)
+    return render(request, "workorders/intake.html", {"form": form})
+
+
+@staff_required
+def suggest(request: HttpRequest) -> HttpResponse:
+    """htmx: the triage suggestion for the text typed so far, to pre-fill type and class."""
+    text = request.POST.get("text", "") if request.method == "POST" else request.GET.get("text", "")
+    s = triage.suggest(text) if text.strip() else None
+    labels = {}
+    if s is not None:
+        labels = {
+            "type": OrderType(s.type).label,
+            "class": ComplaintClass(s.complaint_class).label if s.complaint_class else "",
+            "urgency": Urgency(s.urgency).label,
+        }
+    return render(request, "workorders/_suggestion.html", {"s": s, "labels": labels})
+
+
+@staff_required
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    scope = request_scope(request)
+    order = order_get_for_scope(scope=scope, number=number)
+    return render(
+        request,
+        "workorders/detail.html",
+        {
+            "order": order,
+            "deadlines": selectors.deadline_rows(order),
+            "history": selectors.order_history(order),
+            "actions": _actions(scope, order),
+            "form": forms.ActionForm(),
+            "can_verify": scope.has_role(VERIFY_ROLES) and order.type == "complaint" and not order.verified,
+        },
+    )
+
+
+def _actions(scope: Scope, order: WorkOrder) -> list[str]:
+    from gridcare.workorders.rules import can_transition
+
+    names = {
+        Status.ACCEPTED: "accept",
+        Status.DISPATCHED: "dispatch",
+        Status.ARRIVED: "arrive",
+        Status.RESTORED: "restore",
+        Status.REPLIED: "reply",
+        Status.CLOSED: "close",
+    }
+    found = [name for status, name in names.items() if can_transition(order.type, order.status, status)]
+    if order.status in (Status.CLOSED, Status.CALLED_BACK):
+        found = ["reopen"]
+        if order.status == Status.CLOSED and scope.has_role(CALLBACK_ROLES):
+            found.append("call_back")
+    elif order.status != Status.CLOSED:
+        found += ["contact", "resume" if order.paused_at else "pause", "hand_over"]
+    return found
+
+
+def _act(kind: str, request: HttpRequest, scope: Scope, order: WorkOrder, data: dict[str, Any]) -> None:
+    moves: dict[str, Status] = {
+        "accept": Status.ACCEPTED,
+        "dispatch": Status.DISPATCHED,
+        "arrive": Status.ARRIVED,
+        "restore": Status.RESTORED,
+        "reply": Status.REPLIED,
+        "close": Status.CLOSED,
+    }
+    user, note = request.user, data.get("note") or ""
+    others: dict[str, Callable[[], object]] = {
+        "contact": lambda: services.workorder_contact(actor=user, order=order, note=note),
+        "pause": lambda: services.workorder_pause(actor=user, order=order, reason=note),
+        "resume": lambda: services.workorder_resume(actor=user, order=order),
+        "hand_over": lambda: services.workorder_hand_over(
+            scope=scope, actor=user, order=order, to_employee_no=data.get("to") or "", reason=note
+        ),
+        "reopen": lambda: services.workorder_reopen(scope=scope, actor=user, order=order, reason=note),
+        "call_back": lambda: services.workorder_call_back(
+            scope=scope,
+            actor=user,
+            order=order,
+            reached=bool(data.get("reached")),
+            satisfied={"yes": True, "no": False}.get(data.get("satisfied") or ""),
+            note=note,
+        ),
+        "verify": lambda: services.complaint_verify(
+            scope=scope, actor=user, order=order, employee_no=data.get("to") or "", note=note
+        ),
+    }
+    if kind in moves:
+        target = services.DispatchTarget(
+            unit=data.get("unit") or None, hall=data.get("hall") or None, crew=data.get("crew") or ""
+        )
+        services.workorder_transition(scope=scope, actor=user, order=order, to=moves[kind], note=note, target=target)
+    elif kind in others:
+        others[kind]()
+    else:
+        raise Http404
+
+
+@require_POST
+@staff_required
+def act(request: HttpRequest, number: str, kind: str) -> HttpResponse:
+    scope = request_scope(request)
+    order = order_get_for_scope(scope=scope, number=number)
+    form = forms.ActionForm(request.POST)
+    form.is_valid()
+    try:
+        _act(kind, request, scope, order, form.cleaned_data)
+    except DomainError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, _("已办理。"))
+    return redirect("workorders:detail", number=number)
+
+
+def _period(request: HttpRequest) -> tuple[datetime, datetime]:
+    today = business_date()
+    try:
+        days = max(1, min(366, int(request.GET.get("days", "30"))))
+    except ValueError:
+        days = 30
+    end = local_datetime(today + timedelta(days=1), datetime.min.time())
+    return end - timedelta(days=days), end
+
+
+@staff_required
+def figures(request: HttpRequest) -> HttpResponse:
+    scope = request_scope(request)
+    if not scope.has_role(FIGURES_ROLES):
+        raise Http404
+    start, end = _period(request)
+    data = selectors.figures(scope=scope, start=start, end=end)
+    return render(request, "workorders/figures.html", {"f": data, "days": (end - start).days})
+
+
+@staff_required
+def figures_export(request: HttpRequest) -> HttpResponse:
+    scope = request_scope(request)
+    if not scope.has_role(FIGURES_ROLES):
+        raise Http404
+    start, end = _period(request)
+    body = exports.figures_workbook(selectors.figures(scope=scope, start=start, end=end))
+    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    name = f"workorders-{start.astimezone(SHANGHAI):%Y%m%d}-{end.astimezone(SHANGHAI):%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@staff_required
+def connections(request: HttpRequest) -> HttpResponse:
+    scope = request_scope(request)
+    mine = request.GET.get("mine", "1" if scope.role == "key_account_manager" else "") == "1"
+    rows = [selectors.connection_card(c) for c in selectors.connection_list(scope=scope, mine=mine)[:200]]
+    return render(request, "workorders/connections.html", {"rows": rows, "mine": mine})
