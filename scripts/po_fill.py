@@ -1,61 +1,84 @@
-"""Fill empty msgstr entries of a .po file from a JSON glossary (Chinese → English).
+"""Fill a .po file's translations from a JSON glossary (Chinese → English).
 
     python scripts/po_fill.py locale/en/LC_MESSAGES/django.po locale/en/glossary.json
 
 The glossary is the single place translators edit; `make messages` re-extracts strings and
-refills them, so new strings only need a glossary line. Prints the strings still untranslated.
+refills them, so a new string only needs a glossary line. makemessages guesses translations for
+new strings from similar old ones and marks them fuzzy; such guesses are wrong more often than
+not (过号 came out as "Meter no."), so a fuzzy entry that the glossary does not cover is emptied,
+never published. Prints the strings still untranslated. Plural entries are left as they are.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
 
 def _unquote(s: str) -> str:
-    return json.loads(s)
+    return str(json.loads(s))
+
+
+def _read_string(lines: list[str], start: int, keyword: str) -> tuple[str, int]:
+    """The string of ``keyword "..."`` at ``start`` (continued on quoted lines) and the next index."""
+    value = _unquote(lines[start][len(keyword) + 1 :])
+    j = start + 1
+    while j < len(lines) and lines[j].startswith('"'):
+        value += _unquote(lines[j])
+        j += 1
+    return value, j
+
+
+def _without_fuzzy(flags: str) -> str | None:
+    kept = [f.strip() for f in flags[2:].split(",") if f.strip() and f.strip() != "fuzzy"]
+    return "#, " + ", ".join(kept) if kept else None
 
 
 def fill(po_path: Path, glossary: dict[str, str]) -> list[str]:
     lines = po_path.read_text(encoding="utf-8").splitlines()
     out: list[str] = []
     missing: list[str] = []
+    flags_at: int | None = None  # index in `out` of the current entry's "#, ..." line
     i = 0
     while i < len(lines):
         line = lines[i]
-        if line.startswith("msgid ") and i + 1 < len(lines):
-            # msgid may continue over several quoted lines
-            parts = [line[6:]]
-            j = i + 1
-            while j < len(lines) and lines[j].startswith('"'):
-                parts.append(lines[j])
-                j += 1
-            msgid = "".join(_unquote(p) for p in parts)
-            out.extend(lines[i:j])
-            if j < len(lines) and lines[j].startswith("msgstr "):
-                current = _unquote(lines[j][7:])
-                k = j + 1
-                while k < len(lines) and lines[k].startswith('"'):
-                    current += _unquote(lines[k])
-                    k += 1
-                if msgid and msgid in glossary:
-                    out.append("msgstr " + json.dumps(glossary[msgid], ensure_ascii=False))
-                else:
-                    out.extend(lines[j:k])
-                    if msgid and not current:
-                        missing.append(msgid)
-                i = k
-                continue
-            i = j
+        if not line.startswith("msgid "):
+            if line.startswith("#,"):
+                flags_at = len(out)
+            elif not line.strip():
+                flags_at = None
+            out.append(line)
+            i += 1
             continue
-        out.append(line)
-        i += 1
-    text = "\n".join(out) + "\n"
-    # makemessages marks the header and its guesses fuzzy; the glossary is authoritative.
-    text = re.sub(r"^#, fuzzy\n", "", text, flags=re.M).replace("#, fuzzy, ", "#, ")
-    po_path.write_text(text, encoding="utf-8")
+        if i + 1 < len(lines) and lines[i + 1].startswith("msgid_plural"):
+            while i < len(lines) and lines[i].strip():  # plural entries are kept as they are
+                out.append(lines[i])
+                i += 1
+            flags_at = None
+            continue
+        msgid, j = _read_string(lines, i, "msgid")
+        out.extend(lines[i:j])
+        current, k = _read_string(lines, j, "msgstr")
+        fuzzy = flags_at is not None and "fuzzy" in out[flags_at]
+        if msgid and msgid in glossary:
+            out.append("msgstr " + json.dumps(glossary[msgid], ensure_ascii=False))
+        elif msgid and fuzzy:
+            out.append('msgstr ""')  # an unconfirmed guess is not published
+            missing.append(msgid)
+        else:
+            out.extend(lines[j:k])
+            if msgid and not current:
+                missing.append(msgid)
+        if fuzzy and flags_at is not None:
+            cleaned = _without_fuzzy(out[flags_at])
+            if cleaned is None:
+                del out[flags_at]
+            else:
+                out[flags_at] = cleaned
+        flags_at = None
+        i = k
+    po_path.write_text("\n".join(out) + "\n", encoding="utf-8")
     return missing
 
 
