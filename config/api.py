@@ -71,6 +71,7 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 def _register_routers() -> None:
     from gridcare.customers.api import router as customers_router
     from gridcare.halls.api import router as halls_router
+    from gridcare.notices.api import router as notices_router
     from gridcare.org.api import router as org_router
     from gridcare.workorders.api import router as workorders_router
 
@@ -78,6 +79,7 @@ def _register_routers() -> None:
     api.add_router("/", customers_router)
     api.add_router("/", halls_router)
     api.add_router("/", workorders_router)
+    api.add_router("/", notices_router)
 
 
 _register_routers()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("customers/", include("gridcare.customers.urls")),
     path("workorders/", include("gridcare.workorders.urls")),
     path("halls/", include("gridcare.halls.urls")),
+    path("notices/", include("gridcare.notices.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -3,6 +3,7 @@ same transaction as the business change that caused it; senders deliver it later
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,35 @@ class NoticeStatus(models.TextChoices):
     SUPPRESSED = "suppressed", _("未发送（已退订）")
 
 
+# The one transition table of an outbox row. QUEUED → SENDING is a claim by a sender; SENDING →
+# SENDING is a claim taken over after the first sender's lease ran out (it died mid-batch);
+# SENDING → QUEUED is a temporary failure put back with a back-off. A receipt may arrive before
+# the sender has recorded the gateway's answer, hence SENDING → DELIVERED/FAILED. DELIVERED,
+# FAILED and SUPPRESSED are final: a second or late receipt changes nothing.
+NOTICE_TRANSITIONS: dict[str, frozenset[str]] = {
+    NoticeStatus.QUEUED: frozenset({NoticeStatus.SENDING, NoticeStatus.SUPPRESSED}),
+    NoticeStatus.SENDING: frozenset(
+        {
+            NoticeStatus.SENDING,
+            NoticeStatus.QUEUED,
+            NoticeStatus.SENT,
+            NoticeStatus.DELIVERED,
+            NoticeStatus.FAILED,
+            NoticeStatus.SUPPRESSED,
+        }
+    ),
+    NoticeStatus.SENT: frozenset({NoticeStatus.DELIVERED, NoticeStatus.FAILED}),
+    NoticeStatus.DELIVERED: frozenset(),
+    NoticeStatus.FAILED: frozenset(),
+    NoticeStatus.SUPPRESSED: frozenset(),
+}
+
+
+def statuses_before(target: str) -> list[str]:
+    """The statuses a row may be in for a move to ``target`` (used in conditional UPDATEs)."""
+    return sorted(source for source, targets in NOTICE_TRANSITIONS.items() if target in targets)
+
+
 class NoticeTemplate(models.Model):
     code = models.CharField(_("模板编码"), max_length=50)
     version = models.PositiveIntegerField(_("版本"), default=1)
@@ -45,6 +75,10 @@ class NoticeTemplate(models.Model):
     category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
     text = models.TextField(_("内容"), help_text=_("变量写作 {name}"))
     active = models.BooleanField(_("启用"), default=True)
+    note = models.CharField(_("修改说明"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -70,22 +104,146 @@ class Notice(models.Model):
     template_version = models.PositiveIntegerField(default=1)
     variables = models.JSONField(default=dict)
     body = models.TextField()
-    # A business key that makes enqueueing idempotent (e.g. "arrears:<bill id>:reminder").
-    dedupe_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    # A business key that makes enqueueing idempotent (e.g. "arrears:<bill id>:reminder"); unique
+    # where given. Outage fan-out leaves it empty: the outage's own transitions make it happen once.
+    dedupe_key = models.CharField(max_length=120, null=True, blank=True)
     status = models.CharField(max_length=12, choices=NoticeStatus.choices, default=NoticeStatus.QUEUED)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     not_before = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     gateway = models.CharField(max_length=50, blank=True)
-    gateway_message_id = models.CharField(max_length=100, blank=True, db_index=True)
+    gateway_message_id = models.CharField(max_length=100, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
+    # SMS segments the body takes (70 characters alone, 67 each when split); 1 for other channels.
+    segments = models.PositiveSmallIntegerField(default=1)
+    # A sender's claim: its token and how long it holds the row. A row still SENDING after its
+    # lease belonged to a sender that died; another sender takes it over.
+    claim_token = models.CharField(max_length=32, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    # Lower goes first (rules.priority_of): a "your turn is near" message must not wait behind a
+    # million outage notices.
+    priority = models.PositiveSmallIntegerField(default=3)
+    # The outage a fan-out message belongs to; a plain column (no index, no constraint) so a
+    # million-row fan-out pays nothing for it.
+    outage = models.ForeignKey(
+        "Outage",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        db_index=False,
+        db_constraint=False,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("消息")
         verbose_name_plural = _("消息")
-        indexes = [models.Index(fields=["status", "not_before"], name="notice_ready_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"], condition=Q(dedupe_key__isnull=False), name="notice_dedupe_key_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "channel", "priority", "id"], name="notice_claim_idx"),
+            # Receipts look messages up by the gateway's id; unsent rows stay out of the index.
+            models.Index(
+                fields=["gateway_message_id"], condition=~Q(gateway_message_id=""), name="notice_gateway_id_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.template_code} → {self.recipient}"
+
+
+class OutageKind(models.TextChoices):
+    PLANNED = "planned", _("计划停电")
+    TEMPORARY = "temporary", _("临时检修停电")
+    EMERGENCY = "emergency", _("紧急停电")
+    FAULT = "fault", _("故障停电")
+
+
+class OutageStatus(models.TextChoices):
+    ANNOUNCED = "announced", _("已公告")
+    ONGOING = "ongoing", _("停电中")
+    RESTORED = "restored", _("已恢复送电")
+    CANCELLED = "cancelled", _("已取消")
+
+
+OUTAGE_TRANSITIONS: dict[str, frozenset[str]] = {
+    OutageStatus.ANNOUNCED: frozenset({OutageStatus.RESTORED, OutageStatus.CANCELLED}),
+    OutageStatus.ONGOING: frozenset({OutageStatus.RESTORED}),
+    OutageStatus.RESTORED: frozenset(),
+    OutageStatus.CANCELLED: frozenset(),
+}
+
+
+class Outage(models.Model):
+    """A planned or fault outage of feeders/台区, kept for reliability figures (PLAN-4)."""
+
+    company = models.ForeignKey("org.Company", on_delete=models.PROTECT, related_name="outages")
+    kind = models.CharField(_("停电类型"), max_length=12, choices=OutageKind.choices)
+    status = models.CharField(_("状态"), max_length=12, choices=OutageStatus.choices)
+    reason = models.CharField(_("停电原因"), max_length=200)
+    feeders = models.ManyToManyField("customers.Feeder", blank=True, related_name="outages")
+    areas = models.ManyToManyField("customers.TransformerArea", blank=True, related_name="outages")
+    starts_at = models.DateTimeField(_("停电开始"))
+    ends_at = models.DateTimeField(_("预计恢复"))
+    restored_at = models.DateTimeField(_("实际恢复"), null=True, blank=True)
+    affected_accounts = models.PositiveIntegerField(_("影响户数"), default=0)
+    notices_queued = models.PositiveIntegerField(_("通知条数"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("停电")
+        verbose_name_plural = _("停电")
+        ordering = ["-starts_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="outage_ends_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class OutageAccount(models.Model):
+    """One account cut off by an outage: the customers affected, for SAIFI/SAIDI."""
+
+    # Written only by outage_register in one INSERT … SELECT from the accounts table itself, so
+    # the ids are right by construction; without database FK checks a million rows cost less.
+    outage = models.ForeignKey(Outage, on_delete=models.CASCADE, related_name="accounts", db_constraint=False)
+    account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="+", db_constraint=False)
+
+    class Meta:
+        verbose_name = _("停电影响用户")
+        verbose_name_plural = _("停电影响用户")
+
+    def __str__(self) -> str:
+        return f"{self.outage_id}:{self.account_id}"
+
+
+class OutageEvent(models.Model):
+    """Append-only history of an outage (registered, notices sent, restored, cancelled)."""
+
+    class Type(models.TextChoices):
+        REGISTERED = "registered", _("登记")
+        RESTORED = "restored", _("恢复送电")
+        CANCELLED = "cancelled", _("取消")
+
+    outage = models.ForeignKey(Outage, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=20, choices=Type.choices)
+    parameters = models.JSONField(default=dict)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.outage_id} {self.type}"

@@ -1,16 +1,27 @@
-"""Writing messages into the outbox. Call inside the business transaction that causes them."""
+"""Writing messages into the outbox, and the message templates they are rendered from.
+
+Call ``notice_enqueue`` inside the business transaction that causes the message (NOTE-3)."""
 
 from __future__ import annotations
 
-import string
+from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from gridcare.core.exceptions import InvalidInput
+from gridcare.core.exceptions import Forbidden, InvalidInput, NotFound
+from gridcare.notices import rules
+from gridcare.notices.conf import notice_setting
 from gridcare.notices.defaults import DEFAULT_TEMPLATES
 from gridcare.notices.models import Channel, Notice, NoticeTemplate
+from gridcare.org.access import Scope
+from gridcare.org.models import Role
+
+# Who edits message templates: wording goes out to a million customers at once.
+TEMPLATE_ROLES = frozenset({Role.ADMINISTRATOR, Role.SUPERVISOR})
 
 
 def template_get(code: str) -> tuple[str, int, str]:
@@ -25,7 +36,85 @@ def template_get(code: str) -> tuple[str, int, str]:
 
 
 def template_variables(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    return set(rules.template_fields(text))
+
+
+def template_allowed_variables(code: str) -> set[str]:
+    """The variables the callers of template ``code`` supply (those of its built-in text)."""
+    return template_variables(DEFAULT_TEMPLATES[code][1])
+
+
+def template_check(*, code: str, channel: str, text: str) -> list[str]:
+    """Every reason ``text`` may not be saved as template ``code``; empty when it may.
+
+    Run when a template is saved, so a bad variable is found by the person typing it and not
+    by a sender rendering a million messages."""
+    if code not in DEFAULT_TEMPLATES:
+        return [_("消息模板 %(code)s 不存在。") % {"code": code}]
+    if not text.strip():
+        return [_("模板内容不能为空。")]
+    try:
+        names = rules.template_fields(text)
+    except rules.TemplateProblem as exc:
+        return [str(exc)]
+    problems = []
+    unknown = sorted(set(names) - template_allowed_variables(code))
+    if unknown:
+        problems.append(
+            _("模板中有未知变量：%(names)s；可用变量：%(allowed)s。")
+            % {"names": "、".join(unknown), "allowed": "、".join(sorted(template_allowed_variables(code)))}
+        )
+    elif channel == Channel.SMS:
+        limit = int(notice_setting("SMS_MAX_SEGMENTS"))
+        segments = rules.sms_segments("x" * rules.widest_length(text))
+        if segments > limit:
+            problems.append(
+                _("短信最长可能占%(segments)s条（每条70字，长短信每条67字），超过上限%(limit)s条。")
+                % {"segments": segments, "limit": limit}
+            )
+    return problems
+
+
+def template_save(*, scope: Scope, actor: User | AnonymousUser, code: str, text: str, note: str = "") -> NoticeTemplate:
+    """Save ``text`` as the next version of template ``code`` and make it the active one."""
+    if not scope.has_role(TEMPLATE_ROLES):
+        raise Forbidden(_("只有系统管理员和监察考核员可以修改消息模板。"))
+    channel = Channel.SMS
+    problems = template_check(code=code, channel=channel, text=text)
+    if problems:
+        raise InvalidInput(_("模板未保存。"), errors={"text": "；".join(problems)})
+    category = DEFAULT_TEMPLATES[code][0]
+    with transaction.atomic():
+        latest = NoticeTemplate.objects.select_for_update().filter(code=code).aggregate(v=Max("version"))["v"] or 0
+        NoticeTemplate.objects.filter(code=code, active=True).update(active=False)
+        return NoticeTemplate.objects.create(
+            code=code,
+            version=latest + 1,
+            channel=channel,
+            category=category,
+            text=text,
+            note=note,
+            active=True,
+            created_by=actor if isinstance(actor, User) else None,
+        )
+
+
+def template_activate(*, scope: Scope, code: str, version: int) -> NoticeTemplate:
+    """Go back (or forward) to a saved version of template ``code``; version 0 is the built-in."""
+    if not scope.has_role(TEMPLATE_ROLES):
+        raise Forbidden(_("只有系统管理员和监察考核员可以修改消息模板。"))
+    with transaction.atomic():
+        target = NoticeTemplate.objects.select_for_update().filter(code=code, version=version).first()
+        if target is None and version != 0:
+            raise NotFound(_("模板版本不存在。"))
+        NoticeTemplate.objects.filter(code=code, active=True).update(active=False)
+        if target is None:
+            return NoticeTemplate(
+                code=code, version=0, text=DEFAULT_TEMPLATES[code][1], category=DEFAULT_TEMPLATES[code][0]
+            )
+        target.active = True
+        target.save(update_fields=["active"])
+        return target
 
 
 def render(text: str, variables: dict[str, Any]) -> str:
@@ -43,9 +132,11 @@ def notice_enqueue(
     account_id: int | None = None,
     channel: str = Channel.SMS,
     dedupe_key: str | None = None,
+    not_before: datetime | None = None,
 ) -> Notice | None:
     """Put one message in the outbox. With a ``dedupe_key`` already used, nothing is added and
-    None is returned, so a retried business action never sends twice."""
+    None is returned, so a retried business action never sends twice. ``not_before`` holds the
+    message until then (a reminder for tomorrow morning)."""
     category, version, text = template_get(template_code)
     body = render(text, variables)
     fields = {
@@ -58,6 +149,9 @@ def notice_enqueue(
         "variables": {k: str(v) for k, v in variables.items()},
         "body": body,
         "dedupe_key": dedupe_key,
+        "not_before": not_before,
+        "segments": rules.sms_segments(body) if channel == Channel.SMS else 1,
+        "priority": rules.priority_of(category),
     }
     if dedupe_key is None:
         return Notice.objects.create(**fields)

@@ -37,6 +37,8 @@ LINKS: tuple[Link, ...] = (
             {Role.KEY_ACCOUNT_MANAGER, Role.SUPERVISOR, Role.COUNTER_CLERK, Role.HALL_MANAGER, Role.ADMINISTRATOR}
         ),
     ),
+    Link("notices:outages", _("停电通知")),
+    Link("notices:quality", _("通知渠道质量"), frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMINISTRATOR})),
 )
 
 

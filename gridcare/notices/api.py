@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import hmac
+from datetime import date, datetime, time
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.security import APIKeyHeader
+
+from gridcare.notices import campaigns, outages, selectors
+from gridcare.notices.access import outage_get_for_scope
+from gridcare.notices.conf import notice_setting
+from gridcare.notices.receipts import Receipt, receipts_apply
+from gridcare.notices.signature import sign
+from gridcare.org.access import scope_for
+from gridcare.org.api import ErrorOut
+
+router = Router(tags=["notices"])
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class GatewaySignature(APIKeyHeader):
+    """Receipts come from the SMS gateway, not a person: the body is signed with the shared
+    secret (GRIDCARE_NOTICE_RECEIPT_SECRET), hex HMAC-SHA256 in ``X-Signature``."""
+
+    param_name = "X-Signature"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        secret = str(notice_setting("RECEIPT_SECRET"))
+        if not secret or not key:
+            return None
+        return "gateway" if hmac.compare_digest(key, sign(secret, request.body)) else None
+
+
+class ReceiptIn(Schema):
+    message_id: str = ""
+    out_id: str = ""
+    status: Literal["delivered", "failed"]
+    error: str = ""
+    at: datetime | None = None
+
+
+class ReceiptsIn(Schema):
+    receipts: list[ReceiptIn]
+
+
+class ReceiptsOut(Schema):
+    applied: int
+    ignored: int
+    unknown: int
+
+
+@router.post("/notices/receipts", auth=GatewaySignature(), response={200: ReceiptsOut, 422: ErrorOut})
+def receipts(request: HttpRequest, payload: ReceiptsIn) -> dict[str, int]:
+    summary = receipts_apply(
+        receipts=[
+            Receipt(message_id=r.message_id, delivered=r.status == "delivered", out_id=r.out_id, error=r.error, at=r.at)
+            for r in payload.receipts
+        ]
+    )
+    return {"applied": summary.applied, "ignored": summary.ignored, "unknown": summary.unknown}
+
+
+class OutageIn(Schema):
+    kind: Literal["planned", "temporary", "emergency", "fault"]
+    reason: str
+    starts_at: datetime
+    ends_at: datetime
+    feeders: list[str] = []
+    areas: list[str] = []
+
+
+class OutageOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    status: str
+    status_label: str
+    reason: str
+    starts_at: datetime
+    ends_at: datetime
+    restored_at: datetime | None
+    feeders: list[str]
+    areas: list[str]
+    affected_accounts: int
+    notices_queued: int
+
+
+class RestoreIn(Schema):
+    restored_at: datetime | None = None
+
+
+@router.post("/outages", response={201: OutageOut, **ERRORS})
+def outage_create(request: HttpRequest, payload: OutageIn) -> tuple[int, dict[str, Any]]:
+    outage = outages.outage_register(
+        scope=scope_for(request.user), actor=request.user, data=outages.NewOutage(**payload.dict())
+    )
+    return 201, selectors.outage_card(outage)
+
+
+@router.get("/outages", response=list[OutageOut])
+def outage_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [selectors.outage_card(o) for o in selectors.outage_list(scope=scope_for(request.user))[:200]]
+
+
+@router.get("/outages/{outage_id}", response={200: OutageOut, 404: ErrorOut})
+def outage_detail(request: HttpRequest, outage_id: int) -> dict[str, Any]:
+    return selectors.outage_card(outage_get_for_scope(scope=scope_for(request.user), outage_id=outage_id))
+
+
+@router.post("/outages/{outage_id}/restore", response={200: OutageOut, **ERRORS})
+def outage_restore(request: HttpRequest, outage_id: int, payload: RestoreIn) -> dict[str, Any]:
+    scope = scope_for(request.user)
+    outage = outage_get_for_scope(scope=scope, outage_id=outage_id)
+    outage = outages.outage_restore(scope=scope, actor=request.user, outage=outage, restored_at=payload.restored_at)
+    return selectors.outage_card(outage)
+
+
+class PeakShiftIn(Schema):
+    feeders: list[str]
+    day: date
+    start: time
+    end: time
+    limit_kw: int
+
+
+class QueuedOut(Schema):
+    queued: int
+
+
+@router.post("/notices/peak-shift", response={200: QueuedOut, **ERRORS})
+def peak_shift(request: HttpRequest, payload: PeakShiftIn) -> dict[str, int]:
+    order = campaigns.PeakShift(**payload.dict())
+    return {"queued": campaigns.peak_shift_notify(scope=scope_for(request.user), actor=request.user, order=order)}

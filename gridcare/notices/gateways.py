@@ -1,0 +1,343 @@
+"""Channels behind one interface (NOTE-1). A gateway opens connections; a connection sends one
+message at a time and says whether the gateway took it, whether to retry, or that it never will.
+
+Which gateway serves a channel is configuration (settings.GRIDCARE_NOTICES), never code:
+console (default), an HTTP SMS provider, SMTP e-mail, or an app-push webhook.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import logging
+import smtplib
+import threading
+import time
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import make_msgid
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+from gridcare.notices.models import Channel
+from gridcare.notices.signature import sign
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    notice_id: int
+    channel: str
+    recipient: str
+    body: str
+
+
+class Outcome(StrEnum):
+    ACCEPTED = "accepted"  # the gateway took it; a receipt may follow
+    RETRY = "retry"  # temporary: 5xx, timeout, dropped connection, throttled
+    REJECTED = "rejected"  # permanent: will never go through as it is
+
+
+@dataclass(frozen=True)
+class SendResult:
+    outcome: Outcome
+    message_id: str = ""
+    error: str = ""
+    # The recipient itself is wrong (empty or invalid number, unknown mailbox): feeds contact accuracy.
+    bad_recipient: bool = False
+
+
+class Connection(Protocol):
+    def send(self, message: Outgoing) -> SendResult: ...
+
+    def close(self) -> None: ...
+
+
+class Gateway(Protocol):
+    name: str
+    rate: int  # messages per second one connection may carry
+    connections: int
+
+    def connect(self) -> Connection: ...
+
+
+# -- console / file -----------------------------------------------------------------------------
+class ConsoleConnection:
+    _lock = threading.Lock()
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def send(self, message: Outgoing) -> SendResult:
+        line = json.dumps(
+            {"id": message.notice_id, "channel": message.channel, "to": message.recipient, "body": message.body},
+            ensure_ascii=False,
+        )
+        if self.path:
+            with self._lock, Path(self.path).open("a", encoding="utf-8") as out:
+                out.write(line + "\n")
+        else:
+            log.info("notice %s", line)
+        return SendResult(Outcome.ACCEPTED, message_id=f"console-{message.notice_id}")
+
+    def close(self) -> None:
+        return None
+
+
+@dataclass
+class ConsoleGateway:
+    name: str
+    rate: int
+    connections: int
+    path: str = ""
+
+    def connect(self) -> Connection:
+        return ConsoleConnection(self.path)
+
+
+# -- SMS over HTTP ------------------------------------------------------------------------------
+# Provider answer codes that say the message will never go through as it is.
+PERMANENT_CODES = frozenset({"INVALID_NUMBER", "BLACKLISTED", "CONTENT_REJECTED", "SIGNATURE_REJECTED"})
+BAD_NUMBER_CODES = frozenset({"INVALID_NUMBER", "BLACKLISTED"})
+
+
+class HttpSmsConnection:
+    """One kept-alive HTTP connection to the SMS provider.
+
+    Request: signed JSON POST ``{app_key, timestamp, phone, content, sign_name, out_id}`` with
+    ``X-Signature``; ``out_id`` is our notice id, which the provider uses to drop a message it
+    has already taken (a resend after a sender died mid-batch). Answer:
+    ``{"code": "OK", "message_id": …}`` or an error code.
+    """
+
+    def __init__(self, gateway: HttpSmsGateway) -> None:
+        self.gateway = gateway
+        parts = urlsplit(gateway.url)
+        self.host = parts.hostname or "127.0.0.1"
+        self.port = parts.port or (443 if parts.scheme == "https" else 80)
+        self.path = parts.path or "/"
+        self.https = parts.scheme == "https"
+        self.conn: http.client.HTTPConnection | None = None
+
+    def _connection(self) -> http.client.HTTPConnection:
+        if self.conn is None:
+            cls = http.client.HTTPSConnection if self.https else http.client.HTTPConnection
+            self.conn = cls(self.host, self.port, timeout=self.gateway.timeout)
+        return self.conn
+
+    def send(self, message: Outgoing) -> SendResult:
+        payload = {
+            "app_key": self.gateway.app_key,
+            "timestamp": int(time.time()),
+            "phone": message.recipient,
+            "content": message.body,
+            "sign_name": self.gateway.sign_name,
+            "out_id": str(message.notice_id),
+        }
+        body = json.dumps(payload, ensure_ascii=False).encode()
+        headers = {"Content-Type": "application/json; charset=utf-8", "X-Signature": sign(self.gateway.secret, body)}
+        try:
+            conn = self._connection()
+            conn.request("POST", self.path, body=body, headers=headers)
+            response = conn.getresponse()
+            status, raw = response.status, response.read()
+        except (OSError, http.client.HTTPException) as exc:  # timeouts, refused and dropped connections
+            self.close()
+            return SendResult(Outcome.RETRY, error=f"{type(exc).__name__}: {exc}"[:300])
+        return self._result(status, raw)
+
+    @staticmethod
+    def _result(status: int, raw: bytes) -> SendResult:
+        if status == 429 or status >= 500:
+            return SendResult(Outcome.RETRY, error=f"HTTP {status}")
+        try:
+            answer: dict[str, Any] = json.loads(raw or b"{}")
+        except ValueError:
+            return SendResult(Outcome.RETRY, error=f"HTTP {status}: unreadable answer")
+        code = str(answer.get("code", ""))
+        if status == 200 and code == "OK" and answer.get("message_id"):
+            return SendResult(Outcome.ACCEPTED, message_id=str(answer["message_id"]))
+        error = f"HTTP {status} {code} {answer.get('message', '')}".strip()[:300]
+        if code in PERMANENT_CODES:
+            return SendResult(Outcome.REJECTED, error=error, bad_recipient=code in BAD_NUMBER_CODES)
+        if 400 <= status < 500:
+            return SendResult(Outcome.REJECTED, error=error)
+        return SendResult(Outcome.RETRY, error=error)
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+@dataclass
+class HttpSmsGateway:
+    name: str
+    rate: int
+    connections: int
+    url: str
+    app_key: str
+    secret: str
+    sign_name: str
+    timeout: float
+
+    def connect(self) -> Connection:
+        return HttpSmsConnection(self)
+
+
+# -- e-mail over SMTP ---------------------------------------------------------------------------
+class SmtpConnection:
+    def __init__(self, gateway: SmtpGateway) -> None:
+        self.gateway = gateway
+        self.smtp: smtplib.SMTP | None = None
+
+    def _open(self) -> smtplib.SMTP:
+        if self.smtp is None:
+            g = self.gateway
+            smtp = smtplib.SMTP(g.host, g.port, timeout=g.timeout)
+            if g.starttls:
+                smtp.starttls()
+            if g.user:
+                smtp.login(g.user, g.password)
+            self.smtp = smtp
+        return self.smtp
+
+    def send(self, message: Outgoing) -> SendResult:
+        mail = EmailMessage()
+        mail["From"] = self.gateway.sender
+        mail["To"] = message.recipient
+        mail["Subject"] = message.body[:30]
+        mail["Message-ID"] = message_id = make_msgid(idstring=str(message.notice_id))
+        mail.set_content(message.body)
+        try:
+            self._open().send_message(mail)
+        except smtplib.SMTPRecipientsRefused as exc:
+            return SendResult(Outcome.REJECTED, error=str(exc)[:300], bad_recipient=True)
+        except smtplib.SMTPResponseException as exc:
+            self.close()
+            outcome = Outcome.REJECTED if 500 <= exc.smtp_code < 600 else Outcome.RETRY
+            return SendResult(outcome, error=f"SMTP {exc.smtp_code}"[:300])
+        except (OSError, smtplib.SMTPException) as exc:
+            self.close()
+            return SendResult(Outcome.RETRY, error=f"{type(exc).__name__}: {exc}"[:300])
+        return SendResult(Outcome.ACCEPTED, message_id=message_id)
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                self.smtp.quit()
+            self.smtp = None
+
+
+@dataclass
+class SmtpGateway:
+    name: str
+    rate: int
+    connections: int
+    host: str
+    port: int
+    user: str
+    password: str
+    starttls: bool
+    sender: str
+    timeout: float = 10
+
+    def connect(self) -> Connection:
+        return SmtpConnection(self)
+
+
+# -- app push through a webhook -----------------------------------------------------------------
+class WebhookConnection:
+    """POST ``{"to": <device or user id>, "body", "out_id"}`` signed like the SMS gateway;
+    2xx is taken, 404/410 means the device is gone, 5xx and network errors are retried."""
+
+    def __init__(self, gateway: WebhookPushGateway) -> None:
+        self.sms = HttpSmsConnection(
+            HttpSmsGateway(gateway.name, gateway.rate, 1, gateway.url, "", gateway.secret, "", gateway.timeout)
+        )
+
+    def send(self, message: Outgoing) -> SendResult:
+        body = json.dumps(
+            {"to": message.recipient, "body": message.body, "out_id": str(message.notice_id)}, ensure_ascii=False
+        ).encode()
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "X-Signature": sign(self.sms.gateway.secret, body),
+        }
+        try:
+            conn = self.sms._connection()
+            conn.request("POST", self.sms.path, body=body, headers=headers)
+            response = conn.getresponse()
+            status = response.status
+            response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            self.close()
+            return SendResult(Outcome.RETRY, error=f"{type(exc).__name__}: {exc}"[:300])
+        if 200 <= status < 300:
+            return SendResult(Outcome.ACCEPTED, message_id=f"push-{message.notice_id}")
+        if status in (404, 410):
+            return SendResult(Outcome.REJECTED, error=f"HTTP {status}", bad_recipient=True)
+        if status == 429 or status >= 500:
+            return SendResult(Outcome.RETRY, error=f"HTTP {status}")
+        return SendResult(Outcome.REJECTED, error=f"HTTP {status}")
+
+    def close(self) -> None:
+        self.sms.close()
+
+
+@dataclass
+class WebhookPushGateway:
+    name: str
+    rate: int
+    connections: int
+    url: str
+    secret: str
+    timeout: float = 10
+
+    def connect(self) -> Connection:
+        return WebhookConnection(self)
+
+
+# -- configuration ------------------------------------------------------------------------------
+def gateway_for(channel: str) -> Gateway:
+    """The gateway configured for ``channel`` (settings.GRIDCARE_NOTICES)."""
+    conf: dict[str, Any] = settings.GRIDCARE_NOTICES
+    connections = max(1, int(conf["SMS_CONNECTIONS"]))
+    if channel == Channel.SMS and conf["SMS_GATEWAY"] == "http":
+        return HttpSmsGateway(
+            name="sms-http",
+            rate=int(conf["SMS_RATE"]),
+            connections=connections,
+            url=conf["SMS_URL"],
+            app_key=conf["SMS_APP_KEY"],
+            secret=conf["SMS_SECRET"],
+            sign_name=conf["SMS_SIGN_NAME"],
+            timeout=float(conf["SMS_TIMEOUT_SECONDS"]),
+        )
+    if channel == Channel.EMAIL and conf["EMAIL_GATEWAY"] == "smtp":
+        return SmtpGateway(
+            name="email-smtp",
+            rate=int(conf["EMAIL_RATE"]),
+            connections=1,
+            host=conf["SMTP_HOST"],
+            port=int(conf["SMTP_PORT"]),
+            user=conf["SMTP_USER"],
+            password=conf["SMTP_PASSWORD"],
+            starttls=bool(conf["SMTP_STARTTLS"]),
+            sender=conf["EMAIL_FROM"],
+        )
+    if channel == Channel.PUSH and conf["PUSH_GATEWAY"] == "webhook":
+        return WebhookPushGateway(
+            name="push-webhook",
+            rate=int(conf["PUSH_RATE"]),
+            connections=1,
+            url=conf["PUSH_URL"],
+            secret=conf["PUSH_SECRET"],
+        )
+    return ConsoleGateway(name=f"{channel}-console", rate=int(conf["CONSOLE_RATE"]), connections=1, path=conf["FILE"])

@@ -1,0 +1,174 @@
+"""Reads: outages, templates and the channel-quality figures (NOTE-4)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from gridcare.core import timezone as tz
+from gridcare.notices import rules
+from gridcare.notices.access import outage_filter
+from gridcare.notices.defaults import DEFAULT_TEMPLATES
+from gridcare.notices.models import Category, Notice, NoticeStatus, NoticeTemplate, Outage, OutageEvent
+from gridcare.notices.services import template_allowed_variables, template_get
+from gridcare.org.access import Scope
+
+
+def outage_list(*, scope: Scope) -> QuerySet[Outage]:
+    return Outage.objects.filter(outage_filter(scope)).prefetch_related("feeders", "areas")
+
+
+def outage_card(outage: Outage) -> dict[str, Any]:
+    return {
+        "id": outage.pk,
+        "kind": outage.kind,
+        "kind_label": str(outage.get_kind_display()),
+        "status": outage.status,
+        "status_label": str(outage.get_status_display()),
+        "reason": outage.reason,
+        "starts_at": outage.starts_at,
+        "ends_at": outage.ends_at,
+        "restored_at": outage.restored_at,
+        "feeders": sorted(f.code for f in outage.feeders.all()),
+        "areas": sorted(a.code for a in outage.areas.all()),
+        "affected_accounts": outage.affected_accounts,
+        "notices_queued": outage.notices_queued,
+    }
+
+
+def outage_history(outage: Outage) -> QuerySet[OutageEvent]:
+    return outage.events.select_related("actor")
+
+
+def outage_notice_counts(outage: Outage) -> dict[str, int]:
+    """Messages of this outage by status."""
+    rows = Notice.objects.filter(outage_id=outage.pk).values_list("status").annotate(n=Count("id")).order_by()
+    return {status: n for status, n in rows}
+
+
+@dataclass
+class TemplateRow:
+    code: str
+    category: str
+    version: int
+    text: str
+    variables: list[str]
+    segments: int
+    versions: list[NoticeTemplate] = field(default_factory=list)
+
+
+def template_rows() -> list[TemplateRow]:
+    saved: dict[str, list[NoticeTemplate]] = defaultdict(list)
+    for t in NoticeTemplate.objects.select_related("created_by").order_by("code", "-version"):
+        saved[t.code].append(t)
+    out = []
+    for code in sorted(DEFAULT_TEMPLATES):
+        category, version, text = template_get(code)
+        out.append(
+            TemplateRow(
+                code=code,
+                category=str(Category(category).label),
+                version=version,
+                text=text,
+                variables=sorted(template_allowed_variables(code)),
+                segments=rules.sms_segments("x" * rules.widest_length(text)),
+                versions=saved[code],
+            )
+        )
+    return out
+
+
+@dataclass
+class QualityRow:
+    gateway: str
+    campaign: str
+    total: int = 0
+    queued: int = 0
+    sent: int = 0
+    delivered: int = 0
+    failed: int = 0
+    suppressed: int = 0
+    p50: float | None = None  # seconds from creation to delivery
+    p90: float | None = None
+
+    @property
+    def pending(self) -> int:
+        return self.queued + self.sent
+
+    @property
+    def delivery_rate(self) -> float | None:
+        done = self.delivered + self.failed
+        return self.delivered / done if done else None
+
+
+_BUCKET = {
+    NoticeStatus.QUEUED: "queued",
+    NoticeStatus.SENDING: "queued",
+    NoticeStatus.SENT: "sent",
+    NoticeStatus.DELIVERED: "delivered",
+    NoticeStatus.FAILED: "failed",
+    NoticeStatus.SUPPRESSED: "suppressed",
+}
+
+
+def channel_quality(*, since: datetime | None = None, now: datetime | None = None) -> list[QualityRow]:
+    """Per gateway and campaign (template): messages by outcome and delivery latency p50/p90,
+    for messages created since ``since`` (default: the last 7 days).
+
+    "sent" counts messages handed to the gateway and still waiting for a receipt; pending is
+    what is queued or sent without an answer yet."""
+    start = since or (now or tz.now()) - timedelta(days=7)
+    recent = Notice.objects.filter(created_at__gte=start)
+    rows: dict[tuple[str, str], QualityRow] = {}
+    for gateway, code, status, n in (
+        recent.values_list("gateway", "template_code", "status").annotate(n=Count("id")).order_by()
+    ):
+        row = rows.setdefault((gateway, code), QualityRow(gateway=gateway, campaign=code))
+        row.total += n
+        bucket = _BUCKET[NoticeStatus(status)]
+        setattr(row, bucket, getattr(row, bucket) + n)
+    latencies: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for gateway, code, created, delivered in recent.filter(status=NoticeStatus.DELIVERED).values_list(
+        "gateway", "template_code", "created_at", "delivered_at"
+    ):
+        if delivered is not None:
+            latencies[(gateway, code)].append(max(0.0, (delivered - created).total_seconds()))
+    for key, values in latencies.items():
+        values.sort()
+        rows[key].p50 = rules.percentile(values, 0.5)
+        rows[key].p90 = rules.percentile(values, 0.9)
+    return sorted(rows.values(), key=lambda r: (r.gateway, r.campaign))
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    segments: list[tuple[str, float, float, int]]  # (css class, x %, width %, count)
+    latency: tuple[float, float] | None  # (p50 width %, p90 width %) of the slowest p90
+
+
+def quality_charts(rows: list[QualityRow]) -> list[Bar]:
+    """Bars for the channel-quality page: outcome shares (100 % stacked) and latency bars."""
+    slowest = max((r.p90 for r in rows if r.p90 is not None), default=0.0)
+    bars = []
+    for r in rows:
+        x = 0.0
+        parts = []
+        for css, count in (
+            ("delivered", r.delivered),
+            ("failed", r.failed),
+            ("pending", r.pending),
+            ("suppressed", r.suppressed),
+        ):
+            width = 100.0 * count / r.total if r.total else 0.0
+            parts.append((css, round(x, 2), round(width, 2), count))
+            x += width
+        latency = None
+        if r.p50 is not None and r.p90 is not None and slowest:
+            latency = (round(100.0 * r.p50 / slowest, 2), round(100.0 * r.p90 / slowest, 2))
+        bars.append(Bar(label=f"{r.gateway or '—'} · {r.campaign}", segments=parts, latency=latency))
+    return bars

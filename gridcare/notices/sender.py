@@ -1,0 +1,361 @@
+"""Delivering the outbox (NOTE-3): claim, send at each connection's rate, record the outcome.
+
+Several senders may run at once. A claim is one conditional UPDATE that stamps the rows with the
+sender's token and a lease (on PostgreSQL the candidate rows are picked ``FOR UPDATE SKIP
+LOCKED``, so senders never wait on each other; SQLite serialises writers, and the UPDATE's
+condition plus the token make the claim exact anyway). Outcomes are written only for rows that
+still carry the token. A sender that dies mid-batch leaves rows SENDING; when the lease runs out
+another sender sends them again with the same ``out_id`` (the notice id), which the gateway uses
+to drop what it has already taken — so a crash costs a retry, never a second message.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import F, Q
+
+from gridcare.core import timezone as tz
+from gridcare.notices import rules
+from gridcare.notices.conf import notice_setting
+from gridcare.notices.contacts import contact_delivery_failed, phones_opted_out
+from gridcare.notices.gateways import Connection, Gateway, Outcome, Outgoing, SendResult
+from gridcare.notices.models import Channel, Notice, NoticeStatus, statuses_before
+
+BATCH_CAP = 2000
+
+
+@dataclass(frozen=True)
+class Policy:
+    quiet: Any  # tuple[time, time] | None
+    max_attempts: int
+    backoff_seconds: int
+    lease: timedelta
+
+    @classmethod
+    def from_settings(cls) -> Policy:
+        return cls(
+            quiet=rules.parse_quiet_hours(str(notice_setting("QUIET_HOURS"))),
+            max_attempts=int(notice_setting("MAX_ATTEMPTS")),
+            backoff_seconds=int(notice_setting("BACKOFF_SECONDS")),
+            lease=timedelta(seconds=int(notice_setting("LEASE_SECONDS"))),
+        )
+
+
+@dataclass
+class RoundResult:
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    suppressed: int = 0
+
+    def add(self, other: RoundResult) -> None:
+        for name in ("claimed", "sent", "retried", "failed", "suppressed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def _claimable(*, channel: str, now: datetime, policy: Policy) -> tuple[Q, Q]:
+    """(due, abandoned): queued rows whose time has come; rows of a sender whose lease ran out."""
+    due = Q(status=NoticeStatus.QUEUED, channel=channel) & (Q(not_before__isnull=True) | Q(not_before__lte=now))
+    abandoned = Q(status=NoticeStatus.SENDING, channel=channel, lease_until__lt=now)
+    if rules.in_quiet_hours(now, policy.quiet):
+        urgent = Q(category__in=sorted(rules.URGENT_CATEGORIES))
+        due, abandoned = due & urgent, abandoned & urgent
+    return due, abandoned
+
+
+def _candidates(condition: Q, limit: int, order: tuple[str, ...]) -> list[int]:
+    rows = Notice.objects.filter(condition).order_by(*order)
+    if connection.vendor == "postgresql":
+        rows = rows.select_for_update(skip_locked=True)
+    return list(rows.values_list("id", flat=True)[:limit])
+
+
+def notice_claim(*, channel: str, limit: int, token: str, now: datetime, policy: Policy) -> list[Notice]:
+    """Claim up to ``limit`` due messages of ``channel`` for the sender holding ``token``:
+    abandoned claims first, then by priority and age."""
+    due, abandoned = _claimable(channel=channel, now=now, policy=policy)
+    with transaction.atomic():
+        ids = _candidates(abandoned, limit, ("id",))
+        if len(ids) < limit:
+            ids += _candidates(due, limit - len(ids), ("priority", "id"))
+        if not ids:
+            return []
+        Notice.objects.filter(due | abandoned, pk__in=ids).update(
+            status=NoticeStatus.SENDING,
+            claim_token=token,
+            lease_until=now + policy.lease,
+            attempts=F("attempts") + 1,
+        )
+    # Only the rows this UPDATE really took carry the token (row-count check by identity).
+    return list(
+        Notice.objects.filter(claim_token=token, status=NoticeStatus.SENDING)
+        .order_by("priority", "id")
+        .only("id", "channel", "category", "recipient", "body", "attempts")
+    )
+
+
+def _suppress_opted_out(rows: list[Notice], token: str) -> tuple[list[Notice], int]:
+    optable = {n.recipient for n in rows if n.category in rules.OPT_OUT_CATEGORIES and n.channel == Channel.SMS}
+    opted = phones_opted_out(optable)
+    if not opted:
+        return rows, 0
+    gone = {n.pk for n in rows if n.recipient in opted and n.category in rules.OPT_OUT_CATEGORIES}
+    count = Notice.objects.filter(
+        pk__in=gone, claim_token=token, status__in=statuses_before(NoticeStatus.SUPPRESSED)
+    ).update(status=NoticeStatus.SUPPRESSED, lease_until=None, last_error="opted out")
+    kept = [n for n in rows if n.pk not in gone]
+    return kept, count
+
+
+class Pacer:
+    """Paces one connection: evenly spaced at ``rate`` per second, and never more than ``rate``
+    messages in any one-second window. A thread the scheduler woke late may catch up on at most
+    ``slack`` seconds of lost time, still within the window cap."""
+
+    def __init__(
+        self,
+        rate: int,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        slack: float = 0.1,
+    ) -> None:
+        self.rate = max(1, rate)
+        self.interval = 1.0 / self.rate
+        # One second plus half a gap: a margin for the jitter between us and the gateway.
+        self.window = 1.0 + self.interval / 2
+        self.clock = clock
+        self.sleep = sleep
+        self.slack = slack
+        self.next_at = clock()
+        self.recent: deque[float] = deque(maxlen=self.rate)
+
+    def wait(self) -> None:
+        now = self.clock()
+        self.next_at = max(self.next_at, now - self.slack)
+        at = self.next_at
+        if len(self.recent) == self.rate:
+            at = max(at, self.recent[0] + self.window)
+        if at > now:
+            self.sleep(at - now)
+        self.recent.append(self.clock())
+        self.next_at += self.interval
+
+
+Work = queue.Queue[tuple[str, Outgoing] | None]
+Done = queue.Queue[tuple[str, Outgoing, SendResult]]
+
+
+@dataclass
+class Lane:
+    """One gateway connection and its pace, served by its own thread."""
+
+    connection: Connection
+    pacer: Pacer
+
+    def run(self, messages: list[Outgoing]) -> list[tuple[Outgoing, SendResult]]:
+        out = []
+        for message in messages:
+            self.pacer.wait()
+            out.append((message, self.connection.send(message)))
+        return out
+
+    def serve(self, work: Work, done: Done) -> None:
+        while (item := work.get()) is not None:
+            token, message = item
+            self.pacer.wait()
+            try:
+                result = self.connection.send(message)
+            except Exception as exc:  # a gateway bug must not silently stop the lane
+                result = SendResult(Outcome.RETRY, error=f"{type(exc).__name__}: {exc}"[:300])
+            done.put((token, message, result))
+
+
+@dataclass
+class _Batch:
+    attempts: dict[int, int]
+    outstanding: int
+    outcomes: list[tuple[Outgoing, SendResult]] = field(default_factory=list)
+    flushed_at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class Sender:
+    """A sender process's view of one gateway.
+
+    The lanes (one thread and connection each) pull from a work queue that the main thread keeps
+    about one to two seconds deep by claiming a batch whenever it runs low, so the connections
+    never wait for the database; outcomes are written back in small groups as they arrive."""
+
+    gateway: Gateway
+    channel: str
+    policy: Policy = field(default_factory=Policy.from_settings)
+
+    @property
+    def batch_size(self) -> int:
+        return max(1, min(BATCH_CAP, self.gateway.rate * self.gateway.connections))
+
+    def run(
+        self,
+        *,
+        now: datetime | None = None,
+        loop: bool = False,
+        should_stop: Callable[[], bool] = lambda: False,
+        idle_seconds: float = 2.0,
+    ) -> RoundResult:
+        """Send what is due; with ``loop``, keep waiting for more until ``should_stop()``."""
+        work: Work = queue.Queue()
+        done: Done = queue.Queue()
+        lanes = [Lane(self.gateway.connect(), Pacer(self.gateway.rate)) for _ in range(self.gateway.connections)]
+        threads = [threading.Thread(target=lane.serve, args=(work, done), daemon=True) for lane in lanes]
+        for thread in threads:
+            thread.start()
+        batches: dict[str, _Batch] = {}
+        total = RoundResult()
+        try:
+            while True:
+                claimed = 0
+                if not should_stop() and work.qsize() < self.batch_size:
+                    claimed = self._claim(work, batches, now, total)
+                if not batches and claimed == 0:
+                    if loop and not should_stop():
+                        time.sleep(idle_seconds)
+                        continue
+                    break
+                self._collect(done, batches, now, total, wait=0.0 if claimed else 0.2)
+        finally:
+            for _ in lanes:
+                work.put(None)
+            for thread, lane in zip(threads, lanes, strict=True):
+                thread.join(timeout=60)
+                lane.connection.close()
+        return total
+
+    def _claim(self, work: Work, batches: dict[str, _Batch], now: datetime | None, total: RoundResult) -> int:
+        token = uuid.uuid4().hex
+        moment = now or tz.now()
+        rows = notice_claim(channel=self.channel, limit=self.batch_size, token=token, now=moment, policy=self.policy)
+        if not rows:
+            return 0
+        total.claimed += len(rows)
+        rows, suppressed = _suppress_opted_out(rows, token)
+        total.suppressed += suppressed
+        if rows:
+            batches[token] = _Batch(attempts={n.pk: n.attempts for n in rows}, outstanding=len(rows))
+            for n in rows:
+                work.put((token, Outgoing(n.pk, n.channel, n.recipient, n.body)))
+        return len(rows) + suppressed
+
+    def _collect(
+        self, done: Done, batches: dict[str, _Batch], now: datetime | None, total: RoundResult, *, wait: float
+    ) -> None:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                token, message, result = done.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            batch = batches[token]
+            batch.outcomes.append((message, result))
+            batch.outstanding -= 1
+        for token, batch in list(batches.items()):
+            due = batch.outstanding == 0 or len(batch.outcomes) >= 200 or time.monotonic() - batch.flushed_at > 0.5
+            if batch.outcomes and due:
+                sent, retried, failed = notice_record_outcomes(
+                    token=token,
+                    gateway=self.gateway.name,
+                    outcomes=batch.outcomes,
+                    attempts=batch.attempts,
+                    now=now,
+                    policy=self.policy,
+                )
+                total.sent, total.retried, total.failed = (
+                    total.sent + sent,
+                    total.retried + retried,
+                    total.failed + failed,
+                )
+                batch.outcomes, batch.flushed_at = [], time.monotonic()
+            if batch.outstanding == 0 and not batch.outcomes:
+                del batches[token]
+
+
+def notice_record_outcomes(
+    *,
+    token: str,
+    gateway: str,
+    outcomes: list[tuple[Outgoing, SendResult]],
+    attempts: dict[int, int],
+    now: datetime | None,
+    policy: Policy,
+) -> tuple[int, int, int]:
+    """Write a batch's outcomes for the rows still claimed by ``token``: (sent, retried, failed)."""
+    moment = now or tz.now()
+    accepted: list[tuple[Outgoing, SendResult]] = []
+    retry: list[tuple[Outgoing, SendResult]] = []
+    failed: list[tuple[Outgoing, SendResult]] = []
+    for m, r in outcomes:
+        if r.outcome == Outcome.ACCEPTED:
+            accepted.append((m, r))
+        elif r.outcome == Outcome.RETRY and attempts[m.notice_id] < policy.max_attempts:
+            retry.append((m, r))
+        else:
+            failed.append((m, r))
+    mine = Notice.objects.filter(claim_token=token)
+    with transaction.atomic():
+        # A receipt may have come in before this write: the gateway fields are set anyway, the
+        # status only where the row is still SENDING.
+        mine.bulk_update(
+            [
+                Notice(pk=m.notice_id, gateway=gateway, gateway_message_id=r.message_id, sent_at=moment)
+                for m, r in accepted
+            ],
+            ["gateway", "gateway_message_id", "sent_at"],
+            batch_size=500,
+        )
+        sent = mine.filter(pk__in=[m.notice_id for m, _ in accepted], status=NoticeStatus.SENDING).update(
+            status=NoticeStatus.SENT, lease_until=None, last_error=""
+        )
+        sending = mine.filter(status=NoticeStatus.SENDING)
+        sending.bulk_update(
+            [
+                Notice(
+                    pk=m.notice_id,
+                    status=NoticeStatus.QUEUED,
+                    not_before=moment + rules.backoff(attempts[m.notice_id], base_seconds=policy.backoff_seconds),
+                    last_error=r.error,
+                    gateway=gateway,
+                    lease_until=None,
+                )
+                for m, r in retry
+            ],
+            ["status", "not_before", "last_error", "gateway", "lease_until"],
+            batch_size=500,
+        )
+        sending.bulk_update(
+            [
+                Notice(
+                    pk=m.notice_id, status=NoticeStatus.FAILED, last_error=r.error, gateway=gateway, lease_until=None
+                )
+                for m, r in failed
+            ],
+            ["status", "last_error", "gateway", "lease_until"],
+            batch_size=500,
+        )
+        bad = {m.recipient for m, r in failed if r.bad_recipient and m.channel == Channel.SMS}
+        contact_delivery_failed(phones=bad, permanent=True)
+    return sent, len(retry), len(failed)
+
+
+def send_pending(*, channel: str, gateway: Gateway, now: datetime | None = None) -> RoundResult:
+    """Send every due message of ``channel`` through ``gateway``, then return."""
+    return Sender(gateway=gateway, channel=channel).run(now=now)

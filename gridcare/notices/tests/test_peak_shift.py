@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from gridcare.core.testing import City, api_client, make_account
+from gridcare.notices.models import Notice
+
+ORDER = {"feeders": ["F1"], "day": "2026-12-01", "start": "10:00", "end": "12:00", "limit_kw": 800}
+
+
+def test_key_accounts_behind_the_feeder_get_the_peak_shifting_order_once(town: City) -> None:
+    plant = make_account(20, town.unit, None, "示范钢铁厂", phone="13955556666", transformer_area=town.area)
+    plant.importance_grade = "first"
+    plant.save(update_fields=["importance_grade"])
+    client = api_client(town.kam)
+    response = client.post("/api/v1/notices/peak-shift", json.dumps(ORDER), content_type="application/json")
+    assert response.json() == {"queued": 1}
+    assert list(Notice.objects.values_list("recipient", "category", "body")) == [
+        (
+            "13955556666",
+            "peak_shift",
+            f"【国网示范市供电公司】户号{plant.account_no}：按有序用电安排，12月1日 10:00至12:00请将用电负荷控制在800千瓦以内，感谢配合。",
+        )
+    ]
+    assert client.post("/api/v1/notices/peak-shift", json.dumps(ORDER), content_type="application/json").json() == {
+        "queued": 0
+    }
+    assert Notice.objects.count() == 1
+
+
+@pytest.mark.parametrize("persona", ["clerk", "agent", "supervisor", "community"])
+def test_other_roles_may_not_send_peak_shifting_orders(town: City, persona: str) -> None:
+    response = api_client(town.users[persona]).post(
+        "/api/v1/notices/peak-shift", json.dumps(ORDER), content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert Notice.objects.count() == 0
+
+
+def test_a_bad_order_is_refused_field_by_field(town: City) -> None:
+    bad = {**ORDER, "feeders": ["NOPE"], "end": "09:00", "limit_kw": 0}
+    response = api_client(town.kam).post("/api/v1/notices/peak-shift", json.dumps(bad), content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "feeders": "线路不存在或不在您的管辖范围：NOPE。",
+        "end": "结束时间应晚于开始时间。",
+        "limit_kw": "负荷上限应大于0。",
+    }
+    assert Notice.objects.count() == 0

@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gridcare.core import timezone as tz
+from gridcare.core.exceptions import DomainError
+from gridcare.core.views import flash_error, form_errors_from, staff_required
+from gridcare.notices import forms, outages, selectors, services
+from gridcare.notices.access import OUTAGE_ROLES, QUALITY_ROLES, outage_get_for_scope
+from gridcare.notices.defaults import DEFAULT_TEMPLATES
+from gridcare.org.access import Scope, request_scope
+
+
+def _require(scope: Scope, roles: frozenset[str]) -> None:
+    if not scope.has_role(roles):  # type: ignore[arg-type]
+        raise Http404
+
+
+@staff_required
+def quality(request: HttpRequest) -> HttpResponse:
+    _require(request_scope(request), QUALITY_ROLES)
+    days = 30 if request.GET.get("days") == "30" else 7
+    rows = selectors.channel_quality(since=tz.now() - timedelta(days=days))
+    return render(
+        request, "notices/quality.html", {"rows": rows, "charts": selectors.quality_charts(rows), "days": days}
+    )
+
+
+@staff_required
+def templates(request: HttpRequest) -> HttpResponse:
+    scope = request_scope(request)
+    _require(scope, QUALITY_ROLES | services.TEMPLATE_ROLES)
+    return render(
+        request,
+        "notices/templates.html",
+        {"rows": selectors.template_rows(), "can_edit": scope.has_role(services.TEMPLATE_ROLES)},
+    )
+
+
+@staff_required
+def template_edit(request: HttpRequest, code: str) -> HttpResponse:
+    scope = request_scope(request)
+    _require(scope, services.TEMPLATE_ROLES)
+    if code not in DEFAULT_TEMPLATES:
+        raise Http404
+    row = next(r for r in selectors.template_rows() if r.code == code)
+    form = forms.TemplateForm(request.POST or None, initial={"text": row.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.template_save(scope=scope, actor=request.user, code=code, **form.cleaned_data)
+        except DomainError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, _("已保存为第%(v)s版并启用。") % {"v": saved.version})
+            return redirect("notices:templates")
+    return render(request, "notices/template_edit.html", {"row": row, "form": form})
+
+
+@staff_required
+@require_POST
+def template_activate(request: HttpRequest, code: str) -> HttpResponse:
+    scope = request_scope(request)
+    _require(scope, services.TEMPLATE_ROLES)
+    if code not in DEFAULT_TEMPLATES or not request.POST.get("version", "").isdigit():
+        raise Http404
+    services.template_activate(scope=scope, code=code, version=int(request.POST["version"]))
+    messages.success(request, _("已切换模板版本。"))
+    return redirect("notices:templates")
+
+
+@staff_required
+def outage_list(request: HttpRequest) -> HttpResponse:
+    scope = request_scope(request)
+    rows = [selectors.outage_card(o) for o in selectors.outage_list(scope=scope)[:200]]
+    return render(request, "notices/outages.html", {"rows": rows, "can_register": scope.has_role(OUTAGE_ROLES)})
+
+
+@staff_required
+def outage_new(request: HttpRequest) -> HttpResponse:
+    scope = request_scope(request)
+    _require(scope, OUTAGE_ROLES)
+    form = forms.OutageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outage = outages.outage_register(
+                scope=scope, actor=request.user, data=outages.NewOutage(**form.cleaned_data)
+            )
+        except DomainError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(
+                request,
+                _("停电已登记，影响%(n)s户，已生成%(m)s条通知。")
+                % {"n": outage.affected_accounts, "m": outage.notices_queued},
+            )
+            return redirect("notices:outage_detail", outage_id=outage.pk)
+    return render(request, "notices/outage_new.html", {"form": form})
+
+
+@staff_required
+def outage_detail(request: HttpRequest, outage_id: int) -> HttpResponse:
+    scope = request_scope(request)
+    outage = outage_get_for_scope(scope=scope, outage_id=outage_id)
+    context = {
+        "o": selectors.outage_card(outage),
+        "history": selectors.outage_history(outage),
+        "counts": selectors.outage_notice_counts(outage),
+        "can_change": scope.has_role(OUTAGE_ROLES),
+        "restore_form": forms.RestoreForm(),
+    }
+    return render(request, "notices/outage_detail.html", context)
+
+
+@staff_required
+@require_POST
+def outage_change(request: HttpRequest, outage_id: int, action: str) -> HttpResponse:
+    scope = request_scope(request)
+    outage = outage_get_for_scope(scope=scope, outage_id=outage_id)
+    form = forms.RestoreForm(request.POST)
+    if action not in ("restore", "cancel") or not form.is_valid():
+        raise Http404
+    try:
+        if action == "restore":
+            outages.outage_restore(
+                scope=scope, actor=request.user, outage=outage, restored_at=form.cleaned_data["restored_at"]
+            )
+        else:
+            outages.outage_cancel(scope=scope, actor=request.user, outage=outage)
+    except DomainError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, _("办理成功。"))
+    return redirect("notices:outage_detail", outage_id=outage_id)
