@@ -69,6 +69,7 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 
 def _register_routers() -> None:
+    from gridcare.billing.api import router as billing_router
     from gridcare.customers.api import router as customers_router
     from gridcare.halls.api import router as halls_router
     from gridcare.notices.api import router as notices_router
@@ -77,9 +78,10 @@ def _register_routers() -> None:
 
     api.add_router("/", org_router)
     api.add_router("/", customers_router)
-    api.add_router("/", halls_router)
+    api.add_router("/", billing_router)
     api.add_router("/", workorders_router)
     api.add_router("/", notices_router)
+    api.add_router("/", halls_router)
 
 
 _register_routers()

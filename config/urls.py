@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("gridcare.org.urls")),
     path("customers/", include("gridcare.customers.urls")),
     path("workorders/", include("gridcare.workorders.urls")),
+    path("billing/", include("gridcare.billing.urls")),
     path("halls/", include("gridcare.halls.urls")),
     path("notices/", include("gridcare.notices.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

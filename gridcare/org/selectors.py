@@ -22,7 +22,6 @@ LINKS: tuple[Link, ...] = (
     Link("customers:search", _("客户查询")),
     Link("customers:create", _("新装立户"), ARCHIVE_EDIT_ROLES),
     Link("customers:worklist", _("档案质量工单"), ARCHIVE_QUALITY_ROLES),
-    Link("halls:index", _("营业厅排队叫号"), frozenset(set(Role) - {Role.AGENT_95598})),
     Link("workorders:intake", _("受理95598工单")),
     Link("workorders:list", _("在办工单")),
     Link(
@@ -39,6 +38,10 @@ LINKS: tuple[Link, ...] = (
     ),
     Link("notices:outages", _("停电通知")),
     Link("notices:quality", _("通知渠道质量"), frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMINISTRATOR})),
+    Link("halls:index", _("营业厅排队叫号"), frozenset(set(Role) - {Role.AGENT_95598})),
+    Link("billing:arrears", _("欠费台账"), frozenset(set(Role) - {Role.PLANNER})),
+    Link("billing:runs", _("抄核收出账"), frozenset({Role.ADMINISTRATOR})),
+    Link("billing:readings", _("抄表数据与异常"), frozenset({Role.ADMINISTRATOR})),
 )
 
 

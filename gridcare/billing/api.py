@@ -1,0 +1,91 @@
+"""Billing API: the due lookup and payment posting the payment channels use (BILL-4/5)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from gridcare.billing import selectors
+from gridcare.billing.models import Payment
+from gridcare.billing.services.payments import PaymentIn, payment_post
+from gridcare.core.timezone import business_date
+from gridcare.customers.access import account_get_for_scope
+from gridcare.org.access import scope_for
+from gridcare.org.api import ErrorOut
+
+router = Router(tags=["billing"])
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class DueBillOut(Schema):
+    period: str
+    amount: Decimal
+    paid: Decimal
+    principal: Decimal
+    penalty: Decimal
+    due_date: date
+
+
+class DueOut(Schema):
+    account_no: str
+    name: str
+    address: str
+    supply_unit: str
+    principal: Decimal
+    penalty: Decimal
+    amount_due: Decimal
+    prepaid_balance: Decimal
+    as_of: date
+    bills: list[DueBillOut]
+
+
+class PaymentSchemaIn(Schema):
+    channel: str
+    channel_txn_id: str
+    account_no: str
+    amount: Decimal
+    paid_at: datetime
+
+
+class PaymentOut(Schema):
+    id: int
+    channel: str
+    channel_txn_id: str
+    account_no: str
+    amount: Decimal
+    paid_at: datetime
+    to_penalty: Decimal
+    to_bills: Decimal
+    to_prepaid: Decimal
+    created: bool
+
+
+def _payment_out(payment: Payment, created: bool) -> dict[str, Any]:
+    return {
+        "id": payment.pk,
+        "channel": payment.channel,
+        "channel_txn_id": payment.channel_txn_id,
+        "account_no": payment.account.account_no,
+        "amount": payment.amount,
+        "paid_at": payment.paid_at,
+        "to_penalty": payment.to_penalty,
+        "to_bills": payment.to_bills,
+        "to_prepaid": payment.to_prepaid,
+        "created": created,
+    }
+
+
+@router.get("/accounts/{account_no}/due", response={200: DueOut, **ERRORS})
+def account_due(request: HttpRequest, account_no: str) -> dict[str, Any]:
+    account = account_get_for_scope(scope=scope_for(request.user), account_no=account_no)
+    return selectors.account_due(account=account, on=business_date()).as_dict()
+
+
+@router.post("/payments", response={200: PaymentOut, 201: PaymentOut, **ERRORS})
+def payment_create(request: HttpRequest, payload: PaymentSchemaIn) -> tuple[int, dict[str, Any]]:
+    payment, created = payment_post(scope=scope_for(request.user), actor=request.user, data=PaymentIn(**payload.dict()))
+    return (201 if created else 200), _payment_out(payment, created)

@@ -1,0 +1,98 @@
+"""Bill and receipt as PDF (BILL-8) with a Chinese font: WenQuanYi Zen Hei when installed
+(fonts-wqy-zenhei), else reportlab's built-in CID font STSong-Light (no file needed)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
+from reportlab.lib.units import mm  # type: ignore[import-untyped]
+from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # type: ignore[import-untyped]
+from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped]
+from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
+
+from gridcare.billing.models import Bill, Payment
+from gridcare.core.timezone import SHANGHAI
+from gridcare.customers.rules import mask_name
+
+WQY = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+COMPANY = "国网示范市供电公司"
+
+
+def _font() -> str:
+    if "GridcareCN" in pdfmetrics.getRegisteredFontNames():
+        return "GridcareCN"
+    if WQY.exists():
+        pdfmetrics.registerFont(TTFont("GridcareCN", str(WQY), subfontIndex=0))
+        return "GridcareCN"
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    return "STSong-Light"
+
+
+def _page(title: str, lines: list[tuple[str, str]]) -> bytes:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4)
+    font = _font()
+    width, height = A4
+    canvas.setTitle(title)
+    canvas.setFont(font, 18)
+    canvas.drawCentredString(width / 2, height - 25 * mm, COMPANY)
+    canvas.setFont(font, 14)
+    canvas.drawCentredString(width / 2, height - 35 * mm, title)
+    canvas.line(20 * mm, height - 40 * mm, width - 20 * mm, height - 40 * mm)
+    y = height - 52 * mm
+    for label, value in lines:
+        canvas.setFont(font, 11)
+        canvas.drawString(25 * mm, y, label)
+        canvas.drawString(75 * mm, y, value)
+        y -= 8 * mm
+    canvas.line(20 * mm, y, width - 20 * mm, y)
+    canvas.setFont(font, 9)
+    canvas.drawString(25 * mm, y - 8 * mm, _("服务热线 95598 · 本单据由系统生成"))
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def bill_pdf(bill: Bill) -> bytes:
+    a = bill.account
+    lines = [
+        (_("户号"), a.account_no),
+        (_("户名"), mask_name(a.customer.name)),
+        (_("用电地址"), a.address),
+        (_("供电单位"), a.supply_unit.name),
+        (_("账期"), bill.period),
+        (_("电价"), bill.tariff.name),
+        (
+            _("用电量"),
+            f"{bill.kwh} kWh（{_('峰')} {bill.kwh_peak} / {_('平')} {bill.kwh_flat} / {_('谷')} {bill.kwh_valley}）",
+        ),
+        (_("电度电费"), f"{bill.energy_charge} 元"),
+        (_("基本电费"), f"{bill.basic_charge} 元"),
+        (_("力调电费"), f"{bill.pf_adjustment} 元"),
+        (_("本期电费"), f"{bill.amount} 元"),
+        (_("已缴（含预存抵扣）"), f"{bill.paid} 元"),
+        (_("缴费截止日"), bill.due_date.isoformat()),
+    ]
+    return _page(_("电费通知单"), lines)
+
+
+def receipt_pdf(payment: Payment) -> bytes:
+    a = payment.account
+    lines = [
+        (_("户号"), a.account_no),
+        (_("户名"), mask_name(a.customer.name)),
+        (_("用电地址"), a.address),
+        (_("缴费渠道"), str(payment.get_channel_display())),
+        (_("渠道流水号"), payment.channel_txn_id),
+        (_("缴费时间"), payment.paid_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")),
+        (_("缴费金额"), f"{payment.amount} 元"),
+        (_("其中违约金"), f"{payment.to_penalty} 元"),
+        (_("其中电费"), f"{payment.to_bills} 元"),
+        (_("转入预存"), f"{payment.to_prepaid} 元"),
+    ]
+    return _page(_("电费缴费凭证"), lines)

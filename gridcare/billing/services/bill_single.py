@@ -1,0 +1,69 @@
+"""One account's bill through the ORM, account by account: the straightforward implementation
+the batch run is measured against (benchmarks/bill_run.py), and a way to bill one late account."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from gridcare.billing.models import Bill, BillRun, BillStatus, Reading, ReadingStatus, Tariff
+from gridcare.billing.services.bill_dates import due_date_of
+from gridcare.billing.services.compute import Usage, bill_charges
+from gridcare.customers.models import Account
+from gridcare.notices.services import notice_enqueue
+
+
+def bill_issue_one(*, account: Account, period: str, run: BillRun, tariffs: dict[str, Tariff]) -> Bill | None:
+    reading = Reading.objects.filter(account=account, period=period, status=ReadingStatus.VALID).first()
+    tariff = tariffs.get(account.tariff_code)
+    if reading is None or tariff is None:
+        return None
+    prior = Bill.objects.filter(account=account, period__gte=period[:4] + "-01", period__lt=period).aggregate(
+        total=Sum("kwh")
+    )["total"] or Decimal(0)
+    usage = Usage(
+        kwh=reading.kwh,
+        peak=reading.kwh_peak,
+        flat=reading.kwh_flat,
+        valley=reading.kwh_valley,
+        kvarh=reading.kvarh,
+        max_demand_kw=reading.max_demand_kw,
+    )
+    charges = bill_charges(tariff=tariff, usage=usage, prior_kwh=prior, capacity_kva=account.contract_capacity_kva)
+    with transaction.atomic():
+        bill = Bill.objects.create(
+            account=account,
+            period=period,
+            run=run,
+            tariff=tariff,
+            kwh=reading.kwh,
+            kwh_peak=reading.kwh_peak,
+            kwh_flat=reading.kwh_flat,
+            kwh_valley=reading.kwh_valley,
+            prior_kwh=prior,
+            energy_charge=charges.energy,
+            basic_charge=charges.basic,
+            pf_adjustment=charges.adjustment,
+            amount=charges.total,
+            status=BillStatus.ISSUED if charges.total > 0 else BillStatus.PAID,
+            issued_at=timezone.now(),
+            due_date=due_date_of(period),
+        )
+        phone = account.customer.contacts.filter(is_primary=True).values_list("phone", flat=True).first()
+        if phone and charges.total > 0:
+            notice_enqueue(
+                template_code="bill_issued",
+                variables={
+                    "account_no": account.account_no,
+                    "period": period,
+                    "amount": charges.total,
+                    "due_date": bill.due_date.isoformat(),
+                },
+                recipient=phone,
+                account_id=account.pk,
+                dedupe_key=f"bill_issued:{bill.pk}",
+            )
+    return bill

@@ -1,0 +1,78 @@
+"""One account's bill by the rules functions: the reference the batch engine must equal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from gridcare.billing import rules
+from gridcare.billing.conf import billing_decimal
+from gridcare.billing.models import Tariff, TariffKind, TierPeriod
+from gridcare.core.money import ZERO
+
+
+@dataclass(frozen=True)
+class Usage:
+    kwh: Decimal
+    peak: Decimal = ZERO
+    flat: Decimal = ZERO
+    valley: Decimal = ZERO
+    kvarh: Decimal = ZERO
+    max_demand_kw: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class Charges:
+    energy: Decimal
+    basic: Decimal = ZERO
+    adjustment: Decimal = ZERO
+
+    @property
+    def total(self) -> Decimal:
+        return self.energy + self.basic + self.adjustment
+
+
+def tier_prices(tariff: Tariff) -> tuple[tuple[Decimal, Decimal], tuple[Decimal, Decimal, Decimal]]:
+    assert tariff.tier1_kwh is not None and tariff.tier2_kwh is not None
+    assert tariff.tier2_price is not None and tariff.tier3_price is not None
+    return (tariff.tier1_kwh, tariff.tier2_kwh), (tariff.price, tariff.tier2_price, tariff.tier3_price)
+
+
+def tou_prices(tariff: Tariff) -> dict[str, Decimal]:
+    assert tariff.peak_price is not None and tariff.valley_price is not None
+    return {"peak": tariff.peak_price, "flat": tariff.price, "valley": tariff.valley_price}
+
+
+def energy_charge(tariff: Tariff, usage: Usage, prior_kwh: Decimal) -> Decimal:
+    if tariff.kind == TariffKind.TIERED:
+        thresholds, prices = tier_prices(tariff)
+        prior = prior_kwh if tariff.tier_period == TierPeriod.YEARLY else ZERO
+        return rules.tiered_charge(usage.kwh, thresholds, prices, prior_kwh=prior)
+    if tariff.peak_price is not None and tariff.kind in (TariffKind.TOU, TariffKind.TWO_PART):
+        split = {"peak": usage.peak, "flat": usage.flat, "valley": usage.valley}
+        return rules.tou_charge(split, tou_prices(tariff))
+    return rules.flat_charge(usage.kwh, tariff.price)
+
+
+def two_part_extras(tariff: Tariff, usage: Usage, energy: Decimal, capacity_kva: Decimal) -> tuple[Decimal, Decimal]:
+    """(basic charge, power-factor adjustment) of a two-part tariff."""
+    basic = rules.basic_charge(
+        basis=tariff.basis,
+        capacity_kva=capacity_kva,
+        max_demand_kw=usage.max_demand_kw,
+        capacity_price=tariff.capacity_price or ZERO,
+        demand_price=tariff.demand_price or ZERO,
+        demand_min_share=billing_decimal("DEMAND_MIN_SHARE"),
+    )
+    if tariff.pf_standard is None:
+        return basic, ZERO
+    pf = rules.power_factor(usage.kwh, usage.kvarh)
+    return basic, rules.pf_adjustment(basic + energy, pf, tariff.pf_standard)
+
+
+def bill_charges(*, tariff: Tariff, usage: Usage, prior_kwh: Decimal, capacity_kva: Decimal) -> Charges:
+    energy = energy_charge(tariff, usage, prior_kwh)
+    if tariff.kind != TariffKind.TWO_PART:
+        return Charges(energy=energy)
+    basic, adjustment = two_part_extras(tariff, usage, energy, capacity_kva)
+    return Charges(energy=energy, basic=basic, adjustment=adjustment)

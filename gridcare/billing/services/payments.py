@@ -1,0 +1,221 @@
+"""Payments (BILL-4, BILL-5): posted exactly once per (channel, channel_txn_id), spread over
+penalties and the oldest bills first, the rest kept as prepaid balance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from gridcare.billing import rules
+from gridcare.billing.access import PAYMENT_ROLES, require
+from gridcare.billing.conf import rule_bool, rule_decimal, rule_int
+from gridcare.billing.events import bill_event
+from gridcare.billing.exceptions import DuplicateMismatch, InvalidTransition
+from gridcare.billing.models import (
+    Bill,
+    BillStatus,
+    DunningStep,
+    DunningStepKind,
+    Payment,
+    PaymentAllocation,
+    PaymentChannel,
+)
+from gridcare.billing.services.prepaid import prepaid_deposit
+from gridcare.core.exceptions import InvalidInput
+from gridcare.core.money import ZERO, yuan
+from gridcare.core.timezone import SHANGHAI, business_date
+from gridcare.customers.access import account_get_for_scope
+from gridcare.customers.models import Account, CustomerClass
+from gridcare.notices.services import notice_enqueue
+from gridcare.org.access import Scope
+
+OPEN = (BillStatus.ISSUED, BillStatus.PARTLY_PAID)
+BILL_TRANSITIONS: dict[str, set[str]] = {
+    BillStatus.ISSUED: {BillStatus.PARTLY_PAID, BillStatus.PAID},
+    BillStatus.PARTLY_PAID: {BillStatus.PARTLY_PAID, BillStatus.PAID},
+    BillStatus.PAID: set(),
+}
+
+
+def penalty_rates() -> rules.PenaltyRates:
+    return rules.PenaltyRates(
+        residential=rule_decimal("PENALTY_RATE_RESIDENTIAL"),
+        other_current_year=rule_decimal("PENALTY_RATE_OTHER_CURRENT_YEAR"),
+        other_cross_year=rule_decimal("PENALTY_RATE_OTHER_CROSS_YEAR"),
+    )
+
+
+def penalty_minimum() -> Decimal:
+    return rule_decimal("PENALTY_MINIMUM") if rule_bool("PENALTY_MINIMUM_ENABLED") else ZERO
+
+
+def bill_penalty(bill: Bill, on: date) -> Decimal:
+    """Penalty owed on ``bill`` on ``on``: what earlier payments left, plus what the unpaid
+    principal has accrued since they settled it."""
+    if bill.penalty_waived:
+        return ZERO
+    accrued = rules.accrued_penalty(
+        bill.amount - bill.paid,
+        bill.due_date,
+        bill.penalty_settled_to,
+        on,
+        residential=bill.account.customer_class == CustomerClass.RESIDENTIAL,
+        minimum=penalty_minimum(),
+        rates=penalty_rates(),
+    )
+    return bill.penalty_carried + accrued
+
+
+def bill_transition(*, bill: Bill, to: BillStatus, actor: User | AnonymousUser | None, **parameters: object) -> Bill:
+    if to not in BILL_TRANSITIONS[bill.status]:
+        raise InvalidTransition(
+            _("账单状态不能从“%(a)s”变为“%(b)s”。") % {"a": bill.get_status_display(), "b": to.label}
+        )
+    bill.status = to
+    bill.save(update_fields=["status", "paid", "penalty_paid", "penalty_settled_to", "penalty_carried"])
+    bill_event(bill=bill, type="payment", actor=actor, status=str(to), **parameters)
+    return bill
+
+
+@dataclass(frozen=True)
+class PaymentIn:
+    channel: str
+    channel_txn_id: str
+    account_no: str
+    amount: Decimal
+    paid_at: datetime
+
+
+def _validate(data: PaymentIn) -> None:
+    errors = {}
+    if data.channel not in PaymentChannel.values:
+        errors["channel"] = _("缴费渠道不存在。")
+    if not data.channel_txn_id.strip() or len(data.channel_txn_id) > 64:
+        errors["channel_txn_id"] = _("渠道流水号应为 1 至 64 个字符。")
+    if data.amount <= 0:
+        errors["amount"] = _("缴费金额必须大于零。")
+    elif data.amount != yuan(data.amount) or data.amount >= Decimal("1e12"):
+        errors["amount"] = _("缴费金额最多两位小数。")
+    if data.paid_at.tzinfo is None:
+        errors["paid_at"] = _("缴费时间须带时区。")
+    if errors:
+        raise InvalidInput(_("缴费数据有误。"), errors=errors)
+
+
+def _same_or_conflict(existing: Payment, data: PaymentIn) -> Payment:
+    if existing.amount != data.amount or existing.account.account_no != data.account_no:
+        raise DuplicateMismatch(
+            _("渠道流水号 %(id)s 已入账，金额或户号与本次不同。") % {"id": data.channel_txn_id},
+            errors={"amount": _("与已入账金额 %(a)s 元不一致。") % {"a": existing.amount}},
+        )
+    return existing
+
+
+def payment_post(*, scope: Scope, actor: User | AnonymousUser | None, data: PaymentIn) -> tuple[Payment, bool]:
+    """Post a payment. Returns (payment, created): a retried notification returns the first
+    payment with created=False and changes nothing."""
+    require(scope, PAYMENT_ROLES)
+    _validate(data)
+    lookup = {"channel": data.channel, "channel_txn_id": data.channel_txn_id}
+    with transaction.atomic():
+        existing = Payment.objects.select_related("account").filter(**lookup).first()
+        if existing is not None:
+            return _same_or_conflict(existing, data), False
+        account = account_get_for_scope(scope=scope, account_no=data.account_no)
+        try:
+            with transaction.atomic():
+                payment = Payment.objects.create(
+                    **lookup,
+                    account=account,
+                    amount=data.amount,
+                    paid_at=data.paid_at,
+                    business_date=business_date(data.paid_at),
+                    posted_by=actor if isinstance(actor, User) else None,
+                )
+        except IntegrityError:
+            # Another copy of the same notification won the insert: answer with its payment.
+            return _same_or_conflict(Payment.objects.select_related("account").get(**lookup), data), False
+        _settle(payment, account, actor)
+    return payment, True
+
+
+def _settle(payment: Payment, account: Account, actor: User | AnonymousUser | None) -> None:
+    locked = Account.objects.select_for_update().select_related("customer").get(pk=account.pk)
+    paid_on = payment.business_date
+    bills = list(
+        Bill.objects.select_for_update()
+        .select_related("account")
+        .filter(account=locked, status__in=OPEN)
+        .order_by("period", "id")
+    )
+    debts = {
+        b.pk: rules.Debt(key=b.pk, period=b.period, penalty=bill_penalty(b, paid_on), principal=b.amount - b.paid)
+        for b in bills
+    }
+    allocations, surplus = rules.allocate(payment.amount, list(debts.values()))
+    by_id = {b.pk: b for b in bills}
+    for a in allocations:
+        _apply(by_id[a.key], a, debts[a.key].penalty, paid_on, payment, actor)
+    PaymentAllocation.objects.bulk_create(
+        PaymentAllocation(payment=payment, bill_id=a.key, penalty=a.penalty, principal=a.principal) for a in allocations
+    )
+    payment.to_penalty = sum((a.penalty for a in allocations), ZERO)
+    payment.to_bills = sum((a.principal for a in allocations), ZERO)
+    payment.to_prepaid = surplus
+    payment.save(update_fields=["to_penalty", "to_bills", "to_prepaid"])
+    if surplus > 0:
+        prepaid_deposit(account=locked, amount=surplus, payment=payment)
+    _after_payment(payment, locked)
+
+
+def _apply(
+    bill: Bill,
+    a: rules.Allocation,
+    penalty_due: Decimal,
+    paid_on: date,
+    payment: Payment,
+    actor: User | AnonymousUser | None,
+) -> None:
+    bill.paid += a.principal
+    bill.penalty_paid += a.penalty
+    if paid_on > bill.due_date:
+        bill.penalty_settled_to = max(paid_on, bill.penalty_settled_to or paid_on)
+        bill.penalty_carried = penalty_due - a.penalty
+    to = BillStatus.PAID if bill.paid == bill.amount and bill.penalty_carried == 0 else BillStatus.PARTLY_PAID
+    bill_transition(
+        bill=bill, to=to, actor=actor, payment=payment.pk, principal=str(a.principal), penalty=str(a.penalty)
+    )
+
+
+def _after_payment(payment: Payment, account: Account) -> None:
+    """Outbox message, and reconnection within the time limit once nothing is owed."""
+    phone = account.customer.contacts.filter(is_primary=True).values_list("phone", flat=True).first()
+    if phone:
+        notice_enqueue(
+            template_code="payment_received",
+            variables={
+                "account_no": account.account_no,
+                "paid_at": payment.paid_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+                "amount": payment.amount,
+            },
+            recipient=phone,
+            account_id=account.pk,
+            dedupe_key=f"payment_received:{payment.pk}",
+        )
+    if Bill.objects.filter(account=account, status__in=OPEN).exists():
+        return
+    cut = DunningStep.objects.filter(bill__account=account, step=DunningStepKind.CUTOFF_NOTICE).exclude(
+        bill__dunning_steps__step=DunningStepKind.RECONNECT
+    )
+    deadline = rules.dunning.reconnect_deadline(payment.paid_at, rule_int("RECONNECT_HOURS"))
+    DunningStep.objects.bulk_create(
+        DunningStep(
+            bill_id=step.bill_id, step=DunningStepKind.RECONNECT, done_on=payment.business_date, deadline=deadline
+        )
+        for step in cut
+    )

@@ -1,0 +1,324 @@
+"""Meter readings (BILL-2): import from CSV or Excel, validation into an exceptions list that
+billing staff resolve. A file with any unreadable row is refused whole: nothing is imported."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridcare.billing.conf import billing_decimal
+from gridcare.billing.exceptions import BillingError, InvalidTransition
+from gridcare.billing.models import (
+    ExceptionKind,
+    ExceptionStatus,
+    IntervalReading,
+    Reading,
+    ReadingException,
+    ReadingImport,
+    ReadingStatus,
+)
+from gridcare.billing.services.bill_dates import period_start
+from gridcare.core.timezone import SHANGHAI
+from gridcare.customers.models import Account, Meter
+
+COLUMNS = {
+    "account_no": ("户号", "account_no"),
+    "period": ("账期", "period"),
+    "read_on": ("抄表日期", "read_on"),
+    "previous": ("上次示数", "previous"),
+    "register": ("本次示数", "register"),
+    "peak": ("峰电量", "peak"),
+    "valley": ("谷电量", "valley"),
+    "kvarh": ("无功电量", "kvarh"),
+    "max_demand_kw": ("最大需量", "max_demand_kw"),
+}
+REQUIRED = ("account_no", "period", "read_on", "previous", "register")
+EXCEPTION_TRANSITIONS = {ExceptionStatus.OPEN: {ExceptionStatus.ACCEPTED, ExceptionStatus.CORRECTED}}
+
+
+@dataclass
+class Row:
+    line: int
+    account_no: str
+    period: str
+    read_on: date
+    previous: Decimal
+    register: Decimal
+    peak: Decimal
+    valley: Decimal
+    kvarh: Decimal
+    max_demand_kw: Decimal
+
+
+def table_from_file(file_name: str, content: bytes) -> list[list[object]]:
+    """The rows of a .csv (UTF-8 or GBK) or .xlsx file, header first."""
+    if file_name.lower().endswith((".xlsx", ".xlsm")):
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise BillingError(_("无法读取 Excel 文件。")) from exc
+        return [list(r) for r in sheet.iter_rows(values_only=True) if any(v not in (None, "") for v in r)]
+    for encoding in ("utf-8-sig", "gbk"):
+        try:
+            text = content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return [list(r) for r in csv.reader(io.StringIO(text)) if any(v.strip() for v in r)]
+    raise BillingError(_("文件编码无法识别（请用 UTF-8 或 GBK）。"))
+
+
+def _header(cells: Sequence[object]) -> dict[str, int]:
+    names = {alias: key for key, aliases in COLUMNS.items() for alias in aliases}
+    found = {names[str(c).strip()]: i for i, c in enumerate(cells) if str(c).strip() in names}
+    missing = [COLUMNS[k][0] for k in REQUIRED if k not in found]
+    if missing:
+        raise BillingError(_("文件缺少列：%(cols)s。") % {"cols": "、".join(missing)})
+    return found
+
+
+def _number(value: object, *, required: bool = True) -> Decimal:
+    if value in (None, ""):
+        if required:
+            raise ValueError(_("缺少数值"))
+        return Decimal(0)
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation as exc:
+        raise ValueError(_("“%(v)s”不是数字") % {"v": value}) from exc
+    if not number.is_finite() or number < 0 or number != number.quantize(Decimal("0.01")):
+        raise ValueError(_("“%(v)s”应为不小于零、最多两位小数的数字") % {"v": value})
+    return number
+
+
+def _date(value: object) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError as exc:
+        raise ValueError(_("“%(v)s”不是日期（YYYY-MM-DD）") % {"v": value}) from exc
+
+
+def parse_rows(table: list[list[object]]) -> list[Row]:
+    if not table:
+        raise BillingError(_("文件是空的。"))
+    col = _header(table[0])
+    rows, errors = [], {}
+    for line, cells in enumerate(table[1:], start=2):
+
+        def get(key: str, cells: list[object] = cells) -> object:
+            return cells[col[key]] if key in col and col[key] < len(cells) else None
+
+        try:
+            period = str(get("period") or "").strip()
+            period_start(period)
+            rows.append(
+                Row(
+                    line=line,
+                    account_no=str(get("account_no") or "").strip(),
+                    period=period,
+                    read_on=_date(get("read_on")),
+                    previous=_number(get("previous")),
+                    register=_number(get("register")),
+                    peak=_number(get("peak"), required=False),
+                    valley=_number(get("valley"), required=False),
+                    kvarh=_number(get("kvarh"), required=False),
+                    max_demand_kw=_number(get("max_demand_kw"), required=False),
+                )
+            )
+        except (ValueError, BillingError) as exc:
+            errors[_("第%(n)s行") % {"n": line}] = str(getattr(exc, "message", exc))
+    if errors:
+        raise BillingError(_("文件有 %(n)s 行无法读取，未导入任何数据。") % {"n": len(errors)}, errors=errors)
+    return rows
+
+
+def _history(account_ids: Iterable[int]) -> dict[int, list[tuple[str, Decimal]]]:
+    out: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
+    for account_id, period, kwh in (
+        Reading.objects.filter(account_id__in=list(account_ids))
+        .order_by("period")
+        .values_list("account_id", "period", "kwh")
+    ):
+        out[account_id].append((period, kwh))
+    return out
+
+
+def consumption(
+    row: Row, multiplier: int, history: list[tuple[str, Decimal]]
+) -> tuple[Decimal, list[tuple[str, dict[str, str]]]]:
+    """kWh of a row and the exceptions it raises (negative, rollover, spike)."""
+    register_max = billing_decimal("REGISTER_MAX")
+    problems: list[tuple[str, dict[str, str]]] = []
+    diff = row.register - row.previous
+    if diff < 0:
+        rolled = register_max - row.previous + row.register
+        if rolled < register_max / 10:
+            problems.append((ExceptionKind.ROLLOVER, {"previous": str(row.previous), "register": str(row.register)}))
+            diff = rolled
+        else:
+            problems.append((ExceptionKind.NEGATIVE, {"previous": str(row.previous), "register": str(row.register)}))
+            diff = Decimal(0)
+    kwh = diff * multiplier
+    recent = [k for p, k in history if p < row.period and k > 0][-3:]
+    if recent and kwh > billing_decimal("SPIKE_MIN_KWH"):
+        average = sum(recent, Decimal(0)) / len(recent)
+        if kwh > average * billing_decimal("SPIKE_FACTOR"):
+            problems.append((ExceptionKind.SPIKE, {"kwh": str(kwh), "average": str(average.quantize(Decimal("0.01")))}))
+    return kwh, problems
+
+
+def _check_refs(rows: list[Row]) -> tuple[dict[str, Account], dict[int, int]]:
+    accounts = {a.account_no: a for a in Account.objects.filter(account_no__in=[r.account_no for r in rows])}
+    multipliers = dict(
+        Meter.objects.filter(account__in=accounts.values(), removed_on__isnull=True).values_list(
+            "account_id", "multiplier"
+        )
+    )
+    errors: dict[str, str] = {}
+    seen: set[tuple[str, str]] = set()
+    existing = set(
+        Reading.objects.filter(account__in=accounts.values(), period__in={r.period for r in rows}).values_list(
+            "account__account_no", "period"
+        )
+    )
+    for r in rows:
+        key = _("第%(n)s行") % {"n": r.line}
+        if r.account_no not in accounts:
+            errors[key] = _("户号 %(no)s 不存在") % {"no": r.account_no}
+        elif (r.account_no, r.period) in seen or (r.account_no, r.period) in existing:
+            errors[key] = _("户号 %(no)s 的 %(p)s 抄表数据重复") % {"no": r.account_no, "p": r.period}
+        seen.add((r.account_no, r.period))
+    if errors:
+        raise BillingError(_("文件有 %(n)s 行无法导入，未导入任何数据。") % {"n": len(errors)}, errors=errors)
+    return accounts, multipliers
+
+
+def readings_import(*, file_name: str, content: bytes, actor: User | AnonymousUser | None) -> ReadingImport:
+    rows = parse_rows(table_from_file(file_name, content))
+    accounts, multipliers = _check_refs(rows)
+    history = _history(a.pk for a in accounts.values())
+    readings, problems, errors = [], [], {}
+    for r in rows:
+        account = accounts[r.account_no]
+        kwh, found = consumption(r, multipliers.get(account.pk, 1), history[account.pk])
+        if r.peak + r.valley > kwh and not found:
+            errors[_("第%(n)s行") % {"n": r.line}] = _("峰谷电量之和大于总电量")
+        peak, valley = (r.peak, r.valley) if r.peak + r.valley <= kwh else (Decimal(0), Decimal(0))
+        readings.append(
+            Reading(
+                account=account,
+                period=r.period,
+                read_on=r.read_on,
+                register=r.register,
+                kwh=kwh,
+                kwh_peak=peak,
+                kwh_valley=valley,
+                kwh_flat=kwh - peak - valley,
+                kvarh=r.kvarh,
+                max_demand_kw=r.max_demand_kw,
+                status=ReadingStatus.HELD if found else ReadingStatus.VALID,
+            )
+        )
+        problems.append(found)
+    if errors:
+        raise BillingError(_("文件有 %(n)s 行数据不一致，未导入任何数据。") % {"n": len(errors)}, errors=errors)
+    with transaction.atomic():
+        batch = ReadingImport.objects.create(
+            file_name=file_name[:200],
+            rows=len(rows),
+            exceptions=sum(1 for p in problems if p),
+            imported_by=actor if isinstance(actor, User) else None,
+        )
+        for reading in readings:
+            reading.batch = batch
+        Reading.objects.bulk_create(readings, batch_size=2000)
+        saved = {(r.account_id, r.period): r for r in Reading.objects.filter(batch=batch)}
+        ReadingException.objects.bulk_create(
+            ReadingException(reading=saved[(reading.account_id, reading.period)], kind=kind, detail=detail)
+            for reading, found in zip(readings, problems, strict=True)
+            for kind, detail in found
+        )
+    return batch
+
+
+def exception_resolve(
+    *, exception: ReadingException, to: ExceptionStatus, actor: User | AnonymousUser, kwh: Decimal | None = None
+) -> ReadingException:
+    """Accept the reading as it is, or correct its kWh; the reading is billable again once
+    none of its exceptions is open."""
+    if to not in EXCEPTION_TRANSITIONS.get(ExceptionStatus(exception.status), set()):
+        raise InvalidTransition(_("该异常已处理。"))
+    with transaction.atomic():
+        reading = Reading.objects.select_for_update().get(pk=exception.reading_id)
+        if to == ExceptionStatus.CORRECTED:
+            if kwh is None or kwh < 0 or kwh < reading.kwh_peak + reading.kwh_valley:
+                raise BillingError(_("更正电量有误。"), errors={"kwh": _("应不小于峰谷电量之和。")})
+            reading.kwh, reading.kwh_flat = kwh, kwh - reading.kwh_peak - reading.kwh_valley
+        changed = ReadingException.objects.filter(pk=exception.pk, status=ExceptionStatus.OPEN).update(
+            status=to, resolved_by=actor if isinstance(actor, User) else None, resolved_at=timezone.now()
+        )
+        if not changed:
+            raise InvalidTransition(_("该异常已处理。"))
+        if not reading.exceptions.filter(status=ExceptionStatus.OPEN).exists():
+            reading.status = ReadingStatus.VALID
+        reading.save(update_fields=["kwh", "kwh_flat", "status"])
+    exception.refresh_from_db()
+    return exception
+
+
+def intervals_import(*, file_name: str, content: bytes, actor: User | AnonymousUser | None) -> ReadingImport:
+    """Interval data: columns 户号/account_no, 开始时间/starts_at (Beijing time), 电量/kwh."""
+    table = table_from_file(file_name, content)
+    if not table:
+        raise BillingError(_("文件是空的。"))
+    head = [str(c).strip() for c in table[0]]
+    try:
+        ia = next(i for i, h in enumerate(head) if h in ("户号", "account_no"))
+        it = next(i for i, h in enumerate(head) if h in ("开始时间", "starts_at"))
+        ik = next(i for i, h in enumerate(head) if h in ("电量", "kwh"))
+    except StopIteration as exc:
+        raise BillingError(_("文件缺少列：户号、开始时间、电量。")) from exc
+    accounts = {a.account_no: a.pk for a in Account.objects.filter(account_no__in=[str(r[ia]) for r in table[1:]])}
+    parsed, errors = [], {}
+    for line, cells in enumerate(table[1:], start=2):
+        try:
+            if str(cells[ia]) not in accounts:
+                raise ValueError(_("户号 %(no)s 不存在") % {"no": cells[ia]})
+            raw = cells[it]
+            moment = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw).strip())
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+            parsed.append((accounts[str(cells[ia])], moment, _number(cells[ik])))
+        except (ValueError, IndexError) as exc:
+            errors[_("第%(n)s行") % {"n": line}] = str(exc)
+    if errors:
+        raise BillingError(_("文件有 %(n)s 行无法读取，未导入任何数据。") % {"n": len(errors)}, errors=errors)
+    with transaction.atomic():
+        batch = ReadingImport.objects.create(
+            file_name=file_name[:200],
+            kind="interval",
+            rows=len(parsed),
+            imported_by=actor if isinstance(actor, User) else None,
+        )
+        try:
+            with transaction.atomic():
+                IntervalReading.objects.bulk_create(
+                    IntervalReading(account_id=a, starts_at=m, kwh=k, batch=batch) for a, m, k in parsed
+                )
+        except IntegrityError as exc:
+            raise BillingError(_("文件含已导入的时段，未导入任何数据。")) from exc
+    return batch

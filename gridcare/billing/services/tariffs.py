@@ -1,0 +1,102 @@
+"""Tariff administration (BILL-1): versions per province with effective dates."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from gridcare.billing import rules
+from gridcare.billing.conf import rule_decimal
+from gridcare.billing.exceptions import BillingError
+from gridcare.billing.models import Tariff, TariffKind, TierPeriod
+
+
+def tariffs_in_force(*, province: str, on: date) -> dict[str, Tariff]:
+    """The version of every tariff code that applies on ``on``."""
+    found: dict[str, Tariff] = {}
+    rows = Tariff.objects.filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gte=on), province=province, effective_from__lte=on
+    ).order_by("code", "-effective_from")
+    for tariff in rows:
+        found.setdefault(tariff.code, tariff)
+    return found
+
+
+def _tier_errors(t: Tariff) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if t.tier_period not in (TierPeriod.MONTHLY, TierPeriod.YEARLY):
+        errors["tier_period"] = _("阶梯电价须按月或按年分档。")
+    if t.tier1_kwh is None or t.tier2_kwh is None or t.tier1_kwh <= 0 or t.tier2_kwh <= t.tier1_kwh:
+        errors["tier2_kwh"] = _("二档上限须大于一档上限。")
+    increments = (rule_decimal("TIER2_INCREMENT"), rule_decimal("TIER3_INCREMENT"))
+    if t.tier2_price is None or t.tier2_price != t.price + increments[0]:
+        errors["tier2_price"] = _("二档电价应为一档电价加 %(inc)s 元。") % {"inc": increments[0]}
+    if t.tier3_price is None or t.tier3_price != t.price + increments[1]:
+        errors["tier3_price"] = _("三档电价应为一档电价加 %(inc)s 元。") % {"inc": increments[1]}
+    return errors
+
+
+def _tou_errors(t: Tariff) -> dict[str, str]:
+    if t.peak_price is None or t.valley_price is None:
+        return {"peak_price": _("分时电价须填写峰、谷电价。")}
+    if not rules.tou_ratio_ok(t.peak_price, t.valley_price, rule_decimal("TOU_MIN_PEAK_VALLEY_RATIO")):
+        return {"peak_price": _("峰谷电价比不得低于 %(r)s:1。") % {"r": rule_decimal("TOU_MIN_PEAK_VALLEY_RATIO")}}
+    return {}
+
+
+def _two_part_errors(t: Tariff) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if t.basis == "capacity" and not t.capacity_price:
+        errors["capacity_price"] = _("按容量计收须填写容量电价。")
+    elif t.basis == "demand" and not t.demand_price:
+        errors["demand_price"] = _("按需量计收须填写需量电价。")
+    elif t.basis not in ("capacity", "demand"):
+        errors["basis"] = _("请选择基本电费计收方式。")
+    if t.pf_standard is not None and t.pf_standard not in (Decimal("0.90"), Decimal("0.85"), Decimal("0.80")):
+        errors["pf_standard"] = _("功率因数考核标准应为 0.90、0.85 或 0.80。")
+    return errors
+
+
+def tariff_validate(t: Tariff) -> None:
+    errors: dict[str, str] = {}
+    if t.price is None or t.price <= 0:
+        errors["price"] = _("电价须大于零。")
+    if t.effective_to is not None and t.effective_to < t.effective_from:
+        errors["effective_to"] = _("失效日期不得早于生效日期。")
+    if t.kind == TariffKind.TIERED:
+        errors |= _tier_errors(t)
+    if t.kind == TariffKind.TOU or (t.kind == TariffKind.TWO_PART and t.peak_price is not None):
+        errors |= _tou_errors(t)
+    if t.kind == TariffKind.TWO_PART:
+        errors |= _two_part_errors(t)
+    for name in ("price", "tier2_price", "tier3_price", "peak_price", "valley_price"):
+        value = getattr(t, name)
+        if value is not None and value.as_tuple().exponent < -4:  # type: ignore[operator]
+            errors[name] = _("电价最多保留四位小数。")
+    if errors:
+        raise BillingError(_("电价参数有误。"), errors=errors)
+
+
+@transaction.atomic
+def tariff_create(**fields: Any) -> Tariff:
+    """Add a tariff version; the previous open version of the code ends the day before."""
+    tariff = Tariff(**fields)
+    tariff_validate(tariff)
+    if Tariff.objects.filter(code=tariff.code, province=tariff.province, effective_from=tariff.effective_from).exists():
+        raise BillingError(_("该电价在此生效日期已有版本。"), errors={"effective_from": _("已存在。")})
+    previous = (
+        Tariff.objects.select_for_update()
+        .filter(code=tariff.code, province=tariff.province, effective_from__lt=tariff.effective_from)
+        .filter(effective_to__isnull=True)
+        .first()
+    )
+    if previous is not None:
+        previous.effective_to = date.fromordinal(tariff.effective_from.toordinal() - 1)
+        previous.save(update_fields=["effective_to"])
+    tariff.save()
+    return tariff

@@ -1,0 +1,122 @@
+"""Building blocks for the billing tests: demo tariffs, accounts with meters and readings."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from decimal import Decimal
+
+from gridcare.billing.demo import seed_tariffs
+from gridcare.billing.models import Bill, Reading, Tariff
+from gridcare.core.testing import City, make_account
+from gridcare.customers.models import Account, CustomerClass, Meter
+
+TARIFF_OF = {
+    CustomerClass.RESIDENTIAL: "RES-TIER",
+    CustomerClass.COMMERCIAL: "COM-TOU",
+    CustomerClass.LARGE_INDUSTRIAL: "IND-2PART",
+    CustomerClass.AGRICULTURAL: "AGR-FLAT",
+}
+
+
+def tariffs() -> dict[str, Tariff]:
+    seed_tariffs()
+    return {t.code: t for t in Tariff.objects.filter(province="ZJ")}
+
+
+def billable(account: Account, *, capacity: Decimal | None = None) -> Account:
+    account.tariff_code = TARIFF_OF[account.customer_class]
+    if capacity is not None:
+        account.contract_capacity_kva = capacity
+    account.save(update_fields=["tariff_code", "contract_capacity_kva"])
+    Meter.objects.get_or_create(
+        account=account,
+        defaults={"meter_no": f"33{account.pk:012d}", "installed_on": date(2020, 1, 1), "time_of_use": True},
+    )
+    return account
+
+
+def reading(
+    account: Account,
+    period: str,
+    kwh: str | Decimal,
+    *,
+    peak: str = "0",
+    valley: str = "0",
+    kvarh: str = "0",
+    demand: str = "0",
+    status: str = "valid",
+) -> Reading:
+    total = Decimal(kwh)
+    return Reading.objects.create(
+        account=account,
+        period=period,
+        read_on=date(int(period[:4]), int(period[5:]), 28),
+        register=total,
+        kwh=total,
+        kwh_peak=Decimal(peak),
+        kwh_valley=Decimal(valley),
+        kwh_flat=total - Decimal(peak) - Decimal(valley),
+        kvarh=Decimal(kvarh),
+        max_demand_kw=Decimal(demand),
+        status=status,
+    )
+
+
+CLASSES = [
+    CustomerClass.RESIDENTIAL,
+    CustomerClass.COMMERCIAL,
+    CustomerClass.LARGE_INDUSTRIAL,
+    CustomerClass.AGRICULTURAL,
+]
+
+
+def mixed_accounts(town: City, n: int, *, seed: int = 7, first_serial: int = 100) -> list[Account]:
+    """``n`` accounts of every class with readings for 2026-09 and 2026-10 of random size."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        cls = CLASSES[i % 4]
+        account = make_account(
+            first_serial + i, town.unit, town.hall, f"客户{i}", customer_class=cls, phone="13800000000"
+        )
+        billable(
+            account, capacity=Decimal(rng.choice([315, 630, 1250])) if cls == CustomerClass.LARGE_INDUSTRIAL else None
+        )
+        for period in ("2026-09", "2026-10"):
+            total = Decimal(rng.randrange(0, 300_000)) / 100 * (100 if cls == CustomerClass.LARGE_INDUSTRIAL else 1)
+            peak = (total * Decimal(rng.randrange(0, 50)) / 100).quantize(Decimal("0.01"))
+            valley = (total * Decimal(rng.randrange(0, 40)) / 100).quantize(Decimal("0.01"))
+            kvarh = (total * Decimal(rng.randrange(0, 90)) / 100).quantize(Decimal("0.01"))
+            reading(
+                account,
+                period,
+                total,
+                peak=str(peak),
+                valley=str(valley),
+                kvarh=str(kvarh),
+                demand=str(rng.randrange(100, 900)),
+            )
+        out.append(account)
+    return out
+
+
+def issued_bill(account: Account, period: str, amount: str, due: date) -> Bill:
+    """A bill as a bill run leaves it (issued, nothing paid), without running one."""
+    from django.utils import timezone
+
+    from gridcare.billing.models import BillRun
+
+    tariff = tariffs()[TARIFF_OF[account.customer_class]]
+    run, _ = BillRun.objects.get_or_create(period=period, scope_key=f"test-{period}", defaults={"status": "finished"})
+    return Bill.objects.create(
+        account=account,
+        period=period,
+        run=run,
+        tariff=tariff,
+        kwh=Decimal(100),
+        energy_charge=Decimal(amount),
+        amount=Decimal(amount),
+        issued_at=timezone.now(),
+        due_date=due,
+    )

@@ -1,0 +1,51 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from gridcare.billing.models import Bill, DebitAgreement, Payment
+from gridcare.billing.services.debit import debit_export, debit_import_result
+from gridcare.billing.tests.helpers import issued_bill
+from gridcare.core.exceptions import InvalidInput, NotFound
+from gridcare.core.testing import City
+from gridcare.org.access import scope_for
+
+
+def test_the_debit_file_lists_what_each_agreement_account_owes(town: City) -> None:
+    issued_bill(town.account, "2026-10", "300.00", date(2026, 11, 25))
+    DebitAgreement.objects.create(account=town.account, bank_code="ICBC", bank_account="6222020000001234")
+    text = debit_export(bank_code="ICBC", on=date(2026, 11, 20))
+    no = town.account.account_no
+    assert text.splitlines() == ["流水号,户号,银行账号,金额", f"ICBC20261120{no},{no},6222020000001234,300.00"]
+
+
+def test_the_result_file_posts_the_successful_debits_once(town: City) -> None:
+    issued_bill(town.account, "2026-10", "300.00", date(2026, 11, 25))
+    no = town.account.account_no
+    result = f"流水号,户号,金额,结果\nICBC1,{no},300.00,0000\nICBC2,{no},50.00,3001\n".encode()
+    scope = scope_for(town.admin)
+    assert debit_import_result(
+        scope=scope, actor=town.admin, file_name="r.csv", content=result, on=date(2026, 11, 21)
+    ) == (1, 1)
+    assert debit_import_result(
+        scope=scope, actor=town.admin, file_name="r.csv", content=result, on=date(2026, 11, 21)
+    ) == (1, 1)
+    assert list(Payment.objects.values_list("channel", "channel_txn_id", "amount")) == [
+        ("bank_debit", "ICBC1", Decimal("300.00"))
+    ]
+    assert Bill.objects.get().status == "paid"
+
+
+def test_a_result_file_with_an_unknown_account_posts_nothing(town: City) -> None:
+    issued_bill(town.account, "2026-10", "300.00", date(2026, 11, 25))
+    no = town.account.account_no
+    result = f"流水号,户号,金额,结果\nICBC1,{no},300.00,0000\nICBC2,9999999999,50.00,0000\n".encode()
+    with pytest.raises(NotFound):
+        debit_import_result(
+            scope=scope_for(town.admin), actor=town.admin, file_name="r.csv", content=result, on=date(2026, 11, 21)
+        )
+    assert (Payment.objects.count(), Bill.objects.get().paid) == (0, Decimal("0.00"))
+    with pytest.raises(InvalidInput):
+        debit_import_result(
+            scope=scope_for(town.admin), actor=town.admin, file_name="r.csv", content=b"x,y\n", on=date(2026, 11, 21)
+        )

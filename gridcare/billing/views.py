@@ -1,0 +1,232 @@
+"""Staff pages of billing: bill runs with progress, bills and payments of an account,
+arrears, reading imports and exceptions, PDFs. Thin: parse, fetch through access, call one
+service or selector, render."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gridcare.billing import forms, selectors
+from gridcare.billing.access import BILL_VIEW_ROLES, BILLING_ROLES, PAYMENT_ROLES, WAIVER_APPROVE_ROLES
+from gridcare.billing.models import Bill, BillRun, ExceptionStatus, Payment, PenaltyWaiver, ReadingException
+from gridcare.billing.pdf import bill_pdf, receipt_pdf
+from gridcare.billing.services.arrears import waiver_decide, waiver_request
+from gridcare.billing.services.bill_run import bill_run_open
+from gridcare.billing.services.payments import PaymentIn, payment_post
+from gridcare.billing.services.readings import exception_resolve, intervals_import, readings_import
+from gridcare.core.exceptions import DomainError
+from gridcare.core.timezone import business_date
+from gridcare.core.views import flash_error, form_errors_from, staff_required
+from gridcare.customers.access import account_get_for_scope
+from gridcare.org.access import Scope, request_scope
+from gridcare.org.models import Role, SupplyUnit
+
+
+def _need(scope: Scope, roles: frozenset[Role]) -> None:
+    if not scope.has_role(roles):
+        raise Http404
+
+
+def _launch(run: BillRun) -> None:
+    """Run the bill run in its own process (the page only watches it). A run that dies is
+    resumed by starting it again."""
+    command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "bill_run", "--period", run.period]
+    if run.unit is not None:
+        command += ["--unit", run.unit.code]
+    subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL)  # noqa: S603 - fixed argv
+
+
+@staff_required
+def runs(request: HttpRequest) -> HttpResponse:
+    scope = request_scope(request)
+    _need(scope, BILLING_ROLES)
+    form = forms.RunForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        unit = None
+        if form.cleaned_data["unit"]:
+            unit = SupplyUnit.objects.filter(code=form.cleaned_data["unit"]).first()
+        try:
+            run = bill_run_open(period=form.cleaned_data["period"], unit=unit, actor=request.user)
+        except DomainError as exc:
+            form_errors_from(form, exc)
+        else:
+            transaction.on_commit(lambda: _launch(run))
+            return redirect("billing:run", run_id=run.pk)
+    recent = BillRun.objects.select_related("unit")[:20]
+    return render(request, "billing/runs.html", {"form": form, "runs": recent})
+
+
+@staff_required
+def run(request: HttpRequest, run_id: int) -> HttpResponse:
+    _need(request_scope(request), BILLING_ROLES)
+    progress = selectors.run_progress(get_object_or_404(BillRun, pk=run_id))
+    template = "billing/_run_progress.html" if request.htmx else "billing/run.html"  # type: ignore[attr-defined]
+    return render(request, template, {**progress, "events": progress["run"].events.order_by("-id")[:20]})
+
+
+@staff_required
+def account(request: HttpRequest, account_no: str) -> HttpResponse:
+    scope = request_scope(request)
+    _need(scope, BILL_VIEW_ROLES)
+    acct = account_get_for_scope(scope=scope, account_no=account_no)
+    context = {
+        "account": acct,
+        "due": selectors.account_due(account=acct, on=business_date()),
+        "bills": selectors.bill_history(account=acct)[:36],
+        "payments": selectors.payment_history(account=acct)[:36],
+        "can_pay": scope.has_role(PAYMENT_ROLES),
+        "pay_form": forms.CounterPaymentForm(),
+        "waiver_form": forms.WaiverForm(),
+        "waivers": PenaltyWaiver.objects.filter(bill__account=acct)
+        .select_related("bill", "requested_by")
+        .order_by("-id")[:10],
+        "can_approve": scope.has_role(WAIVER_APPROVE_ROLES),
+    }
+    return render(request, "billing/account.html", context)
+
+
+@staff_required
+@require_POST
+def counter_payment(request: HttpRequest, account_no: str) -> HttpResponse:
+    scope = request_scope(request)
+    acct = account_get_for_scope(scope=scope, account_no=account_no)
+    form = forms.CounterPaymentForm(request.POST)
+    if form.is_valid():
+        txn = f"{timezone.now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
+        data = PaymentIn(
+            form.cleaned_data["channel"], txn, acct.account_no, form.cleaned_data["amount"], timezone.now()
+        )
+        try:
+            payment, _created = payment_post(scope=scope, actor=request.user, data=data)
+        except DomainError as exc:
+            flash_error(request, exc)
+        else:
+            messages.success(request, _("收费成功：%(a)s 元。") % {"a": payment.amount})
+    else:
+        messages.error(request, _("请输入正确的金额。"))
+    return redirect("billing:account", account_no=acct.account_no)
+
+
+@staff_required
+@require_POST
+def waiver_create(request: HttpRequest, account_no: str) -> HttpResponse:
+    scope = request_scope(request)
+    acct = account_get_for_scope(scope=scope, account_no=account_no)
+    form = forms.WaiverForm(request.POST)
+    bill = Bill.objects.filter(account=acct, period=request.POST.get("period", "")).first()
+    if bill is None or not form.is_valid():
+        messages.error(request, _("请选择账单并填写原因。"))
+    else:
+        try:
+            waiver_request(scope=scope, actor=request.user, bill=bill, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+        except DomainError as exc:
+            flash_error(request, exc)
+    return redirect("billing:account", account_no=acct.account_no)
+
+
+@staff_required
+@require_POST
+def waiver_decision(request: HttpRequest, waiver_id: int) -> HttpResponse:
+    scope = request_scope(request)
+    waiver = get_object_or_404(PenaltyWaiver.objects.select_related("bill__account"), pk=waiver_id)
+    acct = account_get_for_scope(scope=scope, account_no=waiver.bill.account.account_no)
+    try:
+        waiver_decide(scope=scope, actor=request.user, waiver=waiver, approve=request.POST.get("approve") == "1")  # type: ignore[arg-type]
+    except DomainError as exc:
+        flash_error(request, exc)
+    return redirect("billing:account", account_no=acct.account_no)
+
+
+@staff_required
+def bill_document(request: HttpRequest, account_no: str, period: str) -> HttpResponse:
+    scope = request_scope(request)
+    _need(scope, BILL_VIEW_ROLES)
+    acct = account_get_for_scope(scope=scope, account_no=account_no)
+    bill = get_object_or_404(
+        Bill.objects.select_related("tariff", "account__customer", "account__supply_unit"), account=acct, period=period
+    )
+    return HttpResponse(bill_pdf(bill), content_type="application/pdf")
+
+
+@staff_required
+def receipt_document(request: HttpRequest, account_no: str, payment_id: int) -> HttpResponse:
+    scope = request_scope(request)
+    _need(scope, BILL_VIEW_ROLES)
+    acct = account_get_for_scope(scope=scope, account_no=account_no)
+    payment = get_object_or_404(Payment.objects.select_related("account__customer"), account=acct, pk=payment_id)
+    return HttpResponse(receipt_pdf(payment), content_type="application/pdf")
+
+
+@staff_required
+def arrears(request: HttpRequest) -> HttpResponse:
+    scope = request_scope(request)
+    _need(scope, BILL_VIEW_ROLES)
+    by = request.GET.get("by", "unit")
+    by = by if by in ("unit", "hall", "account") else "unit"
+    today = business_date()
+    context = {
+        "by": by,
+        "ledger": selectors.arrears_ledger(scope=scope, on=today, by=by)[:200],
+        "overdue": selectors.overdue_bills(scope=scope, on=today)[:100],
+        "today": today,
+    }
+    return render(request, "billing/arrears.html", context)
+
+
+@staff_required
+def readings(request: HttpRequest) -> HttpResponse:
+    scope = request_scope(request)
+    _need(scope, BILLING_ROLES)
+    form = forms.ReadingsUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        service = intervals_import if form.cleaned_data["interval"] else readings_import
+        try:
+            batch = service(file_name=upload.name, content=upload.read(), actor=request.user)
+        except DomainError as exc:
+            form_errors_from(form, exc)
+            return render(
+                request,
+                "billing/readings.html",
+                {"form": form, "errors": exc.errors, "exceptions": selectors.open_exceptions(scope=scope)[:200]},
+            )
+        messages.success(request, _("已导入 %(n)s 行，%(e)s 行待处理异常。") % {"n": batch.rows, "e": batch.exceptions})
+        return redirect("billing:readings")
+    context = {
+        "form": form,
+        "exceptions": selectors.open_exceptions(scope=scope)[:200],
+        "resolve_form": forms.ResolveForm(),
+    }
+    return render(request, "billing/readings.html", context)
+
+
+@staff_required
+@require_POST
+def exception_resolution(request: HttpRequest, exception_id: int) -> HttpResponse:
+    scope = request_scope(request)
+    _need(scope, BILLING_ROLES)
+    exception = get_object_or_404(ReadingException, pk=exception_id)
+    form = forms.ResolveForm(request.POST)
+    if form.is_valid():
+        try:
+            exception_resolve(
+                exception=exception,
+                to=ExceptionStatus(form.cleaned_data["action"]),
+                actor=request.user,
+                kwh=form.cleaned_data["kwh"],
+            )
+        except DomainError as exc:
+            flash_error(request, exc)
+    return redirect("billing:readings")
