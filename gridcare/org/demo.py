@@ -96,14 +96,16 @@ def _seed_staff(company: Company, password: str) -> None:
     hashed = make_password(password)
     units = {u.code: u for u in SupplyUnit.objects.filter(company=company)}
     halls = {h.code: h for h in Hall.objects.filter(unit__company=company)}
-    for i, person in enumerate(demo_users(), start=1):
+    for person in demo_users():
         if User.objects.filter(username=person.username).exists():
             continue
         is_admin = person.role == Role.ADMINISTRATOR
         user = User.objects.create(username=person.username, password=hashed, is_staff=is_admin, is_superuser=is_admin)
         Staff.objects.create(
             user=user,
-            employee_no=f"E{i:05d}",
+            # From the username, not the list position: a role added to the demo later must not
+            # take the number of someone already seeded.
+            employee_no=f"D-{person.username}",
             name=person.name,
             role=person.role,
             company=company,
