@@ -110,3 +110,33 @@ def add_working_days_at(moment: datetime, days: int) -> datetime:
     local = moment.astimezone(SHANGHAI)
     due_day = add_working_days(local.date(), days)
     return datetime.combine(due_day, local.timetz()).astimezone(SHANGHAI)
+
+
+def _next_midnight(moment: datetime) -> datetime:
+    local = moment.astimezone(SHANGHAI)
+    return datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), tzinfo=SHANGHAI)
+
+
+def working_time_between(start: datetime, end: datetime) -> timedelta:
+    """How much of [start, end) falls on working days (whole Shanghai days count, weekends and
+    holidays do not): the clock of a working-day deadline while an order waits."""
+    total = timedelta(0)
+    moment = start
+    while moment < end:
+        midnight = _next_midnight(moment)
+        if is_working_day(moment.astimezone(SHANGHAI).date()):
+            total += min(end, midnight) - moment
+        moment = midnight
+    return total
+
+
+def add_working_time(moment: datetime, amount: timedelta) -> datetime:
+    """``moment`` moved on by ``amount`` of working-day time, skipping weekends and holidays."""
+    left = amount
+    while True:
+        midnight = _next_midnight(moment)
+        if is_working_day(moment.astimezone(SHANGHAI).date()):
+            if left <= midnight - moment:
+                return moment + left
+            left -= midnight - moment
+        moment = midnight

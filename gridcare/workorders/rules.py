@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 
-from gridcare.core.calendar import add_working_days_at
+from gridcare.core.calendar import add_working_days_at, add_working_time, working_time_between
 from gridcare.workorders.models import Deadline, OrderType, Status
 
 FAULT_ONLY = frozenset({Status.ARRIVED, Status.RESTORED})
@@ -131,9 +131,16 @@ def reply_deadline(order_type: str, start: datetime, rules: DeadlineRules) -> Pl
     return _planned(Deadline.Kind.REPLY, start, add_working_days_at(start, days), rules)
 
 
-def resumed(moment: datetime, paused_at: datetime, resumed_at: datetime) -> datetime:
-    """A deadline after a pause: the time spent waiting for the customer does not count."""
-    return moment + (resumed_at - paused_at)
+def resumed(moment: datetime, paused_at: datetime, resumed_at: datetime, *, working_days: bool = False) -> datetime:
+    """A deadline after a pause: the time spent waiting for the customer does not count.
+
+    Hour and minute commitments (contact, arrival, restoration) move by the clock time waited.
+    A reply due in working days moves by the working-day time waited, counted and added on the
+    holiday calendar, so a pause over a weekend costs nothing and the new due never lands on a
+    rest day."""
+    if not working_days:
+        return moment + (resumed_at - paused_at)
+    return add_working_time(moment, working_time_between(paused_at, resumed_at))
 
 
 # Which transition keeps which commitment.

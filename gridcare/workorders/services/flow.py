@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from gridcare.core.exceptions import Forbidden, InvalidInput
@@ -254,9 +253,11 @@ def workorder_resume(*, actor: User | AnonymousUser, order: WorkOrder) -> WorkOr
         if fresh.paused_at is None:
             raise WorkOrderError(_("工单没有挂起。"))
         waited = at - fresh.paused_at
-        Deadline.objects.filter(order=fresh, met_at__isnull=True).update(
-            due_at=F("due_at") + waited, warn_at=F("warn_at") + waited
-        )
+        for deadline in Deadline.objects.filter(order=fresh, met_at__isnull=True):
+            in_working_days = deadline.kind == Deadline.Kind.REPLY
+            deadline.due_at = rules.resumed(deadline.due_at, fresh.paused_at, at, working_days=in_working_days)
+            deadline.warn_at = rules.resumed(deadline.warn_at, fresh.paused_at, at, working_days=in_working_days)
+            deadline.save(update_fields=["due_at", "warn_at"])
         fresh.paused_at = None
         fresh.save(update_fields=["paused_at"])
         order_event(

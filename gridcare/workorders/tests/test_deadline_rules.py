@@ -81,3 +81,17 @@ def test_a_reopened_complaint_gets_a_fresh_reply_deadline_but_a_fault_does_not()
     planned = reply_deadline("complaint", at(10, 9), DeadlineRules.from_settings())
     assert planned is not None and planned.due_at == at(10, 15)  # 10/11 is a make-up Saturday
     assert reply_deadline("fault", at(10, 9), DeadlineRules.from_settings()) is None
+
+
+def test_a_reply_deadline_moves_by_the_working_time_waited_not_the_weekend() -> None:
+    # Paused Friday 14 Nov 2025 16:00, resumed Monday 17 Nov 10:00: 8 h of Friday and 10 h of
+    # Monday count, the weekend does not. A reply due Wednesday 19 Nov 12:00 moves by 18 working
+    # hours to Thursday 06:00 (by the clock it would land on Saturday).
+    paused, back = at(11, 14, 16), at(11, 17, 10)
+    assert resumed(at(11, 19, 12), paused, back, working_days=True) == at(11, 20, 6)
+    assert resumed(at(11, 19, 12), paused, back) == at(11, 22, 6)
+
+
+def test_a_pause_entirely_over_a_holiday_costs_a_reply_deadline_nothing() -> None:
+    # National Day 2025: 1-8 October are rest days.
+    assert resumed(at(10, 10), at(10, 2, 9), at(10, 6, 15), working_days=True) == at(10, 10)

@@ -1,10 +1,12 @@
-"""Waiting for the customer stops the clock; resuming moves open deadlines by the time waited."""
+"""Waiting for the customer stops the clock; resuming moves open deadlines by the time waited
+(clock time for hour commitments, working-day time for replies due in working days)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from gridcare.core.testing import City, api_client
+from gridcare.core.timezone import SHANGHAI
 from gridcare.workorders.models import Deadline, OrderEvent, Status
 from gridcare.workorders.services import deadlines_check
 from gridcare.workorders.tests.conftest import Clock, take
@@ -26,7 +28,17 @@ def test_resuming_moves_every_open_deadline_by_the_waiting_time(town: City, cloc
     response = client.post(f"/api/v1/workorders/{order.number}/resume", content_type="application/json")
     assert response.status_code == 200
     after = dict(order.deadlines.values_list("kind", "due_at"))
-    assert after == {kind: due + timedelta(hours=30) for kind, due in before.items()}
+    # Paused Friday 26 Sep 2025 10:00, resumed Saturday 16:00 (a rest day): the 24-hour contact
+    # commitment moves by the 30 clock hours; the 5-working-day reply (Friday 10 Oct 10:00, after
+    # the National Day holiday) moves by the 14 working hours of that Friday only.
+    assert before == {
+        "contact": datetime(2025, 9, 27, 10, 0, tzinfo=SHANGHAI),
+        "reply": datetime(2025, 10, 10, 10, 0, tzinfo=SHANGHAI),
+    }
+    assert after == {
+        "contact": before["contact"] + timedelta(hours=30),
+        "reply": datetime(2025, 10, 11, 0, 0, tzinfo=SHANGHAI),
+    }
     assert order.events.get(type=OrderEvent.Type.RESUMED).parameters == {"waited_minutes": 1800}
 
 
