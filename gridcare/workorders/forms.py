@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gridcare.org.models import AreaType
-from gridcare.workorders.models import Channel, ComplaintClass, OrderType
+from gridcare.workorders.models import Channel, ComplaintClass, ConnectionCategory, OrderType
 from gridcare.workorders.services import NewOrder
 
 _BLANK: list[tuple[str, str]] = [("", "—")]
@@ -51,3 +51,18 @@ class ActionForm(forms.Form):
     satisfied = forms.ChoiceField(
         label=_("是否满意"), choices=[("", "—"), ("yes", _("满意")), ("no", _("不满意"))], required=False
     )
+
+
+class ConnectionForm(forms.Form):
+    """A new-connection application taken at the counter or by the account manager (WO-8)."""
+
+    applicant = forms.CharField(label=_("申请人"), max_length=100)
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    address = forms.CharField(label=_("用电地址"), max_length=200)
+    category = forms.ChoiceField(label=_("类别"), choices=ConnectionCategory.choices)
+    supply_unit = forms.CharField(label=_("供电单位编码"), max_length=20)
+    capacity_kva = forms.DecimalField(label=_("申请容量(kVA)"), max_digits=10, decimal_places=1, min_value=0, initial=0)
+
+
+class AdvanceForm(forms.Form):
+    note = forms.CharField(label=_("环节说明"), max_length=200, required=False)

@@ -18,7 +18,13 @@ from gridcare.core.timezone import SHANGHAI, business_date, local_datetime, now
 from gridcare.core.views import flash_error, form_errors_from, staff_required
 from gridcare.org.access import Scope, request_scope
 from gridcare.workorders import exports, forms, selectors, services, triage
-from gridcare.workorders.access import CALLBACK_ROLES, FIGURES_ROLES, VERIFY_ROLES, order_get_for_scope
+from gridcare.workorders.access import (
+    CALLBACK_ROLES,
+    FIGURES_ROLES,
+    VERIFY_ROLES,
+    connection_get_for_scope,
+    order_get_for_scope,
+)
 from gridcare.workorders.models import ComplaintClass, OrderType, Status, Urgency, WorkOrder
 
 
@@ -202,5 +208,37 @@ def figures_export(request: HttpRequest) -> HttpResponse:
 def connections(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
     mine = request.GET.get("mine", "1" if scope.role == "key_account_manager" else "") == "1"
+    form = forms.ConnectionForm(request.POST or None, initial=_unit_initial(scope))
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.new_connection_apply(
+                scope=scope, actor=request.user, data=services.NewApplication(**form.cleaned_data)
+            )
+        except DomainError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, _("已受理报装申请 %(no)s。") % {"no": created.number})
+            return redirect("workorders:connections")
     rows = [selectors.connection_card(c) for c in selectors.connection_list(scope=scope, mine=mine)[:200]]
-    return render(request, "workorders/connections.html", {"rows": rows, "mine": mine})
+    context = {"rows": rows, "mine": mine, "form": form, "advance_form": forms.AdvanceForm()}
+    return render(request, "workorders/connections.html", context)
+
+
+def _unit_initial(scope: Scope) -> dict[str, str]:
+    unit = scope.staff.unit if scope.staff is not None else None
+    return {"supply_unit": unit.code} if unit is not None else {}
+
+
+@staff_required
+@require_POST
+def connection_advance(request: HttpRequest, number: str) -> HttpResponse:
+    """Finish the application's current stage and start the next (the account manager's button)."""
+    scope = request_scope(request)
+    connection = connection_get_for_scope(scope=scope, number=number)
+    form = forms.AdvanceForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.new_connection_advance(scope=scope, actor=request.user, connection=connection, note=note)
+    except DomainError as exc:
+        flash_error(request, exc)
+    return redirect("workorders:connections")
