@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.order_list, name="list"),
     path("new/", views.intake, name="intake"),
     path("suggest/", views.suggest, name="suggest"),
+    path("lookup/", views.account_lookup, name="lookup"),
     path("figures/", views.figures, name="figures"),
     path("figures.xlsx", views.figures_export, name="figures_export"),
     path("connections/", views.connections, name="connections"),

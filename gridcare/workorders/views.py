@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from gridcare.core.exceptions import DomainError
 from gridcare.core.timezone import SHANGHAI, business_date, local_datetime, now
 from gridcare.core.views import flash_error, form_errors_from, staff_required
+from gridcare.customers.selectors import account_card, account_search
 from gridcare.org.access import Scope, request_scope
 from gridcare.workorders import exports, forms, selectors, services, triage
 from gridcare.workorders.access import (
@@ -73,6 +74,14 @@ def suggest(request: HttpRequest) -> HttpResponse:
             "urgency": Urgency(s.urgency).label,
         }
     return render(request, "workorders/_suggestion.html", {"s": s, "labels": labels})
+
+
+@staff_required
+def account_lookup(request: HttpRequest) -> HttpResponse:
+    """htmx: the caller's account (masked) while the agent types its number or mobile."""
+    q = request.GET.get("lookup", "")
+    cards = [account_card(a) for a in account_search(scope=request_scope(request), q=q, limit=5)] if len(q) >= 4 else []
+    return render(request, "customers/_results.html", {"q": q if len(q) >= 4 else "", "cards": cards})
 
 
 @staff_required
