@@ -50,6 +50,12 @@ def orders_overdue(*, scope: Scope, at: datetime) -> QuerySet[WorkOrder]:
     )
 
 
+def orders_escalated(*, scope: Scope) -> QuerySet[WorkOrder]:
+    """Open orders raised to a supervisor (broken deadline or dissatisfied call-back): the
+    supervisor's worklist, oldest escalation first."""
+    return order_list(scope=scope, open_only=True).filter(escalated_at__isnull=False).order_by("escalated_at", "id")
+
+
 def orders_due_soon(*, scope: Scope, at: datetime) -> QuerySet[WorkOrder]:
     """Open orders inside a warning period: not late yet, but close."""
     soon = Deadline.objects.filter(order=OuterRef("pk"), met_at__isnull=True, warn_at__lte=at, due_at__gt=at)

@@ -38,6 +38,8 @@ def order_list(request: HttpRequest) -> HttpResponse:
         orders = selectors.orders_overdue(scope=scope, at=at)
     elif view == "soon":
         orders = selectors.orders_due_soon(scope=scope, at=at)
+    elif view == "escalated":
+        orders = selectors.orders_escalated(scope=scope)
     else:
         q = request.GET.get("q", "").strip()
         orders = selectors.order_list(scope=scope, q=q, type=request.GET.get("type", ""), open_only=view == "open")

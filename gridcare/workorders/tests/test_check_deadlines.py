@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.core.management import call_command
 
-from gridcare.core.testing import City
+from gridcare.core.testing import City, signed_in
 from gridcare.org.access import scope_for
 from gridcare.workorders.models import OrderEvent, WorkOrder
 from gridcare.workorders.selectors import orders_due_soon, orders_overdue
@@ -57,3 +57,14 @@ def test_the_command_runs_the_check(town: City, clock: Clock, fault: WorkOrder, 
     clock.advance(hours=2)
     call_command("check_deadlines")
     assert fault.events.filter(type=OrderEvent.Type.ESCALATED).count() == 1
+
+
+def test_the_supervisor_finds_escalated_orders_in_the_escalated_list(
+    town: City, clock: Clock, fault: WorkOrder
+) -> None:
+    page = signed_in(town.supervisor).get("/workorders/?view=escalated").content.decode()
+    assert fault.number not in page
+    clock.advance(minutes=46)
+    deadlines_check()
+    assert fault.number in signed_in(town.supervisor).get("/workorders/?view=escalated").content.decode()
+    assert fault.number not in signed_in(town.other_supervisor).get("/workorders/?view=escalated").content.decode()
