@@ -4,12 +4,8 @@ service or selector, render."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,7 +19,7 @@ from gridcare.billing.access import BILL_VIEW_ROLES, BILLING_ROLES, PAYMENT_ROLE
 from gridcare.billing.models import Bill, BillRun, ExceptionStatus, Payment, PenaltyWaiver, ReadingException
 from gridcare.billing.pdf import bill_pdf, receipt_pdf
 from gridcare.billing.services.arrears import waiver_decide, waiver_request
-from gridcare.billing.services.bill_run import bill_run_open
+from gridcare.billing.services.bill_run import bill_run_launch, bill_run_open
 from gridcare.billing.services.payments import PaymentIn, payment_post
 from gridcare.billing.services.readings import exception_resolve, intervals_import, readings_import
 from gridcare.core.exceptions import DomainError
@@ -37,15 +33,6 @@ from gridcare.org.models import Role, SupplyUnit
 def _need(scope: Scope, roles: frozenset[Role]) -> None:
     if not scope.has_role(roles):
         raise Http404
-
-
-def _launch(run: BillRun) -> None:
-    """Run the bill run in its own process (the page only watches it). A run that dies is
-    resumed by starting it again."""
-    command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "bill_run", "--period", run.period]
-    if run.unit is not None:
-        command += ["--unit", run.unit.code]
-    subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL)  # noqa: S603 - fixed argv
 
 
 @staff_required
@@ -62,7 +49,7 @@ def runs(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form_errors_from(form, exc)
         else:
-            transaction.on_commit(lambda: _launch(run))
+            transaction.on_commit(lambda: bill_run_launch(run))
             return redirect("billing:run", run_id=run.pk)
     recent = BillRun.objects.select_related("unit")[:20]
     return render(request, "billing/runs.html", {"form": form, "runs": recent})

@@ -9,11 +9,15 @@ already billed, so running twice never makes a second bill.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -360,3 +364,12 @@ def bill_run_start(
 
 def _has_yearly(tariffs: dict[str, Tariff]) -> bool:
     return any(t.kind == TariffKind.TIERED and t.tier_period == TierPeriod.YEARLY for t in tariffs.values())
+
+
+def bill_run_launch(run: BillRun) -> None:
+    """Run an opened bill run to the end in its own process (`manage.py bill_run`); the page only
+    watches its progress. A run whose process dies is resumed by starting it again."""
+    command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "bill_run", "--period", run.period]
+    if run.unit is not None:
+        command += ["--unit", run.unit.code]
+    subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL)  # noqa: S603 - fixed argv
