@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
+from gridcare.core.sql import Columns, fetch
 from gridcare.core.timezone import business_date, now
 from gridcare.halls import rules
 from gridcare.halls.models import (
@@ -37,25 +39,69 @@ class TypeCapacity:
     expected_minutes: int
 
 
+_TICKET = Columns(Ticket, "t")
+
+# Open counters serving each type, whether each is serving someone now, and the latest handling
+# times of each type (a window per type). Hand-written (gridcare.core.sql): the ticket view and
+# the board ask this on every issue and every refresh.
+_OPEN_SQL = """
+SELECT cb.businesstype_id, cs.counter_id,
+       EXISTS (SELECT 1 FROM halls_ticket c WHERE c.counter_id = cs.counter_id AND c.status = %s)
+FROM halls_countersetup_business_types cb
+JOIN halls_countersetup cs ON cs.counter_id = cb.countersetup_id
+WHERE cs.status = %s AND cb.businesstype_id IN ({types})
+"""
+_RECENT_SQL = """
+SELECT business_type_id, called_at, finished_at FROM (
+    SELECT business_type_id, called_at, finished_at,
+           ROW_NUMBER() OVER (PARTITION BY business_type_id ORDER BY finished_at DESC) AS n
+    FROM halls_ticket
+    WHERE business_type_id IN ({types}) AND status = %s AND called_at IS NOT NULL
+) recent WHERE n <= %s
+"""
+
+
+def capacities(business_types: list[BusinessType]) -> dict[int, TypeCapacity]:
+    """``TypeCapacity`` of several types in two queries."""
+    if not business_types:
+        return {}
+    ids = [b.pk for b in business_types]
+    marks = ", ".join(["%s"] * len(ids))
+    open_ids: dict[int, list[int]] = {i: [] for i in ids}
+    busy: dict[int, int] = dict.fromkeys(ids, 0)
+    for type_id, _counter_id, is_busy in fetch(
+        _OPEN_SQL.format(types=marks), [TicketStatus.CALLED, CounterStatus.OPEN, *ids]
+    ):
+        open_ids[type_id].append(_counter_id)
+        busy[type_id] += 1 if is_busy else 0
+    called, finished = Ticket._meta.get_field("called_at"), Ticket._meta.get_field("finished_at")
+    recent: dict[int, list[float]] = {i: [] for i in ids}
+    for type_id, start, end in fetch(_RECENT_SQL.format(types=marks), [*ids, TicketStatus.FINISHED, RECENT_HANDLED]):
+        start, end = _as_datetime(start, called), _as_datetime(end, finished)
+        if start and end:
+            recent[type_id].append((end - start).total_seconds() / 60)
+    return {
+        b.pk: TypeCapacity(
+            open_counters=len(open_ids[b.pk]),
+            idle_counters=len(open_ids[b.pk]) - busy[b.pk],
+            recent_minutes=recent[b.pk],
+            expected_minutes=b.expected_minutes,
+        )
+        for b in business_types
+    }
+
+
+def _as_datetime(value: Any, field: Any) -> datetime | None:
+    """A datetime column read by hand, converted as the ORM would (aware, on every database)."""
+    column = field.get_col("t")
+    for convert in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
+        value = convert(value, column, connection)
+    return value  # type: ignore[no-any-return]
+
+
 def type_capacity(business_type: BusinessType) -> TypeCapacity:
     """Open and idle counters serving a type, and its recent handling times."""
-    setups = CounterSetup.objects.filter(business_types=business_type, status=CounterStatus.OPEN)
-    open_ids = list(setups.values_list("counter_id", flat=True))
-    busy = set(
-        Ticket.objects.filter(counter_id__in=open_ids, status=TicketStatus.CALLED).values_list("counter_id", flat=True)
-    )
-    recent = (
-        Ticket.objects.filter(business_type=business_type, status=TicketStatus.FINISHED)
-        .order_by("-finished_at")
-        .values_list("called_at", "finished_at")[:RECENT_HANDLED]
-    )
-    minutes = [(end - start).total_seconds() / 60 for start, end in recent if start and end]
-    return TypeCapacity(
-        open_counters=len(open_ids),
-        idle_counters=len(open_ids) - len(busy),
-        recent_minutes=minutes,
-        expected_minutes=business_type.expected_minutes,
-    )
+    return capacities([business_type])[business_type.pk]
 
 
 def estimate_minutes(capacity: TypeCapacity, ahead: int) -> int:
@@ -69,11 +115,13 @@ def estimate_minutes(capacity: TypeCapacity, ahead: int) -> int:
 
 
 def _waiting_today(hall: Hall, at: datetime) -> list[Ticket]:
-    return list(
-        Ticket.objects.filter(hall=hall, day=business_date(at), status=TicketStatus.WAITING).only(
-            "id", "number", "priority", "issued_at", "business_type_id", "target_counter_id"
-        )
+    quote = connection.ops.quote_name
+    rows = fetch(
+        f"SELECT {_TICKET.sql(connection)} FROM {quote(_TICKET.table)} t "  # noqa: S608 - names from model metadata, values as parameters
+        "WHERE t.hall_id = %s AND t.day = %s AND t.status = %s",
+        [hall.pk, connection.ops.adapt_datefield_value(business_date(at)), TicketStatus.WAITING],
     )
+    return [ticket for row in rows if (ticket := _TICKET.load(row, 0, connection)) is not None]
 
 
 def ticket_position(ticket: Ticket, *, at: datetime | None = None) -> int:
@@ -163,7 +211,9 @@ def hall_queue(hall: Hall) -> HallQueue:
     for ticket in waiting:
         per_type.setdefault(ticket.business_type_id, []).append(ticket)
     types = []
-    for business_type in BusinessType.objects.filter(hall=hall, active=True).order_by("prefix"):
+    active = list(BusinessType.objects.filter(hall=hall, active=True).order_by("prefix"))
+    capacity = capacities(active)
+    for business_type in active:
         mine = per_type.get(business_type.pk, [])
         untargeted = sum(1 for t in mine if t.target_counter_id is None)
         types.append(
@@ -172,7 +222,7 @@ def hall_queue(hall: Hall) -> HallQueue:
                 name=business_type.name,
                 prefix=business_type.prefix,
                 waiting=len(mine),
-                estimated_wait_minutes=estimate_minutes(type_capacity(business_type), untargeted),
+                estimated_wait_minutes=estimate_minutes(capacity[business_type.pk], untargeted),
                 longest_wait_minutes=_minutes_since(min((t.issued_at for t in mine), default=None), at),
             )
         )

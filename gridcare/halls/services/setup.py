@@ -36,9 +36,16 @@ DEFAULT_TYPES: tuple[TypeDefault, ...] = (
 )
 
 
+_NOT_LOADED = object()
+
+
 def policy_for(hall: Hall) -> HallPolicy:
-    """The hall's queue policy; the defaults when the hall has none saved."""
-    return HallPolicy.objects.filter(hall=hall).first() or HallPolicy(hall=hall)
+    """The hall's queue policy; the defaults when the hall has none saved. Free when the hall
+    was fetched with ``select_related("queue_policy")`` (gridcare.halls.access does)."""
+    loaded = hall._state.fields_cache.get("queue_policy", _NOT_LOADED)
+    if loaded is _NOT_LOADED:
+        loaded = HallPolicy.objects.filter(hall=hall).first()
+    return loaded or HallPolicy(hall=hall)  # type: ignore[return-value]
 
 
 @transaction.atomic

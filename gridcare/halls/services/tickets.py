@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Field, Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridcare.core.exceptions import InvalidInput, NotFound
+from gridcare.core.sql import Columns, cache_related, fetch
 from gridcare.core.timezone import business_date, now
 from gridcare.customers import rules as customer_rules
 from gridcare.customers.access import account_get_for_scope
@@ -48,8 +49,23 @@ _REFUSALS = {
 }
 
 
+# The reads of issuing and calling, on every kiosk and counter request, are hand-written
+# (gridcare.core.sql): compiling their querysets cost more than everything else a request does.
+_TYPE = Columns(BusinessType, "b")
+_TICKET = Columns(Ticket, "t")
+_SETUP = Columns(CounterSetup, "s")
+
+
+def _for_update() -> str:
+    return " FOR UPDATE" if connection.features.has_select_for_update else ""
+
+
 def business_type_for(*, hall: Hall, kind: str) -> BusinessType:
-    business_type = BusinessType.objects.filter(hall=hall, kind=kind, active=True).first()
+    rows = fetch(
+        f"SELECT {_TYPE.sql(connection)} FROM {_TYPE.table} b WHERE b.hall_id = %s AND b.kind = %s AND b.active",  # noqa: S608 - names from model metadata, values as parameters
+        [hall.pk, kind],
+    )
+    business_type = _TYPE.load(rows[0], 0, connection) if rows else None
     if business_type is None:
         message = _("本厅未开办该业务。")
         raise InvalidInput(message, errors={"business_type": message})
@@ -74,12 +90,18 @@ def _clean_contact(scope: Scope, phone: str, account_no: str) -> tuple[str, Acco
     return clean_phone, account
 
 
+_NEXT_SQL = f"UPDATE {TicketSequence._meta.db_table} SET last = last + 1 WHERE business_type_id = %s AND day = %s RETURNING last"  # noqa: S608 - names from model metadata, values as parameters
+
+
 def _next_sequence(business_type: BusinessType, day: date) -> int:
-    """Today's next number of a type. The row update serialises issuers of the same type."""
+    """Today's next number of a type. The row update serialises issuers of the same type; its
+    RETURNING gives the number in the same statement (SQLite 3.35+ and PostgreSQL)."""
     for _attempt in range(3):
-        row = TicketSequence.objects.filter(business_type=business_type, day=day)
-        if row.update(last=F("last") + 1):
-            return row.values_list("last", flat=True).get()
+        with connection.cursor() as cursor:
+            cursor.execute(_NEXT_SQL, [business_type.pk, day])
+            row = cursor.fetchone()
+        if row is not None:
+            return int(row[0])
         try:
             with transaction.atomic():
                 TicketSequence.objects.create(business_type=business_type, day=day, last=1)
@@ -141,10 +163,17 @@ def ticket_transition(
     to = rules.next_status(ticket.status, action)
     if to is None:
         raise InvalidTransition(str(_REFUSALS[action]) % {"status": ticket.get_status_display()})
-    updated = Ticket.objects.filter(pk=ticket.pk, status=ticket.status).update(status=to, **changes)
-    if not updated:
+    if not _claim(ticket, to, changes):
         raise InvalidTransition(_("该号的状态刚被他人改变，请刷新后重试。"))
-    ticket.refresh_from_db()
+    # The row now holds exactly what was written: set it on the object instead of reading it
+    # back; only database expressions (recalls + 1) are read back.
+    computed = [name for name, value in changes.items() if hasattr(value, "resolve_expression")]
+    for name, value in changes.items():
+        if name not in computed:
+            setattr(ticket, name, value)
+    ticket.status = to
+    if computed:
+        ticket.refresh_from_db(fields=computed)
     ticket_event(
         ticket=ticket,
         type=TicketEvent.Type(_EVENT_OF[action]),
@@ -154,6 +183,28 @@ def ticket_transition(
         **parameters,
     )
     return ticket
+
+
+def _claim(ticket: Ticket, to: str, changes: dict[str, Any]) -> bool:
+    """UPDATE the ticket to ``to`` with ``changes`` only if its status is still the one read;
+    hand-written unless a change is a database expression (recalls + 1)."""
+    if any(hasattr(value, "resolve_expression") for value in changes.values()):
+        return bool(Ticket.objects.filter(pk=ticket.pk, status=ticket.status).update(status=to, **changes))
+    quote = connection.ops.quote_name
+    columns, params = [quote("status")], [to]
+    for name, value in changes.items():
+        field = cast("Field[Any, Any]", Ticket._meta.get_field(name))
+        if isinstance(value, Model):
+            value = value.pk
+        columns.append(quote(field.column))
+        params.append(field.get_db_prep_save(value, connection))
+    assignments = ", ".join(f"{column} = %s" for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(Ticket._meta.db_table)} SET {assignments} WHERE id = %s AND status = %s",  # noqa: S608 - names from model metadata, values as parameters
+            [*params, ticket.pk, ticket.status],
+        )
+        return bool(cursor.rowcount)
 
 
 _EVENT_OF = {
@@ -169,29 +220,37 @@ _EVENT_OF = {
 
 
 def _lock_setup(counter: Counter) -> CounterSetup:
-    """The counter's set-up row, locked: one "call next" at a time per counter."""
-    setup = CounterSetup.objects.select_for_update().filter(counter=counter).first()
+    """The counter's set-up row, locked: one "call next" at a time per counter (on SQLite the
+    transaction itself holds the write lock)."""
+    rows = fetch(
+        f"SELECT {_SETUP.sql(connection)} FROM {_SETUP.table} s WHERE s.counter_id = %s{_for_update()}",  # noqa: S608 - names from model metadata, values as parameters
+        [counter.pk],
+    )
+    setup = _SETUP.load(rows[0], 0, connection) if rows else None
     if setup is None:
         raise CounterNotOpen(_("该窗口尚未设置办理业务。"))
     return setup
 
 
-def waiting_for_counter(*, counter: Counter, type_ids: list[int], day: date) -> list[Ticket]:
-    """Today's waiting tickets this counter may call: its types, and tickets sent to it."""
-    return list(
-        Ticket.objects.filter(hall_id=counter.hall_id, day=day, status=TicketStatus.WAITING)
-        .filter(Q(business_type_id__in=type_ids, target_counter__isnull=True) | Q(target_counter=counter))
-        .only(
-            "id",
-            "number",
-            "priority",
-            "issued_at",
-            "business_type_id",
-            "target_counter_id",
-            "phone",
-            "near_notified_at",
-        )
+def waiting_for_counter(*, counter: Counter, setup: CounterSetup, day: date) -> list[Ticket]:
+    """Today's waiting tickets this counter may call: the types it serves, and tickets sent to it.
+    Loaded with what calling one of them and answering with it needs, in one query."""
+    rows = fetch(
+        f"SELECT {_TICKET.sql(connection)}, {_TYPE.sql(connection)} FROM {_TICKET.table} t "  # noqa: S608 - names from model metadata, values as parameters
+        f"JOIN {_TYPE.table} b ON b.id = t.business_type_id "
+        "WHERE t.hall_id = %s AND t.day = %s AND t.status = %s AND ("
+        "    (t.target_counter_id IS NULL AND t.business_type_id IN ("
+        "        SELECT businesstype_id FROM halls_countersetup_business_types WHERE countersetup_id = %s))"
+        "    OR t.target_counter_id = %s)",
+        [counter.hall_id, connection.ops.adapt_datefield_value(day), TicketStatus.WAITING, setup.pk, counter.pk],
     )
+    waiting = []
+    for row in rows:
+        ticket = _TICKET.load(row, 0, connection)
+        assert ticket is not None
+        cache_related(ticket, "business_type", _TYPE.load(row, len(_TICKET), connection))
+        waiting.append(ticket)
+    return waiting
 
 
 def as_waiting(ticket: Ticket) -> rules.Waiting:
@@ -206,13 +265,15 @@ def counter_call_next(*, scope: Scope, actor: Actor, counter: Counter) -> Ticket
         setup = _lock_setup(counter)
         if setup.status != CounterStatus.OPEN:
             raise CounterNotOpen(_("窗口当前为“%(status)s”，不能叫号。") % {"status": setup.get_status_display()})
-        current = Ticket.objects.filter(counter=counter, status=TicketStatus.CALLED).values_list("number", flat=True)
+        current = fetch(
+            f"SELECT number FROM {_TICKET.table} WHERE counter_id = %s AND status = %s",  # noqa: S608 - names from model metadata, values as parameters
+            [counter.pk, TicketStatus.CALLED],
+        )
         if current:
-            raise CounterBusy(_("请先办结或过号当前的%(number)s号。") % {"number": current[0]})
+            raise CounterBusy(_("请先办结或过号当前的%(number)s号。") % {"number": current[0][0]})
         at = now()
         ageing = timedelta(minutes=policy_for(counter.hall).ageing_minutes)
-        type_ids = list(setup.business_types.values_list("id", flat=True))
-        waiting = {t.id: t for t in waiting_for_counter(counter=counter, type_ids=type_ids, day=business_date(at))}
+        waiting = {t.id: t for t in waiting_for_counter(counter=counter, setup=setup, day=business_date(at))}
         for candidate in rules.call_order(map(as_waiting, waiting.values()), now=at, ageing=ageing):
             try:
                 ticket = _call(waiting[candidate.id], counter=counter, actor=actor, at=at)
@@ -268,7 +329,18 @@ def _notify_near(hall: Hall, waiting: list[Ticket], *, at: datetime, ageing: tim
 
 
 def _locked(ticket: Ticket) -> Ticket:
-    return Ticket.objects.select_for_update().select_related("hall", "business_type").get(pk=ticket.pk)
+    """The ticket read again under its row lock (only its own row: not the hall's or the type's,
+    which every counter of the hall shares). Hall, type and counter already loaded on ``ticket``
+    are kept when the fresh row still points at them."""
+    rows = fetch(f"SELECT {_TICKET.sql(connection)} FROM {_TICKET.table} t WHERE t.id = %s{_for_update()}", [ticket.pk])  # noqa: S608 - names from model metadata, values as parameters
+    fresh = _TICKET.load(rows[0], 0, connection) if rows else None
+    if fresh is None:
+        raise NotFound(_("未找到排队号 %(id)s。") % {"id": ticket.pk})
+    for name in ("hall", "business_type", "counter"):
+        known = ticket._state.fields_cache.get(name)
+        if known is not None and known.pk == getattr(fresh, f"{name}_id"):
+            cache_related(fresh, name, known)
+    return fresh
 
 
 @transaction.atomic
