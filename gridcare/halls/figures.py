@@ -13,7 +13,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from gridcare.core.timezone import SHANGHAI, business_date
+from gridcare.core.timezone import SHANGHAI, business_date, now
 from gridcare.halls import rules
 from gridcare.halls.models import Diversion, Evaluation, Rating, Ticket, TicketStatus
 from gridcare.org.models import Counter, Hall
@@ -90,7 +90,11 @@ def hall_figures(hall: Hall, start: date, end: date) -> HallFigures:
             "day", "status", "issued_at", "first_called_at", "called_at", "finished_at", "counter_id"
         )
     )
-    today = business_date()
+    at = now()
+    today = business_date(at)
+    # Tickets still waiting when the hall has closed were abandoned: the day's earlier days at
+    # once, today's from closing time on (not only from tomorrow).
+    closed_today = at.astimezone(SHANGHAI).time() >= hall.closes_at
     by_hour: dict[int, int] = {}
     by_day: dict[date, int] = {}
     waits: list[float] = []
@@ -112,8 +116,8 @@ def hall_figures(hall: Hall, start: date, end: date) -> HallFigures:
                 busy.setdefault(counter_id, []).append(handle)
         elif status == TicketStatus.NO_SHOW:
             no_show += 1
-        elif status == TicketStatus.WAITING and day < today:
-            abandoned += 1  # left before being called; the day is over
+        elif status == TicketStatus.WAITING and (day < today or (day == today and closed_today)):
+            abandoned += 1  # left before being called; the hall has closed
     target = wait_target_minutes()
     ratings = _ratings(hall, start, end)
     rated = sum(ratings.values())

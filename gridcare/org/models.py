@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -45,8 +47,8 @@ class Hall(models.Model):
     code = models.CharField(_("编码"), max_length=20, unique=True)
     name = models.CharField(_("名称"), max_length=100)
     address = models.CharField(_("地址"), max_length=200, blank=True)
-    opens_at = models.TimeField(_("开门时间"), default="08:30")
-    closes_at = models.TimeField(_("关门时间"), default="17:30")
+    opens_at = models.TimeField(_("开门时间"), default=time(8, 30))
+    closes_at = models.TimeField(_("关门时间"), default=time(17, 30))
 
     class Meta:
         verbose_name = _("营业厅")

@@ -10,6 +10,7 @@ from gridcare.core.testing import City, signed_in
 from gridcare.core.timezone import SHANGHAI
 from gridcare.halls import figures
 from gridcare.halls.models import BusinessType, Diversion, Evaluation, Ticket
+from gridcare.org.models import Hall
 
 DAY = date(2026, 10, 30)
 
@@ -119,3 +120,17 @@ def test_the_figures_page_draws_the_hourly_chart(hall_town: City) -> None:
     page = signed_in(hall_town.manager).get("/halls/H1/figures/?day=2026-10-30").content.decode()
     assert page.count("<rect ") == 13  # 07:00 … 19:00
     assert "<title>9:00 2</title>" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("clock", "abandoned"), [("17:29", 0), ("17:30", 1), ("20:00", 1)])
+def test_tickets_still_waiting_at_closing_time_count_as_abandoned_that_evening(
+    hall_town: City, monkeypatch: pytest.MonkeyPatch, clock: str, abandoned: int
+) -> None:
+    _ticket(hall_town, 1, day=DAY, hour=16, wait=None, handle=None, status="waiting")
+    hour, minute = map(int, clock.split(":"))
+    moment = datetime(DAY.year, DAY.month, DAY.day, hour, minute, tzinfo=SHANGHAI)
+    monkeypatch.setattr(figures, "now", lambda: moment)
+    hall = Hall.objects.get(pk=hall_town.hall.pk)  # closes at 17:30
+    report = figures.hall_figures(hall, DAY, DAY)
+    assert (report.arrivals, report.abandoned) == (1, abandoned)
