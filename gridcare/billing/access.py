@@ -3,16 +3,23 @@ account outside the caller's scope is "not found" (404)."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from gridcare.core.exceptions import Forbidden
+from gridcare.billing.models import Bill, BillRun, DebitBatch, DunningStep, ReadingException, Reconciliation
+from gridcare.core.exceptions import Forbidden, NotFound
 from gridcare.org.access import Scope
-from gridcare.org.models import Role
+from gridcare.org.models import Role, SupplyUnit
 
 # Post payments (counters, and the channel gateways' service users).
 PAYMENT_ROLES = frozenset({Role.COUNTER_CLERK, Role.HALL_MANAGER, Role.ADMINISTRATOR})
-# Start bill runs, import readings, resolve reading exceptions, administer tariffs.
-BILLING_ROLES = frozenset({Role.ADMINISTRATOR})
+# The billing office's work: bill runs, reading imports and exceptions, dunning steps,
+# reconciliation, bank debit. A billing clerk (电费核算员) of a supply unit works that unit only.
+BILLING_ROLES = frozenset({Role.ADMINISTRATOR, Role.BILLING_CLERK})
+# Tariffs are provincial: administrators only.
+TARIFF_ROLES = frozenset({Role.ADMINISTRATOR})
+# Post the bank's debit results as payments (the billing office, besides the payment roles).
+BANK_DEBIT_ROLES = PAYMENT_ROLES | {Role.BILLING_CLERK}
 # Ask for a penalty waiver / approve one (the approver must be another person).
 WAIVER_REQUEST_ROLES = frozenset({Role.COUNTER_CLERK, Role.HALL_MANAGER, Role.ADMINISTRATOR})
 WAIVER_APPROVE_ROLES = frozenset({Role.HALL_MANAGER, Role.ADMINISTRATOR})
@@ -35,3 +42,95 @@ BILL_VIEW_ROLES = frozenset(
 def require(scope: Scope, roles: frozenset[Role], message: str | None = None) -> None:
     if not scope.has_role(roles):
         raise Forbidden(message or _("您的岗位无权办理此项业务。"))
+
+
+def unit_filter(scope: Scope, field: str = "unit") -> Q:
+    """Billing-office objects (runs, reconciliations, debit batches) of the caller's unit; a
+    company-level clerk sees the company's units, an administrator everything."""
+    if scope.everything:
+        return Q()
+    if scope.staff is None or not scope.has_role(BILLING_ROLES):
+        return Q(pk__in=[])
+    if scope.unit_id is not None:
+        return Q(**{f"{field}_id": scope.unit_id})
+    return Q(**{f"{field}__company_id": scope.company_id})
+
+
+def work_unit(scope: Scope, code: str | None) -> SupplyUnit | None:
+    """The supply unit a billing action works on. Administrators name any unit or none (the
+    whole company); a billing clerk of a unit gets that unit, and naming another is refused."""
+    require(scope, BILLING_ROLES)
+    code = (code or "").strip()
+    if scope.everything:
+        return _unit_by_code(code) if code else None
+    if scope.unit_id is not None:
+        own = SupplyUnit.objects.get(pk=scope.unit_id)
+        if code and code != own.code:
+            message = _("您只能办理本供电单位（%(unit)s）的业务。") % {"unit": own.code}
+            raise Forbidden(message, errors={"unit": message})
+        return own
+    if not code:
+        raise Forbidden(_("请填写供电单位编码。"), errors={"unit": _("必填项。")})
+    unit = _unit_by_code(code)
+    if unit.company_id != scope.company_id:
+        raise NotFound(_("供电单位不存在。"), errors={"unit": _("供电单位不存在。")})
+    return unit
+
+
+def _unit_by_code(code: str) -> SupplyUnit:
+    unit = SupplyUnit.objects.filter(code=code).first()
+    if unit is None:
+        raise NotFound(_("供电单位不存在。"), errors={"unit": _("供电单位不存在。")})
+    return unit
+
+
+def run_get_for_scope(*, scope: Scope, run_id: int) -> BillRun:
+    run = BillRun.objects.filter(unit_filter(scope), pk=run_id).select_related("unit").first()
+    if run is None:
+        raise NotFound(_("出账批次不存在。"))
+    return run
+
+
+def bill_get_for_scope(*, scope: Scope, bill_id: int) -> Bill:
+    bill = (
+        Bill.objects.filter(scope.account_filter("account__supply_unit"), pk=bill_id)
+        .select_related("account__customer")
+        .first()
+    )
+    if bill is None:
+        raise NotFound(_("账单不存在。"))
+    return bill
+
+
+def dunning_step_get_for_scope(*, scope: Scope, step_id: int) -> DunningStep:
+    step = (
+        DunningStep.objects.filter(scope.account_filter("bill__account__supply_unit"), pk=step_id)
+        .select_related("bill__account")
+        .first()
+    )
+    if step is None:
+        raise NotFound(_("催费记录不存在。"))
+    return step
+
+
+def exception_get_for_scope(*, scope: Scope, exception_id: int) -> ReadingException:
+    found = ReadingException.objects.filter(
+        scope.account_filter("reading__account__supply_unit"), pk=exception_id
+    ).first()
+    if found is None:
+        raise NotFound(_("抄表异常不存在。"))
+    return found
+
+
+def reconciliation_get_for_scope(*, scope: Scope, reconciliation_id: int) -> Reconciliation:
+    found = Reconciliation.objects.filter(unit_filter(scope), pk=reconciliation_id).select_related("unit").first()
+    if found is None:
+        raise NotFound(_("对账记录不存在。"))
+    return found
+
+
+def debit_batch_get_for_scope(*, scope: Scope, batch_id: int) -> DebitBatch:
+    found = DebitBatch.objects.filter(unit_filter(scope), pk=batch_id).select_related("unit").first()
+    if found is None:
+        raise NotFound(_("代扣批次不存在。"))
+    return found

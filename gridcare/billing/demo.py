@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from django.db import connection, transaction
 
+from gridcare.billing.conf import billing_str
 from gridcare.billing.models import (
     Bill,
     DebitAgreement,
@@ -34,7 +35,7 @@ from gridcare.billing.services.bill_run import bill_run_start
 from gridcare.billing.services.payments import PaymentIn, payment_post
 from gridcare.core.bulk import insert_rows
 from gridcare.core.timezone import SHANGHAI
-from gridcare.customers.models import Account
+from gridcare.customers.models import Account, CustomerClass
 from gridcare.org.access import Scope
 
 D0 = date(2024, 1, 1)
@@ -51,6 +52,20 @@ PROVINCE_TARIFFS: dict[str, list[dict[str, Any]]] = {
             "tier2_kwh": D(4800),
             "tier2_price": D("0.588"),
             "tier3_price": D("0.838"),
+        },
+        {
+            # 一户一表居民峰谷电价: 峰 08:00-22:00, 谷 22:00-08:00; the tiers' increments on top.
+            "code": "RES-TOU",
+            "name": "浙江居民生活用电(峰谷,年阶梯)",
+            "kind": TariffKind.TIERED,
+            "price": D("0.538"),
+            "tier_period": TierPeriod.YEARLY,
+            "tier1_kwh": D(2760),
+            "tier2_kwh": D(4800),
+            "tier2_price": D("0.588"),
+            "tier3_price": D("0.838"),
+            "peak_price": D("0.568"),
+            "valley_price": D("0.288"),
         },
         {
             "code": "COM-TOU",
@@ -130,6 +145,11 @@ TOU_BANDS = (
     ("flat", time(19, 0), time(22, 0)),
     ("valley", time(22, 0), time(23, 59, 59)),
 )
+# Residential peak/valley (Zhejiang): no flat band; the valley runs past midnight (ends < starts).
+RESIDENTIAL_TOU_BANDS = (("peak", time(8, 0), time(22, 0)), ("valley", time(22, 0), time(8, 0)))
+BANDS = {"RES-TOU": RESIDENTIAL_TOU_BANDS}
+# Every RESIDENTIAL_TOU_SHARE-th demo residential account takes the residential TOU tariff.
+RESIDENTIAL_TOU_SHARE = 5
 
 
 def seed_tariffs() -> int:
@@ -143,7 +163,8 @@ def seed_tariffs() -> int:
             created += made
             if made and tariff.peak_price is not None:
                 TouPeriod.objects.bulk_create(
-                    TouPeriod(tariff=tariff, kind=kind, starts=a, ends=b) for kind, a, b in TOU_BANDS
+                    TouPeriod(tariff=tariff, kind=kind, starts=a, ends=b)
+                    for kind, a, b in BANDS.get(tariff.code, TOU_BANDS)
                 )
     return created
 
@@ -171,10 +192,14 @@ def seed_readings(periods: Sequence[str], *, seed: int = 11) -> int:
     """A month's readings for every active account without one, by class (bulk insert; the
     benchmark uses this for a million accounts)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id, customer_class FROM customers_account WHERE status = 'active' ORDER BY id")
+        cursor.execute(
+            "SELECT id, customer_class, tariff_code FROM customers_account WHERE status = 'active' ORDER BY id"
+        )
         rows = cursor.fetchall()
     ids = np.array([r[0] for r in rows], dtype=np.int64)
     cls = np.array([r[1] for r in rows], dtype=object)
+    # Residential peak/valley meters have no flat band: the rest of the month is peak.
+    two_band = np.array([r[2] == "RES-TOU" for r in rows], dtype=bool)
     rng = np.random.default_rng(seed)
     written = 0
     for period in periods:
@@ -185,6 +210,7 @@ def seed_readings(periods: Sequence[str], *, seed: int = 11) -> int:
             kwh[mask] = rng.integers(low, HIGH[name], int(mask.sum()))
         peak = kwh * rng.integers(20, 45, len(ids)) // 100
         valley = kwh * rng.integers(15, 40, len(ids)) // 100
+        peak = np.where(two_band, kwh - valley, peak)
         kvarh = np.where(cls == "large_industrial", kwh * rng.integers(20, 75, len(ids)) // 100, 0)
         demand = np.where(cls == "large_industrial", rng.integers(10_000, 400_000, len(ids)), 0)
         keep = [i for i, account_id in enumerate(ids.tolist()) if account_id not in have]
@@ -229,11 +255,21 @@ def seed_billing(*, payers: int = 300) -> str:
         DebitAgreement.objects.bulk_create(
             DebitAgreement(account_id=a, bank_code="ICBC", bank_account=f"62220200{a:08d}") for a in accounts[1::40]
         )
+        _residential_tou_accounts()
     readings = seed_readings(DEMO_PERIODS)
     billed = sum(bill_run_start(period=p).billed for p in DEMO_PERIODS)
     posted = _demo_payments(payers)
     queued = bill_notify(period=DEMO_PERIODS[-1])
     return f"{readings:,} readings, {billed:,} bills, {posted} payments, {queued:,} bill messages"
+
+
+def _residential_tou_accounts() -> int:
+    """Some residential accounts of the company's province take its residential TOU tariff."""
+    if "RES-TOU" not in {t["code"] for t in PROVINCE_TARIFFS.get(billing_str("PROVINCE"), [])}:
+        return 0
+    residential = Account.objects.filter(customer_class=CustomerClass.RESIDENTIAL, tariff_code="RES-TIER")
+    chosen = list(residential.order_by("id").values_list("id", flat=True)[::RESIDENTIAL_TOU_SHARE])
+    return Account.objects.filter(pk__in=chosen).update(tariff_code="RES-TOU")
 
 
 def _demo_payments(payers: int) -> int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gridcare.billing.models import PaymentChannel
+from gridcare.billing.models import DunningStepKind, PaymentChannel, Tariff
 
 
 class RunForm(forms.Form):
@@ -32,3 +32,64 @@ class CounterPaymentForm(forms.Form):
 class WaiverForm(forms.Form):
     period = forms.CharField(label=_("账期"))
     reason = forms.CharField(label=_("免收原因"), max_length=200)
+
+
+class DunningStepForm(forms.Form):
+    step = forms.ChoiceField(
+        label=_("步骤"),
+        choices=[
+            (DunningStepKind.NOTICE, _("催费通知已送达")),
+            (DunningStepKind.CUTOFF_NOTICE, _("停电通知已送达")),
+            (DunningStepKind.CUTOFF, _("已停电")),
+        ],
+    )
+    on = forms.DateField(label=_("日期"))
+
+
+class ReconnectionForm(forms.Form):
+    at = forms.DateTimeField(label=_("复电时间"))
+
+
+class ReconciliationForm(forms.Form):
+    channel = forms.ChoiceField(label=_("缴费渠道"), choices=PaymentChannel.choices)
+    business_date = forms.DateField(label=_("对账日期"))
+    statement = forms.FileField(label=_("渠道对账文件（CSV 或 Excel：流水号、户号、金额）"))
+    unit = forms.CharField(label=_("供电单位编码（留空为全部）"), required=False)
+
+
+class DebitExportForm(forms.Form):
+    bank_code = forms.CharField(label=_("银行代码"), max_length=10, initial="ICBC")
+    period = forms.RegexField(label=_("账期"), regex=r"^\d{4}-(0[1-9]|1[0-2])$", help_text=_("如 2026-10"))
+    on = forms.DateField(label=_("扣款日期"))
+    unit = forms.CharField(label=_("供电单位编码（留空为全部）"), required=False)
+
+
+class DebitResultForm(forms.Form):
+    result = forms.FileField(label=_("银行回盘文件（流水号、户号、金额、结果）"))
+
+
+class TariffVersionForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A new version of a tariff; validated by ``services.tariffs.tariff_create`` (the same rules
+    as the admin's form)."""
+
+    class Meta:
+        model = Tariff
+        fields = (
+            "code",
+            "name",
+            "kind",
+            "effective_from",
+            "price",
+            "tier_period",
+            "tier1_kwh",
+            "tier2_kwh",
+            "tier2_price",
+            "tier3_price",
+            "peak_price",
+            "valley_price",
+            "basis",
+            "capacity_price",
+            "demand_price",
+            "pf_standard",
+        )
+        widgets = {"effective_from": forms.DateInput(attrs={"type": "date"})}

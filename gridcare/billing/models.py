@@ -87,6 +87,14 @@ class TouPeriod(models.Model):
         return f"{self.kind} {self.starts}-{self.ends}"
 
 
+class SplitSource(models.TextChoices):
+    """Where a reading's peak/flat/valley split came from."""
+
+    NONE = "", _("未分时")
+    METER = "meter", _("电能表分时示数")
+    INTERVAL = "interval", _("负荷曲线汇总")
+
+
 class ReadingStatus(models.TextChoices):
     VALID = "valid", _("正常")
     HELD = "held", _("异常待处理")
@@ -123,6 +131,10 @@ class Reading(models.Model):
     max_demand_kw = models.DecimalField(_("最大需量(kW)"), max_digits=14, decimal_places=2, default=0)
     status = models.CharField(_("状态"), max_length=10, choices=ReadingStatus.choices, default=ReadingStatus.VALID)
     batch = models.ForeignKey(ReadingImport, on_delete=models.PROTECT, null=True, related_name="readings")
+    # A database default: the bill run's and the benchmark's bulk inserts do not name it.
+    split_source = models.CharField(
+        _("分时电量来源"), max_length=10, choices=SplitSource.choices, blank=True, default="", db_default=""
+    )
 
     class Meta:
         verbose_name = _("抄表记录")
@@ -141,6 +153,10 @@ class ExceptionKind(models.TextChoices):
     NEGATIVE = "negative", _("电量为负")
     ROLLOVER = "rollover", _("电能表翻转")
     SPIKE = "spike", _("电量突增")
+    # Found when interval data are summed into the month's peak/flat/valley.
+    GAP = "gap", _("负荷曲线缺数")
+    OVERLAP = "overlap", _("负荷曲线时段重复")
+    SPLIT = "split", _("峰谷电量超过总电量")
 
 
 class ExceptionStatus(models.TextChoices):
@@ -415,6 +431,7 @@ class DunningStepKind(models.TextChoices):
     REMINDER = "reminder", _("欠费提醒")
     NOTICE = "notice", _("催费通知")
     CUTOFF_NOTICE = "cutoff_notice", _("停电通知")
+    CUTOFF = "cutoff", _("停电")
     RECONNECT = "reconnect", _("复电")
 
 
@@ -424,6 +441,11 @@ class DunningStep(models.Model):
     done_on = models.DateField(_("日期"))
     deadline = models.DateTimeField(_("时限"), null=True, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    # A step that is scheduled first and carried out later (reconnection) records when it was done.
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["bill", "step"], name="one_dunning_step_per_bill")]
@@ -434,6 +456,8 @@ class DunningStep(models.Model):
 
 class Reconciliation(models.Model):
     channel = models.CharField(_("缴费渠道"), max_length=20, choices=PaymentChannel.choices)
+    # Empty: the whole company's payments of the channel; else one supply unit's.
+    unit = models.ForeignKey("org.SupplyUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     business_date = models.DateField(_("对账日期"))
     statement_name = models.CharField(_("对账文件"), max_length=200)
     matched = models.PositiveIntegerField(default=0)
@@ -471,3 +495,39 @@ class DebitAgreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.bank_code}"
+
+
+class DebitBatchStatus(models.TextChoices):
+    EXPORTED = "exported", _("已生成代扣文件")
+    SETTLED = "settled", _("已导入回盘")
+
+
+class DebitBatch(models.Model):
+    """One bank auto-debit batch: the file sent to the bank and the result it sent back."""
+
+    bank_code = models.CharField(_("银行"), max_length=10)
+    unit = models.ForeignKey("org.SupplyUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    period = models.CharField(_("账期"), max_length=7)
+    on = models.DateField(_("扣款日期"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=DebitBatchStatus.choices, default=DebitBatchStatus.EXPORTED
+    )
+    content = models.TextField(_("代扣文件"))
+    lines = models.PositiveIntegerField(_("笔数"), default=0)
+    total = models.DecimalField(_("代扣总额"), max_digits=14, decimal_places=2, default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    result_name = models.CharField(_("回盘文件"), max_length=200, blank=True)
+    paid = models.PositiveIntegerField(_("扣款成功"), default=0)
+    failed = models.PositiveIntegerField(_("扣款失败"), default=0)
+    paid_amount = models.DecimalField(_("成功金额"), max_digits=14, decimal_places=2, default=0)
+    settled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    settled_at = models.DateTimeField(_("回盘导入时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("银行代扣批次")
+        verbose_name_plural = _("银行代扣批次")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.bank_code} {self.period} {self.unit_id or '*'}"

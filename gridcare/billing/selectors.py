@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, QuerySet, Sum
 
-from gridcare.billing.models import Bill, BillRun, Payment, ReadingException
+from gridcare.billing.access import unit_filter
+from gridcare.billing.conf import rule_int
+from gridcare.billing.models import (
+    Bill,
+    BillRun,
+    DebitBatch,
+    DunningStep,
+    DunningStepKind,
+    Payment,
+    ReadingException,
+    Reconciliation,
+)
+from gridcare.billing.services.arrears import cutoff_window, dunning_stage
 from gridcare.billing.services.payments import OPEN, bill_penalty
 from gridcare.billing.services.prepaid import prepaid_balance
 from gridcare.core.money import ZERO
@@ -114,3 +126,84 @@ def open_exceptions(*, scope: Scope) -> QuerySet[ReadingException]:
         .select_related("reading__account")
         .order_by("reading__period", "reading__account__account_no")
     )
+
+
+@dataclass
+class DunningRow:
+    """One bill at a dunning stage, with the dates that stage is bound by."""
+
+    bill: Bill
+    stage: str
+    since: date | None = None  # the stage's step may be taken from this day ...
+    until: date | None = None  # ... up to this one (cut-off window)
+    done_on: date | None = None  # when the bill's latest step was taken
+
+    @property
+    def owed(self) -> Decimal:
+        return self.bill.amount - self.bill.paid
+
+
+# The worklist's stages: what the bill waits for next.
+DUNNING_STAGES = ("reminder", "notice", "cutoff_notice", "cutoff", "disconnected")
+
+
+def _dunning_row(bill: Bill, on: date) -> DunningRow:
+    steps = {s.step: s for s in bill.dunning_steps.all()}
+    stage = dunning_stage(set(steps))
+    latest = steps[stage].done_on if stage else None
+    overdue_days = rule_int("DISCONNECT_AFTER_OVERDUE_DAYS")
+    notice_from = bill.due_date + timedelta(days=overdue_days + 1)
+    if stage == "":
+        return DunningRow(bill, "reminder", since=bill.due_date + timedelta(days=1))
+    if stage in ("reminder", "notice"):
+        waiting = "cutoff_notice" if on >= notice_from else "notice"
+        return DunningRow(bill, waiting, since=notice_from, done_on=latest)
+    if stage == "cutoff_notice":
+        assert latest is not None
+        earliest, last = cutoff_window(latest)
+        return DunningRow(bill, "cutoff", since=earliest, until=last, done_on=latest)
+    return DunningRow(bill, "disconnected", done_on=latest)
+
+
+def dunning_worklist(
+    *, scope: Scope, on: date, unit_id: int | None = None, hall_id: int | None = None, limit: int = 2000
+) -> dict[str, list[DunningRow]]:
+    """Overdue open bills in scope by the dunning step they wait for, oldest due first."""
+    bills = Bill.objects.filter(scope.account_filter("account__supply_unit"), status__in=OPEN, due_date__lt=on)
+    if unit_id is not None:
+        bills = bills.filter(account__supply_unit_id=unit_id)
+    if hall_id is not None:
+        bills = bills.filter(account__hall_id=hall_id)
+    stages: dict[str, list[DunningRow]] = {s: [] for s in DUNNING_STAGES}
+    for bill in (
+        bills.select_related("account__supply_unit", "account__hall")
+        .prefetch_related("dunning_steps")
+        .order_by("due_date", "account__account_no")[:limit]
+    ):
+        row = _dunning_row(bill, on)
+        stages[row.stage].append(row)
+    return stages
+
+
+def reconnections_due(*, scope: Scope, unit_id: int | None = None, hall_id: int | None = None) -> QuerySet[DunningStep]:
+    """Reconnections scheduled by a full payment and not yet recorded as done."""
+    steps = DunningStep.objects.filter(
+        scope.account_filter("bill__account__supply_unit"), step=DunningStepKind.RECONNECT, completed_at__isnull=True
+    )
+    if unit_id is not None:
+        steps = steps.filter(bill__account__supply_unit_id=unit_id)
+    if hall_id is not None:
+        steps = steps.filter(bill__account__hall_id=hall_id)
+    return steps.select_related("bill__account__supply_unit", "bill__account__hall").order_by("deadline")
+
+
+def reconciliations(*, scope: Scope) -> QuerySet[Reconciliation]:
+    return Reconciliation.objects.filter(unit_filter(scope)).select_related("unit").order_by("-created_at", "-id")
+
+
+def debit_batches(*, scope: Scope) -> QuerySet[DebitBatch]:
+    return DebitBatch.objects.filter(unit_filter(scope)).select_related("unit").order_by("-created_at", "-id")
+
+
+def bill_runs(*, scope: Scope) -> QuerySet[BillRun]:
+    return BillRun.objects.filter(unit_filter(scope)).select_related("unit")

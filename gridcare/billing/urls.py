@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gridcare.billing import views
+from gridcare.billing import office_views, views
 
 app_name = "billing"
 urlpatterns = [
@@ -10,6 +10,16 @@ urlpatterns = [
     path("readings/", views.readings, name="readings"),
     path("readings/exceptions/<int:exception_id>/", views.exception_resolution, name="resolve"),
     path("waivers/<int:waiver_id>/decide/", views.waiver_decision, name="waiver_decide"),
+    path("dunning/", office_views.dunning, name="dunning"),
+    path("dunning/bills/<int:bill_id>/step/", office_views.dunning_step, name="dunning_step"),
+    path("dunning/reconnections/<int:step_id>/done/", office_views.reconnection, name="reconnection"),
+    path("reconciliations/", office_views.reconciliations, name="reconciliations"),
+    path("reconciliations/<int:reconciliation_id>/", office_views.reconciliation, name="reconciliation"),
+    path("debit/", office_views.debit_batches, name="debit_batches"),
+    path("debit/<int:batch_id>/", office_views.debit_batch, name="debit_batch"),
+    path("debit/<int:batch_id>/file.csv", office_views.debit_file, name="debit_file"),
+    path("tariffs/", office_views.tariffs, name="tariffs"),
+    path("tariffs/<int:tariff_id>/new/", office_views.tariff_new, name="tariff_new"),
     path("accounts/<str:account_no>/", views.account, name="account"),
     path("accounts/<str:account_no>/pay/", views.counter_payment, name="pay"),
     path("accounts/<str:account_no>/waiver/", views.waiver_create, name="waiver"),

@@ -15,8 +15,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridcare.billing import forms, selectors
-from gridcare.billing.access import BILL_VIEW_ROLES, BILLING_ROLES, PAYMENT_ROLES, WAIVER_APPROVE_ROLES
-from gridcare.billing.models import Bill, BillRun, ExceptionStatus, Payment, PenaltyWaiver, ReadingException
+from gridcare.billing.access import (
+    BILL_VIEW_ROLES,
+    BILLING_ROLES,
+    PAYMENT_ROLES,
+    WAIVER_APPROVE_ROLES,
+    exception_get_for_scope,
+    run_get_for_scope,
+    work_unit,
+)
+from gridcare.billing.models import Bill, ExceptionStatus, Payment, PenaltyWaiver
 from gridcare.billing.pdf import bill_pdf, receipt_pdf
 from gridcare.billing.services.arrears import waiver_decide, waiver_request
 from gridcare.billing.services.bill_run import bill_run_launch, bill_run_open
@@ -27,7 +35,7 @@ from gridcare.core.timezone import business_date
 from gridcare.core.views import flash_error, form_errors_from, staff_required
 from gridcare.customers.access import account_get_for_scope
 from gridcare.org.access import Scope, request_scope
-from gridcare.org.models import Role, SupplyUnit
+from gridcare.org.models import Role
 
 
 def _need(scope: Scope, roles: frozenset[Role]) -> None:
@@ -39,28 +47,29 @@ def _need(scope: Scope, roles: frozenset[Role]) -> None:
 def runs(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
     _need(scope, BILLING_ROLES)
-    form = forms.RunForm(request.POST or None)
+    initial = {"unit": scope.staff.unit.code} if scope.staff and scope.staff.unit and not scope.everything else {}
+    form = forms.RunForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        unit = None
-        if form.cleaned_data["unit"]:
-            unit = SupplyUnit.objects.filter(code=form.cleaned_data["unit"]).first()
         try:
+            unit = work_unit(scope, form.cleaned_data["unit"])
             run = bill_run_open(period=form.cleaned_data["period"], unit=unit, actor=request.user)
         except DomainError as exc:
             form_errors_from(form, exc)
         else:
             transaction.on_commit(lambda: bill_run_launch(run))
             return redirect("billing:run", run_id=run.pk)
-    recent = BillRun.objects.select_related("unit")[:20]
-    return render(request, "billing/runs.html", {"form": form, "runs": recent})
+    recent = selectors.bill_runs(scope=scope)[:20]
+    return render(request, "billing/runs.html", {"form": form, "runs": recent, "can_bill": True})
 
 
 @staff_required
 def run(request: HttpRequest, run_id: int) -> HttpResponse:
-    _need(request_scope(request), BILLING_ROLES)
-    progress = selectors.run_progress(get_object_or_404(BillRun, pk=run_id))
+    scope = request_scope(request)
+    _need(scope, BILLING_ROLES)
+    progress = selectors.run_progress(run_get_for_scope(scope=scope, run_id=run_id))
     template = "billing/_run_progress.html" if request.htmx else "billing/run.html"  # type: ignore[attr-defined]
-    return render(request, template, {**progress, "events": progress["run"].events.order_by("-id")[:20]})
+    context = {**progress, "events": progress["run"].events.order_by("-id")[:20], "can_bill": True}
+    return render(request, template, context)
 
 
 @staff_required
@@ -168,6 +177,7 @@ def arrears(request: HttpRequest) -> HttpResponse:
         "ledger": selectors.arrears_ledger(scope=scope, on=today, by=by)[:200],
         "overdue": selectors.overdue_bills(scope=scope, on=today)[:100],
         "today": today,
+        "can_bill": scope.has_role(BILLING_ROLES),
     }
     return render(request, "billing/arrears.html", context)
 
@@ -181,13 +191,19 @@ def readings(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         service = intervals_import if form.cleaned_data["interval"] else readings_import
         try:
-            batch = service(file_name=upload.name, content=upload.read(), actor=request.user)
+            batch = service(file_name=upload.name, content=upload.read(), actor=request.user, scope=scope)
         except DomainError as exc:
             form_errors_from(form, exc)
             return render(
                 request,
                 "billing/readings.html",
-                {"form": form, "errors": exc.errors, "exceptions": selectors.open_exceptions(scope=scope)[:200]},
+                {
+                    "form": form,
+                    "errors": exc.errors,
+                    "exceptions": selectors.open_exceptions(scope=scope)[:200],
+                    "resolve_form": forms.ResolveForm(),
+                    "can_bill": True,
+                },
             )
         messages.success(request, _("已导入 %(n)s 行，%(e)s 行待处理异常。") % {"n": batch.rows, "e": batch.exceptions})
         return redirect("billing:readings")
@@ -195,6 +211,7 @@ def readings(request: HttpRequest) -> HttpResponse:
         "form": form,
         "exceptions": selectors.open_exceptions(scope=scope)[:200],
         "resolve_form": forms.ResolveForm(),
+        "can_bill": True,
     }
     return render(request, "billing/readings.html", context)
 
@@ -204,7 +221,7 @@ def readings(request: HttpRequest) -> HttpResponse:
 def exception_resolution(request: HttpRequest, exception_id: int) -> HttpResponse:
     scope = request_scope(request)
     _need(scope, BILLING_ROLES)
-    exception = get_object_or_404(ReadingException, pk=exception_id)
+    exception = exception_get_for_scope(scope=scope, exception_id=exception_id)
     form = forms.ResolveForm(request.POST)
     if form.is_valid():
         try:

@@ -40,8 +40,12 @@ LINKS: tuple[Link, ...] = (
     Link("notices:quality", _("通知渠道质量"), frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMINISTRATOR})),
     Link("halls:index", _("营业厅排队叫号"), frozenset(set(Role) - {Role.AGENT_95598})),
     Link("billing:arrears", _("欠费台账"), frozenset(set(Role) - {Role.PLANNER})),
-    Link("billing:runs", _("抄核收出账"), frozenset({Role.ADMINISTRATOR})),
-    Link("billing:readings", _("抄表数据与异常"), frozenset({Role.ADMINISTRATOR})),
+    Link("billing:runs", _("抄核收出账"), frozenset({Role.ADMINISTRATOR, Role.BILLING_CLERK})),
+    Link("billing:readings", _("抄表数据与异常"), frozenset({Role.ADMINISTRATOR, Role.BILLING_CLERK})),
+    Link("billing:dunning", _("催费与停复电"), frozenset({Role.ADMINISTRATOR, Role.BILLING_CLERK})),
+    Link("billing:reconciliations", _("渠道对账"), frozenset({Role.ADMINISTRATOR, Role.BILLING_CLERK})),
+    Link("billing:debit_batches", _("银行代扣"), frozenset({Role.ADMINISTRATOR, Role.BILLING_CLERK})),
+    Link("billing:tariffs", _("电价管理"), frozenset({Role.ADMINISTRATOR})),
 )
 
 

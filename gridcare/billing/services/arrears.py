@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridcare.billing import rules
-from gridcare.billing.access import WAIVER_APPROVE_ROLES, WAIVER_REQUEST_ROLES, require
+from gridcare.billing.access import BILLING_ROLES, WAIVER_APPROVE_ROLES, WAIVER_REQUEST_ROLES, require
 from gridcare.billing.conf import rule_int
 from gridcare.billing.events import bill_event
 from gridcare.billing.exceptions import BillingError, InvalidTransition
@@ -68,36 +68,71 @@ def waiver_decide(*, scope: Scope, actor: User, waiver: PenaltyWaiver, approve: 
     return waiver
 
 
+# Dunning steps in order; the next step a bill may take from its latest one. Reconnection is no
+# step of its own here: paying everything schedules it (services.payments), staff record it done.
+DUNNING_ORDER = (
+    DunningStepKind.REMINDER,
+    DunningStepKind.NOTICE,
+    DunningStepKind.CUTOFF_NOTICE,
+    DunningStepKind.CUTOFF,
+)
+DUNNING_TRANSITIONS: dict[str, set[str]] = {
+    "": {DunningStepKind.REMINDER},
+    DunningStepKind.REMINDER: {DunningStepKind.NOTICE, DunningStepKind.CUTOFF_NOTICE},
+    DunningStepKind.NOTICE: {DunningStepKind.CUTOFF_NOTICE},
+    DunningStepKind.CUTOFF_NOTICE: {DunningStepKind.CUTOFF},
+    DunningStepKind.CUTOFF: set(),
+}
+
+
+def dunning_stage(steps: set[str]) -> str:
+    """The latest dunning step a bill has taken ("" for none)."""
+    return next((str(s) for s in reversed(DUNNING_ORDER) if s in steps), "")
+
+
+def _cutoff_deadline(bill: Bill, step: DunningStepKind, on: date, steps: dict[str, DunningStep]) -> datetime | None:
+    """Check the time limits of a cut-off notice or a cut-off; the notice's deadline."""
+    if step == DunningStepKind.CUTOFF_NOTICE:
+        overdue = rule_int("DISCONNECT_AFTER_OVERDUE_DAYS")
+        if not rules.cutoff_notice_allowed(
+            bill.due_date, on, reminded=DunningStepKind.REMINDER in steps, overdue_days=overdue
+        ):
+            raise BillingError(_("欠费逾期满 %(d)s 天且已提醒后，方可送达停电通知。") % {"d": overdue})
+        # The cut-off may happen from notice + min days up to notice + max days.
+        return datetime.combine(cutoff_window(on)[1], time(23, 59), tzinfo=SHANGHAI)
+    if step == DunningStepKind.CUTOFF and DunningStepKind.CUTOFF_NOTICE in steps:
+        earliest, latest = cutoff_window(steps[DunningStepKind.CUTOFF_NOTICE].done_on)
+        if not earliest <= on <= latest:
+            raise BillingError(
+                _("停电须在停电通知送达后第 %(a)s 至 %(b)s 天之间（%(from)s 至 %(to)s）。")
+                % {
+                    "a": rule_int("DISCONNECT_NOTICE_MIN_DAYS"),
+                    "b": rule_int("DISCONNECT_NOTICE_MAX_DAYS"),
+                    "from": earliest.isoformat(),
+                    "to": latest.isoformat(),
+                }
+            )
+    return None
+
+
 def dunning_record(*, bill: Bill, step: DunningStepKind, on: date, actor: User | AnonymousUser | None) -> DunningStep:
-    """Record a dunning step, refusing one the rules do not allow yet."""
+    """Record a dunning step, refusing one the rules or the order of steps do not allow yet."""
     if bill.status not in OPEN:
         raise Conflict(_("该账单已结清。"))
-    steps = set(bill.dunning_steps.values_list("step", flat=True))
-    dates = rules.dunning_dates(
-        bill.due_date,
-        notice_served=on,
-        overdue_days=rule_int("DISCONNECT_AFTER_OVERDUE_DAYS"),
-        notice_min_days=rule_int("DISCONNECT_NOTICE_MIN_DAYS"),
-        notice_max_days=rule_int("DISCONNECT_NOTICE_MAX_DAYS"),
-    )
-    deadline: datetime | None = None
-    if on < dates.reminder_from:
-        raise BillingError(_("账单尚未逾期。"))
-    if step == DunningStepKind.NOTICE and DunningStepKind.REMINDER not in steps:
-        raise BillingError(_("须先发欠费提醒。"))
-    if step == DunningStepKind.CUTOFF_NOTICE:
-        reminded = DunningStepKind.REMINDER in steps
-        if not rules.cutoff_notice_allowed(
-            bill.due_date, on, reminded=reminded, overdue_days=rule_int("DISCONNECT_AFTER_OVERDUE_DAYS")
-        ):
-            raise BillingError(
-                _("欠费逾期满 %(d)s 天且已提醒后，方可送达停电通知。")
-                % {"d": rule_int("DISCONNECT_AFTER_OVERDUE_DAYS")}
-            )
-        # The cut-off may happen from notice + min days up to notice + max days.
-        deadline = datetime.combine(dates.cutoff_latest, time(23, 59), tzinfo=SHANGHAI)
     if step == DunningStepKind.RECONNECT:
         raise BillingError(_("复电在缴清欠费时自动安排。"))
+    if on < bill.due_date + timedelta(days=1):
+        raise BillingError(_("账单尚未逾期。"))
+    steps = {s.step: s for s in bill.dunning_steps.all()}
+    if step == DunningStepKind.NOTICE and DunningStepKind.REMINDER not in steps:
+        raise BillingError(_("须先发欠费提醒。"))
+    deadline = _cutoff_deadline(bill, step, on, steps)
+    stage = dunning_stage(set(steps))
+    if step not in DUNNING_TRANSITIONS[stage]:
+        raise InvalidTransition(
+            _("催费步骤不能从“%(a)s”进行到“%(b)s”。")
+            % {"a": DunningStepKind(stage).label if stage else _("未催费"), "b": step.label}
+        )
     try:
         with transaction.atomic():
             made = DunningStep.objects.create(
@@ -107,6 +142,32 @@ def dunning_record(*, bill: Bill, step: DunningStepKind, on: date, actor: User |
     except IntegrityError as exc:
         raise Conflict(_("该步骤已记录。")) from exc
     return made
+
+
+def dunning_step_take(*, scope: Scope, bill: Bill, step: DunningStepKind, on: date, actor: User) -> DunningStep:
+    """A billing clerk records a step taken (a cut-off notice served, a cut-off carried out)."""
+    require(scope, BILLING_ROLES)
+    return dunning_record(bill=bill, step=step, on=on, actor=actor)
+
+
+def reconnection_done(*, scope: Scope, step: DunningStep, actor: User, at: datetime) -> DunningStep:
+    """Record that the supply of a paid-up account was restored; the event says whether it
+    was within the time limit (the step's deadline, 24 h after the payment)."""
+    require(scope, BILLING_ROLES)
+    if step.step != DunningStepKind.RECONNECT:
+        raise InvalidTransition(_("该记录不是复电安排。"))
+    if at.tzinfo is None:
+        raise BillingError(_("复电时间须带时区。"))
+    with transaction.atomic():
+        done = DunningStep.objects.filter(pk=step.pk, completed_at__isnull=True).update(
+            completed_at=at, completed_by=actor
+        )
+        if not done:
+            raise InvalidTransition(_("复电已记录。"))
+        on_time = step.deadline is None or at <= step.deadline
+        bill_event(bill=step.bill, type="dunning_reconnected", actor=actor, at=at.isoformat(), on_time=on_time)
+    step.refresh_from_db()
+    return step
 
 
 def remind_arrears(*, on: date, batch: int = 1000) -> int:

@@ -43,10 +43,22 @@ def tou_prices(tariff: Tariff) -> dict[str, Decimal]:
     return {"peak": tariff.peak_price, "flat": tariff.price, "valley": tariff.valley_price}
 
 
+def residential_tou_charge(tariff: Tariff, usage: Usage, prior_kwh: Decimal) -> Decimal:
+    """A residential tariff with peak/valley prices: TOU prices on the split, tier increments on
+    the kWh of the upper tiers (the flat share is what the register measured beyond peak and
+    valley, so the tiers see the register's total)."""
+    thresholds, prices = tier_prices(tariff)
+    split = {"peak": usage.peak, "flat": usage.kwh - usage.peak - usage.valley, "valley": usage.valley}
+    increments = (prices[1] - prices[0], prices[2] - prices[0])
+    return rules.tiered_tou_charge(split, tou_prices(tariff), thresholds, increments, prior_kwh=prior_kwh)
+
+
 def energy_charge(tariff: Tariff, usage: Usage, prior_kwh: Decimal) -> Decimal:
     if tariff.kind == TariffKind.TIERED:
-        thresholds, prices = tier_prices(tariff)
         prior = prior_kwh if tariff.tier_period == TierPeriod.YEARLY else ZERO
+        if tariff.peak_price is not None:
+            return residential_tou_charge(tariff, usage, prior)
+        thresholds, prices = tier_prices(tariff)
         return rules.tiered_charge(usage.kwh, thresholds, prices, prior_kwh=prior)
     if tariff.peak_price is not None and tariff.kind in (TariffKind.TOU, TariffKind.TWO_PART):
         split = {"peak": usage.peak, "flat": usage.flat, "valley": usage.valley}

@@ -5,38 +5,127 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime, time
+from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridcare.billing.exceptions import BillingError
-from gridcare.billing.models import DebitAgreement, PaymentChannel
+from gridcare.billing.access import BANK_DEBIT_ROLES, require, work_unit
+from gridcare.billing.exceptions import BillingError, InvalidTransition
+from gridcare.billing.models import DebitAgreement, DebitBatch, DebitBatchStatus, PaymentChannel
 from gridcare.billing.selectors import account_due
-from gridcare.billing.services.payments import PaymentIn, payment_post
+from gridcare.billing.services.bill_dates import period_start
+from gridcare.billing.services.payments import OPEN, PaymentIn, payment_post
 from gridcare.billing.services.readings import _number, table_from_file
 from gridcare.core.timezone import SHANGHAI
 from gridcare.org.access import Scope
 
 HEADER = ["流水号", "户号", "银行账号", "金额"]
 SUCCESS = "0000"
+DEBIT_TRANSITIONS: dict[str, set[str]] = {
+    DebitBatchStatus.EXPORTED: {DebitBatchStatus.SETTLED},
+    DebitBatchStatus.SETTLED: set(),
+}
 
 
-def debit_export(*, bank_code: str, on: date) -> str:
-    """CSV of what each account with an active agreement at ``bank_code`` owes on ``on``."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    agreements = DebitAgreement.objects.filter(bank_code=bank_code, active=True).select_related(
-        "account__customer", "account__supply_unit"
-    )
+def _debit_lines(agreements: QuerySet[DebitAgreement], bank_code: str, on: date) -> list[list[str]]:
+    lines = []
     for agreement in agreements.order_by("account__account_no"):
         due = account_due(account=agreement.account, on=on)
         amount = due.principal + due.penalty
         if amount > 0:
             txn = f"{bank_code}{on:%Y%m%d}{agreement.account.account_no}"
-            writer.writerow([txn, agreement.account.account_no, agreement.bank_account, f"{amount:.2f}"])
+            lines.append([txn, agreement.account.account_no, agreement.bank_account, f"{amount:.2f}"])
+    return lines
+
+
+def _csv(lines: list[list[str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    writer.writerows(lines)
     return out.getvalue()
+
+
+def _agreements(bank_code: str) -> QuerySet[DebitAgreement]:
+    return DebitAgreement.objects.filter(bank_code=bank_code, active=True).select_related(
+        "account__customer", "account__supply_unit"
+    )
+
+
+def debit_export(*, bank_code: str, on: date) -> str:
+    """CSV of what each account with an active agreement at ``bank_code`` owes on ``on``."""
+    return _csv(_debit_lines(_agreements(bank_code), bank_code, on))
+
+
+def debit_batch_export(
+    *, scope: Scope, actor: User, bank_code: str, unit_code: str | None, period: str, on: date
+) -> DebitBatch:
+    """A debit file for a supply unit and period, kept as a batch: the accounts of the unit with an
+    agreement at the bank and an open bill of the period, each for everything it owes on ``on``
+    (penalties and older bills are settled first, as every payment)."""
+    unit = work_unit(scope, unit_code)
+    period_start(period)
+    bank_code = bank_code.strip().upper()
+    if not bank_code:
+        raise BillingError(_("请填写银行代码。"), errors={"bank_code": _("必填项。")})
+    agreements = _agreements(bank_code).filter(account__bills__period=period, account__bills__status__in=OPEN)
+    if unit is not None:
+        agreements = agreements.filter(account__supply_unit=unit)
+    lines = _debit_lines(agreements.distinct(), bank_code, on)
+    if not lines:
+        raise BillingError(_("该单位该账期没有需要代扣的账户。"))
+    return DebitBatch.objects.create(
+        bank_code=bank_code,
+        unit=unit,
+        period=period,
+        on=on,
+        content=_csv(lines),
+        lines=len(lines),
+        total=sum((Decimal(line[3]) for line in lines), Decimal(0)),
+        created_by=actor,
+    )
+
+
+def _result_table(file_name: str, content: bytes) -> list[list[object]]:
+    table = table_from_file(file_name, content)
+    if not table or [str(c).strip() for c in table[0]][:4] != ["流水号", "户号", "金额", "结果"]:
+        raise BillingError(_("回盘文件格式不正确（应为：流水号,户号,金额,结果）。"))
+    return table
+
+
+def _post_results(
+    table: list[list[object]],
+    *,
+    scope: Scope,
+    actor: User | AnonymousUser | None,
+    on: date,
+    expected: dict[str, str] | None = None,
+) -> tuple[int, int, Decimal]:
+    """Post the successful lines; (posted, failed, amount posted). Call inside a transaction:
+    a bad line raises and the caller's transaction undoes what was posted before it."""
+    paid_at = datetime.combine(on, time(12, 0), tzinfo=SHANGHAI)
+    posted = failed = 0
+    amount = Decimal(0)
+    for line, cells in enumerate(table[1:], start=2):
+        try:
+            txn, account_no, text, result = (str(c).strip() for c in cells[:4])
+            value = _number(text)
+        except ValueError as exc:
+            raise BillingError(_("回盘文件第%(n)s行无法读取，未入账任何数据。") % {"n": line}) from exc
+        if expected is not None and expected.get(txn) != account_no:
+            raise BillingError(_("回盘文件第%(n)s行不在本批代扣文件中，未入账任何数据。") % {"n": line})
+        if result != SUCCESS:
+            failed += 1
+            continue
+        data = PaymentIn(PaymentChannel.BANK_DEBIT, txn, account_no, value, paid_at)
+        payment_post(scope=scope, actor=actor, data=data, roles=BANK_DEBIT_ROLES)
+        posted += 1
+        amount += value
+    return posted, failed, amount
 
 
 def debit_import_result(
@@ -45,23 +134,33 @@ def debit_import_result(
     """Post the successful debits of a result file (columns 流水号, 户号, 金额, 结果) as
     bank_debit payments. All or nothing: a bad line or a refused payment changes nothing.
     Returns (posted, failed at the bank)."""
-    table = table_from_file(file_name, content)
-    if not table or [str(c).strip() for c in table[0]][:4] != ["流水号", "户号", "金额", "结果"]:
-        raise BillingError(_("回盘文件格式不正确（应为：流水号,户号,金额,结果）。"))
-    paid_at = datetime.combine(on, time(12, 0), tzinfo=SHANGHAI)
-    posted = failed = 0
+    table = _result_table(file_name, content)
     with transaction.atomic():
-        for line, cells in enumerate(table[1:], start=2):
-            try:
-                txn, account_no, amount, result = (str(c).strip() for c in cells[:4])
-                value = _number(amount)
-            except ValueError as exc:
-                raise BillingError(_("回盘文件第%(n)s行无法读取，未入账任何数据。") % {"n": line}) from exc
-            if result != SUCCESS:
-                failed += 1
-                continue
-            payment_post(
-                scope=scope, actor=actor, data=PaymentIn(PaymentChannel.BANK_DEBIT, txn, account_no, value, paid_at)
-            )
-            posted += 1
+        posted, failed, _amount = _post_results(table, scope=scope, actor=actor, on=on)
     return posted, failed
+
+
+def debit_batch_settle(*, scope: Scope, actor: User, batch: DebitBatch, file_name: str, content: bytes) -> DebitBatch:
+    """Import the bank's result file of a batch: every line must be one of the batch's debits;
+    the successful ones are posted as payments, and the batch is settled with its counts. All or
+    nothing."""
+    require(scope, BANK_DEBIT_ROLES)
+    if DebitBatchStatus.SETTLED not in DEBIT_TRANSITIONS[batch.status]:
+        raise InvalidTransition(_("该批次的回盘文件已导入。"))
+    table = _result_table(file_name, content)
+    expected = {str(row[0]): str(row[1]) for row in list(csv.reader(io.StringIO(batch.content)))[1:]}
+    with transaction.atomic():
+        posted, failed, amount = _post_results(table, scope=scope, actor=actor, on=batch.on, expected=expected)
+        changed = DebitBatch.objects.filter(pk=batch.pk, status=DebitBatchStatus.EXPORTED).update(
+            status=DebitBatchStatus.SETTLED,
+            result_name=file_name[:200],
+            paid=posted,
+            failed=failed,
+            paid_amount=amount,
+            settled_by=actor,
+            settled_at=timezone.now(),
+        )
+        if not changed:
+            raise InvalidTransition(_("该批次的回盘文件已导入。"))
+    batch.refresh_from_db()
+    return batch

@@ -33,6 +33,7 @@ from gridcare.customers.access import account_get_for_scope
 from gridcare.customers.models import Account, CustomerClass
 from gridcare.notices.services import notice_enqueue
 from gridcare.org.access import Scope
+from gridcare.org.models import Role
 
 OPEN = (BillStatus.ISSUED, BillStatus.PARTLY_PAID)
 BILL_TRANSITIONS: dict[str, set[str]] = {
@@ -116,10 +117,13 @@ def _same_or_conflict(existing: Payment, data: PaymentIn) -> Payment:
     return existing
 
 
-def payment_post(*, scope: Scope, actor: User | AnonymousUser | None, data: PaymentIn) -> tuple[Payment, bool]:
+def payment_post(
+    *, scope: Scope, actor: User | AnonymousUser | None, data: PaymentIn, roles: frozenset[Role] = PAYMENT_ROLES
+) -> tuple[Payment, bool]:
     """Post a payment. Returns (payment, created): a retried notification returns the first
-    payment with created=False and changes nothing."""
-    require(scope, PAYMENT_ROLES)
+    payment with created=False and changes nothing. ``roles`` may post it (the bank's debit
+    results are also posted by the billing office)."""
+    require(scope, roles)
     _validate(data)
     lookup = {"channel": data.channel, "channel_txn_id": data.channel_txn_id}
     with transaction.atomic():

@@ -26,10 +26,13 @@ from gridcare.billing.models import (
     ReadingException,
     ReadingImport,
     ReadingStatus,
+    SplitSource,
 )
 from gridcare.billing.services.bill_dates import period_start
+from gridcare.billing.services.intervals import INTERVAL_KINDS, intervals_to_readings, periods_of
 from gridcare.core.timezone import SHANGHAI
 from gridcare.customers.models import Account, Meter
+from gridcare.org.access import Scope
 
 COLUMNS = {
     "account_no": ("户号", "account_no"),
@@ -182,8 +185,33 @@ def consumption(
     return kwh, problems
 
 
-def _check_refs(rows: list[Row]) -> tuple[dict[str, Account], dict[int, int]]:
-    accounts = {a.account_no: a for a in Account.objects.filter(account_no__in=[r.account_no for r in rows])}
+def scope_errors(lines: Iterable[tuple[int, str]], accounts: dict[str, Account], scope: Scope | None) -> dict[str, str]:
+    """Lines naming an account outside the importer's reach (a billing clerk's own supply unit).
+    An account of another company reads as unknown, like everywhere else."""
+    if scope is None or scope.everything:
+        return {}
+    mine = set(
+        Account.objects.filter(scope.account_filter(), pk__in=[a.pk for a in accounts.values()]).values_list(
+            "pk", flat=True
+        )
+    )
+    errors: dict[str, str] = {}
+    for line, account_no in lines:
+        account = accounts.get(account_no)
+        if account is None or account.pk in mine:
+            continue
+        if account.supply_unit.company_id == scope.company_id:
+            errors[_("第%(n)s行") % {"n": line}] = _("户号 %(no)s 不属于您的供电单位，无权导入") % {"no": account_no}
+        else:
+            errors[_("第%(n)s行") % {"n": line}] = _("户号 %(no)s 不存在") % {"no": account_no}
+    return errors
+
+
+def _check_refs(rows: list[Row], scope: Scope | None) -> tuple[dict[str, Account], dict[int, int]]:
+    accounts = {
+        a.account_no: a
+        for a in Account.objects.filter(account_no__in=[r.account_no for r in rows]).select_related("supply_unit")
+    }
     multipliers = dict(
         Meter.objects.filter(account__in=accounts.values(), removed_on__isnull=True).values_list(
             "account_id", "multiplier"
@@ -203,14 +231,19 @@ def _check_refs(rows: list[Row]) -> tuple[dict[str, Account], dict[int, int]]:
         elif (r.account_no, r.period) in seen or (r.account_no, r.period) in existing:
             errors[key] = _("户号 %(no)s 的 %(p)s 抄表数据重复") % {"no": r.account_no, "p": r.period}
         seen.add((r.account_no, r.period))
+    errors = scope_errors([(r.line, r.account_no) for r in rows], accounts, scope) | errors
     if errors:
         raise BillingError(_("文件有 %(n)s 行无法导入，未导入任何数据。") % {"n": len(errors)}, errors=errors)
     return accounts, multipliers
 
 
-def readings_import(*, file_name: str, content: bytes, actor: User | AnonymousUser | None) -> ReadingImport:
+def readings_import(
+    *, file_name: str, content: bytes, actor: User | AnonymousUser | None, scope: Scope | None = None
+) -> ReadingImport:
+    """Import a month's readings. ``scope`` limits the accounts to the importer's reach (pages);
+    the management command imports for the whole company."""
     rows = parse_rows(table_from_file(file_name, content))
-    accounts, multipliers = _check_refs(rows)
+    accounts, multipliers = _check_refs(rows, scope)
     history = _history(a.pk for a in accounts.values())
     readings, problems, errors = [], [], {}
     for r in rows:
@@ -232,6 +265,7 @@ def readings_import(*, file_name: str, content: bytes, actor: User | AnonymousUs
                 kvarh=r.kvarh,
                 max_demand_kw=r.max_demand_kw,
                 status=ReadingStatus.HELD if found else ReadingStatus.VALID,
+                split_source=SplitSource.METER if peak or valley else SplitSource.NONE,
             )
         )
         problems.append(found)
@@ -253,6 +287,13 @@ def readings_import(*, file_name: str, content: bytes, actor: User | AnonymousUs
             for reading, found in zip(readings, problems, strict=True)
             for kind, detail in found
         )
+        # Interval data that arrived before the monthly reading fill in its split now.
+        split = intervals_to_readings(
+            account_ids=[r.account_id for r in readings], periods={r.period for r in rows}, actor=actor
+        )
+        if split.held:
+            batch.exceptions += split.held
+            batch.save(update_fields=["exceptions"])
     return batch
 
 
@@ -277,36 +318,91 @@ def exception_resolve(
         if not reading.exceptions.filter(status=ExceptionStatus.OPEN).exists():
             reading.status = ReadingStatus.VALID
         reading.save(update_fields=["kwh", "kwh_flat", "status"])
+        if to == ExceptionStatus.CORRECTED and exception.kind in INTERVAL_KINDS:
+            # A corrected total is split by the account's curve again.
+            intervals_to_readings(account_ids=[reading.account_id], periods=[reading.period], actor=actor)
     exception.refresh_from_db()
     return exception
 
 
-def intervals_import(*, file_name: str, content: bytes, actor: User | AnonymousUser | None) -> ReadingImport:
-    """Interval data: columns 户号/account_no, 开始时间/starts_at (Beijing time), 电量/kwh."""
-    table = table_from_file(file_name, content)
-    if not table:
-        raise BillingError(_("文件是空的。"))
-    head = [str(c).strip() for c in table[0]]
+def _interval_columns(head: list[str]) -> tuple[int, int, int]:
     try:
         ia = next(i for i, h in enumerate(head) if h in ("户号", "account_no"))
         it = next(i for i, h in enumerate(head) if h in ("开始时间", "starts_at"))
         ik = next(i for i, h in enumerate(head) if h in ("电量", "kwh"))
     except StopIteration as exc:
         raise BillingError(_("文件缺少列：户号、开始时间、电量。")) from exc
-    accounts = {a.account_no: a.pk for a in Account.objects.filter(account_no__in=[str(r[ia]) for r in table[1:]])}
-    parsed, errors = [], {}
+    return ia, it, ik
+
+
+def _moment(raw: object) -> datetime:
+    try:
+        moment = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw).strip())
+    except ValueError as exc:
+        raise ValueError(_("“%(v)s”不是时间（YYYY-MM-DD HH:MM）") % {"v": raw}) from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+
+
+def parse_intervals(
+    table: list[list[object]], accounts: dict[str, Account]
+) -> tuple[list[tuple[int, int, datetime, Decimal]], dict[str, str]]:
+    """(line, account id, start, kWh) of every line, and the lines that cannot be read: unknown
+    account, bad time, negative or malformed kWh, or the same account and start twice."""
+    ia, it, ik = _interval_columns([str(c).strip() for c in table[0]])
+    parsed: list[tuple[int, int, datetime, Decimal]] = []
+    errors: dict[str, str] = {}
+    seen: dict[tuple[int, datetime], int] = {}
     for line, cells in enumerate(table[1:], start=2):
         try:
-            if str(cells[ia]) not in accounts:
-                raise ValueError(_("户号 %(no)s 不存在") % {"no": cells[ia]})
-            raw = cells[it]
-            moment = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw).strip())
-            moment = moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
-            parsed.append((accounts[str(cells[ia])], moment, _number(cells[ik])))
+            account_no = str(cells[ia]).strip()
+            if account_no not in accounts:
+                raise ValueError(_("户号 %(no)s 不存在") % {"no": account_no})
+            key = (accounts[account_no].pk, _moment(cells[it]))
+            if key in seen:
+                raise ValueError(_("与第%(n)s行的时段重复") % {"n": seen[key]})
+            seen[key] = line
+            parsed.append((line, key[0], key[1], _number(cells[ik])))
         except (ValueError, IndexError) as exc:
             errors[_("第%(n)s行") % {"n": line}] = str(exc)
+    return parsed, errors
+
+
+def _already_imported(parsed: list[tuple[int, int, datetime, Decimal]]) -> dict[str, str]:
+    if not parsed:
+        return {}
+    moments = [p[2] for p in parsed]
+    stored = set(
+        IntervalReading.objects.filter(
+            account_id__in={p[1] for p in parsed}, starts_at__gte=min(moments), starts_at__lte=max(moments)
+        ).values_list("account_id", "starts_at")
+    )
+    return {_("第%(n)s行") % {"n": line}: _("该时段已导入") for line, a, m, _k in parsed if (a, m) in stored}
+
+
+def intervals_import(
+    *, file_name: str, content: bytes, actor: User | AnonymousUser | None, scope: Scope | None = None
+) -> ReadingImport:
+    """Interval data: columns 户号/account_no, 开始时间/starts_at (Beijing time), 电量/kwh. Any
+    bad line refuses the whole file. The months it touches get their readings' peak/flat/valley
+    from the curves (services.intervals), in the same transaction."""
+    table = table_from_file(file_name, content)
+    if not table:
+        raise BillingError(_("文件是空的。"))
+    ia = _interval_columns([str(c).strip() for c in table[0]])[0]
+    accounts = {
+        a.account_no: a
+        for a in Account.objects.filter(
+            account_no__in=[str(r[ia]).strip() for r in table[1:] if len(r) > ia]
+        ).select_related("supply_unit")
+    }
+    parsed, errors = parse_intervals(table, accounts)
+    errors = (
+        scope_errors([(line, str(c[ia]).strip()) for line, c in enumerate(table[1:], start=2)], accounts, scope)
+        | errors
+    )
+    errors = errors or _already_imported(parsed)
     if errors:
-        raise BillingError(_("文件有 %(n)s 行无法读取，未导入任何数据。") % {"n": len(errors)}, errors=errors)
+        raise BillingError(_("文件有 %(n)s 行无法导入，未导入任何数据。") % {"n": len(errors)}, errors=errors)
     with transaction.atomic():
         batch = ReadingImport.objects.create(
             file_name=file_name[:200],
@@ -317,8 +413,13 @@ def intervals_import(*, file_name: str, content: bytes, actor: User | AnonymousU
         try:
             with transaction.atomic():
                 IntervalReading.objects.bulk_create(
-                    IntervalReading(account_id=a, starts_at=m, kwh=k, batch=batch) for a, m, k in parsed
+                    IntervalReading(account_id=a, starts_at=m, kwh=k, batch=batch) for _line, a, m, k in parsed
                 )
-        except IntegrityError as exc:
+        except IntegrityError as exc:  # a concurrent import of the same slots
             raise BillingError(_("文件含已导入的时段，未导入任何数据。")) from exc
+        split = intervals_to_readings(
+            account_ids={p[1] for p in parsed}, periods=periods_of(p[2] for p in parsed), actor=actor
+        )
+        batch.exceptions = split.held
+        batch.save(update_fields=["exceptions"])
     return batch

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from gridcare.billing import rules
 from gridcare.billing.conf import rule_decimal
 from gridcare.billing.exceptions import BillingError
-from gridcare.billing.models import Tariff, TariffKind, TierPeriod
+from gridcare.billing.models import Tariff, TariffKind, TierPeriod, TouPeriod
 
 
 def tariffs_in_force(*, province: str, on: date) -> dict[str, Tariff]:
@@ -49,6 +50,19 @@ def _tou_errors(t: Tariff) -> dict[str, str]:
     return {}
 
 
+def _residential_tou_errors(t: Tariff) -> dict[str, str]:
+    """A residential tariff may carry peak/valley prices (居民峰谷电价, priced with the tiers on
+    top). The 3:1 ratio of the NDRC 2021 notice is for commercial and industrial users, so it is
+    not asked here; the peak must lie above and the valley below the flat (tier-1) price."""
+    if t.peak_price is None and t.valley_price is None:
+        return {}
+    if t.peak_price is None or t.valley_price is None:
+        return {"peak_price": _("居民峰谷电价须同时填写峰、谷电价。")}
+    if not t.valley_price < t.price < t.peak_price:
+        return {"peak_price": _("居民峰谷电价须峰段高于、谷段低于一档电价。")}
+    return {}
+
+
 def _two_part_errors(t: Tariff) -> dict[str, str]:
     errors: dict[str, str] = {}
     if t.basis == "capacity" and not t.capacity_price:
@@ -69,7 +83,7 @@ def tariff_validate(t: Tariff) -> None:
     if t.effective_to is not None and t.effective_to < t.effective_from:
         errors["effective_to"] = _("失效日期不得早于生效日期。")
     if t.kind == TariffKind.TIERED:
-        errors |= _tier_errors(t)
+        errors |= _tier_errors(t) | _residential_tou_errors(t)
     if t.kind == TariffKind.TOU or (t.kind == TariffKind.TWO_PART and t.peak_price is not None):
         errors |= _tou_errors(t)
     if t.kind == TariffKind.TWO_PART:
@@ -83,8 +97,9 @@ def tariff_validate(t: Tariff) -> None:
 
 
 @transaction.atomic
-def tariff_create(**fields: Any) -> Tariff:
-    """Add a tariff version; the previous open version of the code ends the day before."""
+def tariff_create(*, tou_periods: Sequence[TouPeriod] = (), **fields: Any) -> Tariff:
+    """Add a tariff version; the previous open version of the code ends the day before.
+    ``tou_periods`` (e.g. the previous version's) are copied onto the new version."""
     tariff = Tariff(**fields)
     tariff_validate(tariff)
     if Tariff.objects.filter(code=tariff.code, province=tariff.province, effective_from=tariff.effective_from).exists():
@@ -99,4 +114,12 @@ def tariff_create(**fields: Any) -> Tariff:
         previous.effective_to = date.fromordinal(tariff.effective_from.toordinal() - 1)
         previous.save(update_fields=["effective_to"])
     tariff.save()
+    TouPeriod.objects.bulk_create(
+        TouPeriod(tariff=tariff, kind=p.kind, starts=p.starts, ends=p.ends) for p in tou_periods
+    )
     return tariff
+
+
+def tariff_versions(*, province: str) -> QuerySet[Tariff]:
+    """Every version of the province's tariffs, newest first per code."""
+    return Tariff.objects.filter(province=province).prefetch_related("tou_periods").order_by("code", "-effective_from")

@@ -6,6 +6,8 @@ import random
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.auth.models import User
+
 from gridcare.billing.demo import seed_tariffs
 from gridcare.billing.models import Bill, Reading, Tariff
 from gridcare.core.testing import City, make_account
@@ -120,3 +122,23 @@ def issued_bill(account: Account, period: str, amount: str, due: date) -> Bill:
         issued_at=timezone.now(),
         due_date=due,
     )
+
+
+def billing_clerk(town: City, *, other_unit: bool = False) -> User:
+    """A billing clerk (电费核算员) of unit U1, or of U2 with ``other_unit``."""
+    from django.contrib.auth import get_user_model
+
+    from gridcare.core.testing import PASSWORD
+    from gridcare.org.models import Role, Staff
+
+    name = "other_billing" if other_unit else "billing"
+    user = get_user_model().objects.create_user(username=name, password=PASSWORD)
+    Staff.objects.create(
+        user=user,
+        employee_no=f"B{Staff.objects.count() + 1:04d}",
+        name=name,
+        role=Role.BILLING_CLERK,
+        company=town.company,
+        unit=town.other_unit if other_unit else town.unit,
+    )
+    return user

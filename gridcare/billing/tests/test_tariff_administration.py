@@ -30,7 +30,7 @@ def test_the_demo_carries_the_tariffs_of_two_provinces(db: None) -> None:
     tariffs()
     assert list(Tariff.objects.order_by("province").values_list("province", flat=True).distinct()) == ["BJ", "ZJ"]
     zj = tariffs_in_force(province="ZJ", on=date(2026, 10, 1))
-    assert set(zj) == {"RES-TIER", "COM-TOU", "IND-2PART", "AGR-FLAT"}
+    assert set(zj) == {"RES-TIER", "RES-TOU", "COM-TOU", "IND-2PART", "AGR-FLAT"}
     assert (zj["RES-TIER"].tier1_kwh, zj["RES-TIER"].tier2_kwh) == (Decimal("2760.00"), Decimal("4800.00"))
 
 

@@ -1,0 +1,236 @@
+"""Pages of the billing office (电费核算): dunning steps, reconciliation, bank debit, and the
+tariff versions (administrators). A billing clerk works their own supply unit; another unit's
+objects are "not found" (404)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gridcare.billing import access, forms, selectors
+from gridcare.billing.access import BILLING_ROLES, TARIFF_ROLES
+from gridcare.billing.conf import billing_str
+from gridcare.billing.models import DunningStepKind, Tariff
+from gridcare.billing.services.arrears import dunning_step_take, reconnection_done
+from gridcare.billing.services.debit import debit_batch_export, debit_batch_settle
+from gridcare.billing.services.reconcile import reconciliation_upload
+from gridcare.billing.services.tariffs import tariff_create, tariff_versions, tariffs_in_force
+from gridcare.core.exceptions import DomainError
+from gridcare.core.timezone import business_date
+from gridcare.core.views import flash_error, form_errors_from, staff_required
+from gridcare.org.access import Scope, request_scope
+from gridcare.org.models import Hall, SupplyUnit
+
+
+def _office(request: HttpRequest) -> tuple[Scope, User]:
+    scope = request_scope(request)
+    if not scope.has_role(BILLING_ROLES) or not isinstance(request.user, User):
+        raise Http404
+    return scope, request.user
+
+
+def _places(scope: Scope) -> tuple[list[SupplyUnit], list[Hall]]:
+    """The units and halls the caller may filter the dunning list by."""
+    units = SupplyUnit.objects.all()
+    if not scope.everything:
+        units = units.filter(pk=scope.unit_id) if scope.unit_id else units.filter(company_id=scope.company_id or 0)
+    unit_list = list(units.order_by("code"))
+    halls = Hall.objects.filter(unit__in=unit_list).order_by("code")
+    return unit_list, list(halls)
+
+
+@staff_required
+def dunning(request: HttpRequest) -> HttpResponse:
+    scope, _user = _office(request)
+    units, halls = _places(scope)
+    unit = next((u for u in units if u.code == request.GET.get("unit")), None)
+    hall = next((h for h in halls if h.code == request.GET.get("hall")), None)
+    on = business_date()
+    unit_id, hall_id = (unit.pk if unit else None), (hall.pk if hall else None)
+    context = {
+        "today": on,
+        "units": units,
+        "halls": halls,
+        "unit": unit,
+        "hall": hall,
+        "stages": selectors.dunning_worklist(scope=scope, on=on, unit_id=unit_id, hall_id=hall_id),
+        "reconnections": selectors.reconnections_due(scope=scope, unit_id=unit_id, hall_id=hall_id)[:200],
+        "now": timezone.now(),
+        "can_bill": True,
+    }
+    return render(request, "billing/dunning.html", context)
+
+
+@staff_required
+@require_POST
+def dunning_step(request: HttpRequest, bill_id: int) -> HttpResponse:
+    scope, user = _office(request)
+    bill = access.bill_get_for_scope(scope=scope, bill_id=bill_id)
+    form = forms.DunningStepForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择步骤并填写日期。"))
+    else:
+        step = DunningStepKind(form.cleaned_data["step"])
+        try:
+            dunning_step_take(scope=scope, bill=bill, step=step, on=form.cleaned_data["on"], actor=user)
+        except DomainError as exc:
+            flash_error(request, exc)
+        else:
+            messages.success(
+                request, _("户号 %(no)s：已记录“%(s)s”。") % {"no": bill.account.account_no, "s": step.label}
+            )
+    return redirect("billing:dunning")
+
+
+@staff_required
+@require_POST
+def reconnection(request: HttpRequest, step_id: int) -> HttpResponse:
+    scope, user = _office(request)
+    step = access.dunning_step_get_for_scope(scope=scope, step_id=step_id)
+    form = forms.ReconnectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写复电时间。"))
+    else:
+        try:
+            reconnection_done(scope=scope, step=step, actor=user, at=form.cleaned_data["at"])
+        except DomainError as exc:
+            flash_error(request, exc)
+        else:
+            messages.success(request, _("户号 %(no)s：已记录复电。") % {"no": step.bill.account.account_no})
+    return redirect("billing:dunning")
+
+
+@staff_required
+def reconciliations(request: HttpRequest) -> HttpResponse:
+    scope, user = _office(request)
+    form = forms.ReconciliationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["statement"]
+        try:
+            rec = reconciliation_upload(
+                scope=scope,
+                actor=user,
+                channel=form.cleaned_data["channel"],
+                business_date=form.cleaned_data["business_date"],
+                file_name=upload.name,
+                content=upload.read(),
+                unit_code=form.cleaned_data["unit"],
+            )
+        except DomainError as exc:
+            form_errors_from(form, exc)
+            errors = exc.errors
+        else:
+            return redirect("billing:reconciliation", reconciliation_id=rec.pk)
+    else:
+        errors = {}
+    context = {"form": form, "errors": errors, "rows": selectors.reconciliations(scope=scope)[:50], "can_bill": True}
+    return render(request, "billing/reconciliations.html", context)
+
+
+@staff_required
+def reconciliation(request: HttpRequest, reconciliation_id: int) -> HttpResponse:
+    scope, _user = _office(request)
+    rec = access.reconciliation_get_for_scope(scope=scope, reconciliation_id=reconciliation_id)
+    items = rec.items.order_by("kind", "channel_txn_id")
+    context = {"rec": rec, "items": items, "can_bill": True}
+    return render(request, "billing/reconciliation.html", context)
+
+
+@staff_required
+def debit_batches(request: HttpRequest) -> HttpResponse:
+    scope, user = _office(request)
+    form = forms.DebitExportForm(request.POST or None, initial={"on": business_date()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = debit_batch_export(
+                scope=scope,
+                actor=user,
+                unit_code=form.cleaned_data["unit"],
+                **{k: form.cleaned_data[k] for k in ("bank_code", "period", "on")},
+            )
+        except DomainError as exc:
+            form_errors_from(form, exc)
+        else:
+            return redirect("billing:debit_batch", batch_id=batch.pk)
+    context = {"form": form, "batches": selectors.debit_batches(scope=scope)[:50], "can_bill": True}
+    return render(request, "billing/debit_batches.html", context)
+
+
+@staff_required
+def debit_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
+    scope, user = _office(request)
+    batch = access.debit_batch_get_for_scope(scope=scope, batch_id=batch_id)
+    form = forms.DebitResultForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["result"]
+        try:
+            debit_batch_settle(scope=scope, actor=user, batch=batch, file_name=upload.name, content=upload.read())
+        except DomainError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(
+                request, _("回盘已入账：成功 %(p)s 笔，失败 %(f)s 笔。") % {"p": batch.paid, "f": batch.failed}
+            )
+            return redirect("billing:debit_batch", batch_id=batch.pk)
+    return render(request, "billing/debit_batch.html", {"batch": batch, "form": form, "can_bill": True})
+
+
+@staff_required
+def debit_file(request: HttpRequest, batch_id: int) -> HttpResponse:
+    scope, _user = _office(request)
+    batch = access.debit_batch_get_for_scope(scope=scope, batch_id=batch_id)
+    answer = HttpResponse(batch.content.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    answer["Content-Disposition"] = f'attachment; filename="debit-{batch.bank_code}-{batch.period}-{batch.pk}.csv"'
+    return answer
+
+
+def _tariff_staff(request: HttpRequest) -> Scope:
+    scope = request_scope(request)
+    if not scope.has_role(TARIFF_ROLES):
+        raise Http404
+    return scope
+
+
+@staff_required
+def tariffs(request: HttpRequest) -> HttpResponse:
+    _tariff_staff(request)
+    province = billing_str("PROVINCE")
+    on = business_date()
+    context = {
+        "province": province,
+        "today": on,
+        "in_force": sorted(tariffs_in_force(province=province, on=on).values(), key=lambda t: t.code),
+        "versions": tariff_versions(province=province),
+        "can_bill": True,
+    }
+    return render(request, "billing/tariffs.html", context)
+
+
+@staff_required
+def tariff_new(request: HttpRequest, tariff_id: int) -> HttpResponse:
+    """A new version of a tariff, starting from the fields of version ``tariff_id``."""
+    _tariff_staff(request)
+    base = get_object_or_404(Tariff.objects.prefetch_related("tou_periods"), pk=tariff_id)
+    initial = {name: getattr(base, name) for name in forms.TariffVersionForm.Meta.fields if name != "effective_from"}
+    form = forms.TariffVersionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k in forms.TariffVersionForm.Meta.fields}
+        try:
+            made = tariff_create(province=base.province, tou_periods=list(base.tou_periods.all()), **fields)
+        except DomainError as exc:
+            for field, message in exc.errors.items():
+                form.add_error(field if field in form.fields else None, str(message))
+            if not exc.errors:
+                form.add_error(None, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("已新增电价 %(code)s，自 %(d)s 起执行。") % {"code": made.code, "d": made.effective_from.isoformat()},
+            )
+            return redirect("billing:tariffs")
+    return render(request, "billing/tariff_new.html", {"form": form, "base": base, "can_bill": True})
