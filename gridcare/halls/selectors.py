@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
@@ -114,14 +114,27 @@ def estimate_minutes(capacity: TypeCapacity, ahead: int) -> int:
     )
 
 
-def _waiting_today(hall: Hall, at: datetime) -> list[Ticket]:
-    quote = connection.ops.quote_name
+class WaitingRow(NamedTuple):
+    """A waiting ticket as positions, estimates and the board need it (no model instance: the
+    queue is read on every ticket issued and every board refresh)."""
+
+    id: int
+    priority: str
+    issued_at: datetime
+    business_type_id: int
+    target_counter_id: int | None
+
+
+_ISSUED_AT = Ticket._meta.get_field("issued_at")
+
+
+def _waiting_today(hall: Hall, at: datetime) -> list[WaitingRow]:
     rows = fetch(
-        f"SELECT {_TICKET.sql(connection)} FROM {quote(_TICKET.table)} t "  # noqa: S608 - names from model metadata, values as parameters
-        "WHERE t.hall_id = %s AND t.day = %s AND t.status = %s",
+        "SELECT id, priority, issued_at, business_type_id, target_counter_id FROM halls_ticket "
+        "WHERE hall_id = %s AND day = %s AND status = %s",
         [hall.pk, connection.ops.adapt_datefield_value(business_date(at)), TicketStatus.WAITING],
     )
-    return [ticket for row in rows if (ticket := _TICKET.load(row, 0, connection)) is not None]
+    return [WaitingRow(i, p, _as_datetime(issued, _ISSUED_AT), b, c) for i, p, issued, b, c in rows]  # type: ignore[arg-type]
 
 
 def ticket_position(ticket: Ticket, *, at: datetime | None = None) -> int:
@@ -207,7 +220,7 @@ def hall_queue(hall: Hall) -> HallQueue:
     """Waiting per type with its estimate, and what each counter is doing (HALL-4, HALL-5)."""
     at = now()
     waiting = _waiting_today(hall, at)
-    per_type: dict[int, list[Ticket]] = {}
+    per_type: dict[int, list[WaitingRow]] = {}
     for ticket in waiting:
         per_type.setdefault(ticket.business_type_id, []).append(ticket)
     types = []
@@ -239,7 +252,7 @@ def _minutes_since(moment: datetime | None, at: datetime) -> int:
     return int((at - moment).total_seconds() // 60) if moment else 0
 
 
-def counter_lines(hall: Hall, waiting: list[Ticket]) -> list[CounterLine]:
+def counter_lines(hall: Hall, waiting: list[WaitingRow]) -> list[CounterLine]:
     serving = {
         t.counter_id: t
         for t in Ticket.objects.filter(hall=hall, status=TicketStatus.CALLED).select_related("business_type")

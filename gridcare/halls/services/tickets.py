@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, connection, transaction
@@ -253,7 +253,22 @@ def waiting_for_counter(*, counter: Counter, setup: CounterSetup, day: date) -> 
     return waiting
 
 
-def as_waiting(ticket: Ticket) -> rules.Waiting:
+class Queued(Protocol):
+    """What the calling order needs of a waiting ticket (a Ticket, or a narrow row)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def priority(self) -> str: ...
+    @property
+    def issued_at(self) -> datetime: ...
+    @property
+    def business_type_id(self) -> int: ...
+    @property
+    def target_counter_id(self) -> int | None: ...
+
+
+def as_waiting(ticket: Queued) -> rules.Waiting:
     line = f"c{ticket.target_counter_id}" if ticket.target_counter_id else f"t{ticket.business_type_id}"
     return rules.Waiting(id=ticket.id, priority=ticket.priority, issued_at=ticket.issued_at, line=line)
 
