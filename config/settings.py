@@ -181,6 +181,16 @@ GRIDCARE_NOTICES = {
     "PUSH_URL": env_str("GRIDCARE_PUSH_URL", ""),
     "PUSH_SECRET": env_str("GRIDCARE_PUSH_SECRET", ""),
     "PUSH_RATE": env_int("GRIDCARE_PUSH_RATE", 200),
+    # WeChat official-account template messages: "console" (default) or "wechat". The default
+    # base URL points nowhere on purpose; production sets https://api.weixin.qq.com.
+    "WECHAT_GATEWAY": env_str("GRIDCARE_WECHAT_GATEWAY", "console"),
+    "WECHAT_BASE_URL": env_str("GRIDCARE_WECHAT_BASE_URL", "https://wechat-gateway.invalid"),
+    "WECHAT_APP_ID": env_str("GRIDCARE_WECHAT_APP_ID", ""),
+    "WECHAT_APP_SECRET": env_str("GRIDCARE_WECHAT_APP_SECRET", ""),
+    "WECHAT_TEMPLATE_ID": env_str("GRIDCARE_WECHAT_TEMPLATE_ID", ""),
+    "WECHAT_RATE": env_int("GRIDCARE_WECHAT_RATE", 100),
+    "WECHAT_CONNECTIONS": env_int("GRIDCARE_WECHAT_CONNECTIONS", 2),
+    "WECHAT_TIMEOUT_SECONDS": env_int("GRIDCARE_WECHAT_TIMEOUT_SECONDS", 10),
     "CONSOLE_RATE": env_int("GRIDCARE_NOTICE_CONSOLE_RATE", 1000),
     "FILE": env_str("GRIDCARE_NOTICE_FILE", ""),
     # Non-urgent messages wait out the night (Asia/Shanghai); empty: no quiet hours.

@@ -14,6 +14,8 @@ from gridcare.org.models import Role
 OUTAGE_ROLES = frozenset({Role.PLANNER, Role.ADMINISTRATOR})
 # See the channel-quality figures.
 QUALITY_ROLES = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMINISTRATOR})
+# See the reliability figures (SAIFI/SAIDI, PLAN-4).
+RELIABILITY_ROLES = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMINISTRATOR})
 
 
 def outage_filter(scope: Scope) -> Q:

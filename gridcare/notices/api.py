@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import hmac
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.security import APIKeyHeader
 
-from gridcare.notices import campaigns, outages, selectors
+from gridcare.notices import campaigns, outages, reliability, selectors
 from gridcare.notices.access import outage_get_for_scope
 from gridcare.notices.conf import notice_setting
 from gridcare.notices.receipts import Receipt, receipts_apply
@@ -104,6 +105,34 @@ def outage_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [selectors.outage_card(o) for o in selectors.outage_list(scope=scope_for(request.user))[:200]]
 
 
+class PartOut(Schema):
+    outages: int
+    interruptions: int
+    customer_minutes: Decimal
+    saifi: Decimal
+    saidi: Decimal
+
+
+class ReliabilityOut(Schema):
+    unit_code: str
+    unit_name: str
+    month: str
+    customers_served: int
+    planned: PartOut
+    fault: PartOut
+    total: PartOut
+    reliability_percent: Decimal | None
+    target_percent: Decimal | None
+    meets_target: bool | None
+    unrestored: int
+
+
+@router.get("/outages/reliability", response={200: ReliabilityOut, **ERRORS})
+def outage_reliability(request: HttpRequest, unit: str, month: str) -> reliability.Reliability:
+    """SAIFI/SAIDI of a supply unit (its code) for a month (YYYY-MM), planned vs fault (PLAN-4)."""
+    return reliability.unit_reliability(scope=scope_for(request.user), unit_code=unit, month=month)
+
+
 @router.get("/outages/{outage_id}", response={200: OutageOut, 404: ErrorOut})
 def outage_detail(request: HttpRequest, outage_id: int) -> dict[str, Any]:
     return selectors.outage_card(outage_get_for_scope(scope=scope_for(request.user), outage_id=outage_id))
@@ -115,6 +144,13 @@ def outage_restore(request: HttpRequest, outage_id: int, payload: RestoreIn) -> 
     outage = outage_get_for_scope(scope=scope, outage_id=outage_id)
     outage = outages.outage_restore(scope=scope, actor=request.user, outage=outage, restored_at=payload.restored_at)
     return selectors.outage_card(outage)
+
+
+@router.post("/outages/{outage_id}/cancel", response={200: OutageOut, **ERRORS})
+def outage_cancel(request: HttpRequest, outage_id: int) -> dict[str, Any]:
+    scope = scope_for(request.user)
+    outage = outage_get_for_scope(scope=scope, outage_id=outage_id)
+    return selectors.outage_card(outages.outage_cancel(scope=scope, actor=request.user, outage=outage))
 
 
 class PeakShiftIn(Schema):

@@ -42,6 +42,10 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
         Category.OUTAGE,
         "【国网示范市供电公司】{area}已于{at}恢复供电，感谢您的耐心等待。",
     ),
+    "outage_cancelled": (
+        Category.OUTAGE,
+        "【国网示范市供电公司】原定{start}至{end}{area}的停电已取消，届时将正常供电，特此告知。",
+    ),
     "peak_shift": (
         Category.PEAK_SHIFT,
         "【国网示范市供电公司】户号{account_no}：按有序用电安排，{date} {start}至{end}请将用电负荷控制在{limit_kw}千瓦以内，感谢配合。",

@@ -2,7 +2,8 @@
 message at a time and says whether the gateway took it, whether to retry, or that it never will.
 
 Which gateway serves a channel is configuration (settings.GRIDCARE_NOTICES), never code:
-console (default), an HTTP SMS provider, SMTP e-mail, or an app-push webhook.
+console (default), an HTTP SMS provider, SMTP e-mail, an app-push webhook, or WeChat
+official-account template messages.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ import logging
 import smtplib
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 
@@ -304,6 +306,146 @@ class WebhookPushGateway:
         return WebhookConnection(self)
 
 
+# -- WeChat official-account template messages (微信公众号模板消息) -----------------------------
+# errcode values of the WeChat API: the access token is stale (fetch a new one and try again);
+# the follower cannot be reached (unfollowed, unknown openid, refuses messages); the request can
+# never succeed as it is (template or arguments); everything else is taken as temporary.
+WECHAT_TOKEN_EXPIRED = frozenset({40001, 40014, 42001})
+WECHAT_BAD_RECIPIENT = frozenset({40003, 43004, 43101})
+WECHAT_PERMANENT = frozenset({40037, 47003}) | WECHAT_BAD_RECIPIENT
+
+
+class WeChatTokens:
+    """Access tokens, one per (base URL, app id), shared by every connection of the process and
+    kept until shortly before they expire (WeChat gives 7,200 s and limits how often a token may
+    be fetched, so each connection fetching its own would soon be refused)."""
+
+    MARGIN_SECONDS = 300
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._tokens: dict[tuple[str, str], tuple[str, float]] = {}
+
+    def get(self, key: tuple[str, str], fetch: Callable[[], tuple[str, int]]) -> str:
+        with self._lock:
+            token, until = self._tokens.get(key, ("", 0.0))
+            if token and time.monotonic() < until:
+                return token
+            token, expires_in = fetch()
+            self._tokens[key] = (token, time.monotonic() + max(0, expires_in - self.MARGIN_SECONDS))
+            return token
+
+    def invalidate(self, key: tuple[str, str], token: str) -> None:
+        """Forget ``token`` (the provider said it expired) unless another connection already
+        replaced it."""
+        with self._lock:
+            if self._tokens.get(key, ("", 0.0))[0] == token:
+                del self._tokens[key]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._tokens.clear()
+
+
+WECHAT_TOKENS = WeChatTokens()
+
+
+class WeChatTokenError(Exception):
+    pass
+
+
+class WeChatConnection:
+    """One kept-alive HTTP connection to the WeChat API.
+
+    Token: ``GET {base}/cgi-bin/token?grant_type=client_credential&appid=…&secret=…`` →
+    ``{"access_token", "expires_in"}``. Message: ``POST {base}/cgi-bin/message/template/send?
+    access_token=…`` with ``{"touser": openid, "template_id", "data": {"content": {"value": body}}}``
+    → ``{"errcode": 0, "msgid": …}``. A token-expired answer fetches a new token and sends once more.
+    """
+
+    def __init__(self, gateway: WeChatGateway) -> None:
+        self.gateway = gateway
+        parts = urlsplit(gateway.base_url)
+        self.host = parts.hostname or "127.0.0.1"
+        self.port = parts.port or (443 if parts.scheme == "https" else 80)
+        self.prefix = parts.path.rstrip("/")
+        self.https = parts.scheme == "https"
+        self.conn: http.client.HTTPConnection | None = None
+        self.key = (gateway.base_url, gateway.app_id)
+
+    def _request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, dict[str, Any]]:
+        if self.conn is None:
+            cls = http.client.HTTPSConnection if self.https else http.client.HTTPConnection
+            self.conn = cls(self.host, self.port, timeout=self.gateway.timeout)
+        headers = {"Content-Type": "application/json; charset=utf-8"} if body is not None else {}
+        self.conn.request(method, self.prefix + path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        status, raw = response.status, response.read()
+        try:
+            answer = json.loads(raw or b"{}")
+        except ValueError:
+            answer = {}
+        return status, answer if isinstance(answer, dict) else {}
+
+    def _fetch_token(self) -> tuple[str, int]:
+        g = self.gateway
+        query = urlencode({"grant_type": "client_credential", "appid": g.app_id, "secret": g.app_secret})
+        status, answer = self._request("GET", f"/cgi-bin/token?{query}")
+        token = str(answer.get("access_token", ""))
+        if status != 200 or not token:
+            raise WeChatTokenError(f"token: HTTP {status} {answer.get('errcode', '')} {answer.get('errmsg', '')}")
+        return token, int(answer.get("expires_in", 7200))
+
+    def send(self, message: Outgoing) -> SendResult:
+        body = json.dumps(
+            {
+                "touser": message.recipient,
+                "template_id": self.gateway.template_id,
+                "data": {"content": {"value": message.body}},
+            },
+            ensure_ascii=False,
+        ).encode()
+        try:
+            for attempt in (1, 2):
+                token = WECHAT_TOKENS.get(self.key, self._fetch_token)
+                path = f"/cgi-bin/message/template/send?{urlencode({'access_token': token})}"
+                status, answer = self._request("POST", path, body)
+                code = int(answer.get("errcode", 0 if status == 200 and "msgid" in answer else -1))
+                if code in WECHAT_TOKEN_EXPIRED and attempt == 1:
+                    WECHAT_TOKENS.invalidate(self.key, token)
+                    continue
+                break
+        except (OSError, http.client.HTTPException, WeChatTokenError) as exc:
+            self.close()
+            return SendResult(Outcome.RETRY, error=f"{type(exc).__name__}: {exc}"[:300])
+        error = f"HTTP {status} errcode {code} {answer.get('errmsg', '')}".strip()[:300]
+        if status == 200 and code == 0 and answer.get("msgid") is not None:
+            return SendResult(Outcome.ACCEPTED, message_id=f"wx-{answer['msgid']}")
+        if status == 200 and code in WECHAT_PERMANENT:
+            return SendResult(Outcome.REJECTED, error=error, bad_recipient=code in WECHAT_BAD_RECIPIENT)
+        return SendResult(Outcome.RETRY, error=error)
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+@dataclass
+class WeChatGateway:
+    name: str
+    rate: int
+    connections: int
+    base_url: str
+    app_id: str
+    app_secret: str
+    template_id: str
+    timeout: float = 10
+
+    def connect(self) -> Connection:
+        return WeChatConnection(self)
+
+
 # -- configuration ------------------------------------------------------------------------------
 def gateway_for(channel: str) -> Gateway:
     """The gateway configured for ``channel`` (settings.GRIDCARE_NOTICES)."""
@@ -339,5 +481,16 @@ def gateway_for(channel: str) -> Gateway:
             connections=1,
             url=conf["PUSH_URL"],
             secret=conf["PUSH_SECRET"],
+        )
+    if channel == Channel.WECHAT and conf["WECHAT_GATEWAY"] == "wechat":
+        return WeChatGateway(
+            name="wechat",
+            rate=int(conf["WECHAT_RATE"]),
+            connections=max(1, int(conf["WECHAT_CONNECTIONS"])),
+            base_url=conf["WECHAT_BASE_URL"],
+            app_id=conf["WECHAT_APP_ID"],
+            app_secret=conf["WECHAT_APP_SECRET"],
+            template_id=conf["WECHAT_TEMPLATE_ID"],
+            timeout=float(conf["WECHAT_TIMEOUT_SECONDS"]),
         )
     return ConsoleGateway(name=f"{channel}-console", rate=int(conf["CONSOLE_RATE"]), connections=1, path=conf["FILE"])

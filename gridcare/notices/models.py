@@ -37,15 +37,18 @@ class NoticeStatus(models.TextChoices):
     DELIVERED = "delivered", _("已送达")
     FAILED = "failed", _("失败")
     SUPPRESSED = "suppressed", _("未发送（已退订）")
+    WITHDRAWN = "withdrawn", _("未发送（已撤回）")
 
 
 # The one transition table of an outbox row. QUEUED → SENDING is a claim by a sender; SENDING →
 # SENDING is a claim taken over after the first sender's lease ran out (it died mid-batch);
 # SENDING → QUEUED is a temporary failure put back with a back-off. A receipt may arrive before
 # the sender has recorded the gateway's answer, hence SENDING → DELIVERED/FAILED. DELIVERED,
-# FAILED and SUPPRESSED are final: a second or late receipt changes nothing.
+# FAILED, SUPPRESSED and WITHDRAWN are final: a second or late receipt changes nothing. WITHDRAWN
+# is a message whose cause went away before it left (an outage cancelled while its notices were
+# still queued).
 NOTICE_TRANSITIONS: dict[str, frozenset[str]] = {
-    NoticeStatus.QUEUED: frozenset({NoticeStatus.SENDING, NoticeStatus.SUPPRESSED}),
+    NoticeStatus.QUEUED: frozenset({NoticeStatus.SENDING, NoticeStatus.SUPPRESSED, NoticeStatus.WITHDRAWN}),
     NoticeStatus.SENDING: frozenset(
         {
             NoticeStatus.SENDING,
@@ -60,7 +63,12 @@ NOTICE_TRANSITIONS: dict[str, frozenset[str]] = {
     NoticeStatus.DELIVERED: frozenset(),
     NoticeStatus.FAILED: frozenset(),
     NoticeStatus.SUPPRESSED: frozenset(),
+    NoticeStatus.WITHDRAWN: frozenset(),
 }
+
+
+# Rows a sender may still claim; the partial claim index holds these and no others.
+PENDING_STATUSES = ["queued", "sending"]
 
 
 def statuses_before(target: str) -> list[str]:
@@ -93,17 +101,53 @@ class NoticeTemplate(models.Model):
         return f"{self.code} v{self.version}"
 
 
-class Notice(models.Model):
-    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.SMS)
-    category = models.CharField(max_length=20, choices=Category.choices)
-    recipient = models.CharField(_("接收号码/地址"), max_length=200)
-    account = models.ForeignKey(
-        "customers.Account", on_delete=models.SET_NULL, null=True, blank=True, related_name="notices"
-    )
+class NoticeText(models.Model):
+    """A text many messages share: an outage's notice to one 台区 is rendered once, and each of the
+    (up to a million) messages behind it points here instead of carrying its own copy of the body
+    and variables, which keeps the fan-out's rows narrow."""
+
     template_code = models.CharField(max_length=50)
     template_version = models.PositiveIntegerField(default=1)
     variables = models.JSONField(default=dict)
     body = models.TextField()
+    segments = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.template_code} v{self.template_version}"
+
+
+class Notice(models.Model):
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.SMS)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    recipient = models.CharField(_("接收号码/地址"), max_length=200)
+    # A WeChat message's phone: where the message goes by SMS if WeChat refuses it for good.
+    fallback_phone = models.CharField(max_length=20, blank=True, default="", db_default="")
+    # No index: a fan-out inserts accounts in phone order, and keeping a random-order index up to
+    # date was a fifth of its time; nothing looks messages up by account (accounts are closed,
+    # never deleted).
+    account = models.ForeignKey(
+        "customers.Account",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notices",
+        db_index=False,
+    )
+    template_code = models.CharField(max_length=50)
+    template_version = models.PositiveIntegerField(default=1)
+    variables = models.JSONField(default=dict)
+    # Empty when the message uses a shared ``text`` (outage fan-out); ``content`` is what is sent.
+    body = models.TextField()
+    text = models.ForeignKey(
+        NoticeText,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        db_index=False,
+        db_constraint=False,
+        related_name="+",
+    )
     # A business key that makes enqueueing idempotent (e.g. "arrears:<bill id>:reminder"); unique
     # where given. Outage fan-out leaves it empty: the outage's own transitions make it happen once.
     dedupe_key = models.CharField(max_length=120, null=True, blank=True)
@@ -146,7 +190,14 @@ class Notice(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "channel", "priority", "id"], name="notice_claim_idx"),
+            # The senders' claim: only rows still to be sent (queued, or claimed by a sender that
+            # may have died) are in it, so it stays small however long the history grows, and a
+            # message leaves it when it is sent instead of being re-indexed under a new status.
+            models.Index(
+                fields=["status", "channel", "priority", "id"],
+                condition=Q(status__in=PENDING_STATUSES),
+                name="notice_pending_claim_idx",
+            ),
             # Receipts look messages up by the gateway's id; unsent rows stay out of the index.
             models.Index(
                 fields=["gateway_message_id"], condition=~Q(gateway_message_id=""), name="notice_gateway_id_idx"
@@ -155,6 +206,33 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template_code} → {self.recipient}"
+
+    @property
+    def content(self) -> str:
+        """The text as sent: the message's own body, or the shared text it points to."""
+        return self.text.body if self.text_id is not None and self.text is not None else self.body
+
+    @property
+    def content_variables(self) -> dict[str, str]:
+        return dict(self.text.variables if self.text_id is not None and self.text is not None else self.variables)
+
+
+class WeChatBinding(models.Model):
+    """A customer contact who follows the company's WeChat official account: messages to that
+    phone go by WeChat first (openid), and by SMS if WeChat refuses them for good."""
+
+    contact = models.OneToOneField("customers.Contact", on_delete=models.CASCADE, related_name="wechat")
+    openid = models.CharField(_("微信OpenID"), max_length=64, unique=True)
+    # Cleared when WeChat says the follower cannot be reached (unfollowed, unknown openid).
+    active = models.BooleanField(_("有效"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("微信绑定")
+        verbose_name_plural = _("微信绑定")
+
+    def __str__(self) -> str:
+        return self.openid
 
 
 class OutageKind(models.TextChoices):
@@ -215,12 +293,20 @@ class OutageAccount(models.Model):
 
     # Written only by outage_register in one INSERT … SELECT from the accounts table itself, so
     # the ids are right by construction; without database FK checks a million rows cost less.
-    outage = models.ForeignKey(Outage, on_delete=models.CASCADE, related_name="accounts", db_constraint=False)
-    account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    # One index, (outage, account), instead of one per column: the rows of one outage are written
+    # in account order, so it only ever grows at its end, and it makes a second row for the same
+    # account and outage impossible.
+    outage = models.ForeignKey(
+        Outage, on_delete=models.CASCADE, related_name="accounts", db_constraint=False, db_index=False
+    )
+    account = models.ForeignKey(
+        "customers.Account", on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
 
     class Meta:
         verbose_name = _("停电影响用户")
         verbose_name_plural = _("停电影响用户")
+        constraints = [models.UniqueConstraint(fields=["outage", "account"], name="outage_account_unique")]
 
     def __str__(self) -> str:
         return f"{self.outage_id}:{self.account_id}"

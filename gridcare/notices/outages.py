@@ -3,12 +3,12 @@
 Registering an outage writes, in one transaction, the outage, one row per affected account and
 one outbox message per phone behind its feeders/台区. Both are single ``INSERT … SELECT``
 statements, so a million rows never travel through Python; the text is rendered once per 台区
-(it names the 台区) and chosen in SQL.
+(it names the 台区) into a shared ``NoticeText`` that the messages point at. Cancelling an
+announced outage withdraws its queued notices and tells the phones already told.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,7 +18,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection, transaction
-from django.db.models import QuerySet, Value
 from django.utils.translation import gettext as _
 
 from gridcare.core import timezone as tz
@@ -33,11 +32,13 @@ from gridcare.notices.models import (
     Channel,
     Notice,
     NoticeStatus,
+    NoticeText,
     Outage,
     OutageAccount,
     OutageEvent,
     OutageKind,
     OutageStatus,
+    WeChatBinding,
 )
 from gridcare.notices.services import render, template_get
 from gridcare.org.access import Scope
@@ -66,6 +67,8 @@ NOTICE_COLUMNS = (
     "lease_until",
     "priority",
     "outage_id",
+    "text_id",
+    "fallback_phone",
 )
 
 
@@ -161,9 +164,9 @@ def outage_area_ids(outage: Outage) -> list[int]:
 
 @contextmanager
 def _bulk_session() -> Iterator[None]:
-    """Room for a million-row statement: on SQLite a 256 MB page cache while it runs (the
-    default 2 MB thrashes on the indexes); on PostgreSQL memory for the per-phone aggregate, for
-    this transaction only."""
+    """Room for a million-row statement, for this transaction only: on PostgreSQL memory for the
+    per-phone sort; on SQLite a 256 MB page cache (the default 2 MB thrashes on the indexes).
+    (SQLite's temp_store cannot be changed inside a transaction, and this always runs in one.)"""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL work_mem = '256MB'")
@@ -187,79 +190,127 @@ def _record_and_notify(outage: Outage, moment: datetime) -> tuple[int, int]:
         return _record_and_notify_all(outage, moment)
 
 
+def _in_areas(area_ids: list[int]) -> tuple[str, list[Any]]:
+    """The accounts (alias ``a``) an outage of these 台区 cuts off: every one not closed."""
+    marks = ", ".join(["%s"] * len(area_ids))
+    return f"a.transformer_area_id IN ({marks}) AND a.status <> %s", [*area_ids, AccountStatus.CLOSED.value]
+
+
 def _record_and_notify_all(outage: Outage, moment: datetime) -> tuple[int, int]:
     area_ids = outage_area_ids(outage)
-    accounts = Account.objects.filter(transformer_area_id__in=area_ids).exclude(status=AccountStatus.CLOSED)
-    select, params = accounts.annotate(o=Value(outage.pk)).values_list("o", "id").query.sql_with_params()
-    table = connection.ops.quote_name(OutageAccount._meta.db_table)
+    if not area_ids:
+        return 0, 0
+    where, params = _in_areas(area_ids)
+    q = connection.ops.quote_name
+    table, account_t = q(OutageAccount._meta.db_table), q(Account._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} (outage_id, account_id) {select}", params)  # noqa: S608 - names from model metadata
+        cursor.execute(
+            f"INSERT INTO {table} (outage_id, account_id) SELECT %s, a.id FROM {account_t} a WHERE {where} ORDER BY a.id",  # noqa: S608 - names from model metadata
+            [outage.pk, *params],
+        )
         affected = cursor.rowcount
-    return affected, _insert_notices(outage, "notice", area_ids, accounts, moment)
+    return affected, _insert_notices(outage, "notice", area_ids, (where, params), moment)
 
 
 def _stage_text(outage: Outage, stage: str) -> tuple[str, dict[str, str]]:
     """The template and the variables common to every message of one stage of an outage."""
     if stage == "restored":
         return "power_restored", {"at": _when(outage.restored_at or tz.now())}
+    if stage == "cancelled":
+        return "outage_cancelled", {"start": _when(outage.starts_at), "end": _when(outage.ends_at)}
     if outage.kind == OutageKind.FAULT:
         return "fault_outage", {"eta": _when(outage.ends_at)}
     return "planned_outage", {"reason": outage.reason, "start": _when(outage.starts_at), "end": _when(outage.ends_at)}
 
 
 def _hold_until(outage: Outage, stage: str, moment: datetime) -> datetime | None:
-    """A planned or temporary outage announced at night is told in the morning; a fault, an
-    emergency or a restoration goes out at once."""
-    if stage != "notice" or outage.kind not in (OutageKind.PLANNED, OutageKind.TEMPORARY):
+    """A planned or temporary outage announced (or called off) at night is told in the morning;
+    a fault, an emergency or a restoration goes out at once."""
+    if stage not in ("notice", "cancelled") or outage.kind not in (OutageKind.PLANNED, OutageKind.TEMPORARY):
         return None
     return rules.quiet_hours_end(moment, rules.parse_quiet_hours(str(notice_setting("QUIET_HOURS"))))
 
 
-def _area_texts(area_texts: dict[int, tuple[str, str, int]], params: list[Any]) -> str:
-    """``VALUES`` rows (台区 id, variables, body, segments) for the texts rendered once per 台区."""
-    jsonb = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+def _area_texts(outage: Outage, stage: str, area_ids: list[int]) -> tuple[str, int, dict[int, tuple[int, int]]]:
+    """Render the stage's text once per 台区 (it names the 台区) into ``NoticeText`` rows:
+    (template code, its version, {台区 id: (text id, segments)})."""
+    code, common = _stage_text(outage, stage)
+    _category, version, template = template_get(code)
     rows = []
-    for area_id, (variables, body, segments) in area_texts.items():
-        rows.append(f"(CAST(%s AS integer), {jsonb}, %s, CAST(%s AS integer))")
-        params += [area_id, variables, body, segments]
-    return ", ".join(rows)
+    for area_id, name in TransformerArea.objects.filter(pk__in=area_ids).order_by("id").values_list("id", "name"):
+        variables = {**common, "area": name}
+        body = render(template, variables)
+        rows.append(
+            (
+                area_id,
+                NoticeText(
+                    template_code=code,
+                    template_version=version,
+                    variables=variables,
+                    body=body,
+                    segments=rules.sms_segments(body),
+                ),
+            )
+        )
+    NoticeText.objects.bulk_create([text for _area, text in rows])
+    return code, version, {area_id: (text.pk, text.segments) for area_id, text in rows}
+
+
+def _one_phone_each(where: str) -> str:
+    """Per phone behind the accounts matching ``where``: the phone, its first account, that
+    account's 台区 and the phone's WeChat openid if it follows the official account — one message
+    per phone however many accounts share it. No second visit to the accounts table:
+    PostgreSQL's DISTINCT ON keeps the first row's columns, and so does SQLite's MIN() for the
+    other columns of its row."""
+    q = connection.ops.quote_name
+    account_t, contact_t = q(Account._meta.db_table), q(Contact._meta.db_table)
+    wechat_t = q(WeChatBinding._meta.db_table)
+    joined = (
+        f"FROM {account_t} a JOIN {contact_t} c ON c.customer_id = a.customer_id "
+        f"LEFT JOIN {wechat_t} w ON w.contact_id = c.id AND w.active "
+        f"WHERE {where} AND c.phone <> ''"
+    )
+    columns = "c.phone AS phone, a.transformer_area_id AS area_id, w.openid AS openid"
+    if connection.vendor == "sqlite":
+        return f"SELECT MIN(a.id) AS account_id, {columns} {joined} GROUP BY c.phone"
+    return f"SELECT DISTINCT ON (c.phone) a.id AS account_id, {columns} {joined} ORDER BY c.phone, a.id"
+
+
+# A phone that follows the official account gets the message by WeChat, the phone kept as the
+# SMS fallback; every other phone by SMS.
+ROUTED_CHANNEL = "CASE WHEN f.openid IS NULL THEN %s ELSE %s END"
+ROUTED_RECIPIENT = "COALESCE(f.openid, f.phone)"
+ROUTED_FALLBACK = "CASE WHEN f.openid IS NULL THEN '' ELSE f.phone END"
 
 
 def _insert_notices(
-    outage: Outage, stage: str, area_ids: list[int], accounts: QuerySet[Account], moment: datetime
+    outage: Outage, stage: str, area_ids: list[int], accounts: tuple[str, list[Any]], moment: datetime
 ) -> int:
-    """One INSERT … SELECT: a message to every phone of ``accounts`` (the first account of each
-    phone), its text rendered once per 台区 (it names the 台区) and joined in. Nothing passes
+    """One INSERT … SELECT: a message to every phone of the accounts matching ``accounts`` (a
+    condition on alias ``a`` and its parameters), pointing at its 台区's text. Nothing passes
     through Python per row, which is what makes a million messages take seconds."""
-    code, common = _stage_text(outage, stage)
-    _category, version, text = template_get(code)
-    texts: dict[int, tuple[str, str, int]] = {}
-    for area_id, name in TransformerArea.objects.filter(pk__in=area_ids).values_list("id", "name"):
-        variables = {**common, "area": name}
-        body = render(text, variables)
-        texts[area_id] = (json.dumps(variables, ensure_ascii=False), body, rules.sms_segments(body))
+    if not area_ids:
+        return 0
+    code, version, texts = _area_texts(outage, stage, area_ids)
     if not texts:
         return 0
+    where, where_params = accounts
     q = connection.ops.quote_name
-    account_t, contact_t = q(Account._meta.db_table), q(Contact._meta.db_table)
-    phones_sql, phones_params = accounts.values_list("id", flat=True).query.sql_with_params()
-    params: list[Any] = []
-    values_sql = _area_texts(texts, params)
-    params += [Channel.SMS.value, Category.OUTAGE.value, code, version, NoticeStatus.QUEUED.value]
-    params += [connection.ops.adapt_datetimefield_value(moment)]
+    values = ", ".join(["(CAST(%s AS integer), CAST(%s AS integer), CAST(%s AS integer))"] * len(texts))
+    params: list[Any] = [
+        value for area_id, (text_id, segments) in texts.items() for value in (area_id, text_id, segments)
+    ]
+    params += [Channel.SMS.value, Channel.WECHAT.value, Category.OUTAGE.value, code, version]
+    params += [NoticeStatus.QUEUED.value, connection.ops.adapt_datetimefield_value(moment)]
     params += [connection.ops.adapt_datetimefield_value(_hold_until(outage, stage, moment))]
-    params += [rules.priority_of(Category.OUTAGE), outage.pk, *phones_params]
+    params += [rules.priority_of(Category.OUTAGE), outage.pk, *where_params]
     sql = f"""
         INSERT INTO {q(Notice._meta.db_table)} ({", ".join(q(c) for c in NOTICE_COLUMNS)})
-        WITH texts (area_id, variables, body, segments) AS (VALUES {values_sql})
-        SELECT %s, %s, f.phone, f.account_id, %s, %s, t.variables, t.body, NULL, %s, %s, %s, 0, '', '',
-               NULL, NULL, '', t.segments, '', NULL, %s, %s
-        FROM (SELECT c.phone AS phone, MIN(a.id) AS account_id
-              FROM {account_t} a JOIN {contact_t} c ON c.customer_id = a.customer_id
-              WHERE a.id IN ({phones_sql}) AND c.phone <> ''
-              GROUP BY c.phone) f
-        JOIN {account_t} a ON a.id = f.account_id
-        JOIN texts t ON t.area_id = a.transformer_area_id
+        WITH texts (area_id, text_id, segments) AS (VALUES {values})
+        SELECT {ROUTED_CHANNEL}, %s, {ROUTED_RECIPIENT}, f.account_id, %s, %s, '{{}}', '', NULL, %s, %s, %s,
+               0, '', '', NULL, NULL, '', t.segments, '', NULL, %s, %s, t.text_id, {ROUTED_FALLBACK}
+        FROM ({_one_phone_each(where)}) f
+        JOIN texts t ON t.area_id = f.area_id
     """  # noqa: S608 - table and column names come from model metadata, values are parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -303,21 +354,97 @@ def outage_restore(
 
 
 def _notify_restored(outage: Outage, moment: datetime) -> int:
-    accounts = Account.objects.filter(pk__in=OutageAccount.objects.filter(outage=outage).values("account_id"))
-    area_ids = sorted(set(accounts.values_list("transformer_area_id", flat=True).distinct()) - {None})
+    affected = OutageAccount.objects.filter(outage=outage).values("account_id")
+    area_ids = sorted(
+        set(Account.objects.filter(pk__in=affected).values_list("transformer_area_id", flat=True).distinct()) - {None}
+    )
+    table = connection.ops.quote_name(OutageAccount._meta.db_table)
+    where = f"a.id IN (SELECT oa.account_id FROM {table} oa WHERE oa.outage_id = %s)"  # noqa: S608 - model metadata
     with _bulk_session():
-        return _insert_notices(outage, "restored", area_ids, accounts, moment)
+        return _insert_notices(outage, "restored", area_ids, (where, [outage.pk]), moment)
 
 
-def outage_cancel(*, scope: Scope, actor: User | AnonymousUser, outage: Outage) -> Outage:
+def outage_cancel(*, scope: Scope, actor: User | AnonymousUser, outage: Outage, now: datetime | None = None) -> Outage:
+    """Call an announced outage off. Its notices still queued are withdrawn (never sent); every
+    phone whose notice has left (being sent, sent, delivered) is told, through the outbox, that
+    the outage will not happen. All in one transaction with the status change, which is
+    conditional, so a second cancellation (a retry, or a colleague at the same moment) is refused
+    and tells nobody twice."""
     if not scope.has_role(OUTAGE_ROLES):
         raise Forbidden(_("只有规划员和系统管理员可以取消停电。"))
     if OutageStatus.CANCELLED not in OUTAGE_TRANSITIONS[outage.status]:
         raise Conflict(_("该停电已是“%(status)s”状态，不能取消。") % {"status": outage.get_status_display()})
+    moment = now or tz.now()
     with transaction.atomic():
-        Outage.objects.filter(pk=outage.pk).update(status=OutageStatus.CANCELLED)
+        if not Outage.objects.filter(pk=outage.pk, status=outage.status).update(status=OutageStatus.CANCELLED):
+            raise Conflict(_("该停电刚被他人更新，请刷新后重试。"))
+        outage.refresh_from_db()
+        withdrawn, told = _withdraw_and_tell(outage, moment)
         OutageEvent.objects.create(
-            outage=outage, type=OutageEvent.Type.CANCELLED, actor=actor if isinstance(actor, User) else None
+            outage=outage,
+            type=OutageEvent.Type.CANCELLED,
+            actor=actor if isinstance(actor, User) else None,
+            parameters={"withdrawn": withdrawn, "notices": told},
         )
-    outage.refresh_from_db()
     return outage
+
+
+# The outage notices a customer may have read: those that left, or are leaving, for the gateway.
+TOLD = (NoticeStatus.SENDING, NoticeStatus.SENT, NoticeStatus.DELIVERED)
+
+
+def _withdraw_and_tell(outage: Outage, moment: datetime) -> tuple[int, int]:
+    """(messages withdrawn, cancellation notices queued) for a cancelled outage."""
+    announced = Notice.objects.filter(outage_id=outage.pk, template_code__in=announced_codes())
+    # Conditional on QUEUED: a sender's claim is conditional on it too, so each row is either
+    # withdrawn here or claimed (and then told below), never both and never neither.
+    withdrawn = announced.filter(status=NoticeStatus.QUEUED).update(
+        status=NoticeStatus.WITHDRAWN, last_error="outage cancelled", lease_until=None
+    )
+    told = announced.filter(status__in=TOLD)
+    text_ids = sorted(set(told.exclude(text_id=None).values_list("text_id", flat=True).distinct()))
+    if not text_ids:
+        return withdrawn, 0
+    code, common = _stage_text(outage, "cancelled")
+    _category, version, template = template_get(code)
+    pairs = []
+    for original in NoticeText.objects.filter(pk__in=text_ids).order_by("id"):
+        variables = {**common, "area": str(original.variables.get("area", ""))}
+        body = render(template, variables)
+        pairs.append(
+            (
+                original.pk,
+                NoticeText(
+                    template_code=code,
+                    template_version=version,
+                    variables=variables,
+                    body=body,
+                    segments=rules.sms_segments(body),
+                ),
+            )
+        )
+    NoticeText.objects.bulk_create([text for _original, text in pairs])
+    q = connection.ops.quote_name
+    values = ", ".join(["(CAST(%s AS integer), CAST(%s AS integer), CAST(%s AS integer))"] * len(pairs))
+    params: list[Any] = [v for original, text in pairs for v in (original, text.pk, text.segments)]
+    params += [Category.OUTAGE.value, code, version, NoticeStatus.QUEUED.value]
+    params += [connection.ops.adapt_datetimefield_value(moment)]
+    params += [connection.ops.adapt_datetimefield_value(_hold_until(outage, "cancelled", moment))]
+    params += [rules.priority_of(Category.OUTAGE), outage.pk, outage.pk, *announced_codes(), *TOLD]
+    # To each phone the way its notice went (WeChat or SMS), a message per message told.
+    sql = f"""
+        INSERT INTO {q(Notice._meta.db_table)} ({", ".join(q(c) for c in NOTICE_COLUMNS)})
+        WITH texts (original_id, text_id, segments) AS (VALUES {values})
+        SELECT n.channel, %s, n.recipient, n.account_id, %s, %s, '{{}}', '', NULL, %s, %s, %s, 0, '', '',
+               NULL, NULL, '', t.segments, '', NULL, %s, %s, t.text_id, n.fallback_phone
+        FROM {q(Notice._meta.db_table)} n JOIN texts t ON t.original_id = n.text_id
+        WHERE n.outage_id = %s AND n.template_code IN (%s, %s) AND n.status IN (%s, %s, %s)
+    """  # noqa: S608 - table and column names come from model metadata, values are parameters
+    with _bulk_session(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return withdrawn, int(cursor.rowcount)
+
+
+def announced_codes() -> tuple[str, str]:
+    """The templates of an outage's first notice (planned/temporary/emergency, or fault)."""
+    return ("planned_outage", "fault_outage")

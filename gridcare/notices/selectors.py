@@ -92,6 +92,7 @@ class QualityRow:
     delivered: int = 0
     failed: int = 0
     suppressed: int = 0
+    withdrawn: int = 0
     p50: float | None = None  # seconds from creation to delivery
     p90: float | None = None
 
@@ -112,6 +113,7 @@ _BUCKET = {
     NoticeStatus.DELIVERED: "delivered",
     NoticeStatus.FAILED: "failed",
     NoticeStatus.SUPPRESSED: "suppressed",
+    NoticeStatus.WITHDRAWN: "withdrawn",
 }
 
 
@@ -162,7 +164,7 @@ def quality_charts(rows: list[QualityRow]) -> list[Bar]:
             ("delivered", r.delivered),
             ("failed", r.failed),
             ("pending", r.pending),
-            ("suppressed", r.suppressed),
+            ("suppressed", r.suppressed + r.withdrawn),
         ):
             width = 100.0 * count / r.total if r.total else 0.0
             parts.append((css, round(x, 2), round(width, 2), count))

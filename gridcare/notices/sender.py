@@ -22,14 +22,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import BooleanField, F, Q
+from django.db.models.expressions import RawSQL
 
 from gridcare.core import timezone as tz
 from gridcare.notices import rules
 from gridcare.notices.conf import notice_setting
 from gridcare.notices.contacts import contact_delivery_failed, phones_opted_out
 from gridcare.notices.gateways import Connection, Gateway, Outcome, Outgoing, SendResult
-from gridcare.notices.models import Channel, Notice, NoticeStatus, statuses_before
+from gridcare.notices.models import PENDING_STATUSES, Channel, Notice, NoticeStatus, WeChatBinding, statuses_before
 
 BATCH_CAP = 2000
 
@@ -64,10 +65,22 @@ class RoundResult:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
+def _pending() -> Q:
+    """The condition of the partial claim index (models.Notice.Meta), repeated in the claim with
+    its constants written out: SQLite uses a partial index only when the query states the
+    index's condition itself, and a bound parameter does not count."""
+    column = f"{connection.ops.quote_name(Notice._meta.db_table)}.{connection.ops.quote_name('status')}"
+    listed = ", ".join(f"'{status}'" for status in PENDING_STATUSES)
+    return Q(RawSQL(f"{column} IN ({listed})", [], output_field=BooleanField()))  # noqa: S611 - constants of this module
+
+
 def _claimable(*, channel: str, now: datetime, policy: Policy) -> tuple[Q, Q]:
     """(due, abandoned): queued rows whose time has come; rows of a sender whose lease ran out."""
-    due = Q(status=NoticeStatus.QUEUED, channel=channel) & (Q(not_before__isnull=True) | Q(not_before__lte=now))
-    abandoned = Q(status=NoticeStatus.SENDING, channel=channel, lease_until__lt=now)
+    pending = _pending()
+    due = (
+        pending & Q(status=NoticeStatus.QUEUED, channel=channel) & (Q(not_before__isnull=True) | Q(not_before__lte=now))
+    )
+    abandoned = pending & Q(status=NoticeStatus.SENDING, channel=channel, lease_until__lt=now)
     if rules.in_quiet_hours(now, policy.quiet):
         urgent = Q(category__in=sorted(rules.URGENT_CATEGORIES))
         due, abandoned = due & urgent, abandoned & urgent
@@ -86,7 +99,7 @@ def notice_claim(*, channel: str, limit: int, token: str, now: datetime, policy:
     abandoned claims first, then by priority and age."""
     due, abandoned = _claimable(channel=channel, now=now, policy=policy)
     with transaction.atomic():
-        ids = _candidates(abandoned, limit, ("id",))
+        ids = _candidates(abandoned, limit, ("priority", "id"))
         if len(ids) < limit:
             ids += _candidates(due, limit - len(ids), ("priority", "id"))
         if not ids:
@@ -101,16 +114,24 @@ def notice_claim(*, channel: str, limit: int, token: str, now: datetime, policy:
     return list(
         Notice.objects.filter(claim_token=token, status=NoticeStatus.SENDING)
         .order_by("priority", "id")
-        .only("id", "channel", "category", "recipient", "body", "attempts")
+        .select_related("text")
+        .only("id", "channel", "category", "recipient", "fallback_phone", "body", "attempts", "text__body")
     )
 
 
+def _phone_of(n: Notice) -> str:
+    """The phone behind a message: its recipient (SMS) or its SMS fallback (WeChat)."""
+    if n.channel == Channel.SMS:
+        return n.recipient
+    return n.fallback_phone if n.channel == Channel.WECHAT else ""
+
+
 def _suppress_opted_out(rows: list[Notice], token: str) -> tuple[list[Notice], int]:
-    optable = {n.recipient for n in rows if n.category in rules.OPT_OUT_CATEGORIES and n.channel == Channel.SMS}
+    optable = {_phone_of(n) for n in rows if n.category in rules.OPT_OUT_CATEGORIES} - {""}
     opted = phones_opted_out(optable)
     if not opted:
         return rows, 0
-    gone = {n.pk for n in rows if n.recipient in opted and n.category in rules.OPT_OUT_CATEGORIES}
+    gone = {n.pk for n in rows if _phone_of(n) in opted and n.category in rules.OPT_OUT_CATEGORIES}
     count = Notice.objects.filter(
         pk__in=gone, claim_token=token, status__in=statuses_before(NoticeStatus.SUPPRESSED)
     ).update(status=NoticeStatus.SUPPRESSED, lease_until=None, last_error="opted out")
@@ -253,7 +274,7 @@ class Sender:
         if rows:
             batches[token] = _Batch(attempts={n.pk: n.attempts for n in rows}, outstanding=len(rows))
             for n in rows:
-                work.put((token, Outgoing(n.pk, n.channel, n.recipient, n.body)))
+                work.put((token, Outgoing(n.pk, n.channel, n.recipient, n.content)))
         return len(rows) + suppressed
 
     def _collect(
@@ -310,50 +331,92 @@ def notice_record_outcomes(
             retry.append((m, r))
         else:
             failed.append((m, r))
-    mine = Notice.objects.filter(claim_token=token)
-    with transaction.atomic():
+    table = connection.ops.quote_name(Notice._meta.db_table)
+    at = connection.ops.adapt_datetimefield_value(moment)
+    sending = NoticeStatus.SENDING.value
+    # Plain parameterised UPDATEs run with executemany: an ORM bulk_update builds a CASE per row
+    # and was most of the sender's CPU per message. Every row is matched by id and token, so a
+    # row taken over by another sender (lease ran out) is left alone.
+    with transaction.atomic(), connection.cursor() as cursor:
         # A receipt may have come in before this write: the gateway fields are set anyway, the
         # status only where the row is still SENDING.
-        mine.bulk_update(
-            [
-                Notice(pk=m.notice_id, gateway=gateway, gateway_message_id=r.message_id, sent_at=moment)
-                for m, r in accepted
-            ],
-            ["gateway", "gateway_message_id", "sent_at"],
-            batch_size=500,
-        )
-        sent = mine.filter(pk__in=[m.notice_id for m, _ in accepted], status=NoticeStatus.SENDING).update(
-            status=NoticeStatus.SENT, lease_until=None, last_error=""
-        )
-        sending = mine.filter(status=NoticeStatus.SENDING)
-        sending.bulk_update(
-            [
-                Notice(
-                    pk=m.notice_id,
-                    status=NoticeStatus.QUEUED,
-                    not_before=moment + rules.backoff(attempts[m.notice_id], base_seconds=policy.backoff_seconds),
-                    last_error=r.error,
-                    gateway=gateway,
-                    lease_until=None,
-                )
-                for m, r in retry
-            ],
-            ["status", "not_before", "last_error", "gateway", "lease_until"],
-            batch_size=500,
-        )
-        sending.bulk_update(
-            [
-                Notice(
-                    pk=m.notice_id, status=NoticeStatus.FAILED, last_error=r.error, gateway=gateway, lease_until=None
-                )
-                for m, r in failed
-            ],
-            ["status", "last_error", "gateway", "lease_until"],
-            batch_size=500,
-        )
-        bad = {m.recipient for m, r in failed if r.bad_recipient and m.channel == Channel.SMS}
+        if accepted:
+            cursor.executemany(
+                f"UPDATE {table} SET gateway = %s, gateway_message_id = %s, sent_at = %s "  # noqa: S608 - model metadata
+                "WHERE id = %s AND claim_token = %s",
+                [(gateway, r.message_id, at, m.notice_id, token) for m, r in accepted],
+            )
+        sent = Notice.objects.filter(
+            claim_token=token, pk__in=[m.notice_id for m, _ in accepted], status=NoticeStatus.SENDING
+        ).update(status=NoticeStatus.SENT, lease_until=None, last_error="")
+        if retry:
+            cursor.executemany(
+                f"UPDATE {table} SET status = %s, not_before = %s, last_error = %s, gateway = %s, lease_until = NULL "  # noqa: S608
+                "WHERE id = %s AND claim_token = %s AND status = %s",
+                [
+                    (
+                        NoticeStatus.QUEUED.value,
+                        connection.ops.adapt_datetimefield_value(
+                            moment + rules.backoff(attempts[m.notice_id], base_seconds=policy.backoff_seconds)
+                        ),
+                        r.error,
+                        gateway,
+                        m.notice_id,
+                        token,
+                        sending,
+                    )
+                    for m, r in retry
+                ],
+            )
+        # Failures are few: one UPDATE each, so only a row this sender really failed (not one
+        # another sender took over, nor one a receipt already settled) falls back to SMS.
+        really_failed = []
+        for m, r in failed:
+            cursor.execute(
+                f"UPDATE {table} SET status = %s, last_error = %s, gateway = %s, lease_until = NULL "  # noqa: S608
+                "WHERE id = %s AND claim_token = %s AND status = %s",
+                [NoticeStatus.FAILED.value, r.error, gateway, m.notice_id, token, sending],
+            )
+            if cursor.rowcount == 1:
+                really_failed.append((m, r))
+        bad = {m.recipient for m, r in really_failed if r.bad_recipient and m.channel == Channel.SMS}
         contact_delivery_failed(phones=bad, permanent=True)
-    return sent, len(retry), len(failed)
+        wechat_failed(
+            [m.notice_id for m, _r in really_failed if m.channel == Channel.WECHAT],
+            unreachable={m.recipient for m, r in really_failed if r.bad_recipient and m.channel == Channel.WECHAT},
+        )
+    return sent, len(retry), len(really_failed)
+
+
+def wechat_failed(notice_ids: list[int], *, unreachable: set[str]) -> int:
+    """WeChat refused these messages for good: queue each once more as an SMS to its fallback
+    phone (same text, same outage; the dedupe key makes a second fallback impossible), and stop
+    routing to followers WeChat says cannot be reached. Returns the SMS messages queued."""
+    if unreachable:
+        WeChatBinding.objects.filter(openid__in=sorted(unreachable)).update(active=False)
+    if not notice_ids:
+        return 0
+    fallbacks = [
+        Notice(
+            channel=Channel.SMS,
+            category=n.category,
+            recipient=n.fallback_phone,
+            account_id=n.account_id,
+            template_code=n.template_code,
+            template_version=n.template_version,
+            variables=n.variables,
+            body=n.body,
+            text_id=n.text_id,
+            dedupe_key=f"wechat-fallback:{n.pk}",
+            not_before=n.not_before,
+            segments=n.segments,
+            priority=n.priority,
+            outage_id=n.outage_id,
+        )
+        for n in Notice.objects.filter(pk__in=notice_ids).exclude(fallback_phone="")
+    ]
+    created = Notice.objects.bulk_create(fallbacks, ignore_conflicts=True)
+    return len(created)
 
 
 def send_pending(*, channel: str, gateway: Gateway, now: datetime | None = None) -> RoundResult:

@@ -16,7 +16,7 @@ from gridcare.core.exceptions import Forbidden, InvalidInput, NotFound
 from gridcare.notices import rules
 from gridcare.notices.conf import notice_setting
 from gridcare.notices.defaults import DEFAULT_TEMPLATES
-from gridcare.notices.models import Channel, Notice, NoticeTemplate
+from gridcare.notices.models import Channel, Notice, NoticeTemplate, WeChatBinding
 from gridcare.org.access import Scope
 from gridcare.org.models import Role
 
@@ -124,6 +124,16 @@ def render(text: str, variables: dict[str, Any]) -> str:
     return text.format(**{k: str(v) for k, v in variables.items()})
 
 
+def wechat_openid(phone: str) -> str:
+    """The WeChat openid of the contact with ``phone``, if one follows the official account."""
+    if not phone:
+        return ""
+    openid = (
+        WeChatBinding.objects.filter(contact__phone=phone, active=True).order_by("id").values_list("openid", flat=True)
+    ).first()
+    return openid or ""
+
+
 def notice_enqueue(
     *,
     template_code: str,
@@ -139,10 +149,17 @@ def notice_enqueue(
     message until then (a reminder for tomorrow morning)."""
     category, version, text = template_get(template_code)
     body = render(text, variables)
+    fallback_phone = ""
+    if channel == Channel.SMS:
+        # A phone that follows the official account is told by WeChat first; SMS is the fallback.
+        openid = wechat_openid(recipient)
+        if openid:
+            channel, recipient, fallback_phone = Channel.WECHAT, openid, recipient
     fields = {
         "channel": channel,
         "category": category,
         "recipient": recipient,
+        "fallback_phone": fallback_phone,
         "account_id": account_id,
         "template_code": template_code,
         "template_version": version,

@@ -20,6 +20,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from gridcare.notices.signature import sign
 
@@ -156,6 +157,109 @@ class LocalSmsGateway:
             ]
 
     def __enter__(self) -> LocalSmsGateway:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+@dataclass
+class WeChatState:
+    app_id: str
+    app_secret: str
+    expires_in: int = 7200
+    unfollowed: set[str] = field(default_factory=set)  # openids answered with 43004
+    faults: deque[str] = field(default_factory=deque)  # "500", "busy" (errcode -1)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    tokens_issued: int = 0
+    token: str = ""
+    expired: set[str] = field(default_factory=set)
+    expired_answers: int = 0
+    messages: list[tuple[str, str]] = field(default_factory=list)  # (openid, content) taken
+
+
+class _WeChatHandler(_Handler):
+    """The two WeChat official-account calls the gateway makes: token and template message."""
+
+    server: _WeChatServer  # type: ignore[assignment]
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        state = self.server.wechat
+        parts = urlsplit(self.path)
+        query = parse_qs(parts.query)
+        if parts.path != "/cgi-bin/token":
+            self._answer(404, {"errcode": 404})
+            return
+        if query.get("appid") != [state.app_id] or query.get("secret") != [state.app_secret]:
+            self._answer(200, {"errcode": 40013, "errmsg": "invalid appid"})
+            return
+        with state.lock:
+            state.tokens_issued += 1
+            state.token = f"tok-{state.tokens_issued}"
+            self._answer(200, {"access_token": state.token, "expires_in": state.expires_in})
+
+    def do_POST(self) -> None:  # noqa: N802 - stdlib name
+        state = self.server.wechat
+        raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        parts = urlsplit(self.path)
+        token = parse_qs(parts.query).get("access_token", [""])[0]
+        if parts.path != "/cgi-bin/message/template/send":
+            self._answer(404, {"errcode": 404})
+            return
+        message = json.loads(raw)
+        with state.lock:
+            fault = state.faults.popleft() if state.faults else ""
+            if fault == "500":
+                self._answer(500, {})
+                return
+            if fault == "busy":
+                self._answer(200, {"errcode": -1, "errmsg": "system error"})
+                return
+            if token in state.expired or token != state.token:
+                state.expired_answers += 1
+                self._answer(200, {"errcode": 42001, "errmsg": "access_token expired"})
+                return
+            if message["touser"] in state.unfollowed:
+                self._answer(200, {"errcode": 43004, "errmsg": "require subscribe"})
+                return
+            state.messages.append((message["touser"], message["data"]["content"]["value"]))
+            self._answer(200, {"errcode": 0, "errmsg": "ok", "msgid": 1000 + len(state.messages)})
+
+
+class _WeChatServer(ThreadingHTTPServer):
+    daemon_threads = True
+    wechat: WeChatState
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        return None
+
+
+class LocalWeChatServer:
+    """``with LocalWeChatServer(app_id, secret) as wx: … wx.base_url …``; ``expire_token()``
+    makes the token in use stale, as WeChat does when it is refreshed elsewhere or times out."""
+
+    def __init__(self, app_id: str, app_secret: str, **state: Any) -> None:
+        self.server = _WeChatServer(("127.0.0.1", 0), _WeChatHandler)
+        self.server.wechat = WeChatState(app_id=app_id, app_secret=app_secret, **state)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    @property
+    def state(self) -> WeChatState:
+        return self.server.wechat
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def expire_token(self) -> None:
+        with self.state.lock:
+            self.state.expired.add(self.state.token)
+
+    def __enter__(self) -> LocalWeChatServer:
         self.thread.start()
         return self
 

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from gridcare.core import timezone as tz
 from gridcare.core.exceptions import DomainError
 from gridcare.core.views import flash_error, form_errors_from, staff_required
-from gridcare.notices import forms, outages, selectors, services
-from gridcare.notices.access import OUTAGE_ROLES, QUALITY_ROLES, outage_get_for_scope
+from gridcare.notices import forms, outages, reliability, selectors, services
+from gridcare.notices.access import OUTAGE_ROLES, QUALITY_ROLES, RELIABILITY_ROLES, outage_get_for_scope
 from gridcare.notices.defaults import DEFAULT_TEMPLATES
 from gridcare.org.access import Scope, request_scope
 
@@ -29,6 +29,27 @@ def quality(request: HttpRequest) -> HttpResponse:
     rows = selectors.channel_quality(since=tz.now() - timedelta(days=days))
     return render(
         request, "notices/quality.html", {"rows": rows, "charts": selectors.quality_charts(rows), "days": days}
+    )
+
+
+@staff_required
+def reliability_page(request: HttpRequest) -> HttpResponse:
+    """SAIFI/SAIDI of a supply unit for a month, planned vs fault (PLAN-4)."""
+    scope = request_scope(request)
+    _require(scope, RELIABILITY_ROLES)
+    units = reliability.reliability_units(scope)
+    unit_code = request.GET.get("unit") or (units[0].code if units else "")
+    month = request.GET.get("month") or f"{tz.business_date():%Y-%m}"
+    figures = None
+    try:
+        if unit_code:
+            figures = reliability.unit_reliability(scope=scope, unit_code=unit_code, month=month)
+    except DomainError as exc:
+        flash_error(request, exc)
+    return render(
+        request,
+        "notices/reliability.html",
+        {"units": units, "unit_code": unit_code, "month": month, "r": figures},
     )
 
 

@@ -38,6 +38,7 @@ LINKS: tuple[Link, ...] = (
     ),
     Link("notices:outages", _("停电通知")),
     Link("notices:quality", _("通知渠道质量"), frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMINISTRATOR})),
+    Link("notices:reliability", _("供电可靠性"), frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMINISTRATOR})),
     Link("halls:index", _("营业厅排队叫号"), frozenset(set(Role) - {Role.AGENT_95598})),
     Link("billing:arrears", _("欠费台账"), frozenset(set(Role) - {Role.PLANNER})),
     Link("billing:runs", _("抄核收出账"), frozenset({Role.ADMINISTRATOR, Role.BILLING_CLERK})),

@@ -25,7 +25,7 @@ def test_a_fault_notifies_at_once_and_again_when_power_is_restored(town: City) -
     make_account(10, town.unit, town.hall, "赵六", phone="13911112222", transformer_area=town.area)
     outage = fault(town)
     assert (outage.status, outage.notices_queued) == ("ongoing", 2)
-    assert set(Notice.objects.values_list("body", flat=True)) == {
+    assert set(Notice.objects.values_list("text__body", flat=True)) == {
         "【国网示范市供电公司】城一线1号台区因故障停电，抢修人员正在处理，预计11月24日13:00恢复供电。"
     }
     restored_at = MORNING + timedelta(hours=2, minutes=15)
@@ -38,7 +38,9 @@ def test_a_fault_notifies_at_once_and_again_when_power_is_restored(town: City) -
     )
     assert (outage.status, outage.restored_at) == ("restored", restored_at)
     restored = list(
-        Notice.objects.filter(template_code="power_restored").order_by("recipient").values_list("recipient", "body")
+        Notice.objects.filter(template_code="power_restored")
+        .order_by("recipient")
+        .values_list("recipient", "text__body")
     )
     text = "【国网示范市供电公司】城一线1号台区已于11月24日12:15恢复供电，感谢您的耐心等待。"
     assert restored == [("13812345678", text), ("13911112222", text)]

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from gridcare.billing.demo import seed_billing
+from gridcare.notices.demo import seed_notices
 from gridcare.customers.demo import seed_customers
 from gridcare.halls.demo import seed_halls
 from gridcare.org.demo import demo_users, seed_org
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         )
         seed_workorders(count=300, seed=seed)
         self.stdout.write(f"billing demo: {seed_billing()}")
+        self.stdout.write(seed_notices())
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(f"demo city ready: {created:,} new customers ({customers:,} wanted) in {elapsed:.1f} s")
