@@ -150,6 +150,12 @@ GRIDCARE_RULES = {
         "high_voltage_dual": env_int("GRIDCARE_NEW_CONNECTION_HV_DUAL", 32),
     },
     "HALL_WAIT_TARGET_MINUTES": env_int("GRIDCARE_HALL_WAIT_TARGET_MINUTES", 15),
+    # Hall appointments (预约办电): places per half-hour slot and business type, how many days
+    # ahead one books (from tomorrow), and the check-in window around the slot.
+    "HALL_APPOINTMENT_SLOT_CAPACITY": env_int("GRIDCARE_HALL_APPOINTMENT_SLOT_CAPACITY", 2),
+    "HALL_APPOINTMENT_DAYS_AHEAD": env_int("GRIDCARE_HALL_APPOINTMENT_DAYS_AHEAD", 7),
+    "HALL_APPOINTMENT_EARLY_MINUTES": env_int("GRIDCARE_HALL_APPOINTMENT_EARLY_MINUTES", 30),
+    "HALL_APPOINTMENT_LATE_MINUTES": env_int("GRIDCARE_HALL_APPOINTMENT_LATE_MINUTES", 15),
     "RELIABILITY_URBAN_TARGET": env_decimal("GRIDCARE_RELIABILITY_URBAN_TARGET", "0.999"),
 }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from gridcare.halls.models import BusinessType, CounterSetup, HallPolicy, MaintenanceTask, Terminal
+from gridcare.halls.models import Appointment, BusinessType, CounterSetup, HallPolicy, MaintenanceTask, Terminal
 
 
 @admin.register(Terminal)
@@ -34,3 +34,11 @@ admin.site.register(HallPolicy)
 class MaintenanceTaskAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("terminal", "description", "status", "created_at", "resolved_at")
     list_filter = ("status",)
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("reference", "hall", "business_type", "day", "starts_at", "status", "ticket")
+    list_filter = ("status", "hall", "day")
+    search_fields = ("reference",)
+    readonly_fields = ("reference", "ticket", "created_at", "checked_in_at")

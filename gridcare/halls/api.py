@@ -11,18 +11,22 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import ValidationError as PydanticValidationError
 
-from gridcare.core.exceptions import InvalidInput
+from gridcare.core.exceptions import InvalidInput, NotFound
+from gridcare.customers.rules import mask_phone
 from gridcare.halls import selectors
 from gridcare.halls.access import (
+    ISSUE_ROLES,
     counter_get_for_scope,
     hall_get_for_scope,
+    require_role,
     terminal_get_for_scope,
     ticket_get_for_scope,
 )
-from gridcare.halls.models import CounterStatus, Source, Ticket
-from gridcare.halls.services import evaluations, terminals, tickets
+from gridcare.halls.models import Appointment, CounterStatus, Source, Ticket
+from gridcare.halls.services import appointments, evaluations, terminals, tickets
 from gridcare.org.access import scope_for
 from gridcare.org.api import ErrorOut
+from gridcare.org.models import Hall
 
 router = Router(tags=["halls"])
 
@@ -185,9 +189,13 @@ def _ticket(ticket: Ticket) -> dict[str, Any]:
 
 @router.post("/halls/{hall_code}/tickets", response={201: TicketOut, **ERRORS})
 def ticket_issue(request: HttpRequest, hall_code: str, payload: TicketIn) -> tuple[int, dict[str, Any]]:
+    """``priority: "appointment"`` checks in the booked appointment ``appointment_ref`` of this
+    hall and day (its type must be ``business_type``) and answers with its ticket."""
     scope = scope_for(request.user)
     hall = hall_get_for_scope(scope=scope, code=hall_code)
-    source = Source.APPOINTMENT if payload.priority == "appointment" else Source.REMOTE
+    if payload.priority == "appointment":
+        return 201, _ticket(_check_in_by_ref(request, hall, payload))
+    source = Source.REMOTE
     ticket = tickets.ticket_issue(
         scope=scope,
         actor=request.user,
@@ -197,6 +205,24 @@ def ticket_issue(request: HttpRequest, hall_code: str, payload: TicketIn) -> tup
         **payload.dict(exclude={"business_type"}),
     )
     return 201, _ticket(ticket)
+
+
+def _check_in_by_ref(request: HttpRequest, hall: Hall, payload: TicketIn) -> Ticket:
+    scope = scope_for(request.user)
+    if not payload.appointment_ref.strip():
+        message = _("预约签到请填写预约号。")
+        raise InvalidInput(message, errors={"appointment_ref": message})
+    try:
+        return appointments.appointment_check_in(
+            scope=scope,
+            actor=request.user,
+            reference=payload.appointment_ref,
+            hall=hall,
+            kind=payload.business_type,
+        )
+    except NotFound as exc:
+        require_role(scope, ISSUE_ROLES)  # a post that may not issue learns nothing about references
+        raise InvalidInput(exc.message, errors={"appointment_ref": str(exc.message)}) from None
 
 
 @router.get("/halls/{hall_code}/queue", response={200: QueueOut, 404: ErrorOut})
@@ -340,3 +366,116 @@ def terminal_fault(request: HttpRequest, terminal_id: int, payload: FaultIn) -> 
         scope=scope, actor=request.user, terminal=terminal, description=payload.description
     )
     return 201, task
+
+
+# --- appointments (预约办电) ------------------------------------------------------------------------
+
+
+class SlotOut(Schema):
+    start: str
+    end: str
+    capacity: int
+    booked: int
+    free: int
+
+
+class SlotsOut(Schema):
+    hall: str
+    date: str
+    business_type: str
+    slots: list[SlotOut]
+
+
+class AppointmentIn(Schema):
+    business_type: KindIn
+    date: str
+    start: str
+    phone: str
+    account_no: str = ""
+
+
+class AppointmentOut(Schema):
+    reference: str
+    hall: str
+    hall_name: str
+    business_type: str
+    business_type_name: str
+    date: str
+    start: str
+    end: str
+    phone: str
+    status: str
+    ticket_number: str | None
+
+
+class CancelIn(Schema):
+    phone: str = ""
+    reason: str = ""
+
+
+def _appointment(appointment: Appointment) -> dict[str, Any]:
+    """The appointment as the app shows it; the phone masked (CUST-4)."""
+    return {
+        "reference": appointment.reference,
+        "hall": appointment.hall.code,
+        "hall_name": appointment.hall.name,
+        "business_type": appointment.business_type.kind,
+        "business_type_name": appointment.business_type.name,
+        "date": appointment.day.isoformat(),
+        "start": f"{appointment.starts_at:%H:%M}",
+        "end": f"{appointment.ends_at:%H:%M}",
+        "phone": mask_phone(appointment.phone),
+        "status": appointment.status,
+        "ticket_number": appointment.ticket.number if appointment.ticket else None,
+    }
+
+
+@router.get("/halls/{hall_code}/appointment-slots", response={200: SlotsOut, **ERRORS})
+def appointment_slots(request: HttpRequest, hall_code: str, date: str, business_type: str) -> dict[str, Any]:
+    """Free places per half-hour slot of a day (``date=YYYY-MM-DD``) and business type."""
+    scope = scope_for(request.user)
+    hall = hall_get_for_scope(scope=scope, code=hall_code)
+    slots = appointments.appointment_slots(scope=scope, hall=hall, kind=business_type, day=date)
+    return {
+        "hall": hall.code,
+        "date": appointments.parse_day(date).isoformat(),
+        "business_type": business_type,
+        "slots": [slot.as_dict() for slot in slots],
+    }
+
+
+@router.post("/halls/{hall_code}/appointments", response={201: AppointmentOut, **ERRORS})
+def appointment_book(request: HttpRequest, hall_code: str, payload: AppointmentIn) -> tuple[int, dict[str, Any]]:
+    scope = scope_for(request.user)
+    hall = hall_get_for_scope(scope=scope, code=hall_code)
+    appointment = appointments.appointment_book(
+        scope=scope,
+        actor=request.user,
+        hall=hall,
+        kind=payload.business_type,
+        day=payload.date,
+        start=payload.start,
+        phone=payload.phone,
+        account_no=payload.account_no,
+    )
+    return 201, _appointment(appointment)
+
+
+@router.post("/appointments/{reference}/cancel", response={200: AppointmentOut, **ERRORS})
+def appointment_cancel(request: HttpRequest, reference: str, payload: CancelIn) -> dict[str, Any]:
+    """With ``phone``: the customer's own cancellation (the phone must be the booking's); without:
+    hall staff cancel."""
+    appointment = appointments.appointment_cancel(
+        scope=scope_for(request.user),
+        actor=request.user,
+        reference=reference,
+        phone=payload.phone,
+        reason=payload.reason,
+    )
+    return _appointment(appointment)
+
+
+@router.post("/appointments/{reference}/check-in", response={201: TicketOut, **ERRORS})
+def appointment_check_in(request: HttpRequest, reference: str) -> tuple[int, dict[str, Any]]:
+    ticket = appointments.appointment_check_in(scope=scope_for(request.user), actor=request.user, reference=reference)
+    return 201, _ticket(ticket)

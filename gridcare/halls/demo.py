@@ -1,13 +1,28 @@
-"""Demo set-up of the four demo halls: business types, what each counter serves, terminals.
+"""Demo set-up of the four demo halls: business types, what each counter serves, terminals, and a
+few appointments for today and the next working day.
 
-Idempotent: types and terminals are found by their codes; counters already set up are left alone.
+Idempotent: types and terminals are found by their codes; counters already set up are left alone;
+a day that already has appointments in a hall gets no more.
 """
 
 from __future__ import annotations
 
+from datetime import date, time, timedelta
+
 from django.db import transaction
 
-from gridcare.halls.models import BusinessType, CounterSetup, CounterStatus, Kind, TerminalKind
+from gridcare.core.calendar import UnknownCalendarYear, is_working_day
+from gridcare.core.timezone import business_date, now
+from gridcare.halls.models import (
+    Appointment,
+    AppointmentEvent,
+    BusinessType,
+    CounterSetup,
+    CounterStatus,
+    Kind,
+    TerminalKind,
+)
+from gridcare.halls.services.appointments import new_reference, slot_end
 from gridcare.halls.services.setup import counter_configure, hall_setup_defaults
 from gridcare.halls.services.terminals import terminal_register
 from gridcare.org.models import Counter, Hall
@@ -36,6 +51,7 @@ def seed_halls() -> int:
             continue
         configure_hall(hall)
         done += 1
+    seed_appointments()
     return done
 
 
@@ -46,3 +62,61 @@ def configure_hall(hall: Hall) -> None:
             counter_configure(counter=counter, kinds=counter_kinds(counter.number), status=CounterStatus.OPEN)
     terminal_register(hall=hall, code=f"{hall.code}-T1", kind=TerminalKind.PAYMENT, name="自助缴费机1")
     terminal_register(hall=hall, code=f"{hall.code}-T2", kind=TerminalKind.ALL_IN_ONE, name="自助服务一体机")
+
+
+# (start, business type, phone) of the demo bookings of one hall and day.
+DEMO_APPOINTMENTS = (
+    (time(9, 0), Kind.NEW_CONNECTION, "13900001001"),
+    (time(9, 30), Kind.PAYMENT, "13900001002"),
+    (time(10, 30), Kind.ACCOUNT_CHANGE, "13900001003"),
+    (time(14, 0), Kind.METER_TEST, "13900001004"),
+    (time(15, 30), Kind.CONSULTATION, "13900001005"),
+)
+
+
+def demo_days(today: date) -> list[date]:
+    """Today when the halls work today, and the next working day."""
+    days = [today] if _working(today) else []
+    day = today + timedelta(days=1)
+    for _n in range(30):
+        if _working(day):
+            return [*days, day]
+        day += timedelta(days=1)
+    return days
+
+
+def _working(day: date) -> bool:
+    try:
+        return is_working_day(day)
+    except UnknownCalendarYear:
+        return day.weekday() < 5  # beyond the holiday data: a demo may guess
+
+
+def seed_appointments() -> int:
+    """Book the demo appointments (as if booked earlier through the app) where a hall has none
+    that day; returns how many were made."""
+    made = 0
+    at = now()
+    for hall in Hall.objects.order_by("code"):
+        types = {t.kind: t for t in BusinessType.objects.filter(hall=hall, active=True)}
+        for day in demo_days(business_date(at)):
+            if Appointment.objects.filter(hall=hall, day=day).exists():
+                continue
+            for start, kind, phone in DEMO_APPOINTMENTS:
+                if kind not in types or not hall.opens_at <= start < slot_end(start) <= hall.closes_at:
+                    continue
+                appointment = Appointment.objects.create(
+                    hall=hall,
+                    business_type=types[kind],
+                    day=day,
+                    starts_at=start,
+                    ends_at=slot_end(start),
+                    phone=phone,
+                    reference=new_reference(),
+                    created_at=at,
+                )
+                AppointmentEvent.objects.create(
+                    appointment=appointment, type=AppointmentEvent.Type.BOOKED, created_at=at, parameters={"demo": True}
+                )
+                made += 1
+    return made

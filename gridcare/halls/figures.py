@@ -15,7 +15,7 @@ from openpyxl import Workbook
 
 from gridcare.core.timezone import SHANGHAI, business_date, now
 from gridcare.halls import rules
-from gridcare.halls.models import Diversion, Evaluation, Rating, Ticket, TicketStatus
+from gridcare.halls.models import Appointment, AppointmentStatus, Diversion, Evaluation, Rating, Ticket, TicketStatus
 from gridcare.org.models import Counter, Hall
 
 # Days at each end of a month counted as its "edge" (people pay at month end and month start).
@@ -53,6 +53,8 @@ class HallFigures:
     diversion_rate: float | None
     edge_ratio: float | None
     counters: list[CounterUse] = field(default_factory=list)
+    appointments: int = 0  # booked for these days (checked in, missed, still open; not cancelled)
+    appointments_missed: int = 0
 
 
 def parse_period(day: str, month: str) -> tuple[date, date, str]:
@@ -122,6 +124,12 @@ def hall_figures(hall: Hall, start: date, end: date) -> HallFigures:
     ratings = _ratings(hall, start, end)
     rated = sum(ratings.values())
     diversions = Diversion.objects.filter(hall=hall, day__gte=start, day__lte=end).count()
+    booked = dict(
+        Appointment.objects.filter(hall=hall, day__gte=start, day__lte=end)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
     return HallFigures(
         start=start,
         end=end,
@@ -130,6 +138,8 @@ def hall_figures(hall: Hall, start: date, end: date) -> HallFigures:
         no_show=no_show,
         abandoned=abandoned,
         diversions=diversions,
+        appointments=sum(booked.values()),
+        appointments_missed=booked.get(AppointmentStatus.MISSED, 0),
         arrivals_by_hour=dict(sorted(by_hour.items())),
         arrivals_by_day=dict(sorted(by_day.items())),
         wait_mean=rules.mean(waits),
@@ -261,6 +271,8 @@ def summary_rows(report: HallFigures) -> list[tuple[str, Any]]:
         (_("放弃率（%）"), _pct(report.abandonment_rate)),
         (_("满意率（%）"), _pct(report.satisfaction_rate)),
         (_("自助分流人数"), report.diversions),
+        (_("预约人数"), report.appointments),
+        (_("预约未到人数"), report.appointments_missed),
         (_("分流率（%）"), _pct(report.diversion_rate)),
         (_("月末月初高峰倍数"), round(report.edge_ratio, 2) if report.edge_ratio is not None else None),
     ]

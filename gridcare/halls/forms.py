@@ -15,7 +15,12 @@ class GuideForm(forms.Form):
     """The guide's tablet: what the customer needs, and how urgent."""
 
     kind = forms.ChoiceField(label=_("办理业务"))
-    priority = forms.ChoiceField(label=_("客户类别"), choices=Priority.choices, initial=Priority.NORMAL)
+    # Appointment tickets come only from checking a booked appointment in (today's list below).
+    priority = forms.ChoiceField(
+        label=_("客户类别"),
+        choices=[(value, label) for value, label in Priority.choices if value != Priority.APPOINTMENT],
+        initial=Priority.NORMAL,
+    )
     phone = forms.CharField(label=_("手机号（用于叫号提醒）"), required=False, max_length=20)
     account_no = forms.CharField(label=_("户号"), required=False, max_length=10)
     terminal = forms.ModelChoiceField(label=_("自助终端"), queryset=Terminal.objects.none(), required=False)

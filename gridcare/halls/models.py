@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from gridcare.org.models import Counter, Hall
@@ -323,3 +323,81 @@ class Diversion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hall_id} {self.day}"
+
+
+class AppointmentStatus(models.TextChoices):
+    BOOKED = "booked", _("已预约")
+    CHECKED_IN = "checked_in", _("已签到")
+    CANCELLED = "cancelled", _("已取消")
+    MISSED = "missed", _("已爽约")
+
+
+class Appointment(models.Model):
+    """A booked half-hour slot for one business type (HALL-2, 预约办电). Checking it in on the
+    day issues an appointment ticket; one not checked in by the end of its window is missed."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="appointments")
+    business_type = models.ForeignKey(BusinessType, on_delete=models.PROTECT, related_name="appointments")
+    day = models.DateField(_("预约日期"))
+    starts_at = models.TimeField(_("开始时间"))
+    ends_at = models.TimeField(_("结束时间"))
+    phone = models.CharField(_("手机号"), max_length=11)
+    account = models.ForeignKey(
+        "customers.Account", on_delete=models.PROTECT, null=True, blank=True, related_name="hall_appointments"
+    )
+    reference = models.CharField(_("预约号"), max_length=12, unique=True)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
+    )
+    ticket = models.OneToOneField(Ticket, on_delete=models.PROTECT, null=True, blank=True, related_name="appointment")
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("预约时间"))
+    checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("预约")
+        verbose_name_plural = _("预约")
+        ordering = ["day", "starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="appointment_ends_after_start"),
+            models.CheckConstraint(
+                condition=~Q(status="checked_in") | Q(ticket__isnull=False, checked_in_at__isnull=False),
+                name="appointment_checked_in_has_ticket",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["hall", "day", "status"], name="appointment_hall_day_status"),
+            models.Index(fields=["business_type", "day", "starts_at"], name="appointment_type_slot"),
+            models.Index(fields=["phone", "day"], name="appointment_phone_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.day} {self.starts_at:%H:%M}"
+
+
+class AppointmentEvent(models.Model):
+    """Append-only history of an appointment: booked, cancelled, checked in, missed."""
+
+    class Type(models.TextChoices):
+        BOOKED = "booked", _("预约")
+        CANCELLED = "cancelled", _("取消预约")
+        CHECKED_IN = "checked_in", _("预约签到")
+        MISSED = "missed", _("爽约")
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=12, choices=Type.choices)
+    parameters = models.JSONField(default=dict)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("预约记录")
+        verbose_name_plural = _("预约记录")
+
+    def __str__(self) -> str:
+        return f"{self.appointment_id} {self.type}"

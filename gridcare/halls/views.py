@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gridcare.core.exceptions import DomainError, Forbidden
+from gridcare.core.exceptions import DomainError, Forbidden, InvalidInput
 from gridcare.core.timezone import business_date
 from gridcare.core.views import form_errors_from, staff_required
 from gridcare.halls import figures, forms, selectors
@@ -30,8 +30,17 @@ from gridcare.halls.access import (
     terminal_get_for_scope,
     ticket_get_for_scope,
 )
-from gridcare.halls.models import BusinessType, CounterStatus, Kind, MaintenanceTask, Priority, Source
-from gridcare.halls.services import evaluations, setup, terminals, tickets
+from gridcare.halls.models import (
+    Appointment,
+    BusinessType,
+    CounterStatus,
+    Kind,
+    MaintenanceTask,
+    Priority,
+    Source,
+    Ticket,
+)
+from gridcare.halls.services import appointments, evaluations, setup, terminals, tickets
 from gridcare.halls.services.evaluations import REASONS
 from gridcare.org.access import request_scope
 from gridcare.org.models import Counter, Hall
@@ -88,23 +97,37 @@ def kiosk(request: HttpRequest, hall_code: str) -> HttpResponse:
     hall = _hall(request, hall_code, ISSUE_ROLES)
     types = BusinessType.objects.filter(hall=hall, active=True).exclude(kind=Kind.KEY_ACCOUNT).order_by("prefix")
     if request.method == "POST":
-        priority = request.POST.get("priority", Priority.NORMAL)
         try:
-            ticket = tickets.ticket_issue(
-                scope=request_scope(request),
-                actor=request.user,
-                hall=hall,
-                kind=request.POST.get("kind", ""),
-                source=Source.APPOINTMENT if priority == Priority.APPOINTMENT else Source.KIOSK,
-                priority=priority if priority in Priority.values else Priority.NORMAL,
-                phone=request.POST.get("phone", ""),
-                appointment_ref=request.POST.get("appointment_ref", ""),
-            )
+            ticket = _kiosk_ticket(request, hall)
         except DomainError as exc:
             messages.error(request, str(exc.message))
             return redirect("halls:kiosk", hall_code=hall.code)
-        return render(request, "halls/kiosk_ticket.html", {"hall": hall, "ticket": selectors.ticket_view(ticket)})
-    return render(request, "halls/kiosk.html", {"hall": hall, "types": types})
+        appointment = Appointment.objects.filter(ticket=ticket).first() if ticket.source == Source.APPOINTMENT else None
+        context = {"hall": hall, "ticket": selectors.ticket_view(ticket), "appointment": appointment}
+        return render(request, "halls/kiosk_ticket.html", context)
+    context = {"hall": hall, "types": types, "rules": appointments.appointment_rules()}
+    return render(request, "halls/kiosk.html", context)
+
+
+def _kiosk_ticket(request: HttpRequest, hall: Hall) -> Ticket:
+    """A ticket from the touch screen: 预约签到 with the appointment's reference, otherwise the
+    business pressed (normal or green channel)."""
+    scope = request_scope(request)
+    priority = request.POST.get("priority", Priority.NORMAL)
+    if "check_in" in request.POST or priority == Priority.APPOINTMENT:
+        reference = request.POST.get("reference", "") or request.POST.get("appointment_ref", "")
+        if not reference.strip():
+            raise InvalidInput(_("请输入预约号。"))
+        return appointments.appointment_check_in(scope=scope, actor=request.user, reference=reference, hall=hall)
+    return tickets.ticket_issue(
+        scope=scope,
+        actor=request.user,
+        hall=hall,
+        kind=request.POST.get("kind", ""),
+        source=Source.KIOSK,
+        priority=priority if priority in Priority.values else Priority.NORMAL,
+        phone=request.POST.get("phone", ""),
+    )
 
 
 @hall_page
@@ -112,7 +135,10 @@ def guide(request: HttpRequest, hall_code: str) -> HttpResponse:
     hall = _hall(request, hall_code, ISSUE_ROLES)
     form = forms.GuideForm(request.POST or None, hall=hall)
     result = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "check_in" in request.POST:
+        result = _guide_check_in(request, hall)
+        form = forms.GuideForm(hall=hall)
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             if "divert" in request.POST:
@@ -139,7 +165,25 @@ def guide(request: HttpRequest, hall_code: str) -> HttpResponse:
             form = forms.GuideForm(hall=hall)
         except DomainError as exc:
             form_errors_from(form, exc)
-    return render(request, "halls/guide.html", {"hall": hall, "form": form, "result": result})
+    context = {
+        "hall": hall,
+        "form": form,
+        "result": result,
+        "appointments": appointments.appointments_of_day(hall, business_date()),
+    }
+    return render(request, "halls/guide.html", context)
+
+
+def _guide_check_in(request: HttpRequest, hall: Hall) -> selectors.TicketView | None:
+    """The guide checks a customer's appointment in from today's list."""
+    try:
+        ticket = appointments.appointment_check_in(
+            scope=request_scope(request), actor=request.user, reference=request.POST["check_in"], hall=hall
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return None
+    return selectors.ticket_view(ticket)
 
 
 # --- counter console -------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from io import BytesIO
 
 import pytest
@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from gridcare.core.testing import City, signed_in
 from gridcare.core.timezone import SHANGHAI
 from gridcare.halls import figures
-from gridcare.halls.models import BusinessType, Diversion, Evaluation, Ticket
+from gridcare.halls.models import Appointment, BusinessType, Diversion, Evaluation, Ticket
 from gridcare.org.models import Hall
 
 DAY = date(2026, 10, 30)
@@ -134,3 +134,23 @@ def test_tickets_still_waiting_at_closing_time_count_as_abandoned_that_evening(
     hall = Hall.objects.get(pk=hall_town.hall.pk)  # closes at 17:30
     report = figures.hall_figures(hall, DAY, DAY)
     assert (report.arrivals, report.abandoned) == (1, abandoned)
+
+
+@pytest.mark.django_db
+def test_appointments_booked_and_missed_are_counted(hall_town: City) -> None:
+    payment = BusinessType.objects.get(hall=hall_town.hall, kind="payment")
+    made = datetime(2026, 10, 28, 10, 0, tzinfo=SHANGHAI)
+    for n, status in enumerate(["missed", "missed", "cancelled", "booked", "missed"]):
+        Appointment.objects.create(
+            hall=hall_town.hall if n < 4 else hall_town.other_hall,
+            business_type=payment if n < 4 else BusinessType.objects.get(hall=hall_town.other_hall, kind="payment"),
+            day=DAY,
+            starts_at=time(9, 0),
+            ends_at=time(9, 30),
+            phone="13800001111",
+            reference=f"REF{n:05d}",
+            status=status,
+            created_at=made,
+        )
+    report = figures.hall_figures(Hall.objects.get(pk=hall_town.hall.pk), DAY, DAY)
+    assert (report.appointments, report.appointments_missed) == (3, 2)  # the cancelled one is no booking

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
+from django.utils import timezone
 
 from gridcare.core.testing import City, api_client
-from gridcare.core.timezone import business_date, local_datetime
-from gridcare.halls.models import BusinessType, Ticket, TicketEvent, TicketSequence
+from gridcare.core.timezone import SHANGHAI, business_date, local_datetime
+from gridcare.halls.models import Appointment, BusinessType, Ticket, TicketEvent, TicketSequence
 from gridcare.halls.tests.conftest import post
 
 URL = "/api/v1/halls/H1/tickets"
@@ -60,14 +61,29 @@ def test_numbers_restart_each_day_and_tickets_stay_unique(hall_town: City) -> No
 
 
 @pytest.mark.django_db
-def test_an_appointment_check_in_is_an_appointment_ticket(hall_town: City) -> None:
+def test_an_appointment_check_in_is_an_appointment_ticket(hall_town: City, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A booked appointment of today, inside its check-in window (the booking and check-in rules
+    # are tested in test_appointments_*.py).
+    moment = datetime(2026, 11, 24, 10, 5, tzinfo=SHANGHAI)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    Appointment.objects.create(
+        hall=hall_town.hall,
+        business_type=BusinessType.objects.get(hall=hall_town.hall, kind="new_connection"),
+        day=moment.date(),
+        starts_at=time(10, 0),
+        ends_at=time(10, 30),
+        phone="13812345678",
+        reference="YY2026AB",
+        created_at=moment,
+    )
     body = post(
         api_client(hall_town.clerk),
         URL,
-        {"business_type": "new_connection", "priority": "appointment", "appointment_ref": "YY20261123001"},
+        {"business_type": "new_connection", "priority": "appointment", "appointment_ref": "YY2026AB"},
     ).json()
     ticket = Ticket.objects.get(pk=body["id"])
-    assert (ticket.source, ticket.priority, ticket.appointment_ref) == ("appointment", "appointment", "YY20261123001")
+    assert (ticket.source, ticket.priority, ticket.appointment_ref) == ("appointment", "appointment", "YY2026AB")
+    assert Appointment.objects.get().ticket == ticket
 
 
 @pytest.mark.django_db
