@@ -5,6 +5,11 @@ functions, then bill a sample account by account through the ORM and print the s
     .venv/bin/python benchmarks/bill_run.py --accounts 1000000            # SQLite (temp file)
     DATABASE_URL=postgres://... .venv/bin/python benchmarks/bill_run.py    # PostgreSQL (empty db)
     ... --kill-test     also kills a `manage.py bill_run` mid-run and resumes it
+    ... --no-read-ahead PostgreSQL: read each chunk in turn (the path before the read-ahead)
+    ... --seed-only     stop after seeding; copy the result (cp, or createdb -T) for repeated runs
+
+On PostgreSQL each run also prints the CPU time of the whole local cluster (postmaster and
+every backend, from /proc), so the server's share is visible beside this process's.
 """
 
 from __future__ import annotations
@@ -195,13 +200,55 @@ def seed_readings_for(ids: list[int], period: str) -> None:
     )
 
 
-def timed_run(period: str) -> tuple[float, float, object]:
-    """Wall and CPU seconds of this process (on SQLite the database work is in-process too)."""
+def _proc_cpu(pid: int, *, children: bool = False) -> float:
+    """CPU seconds of a local process from /proc (with its reaped children's if asked)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if children else 0)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu() -> float | None:
+    """CPU seconds used so far by the whole local PostgreSQL cluster this process talks to: the
+    postmaster with every backend it has reaped, plus its live children (backends, autovacuum,
+    writers). None on SQLite or when the server is not on this machine."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    try:
+        postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        total = _proc_cpu(postmaster, children=True)
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(stat[1]) == postmaster:
+                    total += (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+    return total
+
+
+def timed_run(period: str, *, read_ahead: bool = True) -> tuple[float, float, float | None, object]:
+    """Wall and CPU seconds of this process (on SQLite the database work is in-process too) and
+    of the PostgreSQL cluster (None on SQLite)."""
     from gridcare.billing.services.bill_run import bill_run_start
 
+    server = server_cpu()
     started, cpu = time.perf_counter(), time.process_time()
-    run = bill_run_start(period=period)
-    return time.perf_counter() - started, time.process_time() - cpu, run
+    run = bill_run_start(period=period, read_ahead=read_ahead)
+    elapsed, used = time.perf_counter() - started, time.process_time() - cpu
+    after = server_cpu()
+    return elapsed, used, (after - server if after is not None and server is not None else None), run
+
+
+def _server_text(seconds: float | None) -> str:
+    return f", {seconds:.1f} s CPU of the database server" if seconds is not None else ""
 
 
 def kill_test(database_url: str) -> str:
@@ -236,6 +283,14 @@ def main() -> None:
     parser.add_argument("--orm-sample", type=int, default=2_000)
     parser.add_argument("--kill-test", action="store_true")
     parser.add_argument("--reuse", action="store_true", help="keep the SQLite file of the last run (seeded city)")
+    parser.add_argument(
+        "--no-read-ahead", action="store_true", help="PostgreSQL: the runs read each chunk in turn (the old path)"
+    )
+    parser.add_argument(
+        "--seed-only",
+        action="store_true",
+        help="stop after seeding (make a template: cp the SQLite file, or createdb -T on PostgreSQL)",
+    )
     args = parser.parse_args()
     database_url = setup(os.environ.get("DATABASE_URL"), reuse=args.reuse)
 
@@ -261,12 +316,15 @@ def main() -> None:
     prepaid = seed_prepaid() if not PrepaidBalance.objects.exists() else 0
     print(f"seeded {n:,} readings and {prepaid:,} prepaid balances in {time.perf_counter() - t:.1f} s")
 
+    if args.seed_only:
+        return
     for period in ("2026-09", "2026-10"):
-        elapsed, cpu, run = timed_run(period)
+        load = os.getloadavg()[0]
+        elapsed, cpu, server, run = timed_run(period, read_ahead=not args.no_read_ahead)
         print(
             f"bill run {period} on {connection.vendor}: {run.billed:,} bills in {elapsed:.1f} s wall, "  # type: ignore[attr-defined]
-            f"{cpu:.1f} s CPU of this process ({run.billed / elapsed:,.0f} bills/s), "  # type: ignore[attr-defined]
-            f"amount {run.amount} yuan, load average {os.getloadavg()[0]:.1f}"  # type: ignore[attr-defined]
+            f"{cpu:.1f} s CPU of this process{_server_text(server)} ({run.billed / elapsed:,.0f} bills/s), "  # type: ignore[attr-defined]
+            f"amount {run.amount} yuan, load average {load:.1f} before / {os.getloadavg()[0]:.1f} after"  # type: ignore[attr-defined]
         )
     started, cpu = time.perf_counter(), time.process_time()
     queued = bill_notify(period="2026-10")
@@ -274,7 +332,7 @@ def main() -> None:
         f"bill_notify 2026-10: {queued:,} outbox rows in {time.perf_counter() - started:.1f} s wall, "
         f"{time.process_time() - cpu:.1f} s CPU"
     )
-    elapsed, cpu, run = timed_run("2026-10")
+    elapsed, cpu, _server, run = timed_run("2026-10")
     print(f"second run of 2026-10: {run.billed:,} new bills in {elapsed:.1f} s")  # type: ignore[attr-defined]
     print(
         f"sample of {args.sample:,} bills against the rules functions: {check_sample('2026-10', args.sample)} mismatches"

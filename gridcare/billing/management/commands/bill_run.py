@@ -21,9 +21,21 @@ class Command(BaseCommand):
         parser.add_argument("--unit", default=None, help="supply unit code (default: every unit)")
         parser.add_argument("--chunk", type=int, default=None, help="accounts per transaction")
         parser.add_argument("--no-notify", action="store_true", help='skip the "bill issued" messages step')
+        parser.add_argument(
+            "--no-read-ahead",
+            action="store_true",
+            help="PostgreSQL: read each chunk in turn instead of the next one on a second connection",
+        )
 
     def handle(
-        self, *args: Any, period: str, unit: str | None, chunk: int | None, no_notify: bool, **options: Any
+        self,
+        *args: Any,
+        period: str,
+        unit: str | None,
+        chunk: int | None,
+        no_notify: bool,
+        no_read_ahead: bool,
+        **options: Any,
     ) -> None:
         supply_unit = None
         if unit:
@@ -36,7 +48,13 @@ class Command(BaseCommand):
             self.stdout.write(f"  … {run.last_account_id} (account id) done", ending="\r")
 
         try:
-            run = bill_run_start(period=period, unit=supply_unit, chunk_size=chunk, after_chunk=progress)
+            run = bill_run_start(
+                period=period,
+                unit=supply_unit,
+                chunk_size=chunk,
+                after_chunk=progress,
+                read_ahead=not no_read_ahead,
+            )
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc
         elapsed = time.perf_counter() - started
