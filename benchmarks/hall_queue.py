@@ -275,12 +275,16 @@ def main() -> None:
     connection.close()
     port = free_port()
     server = start_server(database_url, port, workers=args.workers, threads=args.threads)
-    print(f"server: gunicorn, {args.workers} workers x {args.threads} threads; {args.clients} client threads", flush=True)
+    print(
+        f"server: gunicorn, {args.workers} workers x {args.threads} threads; {args.clients} client threads", flush=True
+    )
     try:
         # Warm-up, not counted: every worker thread loads the URL configuration on first use.
         run(port, token, halls, one_hall=True, clients=8, seconds=3, rate=None, baseline=True)
         print(f"load average before the runs: {os.getloadavg()[0]:.1f}", flush=True)
-        print("| run | requests/s | tickets/s | calls/s | p50 ms | p99 ms | max ms | p50/p99 ms by kind | HTTP statuses |")
+        print(
+            "| run | requests/s | tickets/s | calls/s | p50 ms | p99 ms | max ms | p50/p99 ms by kind | HTTP statuses |"
+        )
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
         c, s = args.clients, args.seconds
         report(
