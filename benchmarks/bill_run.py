@@ -119,7 +119,7 @@ def seed_prepaid(share: float = 0.03, seed: int = 5) -> int:
 
     rng = random.Random(seed)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM customers_account")
+        cursor.execute("SELECT id FROM customers_account ORDER BY id")  # the same accounts on every database
         ids = [r[0] for r in cursor.fetchall() if rng.random() < share]
     now = timezone.now()
     with transaction.atomic():

@@ -1,7 +1,7 @@
 """Hall queue through the HTTP API (issue 3): tickets issued and calls per second, and latency.
 
-A real server (gunicorn: 2 worker processes × 4 threads, DEBUG off) on a throwaway database with 200 halls of
-4 counters each; the clients are threads with their own HTTP connections and a bearer token, as a
+A real server (gunicorn: 4 worker processes of one thread each, i.e. two per core, DEBUG off) on a
+throwaway database with 200 halls of 4 counters each; the clients are threads with their own HTTP connections and a bearer token, as a
 kiosk or the app would call. Every client runs the counter's cycle: issue a ticket, call next at
 its counter, finish the ticket (three requests).
 
@@ -13,6 +13,11 @@ in total (the latency at the target load), p50/p99 per request kind. Baseline in
 GET /api/v1/me, the cheapest authenticated request, paced the same.
 
     .venv/bin/python benchmarks/hall_queue.py [--database-url URL] [--clients 4] [--seconds 10]
+        [--workers 4] [--threads 1]
+
+Threads inside one worker share its interpreter lock: a thread holding SQLite's write lock can
+wait for another thread's Python work, and the waiting writers sleep in SQLite's busy handler.
+One thread per worker process (two workers per core) gave the shortest tails (docs/PERFORMANCE.md).
 """
 
 from __future__ import annotations
@@ -76,9 +81,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(database_url: str, port: int, *, workers: int = 2, threads: int = 4) -> subprocess.Popen[bytes]:
+def start_server(database_url: str, port: int, *, workers: int = 4, threads: int = 1) -> subprocess.Popen[bytes]:
     env = dict(os.environ, DATABASE_URL=database_url, DEBUG="false", LOG_LEVEL="ERROR")
-    # gunicorn, two worker processes (one per core) with four threads each, as deployed.
+    # gunicorn as deployed: worker processes of one thread each (see the module docstring).
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -253,14 +258,18 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rate", type=float, default=200)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (2 x cores)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker")
     args = parser.parse_args()
     database_url = django_up(args.database_url)
     from django.db import connection
 
     started = time.perf_counter()
     token, halls = seed()
+    if connection.vendor == "sqlite":
+        # Fold the seeding's write-ahead log into the database now, not in the middle of a run.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     connection.close()
     print(
         f"{connection.vendor}: {HALLS} halls seeded in {time.perf_counter() - started:.0f} s; {machine()}", flush=True
