@@ -15,12 +15,12 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
 from gridcare.core.exceptions import DomainError
-from gridcare.core.tokens import token_user
+from gridcare.org.access import api_user
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = token_user(token)
+        user = api_user(token)
         if user is not None:
             request.user = user
         return user

@@ -40,14 +40,13 @@ def token_issue(*, request: HttpRequest | None, username: str, password: str) ->
     return token
 
 
-_TOKEN = Columns(ApiToken, "t")
-_USER = Columns(User, "u")
+TOKEN_COLUMNS = _TOKEN = Columns(ApiToken, "t")
+USER_COLUMNS = _USER = Columns(User, "u")
 
 
 def token_user(token: str) -> User | None:
     """The active user holding an unexpired ``token``. Checked on every API request, so it is
     one hand-written query (gridcare.core.sql) rather than a compiled queryset."""
-    now = timezone.now()
     quote = connection.ops.quote_name
     rows = fetch(
         f"SELECT {_TOKEN.sql(connection)}, {_USER.sql(connection)} "  # noqa: S608 - names from model metadata, values as parameters
@@ -57,11 +56,19 @@ def token_user(token: str) -> User | None:
     )
     if not rows:
         return None
-    row = _TOKEN.load(rows[0], 0, connection)
-    user = _USER.load(rows[0], len(_TOKEN), connection)
+    return token_accept(_TOKEN.load(rows[0], 0, connection), _USER.load(rows[0], len(_TOKEN), connection))
+
+
+def token_accept(row: ApiToken | None, user: User | None) -> User | None:
+    """``user`` if the token ``row`` read for it is unexpired and the user active; touches the
+    token's last use at most once a minute, so a busy kiosk does not write on every call."""
+    now = timezone.now()
     if row is None or user is None or not user.is_active or row.expires_at <= now:
         return None
-    # Touch at most once a minute so a busy kiosk does not write on every call.
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
     return user
+
+
+def token_digest(token: str) -> str:
+    return _digest(token)

@@ -7,7 +7,9 @@ rule about who sees what is written once. Outside the scope, objects are "not fo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
@@ -15,6 +17,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 
 from gridcare.core.sql import Columns, cache_related, fetch
+from gridcare.core.tokens import TOKEN_COLUMNS, USER_COLUMNS, token_accept, token_digest
 from gridcare.org.models import HALL_ROLES, Company, Hall, Role, Staff, SupplyUnit
 
 # Roles that need a customer's full phone or ID number for their work; they still unmask one
@@ -118,27 +121,65 @@ _HALL = Columns(Hall, "h")
 _COMPANY = Columns(Company, "c")
 
 
-def _staff_of(user: User) -> Staff | None:
-    """The user's active post with its company, unit and hall: one hand-written query
-    (gridcare.core.sql), as every request asks it."""
+_POST_JOINS = (
+    "LEFT JOIN {staff} s ON s.user_id = u.id LEFT JOIN {company} c ON c.id = s.company_id "
+    "LEFT JOIN {unit} un ON un.id = s.unit_id LEFT JOIN {hall} h ON h.id = s.hall_id"
+)
+_NOT_LOADED = object()
+
+
+def _post_sql() -> tuple[str, str]:
+    quote = connection.ops.quote_name
+    select = ", ".join(c.sql(connection) for c in (_STAFF, _UNIT, _HALL, _COMPANY))
+    joins = _POST_JOINS.format(
+        staff=quote(_STAFF.table), company=quote(_COMPANY.table), unit=quote(_UNIT.table), hall=quote(_HALL.table)
+    )
+    return select, joins
+
+
+def _load_post(row: Sequence[Any], at: int) -> Staff | None:
+    staff = _STAFF.load(row, at, connection)
+    if staff is not None:
+        at += len(_STAFF)
+        for name, columns in (("unit", _UNIT), ("hall", _HALL), ("company", _COMPANY)):
+            cache_related(staff, name, columns.load(row, at, connection))
+            at += len(columns)
+    return staff
+
+
+def api_user(token: str) -> User | None:
+    """The API's token check (gridcare.core.tokens) with the user's post, its company, unit and
+    hall read in the same query: every kiosk and counter request starts here."""
+    select, joins = _post_sql()
     quote = connection.ops.quote_name
     rows = fetch(
-        f"SELECT {_STAFF.sql(connection)}, {_UNIT.sql(connection)}, {_HALL.sql(connection)}, "  # noqa: S608 - names from model metadata, values as parameters
-        f"{_COMPANY.sql(connection)} FROM {quote(_STAFF.table)} s "
-        f"JOIN {quote(_COMPANY.table)} c ON c.id = s.company_id "
-        f"LEFT JOIN {quote(_UNIT.table)} un ON un.id = s.unit_id "
-        f"LEFT JOIN {quote(_HALL.table)} h ON h.id = s.hall_id "
-        "WHERE s.user_id = %s",
-        [user.pk],
+        f"SELECT {TOKEN_COLUMNS.sql(connection)}, {USER_COLUMNS.sql(connection)}, {select} "  # noqa: S608 - names from model metadata, values as parameters
+        f"FROM {quote(TOKEN_COLUMNS.table)} t JOIN {quote(USER_COLUMNS.table)} u ON u.id = t.user_id {joins} "
+        "WHERE t.key_hash = %s",
+        [token_digest(token)],
     )
-    staff = None
-    if rows:
-        staff = _STAFF.load(rows[0], 0, connection)
-        assert staff is not None
-        at = len(_STAFF)
-        for name, columns in (("unit", _UNIT), ("hall", _HALL), ("company", _COMPANY)):
-            cache_related(staff, name, columns.load(rows[0], at, connection))
-            at += len(columns)
+    if not rows:
+        return None
+    at = len(TOKEN_COLUMNS)
+    user = token_accept(TOKEN_COLUMNS.load(rows[0], 0, connection), USER_COLUMNS.load(rows[0], at, connection))
+    if user is not None:
+        cache_related(user, "staff", _load_post(rows[0], at + len(USER_COLUMNS)))
+    return user
+
+
+def _staff_of(user: User) -> Staff | None:
+    """The user's active post with its company, unit and hall: loaded with the user by
+    ``api_user``, or one hand-written query (gridcare.core.sql), as every request asks it."""
+    loaded = user._state.fields_cache.get("staff", _NOT_LOADED)
+    if loaded is _NOT_LOADED:
+        select, joins = _post_sql()
+        quote = connection.ops.quote_name
+        rows = fetch(
+            f"SELECT {select} FROM {quote(USER_COLUMNS.table)} u {joins} WHERE u.id = %s",  # noqa: S608 - names from model metadata, values as parameters
+            [user.pk],
+        )
+        loaded = _load_post(rows[0], 0) if rows else None
+    staff = cast(Staff | None, loaded)
     return staff if staff is not None and staff.active else None
 
 

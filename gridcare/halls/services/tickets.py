@@ -222,14 +222,21 @@ _EVENT_OF = {
 def _lock_setup(counter: Counter) -> CounterSetup:
     """The counter's set-up row, locked: one "call next" at a time per counter (on SQLite the
     transaction itself holds the write lock)."""
+    return _lock_setup_serving(counter)[0]
+
+
+def _lock_setup_serving(counter: Counter) -> tuple[CounterSetup, str | None]:
+    """``_lock_setup`` and the number the counter is serving now (None), in one statement."""
     rows = fetch(
-        f"SELECT {_SETUP.sql(connection)} FROM {_SETUP.table} s WHERE s.counter_id = %s{_for_update()}",  # noqa: S608 - names from model metadata, values as parameters
-        [counter.pk],
+        f"SELECT {_SETUP.sql(connection)}, (SELECT MIN(c.number) FROM {_TICKET.table} c "  # noqa: S608 - names from model metadata, values as parameters
+        f"WHERE c.counter_id = s.counter_id AND c.status = %s) FROM {_SETUP.table} s WHERE s.counter_id = %s"
+        f"{_for_update()}",
+        [TicketStatus.CALLED, counter.pk],
     )
     setup = _SETUP.load(rows[0], 0, connection) if rows else None
     if setup is None:
         raise CounterNotOpen(_("该窗口尚未设置办理业务。"))
-    return setup
+    return setup, rows[0][len(_SETUP)]
 
 
 def waiting_for_counter(*, counter: Counter, setup: CounterSetup, day: date) -> list[Ticket]:
@@ -277,15 +284,11 @@ def counter_call_next(*, scope: Scope, actor: Actor, counter: Counter) -> Ticket
     """Call the next ticket for ``counter`` by the calling policy (HALL-3); None when nobody waits."""
     require_role(scope, CALL_ROLES)
     with transaction.atomic():
-        setup = _lock_setup(counter)
+        setup, serving = _lock_setup_serving(counter)
         if setup.status != CounterStatus.OPEN:
             raise CounterNotOpen(_("窗口当前为“%(status)s”，不能叫号。") % {"status": setup.get_status_display()})
-        current = fetch(
-            f"SELECT number FROM {_TICKET.table} WHERE counter_id = %s AND status = %s",  # noqa: S608 - names from model metadata, values as parameters
-            [counter.pk, TicketStatus.CALLED],
-        )
-        if current:
-            raise CounterBusy(_("请先办结或过号当前的%(number)s号。") % {"number": current[0][0]})
+        if serving is not None:
+            raise CounterBusy(_("请先办结或过号当前的%(number)s号。") % {"number": serving})
         at = now()
         ageing = timedelta(minutes=policy_for(counter.hall).ageing_minutes)
         waiting = {t.id: t for t in waiting_for_counter(counter=counter, setup=setup, day=business_date(at))}
