@@ -1,4 +1,4 @@
-"""Append-only history rows of tickets and terminals."""
+"""Append-only history rows of tickets, terminals and appointments."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 
-from gridcare.halls.models import Terminal, TerminalEvent, Ticket, TicketEvent
+from gridcare.halls.models import Appointment, AppointmentEvent, Terminal, TerminalEvent, Ticket, TicketEvent
 from gridcare.org.models import Counter
 
 
@@ -39,4 +39,17 @@ def terminal_event(
 ) -> TerminalEvent:
     return TerminalEvent.objects.create(
         terminal=terminal, type=type, actor=_user(actor), created_at=at, parameters=parameters
+    )
+
+
+def appointment_event(
+    *,
+    appointment: Appointment,
+    type: AppointmentEvent.Type,
+    actor: User | AnonymousUser | None,
+    at: datetime,
+    **parameters: Any,
+) -> AppointmentEvent:
+    return AppointmentEvent.objects.create(
+        appointment=appointment, type=type, actor=_user(actor), created_at=at, parameters=parameters
     )

@@ -164,7 +164,20 @@ class TicketSequence(models.Model):
         return f"{self.business_type_id} {self.day} {self.last}"
 
 
-class TicketEvent(models.Model):
+class HallEvent(models.Model):
+    """What every append-only history row of the hall carries: who, when, and the details."""
+
+    parameters = models.JSONField(default=dict)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class TicketEvent(HallEvent):
     """Append-only history of a ticket: every call, recall, transfer and end."""
 
     class Type(models.TextChoices):
@@ -179,11 +192,6 @@ class TicketEvent(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=20, choices=Type.choices)
     counter = models.ForeignKey(Counter, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    parameters = models.JSONField(default=dict)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(db_index=True)
 
     class Meta:
         ordering = ["-id"]
@@ -256,7 +264,7 @@ class Terminal(models.Model):
         return f"{self.code} {self.name}"
 
 
-class TerminalEvent(models.Model):
+class TerminalEvent(HallEvent):
     """Append-only: status changes and usage of a terminal."""
 
     class Type(models.TextChoices):
@@ -266,11 +274,6 @@ class TerminalEvent(models.Model):
 
     terminal = models.ForeignKey(Terminal, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=12, choices=Type.choices)
-    parameters = models.JSONField(default=dict)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(db_index=True)
 
     class Meta:
         ordering = ["-id"]
@@ -377,7 +380,7 @@ class Appointment(models.Model):
         return f"{self.reference} {self.day} {self.starts_at:%H:%M}"
 
 
-class AppointmentEvent(models.Model):
+class AppointmentEvent(HallEvent):
     """Append-only history of an appointment: booked, cancelled, checked in, missed."""
 
     class Type(models.TextChoices):
@@ -388,11 +391,6 @@ class AppointmentEvent(models.Model):
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=12, choices=Type.choices)
-    parameters = models.JSONField(default=dict)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(db_index=True)
 
     class Meta:
         ordering = ["-id"]

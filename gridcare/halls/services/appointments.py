@@ -28,6 +28,7 @@ from gridcare.customers import rules as customer_rules
 from gridcare.customers.access import account_get_for_scope
 from gridcare.customers.models import Account
 from gridcare.halls.access import ISSUE_ROLES, require_role
+from gridcare.halls.events import appointment_event
 from gridcare.halls.models import (
     Appointment,
     AppointmentEvent,
@@ -292,7 +293,9 @@ def appointment_book(
                 }
             )
         appointment = _create(hall, booking, actor)
-        _event(appointment, AppointmentEvent.Type.BOOKED, actor, appointment.created_at)
+        appointment_event(
+            appointment=appointment, type=AppointmentEvent.Type.BOOKED, actor=actor, at=appointment.created_at
+        )
     return appointment
 
 
@@ -351,18 +354,6 @@ def appointment_get_for_scope(*, scope: Scope, reference: str, lock: bool = Fals
     if appointment is None:
         raise NotFound(_("未找到预约号 %(ref)s。") % {"ref": reference.strip()})
     return appointment
-
-
-def _event(
-    appointment: Appointment, type: AppointmentEvent.Type, actor: Actor, at: datetime, **parameters: Any
-) -> None:
-    AppointmentEvent.objects.create(
-        appointment=appointment,
-        type=type,
-        actor=actor if isinstance(actor, User) else None,
-        created_at=at,
-        parameters=parameters,
-    )
 
 
 def _refuse_unless_booked(appointment: Appointment, action: str) -> None:
@@ -451,7 +442,13 @@ def appointment_check_in(
             appointment_ref=appointment.reference,
         )
         _claim(appointment, AppointmentStatus.CHECKED_IN, ticket=ticket, checked_in_at=ticket.issued_at)
-        _event(appointment, AppointmentEvent.Type.CHECKED_IN, actor, ticket.issued_at, ticket=ticket.number)
+        appointment_event(
+            appointment=appointment,
+            type=AppointmentEvent.Type.CHECKED_IN,
+            actor=actor,
+            at=ticket.issued_at,
+            ticket=ticket.number,
+        )
     return ticket
 
 
@@ -469,7 +466,9 @@ def appointment_cancel(*, scope: Scope, actor: Actor, reference: str, phone: str
             raise Conflict(_("预约%(ref)s的时段已过，不能取消。") % {"ref": appointment.reference})
         _claim(appointment, AppointmentStatus.CANCELLED)
         by = "customer" if clean_phone else "staff"
-        _event(appointment, AppointmentEvent.Type.CANCELLED, actor, at, by=by, reason=reason)
+        appointment_event(
+            appointment=appointment, type=AppointmentEvent.Type.CANCELLED, actor=actor, at=at, by=by, reason=reason
+        )
     return appointment
 
 
