@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 
 from gridcare.core.sql import Columns, cache_related, fetch
-from gridcare.core.tokens import TOKEN_COLUMNS, USER_COLUMNS, token_accept, token_digest
+from gridcare.core.tokens import token_user
 from gridcare.org.models import HALL_ROLES, Company, Hall, Role, Staff, SupplyUnit
 
 # Roles that need a customer's full phone or ID number for their work; they still unmask one
@@ -151,20 +151,12 @@ def api_user(token: str) -> User | None:
     """The API's token check (gridcare.core.tokens) with the user's post, its company, unit and
     hall read in the same query: every kiosk and counter request starts here."""
     select, joins = _post_sql()
-    quote = connection.ops.quote_name
-    rows = fetch(
-        f"SELECT {TOKEN_COLUMNS.sql(connection)}, {USER_COLUMNS.sql(connection)}, {select} "  # noqa: S608 - names from model metadata, values as parameters
-        f"FROM {quote(TOKEN_COLUMNS.table)} t JOIN {quote(USER_COLUMNS.table)} u ON u.id = t.user_id {joins} "
-        "WHERE t.key_hash = %s",
-        [token_digest(token)],
+    return token_user(
+        token,
+        select=select,
+        joins=joins,
+        attach=lambda user, row, at: cache_related(user, "staff", _load_post(row, at)),
     )
-    if not rows:
-        return None
-    at = len(TOKEN_COLUMNS)
-    user = token_accept(TOKEN_COLUMNS.load(rows[0], 0, connection), USER_COLUMNS.load(rows[0], at, connection))
-    if user is not None:
-        cache_related(user, "staff", _load_post(rows[0], at + len(USER_COLUMNS)))
-    return user
 
 
 def _staff_of(user: User) -> Staff | None:
@@ -175,7 +167,7 @@ def _staff_of(user: User) -> Staff | None:
         select, joins = _post_sql()
         quote = connection.ops.quote_name
         rows = fetch(
-            f"SELECT {select} FROM {quote(USER_COLUMNS.table)} u {joins} WHERE u.id = %s",  # noqa: S608 - names from model metadata, values as parameters
+            f"SELECT {select} FROM {quote(User._meta.db_table)} u {joins} WHERE u.id = %s",  # noqa: S608 - names from model metadata, values as parameters
             [user.pk],
         )
         loaded = _load_post(rows[0], 0) if rows else None
