@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 
+from gridcare.billing.forms import TARIFF_PRICE_FIELDS
 from gridcare.billing.models import Bill, BillRun, Payment, Tariff, TouPeriod
 from gridcare.billing.services.tariffs import tariff_validate
 from gridcare.core.exceptions import DomainError
@@ -16,26 +17,7 @@ from gridcare.core.exceptions import DomainError
 class TariffForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Tariff
-        fields = (
-            "code",
-            "province",
-            "name",
-            "kind",
-            "effective_from",
-            "effective_to",
-            "price",
-            "tier_period",
-            "tier1_kwh",
-            "tier2_kwh",
-            "tier2_price",
-            "tier3_price",
-            "peak_price",
-            "valley_price",
-            "basis",
-            "capacity_price",
-            "demand_price",
-            "pf_standard",
-        )
+        fields = ("code", "province", "name", "kind", "effective_from", "effective_to", *TARIFF_PRICE_FIELDS)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -68,28 +68,28 @@ class DebitResultForm(forms.Form):
     result = forms.FileField(label=_("银行回盘文件（流水号、户号、金额、结果）"))
 
 
+# A tariff's prices and their structure: the fields every tariff form edits.
+TARIFF_PRICE_FIELDS = (
+    "price",
+    "tier_period",
+    "tier1_kwh",
+    "tier2_kwh",
+    "tier2_price",
+    "tier3_price",
+    "peak_price",
+    "valley_price",
+    "basis",
+    "capacity_price",
+    "demand_price",
+    "pf_standard",
+)
+
+
 class TariffVersionForm(forms.ModelForm):  # type: ignore[type-arg]
     """A new version of a tariff; validated by ``services.tariffs.tariff_create`` (the same rules
     as the admin's form)."""
 
     class Meta:
         model = Tariff
-        fields = (
-            "code",
-            "name",
-            "kind",
-            "effective_from",
-            "price",
-            "tier_period",
-            "tier1_kwh",
-            "tier2_kwh",
-            "tier2_price",
-            "tier3_price",
-            "peak_price",
-            "valley_price",
-            "basis",
-            "capacity_price",
-            "demand_price",
-            "pf_standard",
-        )
+        fields = ("code", "name", "kind", "effective_from", *TARIFF_PRICE_FIELDS)
         widgets = {"effective_from": forms.DateInput(attrs={"type": "date"})}
