@@ -73,7 +73,19 @@ class Columns(Generic[M]):
         return self.model.from_db(connection.alias, self.attnames, values)
 
 
+BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
+
+
+def _unrepresentable(params: Sequence[Any]) -> bool:
+    return any(type(p) is int and not BIGINT_MIN <= p <= BIGINT_MAX for p in params)
+
+
 def fetch(sql: str, params: Sequence[Any], *, using: str = "default") -> list[tuple[Any, ...]]:
+    """The rows of ``sql``. An integer parameter no column can hold (an id typed into a URL)
+    matches nothing, as the ORM answers the same lookup, instead of an OverflowError (SQLite) or a
+    numeric comparison (PostgreSQL)."""
+    if _unrepresentable(params):
+        return []
     connection = connections[using]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
