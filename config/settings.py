@@ -106,6 +106,10 @@ LOGGING = {
 GRIDCARE_DEMO_PASSWORD = env_str("GRIDCARE_DEMO_PASSWORD", "gridcare-demo")
 # Days an API token stays valid.
 GRIDCARE_API_TOKEN_DAYS = env_int("GRIDCARE_API_TOKEN_DAYS", 30)
+# Rows per page of every long list, on pages and as the API's default page_size (core/paging.py);
+# the largest page_size an API caller may ask for.
+GRIDCARE_PAGE_SIZE = env_int("GRIDCARE_PAGE_SIZE", 50)
+GRIDCARE_API_MAX_PAGE_SIZE = env_int("GRIDCARE_API_MAX_PAGE_SIZE", 500)
 
 # Regulatory numbers (shared/SPEC.md, first table). A province changes these, not code.
 GRIDCARE_RULES = {
