@@ -20,3 +20,83 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} token {self.created_at:%Y-%m-%d}"
+
+
+class CalendarYear(models.Model):
+    """One year of the working-day calendar: the State Council notice it follows (``source``),
+    its holiday ranges and its make-up working weekend days (调休上班). Edited only through
+    ``gridcare.core.services.calendar.calendar_year_save``."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    source = models.CharField(_("通知文号"), max_length=200)
+    updated_at = models.DateTimeField(_("更新时间"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("节假日年度")
+        verbose_name_plural = _("节假日年度")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarHoliday(models.Model):
+    """A range of days off (inclusive), e.g. 春节 2026-02-15 to 2026-02-23."""
+
+    calendar = models.ForeignKey(CalendarYear, on_delete=models.CASCADE, related_name="holidays")
+    name = models.CharField(_("节日"), max_length=50)
+    first = models.DateField(_("放假开始"))
+    last = models.DateField(_("放假结束"))
+
+    class Meta:
+        ordering = ["first"]
+        verbose_name = _("放假安排")
+        verbose_name_plural = _("放假安排")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(first__lte=models.F("last")), name="holiday_range_in_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.first}–{self.last}"
+
+
+class CalendarMakeupDay(models.Model):
+    """A Saturday or Sunday that is a working day (调休上班)."""
+
+    calendar = models.ForeignKey(CalendarYear, on_delete=models.CASCADE, related_name="makeup_days")
+    day = models.DateField(_("调休上班日"), unique=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("调休上班日")
+        verbose_name_plural = _("调休上班日")
+
+    def __str__(self) -> str:
+        return self.day.isoformat()
+
+
+class CalendarChange(models.Model):
+    """Append-only history of the calendar: who changed which year when, before and after.
+
+    Its highest id is also the calendar's version: every process compares it with the version of
+    its cached calendar (gridcare.core.calendar)."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), db_index=True)
+    before = models.JSONField(null=True, blank=True)  # None: the year was new
+    after = models.JSONField()
+    recomputed = models.PositiveIntegerField(_("重算时限数"), default=0)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("节假日修改记录")
+        verbose_name_plural = _("节假日修改记录")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.created_at:%Y-%m-%d %H:%M}"

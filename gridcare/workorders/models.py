@@ -181,6 +181,13 @@ class Deadline(models.Model):
     met_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     warned_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # Working-day deadlines keep what they were reckoned from, so a year's holiday notice added
+    # later can recompute them exactly (services/recalendar.py).
+    start_at = models.DateTimeField(null=True, blank=True)
+    working_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Reckoned over a year whose holiday notice was missing (Monday-Friday assumed).
+    provisional = models.BooleanField(_("暂定"), default=False)
+    provisional_years = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("工单时限")
@@ -211,6 +218,8 @@ class OrderEvent(models.Model):
         REOPENED = "reopened", _("重新处理")
         VERIFIED = "verified", _("投诉查实")
         TRIAGE_OVERRIDDEN = "triage_overridden", _("人工修改分类")
+        PROVISIONAL = "provisional_deadline", _("时限暂按周一至周五计算")
+        RECOMPUTED = "deadline_recomputed", _("按节假日安排重算时限")
 
     order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(max_length=30, choices=Type.choices)
@@ -332,6 +341,9 @@ class NewConnection(models.Model):
     stage_started_at = models.DateTimeField(_("本环节开始"))
     stage_due_at = models.DateTimeField(_("本环节时限"), null=True, blank=True)
     completed_at = models.DateTimeField(_("送电时间"), null=True, blank=True)
+    # The stage or total deadline was reckoned over a year without a holiday notice.
+    provisional = models.BooleanField(_("暂定"), default=False)
+    provisional_years = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("业扩报装")
@@ -360,3 +372,28 @@ class ConnectionStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.connection_id} {self.stage}"
+
+
+class ConnectionEvent(models.Model):
+    """Append-only history of a new connection besides its stages: deadlines reckoned
+    provisionally and recomputed when a year's holiday notice is added."""
+
+    class Type(models.TextChoices):
+        PROVISIONAL = "provisional_deadline", _("时限暂按周一至周五计算")
+        RECOMPUTED = "deadline_recomputed", _("按节假日安排重算时限")
+
+    connection = models.ForeignKey(NewConnection, on_delete=models.PROTECT, related_name="events")
+    type = models.CharField(max_length=30, choices=Type.choices)
+    parameters = models.JSONField(default=dict)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("报装记录")
+        verbose_name_plural = _("报装记录")
+
+    def __str__(self) -> str:
+        return f"{self.connection_id} {self.type}"
