@@ -5,14 +5,15 @@ Errors always come as ``{"detail": "<中文说明>", "errors": {"<field>": "<说
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from gridcare.core.exceptions import DomainError
 from gridcare.org.access import api_user
@@ -26,11 +27,22 @@ class BearerToken(HttpBearer):
         return user
 
 
+class SignedInSession(SessionAuth):
+    """The browser's session, for the pages' own calls. Nobody signed in is a 401 like a missing
+    token; the CSRF check applies only to a real session (ninja checks it first, which answered
+    an anonymous client 403 "CSRF check Failed")."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
 api = NinjaAPI(
     title="gridcare API",
     version="1",
     urls_namespace="api",
-    auth=[BearerToken(), django_auth],
+    auth=[BearerToken(), SignedInSession()],
 )
 
 
@@ -51,10 +63,46 @@ def _field_message(error: dict[str, Any]) -> tuple[str, str]:
     return field, _("格式不正确。")
 
 
+def _body_is_not_an_object(request: HttpRequest) -> bool:
+    if not request.body:
+        return False
+    try:
+        return not isinstance(json.loads(request.body), dict)
+    except ValueError:
+        return False
+
+
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    errors = dict(_field_message(e) for e in exc.errors)
+    if _body_is_not_an_object(request):
+        errors = {"__all__": _("请求内容应为 JSON 对象（{…}）。")}
+    else:
+        errors = dict(_field_message(e) for e in exc.errors)
     return api.create_response(request, {"detail": _("提交的数据有误。"), "errors": errors}, status=422)
+
+
+def _http_error_message(exc: HttpError) -> tuple[str, dict[str, str]]:
+    if exc.status_code == 400:
+        return _("提交的数据有误。"), {"__all__": _("请求内容不是有效的 JSON。")}
+    if exc.status_code == 403:
+        return _("安全校验未通过，请刷新页面后重试。"), {}
+    if exc.status_code == 429:
+        return _("请求过于频繁，请稍后再试。"), {}
+    if exc.status_code == 405:
+        return _("不支持该请求方法。"), {}
+    return _("请求无法处理。"), {}
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Errors ninja raises itself (unparsable body, CSRF, throttling) in the house shape."""
+    detail, errors = _http_error_message(exc)
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": _("未找到。"), "errors": {}}, status=404)
 
 
 @api.exception_handler(DomainError)
