@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # its Swagger UI and ReDoc assets are served from the package, not a CDN
     "gridcare.core",
     "gridcare.org",
     "gridcare.customers",
