@@ -190,14 +190,18 @@ def workorder_contact(request: HttpRequest, number: str, payload: NoteIn) -> dic
 
 @router.post("/workorders/{number}/pause", response={200: OrderOut, **ERRORS})
 def workorder_pause(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
-    order = order_get_for_scope(scope=scope_for(request.user), number=number)
-    return selectors.order_card(services.workorder_pause(actor=request.user, order=order, reason=payload.reason))
+    scope = scope_for(request.user)
+    order = order_get_for_scope(scope=scope, number=number)
+    return selectors.order_card(
+        services.workorder_pause(scope=scope, actor=request.user, order=order, reason=payload.reason)
+    )
 
 
 @router.post("/workorders/{number}/resume", response={200: OrderOut, **ERRORS})
 def workorder_resume(request: HttpRequest, number: str) -> dict[str, Any]:
-    order = order_get_for_scope(scope=scope_for(request.user), number=number)
-    return selectors.order_card(services.workorder_resume(actor=request.user, order=order))
+    scope = scope_for(request.user)
+    order = order_get_for_scope(scope=scope, number=number)
+    return selectors.order_card(services.workorder_resume(scope=scope, actor=request.user, order=order))
 
 
 @router.post("/workorders/{number}/hand-over", response={200: OrderOut, **ERRORS})

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gridcare.core.exceptions import DomainError
+from gridcare.core.exceptions import DomainError, Forbidden
 from gridcare.core.timezone import SHANGHAI, business_date, local_datetime, now
 from gridcare.core.views import flash_error, form_errors_from, staff_required
 from gridcare.customers.selectors import account_card, account_search
@@ -89,7 +89,10 @@ def account_lookup(request: HttpRequest) -> HttpResponse:
 @staff_required
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     scope = request_scope(request)
-    order = order_get_for_scope(scope=scope, number=number)
+    return _detail(request, scope, order_get_for_scope(scope=scope, number=number))
+
+
+def _detail(request: HttpRequest, scope: Scope, order: WorkOrder, status: int = 200) -> HttpResponse:
     return render(
         request,
         "workorders/detail.html",
@@ -101,6 +104,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "form": forms.ActionForm(),
             "can_verify": scope.has_role(VERIFY_ROLES) and order.type == "complaint" and not order.verified,
         },
+        status=status,
     )
 
 
@@ -122,6 +126,9 @@ def _actions(scope: Scope, order: WorkOrder) -> list[str]:
             found.append("call_back")
     elif order.status != Status.CLOSED:
         found += ["contact", "resume" if order.paused_at else "pause", "hand_over"]
+    if scope.staff is None or order.owner_id != scope.staff.pk:
+        # Answering, closing and waiting are the first-ask owner's (WO-2): others hand over first.
+        found = [name for name in found if name not in ("reply", "close", "pause", "resume")]
     return found
 
 
@@ -137,8 +144,8 @@ def _act(kind: str, request: HttpRequest, scope: Scope, order: WorkOrder, data: 
     user, note = request.user, data.get("note") or ""
     others: dict[str, Callable[[], object]] = {
         "contact": lambda: services.workorder_contact(actor=user, order=order, note=note),
-        "pause": lambda: services.workorder_pause(actor=user, order=order, reason=note),
-        "resume": lambda: services.workorder_resume(actor=user, order=order),
+        "pause": lambda: services.workorder_pause(scope=scope, actor=user, order=order, reason=note),
+        "resume": lambda: services.workorder_resume(scope=scope, actor=user, order=order),
         "hand_over": lambda: services.workorder_hand_over(
             scope=scope, actor=user, order=order, to_employee_no=data.get("to") or "", reason=note
         ),
@@ -175,6 +182,10 @@ def act(request: HttpRequest, number: str, kind: str) -> HttpResponse:
     form.is_valid()
     try:
         _act(kind, request, scope, order, form.cleaned_data)
+    except Forbidden as exc:
+        # Not this person's to do (first-ask ownership): say so on the order's page, with a 403.
+        flash_error(request, exc)
+        return _detail(request, scope, order_get_for_scope(scope=scope, number=number), status=403)
     except DomainError as exc:
         flash_error(request, exc)
     else:

@@ -29,6 +29,10 @@ _STAMPS: dict[Status, str] = {
     Status.CLOSED: "closed_at",
 }
 
+# The owner's own steps (WO-2): answering and closing. Dispatch, arrival and restoration are done
+# by whoever is working the fault (crews, units), so they stay open to everyone who sees the order.
+OWNER_STEPS = frozenset({Status.REPLIED, Status.CLOSED})
+
 
 @dataclass(frozen=True)
 class DispatchTarget:
@@ -88,6 +92,8 @@ def _apply(
             _("工单%(no)s当前为“%(now)s”，不能变更为“%(to)s”。")
             % {"no": order.number, "now": Status(current).label, "to": to.label}
         )
+    if to in OWNER_STEPS:
+        require_owner(scope, order)
     if order.paused_at is not None:
         raise WorkOrderError(_("工单正在等待客户，请先恢复处理。"))
     fields = ["status"]
@@ -109,6 +115,19 @@ def _apply(
     notify_status(order)
     if to == Status.RESTORED:
         notify_restored(order, at)
+
+
+def require_owner(scope: Scope, order: WorkOrder) -> None:
+    """Only the first-ask owner answers, closes, pauses and resumes an order. A supervisor or hall
+    manager who must step in first hands it over (to themselves or a colleague) with a reason."""
+    if scope.staff is not None and order.owner_id == scope.staff.pk:
+        return
+    if order.owner_id is None:
+        raise Forbidden(_("工单尚未接单，请先接单，由首问负责人办理。"))
+    raise Forbidden(
+        _("工单由%(name)s首问负责，只有负责人可以办理；如需接手，请先转交并说明原因。")
+        % {"name": order.owner.name if order.owner else ""}
+    )
 
 
 def _take(scope: Scope, order: WorkOrder) -> list[str]:
@@ -230,13 +249,14 @@ def workorder_contact(*, actor: User | AnonymousUser, order: WorkOrder, note: st
     return _refresh(order, fresh)
 
 
-def workorder_pause(*, actor: User | AnonymousUser, order: WorkOrder, reason: str) -> WorkOrder:
+def workorder_pause(*, scope: Scope, actor: User | AnonymousUser, order: WorkOrder, reason: str) -> WorkOrder:
     """Waiting for the customer: the clock of every open deadline stops (WO-3)."""
     if not reason.strip():
         raise InvalidInput(_("请说明等待客户的原因。"), errors={"reason": _("必填项。")})
     at = now()
     with transaction.atomic():
         fresh = _locked(order)
+        require_owner(scope, fresh)
         if fresh.status not in OPEN_STATUSES or fresh.paused_at is not None:
             raise WorkOrderError(_("工单当前不能挂起。"))
         fresh.paused_at = at
@@ -245,11 +265,12 @@ def workorder_pause(*, actor: User | AnonymousUser, order: WorkOrder, reason: st
     return _refresh(order, fresh)
 
 
-def workorder_resume(*, actor: User | AnonymousUser, order: WorkOrder) -> WorkOrder:
+def workorder_resume(*, scope: Scope, actor: User | AnonymousUser, order: WorkOrder) -> WorkOrder:
     """The customer is back: open deadlines move on by the time spent waiting."""
     at = now()
     with transaction.atomic():
         fresh = _locked(order)
+        require_owner(scope, fresh)
         if fresh.paused_at is None:
             raise WorkOrderError(_("工单没有挂起。"))
         waited = at - fresh.paused_at
