@@ -95,11 +95,21 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
+# Every log line goes through the personal-data mask (mobiles, ID numbers: core/privacy.py),
+# the development server's request log included (a search by mobile puts it in the URL).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_personal_data": {"()": "gridcare.core.privacy.MaskPersonalData"}},
+    "formatters": {
+        "server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]},
+        "server": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"], "formatter": "server"},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {"django.server": {"handlers": ["server"], "level": "INFO", "propagate": False}},
 }
 
 # --- gridcare ---------------------------------------------------------------------------

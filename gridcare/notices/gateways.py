@@ -26,6 +26,7 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 
+from gridcare.core.privacy import mask_text
 from gridcare.notices.models import Channel
 from gridcare.notices.signature import sign
 
@@ -77,8 +78,14 @@ class ConsoleConnection:
         self.path = path
 
     def send(self, message: Outgoing) -> SendResult:
+        # A file or log is not the customer's phone: personal numbers are masked in it (SEC-2).
         line = json.dumps(
-            {"id": message.notice_id, "channel": message.channel, "to": message.recipient, "body": message.body},
+            {
+                "id": message.notice_id,
+                "channel": message.channel,
+                "to": mask_text(message.recipient),
+                "body": mask_text(message.body),
+            },
             ensure_ascii=False,
         )
         if self.path:

@@ -24,8 +24,8 @@ def test_send_notices_writes_messages_to_the_file_gateway_by_default(settings: A
     assert out.getvalue().strip() == "sent 2, retried 0, failed 0, suppressed 0"
     lines = [json.loads(line) for line in out_file.read_text(encoding="utf-8").splitlines()]
     assert [(line["id"], line["to"], line["body"]) for line in lines] == [
-        (first.pk, "13812345678", first.body),
-        (second.pk, "13900001111", second.body),
+        (first.pk, "138****5678", first.body),
+        (second.pk, "139****1111", second.body),
     ]
     assert list(Notice.objects.order_by("pk").values_list("status", "gateway", "gateway_message_id")) == [
         ("sent", "sms-console", f"console-{first.pk}"),
