@@ -278,6 +278,9 @@ class Bill(models.Model):
     # not cover is carried (no compounding: the carried penalty itself accrues nothing).
     penalty_settled_to = models.DateField(_("违约金结算至"), null=True, blank=True)
     penalty_carried = models.DecimalField(_("结转未缴违约金"), max_digits=14, decimal_places=2, default=0)
+    # The real penalty accrued up to ``penalty_settled_to`` before the one-yuan minimum, which
+    # tops up the bill's total once (paid + carried), not each payment (供电营业规则 art. 98).
+    penalty_accrued = models.DecimalField(_("实际违约金"), max_digits=14, decimal_places=2, default=0)
     penalty_waived = models.BooleanField(_("免收违约金"), default=False)
     status = models.CharField(_("状态"), max_length=12, choices=BillStatus.choices, default=BillStatus.ISSUED)
     issued_at = models.DateTimeField(_("出账时间"))

@@ -5,7 +5,7 @@ Money is Decimal yuan, rounded half-up to the fen at the points each function do
 
 from gridcare.billing.rules.allocation import Allocation, Debt, allocate
 from gridcare.billing.rules.dunning import DunningDates, cutoff_notice_allowed, dunning_dates
-from gridcare.billing.rules.penalty import PenaltyRates, accrued_penalty, late_fee
+from gridcare.billing.rules.penalty import PenaltyRates, accrued_penalty, bill_penalty_total, late_fee, penalty_now
 from gridcare.billing.rules.power_factor import pf_adjustment, pf_adjustment_rate, power_factor
 from gridcare.billing.rules.tariffs import (
     basic_charge,
@@ -26,10 +26,12 @@ __all__ = [
     "accrued_penalty",
     "allocate",
     "basic_charge",
+    "bill_penalty_total",
     "cutoff_notice_allowed",
     "dunning_dates",
     "flat_charge",
     "late_fee",
+    "penalty_now",
     "pf_adjustment",
     "pf_adjustment_rate",
     "power_factor",

@@ -84,5 +84,34 @@ def accrued_penalty(
     return _fee(amount, due_date, start, today, residential=residential, minimum=minimum, rates=rates)
 
 
+def bill_penalty_total(real: Decimal, *, minimum: Decimal = Decimal("1.00")) -> Decimal:
+    """A bill's whole penalty from its real one (the sum of what each unpaid stretch accrued):
+    the minimum is a top-up of the bill's total, once per bill, not once per payment. A real
+    penalty of more than 0 and under ``minimum`` is charged as ``minimum``."""
+    return yuan(minimum) if ZERO < real < minimum else real
+
+
+def penalty_now(
+    amount: Decimal,
+    due_date: date,
+    settled_to: date | None,
+    today: date,
+    *,
+    accrued_before: Decimal,
+    charged_before: Decimal,
+    residential: bool,
+    minimum: Decimal = Decimal("1.00"),
+    rates: PenaltyRates = SPEC_RATES,
+) -> tuple[Decimal, Decimal]:
+    """(real penalty of this stretch, new penalty to charge) for ``amount`` unpaid since
+    ``settled_to``: the bill's real penalty so far was ``accrued_before`` and ``charged_before``
+    has already been charged on it (paid or carried). What is charged now is only what the
+    bill's topped-up total exceeds what was already charged, so the total over any split of
+    payments is ``bill_penalty_total`` of the real penalty."""
+    segment = accrued_penalty(amount, due_date, settled_to, today, residential=residential, minimum=ZERO, rates=rates)
+    total = bill_penalty_total(accrued_before + segment, minimum=minimum)
+    return segment, max(ZERO, total - charged_before)
+
+
 def next_day(day: date) -> date:
     return day + timedelta(days=1)

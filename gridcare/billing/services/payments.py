@@ -55,21 +55,30 @@ def penalty_minimum() -> Decimal:
     return rule_decimal("PENALTY_MINIMUM") if rule_bool("PENALTY_MINIMUM_ENABLED") else ZERO
 
 
-def bill_penalty(bill: Bill, on: date) -> Decimal:
-    """Penalty owed on ``bill`` on ``on``: what earlier payments left, plus what the unpaid
-    principal has accrued since they settled it."""
+def penalty_parts(bill: Bill, on: date) -> tuple[Decimal, Decimal]:
+    """(real penalty the unpaid principal accrued since the last settlement, penalty owed on
+    ``on``). The one-yuan minimum tops up the bill's whole penalty once: a later payment is
+    charged only what the bill's penalty exceeds what was already charged on it."""
     if bill.penalty_waived:
-        return ZERO
-    accrued = rules.accrued_penalty(
+        return ZERO, ZERO
+    segment, new = rules.penalty_now(
         bill.amount - bill.paid,
         bill.due_date,
         bill.penalty_settled_to,
         on,
+        accrued_before=bill.penalty_accrued,
+        charged_before=bill.penalty_paid + bill.penalty_carried,
         residential=bill.account.customer_class == CustomerClass.RESIDENTIAL,
         minimum=penalty_minimum(),
         rates=penalty_rates(),
     )
-    return bill.penalty_carried + accrued
+    return segment, bill.penalty_carried + new
+
+
+def bill_penalty(bill: Bill, on: date) -> Decimal:
+    """Penalty owed on ``bill`` on ``on``: what earlier payments left, plus what the unpaid
+    principal has accrued since they settled it (the minimum counted once per bill)."""
+    return penalty_parts(bill, on)[1]
 
 
 def bill_transition(*, bill: Bill, to: BillStatus, actor: User | AnonymousUser | None, **parameters: object) -> Bill:
@@ -78,7 +87,9 @@ def bill_transition(*, bill: Bill, to: BillStatus, actor: User | AnonymousUser |
             _("账单状态不能从“%(a)s”变为“%(b)s”。") % {"a": bill.get_status_display(), "b": to.label}
         )
     bill.status = to
-    bill.save(update_fields=["status", "paid", "penalty_paid", "penalty_settled_to", "penalty_carried"])
+    bill.save(
+        update_fields=["status", "paid", "penalty_paid", "penalty_settled_to", "penalty_carried", "penalty_accrued"]
+    )
     bill_event(bill=bill, type="payment", actor=actor, status=str(to), **parameters)
     return bill
 
@@ -157,14 +168,14 @@ def _settle(payment: Payment, account: Account, actor: User | AnonymousUser | No
         .filter(account=locked, status__in=OPEN)
         .order_by("period", "id")
     )
+    parts = {b.pk: penalty_parts(b, paid_on) for b in bills}
     debts = {
-        b.pk: rules.Debt(key=b.pk, period=b.period, penalty=bill_penalty(b, paid_on), principal=b.amount - b.paid)
-        for b in bills
+        b.pk: rules.Debt(key=b.pk, period=b.period, penalty=parts[b.pk][1], principal=b.amount - b.paid) for b in bills
     }
     allocations, surplus = rules.allocate(payment.amount, list(debts.values()))
     by_id = {b.pk: b for b in bills}
     for a in allocations:
-        _apply(by_id[a.key], a, debts[a.key].penalty, paid_on, payment, actor)
+        _apply(by_id[a.key], a, parts[a.key], paid_on, payment, actor)
     PaymentAllocation.objects.bulk_create(
         PaymentAllocation(payment=payment, bill_id=a.key, penalty=a.penalty, principal=a.principal) for a in allocations
     )
@@ -180,15 +191,17 @@ def _settle(payment: Payment, account: Account, actor: User | AnonymousUser | No
 def _apply(
     bill: Bill,
     a: rules.Allocation,
-    penalty_due: Decimal,
+    penalty: tuple[Decimal, Decimal],
     paid_on: date,
     payment: Payment,
     actor: User | AnonymousUser | None,
 ) -> None:
+    segment, penalty_due = penalty
     bill.paid += a.principal
     bill.penalty_paid += a.penalty
     if paid_on > bill.due_date:
         bill.penalty_settled_to = max(paid_on, bill.penalty_settled_to or paid_on)
+        bill.penalty_accrued += segment
         bill.penalty_carried = penalty_due - a.penalty
     to = BillStatus.PAID if bill.paid == bill.amount and bill.penalty_carried == 0 else BillStatus.PARTLY_PAID
     bill_transition(
