@@ -226,13 +226,22 @@ def _after_payment(payment: Payment, account: Account) -> None:
         )
     if Bill.objects.filter(account=account, status__in=OPEN).exists():
         return
-    cut = DunningStep.objects.filter(bill__account=account, step=DunningStepKind.CUTOFF_NOTICE).exclude(
-        bill__dunning_steps__step=DunningStepKind.RECONNECT
+    # Only a supply that was actually cut off is reconnected: a cut-off notice alone leaves the
+    # power on, and a reconnection task for it would send a crew to a house that has power.
+    cut = (
+        DunningStep.objects.filter(bill__account=account, step=DunningStepKind.CUTOFF)
+        .exclude(bill__dunning_steps__step=DunningStepKind.RECONNECT)
+        .select_related("bill")
     )
     deadline = rules.dunning.reconnect_deadline(payment.paid_at, rule_int("RECONNECT_HOURS"))
-    DunningStep.objects.bulk_create(
-        DunningStep(
+    for step in cut:
+        DunningStep.objects.create(
             bill_id=step.bill_id, step=DunningStepKind.RECONNECT, done_on=payment.business_date, deadline=deadline
         )
-        for step in cut
-    )
+        bill_event(
+            bill=step.bill,
+            type="dunning_reconnect_scheduled",
+            actor=payment.posted_by,
+            payment=payment.pk,
+            deadline=deadline.isoformat(),
+        )

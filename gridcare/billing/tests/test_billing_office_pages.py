@@ -119,6 +119,7 @@ def test_another_units_bill_cannot_be_dunned_by_a_billing_clerk(town: City) -> N
 def _cut_and_paid(town: City, account_bill: Bill) -> DunningStep:
     dunning_record(bill=account_bill, step=DunningStepKind.REMINDER, on=date(2026, 11, 26), actor=None)
     dunning_record(bill=account_bill, step=DunningStepKind.CUTOFF_NOTICE, on=date(2026, 12, 27), actor=None)
+    dunning_record(bill=account_bill, step=DunningStepKind.CUTOFF, on=date(2026, 12, 31), actor=None)
     paid_at = datetime(2027, 1, 3, 2, 0, tzinfo=UTC)
     data = PaymentIn("counter_cash", f"C-{account_bill.pk}", account_bill.account.account_no, Decimal("500"), paid_at)
     payment_post(scope=scope_for(town.admin), actor=town.admin, data=data)

@@ -47,6 +47,7 @@ def test_paying_everything_schedules_reconnection_within_24_hours(town: City) ->
     bill = issued_bill(town.account, "2026-10", "300.00", date(2026, 11, 25))
     dunning_record(bill=bill, step=DunningStepKind.REMINDER, on=date(2026, 11, 26), actor=town.clerk)
     dunning_record(bill=bill, step=DunningStepKind.CUTOFF_NOTICE, on=date(2026, 12, 27), actor=town.clerk)
+    dunning_record(bill=bill, step=DunningStepKind.CUTOFF, on=date(2026, 12, 31), actor=town.clerk)
     paid_at = datetime(2027, 1, 3, 2, 0, tzinfo=UTC)
     data = PaymentIn("counter_cash", "C-RECON", town.account.account_no, Decimal("400.00"), paid_at)
     payment_post(scope=scope_for(town.clerk), actor=town.clerk, data=data)
