@@ -16,6 +16,15 @@ def _fast_passwords(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["conftest._FastHasher"]  # type: ignore[attr-defined]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar() -> None:
+    """Each test reads the calendar rows of its own database state (gridcare.core.calendar
+    caches them per process, and a test's rows are rolled back after it)."""
+    from gridcare.core import calendar
+
+    calendar.invalidate()
+
+
 @pytest.fixture
 def town(db: None) -> City:
     """The persona city of gridcare.core.testing."""

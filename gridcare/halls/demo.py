@@ -11,7 +11,7 @@ from datetime import date, time, timedelta
 
 from django.db import transaction
 
-from gridcare.core.calendar import UnknownCalendarYear, is_working_day
+from gridcare.core.calendar import is_working_day
 from gridcare.core.timezone import business_date, now
 from gridcare.halls.models import (
     Appointment,
@@ -86,10 +86,7 @@ def demo_days(today: date) -> list[date]:
 
 
 def _working(day: date) -> bool:
-    try:
-        return is_working_day(day)
-    except UnknownCalendarYear:
-        return day.weekday() < 5  # beyond the holiday data: a demo may guess
+    return is_working_day(day)  # Monday to Friday in a year without a holiday notice
 
 
 def seed_appointments() -> int:

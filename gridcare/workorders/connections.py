@@ -1,8 +1,10 @@
 """New-connection stages (WO-8), pure: which stages a category passes and each stage's limit.
 
-The utility's total time (5/6/22/32 working days, GRIDCARE_RULES) is split over its stages; the
+The utility's total time (5/6/22/32 working days, GRIDCARE_RULES) is split over its stages: the
+default split below, scaled to the total when a province sets another total, and any stage fixed
+by GRIDCARE_WO_NEW_CONNECTION_STAGE_DAYS kept as set (the other stages share the rest). The
 customer's own construction is not the utility's time, so it has no limit and the total deadline
-moves on by however long it took.
+moves on by the working time it took.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from gridcare.workorders.models import ConnectionCategory, Stage
 
@@ -34,11 +37,33 @@ DEFAULT_STAGE_DAYS: dict[str, dict[str, int]] = {
 }  # fmt: skip
 
 
+def split(total: int, weights: dict[str, int]) -> dict[str, int]:
+    """``total`` whole days shared in proportion to ``weights`` (largest remainder; ties go to
+    the earlier stage), so the parts always add up to ``total``."""
+    weight = sum(weights.values())
+    if weight <= 0:
+        return dict.fromkeys(weights, 0)
+    parts = {k: total * w // weight for k, w in weights.items()}
+    order = sorted(weights, key=lambda k: (-(total * weights[k] % weight), list(weights).index(k)))
+    for k in order[: total - sum(parts.values())]:
+        parts[k] += 1
+    return parts
+
+
 def stage_days(category: str) -> dict[str, int]:
-    days = dict(DEFAULT_STAGE_DAYS[category])
-    overrides: dict[str, Any] = json.loads(str(settings.GRIDCARE_WORKORDERS["NEW_CONNECTION_STAGE_DAYS"]) or "{}")
-    days.update({k: int(v) for k, v in overrides.get(category, {}).items()})
-    return days
+    """Working days per stage of ``category``, adding up to its total."""
+    defaults = DEFAULT_STAGE_DAYS[category]
+    raw: dict[str, Any] = json.loads(str(settings.GRIDCARE_WORKORDERS["NEW_CONNECTION_STAGE_DAYS"]) or "{}")
+    fixed = {k: int(v) for k, v in raw.get(category, {}).items() if k in defaults}
+    rest = {k: w for k, w in defaults.items() if k not in fixed}
+    left = total_days(category) - sum(fixed.values())
+    if left < 0 or (not rest and left != 0):
+        raise ImproperlyConfigured(
+            f"GRIDCARE_WO_NEW_CONNECTION_STAGE_DAYS for {category} does not fit its total of "
+            f"{total_days(category)} working days"
+        )
+    shares = split(left, rest)
+    return {k: fixed.get(k, shares.get(k, 0)) for k in defaults}
 
 
 def total_days(category: str) -> int:

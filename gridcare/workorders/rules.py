@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 
-from gridcare.core.calendar import add_working_days_at, add_working_time, working_time_between
+from gridcare.core.calendar import Reckoned, add_working_days_at, add_working_time, working_time_between
 from gridcare.workorders.models import Deadline, OrderType, Status
 
 FAULT_ONLY = frozenset({Status.ARRIVED, Status.RESTORED})
@@ -82,6 +83,15 @@ class PlannedDeadline:
     kind: Deadline.Kind
     due_at: datetime
     warn_at: datetime
+    # A working-day deadline: reckoned from ``start_at`` over ``working_days``, and the years
+    # without a holiday notice it was reckoned over (then it is provisional).
+    start_at: datetime | None = None
+    working_days: int | None = None
+    unknown_years: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.unknown_years)
 
 
 def warn_time(start: datetime, due: datetime, lead_percent: int) -> datetime:
@@ -119,8 +129,25 @@ def plan_deadlines(
         planned.append(_planned(Deadline.Kind.CONTACT, received_at, contact, rules))
     days = rules.reply_working_days.get(order_type, 0)
     if days > 0:
-        planned.append(_planned(Deadline.Kind.REPLY, received_at, add_working_days_at(received_at, days), rules))
+        planned.append(reply_in_working_days(received_at, days, (), rules))
     return planned
+
+
+def reply_in_working_days(
+    start: datetime, days: int, pauses: Sequence[tuple[datetime, datetime]], rules: DeadlineRules
+) -> PlannedDeadline:
+    """A reply due ``days`` working days after ``start``, moved on by the working time of each
+    finished pause (paused, resumed) since: how it was reckoned at intake and at each resume, so
+    replaying it on a changed calendar gives exactly what the new calendar would have given."""
+    due = add_working_days_at(start, days)
+    unknown = set(due.unknown_years)
+    due_at, warn_at = due.value, warn_time(start, due.value, rules.warning_lead_percent)
+    for paused_at, resumed_at in pauses:
+        moved_due = resumed(due_at, paused_at, resumed_at, working_days=True)
+        moved_warn = resumed(warn_at, paused_at, resumed_at, working_days=True)
+        unknown |= moved_due.unknown_years | moved_warn.unknown_years
+        due_at, warn_at = moved_due.value, moved_warn.value
+    return PlannedDeadline(Deadline.Kind.REPLY, due_at, warn_at, start, days, frozenset(unknown))
 
 
 def reply_deadline(order_type: str, start: datetime, rules: DeadlineRules) -> PlannedDeadline | None:
@@ -128,19 +155,23 @@ def reply_deadline(order_type: str, start: datetime, rules: DeadlineRules) -> Pl
     days = rules.reply_working_days.get(order_type, 0)
     if order_type == OrderType.FAULT or days <= 0:
         return None
-    return _planned(Deadline.Kind.REPLY, start, add_working_days_at(start, days), rules)
+    return reply_in_working_days(start, days, (), rules)
 
 
-def resumed(moment: datetime, paused_at: datetime, resumed_at: datetime, *, working_days: bool = False) -> datetime:
+def resumed(
+    moment: datetime, paused_at: datetime, resumed_at: datetime, *, working_days: bool = False
+) -> Reckoned[datetime]:
     """A deadline after a pause: the time spent waiting for the customer does not count.
 
     Hour and minute commitments (contact, arrival, restoration) move by the clock time waited.
     A reply due in working days moves by the working-day time waited, counted and added on the
     holiday calendar, so a pause over a weekend costs nothing and the new due never lands on a
-    rest day."""
+    rest day. The result says which years without a holiday notice it was reckoned over."""
     if not working_days:
-        return moment + (resumed_at - paused_at)
-    return add_working_time(moment, working_time_between(paused_at, resumed_at))
+        return Reckoned(moment + (resumed_at - paused_at))
+    waited = working_time_between(paused_at, resumed_at)
+    moved = add_working_time(moment, waited.value)
+    return Reckoned(moved.value, waited.unknown_years | moved.unknown_years)
 
 
 # Which transition keeps which commitment.

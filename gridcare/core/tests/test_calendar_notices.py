@@ -1,12 +1,17 @@
-"""The working-day calendar follows the State Council holiday notices day by day."""
+"""The working-day calendar follows the State Council holiday notices day by day (the rows
+seeded from holidays_cn.json into a new database), and a year without a notice counts Monday to
+Friday, saying so."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
-from gridcare.core.calendar import UnknownCalendarYear, add_working_days, is_working_day, known_years
+from gridcare.core.calendar import add_working_days, add_working_days_at, is_working_day, known_years, working_day
+from gridcare.core.timezone import SHANGHAI
+
+pytestmark = pytest.mark.django_db
 
 
 def _span(first: str, last: str) -> set[date]:
@@ -76,18 +81,18 @@ def test_sunday_28_september_2025_works_and_national_day_week_is_off() -> None:
 
 
 def test_add_working_days_skips_the_golden_week() -> None:
-    assert add_working_days(date(2025, 9, 26), 1) == date(2025, 9, 28)
-    assert add_working_days(date(2025, 9, 28), 1) == date(2025, 9, 29)
-    assert add_working_days(date(2025, 9, 30), 1) == date(2025, 10, 9)
-    assert add_working_days(date(2025, 9, 30), 5) == date(2025, 10, 14)
-    assert add_working_days(date(2025, 9, 30), 0) == date(2025, 9, 30)
+    assert add_working_days(date(2025, 9, 26), 1).value == date(2025, 9, 28)
+    assert add_working_days(date(2025, 9, 28), 1).value == date(2025, 9, 29)
+    assert add_working_days(date(2025, 9, 30), 1).value == date(2025, 10, 9)
+    assert add_working_days(date(2025, 9, 30), 5).value == date(2025, 10, 14)
+    assert add_working_days(date(2025, 9, 30), 0).value == date(2025, 9, 30)
 
 
 def test_add_working_days_counts_the_spring_festival_make_up_saturdays_2026() -> None:
-    assert add_working_days(date(2026, 2, 13), 1) == date(2026, 2, 14)
-    assert add_working_days(date(2026, 2, 14), 1) == date(2026, 2, 24)
-    assert add_working_days(date(2026, 2, 27), 1) == date(2026, 2, 28)
-    assert add_working_days(date(2026, 2, 28), 1) == date(2026, 3, 2)
+    assert add_working_days(date(2026, 2, 13), 1).value == date(2026, 2, 14)
+    assert add_working_days(date(2026, 2, 14), 1).value == date(2026, 2, 24)
+    assert add_working_days(date(2026, 2, 27), 1).value == date(2026, 2, 28)
+    assert add_working_days(date(2026, 2, 28), 1).value == date(2026, 3, 2)
 
 
 def test_2024_notice_is_known_too() -> None:
@@ -97,9 +102,25 @@ def test_2024_notice_is_known_too() -> None:
     assert is_working_day(date(2024, 10, 12)) is True
 
 
-def test_a_year_without_a_notice_is_a_clear_error() -> None:
-    with pytest.raises(UnknownCalendarYear) as raised:
-        is_working_day(date(2031, 3, 3))
-    assert "2031" in str(raised.value.message)
-    with pytest.raises(UnknownCalendarYear):
-        add_working_days(date(2026, 12, 30), 3)
+def test_a_year_without_a_notice_counts_monday_to_friday_and_says_so() -> None:
+    # 2031-03-03 is a Monday, 2031-03-08 a Saturday.
+    assert working_day(date(2031, 3, 3)).value is True
+    assert working_day(date(2031, 3, 3)).unknown_years == {2031}
+    assert working_day(date(2031, 3, 8)).value is False
+    assert is_working_day(date(2031, 3, 8)) is False
+    # From Wednesday 30 December 2026: Thursday 31st (2026, known), then Friday 1 and Monday
+    # 4 January 2027, a year without a notice.
+    spanning = add_working_days(date(2026, 12, 30), 3)
+    assert spanning.value == date(2027, 1, 4)
+    assert spanning.unknown_years == {2027}
+    assert spanning.provisional is True
+
+
+def test_a_result_inside_known_years_is_not_provisional() -> None:
+    inside = add_working_days(date(2026, 12, 1), 5)
+    assert inside.value == date(2026, 12, 8)
+    assert inside.unknown_years == frozenset()
+    assert inside.provisional is False
+    due = add_working_days_at(datetime(2026, 12, 24, 16, 30, tzinfo=SHANGHAI), 5)
+    assert due.value == datetime(2026, 12, 31, 16, 30, tzinfo=SHANGHAI)
+    assert due.provisional is False

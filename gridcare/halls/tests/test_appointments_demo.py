@@ -18,6 +18,7 @@ from gridcare.halls.tests.appointments_helpers import (
 )
 
 
+@pytest.mark.django_db
 def test_the_demo_days_are_today_when_working_and_the_next_working_day() -> None:
     assert demo_days(MONDAY) == [MONDAY, TUESDAY]
     assert demo_days(date(2026, 11, 27)) == [date(2026, 11, 27), date(2026, 11, 30)]  # Friday → Monday

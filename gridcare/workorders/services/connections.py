@@ -11,14 +11,15 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gridcare.core.calendar import add_working_days_at
+from gridcare.core.calendar import add_working_days_at, add_working_time, working_time_between
 from gridcare.core.exceptions import Forbidden, InvalidInput
 from gridcare.core.timezone import SHANGHAI, now
 from gridcare.org.access import Scope
 from gridcare.org.models import Role, Staff, SupplyUnit
 from gridcare.workorders import connections
 from gridcare.workorders.exceptions import InvalidTransition
-from gridcare.workorders.models import ConnectionCategory, ConnectionStep, NewConnection, Stage
+from gridcare.workorders.models import ConnectionCategory, ConnectionEvent, ConnectionStep, NewConnection, Stage
+from gridcare.workorders.services.recalendar import connection_event, connection_stage_due, connection_total_due
 
 APPLY_ROLES = frozenset(
     {Role.COUNTER_CLERK, Role.HALL_MANAGER, Role.KEY_ACCOUNT_MANAGER, Role.AGENT_95598, Role.ADMINISTRATOR}
@@ -36,9 +37,22 @@ class NewApplication:
     account_manager: str | None = None  # employee number
 
 
-def _stage_due(category: str, stage: str, start: datetime) -> datetime | None:
-    days = connections.limit(category, stage)
-    return None if days is None else add_working_days_at(start, days)
+def _note_provisional(
+    connection: NewConnection, years: frozenset[int], actor: User | AnonymousUser, at: datetime
+) -> None:
+    """Mark the application provisional when its deadlines were reckoned over a year without a
+    holiday notice, with an event naming the years (recomputed when they are saved)."""
+    connection.provisional, connection.provisional_years = bool(years), sorted(years)
+    if years:
+        connection_event(
+            connection=connection,
+            type=ConnectionEvent.Type.PROVISIONAL,
+            actor=actor,
+            at=at,
+            due_at=connection.due_at.isoformat(),
+            stage_due_at=connection.stage_due_at.isoformat() if connection.stage_due_at else None,
+            missing_years=sorted(years),
+        )
 
 
 def _manager(scope: Scope, data: NewApplication, company_id: int) -> Staff | None:
@@ -68,6 +82,8 @@ def new_connection_apply(
     if errors or unit is None:
         raise InvalidInput(_("报装信息有误。"), errors=errors)
     at = at or now()
+    total = add_working_days_at(at, connections.total_days(data.category))
+    stage_due, stage_years = connection_stage_due(data.category, Stage.APPLICATION, at)
     with transaction.atomic():
         connection = NewConnection.objects.create(
             number=f"tmp-{uuid.uuid4().hex[:24]}",
@@ -80,12 +96,13 @@ def new_connection_apply(
             category=data.category,
             capacity_kva=data.capacity_kva,
             applied_at=at,
-            due_at=add_working_days_at(at, connections.total_days(data.category)),
+            due_at=total.value,
             stage_started_at=at,
-            stage_due_at=_stage_due(data.category, Stage.APPLICATION, at),
+            stage_due_at=stage_due,
         )
         connection.number = f"YK{at.astimezone(SHANGHAI):%Y%m%d}{connection.pk:06d}"
-        connection.save(update_fields=["number"])
+        _note_provisional(connection, total.unknown_years | stage_years, actor, at)
+        connection.save(update_fields=["number", "provisional", "provisional_years"])
     return connection
 
 
@@ -111,10 +128,28 @@ def new_connection_advance(
             actor=actor,
         )
         if fresh.stage == Stage.CONSTRUCTION:
-            fresh.due_at += at - fresh.stage_started_at  # the customer's time is not the utility's
+            # The customer's time is not the utility's: the total moves on by the working time
+            # the construction took, as the stage limits count working days.
+            waited = working_time_between(fresh.stage_started_at, at)
+            fresh.due_at = add_working_time(fresh.due_at, waited.value).value
         fresh.stage = connections.next_stage(fresh.category, fresh.stage)
         fresh.stage_started_at = at
-        fresh.stage_due_at = _stage_due(fresh.category, fresh.stage, at)
+        fresh.stage_due_at, stage_years = connection_stage_due(fresh.category, fresh.stage, at)
         fresh.completed_at = at if fresh.stage == Stage.DONE else None
-        fresh.save(update_fields=["stage", "stage_started_at", "stage_due_at", "completed_at", "due_at"])
+        total_years = connection_total_due(fresh)[1]
+        years = frozenset() if fresh.stage == Stage.DONE else total_years | stage_years
+        if years - set(fresh.provisional_years):
+            _note_provisional(fresh, years, actor, at)
+        fresh.provisional, fresh.provisional_years = bool(years), sorted(years)
+        fresh.save(
+            update_fields=[
+                "stage",
+                "stage_started_at",
+                "stage_due_at",
+                "completed_at",
+                "due_at",
+                "provisional",
+                "provisional_years",
+            ]
+        )
     return fresh

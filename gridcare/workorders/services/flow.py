@@ -20,6 +20,7 @@ from gridcare.workorders.events import order_event
 from gridcare.workorders.exceptions import InvalidTransition, WorkOrderError
 from gridcare.workorders.models import OPEN_STATUSES, Deadline, Incident, OrderEvent, Status, WorkOrder
 from gridcare.workorders.services.notify import notify_restored, notify_status
+from gridcare.workorders.services.recalendar import deadline_resume, deadlines_create
 
 _STAMPS: dict[Status, str] = {
     Status.DISPATCHED: "dispatched_at",
@@ -99,7 +100,7 @@ def _apply(
     fields = ["status"]
     details: dict[str, Any] = {"from": current, "to": str(to)}
     if to == Status.ACCEPTED and current in (Status.CLOSED, Status.CALLED_BACK):
-        fields += _reopen(order, at)
+        fields += _reopen(order, at, actor)
     elif to == Status.ACCEPTED:
         fields += _take(scope, order)
     if to == Status.DISPATCHED:
@@ -144,13 +145,13 @@ def _take(scope: Scope, order: WorkOrder) -> list[str]:
     return []
 
 
-def _reopen(order: WorkOrder, at: datetime) -> list[str]:
+def _reopen(order: WorkOrder, at: datetime, actor: User | AnonymousUser) -> list[str]:
     order.reopen_count += 1
     order.closed_at = None
     order.replied_at = None
     planned = rules.reply_deadline(order.type, at, rules.DeadlineRules.from_settings())
     if planned is not None:
-        Deadline.objects.create(order=order, kind=planned.kind, due_at=planned.due_at, warn_at=planned.warn_at)
+        deadlines_create(order=order, planned=[planned], actor=actor, at=at)
     return ["reopen_count", "closed_at", "replied_at"]
 
 
@@ -274,11 +275,8 @@ def workorder_resume(*, scope: Scope, actor: User | AnonymousUser, order: WorkOr
         if fresh.paused_at is None:
             raise WorkOrderError(_("工单没有挂起。"))
         waited = at - fresh.paused_at
-        for deadline in Deadline.objects.filter(order=fresh, met_at__isnull=True):
-            in_working_days = deadline.kind == Deadline.Kind.REPLY
-            deadline.due_at = rules.resumed(deadline.due_at, fresh.paused_at, at, working_days=in_working_days)
-            deadline.warn_at = rules.resumed(deadline.warn_at, fresh.paused_at, at, working_days=in_working_days)
-            deadline.save(update_fields=["due_at", "warn_at"])
+        for deadline in Deadline.objects.filter(order=fresh, met_at__isnull=True).select_related("order"):
+            deadline_resume(deadline=deadline, paused_at=fresh.paused_at, resumed_at=at, actor=actor)
         fresh.paused_at = None
         fresh.save(update_fields=["paused_at"])
         order_event(

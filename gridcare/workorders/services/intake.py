@@ -22,7 +22,6 @@ from gridcare.workorders.events import order_event
 from gridcare.workorders.models import (
     Channel,
     ComplaintClass,
-    Deadline,
     OrderEvent,
     OrderType,
     TriageOverride,
@@ -30,6 +29,7 @@ from gridcare.workorders.models import (
 )
 from gridcare.workorders.services.incidents import incident_attach
 from gridcare.workorders.services.notify import notify_status
+from gridcare.workorders.services.recalendar import deadlines_create
 
 # Orders the customer files without a person: the first agent who accepts them owns them.
 SELF_SERVICE = frozenset({Channel.WEB, Channel.APP, Channel.WECHAT})
@@ -160,7 +160,6 @@ def workorder_intake(
         )
         order.number = f"{at.astimezone(SHANGHAI):%Y%m%d}{order.pk:08d}"
         order.save(update_fields=["number"])
-        _create_deadlines(order, at)
         order_event(
             order=order,
             type=OrderEvent.Type.RECEIVED,
@@ -171,18 +170,13 @@ def workorder_intake(
             complaint_class=complaint_class,
             owner=order.owner.name if order.owner else None,
         )
+        planned = rules.plan_deadlines(order.type, order.area_type, at, rules.DeadlineRules.from_settings())
+        deadlines_create(order=order, planned=planned, actor=actor, at=at)
         _keep_override(order, data, suggestion, actor, at)
         if order_type == OrderType.FAULT and (place.area or place.feeder):
             incident_attach(order=order, actor=actor, at=at)
         notify_status(order)
     return order, suggestion
-
-
-def _create_deadlines(order: WorkOrder, at: datetime) -> None:
-    planned = rules.plan_deadlines(order.type, order.area_type, at, rules.DeadlineRules.from_settings())
-    Deadline.objects.bulk_create(
-        [Deadline(order=order, kind=p.kind, due_at=p.due_at, warn_at=p.warn_at) for p in planned]
-    )
 
 
 def _keep_override(

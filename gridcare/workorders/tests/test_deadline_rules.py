@@ -1,4 +1,4 @@
-"""Deadline rules (WO-3), pure: every type, every area, the working-day calendar, settings."""
+"""Deadline rules (WO-3): every type, every area, the working-day calendar (as saved), settings."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from django.test import override_settings
 
 from gridcare.core.timezone import SHANGHAI
 from gridcare.workorders.rules import DeadlineRules, plan_deadlines, reply_deadline, resumed, warn_time
+
+pytestmark = pytest.mark.django_db  # the calendar's rows
 
 FRIDAY = datetime(2025, 9, 26, 10, 0, tzinfo=SHANGHAI)
 
@@ -74,7 +76,7 @@ def test_warnings_come_with_a_quarter_of_the_time_left() -> None:
 
 
 def test_waiting_for_the_customer_moves_a_deadline_by_the_time_waited() -> None:
-    assert resumed(at(10, 10), at(9, 29, 9), at(9, 29, 15)) == at(10, 10, 16)
+    assert resumed(at(10, 10), at(9, 29, 9), at(9, 29, 15)).value == at(10, 10, 16)
 
 
 def test_a_reopened_complaint_gets_a_fresh_reply_deadline_but_a_fault_does_not() -> None:
@@ -88,10 +90,32 @@ def test_a_reply_deadline_moves_by_the_working_time_waited_not_the_weekend() -> 
     # Monday count, the weekend does not. A reply due Wednesday 19 Nov 12:00 moves by 18 working
     # hours to Thursday 06:00 (by the clock it would land on Saturday).
     paused, back = at(11, 14, 16), at(11, 17, 10)
-    assert resumed(at(11, 19, 12), paused, back, working_days=True) == at(11, 20, 6)
-    assert resumed(at(11, 19, 12), paused, back) == at(11, 22, 6)
+    assert resumed(at(11, 19, 12), paused, back, working_days=True).value == at(11, 20, 6)
+    assert resumed(at(11, 19, 12), paused, back).value == at(11, 22, 6)
 
 
 def test_a_pause_entirely_over_a_holiday_costs_a_reply_deadline_nothing() -> None:
     # National Day 2025: 1-8 October are rest days.
-    assert resumed(at(10, 10), at(10, 2, 9), at(10, 6, 15), working_days=True) == at(10, 10)
+    assert resumed(at(10, 10), at(10, 2, 9), at(10, 6, 15), working_days=True).value == at(10, 10)
+
+
+def test_a_reply_reckoned_into_a_year_without_a_notice_says_which_year() -> None:
+    # Monday 28 December 2026 10:00, 5 working days: 29, 30, 31 December (2026 known), then
+    # Friday 1 and Monday 4 January 2027 counted Monday to Friday.
+    monday = datetime(2026, 12, 28, 10, 0, tzinfo=SHANGHAI)
+    (reply,) = plan_deadlines("opinion", "urban", monday, DeadlineRules.from_settings())
+    assert reply.unknown_years == {2027}
+    assert reply.provisional is True
+    assert reply.start_at == monday
+    inside = plan_deadlines("complaint", "urban", FRIDAY, DeadlineRules.from_settings())
+    assert [p.provisional for p in inside] == [False, False]
+
+
+def test_a_pause_into_a_year_without_a_notice_is_provisional() -> None:
+    paused = datetime(2026, 12, 31, 16, 0, tzinfo=SHANGHAI)
+    back = datetime(2027, 1, 4, 10, 0, tzinfo=SHANGHAI)
+    due = datetime(2027, 1, 5, 10, 0, tzinfo=SHANGHAI)
+    moved = resumed(due, paused, back, working_days=True)
+    # 8 h of 31 December, 24 h of Friday 1 January (Monday-Friday assumed), 10 h of the 4th.
+    assert moved.value == due + timedelta(hours=42)
+    assert moved.unknown_years == {2027}

@@ -56,7 +56,7 @@ def test_a_residential_connection_runs_to_power_on_with_each_stage_recorded(town
     assert NewConnection.objects.get().steps.count() == 5
 
 
-def test_the_customers_construction_time_does_not_count(town: City, clock: Clock) -> None:
+def test_the_customers_construction_time_does_not_count_in_working_days(town: City, clock: Clock) -> None:
     client = api_client(town.kam)
     number = client.post(
         "/api/v1/new-connections",
@@ -66,10 +66,15 @@ def test_the_customers_construction_time_does_not_count(town: City, clock: Clock
     for _ in range(3):
         client.post(f"/api/v1/new-connections/{number}/advance", {}, content_type="application/json")
     assert NewConnection.objects.get().stage == Stage.CONSTRUCTION
-    before = NewConnection.objects.get().due_at
+    # Six working days from Friday 26 September 2025 10:00: 28 (make-up Sunday), 29, 30
+    # September, 9, 10 and 11 (make-up Saturday) October.
+    assert NewConnection.objects.get().due_at == datetime(2025, 10, 11, 10, 0, tzinfo=SHANGHAI)
     clock.set(datetime(2025, 10, 20, 10, 0, tzinfo=SHANGHAI))
     response = client.post(f"/api/v1/new-connections/{number}/advance", {}, content_type="application/json")
-    assert NewConnection.objects.get().due_at - before == clock.at - datetime(2025, 9, 26, 10, 0, tzinfo=SHANGHAI)
+    # Construction from 26 September 10:00 to 20 October 10:00 took 12 working days (14 h on the
+    # 26th, 28-30 September, 9-11 and 13-17 October, 10 h on the 20th), not the 24 calendar
+    # days: the total moves from 11 October 10:00 by 12 working days, to 28 October 10:00.
+    assert NewConnection.objects.get().due_at == datetime(2025, 10, 28, 10, 0, tzinfo=SHANGHAI)
     assert response.json()["stage"] == "inspection"
 
 
