@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from gridcare.billing.access import unit_filter
 from gridcare.billing.conf import rule_int
@@ -24,7 +25,7 @@ from gridcare.billing.models import (
 from gridcare.billing.services.arrears import cutoff_window, dunning_stage
 from gridcare.billing.services.payments import OPEN, bill_penalty
 from gridcare.billing.services.prepaid import prepaid_balance
-from gridcare.core.money import ZERO
+from gridcare.core.money import ZERO, MoneySum
 from gridcare.customers.models import Account
 from gridcare.customers.rules import mask_name
 from gridcare.org.access import Scope
@@ -95,16 +96,16 @@ def payment_history(*, account: Account) -> QuerySet[Payment]:
     return Payment.objects.filter(account=account).order_by("-paid_at", "-id")
 
 
-def arrears_ledger(*, scope: Scope, on: date, by: str = "unit") -> list[dict[str, Any]]:
-    """Overdue principal per supply unit or hall (or account), for the accounts in scope."""
+def arrears_ledger(*, scope: Scope, on: date, by: str = "unit") -> QuerySet[Any]:
+    """Overdue principal per supply unit or hall (or account), for the accounts in scope, most
+    owed first: rows of name (None for accounts without a hall), accounts, bills, owed."""
     group = {"unit": "account__supply_unit__name", "hall": "account__hall__name", "account": "account__account_no"}[by]
-    rows = (
+    return (
         Bill.objects.filter(scope.account_filter("account__supply_unit"), status__in=OPEN, due_date__lt=on)
-        .values(group)
-        .annotate(bills=Count("id"), accounts=Count("account", distinct=True), owed=Sum(F("amount") - F("paid")))
-        .order_by("-owed")
+        .values(name=F(group))
+        .annotate(bills=Count("id"), accounts=Count("account", distinct=True), owed=MoneySum(F("amount") - F("paid")))
+        .order_by("-owed", "name")
     )
-    return [{"name": r[group] or "—", "bills": r["bills"], "accounts": r["accounts"], "owed": r["owed"]} for r in rows]
 
 
 def overdue_bills(*, scope: Scope, on: date) -> QuerySet[Bill]:
@@ -165,22 +166,75 @@ def _dunning_row(bill: Bill, on: date) -> DunningRow:
     return DunningRow(bill, "disconnected", done_on=latest)
 
 
-def dunning_worklist(
-    *, scope: Scope, on: date, unit_id: int | None = None, hall_id: int | None = None, limit: int = 2000
-) -> dict[str, list[DunningRow]]:
-    """Overdue open bills in scope by the dunning step they wait for, oldest due first."""
+def _overdue_in(scope: Scope, on: date, unit_id: int | None, hall_id: int | None) -> QuerySet[Bill]:
     bills = Bill.objects.filter(scope.account_filter("account__supply_unit"), status__in=OPEN, due_date__lt=on)
     if unit_id is not None:
         bills = bills.filter(account__supply_unit_id=unit_id)
     if hall_id is not None:
         bills = bills.filter(account__hall_id=hall_id)
-    stages: dict[str, list[DunningRow]] = {s: [] for s in DUNNING_STAGES}
-    for bill in (
-        bills.select_related("account__supply_unit", "account__hall")
+    return bills
+
+
+def _with_steps(bills: QuerySet[Bill]) -> QuerySet[Bill]:
+    def taken(step: DunningStepKind) -> Exists:
+        return Exists(DunningStep.objects.filter(bill=OuterRef("pk"), step=step))
+
+    return bills.annotate(
+        has_reminder=taken(DunningStepKind.REMINDER),
+        has_notice=taken(DunningStepKind.NOTICE),
+        has_cutoff_notice=taken(DunningStepKind.CUTOFF_NOTICE),
+        has_cutoff=taken(DunningStepKind.CUTOFF),
+    )
+
+
+def _stage_filter(stage: str, on: date) -> Q:
+    """The bills waiting for ``stage``, as SQL: the same stages as ``_dunning_row``."""
+    reminded = Q(has_reminder=True) | Q(has_notice=True)
+    before_cutoff_notice = Q(has_cutoff_notice=False, has_cutoff=False)
+    # A cut-off notice may be served from due date + overdue days + 1 (``_dunning_row``).
+    notice_due_by = on - timedelta(days=rule_int("DISCONNECT_AFTER_OVERDUE_DAYS") + 1)
+    return {
+        "reminder": Q(has_reminder=False, has_notice=False) & before_cutoff_notice,
+        "notice": reminded & before_cutoff_notice & Q(due_date__gt=notice_due_by),
+        "cutoff_notice": reminded & before_cutoff_notice & Q(due_date__lte=notice_due_by),
+        "cutoff": Q(has_cutoff_notice=True, has_cutoff=False),
+        "disconnected": Q(has_cutoff=True),
+    }[stage]
+
+
+def dunning_bills(
+    *, scope: Scope, on: date, unit_id: int | None = None, hall_id: int | None = None, stage: str | None = None
+) -> QuerySet[Bill]:
+    """Overdue open bills in scope waiting for ``stage`` (every stage when None), oldest due
+    first: the whole list, for a page of it or its export."""
+    bills = _with_steps(_overdue_in(scope, on, unit_id, hall_id))
+    if stage is not None:
+        bills = bills.filter(_stage_filter(stage, on))
+    return (
+        bills.select_related("account__customer", "account__supply_unit", "account__hall")
         .prefetch_related("dunning_steps")
-        .order_by("due_date", "account__account_no")[:limit]
-    ):
-        row = _dunning_row(bill, on)
+        .order_by("due_date", "account__account_no", "id")
+    )
+
+
+def dunning_counts(*, scope: Scope, on: date, unit_id: int | None = None, hall_id: int | None = None) -> dict[str, int]:
+    """How many bills wait for each dunning stage (one query)."""
+    bills = _with_steps(_overdue_in(scope, on, unit_id, hall_id))
+    counts = bills.aggregate(**{s: Count("id", filter=_stage_filter(s, on)) for s in DUNNING_STAGES})
+    return {s: int(counts[s]) for s in DUNNING_STAGES}
+
+
+def dunning_rows(bills: Iterable[Bill], on: date) -> list[DunningRow]:
+    return [_dunning_row(bill, on) for bill in bills]
+
+
+def dunning_worklist(
+    *, scope: Scope, on: date, unit_id: int | None = None, hall_id: int | None = None
+) -> dict[str, list[DunningRow]]:
+    """Every overdue open bill in scope by the dunning step it waits for (not capped: for
+    small scopes and tests; pages use ``dunning_bills`` a page at a time)."""
+    stages: dict[str, list[DunningRow]] = {s: [] for s in DUNNING_STAGES}
+    for row in dunning_rows(dunning_bills(scope=scope, on=on, unit_id=unit_id, hall_id=hall_id), on):
         stages[row.stage].append(row)
     return stages
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import BigIntegerField, DecimalField, F, QuerySet, Sum
+from django.db.models.functions import Cast, Round
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -19,3 +23,35 @@ def to_fen(value: Decimal) -> int:
 
 def from_fen(fen: int) -> Decimal:
     return (Decimal(fen) / 100).quantize(CENT)
+
+
+class MoneySum(Sum):
+    """SUM of a money column or expression, as Decimal yuan with two places on every database
+    (also used for the other two-place decimals, kWh).
+
+    Every money total in the project goes through this (``aggregate(total=MoneySum("amount"))``,
+    ``annotate(owed=MoneySum(F("amount") - F("paid")))``): SQLite keeps decimals as doubles, and a
+    plain ``Sum`` of them came back as float noise (``220130284.620000``). Each row is summed in
+    whole fen (an exact integer sum on SQLite and PostgreSQL alike) and turned back into yuan; an
+    empty set sums to 0.00.
+    """
+
+    def __init__(self, expression: Any, **extra: Any) -> None:
+        value = F(expression) if isinstance(expression, str) else expression
+        fen = Cast(Round(value * 100), BigIntegerField())
+        super().__init__(fen, output_field=DecimalField(max_digits=20, decimal_places=2), **extra)
+
+    def convert_value(self, value: Any, expression: Any, connection: Any) -> Decimal:  # type: ignore[override]
+        return ZERO if value is None else (Decimal(int(value)) / 100).quantize(CENT)
+
+
+def money_total(rows: QuerySet[Any], expression: Any) -> Decimal:
+    """The total of a money column or expression over ``rows``."""
+    total: Decimal | None = rows.aggregate(total=MoneySum(expression))["total"]
+    return ZERO if total is None else total  # an empty queryset is not asked at all
+
+
+def db_money(value: object) -> Decimal:
+    """A money value read by raw SQL as Decimal yuan (SQLite returns doubles, whose str is
+    the stored decimal)."""
+    return ZERO if value is None else Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)

@@ -5,9 +5,22 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gridcare.billing.services.tariffs import tariff_choices
 from gridcare.customers.models import AccountStatus, CustomerClass, ImportanceGrade
 from gridcare.org.access import Scope
 from gridcare.org.models import Hall, SupplyUnit
+
+
+class TariffPicker(forms.ChoiceField):
+    """The tariffs in force grouped by customer class, by name. Whether the chosen one fits the
+    account's class is the service's check (customers.services), with its Chinese message."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.choices = [("", _("— 暂不指定 —")), *tariff_choices()]
+
+    def valid_value(self, value: Any) -> bool:
+        return True
 
 
 class CustomerForm(forms.Form):
@@ -20,7 +33,7 @@ class CustomerForm(forms.Form):
     hall = forms.ChoiceField(label=_("营业厅"), required=False)
     feeder = forms.CharField(label=_("线路编码"), max_length=30, required=False)
     transformer_area = forms.CharField(label=_("台区编码"), max_length=30, required=False)
-    tariff_code = forms.CharField(label=_("电价代码"), max_length=30, required=False)
+    tariff_code = TariffPicker(label=_("电价"), required=False)
     contract_capacity_kva = forms.DecimalField(
         label=_("合同容量(kVA)"), max_digits=10, decimal_places=1, min_value=0, initial=0
     )
@@ -56,7 +69,7 @@ class RenameForm(forms.Form):
 
 class TariffForm(forms.Form):
     customer_class = forms.ChoiceField(label=_("用电类别"), choices=CustomerClass.choices)
-    tariff_code = forms.CharField(label=_("电价代码"), max_length=30, required=False)
+    tariff_code = TariffPicker(label=_("电价"), required=False)
 
 
 class StatusForm(forms.Form):

@@ -12,6 +12,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridcare.billing.services.tariffs import tariff_code_error
 from gridcare.core.exceptions import Conflict, Forbidden, InvalidInput
 from gridcare.core.timezone import business_date
 from gridcare.customers import rules
@@ -79,6 +80,8 @@ def _clean_new_customer(scope: Scope, data: NewCustomer) -> dict[str, Any]:
     clean["name"] = name
     if data.customer_class not in CustomerClass.values:
         errors["customer_class"] = _("用电类别应为居民、一般工商业、大工业或农业之一。")
+    elif data.tariff_code and (problem := tariff_code_error(code=data.tariff_code, customer_class=data.customer_class)):
+        errors["tariff_code"] = problem
     address = (data.address or "").strip()
     if len(address) < 5:
         errors["address"] = _("请填写完整的用电地址（至少5个字）。")
@@ -252,6 +255,8 @@ def account_change_tariff(
     _require_archive_editor(scope)
     if customer_class not in CustomerClass.values:
         raise InvalidInput(_("用电类别不在允许范围内。"), errors={"customer_class": _("用电类别不在允许范围内。")})
+    if tariff_code and (problem := tariff_code_error(code=tariff_code, customer_class=customer_class)):
+        raise InvalidInput(_("电价有误，请按提示修改。"), errors={"tariff_code": problem})
     with transaction.atomic():
         locked = _lock_open(account)
         if locked.customer_class == customer_class and locked.tariff_code == tariff_code:

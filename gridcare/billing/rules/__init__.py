@@ -10,6 +10,7 @@ from gridcare.billing.rules.power_factor import pf_adjustment, pf_adjustment_rat
 from gridcare.billing.rules.tariffs import (
     basic_charge,
     flat_charge,
+    tariff_fits_class,
     tier_split,
     tiered_charge,
     tiered_tou_charge,
@@ -35,6 +36,7 @@ __all__ = [
     "pf_adjustment",
     "pf_adjustment_rate",
     "power_factor",
+    "tariff_fits_class",
     "tier_split",
     "tiered_charge",
     "tiered_tou_charge",

@@ -9,6 +9,21 @@ from gridcare.core.money import yuan
 
 ZERO = Decimal(0)
 
+# Which kinds of tariff a customer class (用电类别) may take: residential the three-tier tariff
+# (with or without peak/valley prices); large industry the two-part tariff; general commerce a
+# single or time-of-use price, or the two-part tariff it may choose from 315 kVA; agriculture a
+# single or time-of-use price.
+KINDS_FOR_CLASS: dict[str, frozenset[str]] = {
+    "residential": frozenset({"tiered"}),
+    "commercial": frozenset({"flat", "tou", "two_part"}),
+    "large_industrial": frozenset({"two_part"}),
+    "agricultural": frozenset({"flat", "tou"}),
+}
+
+
+def tariff_fits_class(kind: str, customer_class: str) -> bool:
+    return kind in KINDS_FOR_CLASS.get(customer_class, frozenset())
+
 
 def _check_tiers(thresholds: Sequence[Decimal], prices: Sequence[Decimal]) -> None:
     if len(prices) != len(thresholds) + 1:

@@ -3,15 +3,13 @@ the batch run is measured against (benchmarks/bill_run.py), and a way to bill on
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from gridcare.billing.models import Bill, BillRun, BillStatus, Reading, ReadingStatus, Tariff
 from gridcare.billing.services.bill_dates import due_date_of
 from gridcare.billing.services.compute import Usage, bill_charges
+from gridcare.core.money import money_total
 from gridcare.customers.models import Account
 from gridcare.notices.services import notice_enqueue
 
@@ -21,9 +19,7 @@ def bill_issue_one(*, account: Account, period: str, run: BillRun, tariffs: dict
     tariff = tariffs.get(account.tariff_code)
     if reading is None or tariff is None:
         return None
-    prior = Bill.objects.filter(account=account, period__gte=period[:4] + "-01", period__lt=period).aggregate(
-        total=Sum("kwh")
-    )["total"] or Decimal(0)
+    prior = money_total(Bill.objects.filter(account=account, period__gte=period[:4] + "-01", period__lt=period), "kwh")
     usage = Usage(
         kwh=reading.kwh,
         peak=reading.kwh_peak,

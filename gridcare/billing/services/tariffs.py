@@ -12,9 +12,11 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from gridcare.billing import rules
-from gridcare.billing.conf import rule_decimal
+from gridcare.billing.conf import billing_str, rule_decimal
 from gridcare.billing.exceptions import BillingError
 from gridcare.billing.models import Tariff, TariffKind, TierPeriod, TouPeriod
+from gridcare.core.timezone import business_date
+from gridcare.customers.models import CustomerClass
 
 
 def tariffs_in_force(*, province: str, on: date) -> dict[str, Tariff]:
@@ -26,6 +28,34 @@ def tariffs_in_force(*, province: str, on: date) -> dict[str, Tariff]:
     for tariff in rows:
         found.setdefault(tariff.code, tariff)
     return found
+
+
+def tariffs_for_class(*, customer_class: str, on: date | None = None) -> list[Tariff]:
+    """The tariffs in force in the company's province that an account of ``customer_class`` may
+    take, by name: what the account pages offer in their picker."""
+    found = tariffs_in_force(province=billing_str("PROVINCE"), on=on or business_date())
+    fitting = [t for t in found.values() if rules.tariff_fits_class(t.kind, customer_class)]
+    return sorted(fitting, key=lambda t: t.name)
+
+
+def tariff_choices(*, on: date | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Picker choices grouped by customer class: (class label, [(code, tariff name), …])."""
+    return [
+        (str(label), [(t.code, t.name) for t in tariffs_for_class(customer_class=value, on=on)])
+        for value, label in CustomerClass.choices
+    ]
+
+
+def tariff_code_error(*, code: str, customer_class: str, on: date | None = None) -> str | None:
+    """Why an account of ``customer_class`` cannot take tariff ``code`` (None: it can). An
+    account with a code that names no tariff in force would be left out of every bill run."""
+    found = tariffs_in_force(province=billing_str("PROVINCE"), on=on or business_date()).get(code)
+    if found is None:
+        return str(_("电价 %(code)s 不存在或未生效，请从列表中选择。") % {"code": code})
+    if not rules.tariff_fits_class(found.kind, customer_class):
+        label = CustomerClass(customer_class).label if customer_class in CustomerClass.values else customer_class
+        return str(_("“%(name)s”不适用于%(cls)s用户，请选择该用电类别的电价。") % {"name": found.name, "cls": label})
+    return None
 
 
 def _tier_errors(t: Tariff) -> dict[str, str]:

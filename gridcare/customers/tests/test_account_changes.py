@@ -79,6 +79,9 @@ def test_a_transfer_with_bad_identity_data_changes_nothing(town: City) -> None:
 
 @pytest.mark.django_db
 def test_rename_and_tariff_change_are_recorded_with_old_and_new_values(town: City) -> None:
+    from gridcare.billing.demo import seed_tariffs
+
+    seed_tariffs()
     assert _post(town, "rename", {"new_name": "张叁"}).status_code == 200
     response = _post(town, "tariff", {"customer_class": "commercial", "tariff_code": "COM-TOU"})
     assert response.status_code == 200
