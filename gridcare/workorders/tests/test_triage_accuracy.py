@@ -3,6 +3,8 @@ pipeline on real customer reviews. Thresholds are justified in docs/TRIAGE.md.""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from gridcare.workorders import triage
@@ -30,9 +32,22 @@ def test_characters_beat_jieba_words_on_held_out_templates(report: triage.HeldOu
     assert chars.class_accuracy > words.class_accuracy
 
 
-def test_the_pipeline_separates_real_complaints_from_praise_in_waimai_10k() -> None:
-    assert WAIMAI.exists()
-    texts, labels = waimai_rows()
+@pytest.fixture
+def waimai() -> tuple[list[str], list[str]]:
+    """The real reviews from ../shared/data (not carried in the repository: research-use data).
+    A fresh clone without them skips this check; CI, which always has them, fails instead."""
+    if not WAIMAI.exists():
+        reason = f"{WAIMAI} is absent: the real reviews live in ../shared/data (research use, not in the repository)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return waimai_rows()
+
+
+def test_the_pipeline_separates_real_complaints_from_praise_in_waimai_10k(
+    waimai: tuple[list[str], list[str]],
+) -> None:
+    texts, labels = waimai
     assert len(texts) == 11987
     scores = triage.evaluate_binary(texts, labels)
     assert triage.accuracy(scores) >= 0.87

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gridcare.workorders import triage
 
@@ -48,6 +48,8 @@ class Command(BaseCommand):
             )
             for score in report.type_scores + report.class_scores:
                 self.stdout.write(f"  {score.label:<18} {score.correct:>4}/{score.support:<4} {score.accuracy:.3f}")
+        if not WAIMAI.exists():
+            raise CommandError(f"{WAIMAI} is absent: the waimai_10k check needs ../shared/data beside the project.")
         texts, labels = waimai_rows()
         for kind in features.split(","):
             started = time.perf_counter()
