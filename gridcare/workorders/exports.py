@@ -8,12 +8,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from gridcare.core.timezone import SHANGHAI
-from gridcare.workorders.models import ComplaintClass, OrderType
 from gridcare.workorders.selectors import Figures
-
-
-def _label(choices: type[OrderType] | type[ComplaintClass], key: str) -> str:
-    return str(choices(key).label) if key in choices.values else key
 
 
 def figures_workbook(f: Figures) -> bytes:
@@ -22,6 +17,7 @@ def figures_workbook(f: Figures) -> bytes:
     sheet.title = _("汇总")
     sheet.append([_("统计期间"), f"{f.start.astimezone(SHANGHAI):%Y-%m-%d}", f"{f.end.astimezone(SHANGHAI):%Y-%m-%d}"])
     rows: list[tuple[str, object]] = [
+        (_("统计范围"), f.viewed.name),
         (_("工单总数"), f.total),
         (_("投诉数"), f.complaints),
         (_("在册客户数"), f.customers),
@@ -37,8 +33,8 @@ def figures_workbook(f: Figures) -> bytes:
     for row in rows:
         sheet.append(list(row))
     for title, header, data in (
-        (_("按类型"), _("工单类型"), [(_label(OrderType, k), n) for k, n in f.by_type]),
-        (_("投诉分类"), _("投诉分类"), [(_label(ComplaintClass, k), n) for k, n in f.by_class]),
+        (_("按类型"), _("工单类型"), f.type_rows),
+        (_("投诉分类"), _("投诉分类"), f.class_rows),
         (_("按单位"), _("供电单位"), f.by_unit),
     ):
         page = book.create_sheet(title)

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
+from gridcare.core.exceptions import NotFound
 from gridcare.core.timezone import SHANGHAI, now
 from gridcare.customers.models import Account
 from gridcare.org.access import Scope
+from gridcare.org.models import HALL_ROLES, Hall, Role, SupplyUnit
 from gridcare.workorders.access import connection_filter, order_filter
 from gridcare.workorders.models import (
     OPEN_STATUSES,
     CallBack,
+    ComplaintClass,
     Deadline,
     NewConnection,
     OrderEvent,
@@ -25,10 +29,18 @@ from gridcare.workorders.models import (
 from gridcare.workorders.rules import setting
 
 
+# An open deadline reckoned over a year without a holiday notice (shown as 暂定 in lists).
+_provisional = Deadline.objects.filter(order=OuterRef("pk"), met_at__isnull=True, provisional=True)
+
+
 def order_list(
     *, scope: Scope, status: str = "", type: str = "", q: str = "", open_only: bool = False
 ) -> QuerySet[WorkOrder]:
-    orders = WorkOrder.objects.filter(order_filter(scope)).select_related("owner", "supply_unit", "account")
+    orders = (
+        WorkOrder.objects.filter(order_filter(scope))
+        .select_related("owner", "supply_unit", "account")
+        .annotate(has_provisional_deadline=Exists(_provisional))
+    )
     if status:
         orders = orders.filter(status=status)
     if open_only:
@@ -82,6 +94,7 @@ def deadline_rows(order: WorkOrder) -> list[dict[str, Any]]:
             "label": str(Deadline.Kind(d.kind).label),
             "due_at": local(d.due_at),
             "met_at": local(d.met_at) if d.met_at else None,
+            "provisional": d.provisional,
         }
         for d in order.deadlines.order_by("due_at", "id")
     ]
@@ -113,6 +126,75 @@ def order_card(order: WorkOrder, suggestion: dict[str, Any] | None = None) -> di
 # -- figures -------------------------------------------------------------------------------------
 
 
+def choice_label(choices: type[OrderType] | type[ComplaintClass], key: str) -> str:
+    """The reader's word for a stored code (in the active language); an unknown code as it is."""
+    return str(choices(key).label) if key in choices.values else key
+
+
+@dataclass(frozen=True)
+class Viewed:
+    """What a figures page looks at: the viewer's own reach, or one unit or hall inside it. The
+    orders and the customers they are divided by come from the same place."""
+
+    name: str
+    unit: str = ""
+    hall: str = ""
+    orders: Q = field(default_factory=Q)
+    customers: Q = field(default_factory=Q)
+
+
+def figures_units(scope: Scope) -> list[SupplyUnit]:
+    """The units a viewer may pick on the figures page (hall posts look at their hall only)."""
+    if scope.everything:
+        return list(SupplyUnit.objects.order_by("code"))
+    if scope.staff is None or scope.company_id is None or scope.staff.role in HALL_ROLES:
+        return []
+    units = SupplyUnit.objects.filter(company_id=scope.company_id).order_by("code")
+    if scope.unit_id is not None and scope.staff.role != Role.AGENT_95598:
+        units = units.filter(pk=scope.unit_id)
+    return list(units)
+
+
+def figures_halls(scope: Scope) -> list[Hall]:
+    units = figures_units(scope)
+    return list(Hall.objects.filter(unit__in=units).select_related("unit").order_by("unit__code", "code"))
+
+
+def figures_viewed(*, scope: Scope, unit: str = "", hall: str = "") -> Viewed:
+    """The unit or hall asked for (404 when it is not the viewer's to see), else the viewer's reach."""
+    if hall:
+        found = next((h for h in figures_halls(scope) if h.code == hall), None)
+        if found is None:
+            raise NotFound(_("营业厅不存在或不在您的管辖范围。"))
+        return Viewed(name=found.name, hall=found.code, orders=Q(hall_id=found.pk), customers=Q(hall_id=found.pk))
+    if unit:
+        picked = next((u for u in figures_units(scope) if u.code == unit), None)
+        if picked is None:
+            raise NotFound(_("供电单位不存在或不在您的管辖范围。"))
+        return Viewed(
+            name=picked.name,
+            unit=picked.code,
+            orders=Q(supply_unit_id=picked.pk),
+            customers=Q(supply_unit_id=picked.pk),
+        )
+    return _own_reach(scope)
+
+
+def _own_reach(scope: Scope) -> Viewed:
+    """The customers behind the orders a post sees (``order_filter``): a hall's, a unit's, the company's."""
+    if scope.everything:
+        return Viewed(name=_("全部"))
+    if scope.staff is None or scope.company_id is None:
+        return Viewed(name="", customers=Q(pk__in=[]))
+    if scope.staff.role in HALL_ROLES:
+        hall = scope.staff.hall
+        return Viewed(name=hall.name if hall else "", customers=Q(hall_id=scope.hall_id))
+    if scope.unit_id is not None and scope.staff.role != Role.AGENT_95598:
+        unit = scope.staff.unit
+        return Viewed(name=unit.name if unit else "", customers=Q(supply_unit_id=scope.unit_id))
+    return Viewed(name=scope.staff.company.name, customers=Q(supply_unit__company_id=scope.company_id))
+
+
 @dataclass(frozen=True)
 class Figures:
     start: datetime
@@ -128,6 +210,7 @@ class Figures:
     repeat_complaints: int
     callbacks_reached: int
     callbacks_satisfied: int
+    viewed: Viewed = field(default_factory=lambda: Viewed(name=""))
 
     @property
     def complaints_per_10k(self) -> float | None:
@@ -141,17 +224,29 @@ class Figures:
     def satisfaction(self) -> float | None:
         return self.callbacks_satisfied / self.callbacks_reached if self.callbacks_reached else None
 
+    @property
+    def type_rows(self) -> list[tuple[str, int]]:
+        """``by_type`` in the reader's words (故障报修, or "Fault repair" in English)."""
+        return [(choice_label(OrderType, key), n) for key, n in self.by_type]
+
+    @property
+    def class_rows(self) -> list[tuple[str, int]]:
+        return [(choice_label(ComplaintClass, key), n) for key, n in self.by_class]
+
 
 def _counts(orders: QuerySet[WorkOrder], field: str) -> list[tuple[str, int]]:
     rows = orders.order_by().values_list(field).annotate(n=Count("id")).order_by("-n", field)
     return [(str(key or ""), int(n)) for key, n in rows]
 
 
-def figures(*, scope: Scope, start: datetime, end: datetime) -> Figures:
-    """Orders received in [start, end): by type, class, unit; complaints per 10,000 customers;
-    deadline compliance (deadlines falling due in the period, kept on time); repeat complaints
-    (same account within the configured days); call-back satisfaction."""
-    orders = WorkOrder.objects.filter(order_filter(scope), received_at__gte=start, received_at__lt=end)
+def figures(*, scope: Scope, start: datetime, end: datetime, viewed: Viewed | None = None) -> Figures:
+    """Orders received in [start, end): by type, class, unit; complaints per 10,000 customers of
+    the same hall, unit or company as the complaints; deadline compliance (deadlines falling due
+    in the period, kept on time); repeat complaints (same account within the configured days);
+    call-back satisfaction."""
+    viewed = viewed or _own_reach(scope)
+    seen = order_filter(scope) & viewed.orders
+    orders = WorkOrder.objects.filter(seen, received_at__gte=start, received_at__lt=end)
     complaints = orders.filter(type=OrderType.COMPLAINT)
     days = setting("REPEAT_COMPLAINT_DAYS")
     earlier = WorkOrder.objects.filter(
@@ -160,9 +255,10 @@ def figures(*, scope: Scope, start: datetime, end: datetime) -> Figures:
         received_at__lt=OuterRef("received_at"),
         received_at__gte=OuterRef("received_at") - timedelta(days=days),
     )
-    due = Deadline.objects.filter(order_filter(scope, "order__"), due_at__gte=start, due_at__lt=min(end, now()))
+    in_view = WorkOrder.objects.filter(seen).values("pk")
+    due = Deadline.objects.filter(order__in=in_view, due_at__gte=start, due_at__lt=min(end, now()))
     kept = due.filter(met_at__isnull=False, met_at__lte=F("due_at"))
-    calls = CallBack.objects.filter(order_filter(scope, "order__"), created_at__gte=start, created_at__lt=end)
+    calls = CallBack.objects.filter(order__in=in_view, created_at__gte=start, created_at__lt=end)
     return Figures(
         start=start,
         end=end,
@@ -171,12 +267,13 @@ def figures(*, scope: Scope, start: datetime, end: datetime) -> Figures:
         by_class=_counts(complaints, "complaint_class"),
         by_unit=_counts(orders, "supply_unit__name"),
         complaints=complaints.count(),
-        customers=Account.objects.filter(scope.account_filter(), status="active").count(),
+        customers=Account.objects.filter(viewed.customers, status="active").count(),
         deadlines_due=due.count(),
         deadlines_kept=kept.count(),
         repeat_complaints=complaints.filter(account__isnull=False).filter(Exists(earlier)).count(),
         callbacks_reached=calls.filter(reached=True).count(),
         callbacks_satisfied=calls.filter(reached=True, satisfied=True).count(),
+        viewed=viewed,
     )
 
 
@@ -204,6 +301,7 @@ def connection_card(connection: NewConnection, at: datetime | None = None) -> di
         "applied_at": local(connection.applied_at),
         "due_at": local(connection.due_at),
         "stage_due_at": local(connection.stage_due_at) if connection.stage_due_at else None,
+        "provisional": connection.provisional,
         "stage_overdue": bool(connection.stage_due_at and connection.stage_due_at < at),
         "completed_at": local(connection.completed_at) if connection.completed_at else None,
         "on_time": (connection.completed_at <= connection.due_at) if connection.completed_at else None,

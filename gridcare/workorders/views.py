@@ -209,8 +209,22 @@ def figures(request: HttpRequest) -> HttpResponse:
     if not scope.has_role(FIGURES_ROLES):
         raise Http404
     start, end = _period(request)
-    data = selectors.figures(scope=scope, start=start, end=end)
-    return render(request, "workorders/figures.html", {"f": data, "days": (end - start).days})
+    data = selectors.figures(scope=scope, start=start, end=end, viewed=_viewed(request, scope))
+    context = {
+        "f": data,
+        "days": (end - start).days,
+        "units": selectors.figures_units(scope),
+        "halls": selectors.figures_halls(scope),
+    }
+    return render(request, "workorders/figures.html", context)
+
+
+def _viewed(request: HttpRequest, scope: Scope) -> selectors.Viewed:
+    """The unit or hall picked on the figures page (``place=unit:U1`` or ``hall:H1``)."""
+    kind, _sep, code = request.GET.get("place", "").partition(":")
+    return selectors.figures_viewed(
+        scope=scope, unit=code if kind == "unit" else "", hall=code if kind == "hall" else ""
+    )
 
 
 @staff_required
@@ -219,7 +233,9 @@ def figures_export(request: HttpRequest) -> HttpResponse:
     if not scope.has_role(FIGURES_ROLES):
         raise Http404
     start, end = _period(request)
-    body = exports.figures_workbook(selectors.figures(scope=scope, start=start, end=end))
+    body = exports.figures_workbook(
+        selectors.figures(scope=scope, start=start, end=end, viewed=_viewed(request, scope))
+    )
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     name = f"workorders-{start.astimezone(SHANGHAI):%Y%m%d}-{end.astimezone(SHANGHAI):%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
