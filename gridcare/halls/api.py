@@ -49,6 +49,8 @@ class TicketIn(Schema):
     phone: str = ""
     account_no: str = ""
     appointment_ref: str = ""
+    # A hall's own touch-screen kiosk says so: it issues nothing outside opening hours (409).
+    source: Literal["remote", "kiosk"] = "remote"
 
 
 class TicketOut(Schema):
@@ -195,14 +197,13 @@ def ticket_issue(request: HttpRequest, hall_code: str, payload: TicketIn) -> tup
     hall = hall_get_for_scope(scope=scope, code=hall_code)
     if payload.priority == "appointment":
         return 201, _ticket(_check_in_by_ref(request, hall, payload))
-    source = Source.REMOTE
     ticket = tickets.ticket_issue(
         scope=scope,
         actor=request.user,
         hall=hall,
         kind=payload.business_type,
-        source=source,
-        **payload.dict(exclude={"business_type"}),
+        source=Source(payload.source),
+        **payload.dict(exclude={"business_type", "source"}),
     )
     return 201, _ticket(ticket)
 

@@ -19,3 +19,7 @@ class CounterBusy(Conflict):
 
 class AlreadyEvaluated(Conflict):
     """The ticket has been rated already."""
+
+
+class HallClosed(Conflict):
+    """Outside the hall's opening hours: the kiosk issues no ticket and says when it opens."""

@@ -6,9 +6,9 @@ No database here; services and selectors feed these functions plain values.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from gridcare.halls.models import CounterStatus, Priority, TicketStatus
@@ -154,3 +154,21 @@ def percentile(values: Sequence[float], share: float) -> float | None:
 
 def share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
+
+
+def next_opening(
+    local: datetime, *, opens: time, closes: time, working_day: Callable[[date], bool], horizon_days: int = 366
+) -> datetime | None:
+    """When a hall with these hours opens next, seen at ``local`` (a Shanghai wall-clock time):
+    None while it is open; today's opening before it; else the first working day's opening (at
+    most ``horizon_days`` ahead, which a calendar of Monday-Friday guesses always reaches)."""
+    today = local.date()
+    if working_day(today):
+        if opens <= local.time() < closes:
+            return None
+        if local.time() < opens:
+            return local.replace(hour=opens.hour, minute=opens.minute, second=0, microsecond=0)
+    ahead = 1
+    while ahead < horizon_days and not working_day(today + timedelta(days=ahead)):
+        ahead += 1
+    return datetime.combine(today + timedelta(days=ahead), opens, tzinfo=local.tzinfo)

@@ -96,17 +96,35 @@ def index(request: HttpRequest) -> HttpResponse:
 def kiosk(request: HttpRequest, hall_code: str) -> HttpResponse:
     hall = _hall(request, hall_code, ISSUE_ROLES)
     types = BusinessType.objects.filter(hall=hall, active=True).exclude(kind=Kind.KEY_ACCOUNT).order_by("prefix")
+    context: dict[str, Any] = {
+        "hall": hall,
+        "types": types,
+        "rules": appointments.appointment_rules(),
+        "closed": tickets.hall_closed_notice(hall),
+        "typed": {"phone": "", "priority": Priority.NORMAL},
+    }
     if request.method == "POST":
         try:
             ticket = _kiosk_ticket(request, hall)
         except DomainError as exc:
-            messages.error(request, str(exc.message))
-            return redirect("halls:kiosk", hall_code=hall.code)
+            if _is_check_in(request):
+                messages.error(request, str(exc.message))
+                return redirect("halls:kiosk", hall_code=hall.code)
+            # On the screen itself, with what was typed kept, so the customer corrects one digit.
+            context["refusal"] = str(exc.errors.get("phone") or exc.message)
+            context["typed"] = {
+                "phone": request.POST.get("phone", "")[:20],
+                "priority": request.POST.get("priority", Priority.NORMAL),
+            }
+            return render(request, "halls/kiosk.html", context, status=exc.status_code)
         appointment = Appointment.objects.filter(ticket=ticket).first() if ticket.source == Source.APPOINTMENT else None
         context = {"hall": hall, "ticket": selectors.ticket_view(ticket), "appointment": appointment}
         return render(request, "halls/kiosk_ticket.html", context)
-    context = {"hall": hall, "types": types, "rules": appointments.appointment_rules()}
     return render(request, "halls/kiosk.html", context)
+
+
+def _is_check_in(request: HttpRequest) -> bool:
+    return "check_in" in request.POST or request.POST.get("priority") == Priority.APPOINTMENT
 
 
 def _kiosk_ticket(request: HttpRequest, hall: Hall) -> Ticket:
@@ -114,7 +132,7 @@ def _kiosk_ticket(request: HttpRequest, hall: Hall) -> Ticket:
     business pressed (normal or green channel)."""
     scope = request_scope(request)
     priority = request.POST.get("priority", Priority.NORMAL)
-    if "check_in" in request.POST or priority == Priority.APPOINTMENT:
+    if _is_check_in(request):
         reference = request.POST.get("reference", "") or request.POST.get("appointment_ref", "")
         if not reference.strip():
             raise InvalidInput(_("请输入预约号。"))

@@ -11,16 +11,17 @@ from django.db.models import F, Field, Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gridcare.core.calendar import is_working_day
 from gridcare.core.exceptions import InvalidInput, NotFound
 from gridcare.core.sql import Columns, cache_related, fetch
-from gridcare.core.timezone import business_date, now
+from gridcare.core.timezone import SHANGHAI, business_date, now
 from gridcare.customers import rules as customer_rules
 from gridcare.customers.access import account_get_for_scope
 from gridcare.customers.models import Account
 from gridcare.halls import rules
 from gridcare.halls.access import CALL_ROLES, ISSUE_ROLES, require_role
 from gridcare.halls.events import ticket_event
-from gridcare.halls.exceptions import CounterBusy, CounterNotOpen, InvalidTransition
+from gridcare.halls.exceptions import CounterBusy, CounterNotOpen, HallClosed, InvalidTransition
 from gridcare.halls.models import (
     BusinessType,
     CounterSetup,
@@ -70,6 +71,45 @@ def business_type_for(*, hall: Hall, kind: str) -> BusinessType:
         message = _("本厅未开办该业务。")
         raise InvalidInput(message, errors={"business_type": message})
     return business_type
+
+
+_WEEKDAYS = (
+    gettext_lazy("星期一"),
+    gettext_lazy("星期二"),
+    gettext_lazy("星期三"),
+    gettext_lazy("星期四"),
+    gettext_lazy("星期五"),
+    gettext_lazy("星期六"),
+    gettext_lazy("星期日"),
+)
+
+
+def _opening_words(opening: datetime, today: date) -> str:
+    clock = f"{opening:%H:%M}"
+    if opening.date() == today:
+        return _("今天%(time)s") % {"time": clock}
+    if opening.date() == today + timedelta(days=1):
+        return _("明天%(time)s") % {"time": clock}
+    return _("%(month)d月%(day)d日（%(weekday)s）%(time)s") % {
+        "month": opening.month,
+        "day": opening.day,
+        "weekday": _WEEKDAYS[opening.weekday()],
+        "time": clock,
+    }
+
+
+def hall_closed_notice(hall: Hall, at: datetime | None = None) -> str | None:
+    """What the kiosk says outside the hall's opening hours (on its working days, from the
+    working-day calendar): when it opens next. None while the hall is open."""
+    local = (at or now()).astimezone(SHANGHAI)
+    opening = rules.next_opening(local, opens=hall.opens_at, closes=hall.closes_at, working_day=is_working_day)
+    if opening is None:
+        return None
+    return _("现在不在营业时间（%(opens)s-%(closes)s），暂停取号。本厅下次开门：%(when)s。") % {
+        "opens": f"{hall.opens_at:%H:%M}",
+        "closes": f"{hall.closes_at:%H:%M}",
+        "when": _opening_words(opening, local.date()),
+    }
 
 
 def _clean_contact(scope: Scope, phone: str, account_no: str) -> tuple[str, Account | None]:
@@ -124,8 +164,13 @@ def ticket_issue(
     account_no: str = "",
     appointment_ref: str = "",
 ) -> Ticket:
-    """Take a ticket: the day's next number of the type (A001, A002 …)."""
+    """Take a ticket: the day's next number of the type (A001, A002 …). The kiosk issues none
+    outside opening hours (409, saying when the hall opens)."""
     require_role(scope, ISSUE_ROLES)
+    if source == Source.KIOSK:
+        closed = hall_closed_notice(hall)
+        if closed is not None:
+            raise HallClosed(closed)
     business_type = business_type_for(hall=hall, kind=kind)
     clean_phone, account = _clean_contact(scope, phone, account_no)
     at = now()

@@ -7,6 +7,7 @@ Chromium comes from Debian's packages (/usr/bin/chromium), driven by Playwright.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,10 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 
 from gridcare.core.testing import City
+from gridcare.core.timezone import SHANGHAI
 from gridcare.halls.demo import configure_hall
 from gridcare.halls.models import Evaluation, Ticket
 
@@ -71,8 +74,20 @@ def _signed_in_context(browser: Any, live_server: Any, user: User) -> Any:
     return context
 
 
+@pytest.fixture
+def opening_hours(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A clock that runs from a Monday 10:00, whenever the suite runs: the kiosk issues tickets
+    in opening hours only."""
+    real_now = timezone.now
+    started = real_now()
+    monday = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
+    monkeypatch.setattr(timezone, "now", lambda: monday + (real_now() - started))
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_ticket_goes_from_kiosk_to_counter_to_board_to_rating(town: City, live_server: Any, browser: Any) -> None:
+def test_a_ticket_goes_from_kiosk_to_counter_to_board_to_rating(
+    town: City, live_server: Any, browser: Any, opening_hours: None
+) -> None:
     configure_hall(town.hall)
     ARTIFACTS.mkdir(exist_ok=True)
     counter = town.counters[1]  # serves payment

@@ -4,11 +4,14 @@ import pytest
 
 from gridcare.core.testing import City, signed_in
 from gridcare.halls.models import Diversion, Evaluation, Terminal, Ticket
+from gridcare.halls.tests.appointments_helpers import Clock
+from gridcare.halls.tests.appointments_helpers import clock_fixture as clock_fixture
 from gridcare.halls.tests.helpers import issue
 
 
 @pytest.mark.django_db
-def test_the_kiosk_prints_number_people_ahead_and_estimate(hall_town: City) -> None:
+def test_the_kiosk_prints_number_people_ahead_and_estimate(hall_town: City, clock: Clock) -> None:
+    # The clock stands at a Monday 10:00: the kiosk issues tickets in opening hours only.
     issue(hall_town, "payment")
     page = (
         signed_in(hall_town.guide).post("/halls/H1/kiosk/", {"kind": "payment", "priority": "elderly"}).content.decode()
