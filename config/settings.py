@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "gridcare.halls",
     "gridcare.billing",
     "gridcare.workorders",
+    "gridcare.jobs",
 ]
 
 MIDDLEWARE = [
@@ -267,4 +268,31 @@ GRIDCARE_BILLING = {
     # Write "bill issued" messages inside the bill run's chunk transactions (measured: doubles the
     # run's time at a million accounts), or off: the separate bill_notify step writes them.
     "NOTIFY_IN_RUN": env_bool("GRIDCARE_BILLING_NOTIFY_IN_RUN", False),
+}
+
+# --- background jobs (gridcare/jobs, OPS-1) ------------------------------------------------
+# Schedules of the worker's jobs (python manage.py worker): "every 60s" / "every 5m" / "every 2h"
+# (counted from the worker's start), "daily HH:MM" (Asia/Shanghai), or "off" (run by hand only).
+GRIDCARE_JOBS = {
+    "SCHEDULES": {
+        "send_notices": env_str("GRIDCARE_JOB_SEND_NOTICES", "every 60s"),
+        "check_deadlines": env_str("GRIDCARE_JOB_CHECK_DEADLINES", "every 60s"),
+        "bill_notify": env_str("GRIDCARE_JOB_BILL_NOTIFY", "every 5m"),
+        "remind_arrears": env_str("GRIDCARE_JOB_REMIND_ARREARS", "daily 09:00"),
+        "archive_check": env_str("GRIDCARE_JOB_ARCHIVE_CHECK", "daily 02:00"),
+        "mark_missed_appointments": env_str("GRIDCARE_JOB_MARK_MISSED_APPOINTMENTS", "daily 23:30"),
+        "prune_job_runs": env_str("GRIDCARE_JOB_PRUNE_JOB_RUNS", "daily 03:30"),
+    },
+    # The sender sends for this long per run (waiting 2 s whenever nothing is due), then the run
+    # is recorded and the next one starts at the next interval.
+    "SEND_WINDOW_SECONDS": env_int("GRIDCARE_JOBS_SEND_WINDOW_SECONDS", 55),
+    # A job's lease, renewed every third of it while the job runs; a killed worker's jobs are
+    # taken over by another worker this long after it died.
+    "LEASE_SECONDS": env_int("GRIDCARE_JOBS_LEASE_SECONDS", 120),
+    # A run that could not start on time (all threads busy) still starts within this grace.
+    "MISFIRE_GRACE_SECONDS": env_int("GRIDCARE_JOBS_MISFIRE_GRACE_SECONDS", 300),
+    # How often the worker looks for "run now" requests from the jobs page.
+    "POLL_SECONDS": env_int("GRIDCARE_JOBS_POLL_SECONDS", 2),
+    # Run records older than this are deleted by the prune_job_runs job.
+    "KEEP_DAYS": env_int("GRIDCARE_JOBS_KEEP_DAYS", 30),
 }

@@ -47,6 +47,7 @@ LINKS: tuple[Link, ...] = (
     Link("billing:reconciliations", _("渠道对账"), frozenset({Role.ADMINISTRATOR, Role.BILLING_CLERK})),
     Link("billing:debit_batches", _("银行代扣"), frozenset({Role.ADMINISTRATOR, Role.BILLING_CLERK})),
     Link("billing:tariffs", _("电价管理"), frozenset({Role.ADMINISTRATOR})),
+    Link("jobs:index", _("后台任务"), frozenset({Role.ADMINISTRATOR})),
 )
 
 

@@ -91,6 +91,9 @@ class Incident(models.Model):
     last_report_at = models.DateTimeField(_("最近报修"))
     restored_at = models.DateTimeField(_("恢复送电"), null=True, blank=True)
     report_count = models.PositiveIntegerField(_("报修数"), default=1)
+    # The outage record (notices) this incident is: counted in SAIFI/SAIDI, and the one that
+    # tells the customers behind it that power is back (WO-4, NOTE-2).
+    outage = models.ForeignKey("notices.Outage", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("故障事件")
@@ -112,6 +115,12 @@ class WorkOrder(models.Model):
         _("投诉分类"), max_length=20, choices=ComplaintClass.choices, blank=True, default=""
     )
     urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    # What triage suggested at intake (WO-6), beside the agent's final type, class and urgency
+    # above: the agreement between the two is a figure. Empty on orders taken before it was kept.
+    suggested_type = models.CharField(_("建议类型"), max_length=20, blank=True, default="")
+    suggested_class = models.CharField(_("建议投诉分类"), max_length=20, blank=True, default="")
+    suggested_urgency = models.CharField(_("建议紧急程度"), max_length=10, blank=True, default="")
+    suggestion_confidence = models.FloatField(_("建议置信度"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     text = models.TextField(_("客户诉求"))
     location = models.CharField(_("地点"), max_length=200, blank=True)
@@ -218,6 +227,7 @@ class OrderEvent(models.Model):
         REOPENED = "reopened", _("重新处理")
         VERIFIED = "verified", _("投诉查实")
         TRIAGE_OVERRIDDEN = "triage_overridden", _("人工修改分类")
+        OUTAGE_CONFIRMED = "outage_confirmed", _("确认为停电")
         PROVISIONAL = "provisional_deadline", _("时限暂按周一至周五计算")
         RECOMPUTED = "deadline_recomputed", _("按节假日安排重算时限")
 
@@ -270,6 +280,8 @@ class TriageOverride(models.Model):
     suggested_class = models.CharField(max_length=20, blank=True)
     chosen_type = models.CharField(max_length=20)
     chosen_class = models.CharField(max_length=20, blank=True)
+    suggested_urgency = models.CharField(max_length=10, blank=True, default="")
+    chosen_urgency = models.CharField(max_length=10, blank=True, default="")
     confidence = models.FloatField()
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

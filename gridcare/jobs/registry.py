@@ -1,0 +1,155 @@
+"""Every recurring job the worker runs: its name, its label, its schedule setting, its work.
+
+Each job is a thin call of another app's service (the same one its management command calls)
+returning what it did as words and counts. Add a job here and it is scheduled, leased, recorded
+and shown on the jobs page.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import connection
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gridcare.billing.services.arrears import remind_arrears as arrears_remind
+from gridcare.billing.services.bill_notify import bill_notify as period_notify
+from gridcare.core import timezone as tz
+from gridcare.customers.quality import archive_check as archive_check_all
+from gridcare.halls.services.appointments import appointments_mark_missed
+from gridcare.jobs.conf import jobs_int, schedule_setting
+from gridcare.jobs.rules import Schedule, parse_schedule
+from gridcare.jobs.services import bill_runs_notify, job_runs_prune
+from gridcare.notices.gateways import gateway_for
+from gridcare.notices.models import Channel
+from gridcare.notices.sender import RoundResult, Sender
+from gridcare.workorders.services import deadlines_check
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a running job may ask: should it stop early (the worker is shutting down), and is
+    it a one-off run (``worker --once``, where long loops do one pass instead)."""
+
+    stop: threading.Event = field(default_factory=threading.Event)
+    once: bool = False
+
+
+@dataclass(frozen=True)
+class Result:
+    message: str
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    name: str
+    label: Promise
+    work: Callable[[Context], Result]
+
+    @property
+    def schedule_text(self) -> str:
+        return schedule_setting(self.name)
+
+    @property
+    def schedule(self) -> Schedule:
+        return parse_schedule(self.schedule_text)
+
+
+# --- the jobs -------------------------------------------------------------------------------
+
+
+def send_notices(ctx: Context) -> Result:
+    """The outbox sender, as a job that sends for a window (GRIDCARE_JOBS_SEND_WINDOW_SECONDS)
+    and returns: within the window it waits two seconds when nothing is due, so a new message
+    leaves within seconds; between windows the run is recorded with its counts."""
+    deadline = time.monotonic() + jobs_int("SEND_WINDOW_SECONDS")
+    results = {c.value: RoundResult() for c in Channel}
+
+    def stopping() -> bool:
+        return ctx.stop.is_set() or time.monotonic() >= deadline
+
+    def serve(channel: str) -> None:
+        sender = Sender(gateway=gateway_for(channel), channel=channel)
+        results[channel] = sender.run(loop=not ctx.once, should_stop=stopping, idle_seconds=2.0)
+
+    def serve_in_thread(channel: str) -> None:
+        try:
+            serve(channel)
+        finally:
+            connection.close()
+
+    if ctx.once:
+        # One pass over what is due, channel after channel, in the caller's thread.
+        for channel in results:
+            serve(channel)
+    else:
+        # One thread per channel, each with its gateway's own connections and pace (as send_notices).
+        threads = [threading.Thread(target=serve_in_thread, args=(c,), name=f"send-{c}") for c in results]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    total = RoundResult()
+    for result in results.values():
+        total.add(result)
+    counts = {"sent": total.sent, "retried": total.retried, "failed": total.failed, "suppressed": total.suppressed}
+    return Result(
+        _("发送 %(sent)d 条，待重试 %(retried)d 条，失败 %(failed)d 条，免扰 %(suppressed)d 条") % counts, counts
+    )
+
+
+def check_deadlines(ctx: Context) -> Result:
+    result = deadlines_check()
+    counts = {"warned": result.warned, "escalated": result.escalated}
+    return Result(_("预警 %(warned)d 张，升级 %(escalated)d 张") % counts, counts)
+
+
+def bill_notify(ctx: Context) -> Result:
+    runs, queued = bill_runs_notify(queue=period_notify)
+    return Result(
+        _("出账批次 %(runs)d 个，排队出账通知 %(queued)d 条") % {"runs": runs, "queued": queued},
+        {"runs": runs, "queued": queued},
+    )
+
+
+def remind_arrears(ctx: Context) -> Result:
+    queued = arrears_remind(on=tz.business_date())
+    return Result(_("排队欠费提醒 %(n)d 条") % {"n": queued}, {"queued": queued})
+
+
+def archive_check(ctx: Context) -> Result:
+    result = archive_check_all()
+    counts = {"accounts": result.accounts, "opened": result.opened, "resolved": result.resolved}
+    return Result(
+        _("检查用电户 %(accounts)d 户，新增问题 %(opened)d 条，已解决 %(resolved)d 条") % counts,
+        counts,
+    )
+
+
+def mark_missed_appointments(ctx: Context) -> Result:
+    marked = appointments_mark_missed(day=tz.business_date())
+    return Result(_("%(n)d 个预约标记为爽约") % {"n": marked}, {"marked": marked})
+
+
+def prune_job_runs(ctx: Context) -> Result:
+    deleted = job_runs_prune(before=tz.now() - timedelta(days=jobs_int("KEEP_DAYS")))
+    return Result(_("删除过期运行记录 %(n)d 条") % {"n": deleted}, {"deleted": deleted})
+
+
+JOBS: tuple[JobSpec, ...] = (
+    JobSpec("send_notices", gettext_lazy("发送通知"), send_notices),
+    JobSpec("check_deadlines", gettext_lazy("工单时限预警与升级"), check_deadlines),
+    JobSpec("bill_notify", gettext_lazy("出账通知"), bill_notify),
+    JobSpec("remind_arrears", gettext_lazy("欠费提醒"), remind_arrears),
+    JobSpec("archive_check", gettext_lazy("档案质量检查"), archive_check),
+    JobSpec("mark_missed_appointments", gettext_lazy("预约爽约标记"), mark_missed_appointments),
+    JobSpec("prune_job_runs", gettext_lazy("清理任务运行记录"), prune_job_runs),
+)
+BY_NAME: dict[str, JobSpec] = {job.name: job for job in JOBS}

@@ -1,0 +1,196 @@
+"""Running jobs: one run under its lease (``execute``), and the worker that schedules them all.
+
+The worker is APScheduler's BackgroundScheduler (interval and cron triggers in Asia/Shanghai,
+``max_instances=1`` and ``coalesce`` per job, a misfire grace) with a thread pool so a long job
+never delays the others. APScheduler keeps its schedule in memory; what several workers must
+agree on (who runs a job now) is the database lease of services.job_lease_take, so any number of
+workers may run side by side and each job still runs once at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from django.db import close_old_connections, connection
+
+from gridcare.core import timezone as tz
+from gridcare.core.exceptions import DomainError
+from gridcare.core.timezone import SHANGHAI
+from gridcare.jobs import rules, services
+from gridcare.jobs.conf import jobs_int
+from gridcare.jobs.models import JobRun, Outcome, Trigger
+from gridcare.jobs.registry import JOBS, Context, JobSpec
+
+log = logging.getLogger("gridcare.jobs")
+
+
+def _error_text(exc: BaseException) -> str:
+    """What the run record (and the page) keeps of an error: its message, a refused action's
+    own Chinese one; the exception's class and traceback are in the log only."""
+    text = str(exc.message) if isinstance(exc, DomainError) else str(exc)
+    return text.strip()[:2000]
+
+
+class _Heartbeat:
+    """Renews a running job's lease every third of its length, on its own connection."""
+
+    def __init__(self, name: str, token: str, seconds: int) -> None:
+        self.name, self.token, self.seconds = name, token, seconds
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"lease-{name}", daemon=True)
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.thread.join()
+
+    def _beat(self) -> None:
+        try:
+            while not self.done.wait(max(1.0, self.seconds / 3)):
+                if not services.job_lease_renew(name=self.name, token=self.token, seconds=self.seconds):
+                    log.error("job %s lost its lease", self.name)
+        finally:
+            connection.close()
+
+
+def execute(spec: JobSpec, *, trigger: Trigger, ctx: Context | None = None) -> JobRun | None:
+    """Run ``spec`` once if its lease can be taken; None when another worker holds it.
+    Whatever the job raises is logged and recorded as a failed run, never raised further."""
+    ctx = ctx or Context()
+    token, seconds = uuid.uuid4().hex, jobs_int("LEASE_SECONDS")
+    if not services.job_lease_take(name=spec.name, token=token, seconds=seconds):
+        log.info("job %s is running elsewhere; skipped", spec.name)
+        return None
+    try:
+        requested_by = None
+        if trigger == Trigger.MANUAL:
+            claimed, requested_by = services.job_request_claim(name=spec.name)
+            if not claimed:
+                return None
+        run = services.job_run_start(name=spec.name, trigger=trigger, requested_by_id=requested_by)
+        started = time.perf_counter()
+        try:
+            with _Heartbeat(spec.name, token, seconds):
+                result = spec.work(ctx)
+        except Exception as exc:
+            log.exception("job %s failed", spec.name)
+            elapsed = int((time.perf_counter() - started) * 1000)
+            return services.job_run_finish(run=run, outcome=Outcome.FAILED, duration_ms=elapsed, error=_error_text(exc))
+        elapsed = int((time.perf_counter() - started) * 1000)
+        log.info("job %s: %s", spec.name, result.message)
+        return services.job_run_finish(
+            run=run, outcome=Outcome.SUCCEEDED, duration_ms=elapsed, message=result.message, counts=result.counts
+        )
+    finally:
+        services.job_lease_release(name=spec.name, token=token)
+
+
+@dataclass
+class _Entry:
+    spec: JobSpec
+    schedule: rules.Schedule
+
+
+class Worker:
+    """Schedules ``jobs`` and runs them until ``stop`` is set; polls for run-now requests."""
+
+    def __init__(self, jobs: Sequence[JobSpec] = JOBS, *, stop: threading.Event | None = None) -> None:
+        self.entries = [_Entry(spec, spec.schedule) for spec in jobs]
+        self.by_name = {e.spec.name: e for e in self.entries}
+        self.stop = stop or threading.Event()
+        self.ctx = Context(stop=self.stop)
+        self.scheduler = BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(max_workers=len(self.entries) + 2)},
+            job_defaults={
+                "coalesce": True,
+                "max_instances": 1,
+                "misfire_grace_time": jobs_int("MISFIRE_GRACE_SECONDS"),
+            },
+            timezone=SHANGHAI,
+        )
+
+    def start(self, *, now: datetime | None = None, paused: bool = False) -> None:
+        """Schedule every job; ``paused`` schedules without running (tests run jobs by hand)."""
+        now = now or tz.now()
+        services.jobs_ensure(names=self.by_name)
+        for entry in self.entries:
+            trigger = rules.trigger_for(entry.schedule, start=now)
+            if trigger is None:
+                services.job_next_run_set(name=entry.spec.name, at=None)
+                continue
+            first = self._catch_up(entry, now)
+            self.scheduler.add_job(
+                self._run,
+                trigger,
+                args=(entry.spec.name, Trigger.SCHEDULE),
+                id=entry.spec.name,
+                name=entry.spec.name,
+                **({"next_run_time": first} if first else {}),
+            )
+        self.scheduler.start(paused=paused)
+        self._publish_next_runs()
+
+    def _catch_up(self, entry: _Entry, now: datetime) -> datetime | None:
+        """Interval jobs run at once when the worker starts; a daily job whose time passed while
+        no worker ran (no run since) runs at once too, else at its time."""
+        if entry.schedule.every is not None:
+            return now
+        previous = rules.previous_run(entry.schedule, now=now)
+        if previous is None:
+            return None
+        ran = JobRun.objects.filter(job__name=entry.spec.name, started_at__gte=previous).exists()
+        return None if ran else now
+
+    def _run(self, name: str, trigger: Trigger) -> None:
+        close_old_connections()
+        try:
+            if not self.stop.is_set():
+                execute(self.by_name[name].spec, trigger=trigger, ctx=self.ctx)
+            self._publish_next_runs()
+        finally:
+            connection.close()
+
+    def _publish_next_runs(self) -> None:
+        for job in self.scheduler.get_jobs():
+            if job.id in self.by_name:
+                services.job_next_run_set(name=job.id, at=job.next_run_time)
+
+    def poll_requests(self) -> int:
+        """Hand pending run-now requests to the pool; returns how many were handed over."""
+        handed = 0
+        for name in services.job_requests_pending():
+            if name not in self.by_name or self.scheduler.get_job(f"{name}:manual"):
+                continue
+            self.scheduler.add_job(self._run, args=(name, Trigger.MANUAL), id=f"{name}:manual", misfire_grace_time=None)
+            handed += 1
+        return handed
+
+    def serve(self) -> None:
+        """The main loop: poll requests every GRIDCARE_JOBS_POLL_SECONDS until stopped."""
+        poll = jobs_int("POLL_SECONDS")
+        try:
+            while not self.stop.wait(poll):
+                try:
+                    self.poll_requests()
+                except Exception:
+                    log.exception("polling run-now requests failed")
+                finally:
+                    close_old_connections()
+        finally:
+            self.shutdown()
+
+    def shutdown(self) -> None:
+        self.stop.set()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)

@@ -1,0 +1,81 @@
+import logging
+from datetime import datetime
+
+import pytest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from gridcare.core.timezone import SHANGHAI
+from gridcare.jobs.models import Job, JobRun, Outcome, Trigger
+from gridcare.jobs.registry import BY_NAME, Context, JobSpec, Result
+from gridcare.jobs.runner import Worker
+
+T0 = datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI)
+
+
+def _broken(ctx: Context) -> Result:
+    raise RuntimeError("gateway table missing")
+
+
+BROKEN = JobSpec("broken", gettext_lazy("坏任务"), _broken)
+
+
+@pytest.fixture
+def worker(db: None, settings: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Worker:
+    monkeypatch.setattr(timezone, "now", lambda: T0)
+    jobs = settings.GRIDCARE_JOBS  # type: ignore[attr-defined]
+    settings.GRIDCARE_JOBS = {**jobs, "SCHEDULES": {**jobs["SCHEDULES"], "broken": "every 60s"}}  # type: ignore[attr-defined]
+    w = Worker([BROKEN, BY_NAME["check_deadlines"], BY_NAME["prune_job_runs"]])
+    w.start(now=T0, paused=True)
+    yield w
+    w.shutdown()
+
+
+def test_a_failing_job_is_recorded_with_its_error_and_the_others_still_run(
+    worker: Worker, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="gridcare.jobs"):
+        worker._run("broken", Trigger.SCHEDULE)
+        worker._run("check_deadlines", Trigger.SCHEDULE)
+        worker._run("prune_job_runs", Trigger.SCHEDULE)
+    runs = list(
+        JobRun.objects.order_by("id").values_list("job__name", "trigger", "outcome", "message", "counts", "error")
+    )
+    assert runs == [
+        ("broken", "schedule", "failed", "", {}, "gateway table missing"),
+        ("check_deadlines", "schedule", "succeeded", "预警 0 张，升级 0 张", {"warned": 0, "escalated": 0}, ""),
+        ("prune_job_runs", "schedule", "succeeded", "删除过期运行记录 0 条", {"deleted": 0}, ""),
+    ]
+    failed = JobRun.objects.get(job__name="broken")
+    assert (failed.started_at, failed.finished_at) == (T0, T0)
+    # The traceback is in the log, not in the record.
+    [record] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert record.getMessage() == "job broken failed"
+    assert record.exc_info is not None and str(record.exc_info[1]) == "gateway table missing"
+    # Every lease is given back.
+    assert list(Job.objects.order_by("name").values_list("name", "lease_token", "lease_until")) == [
+        ("broken", "", None),
+        ("check_deadlines", "", None),
+        ("prune_job_runs", "", None),
+    ]
+
+
+def test_a_failed_job_stays_scheduled_and_is_tried_again_at_its_next_time(worker: Worker) -> None:
+    worker._run("broken", Trigger.SCHEDULE)
+    scheduled = worker.scheduler.get_job("broken")
+    assert scheduled is not None and scheduled.next_run_time is not None
+    worker._run("broken", Trigger.SCHEDULE)
+    assert list(JobRun.objects.filter(job__name="broken").values_list("outcome", flat=True)) == [
+        Outcome.FAILED,
+        Outcome.FAILED,
+    ]
+
+
+def test_the_worker_schedules_every_job_and_publishes_its_next_time(worker: Worker) -> None:
+    assert sorted(j.id for j in worker.scheduler.get_jobs()) == ["broken", "check_deadlines", "prune_job_runs"]
+    # Interval jobs start at once; a daily job already run today waits for tomorrow's time.
+    assert dict(Job.objects.values_list("name", "next_run_at")) == {
+        "broken": T0,
+        "check_deadlines": T0,
+        "prune_job_runs": T0,  # 03:30 today passed with no run since: caught up now
+    }

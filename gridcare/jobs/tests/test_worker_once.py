@@ -1,0 +1,78 @@
+from datetime import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from gridcare.billing.models import BillRunEvent
+from gridcare.billing.services.bill_run import bill_run_start
+from gridcare.billing.tests.helpers import billable, reading, tariffs
+from gridcare.core.testing import City
+from gridcare.core.timezone import SHANGHAI
+from gridcare.jobs.models import Job, JobRun
+from gridcare.jobs.registry import JOBS
+from gridcare.jobs.services import job_lease_take, jobs_ensure
+from gridcare.notices.models import Notice
+
+T0 = datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI)
+
+# What each registered job reports on the persona city with nothing due.
+QUIET = {
+    "send_notices": (
+        "发送 0 条，待重试 0 条，失败 0 条，免扰 0 条",
+        {"sent": 0, "retried": 0, "failed": 0, "suppressed": 0},
+    ),
+    "check_deadlines": ("预警 0 张，升级 0 张", {"warned": 0, "escalated": 0}),
+    "bill_notify": ("出账批次 0 个，排队出账通知 0 条", {"runs": 0, "queued": 0}),
+    "remind_arrears": ("排队欠费提醒 0 条", {"queued": 0}),
+    # The persona city's three accounts carry four archive issues, all new on this first check.
+    "archive_check": ("检查用电户 3 户，新增问题 4 条，已解决 0 条", {"accounts": 3, "opened": 4, "resolved": 0}),
+    "mark_missed_appointments": ("0 个预约标记为爽约", {"marked": 0}),
+    "prune_job_runs": ("删除过期运行记录 0 条", {"deleted": 0}),
+}
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    monkeypatch.setattr(timezone, "now", lambda: T0)
+    return T0
+
+
+def test_every_registered_job_runs_once_from_the_command(town: City, clock: datetime) -> None:
+    assert sorted(QUIET) == sorted(j.name for j in JOBS)
+    for job in JOBS:
+        out = StringIO()
+        call_command("worker", "--once", job.name, stdout=out)
+        run = JobRun.objects.get(job__name=job.name)
+        assert (run.trigger, run.outcome, run.started_at, run.finished_at) == ("command", "succeeded", T0, T0)
+        assert (run.message, run.counts) == QUIET[job.name]
+        assert out.getvalue().startswith(f"{job.name}: {QUIET[job.name][0]} (")
+    assert set(Job.objects.values_list("lease_token", flat=True)) == {""}
+
+
+def test_the_command_refuses_a_job_another_worker_is_running_and_records_nothing(town: City, clock: datetime) -> None:
+    jobs_ensure(names=["check_deadlines"])
+    assert job_lease_take(name="check_deadlines", token="x" * 32, seconds=120)
+    with pytest.raises(CommandError, match="任务 check_deadlines 正在另一个进程中运行"):
+        call_command("worker", "--once", "check_deadlines", stdout=StringIO())
+    assert not JobRun.objects.exists()
+    assert Job.objects.get(name="check_deadlines").lease_token == "x" * 32
+
+
+def test_the_worker_queues_the_messages_of_a_finished_bill_run_once(town: City) -> None:
+    tariffs()
+    account = billable(town.account)
+    reading(account, "2026-01", "100")
+    run = bill_run_start(period="2026-01")  # without the command's notify step
+    assert not Notice.objects.filter(template_code="bill_issued").exists()
+    call_command("worker", "--once", "bill_notify", stdout=StringIO())
+    call_command("worker", "--once", "bill_notify", stdout=StringIO())
+    assert Notice.objects.filter(template_code="bill_issued").count() == 1
+    assert list(JobRun.objects.order_by("id").values_list("counts", flat=True)) == [
+        {"runs": 1, "queued": 1},
+        {"runs": 0, "queued": 0},
+    ]
+    assert list(BillRunEvent.objects.filter(type="notices_queued").values_list("run_id", "parameters")) == [
+        (run.pk, {"queued": 1, "by": "worker"})
+    ]

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from gridcare.jobs import views
+
+app_name = "jobs"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<slug:name>/", views.detail, name="detail"),
+    path("<slug:name>/run/", views.run, name="run"),
+]
