@@ -118,6 +118,7 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 def _register_routers() -> None:
     from gridcare.billing.api import router as billing_router
+    from gridcare.core.api import router as calendar_router
     from gridcare.customers.api import router as customers_router
     from gridcare.halls.api import router as halls_router
     from gridcare.notices.api import router as notices_router
@@ -130,6 +131,7 @@ def _register_routers() -> None:
     api.add_router("/", workorders_router)
     api.add_router("/", notices_router)
     api.add_router("/", halls_router)
+    api.add_router("/", calendar_router)
 
 
 _register_routers()

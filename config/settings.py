@@ -247,8 +247,11 @@ GRIDCARE_WORKORDERS = {
     # gridcare/workorders/connections.py, e.g. {"high_voltage_single": {"supply_plan": 12}}.
     "NEW_CONNECTION_STAGE_DAYS": env_str("GRIDCARE_WO_NEW_CONNECTION_STAGE_DAYS", "{}"),
 }
-# Holiday data (State Council notices); empty: gridcare/core/holidays_cn.json.
+# Holiday data (State Council notices) that seeds the calendar of a new database; empty:
+# gridcare/core/holidays_cn.json. After that the calendar is edited at /calendar/.
 GRIDCARE_HOLIDAYS_FILE = env_str("GRIDCARE_HOLIDAYS_FILE", "")
+# How often (seconds) a process checks whether another one saved a calendar year.
+GRIDCARE_CALENDAR_RECHECK_SECONDS = env_int("GRIDCARE_CALENDAR_RECHECK_SECONDS", 5)
 
 # --- billing (issue 4: BILL-1 … BILL-8) ----------------------------------------------------
 GRIDCARE_BILLING = {

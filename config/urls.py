@@ -10,6 +10,7 @@ urlpatterns = [
     path("billing/", include("gridcare.billing.urls")),
     path("halls/", include("gridcare.halls.urls")),
     path("notices/", include("gridcare.notices.urls")),
+    path("calendar/", include("gridcare.core.urls")),
     path("jobs/", include("gridcare.jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

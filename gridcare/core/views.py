@@ -1,19 +1,28 @@
-"""Small helpers shared by the page views of every app."""
+"""Small helpers shared by the page views of every app, and the working-day calendar pages."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.forms import Form
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from gridcare.core.exceptions import DomainError, NotFound
-from gridcare.org.access import request_scope
+from gridcare.core.forms import HolidayFormSet, MakeupDayFormSet, NoticeForm
+from gridcare.core.models import CalendarYear
+from gridcare.core.services import HolidayRange, YearNotice
+from gridcare.core.timezone import business_date
+from gridcare.org.access import Scope, request_scope
 
 View = Callable[..., HttpResponseBase]
 
@@ -48,3 +57,142 @@ def form_errors_from(form: Form, exc: DomainError) -> None:
 
 def flash_error(request: HttpRequest, exc: DomainError) -> None:
     messages.error(request, str(exc.message))
+
+
+# -- the working-day calendar: /calendar/ and /calendar/<year>/ --------------------------------
+
+
+def _calendar_scope(request: HttpRequest) -> Scope:
+    """Administrators and supervisors may look; only administrators may save (the service)."""
+    from gridcare.core.selectors import VIEW_ROLES
+
+    scope = request_scope(request)
+    if not scope.has_role(VIEW_ROLES):
+        raise Http404
+    return scope
+
+
+@staff_required
+def calendar_list(request: HttpRequest) -> HttpResponse:
+    from gridcare.core.selectors import calendar_overview
+    from gridcare.core.services import EDIT_ROLES
+
+    scope = _calendar_scope(request)
+    wanted = request.GET.get("year", "")
+    if wanted.isdigit() and 2000 <= int(wanted) <= 2100:
+        return redirect("calendar:year", year=int(wanted))
+    years = calendar_overview(today=business_date())
+    can_edit = scope.has_role(EDIT_ROLES)
+    return render(request, "core/calendar_list.html", {"years": years, "can_edit": can_edit})
+
+
+@dataclass
+class _YearForms:
+    notice: NoticeForm
+    holidays: Any  # HolidayFormSet
+    makeup: Any  # MakeupDayFormSet
+
+    def all_valid(self) -> bool:
+        return all([self.notice.is_valid(), self.holidays.is_valid(), self.makeup.is_valid()])
+
+
+def _year_forms(data: Any = None, row: CalendarYear | None = None) -> _YearForms:
+    if data is not None:
+        return _YearForms(NoticeForm(data), HolidayFormSet(data, prefix="h"), MakeupDayFormSet(data, prefix="m"))
+    holidays = [{"name": h.name, "first": h.first, "last": h.last} for h in row.holidays.all()] if row else []
+    makeup = [{"day": m.day} for m in row.makeup_days.all()] if row else []
+    return _YearForms(
+        NoticeForm(initial={"source": row.source if row else ""}),
+        HolidayFormSet(initial=holidays, prefix="h"),
+        MakeupDayFormSet(initial=makeup, prefix="m"),
+    )
+
+
+def _notice_of(forms: _YearForms) -> tuple[YearNotice, dict[str, Any]]:
+    """The notice the forms describe (blank rows skipped) and, for each service error key, the
+    form it belongs to."""
+    holidays: list[HolidayRange] = []
+    places: dict[str, Any] = {"source": forms.notice, "holidays": forms.holidays}
+    for form in forms.holidays.forms:
+        data = form.cleaned_data
+        if form.is_blank():
+            continue
+        if not data.get("first") or not data.get("last"):
+            form.add_error(None, _("请选择放假开始和结束日期。"))
+            continue
+        places[f"holidays.{len(holidays)}"] = form
+        places[f"holidays.{len(holidays)}.name"] = form
+        holidays.append(HolidayRange(data.get("name") or "", data["first"], data["last"]))
+    days: list[date] = []
+    for form in forms.makeup.forms:
+        if form.cleaned_data.get("day"):
+            places[f"makeup_days.{len(days)}"] = form
+            days.append(form.cleaned_data["day"])
+    return YearNotice(forms.notice.cleaned_data.get("source") or "", holidays, days), places
+
+
+def _place_errors(errors: dict[str, str], places: dict[str, Any], forms: _YearForms) -> None:
+    for key, message in errors.items():
+        target = places.get(key)
+        if target is forms.holidays:
+            forms.notice.add_error(None, message)
+        elif target is forms.notice:
+            forms.notice.add_error("source", message)
+        elif target is not None:
+            target.add_error(None, message)
+        else:
+            forms.notice.add_error(None, message)
+
+
+def _has_errors(forms: _YearForms) -> bool:
+    return bool(forms.notice.errors) or any(f.errors for f in forms.holidays.forms + forms.makeup.forms)
+
+
+@staff_required
+def calendar_year(request: HttpRequest, year: int) -> HttpResponse:
+    """Add or correct a year: fill in, check (a confirmation page shows what will be saved and
+    how many provisional deadlines it recomputes), then save."""
+    from gridcare.core.selectors import calendar_changes, calendar_year_get
+    from gridcare.core.services import EDIT_ROLES, calendar_year_errors, calendar_year_save, snapshot
+    from gridcare.workorders.services.recalendar import provisional_open_count
+
+    scope = _calendar_scope(request)
+    can_edit = scope.has_role(EDIT_ROLES)
+    row = calendar_year_get(year=year)
+    forms, confirming, notice = _year_forms(row=row), False, None
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(_("只有系统管理员可以维护节假日安排。"))
+        forms = _year_forms(data=request.POST)
+        if forms.all_valid():
+            notice, places = _notice_of(forms)
+            _place_errors(calendar_year_errors(year=year, data=notice), places, forms)
+            if not _has_errors(forms) and request.POST.get("confirm") == "1":
+                try:
+                    saved = calendar_year_save(scope=scope, actor=request.user, year=year, data=notice)
+                except DomainError as exc:
+                    _place_errors(exc.errors or {"": str(exc.message)}, places, forms)
+                else:
+                    messages.success(request, _saved_message(year, saved))
+                    return redirect("calendar:list")
+            confirming = not _has_errors(forms) and request.POST.get("edit") != "1"
+    context = {
+        "year": year,
+        "row": row,
+        "forms": forms,
+        "can_edit": can_edit,
+        "confirming": confirming,
+        "preview": snapshot(notice) if confirming and notice else None,
+        "pending": provisional_open_count(year),
+        "changes": calendar_changes(year=year)[:20],
+    }
+    return render(request, "core/calendar_year.html", context)
+
+
+def _saved_message(year: int, saved: Any) -> str:
+    if not saved.changed:
+        return str(_("%(year)s 年节假日安排没有变化。") % {"year": year})
+    return str(
+        _("已保存 %(year)s 年节假日安排，重算暂定时限：工单 %(d)d 个，业扩报装 %(c)d 个。")
+        % {"year": year, "d": saved.recomputed_deadlines, "c": saved.recomputed_connections}
+    )

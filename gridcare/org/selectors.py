@@ -48,6 +48,7 @@ LINKS: tuple[Link, ...] = (
     Link("billing:debit_batches", _("银行代扣"), frozenset({Role.ADMINISTRATOR, Role.BILLING_CLERK})),
     Link("billing:tariffs", _("电价管理"), frozenset({Role.ADMINISTRATOR})),
     Link("jobs:index", _("后台任务"), frozenset({Role.ADMINISTRATOR})),
+    Link("calendar:list", _("节假日安排"), frozenset({Role.ADMINISTRATOR, Role.SUPERVISOR})),
 )
 
 

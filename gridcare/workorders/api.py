@@ -38,6 +38,7 @@ class DeadlineOut(Schema):
     label: str
     due_at: datetime
     met_at: datetime | None
+    provisional: bool  # reckoned over a year without a holiday notice (Monday-Friday assumed)
 
 
 class OwnerOut(Schema):
@@ -249,6 +250,7 @@ class ConnectionOut(Schema):
     applied_at: datetime
     due_at: datetime
     stage_due_at: datetime | None
+    provisional: bool  # due_at or stage_due_at reckoned over a year without a holiday notice
     stage_overdue: bool
     completed_at: datetime | None
     on_time: bool | None

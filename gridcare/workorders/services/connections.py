@@ -49,8 +49,8 @@ def _note_provisional(
             type=ConnectionEvent.Type.PROVISIONAL,
             actor=actor,
             at=at,
-            due_at=connection.due_at.isoformat(),
-            stage_due_at=connection.stage_due_at.isoformat() if connection.stage_due_at else None,
+            due_at=connection.due_at.astimezone(SHANGHAI).isoformat(),
+            stage_due_at=connection.stage_due_at.astimezone(SHANGHAI).isoformat() if connection.stage_due_at else None,
             missing_years=sorted(years),
         )
 

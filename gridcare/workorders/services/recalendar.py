@@ -15,6 +15,7 @@ from datetime import datetime
 from django.contrib.auth.models import AnonymousUser, User
 
 from gridcare.core.calendar import add_working_days_at, add_working_time, working_time_between
+from gridcare.core.timezone import SHANGHAI
 from gridcare.workorders import connections, rules
 from gridcare.workorders.events import order_event
 from gridcare.workorders.models import (
@@ -29,6 +30,11 @@ from gridcare.workorders.models import (
 )
 
 Actor = User | AnonymousUser | None
+
+
+def _iso(moment: datetime | None) -> str | None:
+    """A moment as recorded in events: Shanghai time, ISO 8601."""
+    return moment.astimezone(SHANGHAI).isoformat() if moment else None
 
 
 def deadlines_create(
@@ -65,7 +71,7 @@ def provisional_event(
         actor=actor,
         at=at,
         kind=kind,
-        due_at=due_at.isoformat(),
+        due_at=_iso(due_at),
         missing_years=sorted(years),
     )
 
@@ -132,8 +138,8 @@ def deadlines_recompute(*, year: int, actor: Actor, at: datetime) -> int:
             at=at,
             kind=deadline.kind,
             year=year,
-            old_due_at=old.isoformat(),
-            new_due_at=planned.due_at.isoformat(),
+            old_due_at=_iso(old),
+            new_due_at=_iso(planned.due_at),
             provisional=planned.provisional,
         )
         done += 1
@@ -193,11 +199,22 @@ def connections_recompute(*, year: int, actor: Actor, at: datetime) -> int:
             actor=actor,
             at=at,
             year=year,
-            old_due_at=old_due.isoformat(),
-            new_due_at=connection.due_at.isoformat(),
-            old_stage_due_at=old_stage_due.isoformat() if old_stage_due else None,
-            new_stage_due_at=connection.stage_due_at.isoformat() if connection.stage_due_at else None,
+            old_due_at=_iso(old_due),
+            new_due_at=_iso(connection.due_at),
+            old_stage_due_at=_iso(old_stage_due),
+            new_stage_due_at=_iso(connection.stage_due_at),
             provisional=connection.provisional,
         )
         done += 1
     return done
+
+
+def provisional_open_count(year: int) -> int:
+    """How many open work-order deadlines and new connections saving ``year`` would recompute."""
+    deadlines = Deadline.objects.filter(
+        provisional=True, met_at__isnull=True, order__status__in=OPEN_STATUSES
+    ).values_list("provisional_years", flat=True)
+    applications = NewConnection.objects.filter(provisional=True, completed_at__isnull=True).values_list(
+        "provisional_years", flat=True
+    )
+    return sum(year in years for years in deadlines) + sum(year in years for years in applications)
