@@ -19,12 +19,14 @@ from django.db import connection, transaction
 from gridcare.billing.conf import billing_str
 from gridcare.billing.models import (
     Bill,
+    BillRun,
     DebitAgreement,
     DemandBasis,
     Payment,
     PaymentChannel,
     PrepaidBalance,
     Reading,
+    RunStatus,
     Tariff,
     TariffKind,
     TierPeriod,
@@ -257,10 +259,16 @@ def seed_billing(*, payers: int = 300) -> str:
         )
         _residential_tou_accounts()
     readings = seed_readings(DEMO_PERIODS)
-    billed = sum(bill_run_start(period=p).billed for p in DEMO_PERIODS)
+    # A bill run row (and its events) each time would make a second call add rows: run a
+    # period only when it has no finished run yet or this call brought new readings.
+    billed = sum(bill_run_start(period=p).billed for p in DEMO_PERIODS if readings or not _billed(p))
     posted = _demo_payments(payers)
     queued = bill_notify(period=DEMO_PERIODS[-1])
     return f"{readings:,} readings, {billed:,} bills, {posted} payments, {queued:,} bill messages"
+
+
+def _billed(period: str) -> bool:
+    return BillRun.objects.filter(period=period, scope_key="*", status=RunStatus.FINISHED).exists()
 
 
 def _residential_tou_accounts() -> int:

@@ -19,10 +19,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--customers", type=int, default=20_000, help="number of demo customers")
+        parser.add_argument("--orders", type=int, default=300, help="number of demo work orders")
         parser.add_argument("--seed", type=int, default=1, help="random seed of the demo city")
         parser.add_argument("--list-users", action="store_true", help="print the demo sign-ins")
 
-    def handle(self, *args: Any, customers: int, seed: int, list_users: bool, **options: Any) -> None:
+    def handle(self, *args: Any, customers: int, orders: int, seed: int, list_users: bool, **options: Any) -> None:
         started = time.perf_counter()
         seed_org(password=settings.GRIDCARE_DEMO_PASSWORD)
         seed_halls()
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             seed=seed,
             progress=lambda n: self.stdout.write(f"  … {n:,} customers", ending="\r"),
         )
-        seed_workorders(count=300, seed=seed)
+        seed_workorders(count=orders, seed=seed)
         self.stdout.write(f"billing demo: {seed_billing()}")
         self.stdout.write(seed_notices())
         elapsed = time.perf_counter() - started
