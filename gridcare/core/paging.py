@@ -213,11 +213,29 @@ class _Echo:
         return value
 
 
+# A text cell starting with one of these is a formula to Excel, WPS and LibreOffice (a customer
+# named "=HYPERLINK(...)"): such text is exported with a leading apostrophe, as OWASP advises.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export_text(value: str) -> str:
+    """``value`` safe to put in a spreadsheet cell: never read as a formula."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def _cell(value: Any) -> Any:
-    """Decimal yuan stays exact (openpyxl writes its text); times are Shanghai wall-clock."""
+    """Decimal yuan stays exact (openpyxl writes its text); times are Shanghai wall-clock; text
+    never becomes a formula."""
     if isinstance(value, datetime):
         return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if value.tzinfo else value
+    if isinstance(value, str):
+        return export_text(value)
     return "" if value is None else value
+
+
+def export_row(row: Iterable[Any]) -> list[Any]:
+    """A row for any export (CSV, or a workbook built elsewhere with openpyxl): see ``_cell``."""
+    return [_cell(c) for c in row]
 
 
 def csv_response(header: Sequence[str], rows: Iterable[Sequence[Any]], *, name: str) -> StreamingHttpResponse:
@@ -226,7 +244,7 @@ def csv_response(header: Sequence[str], rows: Iterable[Sequence[Any]], *, name: 
     def lines() -> Iterator[str]:
         yield "\ufeff" + writer.writerow([str(h) for h in header])
         for row in rows:
-            yield writer.writerow([_cell(c) for c in row])
+            yield writer.writerow(export_row(row))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
@@ -240,7 +258,7 @@ def xlsx_response(header: Sequence[str], rows: Iterable[Sequence[Any]], *, name:
     sheet = book.create_sheet(title=name[:31])
     sheet.append([str(h) for h in header])
     for row in rows:
-        sheet.append([_cell(c) for c in row])
+        sheet.append(export_row(row))
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)
     book.save(spool)
     spool.seek(0)

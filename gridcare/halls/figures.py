@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from gridcare.core.paging import export_row
 from gridcare.core.timezone import SHANGHAI, business_date, now
 from gridcare.halls import rules
 from gridcare.halls.models import Appointment, AppointmentStatus, Diversion, Evaluation, Rating, Ticket, TicketStatus
@@ -282,25 +283,25 @@ def workbook(hall: Hall, report: HallFigures, label: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("概要")
-    sheet.append([hall.name, label])
+    sheet.append(export_row([hall.name, label]))
     for row in summary_rows(report):
-        sheet.append(list(row))
+        sheet.append(export_row(list(row)))
     hours = book.create_sheet(_("分时到达"))
-    hours.append([_("时段"), _("到达人数")])
+    hours.append(export_row([_("时段"), _("到达人数")]))
     for hour, count in report.arrivals_by_hour.items():
-        hours.append([f"{hour:02d}:00", count])
+        hours.append(export_row([f"{hour:02d}:00", count]))
     days = book.create_sheet(_("每日到达"))
-    days.append([_("日期"), _("到达人数")])
+    days.append(export_row([_("日期"), _("到达人数")]))
     for day, count in report.arrivals_by_day.items():
-        days.append([day, count])
+        days.append(export_row([day, count]))
     counters = book.create_sheet(_("窗口利用率"))
-    counters.append([_("窗口"), _("办结人数"), _("办理分钟"), _("利用率（%）")])
+    counters.append(export_row([_("窗口"), _("办结人数"), _("办理分钟"), _("利用率（%）")]))
     for use in report.counters:
-        counters.append([use.number, use.served, use.busy_minutes, _pct(use.utilisation)])
+        counters.append(export_row([use.number, use.served, use.busy_minutes, _pct(use.utilisation)]))
     ratings = book.create_sheet(_("服务评价"))
-    ratings.append([_("评价"), _("人数")])
+    ratings.append(export_row([_("评价"), _("人数")]))
     for rating, count in report.ratings.items():
-        ratings.append([str(Rating(rating).label), count])
+        ratings.append(export_row([str(Rating(rating).label), count]))
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -7,6 +7,7 @@ from io import BytesIO
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from gridcare.core.paging import export_row
 from gridcare.core.timezone import SHANGHAI
 from gridcare.workorders.selectors import Figures
 
@@ -15,7 +16,11 @@ def figures_workbook(f: Figures) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("汇总")
-    sheet.append([_("统计期间"), f"{f.start.astimezone(SHANGHAI):%Y-%m-%d}", f"{f.end.astimezone(SHANGHAI):%Y-%m-%d}"])
+    sheet.append(
+        export_row(
+            [_("统计期间"), f"{f.start.astimezone(SHANGHAI):%Y-%m-%d}", f"{f.end.astimezone(SHANGHAI):%Y-%m-%d}"]
+        )
+    )
     rows: list[tuple[str, object]] = [
         (_("统计范围"), f.viewed.name),
         (_("工单总数"), f.total),
@@ -31,16 +36,16 @@ def figures_workbook(f: Figures) -> bytes:
         (_("回访满意率"), round(f.satisfaction, 4) if f.satisfaction is not None else None),
     ]
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(export_row(list(row)))
     for title, header, data in (
         (_("按类型"), _("工单类型"), f.type_rows),
         (_("投诉分类"), _("投诉分类"), f.class_rows),
         (_("按单位"), _("供电单位"), f.by_unit),
     ):
         page = book.create_sheet(title)
-        page.append([header, _("数量")])
+        page.append(export_row([header, _("数量")]))
         for key, n in data:
-            page.append([key, n])
+            page.append(export_row([key, n]))
     out = BytesIO()
     book.save(out)
     return out.getvalue()
