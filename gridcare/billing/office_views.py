@@ -4,9 +4,12 @@ objects are "not found" (404)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,12 +18,14 @@ from django.views.decorators.http import require_POST
 from gridcare.billing import access, forms, selectors
 from gridcare.billing.access import BILLING_ROLES, TARIFF_ROLES
 from gridcare.billing.conf import billing_str
+from gridcare.billing.exports import dunning_header, dunning_lines, stage_label
 from gridcare.billing.models import DunningStepKind, Tariff
 from gridcare.billing.services.arrears import dunning_step_take, reconnection_done
 from gridcare.billing.services.debit import debit_batch_export, debit_batch_settle
 from gridcare.billing.services.reconcile import reconciliation_upload
 from gridcare.billing.services.tariffs import tariff_create, tariff_versions, tariffs_in_force
 from gridcare.core.exceptions import DomainError
+from gridcare.core.paging import export_response, paginate
 from gridcare.core.timezone import business_date
 from gridcare.core.views import flash_error, form_errors_from, staff_required
 from gridcare.org.access import Scope, request_scope
@@ -44,26 +49,54 @@ def _places(scope: Scope) -> tuple[list[SupplyUnit], list[Hall]]:
     return unit_list, list(halls)
 
 
-@staff_required
-def dunning(request: HttpRequest) -> HttpResponse:
-    scope, _user = _office(request)
+def _dunning_filters(request: HttpRequest, scope: Scope) -> dict[str, Any]:
     units, halls = _places(scope)
     unit = next((u for u in units if u.code == request.GET.get("unit")), None)
     hall = next((h for h in halls if h.code == request.GET.get("hall")), None)
-    on = business_date()
-    unit_id, hall_id = (unit.pk if unit else None), (hall.pk if hall else None)
-    context = {
-        "today": on,
+    stage = request.GET.get("stage", "")
+    return {
         "units": units,
         "halls": halls,
         "unit": unit,
         "hall": hall,
-        "stages": selectors.dunning_worklist(scope=scope, on=on, unit_id=unit_id, hall_id=hall_id),
-        "reconnections": selectors.reconnections_due(scope=scope, unit_id=unit_id, hall_id=hall_id)[:200],
+        "stage": stage if stage in selectors.DUNNING_STAGES else None,
+        "where": {"unit_id": unit.pk if unit else None, "hall_id": hall.pk if hall else None},
+    }
+
+
+@staff_required
+def dunning(request: HttpRequest) -> HttpResponse:
+    """Overdue bills by the dunning step they wait for: one stage at a time, paged, with the
+    count of every stage; the reconnections due, paged."""
+    scope, _user = _office(request)
+    on = business_date()
+    filters = _dunning_filters(request, scope)
+    counts = selectors.dunning_counts(scope=scope, on=on, **filters["where"])
+    stage = filters["stage"] or next((s for s in selectors.DUNNING_STAGES if counts[s]), "reminder")
+    bills = selectors.dunning_bills(scope=scope, on=on, stage=stage, **filters["where"])
+    reconnections = selectors.reconnections_due(scope=scope, **filters["where"])
+    context = {
+        **filters,
+        "today": on,
+        "stage": stage,
+        "counts": [(s, stage_label(s), counts[s]) for s in selectors.DUNNING_STAGES],
+        "page": paginate(request, bills).map(lambda bill: selectors.dunning_row(bill, on)),
+        "reconnections": paginate(request, reconnections, param="reconnections_page"),
         "now": timezone.now(),
         "can_bill": True,
     }
     return render(request, "billing/dunning.html", context)
+
+
+@staff_required
+def dunning_export(request: HttpRequest) -> HttpResponseBase:
+    """The whole filtered dunning list (every stage, or the one asked for), masked."""
+    scope, _user = _office(request)
+    on = business_date()
+    filters = _dunning_filters(request, scope)
+    bills = selectors.dunning_bills(scope=scope, on=on, stage=filters["stage"], **filters["where"])
+    name = f"dunning-{on.isoformat()}"
+    return export_response(dunning_header(), dunning_lines(bills, on), name=name, fmt=request.GET.get("format", ""))
 
 
 @staff_required
@@ -128,7 +161,12 @@ def reconciliations(request: HttpRequest) -> HttpResponse:
             return redirect("billing:reconciliation", reconciliation_id=rec.pk)
     else:
         errors = {}
-    context = {"form": form, "errors": errors, "rows": selectors.reconciliations(scope=scope)[:50], "can_bill": True}
+    context = {
+        "form": form,
+        "errors": errors,
+        "page": paginate(request, selectors.reconciliations(scope=scope)),
+        "can_bill": True,
+    }
     return render(request, "billing/reconciliations.html", context)
 
 
@@ -157,7 +195,7 @@ def debit_batches(request: HttpRequest) -> HttpResponse:
             form_errors_from(form, exc)
         else:
             return redirect("billing:debit_batch", batch_id=batch.pk)
-    context = {"form": form, "batches": selectors.debit_batches(scope=scope)[:50], "can_bill": True}
+    context = {"form": form, "page": paginate(request, selectors.debit_batches(scope=scope)), "can_bill": True}
     return render(request, "billing/debit_batches.html", context)
 
 

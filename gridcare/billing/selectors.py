@@ -148,7 +148,7 @@ class DunningRow:
 DUNNING_STAGES = ("reminder", "notice", "cutoff_notice", "cutoff", "disconnected")
 
 
-def _dunning_row(bill: Bill, on: date) -> DunningRow:
+def dunning_row(bill: Bill, on: date) -> DunningRow:
     steps = {s.step: s for s in bill.dunning_steps.all()}
     stage = dunning_stage(set(steps))
     latest = steps[stage].done_on if stage else None
@@ -188,10 +188,10 @@ def _with_steps(bills: QuerySet[Bill]) -> QuerySet[Bill]:
 
 
 def _stage_filter(stage: str, on: date) -> Q:
-    """The bills waiting for ``stage``, as SQL: the same stages as ``_dunning_row``."""
+    """The bills waiting for ``stage``, as SQL: the same stages as ``dunning_row``."""
     reminded = Q(has_reminder=True) | Q(has_notice=True)
     before_cutoff_notice = Q(has_cutoff_notice=False, has_cutoff=False)
-    # A cut-off notice may be served from due date + overdue days + 1 (``_dunning_row``).
+    # A cut-off notice may be served from due date + overdue days + 1 (``dunning_row``).
     notice_due_by = on - timedelta(days=rule_int("DISCONNECT_AFTER_OVERDUE_DAYS") + 1)
     return {
         "reminder": Q(has_reminder=False, has_notice=False) & before_cutoff_notice,
@@ -225,7 +225,7 @@ def dunning_counts(*, scope: Scope, on: date, unit_id: int | None = None, hall_i
 
 
 def dunning_rows(bills: Iterable[Bill], on: date) -> list[DunningRow]:
-    return [_dunning_row(bill, on) for bill in bills]
+    return [dunning_row(bill, on) for bill in bills]
 
 
 def dunning_worklist(

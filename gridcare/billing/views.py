@@ -9,6 +9,7 @@ import uuid
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from gridcare.billing.access import (
     run_get_for_scope,
     work_unit,
 )
+from gridcare.billing.exports import ledger_header, ledger_lines, overdue_header, overdue_lines
 from gridcare.billing.models import Bill, ExceptionStatus, Payment, PenaltyWaiver
 from gridcare.billing.pdf import bill_pdf, receipt_pdf
 from gridcare.billing.services.arrears import waiver_decide, waiver_request
@@ -31,6 +33,7 @@ from gridcare.billing.services.bill_run import bill_run_launch, bill_run_open
 from gridcare.billing.services.payments import PaymentIn, payment_post
 from gridcare.billing.services.readings import exception_resolve, intervals_import, readings_import
 from gridcare.core.exceptions import DomainError
+from gridcare.core.paging import export_response, paginate
 from gridcare.core.timezone import business_date
 from gridcare.core.views import flash_error, form_errors_from, staff_required
 from gridcare.customers.access import account_get_for_scope
@@ -58,8 +61,8 @@ def runs(request: HttpRequest) -> HttpResponse:
         else:
             transaction.on_commit(lambda: bill_run_launch(run))
             return redirect("billing:run", run_id=run.pk)
-    recent = selectors.bill_runs(scope=scope)[:20]
-    return render(request, "billing/runs.html", {"form": form, "runs": recent, "can_bill": True})
+    page = paginate(request, selectors.bill_runs(scope=scope))
+    return render(request, "billing/runs.html", {"form": form, "page": page, "can_bill": True})
 
 
 @staff_required
@@ -68,7 +71,8 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
     _need(scope, BILLING_ROLES)
     progress = selectors.run_progress(run_get_for_scope(scope=scope, run_id=run_id))
     template = "billing/_run_progress.html" if request.htmx else "billing/run.html"  # type: ignore[attr-defined]
-    context = {**progress, "events": progress["run"].events.order_by("-id")[:20], "can_bill": True}
+    events = paginate(request, progress["run"].events.order_by("-id"), param="events_page")
+    context = {**progress, "events": events, "can_bill": True}
     return render(request, template, context)
 
 
@@ -80,14 +84,16 @@ def account(request: HttpRequest, account_no: str) -> HttpResponse:
     context = {
         "account": acct,
         "due": selectors.account_due(account=acct, on=business_date()),
-        "bills": selectors.bill_history(account=acct)[:36],
-        "payments": selectors.payment_history(account=acct)[:36],
+        "bills": paginate(request, selectors.bill_history(account=acct), param="bills_page"),
+        "payments": paginate(request, selectors.payment_history(account=acct), param="payments_page"),
         "can_pay": scope.has_role(PAYMENT_ROLES),
         "pay_form": forms.CounterPaymentForm(),
         "waiver_form": forms.WaiverForm(),
-        "waivers": PenaltyWaiver.objects.filter(bill__account=acct)
-        .select_related("bill", "requested_by")
-        .order_by("-id")[:10],
+        "waivers": paginate(
+            request,
+            PenaltyWaiver.objects.filter(bill__account=acct).select_related("bill", "requested_by").order_by("-id"),
+            param="waivers_page",
+        ),
         "can_approve": scope.has_role(WAIVER_APPROVE_ROLES),
     }
     return render(request, "billing/account.html", context)
@@ -165,21 +171,39 @@ def receipt_document(request: HttpRequest, account_no: str, payment_id: int) -> 
     return HttpResponse(receipt_pdf(payment), content_type="application/pdf")
 
 
+def _arrears_by(request: HttpRequest) -> str:
+    by = request.GET.get("by", "unit")
+    return by if by in ("unit", "hall", "account") else "unit"
+
+
 @staff_required
 def arrears(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
     _need(scope, BILL_VIEW_ROLES)
-    by = request.GET.get("by", "unit")
-    by = by if by in ("unit", "hall", "account") else "unit"
+    by = _arrears_by(request)
     today = business_date()
     context = {
         "by": by,
-        "ledger": selectors.arrears_ledger(scope=scope, on=today, by=by)[:200],
-        "overdue": selectors.overdue_bills(scope=scope, on=today)[:100],
+        "ledger": paginate(request, selectors.arrears_ledger(scope=scope, on=today, by=by)),
+        "overdue": paginate(request, selectors.overdue_bills(scope=scope, on=today), param="overdue_page"),
         "today": today,
         "can_bill": scope.has_role(BILLING_ROLES),
     }
     return render(request, "billing/arrears.html", context)
+
+
+@staff_required
+def arrears_export(request: HttpRequest, kind: str = "ledger") -> HttpResponseBase:
+    """The whole ledger at the chosen grouping, or every overdue bill, masked."""
+    scope = request_scope(request)
+    _need(scope, BILL_VIEW_ROLES)
+    today, fmt = business_date(), request.GET.get("format", "")
+    if kind == "overdue":
+        bills = selectors.overdue_bills(scope=scope, on=today)
+        return export_response(overdue_header(), overdue_lines(bills), name=f"overdue-{today}", fmt=fmt)
+    by = _arrears_by(request)
+    rows = selectors.arrears_ledger(scope=scope, on=today, by=by)
+    return export_response(ledger_header(by), ledger_lines(rows), name=f"arrears-{by}-{today}", fmt=fmt)
 
 
 @staff_required
@@ -200,7 +224,7 @@ def readings(request: HttpRequest) -> HttpResponse:
                 {
                     "form": form,
                     "errors": exc.errors,
-                    "exceptions": selectors.open_exceptions(scope=scope)[:200],
+                    "exceptions": paginate(request, selectors.open_exceptions(scope=scope)),
                     "resolve_form": forms.ResolveForm(),
                     "can_bill": True,
                 },
@@ -209,7 +233,7 @@ def readings(request: HttpRequest) -> HttpResponse:
         return redirect("billing:readings")
     context = {
         "form": form,
-        "exceptions": selectors.open_exceptions(scope=scope)[:200],
+        "exceptions": paginate(request, selectors.open_exceptions(scope=scope)),
         "resolve_form": forms.ResolveForm(),
         "can_bill": True,
     }

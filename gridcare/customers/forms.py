@@ -15,12 +15,18 @@ class TariffPicker(forms.ChoiceField):
     """The tariffs in force grouped by customer class, by name. Whether the chosen one fits the
     account's class is the service's check (customers.services), with its Chinese message."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def refresh(self) -> None:
+        """The tariffs in force now (each form calls it, not the import of this module)."""
         self.choices = [("", _("— 暂不指定 —")), *tariff_choices()]
 
     def valid_value(self, value: Any) -> bool:
         return True
+
+
+def _refresh_tariffs(form: forms.Form) -> None:
+    picker = form.fields["tariff_code"]
+    assert isinstance(picker, TariffPicker)
+    picker.refresh()
 
 
 class CustomerForm(forms.Form):
@@ -42,6 +48,7 @@ class CustomerForm(forms.Form):
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _refresh_tariffs(self)
         units = SupplyUnit.objects.order_by("code")
         halls = Hall.objects.select_related("unit").order_by("code")
         if not scope.everything:
@@ -70,6 +77,10 @@ class RenameForm(forms.Form):
 class TariffForm(forms.Form):
     customer_class = forms.ChoiceField(label=_("用电类别"), choices=CustomerClass.choices)
     tariff_code = TariffPicker(label=_("电价"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _refresh_tariffs(self)
 
 
 class StatusForm(forms.Form):

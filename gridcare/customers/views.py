@@ -1,17 +1,18 @@
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridcare.core.exceptions import DomainError, Forbidden
+from gridcare.core.paging import export_response, paginate
 from gridcare.core.views import form_errors_from, staff_required
 from gridcare.customers import forms, selectors, services
 from gridcare.customers.access import account_get_for_scope
@@ -43,7 +44,7 @@ def detail(request: HttpRequest, account_no: str) -> HttpResponse:
         "customers/detail.html",
         {
             "card": selectors.account_card(account),
-            "history": selectors.account_history(account)[:100],
+            "history": paginate(request, selectors.account_history(account)),
             "can_edit": scope.has_role(ARCHIVE_EDIT_ROLES),
             "can_unmask": scope.has_role(UNMASK_ROLES),
             "forms": _change_forms(),
@@ -140,7 +141,7 @@ def _worklist_scope(request: HttpRequest) -> Scope:
 def worklist(request: HttpRequest) -> HttpResponse:
     scope = _worklist_scope(request)
     kind = request.GET.get("kind") or None
-    issues = selectors.archive_worklist(scope=scope, kind=kind)[:200]
+    issues = paginate(request, selectors.archive_worklist(scope=scope, kind=kind))
     summary = selectors.archive_summary(scope=scope)
     kinds = [(value, label, summary["per_kind"].get(value, 0)) for value, label in ArchiveIssue.Kind.choices]
     return render(
@@ -150,18 +151,10 @@ def worklist(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @staff_required
-def worklist_export(request: HttpRequest) -> StreamingHttpResponse:
-    """The worklist as CSV, personal data masked (CUST-4)."""
+def worklist_export(request: HttpRequest) -> HttpResponseBase:
+    """The whole worklist as CSV (or ``format=xlsx``), personal data masked (CUST-4)."""
     scope = _worklist_scope(request)
-    writer = csv.writer(_Echo())
     rows = worklist_rows(scope=scope, kind=request.GET.get("kind") or None)
-    response = StreamingHttpResponse(("\ufeff" if i == 0 else "") + writer.writerow(row) for i, row in enumerate(rows))
-    response["Content-Type"] = "text/csv; charset=utf-8"
-    response["Content-Disposition"] = 'attachment; filename="archive-worklist.csv"'
-    return response
+    header = next(rows)
+    return export_response(header, rows, name="archive-worklist", fmt=request.GET.get("format", ""))

@@ -49,7 +49,7 @@ def test_another_units_run_and_the_company_run_are_not_found_for_a_billing_clerk
     mine = BillRun.objects.create(period="2026-10", unit=town.unit, scope_key="U1")
     client = signed_in(billing_clerk(town))
     assert [client.get(f"/billing/runs/{r.pk}/").status_code for r in (theirs, company, mine)] == [404, 404, 200]
-    listed = client.get("/billing/runs/").context["runs"]
+    listed = client.get("/billing/runs/").context["page"]
     assert [r.pk for r in listed] == [mine.pk]
     admin = signed_in(town.admin)
     assert [admin.get(f"/billing/runs/{r.pk}/").status_code for r in (theirs, company, mine)] == [200, 200, 200]

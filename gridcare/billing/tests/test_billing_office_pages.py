@@ -58,14 +58,14 @@ def test_the_dunning_page_lists_only_the_clerks_unit_and_filters_by_hall(town: C
     client = signed_in(billing_clerk(town))
     with _today():
         page = client.get("/billing/dunning/")
-        by_hall = client.get("/billing/dunning/?hall=H1").context["stages"]["reminder"]
-        other_hall = client.get("/billing/dunning/?hall=H2").context["stages"]["reminder"]
-    assert [r.bill.pk for r in page.context["stages"]["reminder"]] == [mine.pk]
+        by_hall = client.get("/billing/dunning/?hall=H1").context["page"].items
+        other_hall = client.get("/billing/dunning/?hall=H2").context["page"].items
+    assert [r.bill.pk for r in page.context["page"].items] == [mine.pk]
     assert town.other_unit_account.account_no not in page.content.decode()
     assert [r.bill.pk for r in by_hall] == [mine.pk]
     assert [r.bill.pk for r in other_hall] == [mine.pk]  # H2 is not the clerk's: the list stays U1's
     with _today():
-        admin = signed_in(town.admin).get("/billing/dunning/?unit=U2").context["stages"]["reminder"]
+        admin = signed_in(town.admin).get("/billing/dunning/?unit=U2").context["page"].items
     assert [r.bill.account_id for r in admin] == [town.other_unit_account.pk]
 
 
@@ -312,7 +312,7 @@ def test_another_units_debit_batch_is_not_found_and_cannot_be_settled(town: City
     assert client.get(f"/billing/debit/{batch.pk}/").status_code == 404
     assert client.get(f"/billing/debit/{batch.pk}/file.csv").status_code == 404
     assert client.post(f"/billing/debit/{batch.pk}/", {"result": result}).status_code == 404
-    assert [b.pk for b in client.get("/billing/debit/").context["batches"]] == []
+    assert [b.pk for b in client.get("/billing/debit/").context["page"]] == []
     batch.refresh_from_db()
     assert (batch.status, Payment.objects.count()) == ("exported", 0)
 

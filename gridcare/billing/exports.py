@@ -1,0 +1,98 @@
+"""Whole-list exports of the billing office (CSV / Excel through core.paging.export_response).
+Personal data leaves masked (CUST-4): names through ``mask_name``, no phone or ID numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from gridcare.billing.models import Bill
+from gridcare.billing.selectors import DunningRow, dunning_row
+from gridcare.customers.rules import mask_name
+
+CHUNK = 2000
+
+
+def stage_label(stage: str) -> str:
+    return {
+        "reminder": _("待发欠费提醒"),
+        "notice": _("已提醒，未满停电通知期限"),
+        "cutoff_notice": _("可送达停电通知"),
+        "cutoff": _("停电通知已送达，待停电"),
+        "disconnected": _("已停电，待缴费"),
+    }[stage]
+
+
+def dunning_header() -> list[str]:
+    return [
+        _("户号"),
+        _("客户名称"),
+        _("供电单位"),
+        _("营业厅"),
+        _("账期"),
+        _("欠费（元）"),
+        _("截止日"),
+        _("待办步骤"),
+        _("上一步日期"),
+        _("可办理自"),
+        _("可办理至"),
+    ]
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _dunning_line(row: DunningRow) -> list[Any]:
+    account = row.bill.account
+    return [
+        account.account_no,
+        mask_name(account.customer.name),
+        account.supply_unit.name,
+        account.hall.name if account.hall else "",
+        row.bill.period,
+        row.owed,
+        row.bill.due_date.isoformat(),
+        stage_label(row.stage),
+        _day(row.done_on),
+        _day(row.since),
+        _day(row.until),
+    ]
+
+
+def dunning_lines(bills: QuerySet[Bill], on: date) -> Iterator[list[Any]]:
+    """Every bill of the filtered dunning list, read a chunk at a time."""
+    for bill in bills.iterator(chunk_size=CHUNK):
+        yield _dunning_line(dunning_row(bill, on))
+
+
+def ledger_header(by: str) -> list[str]:
+    name = {"unit": _("供电单位"), "hall": _("营业厅"), "account": _("户号")}[by]
+    return [name, _("欠费户数"), _("欠费笔数"), _("欠费本金（元）")]
+
+
+def ledger_lines(rows: QuerySet[Any]) -> Iterator[list[Any]]:
+    for r in rows.iterator(chunk_size=CHUNK):
+        yield [r["name"] or "—", r["accounts"], r["bills"], r["owed"]]
+
+
+def overdue_header() -> list[str]:
+    return [_("户号"), _("客户名称"), _("供电单位"), _("账期"), _("应收"), _("已缴"), _("截止日")]
+
+
+def overdue_lines(bills: QuerySet[Bill]) -> Iterator[list[Any]]:
+    for b in bills.iterator(chunk_size=CHUNK):
+        account = b.account
+        yield [
+            account.account_no,
+            mask_name(account.customer.name),
+            account.supply_unit.name,
+            b.period,
+            b.amount,
+            b.paid,
+            b.due_date.isoformat(),
+        ]
