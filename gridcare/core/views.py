@@ -153,10 +153,19 @@ def calendar_year(request: HttpRequest, year: int) -> HttpResponse:
     """Add or correct a year: fill in, check (a confirmation page shows what will be saved and
     how many provisional deadlines it recomputes), then save."""
     from gridcare.core.selectors import calendar_changes, calendar_year_get
-    from gridcare.core.services import EDIT_ROLES, calendar_year_errors, calendar_year_save, snapshot
+    from gridcare.core.services import (
+        EDIT_ROLES,
+        FIRST_YEAR,
+        LAST_YEAR,
+        calendar_year_errors,
+        calendar_year_save,
+        snapshot,
+    )
     from gridcare.workorders.services.recalendar import provisional_open_count
 
     scope = _calendar_scope(request)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404
     can_edit = scope.has_role(EDIT_ROLES)
     row = calendar_year_get(year=year)
     forms, confirming, notice = _year_forms(row=row), False, None

@@ -263,3 +263,37 @@ def test_a_year_saved_by_another_process_is_read_at_the_next_version_check(
     settings.GRIDCARE_CALENDAR_RECHECK_SECONDS = 0  # the interval has passed
     assert calendar.working_day(date(2027, 1, 1)).value is False
     assert calendar.working_day(date(2027, 1, 1)).provisional is False
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"h-TOTAL_FORMS": "x", "m-TOTAL_FORMS": "-1", "source": "a"},
+        {
+            "h-TOTAL_FORMS": "1",
+            "h-INITIAL_FORMS": "0",
+            "m-TOTAL_FORMS": "0",
+            "m-INITIAL_FORMS": "0",
+            "h-0-first": "2027-13-45",
+        },
+        {
+            "h-TOTAL_FORMS": "1",
+            "h-INITIAL_FORMS": "0",
+            "m-TOTAL_FORMS": "0",
+            "m-INITIAL_FORMS": "0",
+            "h-0-name": "元旦",
+            "confirm": "1",
+        },
+    ],
+)
+def test_a_garbled_form_is_answered_with_the_page_and_saves_nothing(
+    town: City, december: Clock, data: dict[str, str]
+) -> None:
+    before = rows()
+    page = signed_in(town.admin).post("/calendar/2027/", data)
+    assert page.status_code == 200
+    assert "请确认保存" not in page.content.decode()
+    assert rows() == before
+    assert signed_in(town.admin).get("/calendar/99999/").status_code == 404
+    assert put(api_client(town.admin), 99999, GOOD).json()["errors"] == {"year": "年份应在 2000 至 2100 之间。"}
