@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from gridcare.core import timezone as tz
@@ -40,7 +41,7 @@ from gridcare.notices.models import (
     OutageStatus,
     WeChatBinding,
 )
-from gridcare.notices.services import render, template_get
+from gridcare.notices.services import notice_enqueue, render, template_get
 from gridcare.org.access import Scope
 
 NOTICE_COLUMNS = (
@@ -129,31 +130,112 @@ def outage_register(
             temporary_hours=int(rules_conf["TEMPORARY_MAINTENANCE_NOTICE_HOURS"]),
         )
     )
+    if data.kind == OutageKind.FAULT and not problems:
+        already = ongoing_fault_outage(area_ids=[a.pk for a in areas], feeder_ids=[f.pk for f in feeders])
+        if already is not None:
+            # One fault, one record: the 95598 side may have confirmed it from customers' reports.
+            problems["areas"] = _("这些台区已有处理中的故障停电（%(start)s起），不能重复登记。") % {
+                "start": _when(already.starts_at)
+            }
     if problems:
         raise InvalidInput(_("停电未登记。"), errors=problems)
     company_id = (feeders[0].unit if feeders else areas[0].feeder.unit).company_id
     with transaction.atomic():
-        outage = Outage.objects.create(
+        return _create(
             company_id=company_id,
-            kind=data.kind,
-            status=OutageStatus.ONGOING if data.kind == OutageKind.FAULT else OutageStatus.ANNOUNCED,
-            reason=data.reason.strip(),
-            starts_at=data.starts_at,
-            ends_at=data.ends_at,
-            created_by=actor if isinstance(actor, User) else None,
+            data=data,
+            feeders=feeders,
+            areas=areas,
+            actor=actor if isinstance(actor, User) else None,
+            moment=moment,
         )
-        outage.feeders.set(feeders)
-        outage.areas.set(areas)
-        affected, queued = _record_and_notify(outage, moment)
-        outage.affected_accounts, outage.notices_queued = affected, queued
-        outage.save(update_fields=["affected_accounts", "notices_queued"])
-        OutageEvent.objects.create(
-            outage=outage,
-            type=OutageEvent.Type.REGISTERED,
-            actor=outage.created_by,
-            parameters={"affected_accounts": affected, "notices": queued},
-        )
+
+
+def _create(
+    *,
+    company_id: int,
+    data: NewOutage,
+    feeders: Sequence[Feeder],
+    areas: Sequence[TransformerArea],
+    actor: User | None,
+    moment: datetime,
+    source: str = "",
+) -> Outage:
+    """The outage, its affected accounts, one message per phone and the event (in the caller's transaction)."""
+    outage = Outage.objects.create(
+        company_id=company_id,
+        kind=data.kind,
+        status=OutageStatus.ONGOING if data.kind == OutageKind.FAULT else OutageStatus.ANNOUNCED,
+        reason=data.reason.strip(),
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        created_by=actor,
+    )
+    outage.feeders.set(feeders)
+    outage.areas.set(areas)
+    affected, queued = _record_and_notify(outage, moment)
+    outage.affected_accounts, outage.notices_queued = affected, queued
+    outage.save(update_fields=["affected_accounts", "notices_queued"])
+    parameters: dict[str, Any] = {"affected_accounts": affected, "notices": queued}
+    if source:
+        parameters["source"] = source
+    OutageEvent.objects.create(outage=outage, type=OutageEvent.Type.REGISTERED, actor=actor, parameters=parameters)
     return outage
+
+
+def ongoing_fault_outage(*, area_ids: Sequence[int] = (), feeder_ids: Sequence[int] = ()) -> Outage | None:
+    """The fault outage still on (not restored) that cuts off any of these 台区 or any 台区 of
+    these feeders, directly or through its feeder; the earliest if there are several."""
+    covered = set(area_ids) | set(
+        TransformerArea.objects.filter(feeder_id__in=list(feeder_ids)).values_list("id", flat=True)
+    )
+    if not covered:
+        return None
+    feeders_of = TransformerArea.objects.filter(pk__in=sorted(covered)).values("feeder_id")
+    return (
+        Outage.objects.filter(kind=OutageKind.FAULT, status=OutageStatus.ONGOING)
+        .filter(Q(areas__in=sorted(covered)) | Q(feeders__in=feeders_of))
+        .order_by("starts_at", "id")
+        .distinct()
+        .first()
+    )
+
+
+def fault_outage_open_or_join(
+    *,
+    company_id: int,
+    area_ids: Sequence[int] = (),
+    feeder_ids: Sequence[int] = (),
+    reason: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    actor: User | AnonymousUser | None,
+    now: datetime | None = None,
+) -> tuple[Outage, bool]:
+    """The fault outage of these 台区 (or feeders): the one already on, or a new record, with its
+    affected accounts and one fault notice per phone, as a registration would. (outage, created).
+
+    For the 95598 side when customers' fault reports are confirmed as one outage (WO-4): the
+    caller decides who may confirm. Call inside the caller's transaction."""
+    areas = list(TransformerArea.objects.filter(pk__in=list(area_ids), feeder__unit__company_id=company_id))
+    feeders = list(Feeder.objects.filter(pk__in=list(feeder_ids), unit__company_id=company_id))
+    if not areas and not feeders:
+        raise InvalidInput(_("请选择停电的线路或台区。"), errors={"areas": _("请选择停电的线路或台区。")})
+    already = ongoing_fault_outage(area_ids=[a.pk for a in areas], feeder_ids=[f.pk for f in feeders])
+    if already is not None:
+        return already, False
+    data = NewOutage(kind=OutageKind.FAULT, reason=reason, starts_at=starts_at, ends_at=ends_at)
+    person = actor if isinstance(actor, User) else None
+    created = _create(
+        company_id=company_id,
+        data=data,
+        feeders=feeders,
+        areas=areas,
+        actor=person,
+        moment=now or tz.now(),
+        source="workorders",
+    )
+    return created, True
 
 
 def outage_area_ids(outage: Outage) -> list[int]:
@@ -351,6 +433,79 @@ def outage_restore(
             parameters={"restored_at": at.isoformat(), "notices": queued},
         )
     return outage
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """A customer who reported the fault (a 95598 order): the phone to tell, their account if
+    known, and the place to name."""
+
+    phone: str
+    account_id: int | None = None
+    area: str = ""
+
+
+def fault_outage_restore(
+    *,
+    outage: Outage,
+    restored_at: datetime,
+    reporters: Sequence[Reporter] = (),
+    actor: User | AnonymousUser | None,
+    now: datetime | None = None,
+) -> int:
+    """Power is back after a fault outage the 95598 side worked (WO-4): record the restoration
+    unless it is recorded already, tell every phone behind the outage once, and each reporter
+    the outage did not reach (a passer-by, a phone not in the archive) once. Messages queued.
+    Call inside the caller's transaction, with the orders' own restoration."""
+    moment = now or tz.now()
+    queued = 0
+    restored = Outage.objects.filter(pk=outage.pk, status=OutageStatus.ONGOING).update(
+        status=OutageStatus.RESTORED, restored_at=restored_at
+    )
+    outage.refresh_from_db()
+    if restored:
+        queued = _notify_restored(outage, moment)
+        OutageEvent.objects.create(
+            outage=outage,
+            type=OutageEvent.Type.RESTORED,
+            actor=actor if isinstance(actor, User) else None,
+            parameters={"restored_at": restored_at.isoformat(), "notices": queued, "source": "workorders"},
+        )
+    if outage.status != OutageStatus.RESTORED:
+        return queued
+    return queued + _tell_reporters(outage, reporters)
+
+
+def _tell_reporters(outage: Outage, reporters: Sequence[Reporter]) -> int:
+    """Each reporter not told yet: not by their phone, nor by a phone of their account."""
+    told: set[str] = set()
+    for recipient, fallback in Notice.objects.filter(outage_id=outage.pk, template_code="power_restored").values_list(
+        "recipient", "fallback_phone"
+    ):
+        told |= {recipient, fallback}
+    first_area = outage.areas.order_by("id").values_list("name", flat=True).first() or ""
+    queued = 0
+    for reporter in reporters:
+        if not reporter.phone or reporter.phone in told:
+            continue
+        if (
+            reporter.account_id
+            and Contact.objects.filter(customer__accounts=reporter.account_id, phone__in=told).exists()
+        ):
+            continue
+        told.add(reporter.phone)
+        area = reporter.area or first_area or _("您所在区域")
+        notice = notice_enqueue(
+            template_code="power_restored",
+            variables={"area": area, "at": _when(outage.restored_at or tz.now())},
+            recipient=reporter.phone,
+            account_id=reporter.account_id,
+            dedupe_key=f"outage:{outage.pk}:power_restored:{reporter.phone}",
+        )
+        if notice is not None:
+            Notice.objects.filter(pk=notice.pk).update(outage_id=outage.pk)
+            queued += 1
+    return queued
 
 
 def _notify_restored(outage: Outage, moment: datetime) -> int:

@@ -20,6 +20,8 @@ CALLBACK_ROLES = frozenset({Role.AGENT_95598, Role.SUPERVISOR, Role.ADMINISTRATO
 VERIFY_ROLES = frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})
 # Who may hand an order over besides its owner.
 HANDOVER_ROLES = frozenset({Role.SUPERVISOR, Role.HALL_MANAGER, Role.ADMINISTRATOR})
+# Who confirms that a fault incident is an outage of its 台区/feeder (WO-4).
+CONFIRM_ROLES = frozenset({Role.AGENT_95598, Role.SUPERVISOR, Role.PLANNER, Role.ADMINISTRATOR})
 # Who sees the figures pages.
 FIGURES_ROLES = frozenset({Role.SUPERVISOR, Role.HALL_MANAGER, Role.AGENT_95598, Role.PLANNER, Role.ADMINISTRATOR})
 

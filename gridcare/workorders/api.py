@@ -65,6 +65,7 @@ class OrderOut(Schema):
     account_no: str | None
     supply_unit: str | None
     incident: int | None
+    outage: int | None  # the fault outage on record the incident is (notices), once confirmed
     paused: bool
     received_at: datetime
     deadlines: list[DeadlineOut]
@@ -165,6 +166,15 @@ def workorder_reply(request: HttpRequest, number: str, payload: NoteIn) -> dict[
 @router.post("/workorders/{number}/close", response={200: OrderOut, **ERRORS})
 def workorder_close(request: HttpRequest, number: str, payload: NoteIn) -> dict[str, Any]:
     return _move(request, number, Status.CLOSED, payload.note)
+
+
+@router.post("/workorders/{number}/confirm-outage", response={200: OrderOut, **ERRORS})
+def workorder_confirm_outage(request: HttpRequest, number: str) -> dict[str, Any]:
+    """The order's incident is an outage of its 台区/feeder: it becomes (or joins) the fault outage on record."""
+    scope = scope_for(request.user)
+    order = order_get_for_scope(scope=scope, number=number)
+    services.incident_confirm(scope=scope, actor=request.user, order=order)
+    return selectors.order_card(order_get_for_scope(scope=scope, number=number))
 
 
 @router.post("/workorders/{number}/call-back", response={200: OrderOut, **ERRORS})

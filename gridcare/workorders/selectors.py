@@ -28,7 +28,6 @@ from gridcare.workorders.models import (
 )
 from gridcare.workorders.rules import setting
 
-
 # An open deadline reckoned over a year without a holiday notice (shown as 暂定 in lists).
 _provisional = Deadline.objects.filter(order=OuterRef("pk"), met_at__isnull=True, provisional=True)
 
@@ -115,6 +114,7 @@ def order_card(order: WorkOrder, suggestion: dict[str, Any] | None = None) -> di
         "account_no": order.account.account_no if order.account else None,
         "supply_unit": order.supply_unit.code if order.supply_unit else None,
         "incident": order.incident_id,
+        "outage": order.incident.outage_id if order.incident else None,
         "paused": order.paused_at is not None,
         "received_at": local(order.received_at),
         "deadlines": deadline_rows(order),

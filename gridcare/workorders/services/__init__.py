@@ -16,7 +16,7 @@ from gridcare.workorders.services.flow import (
     workorder_resume,
     workorder_transition,
 )
-from gridcare.workorders.services.incidents import incident_attach
+from gridcare.workorders.services.incidents import incident_attach, incident_confirm
 from gridcare.workorders.services.intake import NewOrder, workorder_intake
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "complaint_verify",
     "deadlines_check",
     "incident_attach",
+    "incident_confirm",
     "unit_supervisor",
     "workorder_call_back",
     "workorder_contact",

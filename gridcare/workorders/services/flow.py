@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from gridcare.core.exceptions import Forbidden, InvalidInput
 from gridcare.core.timezone import now
+from gridcare.notices.outages import Reporter, fault_outage_restore
 from gridcare.org.access import Scope
 from gridcare.org.models import Hall, Staff, SupplyUnit
 from gridcare.workorders import rules
@@ -19,6 +20,7 @@ from gridcare.workorders.access import HANDOVER_ROLES
 from gridcare.workorders.events import order_event
 from gridcare.workorders.exceptions import InvalidTransition, WorkOrderError
 from gridcare.workorders.models import OPEN_STATUSES, Deadline, Incident, OrderEvent, Status, WorkOrder
+from gridcare.workorders.services.incidents import incident_outage
 from gridcare.workorders.services.notify import notify_restored, notify_status
 from gridcare.workorders.services.recalendar import deadline_resume, deadlines_create
 
@@ -71,10 +73,27 @@ def workorder_transition(
     at = at or now()
     with transaction.atomic():
         fresh = _locked(order)
-        _apply(scope=scope, actor=actor, order=fresh, to=to, at=at, note=note, target=target)
+        # An incident that is an outage on record is restored through it: the outage tells the
+        # customers behind it, and the reporters it missed, once each (no order's own message).
+        outage = incident_outage(fresh.incident_id) if fresh.incident_id and to == Status.RESTORED else None
+        _apply(scope=scope, actor=actor, order=fresh, to=to, at=at, note=note, target=target, tell=outage is None)
         if fresh.incident_id and to in (Status.ARRIVED, Status.RESTORED):
-            _cascade(scope=scope, actor=actor, order=fresh, to=to, at=at)
+            _cascade(scope=scope, actor=actor, order=fresh, to=to, at=at, tell=outage is None)
+        if outage is not None:
+            fault_outage_restore(outage=outage, restored_at=at, reporters=_reporters(fresh), actor=actor, now=at)
     return _refresh(order, fresh)
+
+
+def _reporters(order: WorkOrder) -> list[Reporter]:
+    """Everyone who reported the incident, with the phone they gave."""
+    assert order.incident_id is not None
+    orders = (
+        WorkOrder.objects.filter(incident_id=order.incident_id).exclude(phone="").select_related("transformer_area")
+    )
+    return [
+        Reporter(phone=o.phone, account_id=o.account_id, area=o.transformer_area.name if o.transformer_area else "")
+        for o in orders.order_by("id")
+    ]
 
 
 def _apply(
@@ -86,6 +105,7 @@ def _apply(
     at: datetime,
     note: str,
     target: DispatchTarget | None = None,
+    tell: bool = True,
 ) -> None:
     current = order.status
     if not rules.can_transition(order.type, current, to):
@@ -114,7 +134,7 @@ def _apply(
     _keep_deadlines(order, to, at)
     order_event(order=order, type=OrderEvent.Type.TRANSITION, actor=actor, at=at, note=note, **details)
     notify_status(order)
-    if to == Status.RESTORED:
+    if to == Status.RESTORED and tell:
         notify_restored(order, at)
 
 
@@ -183,7 +203,9 @@ def _keep_deadlines(order: WorkOrder, to: Status, at: datetime) -> None:
         )
 
 
-def _cascade(*, scope: Scope, actor: User | AnonymousUser, order: WorkOrder, to: Status, at: datetime) -> None:
+def _cascade(
+    *, scope: Scope, actor: User | AnonymousUser, order: WorkOrder, to: Status, at: datetime, tell: bool = True
+) -> None:
     """Arrival and restoration of an incident reach every open report of it, each on its own order."""
     incident_id = order.incident_id
     assert incident_id is not None
@@ -200,7 +222,16 @@ def _cascade(*, scope: Scope, actor: User | AnonymousUser, order: WorkOrder, to:
         path = rules.FAULT_PATH[rules.FAULT_PATH.index(Status(sibling.status)) + 1 : goal + 1]
         # Acceptance stays with each order's own first-ask owner; the crew's steps apply to all.
         for step in (s for s in path if s != Status.ACCEPTED):
-            _apply(scope=scope, actor=actor, order=sibling, to=step, at=at, note=_("随故障事件处理"), target=crew)
+            _apply(
+                scope=scope,
+                actor=actor,
+                order=sibling,
+                to=step,
+                at=at,
+                note=_("随故障事件处理"),
+                target=crew,
+                tell=tell,
+            )
     if to == Status.RESTORED:
         Incident.objects.filter(pk=incident_id).update(state=Incident.State.RESTORED, restored_at=at)
 

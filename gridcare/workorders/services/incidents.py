@@ -4,6 +4,11 @@ Reports from the same 台区 (or, without one, the same feeder) join the open in
 last report is within the merge window. A partial unique index allows one open incident per key,
 so two agents taking the first two reports of an outage at the same moment cannot open two: the
 second insert fails, and that report joins the incident the first one opened.
+
+An incident and the fault outage on record for its 台区 (notices) are one event: a report joins
+the outage already registered, and confirming an incident registers it (or joins the one
+registered since). The outage is what SAIFI/SAIDI count and what tells the customers behind it
+that power is back, each once.
 """
 
 from __future__ import annotations
@@ -13,8 +18,17 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
+from gridcare.core.exceptions import Forbidden
+from gridcare.core.timezone import now
+from gridcare.notices.models import Outage
+from gridcare.notices.outages import fault_outage_open_or_join, ongoing_fault_outage
+from gridcare.org.access import Scope
+from gridcare.workorders import rules
+from gridcare.workorders.access import CONFIRM_ROLES
 from gridcare.workorders.events import order_event
+from gridcare.workorders.exceptions import WorkOrderError
 from gridcare.workorders.models import Incident, OrderEvent, WorkOrder
 from gridcare.workorders.rules import setting
 
@@ -70,5 +84,81 @@ def incident_attach(*, order: WorkOrder, actor: User | AnonymousUser | None, at:
     first = (
         None if opened else incident.orders.exclude(pk=order.pk).order_by("id").values_list("number", flat=True).first()
     )
-    order_event(order=order, type=OrderEvent.Type.MERGED, actor=actor, at=at, incident=incident.pk, first=first)
+    linked = _join_registered_outage(incident)
+    extra = {"outage": linked} if linked is not None else {}
+    order_event(
+        order=order, type=OrderEvent.Type.MERGED, actor=actor, at=at, incident=incident.pk, first=first, **extra
+    )
+    return incident
+
+
+def _grid(incident: Incident) -> dict[str, list[int]]:
+    """The 台区 (or, without one, the feeder) an incident is about, as the notices services take it."""
+    if incident.transformer_area_id:
+        return {"area_ids": [incident.transformer_area_id], "feeder_ids": []}
+    return {"area_ids": [], "feeder_ids": [incident.feeder_id] if incident.feeder_id else []}
+
+
+def _join_registered_outage(incident: Incident) -> int | None:
+    """An incident whose 台区 is already in a fault outage on record (the planner registered it,
+    or an earlier confirmation did) is that outage: link it, nothing more to register or send."""
+    incident.refresh_from_db(fields=["outage"])
+    if incident.outage_id is not None:
+        return incident.outage_id
+    outage = ongoing_fault_outage(**_grid(incident))
+    if outage is None:
+        return None
+    Incident.objects.filter(pk=incident.pk, outage__isnull=True).update(outage=outage)
+    incident.outage = outage
+    return outage.pk
+
+
+def incident_outage(incident_id: int) -> Outage | None:
+    """The outage record of an incident, linking a fault outage registered since its reports."""
+    incident = Incident.objects.get(pk=incident_id)
+    if incident.outage_id is None and incident.state != Incident.State.RESTORED:
+        _join_registered_outage(incident)
+    return incident.outage
+
+
+def incident_confirm(*, scope: Scope, actor: User | AnonymousUser, order: WorkOrder) -> Incident:
+    """Confirm that the reports of an order's incident are one outage of the 台区/feeder (WO-4):
+    it becomes the fault outage on record — the one already registered, or a new one with its
+    affected customers and their fault notices — so SAIFI/SAIDI count it and its restoration
+    tells each customer once."""
+    if not scope.has_role(CONFIRM_ROLES):
+        raise Forbidden(_("只有95598坐席、监察考核员、规划员和系统管理员可以确认停电。"))
+    at = now()
+    with transaction.atomic():
+        fresh = WorkOrder.objects.select_for_update(of=("self",)).get(pk=order.pk)
+        if fresh.incident_id is None:
+            raise WorkOrderError(_("该工单没有并入故障事件，不能确认为台区停电。"))
+        incident = Incident.objects.select_for_update().get(pk=fresh.incident_id)
+        if incident.state == Incident.State.RESTORED:
+            raise WorkOrderError(_("该故障事件已恢复送电。"))
+        if incident.outage_id is not None:
+            raise WorkOrderError(_("该故障事件已确认为停电。"))
+        deadlines = rules.DeadlineRules.from_settings()
+        minutes = deadlines.arrival_minutes[fresh.area_type] + deadlines.restoration_minutes[fresh.area_type]
+        outage, created = fault_outage_open_or_join(
+            company_id=incident.company_id,
+            reason=_("故障停电（95598报修%(n)d件）") % {"n": incident.report_count},
+            starts_at=incident.opened_at,
+            ends_at=max(at, incident.opened_at) + timedelta(minutes=minutes),
+            actor=actor,
+            now=at,
+            **_grid(incident),
+        )
+        Incident.objects.filter(pk=incident.pk).update(outage=outage)
+        incident.outage = outage
+        order_event(
+            order=fresh,
+            type=OrderEvent.Type.OUTAGE_CONFIRMED,
+            actor=actor,
+            at=at,
+            incident=incident.pk,
+            outage=outage.pk,
+            registered=created,
+            affected_accounts=outage.affected_accounts,
+        )
     return incident
