@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridcare.core.exceptions import DomainError, Forbidden, InvalidInput
+from gridcare.core.paging import paginate
 from gridcare.core.timezone import business_date
 from gridcare.core.views import form_errors_from, staff_required
 from gridcare.halls import figures, forms, selectors
@@ -401,7 +402,10 @@ def terminals_page(request: HttpRequest, hall_code: str) -> HttpResponse:
         else:
             messages.success(request, _("已保存。"))
         return redirect("halls:terminals", hall_code=hall.code)
-    tasks = MaintenanceTask.objects.filter(terminal__hall=hall).select_related("terminal")[:50]
+    tasks = paginate(
+        request,
+        MaintenanceTask.objects.filter(terminal__hall=hall).select_related("terminal").order_by("-created_at", "-id"),
+    )
     return render(
         request,
         "halls/terminals.html",

@@ -5,10 +5,11 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from ninja.security import APIKeyHeader
 
+from gridcare.core.paging import api_page
 from gridcare.notices import campaigns, outages, reliability, selectors
 from gridcare.notices.access import outage_get_for_scope
 from gridcare.notices.conf import notice_setting
@@ -100,9 +101,14 @@ def outage_create(request: HttpRequest, payload: OutageIn) -> tuple[int, dict[st
     return 201, selectors.outage_card(outage)
 
 
-@router.get("/outages", response=list[OutageOut])
-def outage_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return [selectors.outage_card(o) for o in selectors.outage_list(scope=scope_for(request.user))[:200]]
+@router.get("/outages", response={200: list[OutageOut], 422: ErrorOut})
+def outage_list(
+    request: HttpRequest, response: HttpResponse, page: int = 1, page_size: int | None = None
+) -> list[dict[str, Any]]:
+    """Outages, newest first, a page at a time (``?page=``, ``?page_size=``); the body stays a
+    list and the headers carry X-Total-Count, X-Page, X-Page-Size and X-Page-Count."""
+    outages_in_scope = selectors.outage_list(scope=scope_for(request.user))
+    return api_page(response, outages_in_scope, page=page, page_size=page_size, dress=selectors.outage_card)
 
 
 class PartOut(Schema):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from gridcare.core import timezone as tz
 from gridcare.core.exceptions import DomainError
+from gridcare.core.paging import paginate
 from gridcare.core.views import flash_error, form_errors_from, staff_required
 from gridcare.notices import forms, outages, reliability, selectors, services
 from gridcare.notices.access import OUTAGE_ROLES, QUALITY_ROLES, RELIABILITY_ROLES, outage_get_for_scope
@@ -98,7 +99,7 @@ def template_activate(request: HttpRequest, code: str) -> HttpResponse:
 @staff_required
 def outage_list(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
-    rows = [selectors.outage_card(o) for o in selectors.outage_list(scope=scope)[:200]]
+    rows = paginate(request, selectors.outage_list(scope=scope)).map(selectors.outage_card)
     return render(request, "notices/outages.html", {"rows": rows, "can_register": scope.has_role(OUTAGE_ROLES)})
 
 
