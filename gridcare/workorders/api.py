@@ -25,6 +25,7 @@ class OrderIn(Schema):
     text: str
     type: str | None = None
     complaint_class: str | None = None
+    urgency: str | None = None  # the agent's: high, normal or low; danger words force high
     account_no: str | None = None
     phone: str | None = None
     feeder: str | None = None

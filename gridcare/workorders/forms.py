@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gridcare.org.models import AreaType
-from gridcare.workorders.models import Channel, ComplaintClass, ConnectionCategory, OrderType
+from gridcare.workorders.models import Channel, ComplaintClass, ConnectionCategory, OrderType, Urgency
 from gridcare.workorders.services import NewOrder
 
 _BLANK: list[tuple[str, str]] = [("", "—")]
@@ -20,6 +20,7 @@ class IntakeForm(forms.Form):
     complaint_class = forms.ChoiceField(
         label=_("投诉分类"), choices=_BLANK + list(ComplaintClass.choices), required=False
     )
+    urgency = forms.ChoiceField(label=_("紧急程度"), choices=_BLANK + list(Urgency.choices), required=False)
     location = forms.CharField(label=_("地点"), max_length=200, required=False)
     transformer_area = forms.CharField(label=_("台区编码"), max_length=30, required=False)
     area_type = forms.ChoiceField(label=_("区域类型"), choices=_BLANK + list(AreaType.choices), required=False)
@@ -33,6 +34,7 @@ class IntakeForm(forms.Form):
             text=data["text"],
             type=data.get("type") or None,
             complaint_class=data.get("complaint_class") or None,
+            urgency=data.get("urgency") or None,
             account_no=lookup if lookup and not is_phone else None,
             phone=lookup if is_phone else None,
             transformer_area=data.get("transformer_area") or None,

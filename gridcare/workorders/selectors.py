@@ -196,6 +196,40 @@ def _own_reach(scope: Scope) -> Viewed:
 
 
 @dataclass(frozen=True)
+class Agreement:
+    """How often the agent's final type, complaint class and urgency equal the triage suggestion
+    (WO-6), over the orders that kept one. Class: among orders finally filed as complaints."""
+
+    orders: int = 0
+    type_agreed: int = 0
+    complaints: int = 0
+    class_agreed: int = 0
+    urgency_agreed: int = 0
+
+    @property
+    def rows(self) -> list[tuple[str, int, int]]:
+        return [
+            (str(_("工单类型")), self.type_agreed, self.orders),
+            (str(_("投诉分类")), self.class_agreed, self.complaints),
+            (str(_("紧急程度")), self.urgency_agreed, self.orders),
+        ]
+
+
+def triage_agreement(orders: QuerySet[WorkOrder]) -> Agreement:
+    """Suggested against final, computed from the stored orders in one query."""
+    kept = orders.exclude(suggested_type="")
+    complaint = Q(type=OrderType.COMPLAINT)
+    counts = kept.order_by().aggregate(
+        orders=Count("id"),
+        type_agreed=Count("id", filter=Q(type=F("suggested_type"))),
+        complaints=Count("id", filter=complaint),
+        class_agreed=Count("id", filter=complaint & Q(complaint_class=F("suggested_class"))),
+        urgency_agreed=Count("id", filter=Q(urgency=F("suggested_urgency"))),
+    )
+    return Agreement(**{key: int(value or 0) for key, value in counts.items()})
+
+
+@dataclass(frozen=True)
 class Figures:
     start: datetime
     end: datetime
@@ -211,6 +245,8 @@ class Figures:
     callbacks_reached: int
     callbacks_satisfied: int
     viewed: Viewed = field(default_factory=lambda: Viewed(name=""))
+    agreement_recent: Agreement = field(default_factory=Agreement)  # orders of the last 30 days
+    agreement_all: Agreement = field(default_factory=Agreement)
 
     @property
     def complaints_per_10k(self) -> float | None:
@@ -232,6 +268,15 @@ class Figures:
     @property
     def class_rows(self) -> list[tuple[str, int]]:
         return [(choice_label(ComplaintClass, key), n) for key, n in self.by_class]
+
+    @property
+    def agreement_pairs(self) -> list[tuple[tuple[str, int, int], tuple[str, int, int]]]:
+        """(label, agreed, of) for the last 30 days beside the same for all orders, per field."""
+        return list(zip(self.agreement_recent.rows, self.agreement_all.rows, strict=True))
+
+
+# The recent window of the triage agreement figure, whatever period the page shows.
+AGREEMENT_DAYS = 30
 
 
 def _counts(orders: QuerySet[WorkOrder], field: str) -> list[tuple[str, int]]:
@@ -274,6 +319,10 @@ def figures(*, scope: Scope, start: datetime, end: datetime, viewed: Viewed | No
         callbacks_reached=calls.filter(reached=True).count(),
         callbacks_satisfied=calls.filter(reached=True, satisfied=True).count(),
         viewed=viewed,
+        agreement_recent=triage_agreement(
+            WorkOrder.objects.filter(seen, received_at__gte=now() - timedelta(days=AGREEMENT_DAYS))
+        ),
+        agreement_all=triage_agreement(WorkOrder.objects.filter(seen)),
     )
 
 

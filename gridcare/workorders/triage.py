@@ -134,9 +134,15 @@ def models() -> Models:
         return _production_models()
 
 
+def dangerous(text: str) -> bool:
+    """Any safety word: the order is urgent whatever the agent chose (WO-6)."""
+    clean = normalise(text)
+    return any(word in clean for word in SAFETY_WORDS)
+
+
 def urgency(text: str, order_type: str) -> str:
     clean = normalise(text)
-    if any(word in clean for word in SAFETY_WORDS):
+    if dangerous(text):
         return Urgency.HIGH
     if order_type in (OrderType.FAULT, OrderType.COMPLAINT) and any(word in clean for word in LIFE_WORDS):
         return Urgency.HIGH

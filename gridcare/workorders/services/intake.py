@@ -25,6 +25,7 @@ from gridcare.workorders.models import (
     OrderEvent,
     OrderType,
     TriageOverride,
+    Urgency,
     WorkOrder,
 )
 from gridcare.workorders.services.incidents import incident_attach
@@ -41,6 +42,7 @@ class NewOrder:
     text: str
     type: str | None = None
     complaint_class: str | None = None
+    urgency: str | None = None  # the agent's choice; empty keeps the triage rule's
     account_no: str | None = None
     phone: str | None = None
     feeder: str | None = None
@@ -68,6 +70,8 @@ def _validate(data: NewOrder) -> None:
         errors["type"] = _("工单类型不在允许范围内。")
     if data.complaint_class and data.complaint_class not in ComplaintClass.values:
         errors["complaint_class"] = _("投诉分类不在允许范围内。")
+    if data.urgency and data.urgency not in Urgency.values:
+        errors["urgency"] = _("紧急程度不在允许范围内。")
     if data.complaint_class and data.type and data.type != OrderType.COMPLAINT:
         errors["complaint_class"] = _("只有投诉工单有投诉分类。")
     if data.area_type and data.area_type not in AreaType.values:
@@ -116,6 +120,13 @@ def _classify(data: NewOrder, suggestion: triage.Suggestion) -> tuple[str, str]:
     return order_type, data.complaint_class or suggestion.complaint_class or ComplaintClass.SERVICE
 
 
+def _urgency(data: NewOrder, text: str, order_type: str) -> str:
+    """The agent's urgency, else the rule's for the final type; danger words force urgent."""
+    if triage.dangerous(text):
+        return Urgency.HIGH
+    return data.urgency or triage.urgency(text, order_type)
+
+
 def _phone(data: NewOrder, account: Account | None) -> str:
     if data.phone:
         return data.phone
@@ -144,7 +155,11 @@ def workorder_intake(
             channel=data.channel,
             type=order_type,
             complaint_class=complaint_class,
-            urgency=suggestion.urgency,
+            urgency=_urgency(data, data.text, order_type),
+            suggested_type=suggestion.type,
+            suggested_class=suggestion.complaint_class or "",
+            suggested_urgency=suggestion.urgency,
+            suggestion_confidence=suggestion.confidence,
             text=data.text.strip(),
             location=data.location or (place.account.address if place.account else ""),
             phone=_phone(data, place.account),
@@ -184,9 +199,8 @@ def _keep_override(
 ) -> None:
     """Agent overrides of the suggestion are kept to retrain the model (WO-6)."""
     suggested_class = suggestion.complaint_class or ""
-    if order.type == suggestion.type and (
-        order.type != OrderType.COMPLAINT or order.complaint_class == suggested_class
-    ):
+    same_class = order.type != OrderType.COMPLAINT or order.complaint_class == suggested_class
+    if order.type == suggestion.type and same_class and order.urgency == suggestion.urgency:
         return
     TriageOverride.objects.create(
         order=order,
@@ -195,6 +209,8 @@ def _keep_override(
         suggested_class=suggested_class,
         chosen_type=order.type,
         chosen_class=order.complaint_class,
+        suggested_urgency=suggestion.urgency,
+        chosen_urgency=order.urgency,
         confidence=suggestion.confidence,
         actor=actor if isinstance(actor, User) else None,
         created_at=at,
@@ -206,4 +222,6 @@ def _keep_override(
         at=at,
         suggested=suggestion.type,
         chosen=order.type,
+        suggested_urgency=suggestion.urgency,
+        chosen_urgency=order.urgency,
     )
