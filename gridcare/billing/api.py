@@ -24,7 +24,8 @@ ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: Error
 class DueBillOut(Schema):
     period: str
     amount: Decimal
-    paid: Decimal
+    paid: Decimal  # electricity paid (payments and prepaid deduction)
+    penalty_paid: Decimal
     principal: Decimal
     penalty: Decimal
     due_date: date

@@ -93,6 +93,6 @@ def overdue_lines(bills: QuerySet[Bill]) -> Iterator[list[Any]]:
             account.supply_unit.name,
             b.period,
             b.amount,
-            b.paid,
+            b.paid_total,
             b.due_date.isoformat(),
         ]

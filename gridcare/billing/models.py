@@ -3,6 +3,8 @@ prepaid balances, arrears, dunning and reconciliation."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -298,6 +300,13 @@ class Bill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.period}"
+
+    @property
+    def paid_total(self) -> Decimal:
+        """What the bill shows as paid: electricity and penalty settled against it. Equal to the
+        sum of its payment allocations plus the prepaid deduction at billing (one ledger; the
+        payment service and the bill run write both in one transaction)."""
+        return self.paid + self.penalty_paid
 
 
 class BillEvent(models.Model):

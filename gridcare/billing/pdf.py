@@ -75,7 +75,8 @@ def bill_pdf(bill: Bill) -> bytes:
         (_("基本电费"), f"{bill.basic_charge} 元"),
         (_("力调电费"), f"{bill.pf_adjustment} 元"),
         (_("本期电费"), f"{bill.amount} 元"),
-        (_("已缴（含预存抵扣）"), f"{bill.paid} 元"),
+        (_("已缴（含预存抵扣）"), f"{bill.paid_total} 元"),
+        (_("其中违约金"), f"{bill.penalty_paid} 元"),
         (_("缴费截止日"), bill.due_date.isoformat()),
     ]
     return _page(_("电费通知单"), lines)

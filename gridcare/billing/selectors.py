@@ -43,6 +43,7 @@ class OpenBill:
             "period": b.period,
             "amount": b.amount,
             "paid": b.paid,
+            "penalty_paid": b.penalty_paid,
             "principal": self.principal,
             "penalty": self.penalty,
             "due_date": b.due_date,
