@@ -17,7 +17,8 @@ days = st.dates(min_value=date(2024, 1, 1), max_value=date(2029, 12, 31))
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_blocker: pytest.FixtureRequest) -> WorkingCalendar:
+def seeded(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> WorkingCalendar:
+    """The calendar as seeded by migration, read once (hypothesis runs many examples)."""
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         calendar.invalidate()
         return calendar.current()
