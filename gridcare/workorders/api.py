@@ -6,9 +6,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
+from gridcare.core.paging import api_page
 from gridcare.core.timezone import now
 from gridcare.org.access import scope_for
 from gridcare.org.api import ErrorOut
@@ -114,16 +115,28 @@ def workorder_create(request: HttpRequest, payload: OrderIn) -> tuple[int, dict[
     return 201, selectors.order_card(order, suggestion.as_dict())
 
 
-@router.get("/workorders", response=list[OrderOut])
-def workorder_list(request: HttpRequest, status: str = "", type: str = "", q: str = "") -> list[dict[str, Any]]:
-    orders = selectors.order_list(scope=scope_for(request.user), status=status, type=type, q=q)[:100]
-    return [selectors.order_card(o) for o in orders.prefetch_related("deadlines")]
+@router.get("/workorders", response={200: list[OrderOut], 422: ErrorOut})
+def workorder_list(
+    request: HttpRequest,
+    response: HttpResponse,
+    status: str = "",
+    type: str = "",
+    q: str = "",
+    page: int = 1,
+    page_size: int | None = None,
+) -> list[dict[str, Any]]:
+    """Pages of ``?page=`` / ``?page_size=``; the total is in the X-Total-Count header."""
+    orders = selectors.order_list(scope=scope_for(request.user), status=status, type=type, q=q)
+    rows = orders.prefetch_related("deadlines")
+    return api_page(response, rows, page=page, page_size=page_size, dress=selectors.order_card)
 
 
-@router.get("/workorders/overdue", response=list[OrderOut])
-def workorder_overdue(request: HttpRequest) -> list[dict[str, Any]]:
-    orders = selectors.orders_overdue(scope=scope_for(request.user), at=now())[:500]
-    return [selectors.order_card(o) for o in orders]
+@router.get("/workorders/overdue", response={200: list[OrderOut], 422: ErrorOut})
+def workorder_overdue(
+    request: HttpRequest, response: HttpResponse, page: int = 1, page_size: int | None = None
+) -> list[dict[str, Any]]:
+    orders = selectors.orders_overdue(scope=scope_for(request.user), at=now())
+    return api_page(response, orders, page=page, page_size=page_size, dress=selectors.order_card)
 
 
 @router.get("/workorders/{number}", response={200: OrderOut, 404: ErrorOut})
@@ -278,10 +291,12 @@ def connection_create(request: HttpRequest, payload: ConnectionIn) -> tuple[int,
     return 201, selectors.connection_card(connection)
 
 
-@router.get("/new-connections", response=list[ConnectionOut])
-def connection_list(request: HttpRequest, mine: bool = False) -> list[dict[str, Any]]:
-    rows = selectors.connection_list(scope=scope_for(request.user), mine=mine)[:200]
-    return [selectors.connection_card(c) for c in rows]
+@router.get("/new-connections", response={200: list[ConnectionOut], 422: ErrorOut})
+def connection_list(
+    request: HttpRequest, response: HttpResponse, mine: bool = False, page: int = 1, page_size: int | None = None
+) -> list[dict[str, Any]]:
+    rows = selectors.connection_list(scope=scope_for(request.user), mine=mine)
+    return api_page(response, rows, page=page, page_size=page_size, dress=selectors.connection_card)
 
 
 @router.post("/new-connections/{number}/advance", response={200: ConnectionOut, **ERRORS})

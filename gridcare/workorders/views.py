@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridcare.core.exceptions import DomainError, Forbidden
+from gridcare.core.paging import paginate
 from gridcare.core.timezone import SHANGHAI, business_date, local_datetime, now
 from gridcare.core.views import flash_error, form_errors_from, staff_required
 from gridcare.customers.selectors import account_card, account_search
@@ -43,9 +44,9 @@ def order_list(request: HttpRequest) -> HttpResponse:
     else:
         q = request.GET.get("q", "").strip()
         orders = selectors.order_list(scope=scope, q=q, type=request.GET.get("type", ""), open_only=view == "open")
-    return render(
-        request, "workorders/list.html", {"orders": orders[:200], "view": view, "q": request.GET.get("q", "")}
-    )
+    page = paginate(request, orders)
+    context = {"orders": page.items, "page": page, "view": view, "q": request.GET.get("q", "")}
+    return render(request, "workorders/list.html", context)
 
 
 @staff_required
@@ -257,8 +258,8 @@ def connections(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已受理报装申请 %(no)s。") % {"no": created.number})
             return redirect("workorders:connections")
-    rows = [selectors.connection_card(c) for c in selectors.connection_list(scope=scope, mine=mine)[:200]]
-    context = {"rows": rows, "mine": mine, "form": form, "advance_form": forms.AdvanceForm()}
+    page = paginate(request, selectors.connection_list(scope=scope, mine=mine)).map(selectors.connection_card)
+    context = {"rows": page.items, "page": page, "mine": mine, "form": form, "advance_form": forms.AdvanceForm()}
     return render(request, "workorders/connections.html", context)
 
 
