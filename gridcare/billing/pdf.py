@@ -1,5 +1,6 @@
-"""Bill and receipt as PDF (BILL-8) with a Chinese font: WenQuanYi Zen Hei when installed
-(fonts-wqy-zenhei), else reportlab's built-in CID font STSong-Light (no file needed)."""
+"""Bill and receipt as PDF (BILL-8) in the font shipped beside this module: a subset of Noto
+Sans CJK SC (SIL Open Font License, see fonts/README.md) with every character the documents use
+and the GB2312 hanzi, so a fresh clone prints "·", "¥" and Chinese names without system fonts."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # type: ignore[import-untyped]
 from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 
@@ -18,19 +18,19 @@ from gridcare.billing.models import Bill, Payment
 from gridcare.core.timezone import SHANGHAI
 from gridcare.customers.rules import mask_name
 
-WQY = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+FONT_FILE = Path(__file__).resolve().parent / "fonts" / "GridcareSansSC.ttf"
+FONT = "GridcareSansSC"
 COMPANY = "国网示范市供电公司"
 
 
 def _font() -> str:
-    if "GridcareCN" in pdfmetrics.getRegisteredFontNames():
-        return "GridcareCN"
-    if WQY.exists():
-        pdfmetrics.registerFont(TTFont("GridcareCN", str(WQY), subfontIndex=0))
-        return "GridcareCN"
-    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light"
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE)))
+    return FONT
+
+
+def footer() -> str:
+    return _("服务热线 95598 · 本单据由系统生成")
 
 
 def _page(title: str, lines: list[tuple[str, str]]) -> bytes:
@@ -52,15 +52,19 @@ def _page(title: str, lines: list[tuple[str, str]]) -> bytes:
         y -= 8 * mm
     canvas.line(20 * mm, y, width - 20 * mm, y)
     canvas.setFont(font, 9)
-    canvas.drawString(25 * mm, y - 8 * mm, _("服务热线 95598 · 本单据由系统生成"))
+    canvas.drawString(25 * mm, y - 8 * mm, footer())
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
 
 
 def bill_pdf(bill: Bill) -> bytes:
+    return _page(_("电费通知单"), bill_lines(bill))
+
+
+def bill_lines(bill: Bill) -> list[tuple[str, str]]:
     a = bill.account
-    lines = [
+    return [
         (_("户号"), a.account_no),
         (_("户名"), mask_name(a.customer.name)),
         (_("用电地址"), a.address),
@@ -79,12 +83,15 @@ def bill_pdf(bill: Bill) -> bytes:
         (_("其中违约金"), f"{bill.penalty_paid} 元"),
         (_("缴费截止日"), bill.due_date.isoformat()),
     ]
-    return _page(_("电费通知单"), lines)
 
 
 def receipt_pdf(payment: Payment) -> bytes:
+    return _page(_("电费缴费凭证"), receipt_lines(payment))
+
+
+def receipt_lines(payment: Payment) -> list[tuple[str, str]]:
     a = payment.account
-    lines = [
+    return [
         (_("户号"), a.account_no),
         (_("户名"), mask_name(a.customer.name)),
         (_("用电地址"), a.address),
@@ -96,4 +103,3 @@ def receipt_pdf(payment: Payment) -> bytes:
         (_("其中电费"), f"{payment.to_bills} 元"),
         (_("转入预存"), f"{payment.to_prepaid} 元"),
     ]
-    return _page(_("电费缴费凭证"), lines)
