@@ -47,6 +47,7 @@ KINDS = ["payment", "new_connection", "account_change", "consultation", "invoice
 def seed() -> tuple[str, list[tuple[str, list[int]]]]:
     """200 halls, every counter open for every type, 10 tickets waiting per hall; an admin token."""
     from django.contrib.auth import get_user_model
+    from django.test import RequestFactory
 
     from gridcare.core.tokens import token_issue
     from gridcare.halls.models import CounterStatus, Kind
@@ -72,7 +73,7 @@ def seed() -> tuple[str, list[tuple[str, list[int]]]]:
         for i in range(10):
             ticket_issue(scope=scope, actor=user, hall=hall, kind=KINDS[i % len(KINDS)], source="kiosk")
         halls.append((hall.code, counters))
-    return token_issue(request=None, username="bench", password=PASSWORD), halls
+    return token_issue(request=RequestFactory().post("/api/v1/auth/token"), username="bench", password=PASSWORD), halls
 
 
 def free_port() -> int:

@@ -46,6 +46,7 @@ def _install_clock() -> None:
 
 def _city(areas: int) -> tuple[str, list[str]]:
     from django.contrib.auth import get_user_model
+    from django.test import RequestFactory
 
     from gridcare.core.tokens import token_issue
     from gridcare.customers.models import Feeder, TransformerArea
@@ -71,7 +72,11 @@ def _city(areas: int) -> tuple[str, list[str]]:
         company=company,
         unit=unit,
     )
-    token = token_issue(request=None, username="bench_agent", password="bench-pass-1")  # noqa: S106
+    token = token_issue(
+        request=RequestFactory().post("/api/v1/auth/token"),
+        username="bench_agent",
+        password="bench-pass-1",  # noqa: S106
+    )
     return token, codes
 
 

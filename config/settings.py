@@ -5,7 +5,10 @@ Every variable is listed with its default in .env.example.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
 
 from gridcare.core.env import (
     database_from_url,
@@ -15,10 +18,17 @@ from gridcare.core.env import (
     env_list,
     env_str,
 )
+from gridcare.core.security import CSP, PUBLIC_SECRET_KEY, production_refusals
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-SECRET_KEY = env_str("SECRET_KEY", "dev-only-not-secret-change-me-in-production")
+# "development" (default) or "production": the production profile (README, "Production
+# settings") turns on secure cookies, HSTS and the HTTPS redirect, and refuses to start with the
+# public SECRET_KEY or with DEBUG on.
+GRIDCARE_ENV = env_str("GRIDCARE_ENV", "development")
+if GRIDCARE_ENV not in ("development", "production"):
+    raise ImproperlyConfigured(f"GRIDCARE_ENV must be development or production, not {GRIDCARE_ENV!r}.")
+SECRET_KEY = env_str("SECRET_KEY", PUBLIC_SECRET_KEY)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
@@ -30,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",  # sign-in failures, lockouts and the sign-in log (SEC-1)
     "django_htmx",
     "ninja",  # its Swagger UI and ReDoc assets are served from the package, not a CDN
     "gridcare.core",
@@ -52,6 +63,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "gridcare.org.middleware.SessionIdleTimeoutMiddleware",
+    "gridcare.org.middleware.PasswordExpiryMiddleware",
+    "gridcare.core.security.ContentSecurityPolicyMiddleware",
+    # Last, as axes asks: turns a locked-out sign-in into the lockout answer (gridcare.org.signin).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -77,9 +93,84 @@ TEMPLATES = [
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL", "sqlite:///db.sqlite3"), base_dir=BASE_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- sign-in, passwords and sessions (SEC-1, 等保 2.0 level 3) -----------------------------
+GRIDCARE_AUTH = {
+    # An account (by username) is locked after this many failed sign-ins; an address (one hall's NAT
+    # address serves all its counters) is throttled only at its own, higher limit. Both last
+    # LOCK_MINUTES after the last failure (axes' cool-off).
+    "ACCOUNT_FAILURE_LIMIT": env_int("GRIDCARE_LOGIN_ACCOUNT_FAILURE_LIMIT", 5),
+    "ADDRESS_FAILURE_LIMIT": env_int("GRIDCARE_LOGIN_ADDRESS_FAILURE_LIMIT", 30),
+    "LOCK_MINUTES": env_int("GRIDCARE_LOGIN_LOCK_MINUTES", 30),
+    # Passwords: length, character classes of four (upper, lower, digit, symbol), and the days
+    # after which staff must change theirs.
+    "PASSWORD_MIN_LENGTH": env_int("GRIDCARE_PASSWORD_MIN_LENGTH", 8),
+    "PASSWORD_MIN_CLASSES": env_int("GRIDCARE_PASSWORD_MIN_CLASSES", 3),
+    "PASSWORD_MAX_AGE_DAYS": env_int("GRIDCARE_PASSWORD_MAX_AGE_DAYS", 90),
+    # A staff session ends after this many idle minutes (the activity stamp is refreshed at
+    # most once a minute); an API token after this many minutes unused.
+    "SESSION_IDLE_MINUTES": env_int("GRIDCARE_SESSION_IDLE_MINUTES", 30),
+    "API_TOKEN_IDLE_MINUTES": env_int("GRIDCARE_API_TOKEN_IDLE_MINUTES", 30),
+    # Sign-in log, failures, lockouts, unlocks, token revocations and password changes are kept
+    # this many days (at least 180: 等保 2.0 level 3).
+    "AUDIT_KEEP_DAYS": env_int("GRIDCARE_AUTH_AUDIT_KEEP_DAYS", 180),
+}
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": GRIDCARE_AUTH["PASSWORD_MIN_LENGTH"]},
+    },
+    {
+        "NAME": "gridcare.org.passwords.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": GRIDCARE_AUTH["PASSWORD_MIN_CLASSES"]},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "gridcare.org.passwords.NotCurrentPasswordValidator"},
+    # Not a rule: Django tells every validator when a password was set (user.save() after
+    # set_password: the change page, the admin, create_user); this one records the moment and
+    # revokes the user's API tokens.
+    {"NAME": "gridcare.org.passwords.PasswordSetRecorder"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# django-axes: accounts are locked by username (never by address alone: one NAT address serves a
+# whole hall); gridcare.org.signin adds the address throttle and the Chinese answers.
+AXES_HANDLER = "gridcare.org.signin.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "gridcare.org.signin.lockout_response"
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_FAILURE_LIMIT = GRIDCARE_AUTH["ACCOUNT_FAILURE_LIMIT"]
+AXES_COOLOFF_TIME = timedelta(minutes=GRIDCARE_AUTH["LOCK_MINUTES"])
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 10**9  # kept by age (AUDIT_KEEP_DAYS), not by count
+# Reverse proxies in front of the app (0: clients connect directly). With N > 0 the client's
+# address is read from X-Forwarded-For, trusting only the last N hops.
+GRIDCARE_TRUSTED_PROXIES = env_int("GRIDCARE_TRUSTED_PROXIES", 0)
+if GRIDCARE_TRUSTED_PROXIES:
+    AXES_IPWARE_PROXY_COUNT = GRIDCARE_TRUSTED_PROXIES
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# axes would also lock by address at the account's limit; gridcare throttles addresses at their
+# own limit instead (gridcare.org.signin), so its warning about address-free lockout is answered.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+# Content-Security-Policy of every response (gridcare.core.security): nothing from outside, no
+# inline code. Empty: no header.
+GRIDCARE_CSP = env_str("GRIDCARE_CSP", CSP)
+if GRIDCARE_ENV == "production":
+    production_refusals(secret_key=SECRET_KEY, debug=DEBUG)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # TLS ends at the reverse proxy, which must set X-Forwarded-Proto (and strip a client's own).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = env_int("GRIDCARE_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GRIDCARE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("GRIDCARE_HSTS_PRELOAD", True)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -114,8 +205,8 @@ LOGGING = {
 }
 
 # --- gridcare ---------------------------------------------------------------------------
-# Demo accounts (seed_demo) all get this password.
-GRIDCARE_DEMO_PASSWORD = env_str("GRIDCARE_DEMO_PASSWORD", "gridcare-demo")
+# Demo accounts (seed_demo) all get this password (it meets the password policy).
+GRIDCARE_DEMO_PASSWORD = env_str("GRIDCARE_DEMO_PASSWORD", "Gridcare-demo1")
 # Days an API token stays valid.
 GRIDCARE_API_TOKEN_DAYS = env_int("GRIDCARE_API_TOKEN_DAYS", 30)
 # Rows per page of every long list, on pages and as the API's default page_size (core/paging.py);

@@ -13,6 +13,11 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Revoked tokens stay for the audit (the token list page); they no longer sign anyone in.
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # The page session the token was issued from (empty: a device or app signed in by password);
+    # signing that session out revokes it.
+    session_key = models.CharField(max_length=40, blank=True, default="", db_index=True)
 
     class Meta:
         verbose_name = _("接口令牌")

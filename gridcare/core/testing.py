@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from gridcare.core.tokens import token_issue
 from gridcare.customers import rules
@@ -192,5 +192,6 @@ def signed_in(user: User) -> Client:
 
 def api_client(user: User) -> Client:
     """A client that calls the JSON API with a bearer token, as kiosks and apps do."""
-    token = token_issue(request=None, username=user.get_username(), password=PASSWORD)
+    request = RequestFactory().post("/api/v1/auth/token")  # sign-in lockout reads the caller's address
+    token = token_issue(request=request, username=user.get_username(), password=PASSWORD)
     return Client(headers={"Authorization": f"Bearer {token}"})

@@ -206,3 +206,17 @@ def request_scope(request: HttpRequest) -> Scope:
         cached = scope_for(getattr(request, "user", None))
         request._gridcare_scope = cached  # type: ignore[attr-defined]
     return cached
+
+
+# Who unlocks accounts, revokes API tokens and reads the sign-in audit.
+SECURITY_ROLES = frozenset({Role.ADMINISTRATOR})
+
+
+def security_check(*, scope: Scope) -> None:
+    """Administrators only; everyone else gets the same 404 as for a page that does not exist."""
+    if not scope.has_role(SECURITY_ROLES):
+        from django.utils.translation import gettext as _
+
+        from gridcare.core.exceptions import NotFound
+
+        raise NotFound(_("页面不存在。"))

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from django.contrib.auth import logout
 from django.http import HttpRequest
 from ninja import Router, Schema
 
 from gridcare.core.tokens import token_issue
 from gridcare.org.access import scope_for
+from gridcare.org.services import session_tokens_revoke, token_revoke_presented
 
 router = Router(tags=["auth"])
 
@@ -32,9 +34,24 @@ class MeOut(Schema):
     hall: str | None
 
 
-@router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut})
+@router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut})
 def auth_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
+    """A bearer token for a username and password. After GRIDCARE_AUTH["ACCOUNT_FAILURE_LIMIT"]
+    failures the account is locked (429 with the Chinese reason), as on the sign-in page."""
     return {"token": token_issue(request=request, username=payload.username, password=payload.password)}
+
+
+@router.post("/auth/logout", response={204: None, 401: ErrorOut})
+def auth_logout(request: HttpRequest) -> tuple[int, None]:
+    """Revokes the presented bearer token; called with the page session instead, signs the
+    session out with the tokens issued from it."""
+    kind, _space, token = request.headers.get("Authorization", "").partition(" ")
+    if kind.lower() == "bearer" and token.strip():
+        token_revoke_presented(token=token.strip(), actor=request.user)
+    else:
+        session_tokens_revoke(request=request, reason="logout")
+        logout(request)
+    return 204, None
 
 
 @router.get("/me", response=MeOut)

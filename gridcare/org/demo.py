@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
-from gridcare.org.models import AreaType, Company, Counter, Hall, Role, Staff, SupplyUnit
+from gridcare.org.models import AreaType, Company, Counter, Hall, PasswordAge, Role, Staff, SupplyUnit
 
 COMPANY = ("HZ", "国网示范市供电公司")
 UNITS = (
@@ -101,6 +102,7 @@ def _seed_staff(company: Company, password: str) -> None:
             continue
         is_admin = person.role == Role.ADMINISTRATOR
         user = User.objects.create(username=person.username, password=hashed, is_staff=is_admin, is_superuser=is_admin)
+        PasswordAge.objects.create(user=user, set_at=timezone.now())  # the demo password counts as set now
         Staff.objects.create(
             user=user,
             # From the username, not the list position: a role added to the demo later must not

@@ -112,3 +112,54 @@ class Staff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.get_role_display()}）"
+
+
+class AuthEvent(models.Model):
+    """Append-only audit of sign-in security (SEC-1), kept GRIDCARE_AUTH["AUDIT_KEEP_DAYS"].
+    Sign-ins and failed sign-ins themselves are axes' AccessLog and AccessFailureLog."""
+
+    class Type(models.TextChoices):
+        ACCOUNT_LOCKED = "account_locked", _("账号锁定")
+        ADDRESS_THROTTLED = "address_throttled", _("地址暂停登录")
+        UNLOCKED = "unlocked", _("解除锁定")
+        TOKEN_REVOKED = "token_revoked", _("吊销接口令牌")
+        PASSWORD_CHANGED = "password_changed", _("设置密码")
+        SIGNED_OUT_IDLE = "signed_out_idle", _("空闲超时退出")
+
+    type = models.CharField(_("类型"), max_length=30, choices=Type.choices)
+    # Whom it concerns, by name too: the row outlives a deleted user.
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField(_("地址"), null=True, blank=True)
+    parameters = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("账号安全记录")
+        verbose_name_plural = _("账号安全记录")
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.username} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PasswordAge(models.Model):
+    """When a user's password was last set (staff must change it every
+    GRIDCARE_AUTH["PASSWORD_MAX_AGE_DAYS"] days)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="password_age"
+    )
+    set_at = models.DateTimeField(_("设置时间"))
+
+    class Meta:
+        verbose_name = _("密码设置时间")
+        verbose_name_plural = _("密码设置时间")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.set_at:%Y-%m-%d}"

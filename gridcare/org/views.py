@@ -1,10 +1,24 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
 
-from gridcare.core.views import staff_required
-from gridcare.org.access import request_scope
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridcare.core.exceptions import DomainError
+from gridcare.core.paging import paginate
+from gridcare.core.views import flash_error, staff_required
+from gridcare.org import selectors, services
+from gridcare.org.access import request_scope, security_check
+from gridcare.org.forms import SignInForm
 from gridcare.org.selectors import home_links
 
 
@@ -12,3 +26,95 @@ from gridcare.org.selectors import home_links
 def home(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
     return render(request, "org/home.html", {"links": home_links(scope)})
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+
+
+class SignOutView(auth_views.LogoutView):
+    """Signing out also revokes the API tokens issued from this session."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        services.session_tokens_revoke(request=request, reason="logout")
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+    success_url = reverse_lazy("password_change_done")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "policy": settings.GRIDCARE_AUTH}
+
+
+@staff_required
+def security_locks(request: HttpRequest) -> HttpResponse:
+    security_check(scope=request_scope(request))
+    auth = settings.GRIDCARE_AUTH
+    context = {
+        "accounts": selectors.locked_accounts(),
+        "addresses": selectors.throttled_addresses(),
+        "account_limit": auth["ACCOUNT_FAILURE_LIMIT"],
+        "address_limit": auth["ADDRESS_FAILURE_LIMIT"],
+        "minutes": auth["LOCK_MINUTES"],
+    }
+    return render(request, "org/security_locks.html", context)
+
+
+@staff_required
+def security_unlock(request: HttpRequest) -> HttpResponseBase:
+    """GET asks to confirm; POST unlocks the account (?username=) or the address (?address=)."""
+    security_check(scope=request_scope(request))
+    username = request.GET.get("username", "")
+    address = request.GET.get("address", "")
+    if request.method != "POST":
+        return render(request, "org/security_unlock.html", {"username": username, "address": address})
+    try:
+        if address:
+            services.address_release(actor=request.user, ip_address=address)  # type: ignore[arg-type]
+        else:
+            services.lock_release(actor=request.user, username=username)  # type: ignore[arg-type]
+    except DomainError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, _("已解除锁定：%(who)s") % {"who": address or username})
+    return redirect("security:locks")
+
+
+@staff_required
+def security_tokens(request: HttpRequest) -> HttpResponse:
+    security_check(scope=request_scope(request))
+    context = {
+        "page": paginate(request, selectors.token_list()),
+        "now": timezone.now(),
+        "token_days": settings.GRIDCARE_API_TOKEN_DAYS,
+        "token_idle": settings.GRIDCARE_AUTH["API_TOKEN_IDLE_MINUTES"],
+    }
+    return render(request, "org/security_tokens.html", context)
+
+
+@staff_required
+def security_token_revoke(request: HttpRequest, token_id: int) -> HttpResponseBase:
+    """GET asks to confirm; POST revokes the token."""
+    security_check(scope=request_scope(request))
+    token = selectors.token_get(token_id=token_id)
+    if request.method != "POST":
+        return render(request, "org/security_token_revoke.html", {"token": token})
+    try:
+        services.token_revoke(actor=request.user, token_id=token.pk)  # type: ignore[arg-type]
+    except DomainError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, _("已吊销 %(user)s 的令牌。") % {"user": token.user.get_username()})
+    return redirect("security:tokens")
+
+
+@staff_required
+def security_events(request: HttpRequest) -> HttpResponse:
+    security_check(scope=request_scope(request))
+    context = {
+        "page": paginate(request, selectors.auth_event_list()),
+        "keep_days": settings.GRIDCARE_AUTH["AUDIT_KEEP_DAYS"],
+    }
+    return render(request, "org/security_events.html", context)

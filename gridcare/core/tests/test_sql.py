@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import RequestFactory
 from django.utils import timezone
 
 from gridcare.core.models import ApiToken
@@ -38,7 +39,9 @@ def test_loaded_instances_equal_the_orms(town: City) -> None:
 
 @pytest.mark.django_db
 def test_datetimes_come_back_aware_and_equal(town: City) -> None:
-    token = token_issue(request=None, username=town.clerk.username, password=PASSWORD)
+    token = token_issue(
+        request=RequestFactory().post("/api/v1/auth/token"), username=town.clerk.username, password=PASSWORD
+    )
     columns = Columns(ApiToken, "t")
     row = fetch(f"SELECT {columns.sql(connection)} FROM core_apitoken t", [])[0]  # noqa: S608 - test
     loaded = columns.load(row, 0, connection)
@@ -69,7 +72,9 @@ def test_cache_related_saves_the_query(town: City, django_assert_num_queries) ->
 
 @pytest.mark.django_db
 def test_token_user_refuses_expired_and_inactive(town: City) -> None:
-    token = token_issue(request=None, username=town.clerk.username, password=PASSWORD)
+    token = token_issue(
+        request=RequestFactory().post("/api/v1/auth/token"), username=town.clerk.username, password=PASSWORD
+    )
     ApiToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     assert token_user(token) is None
     ApiToken.objects.update(expires_at=timezone.now() + timedelta(days=1))

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from gridcare.org import views
+
+app_name = "security"
+urlpatterns = [
+    path("", views.security_locks, name="locks"),
+    path("unlock/", views.security_unlock, name="unlock"),
+    path("tokens/", views.security_tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", views.security_token_revoke, name="token_revoke"),
+    path("events/", views.security_events, name="events"),
+]
