@@ -22,6 +22,7 @@ from gridcare.org.access import Scope, request_scope
 from gridcare.workorders import exports, forms, selectors, services, triage
 from gridcare.workorders.access import (
     CALLBACK_ROLES,
+    CONFIRM_ROLES,
     FIGURES_ROLES,
     VERIFY_ROLES,
     connection_get_for_scope,
@@ -130,6 +131,9 @@ def _actions(scope: Scope, order: WorkOrder) -> list[str]:
     if scope.staff is None or order.owner_id != scope.staff.pk:
         # Answering, closing and waiting are the first-ask owner's (WO-2): others hand over first.
         found = [name for name in found if name not in ("reply", "close", "pause", "resume")]
+    incident = order.incident
+    if incident and incident.outage_id is None and incident.state != "restored" and scope.has_role(CONFIRM_ROLES):
+        found.append("confirm_outage")
     return found
 
 
@@ -151,6 +155,7 @@ def _act(kind: str, request: HttpRequest, scope: Scope, order: WorkOrder, data: 
             scope=scope, actor=user, order=order, to_employee_no=data.get("to") or "", reason=note
         ),
         "reopen": lambda: services.workorder_reopen(scope=scope, actor=user, order=order, reason=note),
+        "confirm_outage": lambda: services.incident_confirm(scope=scope, actor=user, order=order),
         "call_back": lambda: services.workorder_call_back(
             scope=scope,
             actor=user,

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from gridcare.core.exceptions import InvalidInput
-from gridcare.core.testing import PHONE, City, api_client, make_account
+from gridcare.core.testing import PHONE, City, api_client, make_account, signed_in
 from gridcare.customers.models import Account
 from gridcare.notices.models import Notice, Outage, OutageAccount
 from gridcare.notices.outages import NewOutage, outage_register, outage_restore
@@ -189,3 +189,17 @@ def test_a_fault_without_an_incident_cannot_be_confirmed_as_an_outage(area: City
     response = api_client(area.agent).post(f"/api/v1/workorders/{order.number}/confirm-outage", {}, "application/json")
     assert (response.status_code, response.json()["detail"]) == (409, "该工单没有并入故障事件，不能确认为台区停电。")
     assert Outage.objects.count() == 0
+
+
+def test_the_order_page_confirms_the_incident_as_an_outage(area: City, clock: Clock) -> None:
+    orders = _reports(area)
+    client = signed_in(area.agent)
+    page = client.get(f"/workorders/{orders[0].number}/").content.decode()
+    assert f'action="/workorders/{orders[0].number}/act/confirm_outage/"' in page
+    assert 'name="confirmed" required' in page
+    response = client.post(f"/workorders/{orders[0].number}/act/confirm_outage/", {"confirmed": "on"})
+    assert response.status_code == 302
+    outage = Outage.objects.get()
+    page = client.get(f"/workorders/{orders[1].number}/").content.decode()
+    assert f'<a href="/notices/outages/{outage.pk}/">已确认为停电</a>' in page
+    assert "act/confirm_outage/" not in page
