@@ -13,10 +13,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
+# The site and the background worker together (scripts/run); Ctrl-C stops both.
 run: $(STAMP)
-	$(BIN)/python manage.py migrate --noinput -v0
-	$(BIN)/python manage.py demo_once
-	$(BIN)/python manage.py runserver --insecure 127.0.0.1:8000
+	PY=$(BIN)/python scripts/run
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -79,9 +79,13 @@ def send_notices(ctx: Context) -> Result:
         sender = Sender(gateway=gateway_for(channel), channel=channel)
         results[channel] = sender.run(loop=not ctx.once, should_stop=stopping, idle_seconds=2.0)
 
+    errors: list[BaseException] = []
+
     def serve_in_thread(channel: str) -> None:
         try:
             serve(channel)
+        except BaseException as exc:
+            errors.append(exc)
         finally:
             connection.close()
 
@@ -96,6 +100,8 @@ def send_notices(ctx: Context) -> Result:
             thread.start()
         for thread in threads:
             thread.join()
+        if errors:
+            raise errors[0]  # the run is recorded as failed; the other channels finished their window
     total = RoundResult()
     for result in results.values():
         total.add(result)

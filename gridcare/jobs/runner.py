@@ -19,7 +19,7 @@ from datetime import datetime
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
 
 from gridcare.core import timezone as tz
 from gridcare.core.exceptions import DomainError
@@ -30,6 +30,9 @@ from gridcare.jobs.models import JobRun, Outcome, Trigger
 from gridcare.jobs.registry import JOBS, Context, JobSpec
 
 log = logging.getLogger("gridcare.jobs")
+
+# The job that runs on a thread of its own.
+SENDER = "send_notices"
 
 
 def _error_text(exc: BaseException) -> str:
@@ -58,8 +61,12 @@ class _Heartbeat:
     def _beat(self) -> None:
         try:
             while not self.done.wait(max(1.0, self.seconds / 3)):
-                if not services.job_lease_renew(name=self.name, token=self.token, seconds=self.seconds):
-                    log.error("job %s lost its lease", self.name)
+                try:
+                    if not services.job_lease_renew(name=self.name, token=self.token, seconds=self.seconds):
+                        log.error("job %s lost its lease", self.name)
+                except DatabaseError:
+                    # Busy database (SQLite: a long write): try again at the next beat.
+                    log.warning("job %s: database busy, lease renewed at the next beat", self.name)
         finally:
             connection.close()
 
@@ -111,7 +118,8 @@ class Worker:
         self.stop = stop or threading.Event()
         self.ctx = Context(stop=self.stop)
         self.scheduler = BackgroundScheduler(
-            executors={"default": ThreadPoolExecutor(max_workers=len(self.entries) + 2)},
+            # The sender has a thread of its own, so a long nightly job never holds up messages.
+            executors={"default": ThreadPoolExecutor(max_workers=self._threads()), SENDER: ThreadPoolExecutor(1)},
             job_defaults={
                 "coalesce": True,
                 "max_instances": 1,
@@ -119,6 +127,12 @@ class Worker:
             },
             timezone=SHANGHAI,
         )
+
+    def _threads(self) -> int:
+        """PostgreSQL: every job may run at once (each claims its own rows). SQLite serialises
+        writers, and jobs writing side by side wait on each other's locks until one gives up:
+        there the worker runs one job at a time besides the sender, the others queue."""
+        return len(self.entries) + 2 if connection.vendor == "postgresql" else 1
 
     def start(self, *, now: datetime | None = None, paused: bool = False) -> None:
         """Schedule every job; ``paused`` schedules without running (tests run jobs by hand)."""
@@ -129,35 +143,43 @@ class Worker:
             if trigger is None:
                 services.job_next_run_set(name=entry.spec.name, at=None)
                 continue
-            first = self._catch_up(entry, now)
+            first = self._catch_up(entry, now) or rules.next_run(entry.schedule, after=now)
             self.scheduler.add_job(
                 self._run,
                 trigger,
                 args=(entry.spec.name, Trigger.SCHEDULE),
                 id=entry.spec.name,
                 name=entry.spec.name,
-                **({"next_run_time": first} if first else {}),
+                executor=SENDER if entry.spec.name == SENDER else "default",
+                next_run_time=first,
             )
         self.scheduler.start(paused=paused)
         self._publish_next_runs()
 
     def _catch_up(self, entry: _Entry, now: datetime) -> datetime | None:
-        """Interval jobs run at once when the worker starts; a daily job whose time passed while
-        no worker ran (no run since) runs at once too, else at its time."""
+        """Interval jobs run at once when the worker starts. A daily job whose time passed while
+        no worker ran (it has run before, but not since) runs at once too; one that has never
+        run (a new installation) waits for its time."""
         if entry.schedule.every is not None:
             return now
         previous = rules.previous_run(entry.schedule, now=now)
-        if previous is None:
+        runs = JobRun.objects.filter(job__name=entry.spec.name)
+        if previous is None or not runs.exists() or runs.filter(started_at__gte=previous).exists():
             return None
-        ran = JobRun.objects.filter(job__name=entry.spec.name, started_at__gte=previous).exists()
-        return None if ran else now
+        return now
+
+    def run_job(self, name: str, trigger: Trigger) -> JobRun | None:
+        """Run one job now in this thread (what the scheduler's threads call)."""
+        run = None
+        if not self.stop.is_set():
+            run = execute(self.by_name[name].spec, trigger=trigger, ctx=self.ctx)
+        self._publish_next_runs()
+        return run
 
     def _run(self, name: str, trigger: Trigger) -> None:
         close_old_connections()
         try:
-            if not self.stop.is_set():
-                execute(self.by_name[name].spec, trigger=trigger, ctx=self.ctx)
-            self._publish_next_runs()
+            self.run_job(name, trigger)
         finally:
             connection.close()
 
@@ -172,7 +194,13 @@ class Worker:
         for name in services.job_requests_pending():
             if name not in self.by_name or self.scheduler.get_job(f"{name}:manual"):
                 continue
-            self.scheduler.add_job(self._run, args=(name, Trigger.MANUAL), id=f"{name}:manual", misfire_grace_time=None)
+            self.scheduler.add_job(
+                self._run,
+                args=(name, Trigger.MANUAL),
+                id=f"{name}:manual",
+                misfire_grace_time=None,
+                executor=SENDER if name == SENDER else "default",
+            )
             handed += 1
         return handed
 

@@ -35,9 +35,9 @@ def test_a_failing_job_is_recorded_with_its_error_and_the_others_still_run(
     worker: Worker, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.ERROR, logger="gridcare.jobs"):
-        worker._run("broken", Trigger.SCHEDULE)
-        worker._run("check_deadlines", Trigger.SCHEDULE)
-        worker._run("prune_job_runs", Trigger.SCHEDULE)
+        worker.run_job("broken", Trigger.SCHEDULE)
+        worker.run_job("check_deadlines", Trigger.SCHEDULE)
+        worker.run_job("prune_job_runs", Trigger.SCHEDULE)
     runs = list(
         JobRun.objects.order_by("id").values_list("job__name", "trigger", "outcome", "message", "counts", "error")
     )
@@ -61,10 +61,10 @@ def test_a_failing_job_is_recorded_with_its_error_and_the_others_still_run(
 
 
 def test_a_failed_job_stays_scheduled_and_is_tried_again_at_its_next_time(worker: Worker) -> None:
-    worker._run("broken", Trigger.SCHEDULE)
+    worker.run_job("broken", Trigger.SCHEDULE)
     scheduled = worker.scheduler.get_job("broken")
     assert scheduled is not None and scheduled.next_run_time is not None
-    worker._run("broken", Trigger.SCHEDULE)
+    worker.run_job("broken", Trigger.SCHEDULE)
     assert list(JobRun.objects.filter(job__name="broken").values_list("outcome", flat=True)) == [
         Outcome.FAILED,
         Outcome.FAILED,
@@ -73,9 +73,37 @@ def test_a_failed_job_stays_scheduled_and_is_tried_again_at_its_next_time(worker
 
 def test_the_worker_schedules_every_job_and_publishes_its_next_time(worker: Worker) -> None:
     assert sorted(j.id for j in worker.scheduler.get_jobs()) == ["broken", "check_deadlines", "prune_job_runs"]
-    # Interval jobs start at once; a daily job already run today waits for tomorrow's time.
+    # Interval jobs start at once; a daily job that has never run waits for its time.
     assert dict(Job.objects.values_list("name", "next_run_at")) == {
         "broken": T0,
         "check_deadlines": T0,
-        "prune_job_runs": T0,  # 03:30 today passed with no run since: caught up now
+        "prune_job_runs": datetime(2026, 3, 3, 3, 30, tzinfo=SHANGHAI),
     }
+
+
+@pytest.mark.parametrize(
+    ("last_run", "next_run"),
+    [
+        # Last ran yesterday: today's 03:30 was missed while no worker ran, so it runs at once.
+        (datetime(2026, 3, 1, 3, 30, tzinfo=SHANGHAI), T0),
+        # Already ran after today's 03:30: next is tomorrow's.
+        (datetime(2026, 3, 2, 3, 31, tzinfo=SHANGHAI), datetime(2026, 3, 3, 3, 30, tzinfo=SHANGHAI)),
+    ],
+)
+def test_a_starting_worker_catches_up_a_daily_run_it_missed(
+    db: None, monkeypatch: pytest.MonkeyPatch, last_run: datetime, next_run: datetime
+) -> None:
+    monkeypatch.setattr(timezone, "now", lambda: T0)
+    Job.objects.create(name="prune_job_runs")
+    JobRun.objects.create(
+        job=Job.objects.get(name="prune_job_runs"),
+        trigger=Trigger.SCHEDULE,
+        started_at=last_run,
+        outcome=Outcome.SUCCEEDED,
+    )
+    w = Worker([BY_NAME["prune_job_runs"]])
+    w.start(now=T0, paused=True)
+    try:
+        assert Job.objects.get(name="prune_job_runs").next_run_at == next_run
+    finally:
+        w.shutdown()

@@ -121,7 +121,7 @@ def test_an_administrator_runs_a_job_now_after_confirming(jobs: City) -> None:
     worker.start(now=T0, paused=True)
     try:
         assert worker.poll_requests() == 1
-        worker._run("check_deadlines", Trigger.MANUAL)
+        worker.run_job("check_deadlines", Trigger.MANUAL)
     finally:
         worker.shutdown()
     run = JobRun.objects.get()
