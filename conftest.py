@@ -29,14 +29,16 @@ def _fresh_calendar(request: pytest.FixtureRequest, django_db_blocker: Any) -> I
 
     calendar.invalidate()
     yield
-    marker = request.node.get_closest_marker("django_db")
-    if "transactional_db" in request.fixturenames or (marker is not None and marker.kwargs.get("transaction")):
-        from django.apps import apps
+    if "django_db_setup" not in request.fixturenames and request.node.get_closest_marker("django_db") is None:
+        return
+    from django.apps import apps
 
-        seed = importlib.import_module("gridcare.core.migrations.0003_calendar_seed").seed
-        with django_db_blocker.unblock():
-            seed(apps, None)
-        calendar.invalidate()
+    from gridcare.core.models import CalendarYear
+
+    with django_db_blocker.unblock():
+        if not CalendarYear.objects.exists():  # emptied by a transactional test (flush)
+            importlib.import_module("gridcare.core.migrations.0003_calendar_seed").seed(apps, None)
+            calendar.invalidate()
 
 
 @pytest.fixture(autouse=True)

@@ -21,7 +21,9 @@ def seeded(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> W
     """The calendar as seeded by migration, read once (hypothesis runs many examples)."""
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         calendar.invalidate()
-        return calendar.current()
+        seeded = calendar.current()
+    assert seeded.knows(2024) and seeded.knows(2026) and not seeded.knows(2027)
+    return seeded
 
 
 @given(start=days, n=st.integers(min_value=1, max_value=20))

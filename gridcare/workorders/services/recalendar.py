@@ -122,8 +122,15 @@ def deadlines_recompute(*, year: int, actor: Actor, at: datetime) -> int:
         order__status__in=OPEN_STATUSES,
     ).select_related("order")
     done = 0
-    for deadline in candidates.order_by("id"):
-        if year not in deadline.provisional_years or deadline.start_at is None or deadline.working_days is None:
+    for candidate in candidates.order_by("id"):
+        if year not in candidate.provisional_years:
+            continue
+        # The order's lock, as a resume takes it, so the two never overwrite each other.
+        WorkOrder.objects.select_for_update().filter(pk=candidate.order_id).first()
+        deadline = Deadline.objects.select_related("order").get(pk=candidate.pk)
+        if deadline.met_at is not None or year not in deadline.provisional_years:
+            continue  # met or recomputed meanwhile
+        if deadline.start_at is None or deadline.working_days is None:
             continue
         pauses = _pauses(deadline.order, deadline.start_at)
         planned = rules.reply_in_working_days(deadline.start_at, deadline.working_days, pauses, settings_rules)
@@ -182,8 +189,11 @@ def connections_recompute(*, year: int, actor: Actor, at: datetime) -> int:
     """Recompute the total and stage deadlines of open new connections reckoned provisionally
     over ``year``; inside the saving transaction. Returns how many applications changed."""
     done = 0
-    for connection in NewConnection.objects.filter(provisional=True, completed_at__isnull=True).order_by("id"):
-        if year not in connection.provisional_years:
+    for candidate in NewConnection.objects.filter(provisional=True, completed_at__isnull=True).order_by("id"):
+        if year not in candidate.provisional_years:
+            continue
+        connection = NewConnection.objects.select_for_update().get(pk=candidate.pk)  # as advancing does
+        if connection.completed_at is not None or year not in connection.provisional_years:
             continue
         old_due, old_stage_due = connection.due_at, connection.stage_due_at
         connection.due_at, total_years = connection_total_due(connection)
