@@ -183,18 +183,23 @@ def _create(
     return outage
 
 
-def ongoing_fault_outage(*, area_ids: Sequence[int] = (), feeder_ids: Sequence[int] = ()) -> Outage | None:
+def ongoing_fault_outage(
+    *, area_ids: Sequence[int] = (), feeder_ids: Sequence[int] = (), started_by: datetime | None = None
+) -> Outage | None:
     """The fault outage still on (not restored) that cuts off any of these 台区 or any 台区 of
-    these feeders, directly or through its feeder; the earliest if there are several."""
+    these feeders, directly or through its feeder, and had begun by ``started_by`` if given; the
+    earliest if there are several."""
     covered = set(area_ids) | set(
         TransformerArea.objects.filter(feeder_id__in=list(feeder_ids)).values_list("id", flat=True)
     )
     if not covered:
         return None
     feeders_of = TransformerArea.objects.filter(pk__in=sorted(covered)).values("feeder_id")
+    ongoing = Outage.objects.filter(kind=OutageKind.FAULT, status=OutageStatus.ONGOING)
+    if started_by is not None:
+        ongoing = ongoing.filter(starts_at__lte=started_by)
     return (
-        Outage.objects.filter(kind=OutageKind.FAULT, status=OutageStatus.ONGOING)
-        .filter(Q(areas__in=sorted(covered)) | Q(feeders__in=feeders_of))
+        ongoing.filter(Q(areas__in=sorted(covered)) | Q(feeders__in=feeders_of))
         .order_by("starts_at", "id")
         .distinct()
         .first()

@@ -75,7 +75,7 @@ def workorder_transition(
         fresh = _locked(order)
         # An incident that is an outage on record is restored through it: the outage tells the
         # customers behind it, and the reporters it missed, once each (no order's own message).
-        outage = incident_outage(fresh.incident_id) if fresh.incident_id and to == Status.RESTORED else None
+        outage = incident_outage(fresh.incident_id, at) if fresh.incident_id and to == Status.RESTORED else None
         _apply(scope=scope, actor=actor, order=fresh, to=to, at=at, note=note, target=target, tell=outage is None)
         if fresh.incident_id and to in (Status.ARRIVED, Status.RESTORED):
             _cascade(scope=scope, actor=actor, order=fresh, to=to, at=at, tell=outage is None)

@@ -84,7 +84,7 @@ def incident_attach(*, order: WorkOrder, actor: User | AnonymousUser | None, at:
     first = (
         None if opened else incident.orders.exclude(pk=order.pk).order_by("id").values_list("number", flat=True).first()
     )
-    linked = _join_registered_outage(incident)
+    linked = _join_registered_outage(incident, at)
     extra = {"outage": linked} if linked is not None else {}
     order_event(
         order=order, type=OrderEvent.Type.MERGED, actor=actor, at=at, incident=incident.pk, first=first, **extra
@@ -99,13 +99,13 @@ def _grid(incident: Incident) -> dict[str, list[int]]:
     return {"area_ids": [], "feeder_ids": [incident.feeder_id] if incident.feeder_id else []}
 
 
-def _join_registered_outage(incident: Incident) -> int | None:
+def _join_registered_outage(incident: Incident, at: datetime) -> int | None:
     """An incident whose 台区 is already in a fault outage on record (the planner registered it,
     or an earlier confirmation did) is that outage: link it, nothing more to register or send."""
     incident.refresh_from_db(fields=["outage"])
     if incident.outage_id is not None:
         return incident.outage_id
-    outage = ongoing_fault_outage(**_grid(incident))
+    outage = ongoing_fault_outage(started_by=at, **_grid(incident))
     if outage is None:
         return None
     Incident.objects.filter(pk=incident.pk, outage__isnull=True).update(outage=outage)
@@ -113,11 +113,12 @@ def _join_registered_outage(incident: Incident) -> int | None:
     return outage.pk
 
 
-def incident_outage(incident_id: int) -> Outage | None:
-    """The outage record of an incident, linking a fault outage registered since its reports."""
+def incident_outage(incident_id: int, at: datetime) -> Outage | None:
+    """The outage record of an incident at ``at``, linking a fault outage registered since its
+    reports (one that had begun by then)."""
     incident = Incident.objects.get(pk=incident_id)
     if incident.outage_id is None and incident.state != Incident.State.RESTORED:
-        _join_registered_outage(incident)
+        _join_registered_outage(incident, at)
     return incident.outage
 
 
