@@ -71,7 +71,7 @@ def seed() -> tuple[str, list[tuple[str, list[int]]]]:
             counter_configure(counter=counter, kinds=[str(k) for k in Kind], status=CounterStatus.OPEN)
             counters.append(counter.pk)
         for i in range(10):
-            ticket_issue(scope=scope, actor=user, hall=hall, kind=KINDS[i % len(KINDS)], source="kiosk")
+            ticket_issue(scope=scope, actor=user, hall=hall, kind=KINDS[i % len(KINDS)], source="guide")
         halls.append((hall.code, counters))
     return token_issue(request=RequestFactory().post("/api/v1/auth/token"), username="bench", password=PASSWORD), halls
 
