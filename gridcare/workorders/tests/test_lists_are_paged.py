@@ -82,3 +82,15 @@ def test_new_connections_are_paged(town: City, clock: Clock, settings: Any) -> N
     assert "共 3 条 · 第 1/2 页" in page
     api = api_client(town.kam).get("/api/v1/new-connections?page_size=2&page=2")
     assert (len(api.json()), api["X-Total-Count"]) == (1, "3")
+
+
+def test_the_connection_list_names_the_category(town: City, clock: Clock) -> None:
+    services.new_connection_apply(
+        scope=scope_for(town.kam),
+        actor=town.kam,
+        data=services.NewApplication(
+            applicant="申请人", address="上城区解放路2号", category="low_voltage", supply_unit="U1"
+        ),
+    )
+    page = signed_in(town.kam).get("/workorders/connections/?mine=").content.decode()
+    assert "<td>低压非居民</td>" in page and "<td>low_voltage</td>" not in page
