@@ -38,7 +38,7 @@ def order_list(
 ) -> QuerySet[WorkOrder]:
     orders = (
         WorkOrder.objects.filter(order_filter(scope))
-        .select_related("owner", "supply_unit", "account")
+        .select_related("owner", "supply_unit", "account", "incident")
         .annotate(has_provisional_deadline=Exists(_provisional))
     )
     if status:
