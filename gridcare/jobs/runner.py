@@ -116,6 +116,8 @@ class Worker:
         self.entries = [_Entry(spec, spec.schedule) for spec in jobs]
         self.by_name = {e.spec.name: e for e in self.entries}
         self.stop = stop or threading.Event()
+        self.idle = threading.Condition()
+        self.active = 0  # jobs running on the pool's threads
         self.ctx = Context(stop=self.stop)
         self.scheduler = BackgroundScheduler(
             # The sender has a thread of its own, so a long nightly job never holds up messages.
@@ -177,13 +179,20 @@ class Worker:
         return run
 
     def _run(self, name: str, trigger: Trigger) -> None:
+        with self.idle:
+            self.active += 1
         close_old_connections()
         try:
             self.run_job(name, trigger)
         finally:
             connection.close()
+            with self.idle:
+                self.active -= 1
+                self.idle.notify_all()
 
     def _publish_next_runs(self) -> None:
+        if self.stop.is_set():
+            return  # shutting down: the scheduler's locks are the shutdown's now
         for job in self.scheduler.get_jobs():
             if job.id in self.by_name:
                 services.job_next_run_set(name=job.id, at=job.next_run_time)
@@ -219,6 +228,13 @@ class Worker:
             self.shutdown()
 
     def shutdown(self) -> None:
+        """Start nothing new, let the running jobs finish, then stop the scheduler. (APScheduler's
+        own shutdown holds its job-store lock while it waits for the threads, so the running jobs
+        are waited for here first.)"""
         self.stop.set()
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=True)
+        if not self.scheduler.running:
+            return
+        self.scheduler.pause()
+        with self.idle:
+            self.idle.wait_for(lambda: self.active == 0)
+        self.scheduler.shutdown(wait=True)
