@@ -126,3 +126,23 @@ def test_checking_a_token_stays_one_query_when_its_last_use_is_fresh(town: City)
 
 def test_api_client_personas_still_sign_in_through_the_lockout(town: City) -> None:
     assert api_client(town.clerk).get("/api/v1/me").json()["username"] == "clerk"
+
+
+def test_taking_a_post_off_duty_in_the_admin_revokes_the_persons_tokens(town: City) -> None:
+    token = issue(Client())
+    staff = town.clerk.staff
+    admin = signed_in(town.admin)
+    data = {
+        "user": str(town.clerk.pk),
+        "employee_no": staff.employee_no,
+        "name": staff.name,
+        "role": staff.role,
+        "company": str(staff.company_id),
+        "unit": str(staff.unit_id),
+        "hall": str(staff.hall_id),
+        "active": "",
+    }
+    response = admin.post(f"/admin/org/staff/{staff.pk}/change/", data)
+    assert response.status_code == 302
+    assert me(token) == 401
+    assert revocations() == [("clerk", "deactivated")]
