@@ -49,3 +49,12 @@ def test_a_token_issued_is_a_sign_in_in_the_log_and_resets_the_count(town: City)
     for _ in range(4):
         token("clerk", "wrong")
     assert token("clerk", PASSWORD)[0] == 200
+
+
+def test_an_address_throttled_on_the_api_is_told_so(town: City) -> None:
+    for n in range(30):
+        token(f"guess{n}", "wrong", address="10.2.2.2")
+    detail = "本地址登录失败次数过多，已暂停登录 30 分钟，请稍后再试。"
+    assert token("clerk", PASSWORD, address="10.2.2.2") == (429, {"detail": detail, "errors": {}})
+    assert token("clerk", PASSWORD, address="10.3.3.3")[0] == 200
+    assert ApiToken.objects.count() == 1

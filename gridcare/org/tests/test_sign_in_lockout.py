@@ -87,3 +87,13 @@ def test_an_unknown_username_is_counted_and_locked_like_a_real_one(town: City) -
     fail("nobody", 5)
     assert AuthEvent.objects.get(type=AuthEvent.Type.ACCOUNT_LOCKED).username == "nobody"
     assert AuthEvent.objects.get(type=AuthEvent.Type.ACCOUNT_LOCKED).user is None
+
+
+def test_the_admin_sign_in_is_locked_too(town: City) -> None:
+    for _ in range(5):
+        Client(REMOTE_ADDR="10.1.1.1").post("/admin/login/", {"username": "admin", "password": "wrong"})
+    client = Client(REMOTE_ADDR="10.1.1.1")
+    response = client.post("/admin/login/?next=/admin/", {"username": "admin", "password": PASSWORD})
+    assert response.status_code == 429
+    assert LOCKED in response.content.decode()
+    assert "_auth_user_id" not in client.session
