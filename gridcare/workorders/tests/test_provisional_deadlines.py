@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from gridcare.core.models import CalendarChange, CalendarYear
-from gridcare.core.testing import City, api_client
+from gridcare.core.testing import City, api_client, signed_in
 from gridcare.core.timezone import SHANGHAI
 from gridcare.org.access import scope_for
 from gridcare.workorders import services
@@ -225,3 +225,18 @@ def test_a_new_connection_over_new_year_is_provisional_and_recomputed(town: City
     event = connection.events.get(type=ConnectionEvent.Type.RECOMPUTED)
     assert event.parameters["old_due_at"] == "2027-01-04T10:00:00+08:00"
     assert event.parameters["new_due_at"] == "2027-01-06T10:00:00+08:00"
+
+
+def test_the_order_page_and_the_lists_mark_a_provisional_deadline(town: City, late_december: Clock) -> None:
+    provisional = take(town.agent, type="complaint")
+    late_december.set(sh(2026, 12, 1))
+    firm = take(town.agent, type="complaint", text="抄表员态度不好")
+    client = signed_in(town.agent)
+    page = client.get(f"/workorders/{provisional.number}/").content.decode()
+    assert "2027-01-04 10:00" in page
+    assert '<span class="badge provisional"' in page
+    assert '<span class="badge provisional"' not in client.get(f"/workorders/{firm.number}/").content.decode()
+    listed = client.get("/workorders/").content.decode()
+    rows = {n: listed.split(n, 2)[2].split("</tr>", 1)[0] for n in (provisional.number, firm.number)}
+    assert "时限暂定" in rows[provisional.number]
+    assert "时限暂定" not in rows[firm.number]
