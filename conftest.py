@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,47 +19,29 @@ def _fast_passwords(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["conftest._FastHasher"]  # type: ignore[attr-defined]
 
 
+def calendar_seeded() -> None:
+    """The calendar rows the migration seeds, again if a transactional test's flush emptied them."""
+    from django.apps import apps
+
+    from gridcare.core import calendar
+    from gridcare.core.models import CalendarYear
+
+    if not CalendarYear.objects.exists():
+        importlib.import_module("gridcare.core.migrations.0003_calendar_seed").seed(apps, None)
+    calendar.invalidate()
+
+
 @pytest.fixture(autouse=True)
-def _fresh_calendar(request: pytest.FixtureRequest, django_db_blocker: Any) -> Iterator[None]:
+def _fresh_calendar(request: pytest.FixtureRequest, django_db_blocker: Any) -> None:
     """Each test reads the calendar rows of its own database state (gridcare.core.calendar
     caches them per process, and a test's rows are rolled back after it). A transactional test
     ends by emptying every table, the calendar seeded by migration too: seed it again."""
     from gridcare.core import calendar
 
     calendar.invalidate()
-    yield
-    if "django_db_setup" not in request.fixturenames and request.node.get_closest_marker("django_db") is None:
-        return
-    from django.apps import apps
-
-    from gridcare.core.models import CalendarYear
-
-    with django_db_blocker.unblock():
-        if not CalendarYear.objects.exists():  # emptied by a transactional test (flush)
-            importlib.import_module("gridcare.core.migrations.0003_calendar_seed").seed(apps, None)
-            calendar.invalidate()
-
-
-@pytest.fixture(autouse=True)
-def _auth_timeouts_beyond_the_test_clock(settings: pytest.FixtureRequest) -> None:
-    """Many tests move the clock by hours or months with the same signed-in personas; the idle
-    and password-age limits (SEC-1) would sign them out. The tests of those limits take the
-    ``auth_limits`` fixture, which puts the configured values back."""
-    settings.GRIDCARE_AUTH = {  # type: ignore[attr-defined]
-        **settings.GRIDCARE_AUTH,  # type: ignore[attr-defined]
-        "SESSION_IDLE_MINUTES": 10**8,
-        "API_TOKEN_IDLE_MINUTES": 10**8,
-        "PASSWORD_MAX_AGE_DAYS": 10**5,
-    }
-
-
-@pytest.fixture
-def auth_limits(settings: pytest.FixtureRequest) -> dict[str, int]:
-    """The configured sign-in limits (config/settings.py, the SPEC defaults), for their tests."""
-    import config.settings
-
-    settings.GRIDCARE_AUTH = dict(config.settings.GRIDCARE_AUTH)  # type: ignore[attr-defined]
-    return settings.GRIDCARE_AUTH  # type: ignore[attr-defined, no-any-return]
+    if "django_db_setup" in request.fixturenames or request.node.get_closest_marker("django_db") is not None:
+        with django_db_blocker.unblock():
+            calendar_seeded()
 
 
 @pytest.fixture

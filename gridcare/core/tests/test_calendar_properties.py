@@ -19,8 +19,10 @@ days = st.dates(min_value=date(2024, 1, 1), max_value=date(2029, 12, 31))
 @pytest.fixture(scope="module")
 def seeded(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> WorkingCalendar:
     """The calendar as seeded by migration, read once (hypothesis runs many examples)."""
+    from conftest import calendar_seeded
+
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        calendar.invalidate()
+        calendar_seeded()
         seeded = calendar.current()
     assert seeded.knows(2024) and seeded.knows(2026) and not seeded.knows(2027)
     return seeded
