@@ -247,8 +247,9 @@ def test_the_warning_goes_once_the_year_is_saved_and_names_a_missing_current_yea
     monkeypatch.setattr(timezone, "now", lambda: at[0])
     assert put(api_client(town.admin), 2027, GOOD).status_code == 200
     assert "节假日安排：该年" not in signed_in(town.admin).get("/").content.decode()
-    at[0] = datetime(2028, 3, 1, 9, 0, tzinfo=SHANGHAI)  # 2028 itself is missing
-    assert "还没有录入 2028 年的节假日安排" in signed_in(town.admin).get("/").content.decode()
+    CalendarYear.objects.filter(year=2027).delete()
+    at[0] = datetime(2027, 1, 2, 9, 0, tzinfo=SHANGHAI)  # 2027 itself is missing
+    assert "还没有录入 2027 年的节假日安排" in signed_in(town.admin).get("/").content.decode()
 
 
 def test_a_year_saved_by_another_process_is_read_at_the_next_version_check(
