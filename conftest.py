@@ -44,6 +44,28 @@ def _fresh_calendar(request: pytest.FixtureRequest, django_db_blocker: Any) -> N
             calendar_seeded()
 
 
+@pytest.fixture(autouse=True)
+def _auth_timeouts_beyond_the_test_clock(settings: pytest.FixtureRequest) -> None:
+    """Many tests move the clock by hours or months with the same signed-in personas; the idle
+    and password-age limits (SEC-1) would sign them out. The tests of those limits take the
+    ``auth_limits`` fixture, which puts the configured values back."""
+    settings.GRIDCARE_AUTH = {  # type: ignore[attr-defined]
+        **settings.GRIDCARE_AUTH,  # type: ignore[attr-defined]
+        "SESSION_IDLE_MINUTES": 10**8,
+        "API_TOKEN_IDLE_MINUTES": 10**8,
+        "PASSWORD_MAX_AGE_DAYS": 10**5,
+    }
+
+
+@pytest.fixture
+def auth_limits(settings: pytest.FixtureRequest) -> dict[str, int]:
+    """The configured sign-in limits (config/settings.py, the SPEC defaults), for their tests."""
+    import config.settings
+
+    settings.GRIDCARE_AUTH = dict(config.settings.GRIDCARE_AUTH)  # type: ignore[attr-defined]
+    return settings.GRIDCARE_AUTH  # type: ignore[attr-defined, no-any-return]
+
+
 @pytest.fixture
 def town(db: None) -> City:
     """The persona city of gridcare.core.testing."""
