@@ -38,7 +38,41 @@ class SignedInSession(SessionAuth):
         return super().__call__(request)
 
 
-api = NinjaAPI(
+# Every operation may answer these, always as {"detail", "errors"} (the handlers below): the
+# schema says so once here rather than in each endpoint's response map.
+HOUSE_ERRORS = {
+    400: "请求内容无法解析",
+    401: "未登录或令牌无效",
+    403: "无权操作",
+    404: "不存在或不在您的范围内",
+    409: "当前状态不允许",
+    422: "提交的数据有误",
+    429: "请求过于频繁或账号已锁定",
+}
+
+
+class GridcareAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas.setdefault("ErrorOut", _error_schema())
+        ref = {"$ref": "#/components/schemas/ErrorOut"}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, text in HOUSE_ERRORS.items():
+                    if status not in responses and str(status) not in responses:
+                        responses[status] = {"description": text, "content": {"application/json": {"schema": ref}}}
+        return schema
+
+
+def _error_schema() -> dict[str, Any]:
+    from gridcare.org.api import ErrorOut
+
+    return ErrorOut.model_json_schema()
+
+
+api = GridcareAPI(
     title="gridcare API",
     version="1",
     urls_namespace="api",

@@ -63,3 +63,14 @@ def test_a_session_post_without_the_csrf_token_is_refused_in_the_house_shape(tow
 def test_a_signed_in_session_still_reads_the_api(town: City) -> None:
     answer = signed_in(town.users["clerk"]).get("/api/v1/me")
     assert answer.status_code == 200
+
+
+def test_every_operation_documents_the_house_errors() -> None:
+    from config.api import api
+
+    schema = api.get_openapi_schema()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            codes = {int(code) for code in operation["responses"]}
+            assert {400, 401, 403, 404, 409, 422, 429} <= codes, (method, path)
+    assert schema["components"]["schemas"]["ErrorOut"]["required"] == ["detail", "errors"]
