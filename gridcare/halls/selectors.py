@@ -366,7 +366,8 @@ def halls_for(scope: Scope) -> QuerySet[Hall]:
 
 
 def terminals_of(hall: Hall) -> QuerySet[Terminal]:
-    return Terminal.objects.filter(hall=hall).annotate(open_tasks=Count("tasks", filter=Q(tasks__status="open")))
+    open_tasks = Count("tasks", filter=Q(tasks__status="open"))
+    return Terminal.objects.filter(hall=hall).annotate(open_tasks=open_tasks).order_by("code")
 
 
 def ticket_history(ticket: Ticket) -> QuerySet[TicketEvent]:
