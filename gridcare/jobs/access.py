@@ -7,15 +7,9 @@ from django.utils.translation import gettext as _
 
 from gridcare.core.exceptions import NotFound
 from gridcare.jobs.registry import BY_NAME, JobSpec
-from gridcare.org.access import Scope
-from gridcare.org.models import Role
+from gridcare.org.access import Scope, administrators_only
 
-JOBS_ROLES = frozenset({Role.ADMINISTRATOR})
-
-
-def jobs_check(*, scope: Scope) -> None:
-    if not scope.has_role(JOBS_ROLES):
-        raise NotFound(_("页面不存在。"))
+jobs_check = administrators_only
 
 
 def job_get_for_scope(*, scope: Scope, name: str) -> JobSpec:

@@ -212,11 +212,15 @@ def request_scope(request: HttpRequest) -> Scope:
 SECURITY_ROLES = frozenset({Role.ADMINISTRATOR})
 
 
-def security_check(*, scope: Scope) -> None:
-    """Administrators only; everyone else gets the same 404 as for a page that does not exist."""
+def administrators_only(*, scope: Scope) -> None:
+    """Administrators only; everyone else gets the same 404 as for a page that does not exist
+    (the sign-in security pages, background jobs)."""
     if not scope.has_role(SECURITY_ROLES):
         from django.utils.translation import gettext as _
 
         from gridcare.core.exceptions import NotFound
 
         raise NotFound(_("页面不存在。"))
+
+
+security_check = administrators_only
