@@ -114,6 +114,25 @@ GRIDCARE_AUTH = {
     # this many days (at least 180: 等保 2.0 level 3).
     "AUDIT_KEEP_DAYS": env_int("GRIDCARE_AUTH_AUDIT_KEEP_DAYS", 180),
 }
+# The hall's kiosks, display boards and evaluation pads (gridcare.halls: registered devices, not
+# staff sessions): a pairing code works once, for this many minutes; a paired browser keeps its
+# device cookie this many days (browsers keep a cookie at most 400).
+GRIDCARE_HALL_DEVICES = {
+    "PAIRING_MINUTES": env_int("GRIDCARE_HALL_DEVICE_PAIRING_MINUTES", 30),
+    "COOKIE_DAYS": env_int("GRIDCARE_HALL_DEVICE_COOKIE_DAYS", 365),
+}
+# Unmasking a customer's full phone and ID number (CUST-4, PIPL): per person, at most PER_HOUR in
+# any 60 minutes and PER_DAY in one Shanghai calendar day; BURST_COUNT within BURST_MINUTES alerts
+# the unit's supervisors (one alert per burst). A reason's free text needs REASON_MIN_CHARS
+# characters, OTHER_REASON_MIN_CHARS when the reason chosen is 其他.
+GRIDCARE_PRIVACY = {
+    "UNMASK_PER_HOUR": env_int("GRIDCARE_UNMASK_PER_HOUR", 20),
+    "UNMASK_PER_DAY": env_int("GRIDCARE_UNMASK_PER_DAY", 60),
+    "UNMASK_BURST_COUNT": env_int("GRIDCARE_UNMASK_BURST_COUNT", 10),
+    "UNMASK_BURST_MINUTES": env_int("GRIDCARE_UNMASK_BURST_MINUTES", 5),
+    "UNMASK_REASON_MIN_CHARS": env_int("GRIDCARE_UNMASK_REASON_MIN_CHARS", 4),
+    "UNMASK_OTHER_REASON_MIN_CHARS": env_int("GRIDCARE_UNMASK_OTHER_REASON_MIN_CHARS", 10),
+}
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -376,6 +395,7 @@ GRIDCARE_JOBS = {
         "archive_check": env_str("GRIDCARE_JOB_ARCHIVE_CHECK", "daily 02:00"),
         "mark_missed_appointments": env_str("GRIDCARE_JOB_MARK_MISSED_APPOINTMENTS", "daily 23:30"),
         "prune_job_runs": env_str("GRIDCARE_JOB_PRUNE_JOB_RUNS", "daily 03:30"),
+        "prune_auth_audit": env_str("GRIDCARE_JOB_PRUNE_AUTH_AUDIT", "daily 03:45"),
     },
     # The sender sends for this long per run (waiting 2 s whenever nothing is due), then the run
     # is recorded and the next one starts at the next interval.

@@ -29,6 +29,7 @@ from gridcare.jobs.services import bill_runs_notify, job_runs_prune
 from gridcare.notices.gateways import gateway_for
 from gridcare.notices.models import Channel
 from gridcare.notices.sender import RoundResult, Sender
+from gridcare.org.services import auth_audit_prune
 from gridcare.workorders.services import deadlines_check
 
 
@@ -149,6 +150,14 @@ def prune_job_runs(ctx: Context) -> Result:
     return Result(_("删除过期运行记录 %(n)d 条") % {"n": deleted}, {"deleted": deleted})
 
 
+def prune_auth_audit(ctx: Context) -> Result:
+    counts = auth_audit_prune()
+    return Result(
+        _("删除过期登录审计记录：登录 %(sign_ins)d 条，失败 %(failures)d 条，事件 %(events)d 条") % counts,
+        counts,
+    )
+
+
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("send_notices", gettext_lazy("发送通知"), send_notices),
     JobSpec("check_deadlines", gettext_lazy("工单时限预警与升级"), check_deadlines),
@@ -157,5 +166,6 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("archive_check", gettext_lazy("档案质量检查"), archive_check),
     JobSpec("mark_missed_appointments", gettext_lazy("预约爽约标记"), mark_missed_appointments),
     JobSpec("prune_job_runs", gettext_lazy("清理任务运行记录"), prune_job_runs),
+    JobSpec("prune_auth_audit", gettext_lazy("清理过期登录审计记录"), prune_auth_audit),
 )
 BY_NAME: dict[str, JobSpec] = {job.name: job for job in JOBS}
