@@ -13,29 +13,13 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, SessionAuth
 
+from config.api_auth import STAFF, BearerToken, DeviceCredential, SignedInSession
 from gridcare.core.exceptions import DomainError
-from gridcare.org.access import api_user
 
-
-class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_user(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-class SignedInSession(SessionAuth):
-    """The browser's session, for the pages' own calls. Nobody signed in is a 401 like a missing
-    token; the CSRF check applies only to a real session (ninja checks it first, which answered
-    an anonymous client 403 "CSRF check Failed")."""
-
-    def __call__(self, request: HttpRequest) -> Any:
-        if not request.user.is_authenticated:
-            return None
-        return super().__call__(request)
+# The callers (config/api_auth.py): staff by default; the hall's devices on the operations that
+# name DEVICE_OR_STAFF.
+__all__ = ["BearerToken", "DeviceCredential", "SignedInSession", "api"]
 
 
 # Every operation may answer these, always as {"detail", "errors"} (the handlers below): the
@@ -76,7 +60,7 @@ api = GridcareAPI(
     title="gridcare API",
     version="1",
     urls_namespace="api",
-    auth=[BearerToken(), SignedInSession()],
+    auth=STAFF,
 )
 
 

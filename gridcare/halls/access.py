@@ -1,19 +1,25 @@
 """Turning a hall code, counter id or ticket id from a request into an object, for this caller only.
 
 Outside the caller's scope (gridcare.org.access) objects are "not found", exactly like missing
-ones. Inside it, a role that may look but not act gets "forbidden".
+ones. Inside it, a role that may look but not act gets "forbidden". The hall's own screens
+(kiosk, board, pad) are no staff: they are registered devices identified by their credential
+(``device_for_secret``, ``request_device``), and reach only their own screen and endpoints.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
+from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridcare.core.exceptions import Forbidden, NotFound
 from gridcare.core.sql import Columns, cache_related, fetch
-from gridcare.halls.models import BusinessType, HallPolicy, Terminal, Ticket
+from gridcare.core.tokens import token_digest
+from gridcare.halls.models import BusinessType, DeviceKind, HallDevice, HallPolicy, Terminal, Ticket
 from gridcare.org.access import Scope
 from gridcare.org.models import HALL_ROLES, Counter, Hall, Role, SupplyUnit
 
@@ -21,6 +27,12 @@ from gridcare.org.models import HALL_ROLES, Counter, Hall, Role, SupplyUnit
 ISSUE_ROLES = frozenset(HALL_ROLES)
 CALL_ROLES = frozenset({Role.COUNTER_CLERK, Role.HALL_MANAGER})
 MANAGE_ROLES = frozenset({Role.HALL_MANAGER})
+# The hall figures and the live floor view: the README's posts (hall manager, the unit's
+# supervisors; administrators).
+FIGURES_ROLES = frozenset({Role.HALL_MANAGER, Role.SUPERVISOR})
+# Staff who may look at the device screens (kiosk, board, pad) without a device: the hall manager
+# checking them; a preview takes no ticket and no rating.
+PREVIEW_ROLES = MANAGE_ROLES
 
 
 def require_role(scope: Scope, roles: frozenset[Role]) -> None:
@@ -114,3 +126,74 @@ def terminal_get_for_scope(*, scope: Scope, terminal_id: int) -> Terminal:
     if terminal is None:
         raise NotFound(_("未找到自助终端 %(id)s。") % {"id": terminal_id})
     return terminal
+
+
+# --- the hall's devices ------------------------------------------------------------------------
+
+DEVICE_COOKIE = "gridcare_device"
+DEVICE_COOKIE_SALT = "gridcare.halls.device"
+_SEEN_EVERY = 60  # seconds: last_seen_at is touched at most once a minute (boards poll every second)
+
+
+def device_for_secret(secret: str) -> HallDevice | None:
+    """The live (paired, not revoked) device holding ``secret``, with its hall and counter."""
+    if not secret or len(secret) > 200:
+        return None
+    device = (
+        HallDevice.objects.filter(credential_digest=token_digest(secret), revoked_at__isnull=True)
+        .select_related("hall", "hall__queue_policy", "counter")
+        .first()
+    )
+    if device is not None:
+        at = timezone.now()
+        if device.last_seen_at is None or (at - device.last_seen_at).total_seconds() >= _SEEN_EVERY:
+            HallDevice.objects.filter(pk=device.pk).update(last_seen_at=at)
+            device.last_seen_at = at
+    return device
+
+
+_NO_DEVICE = object()
+
+
+def device_cookie_seconds() -> int:
+    return int(settings.GRIDCARE_HALL_DEVICES["COOKIE_DAYS"]) * 86400
+
+
+def request_device(request: HttpRequest) -> HallDevice | None:
+    """The device a page request comes from: the signed device cookie set when its browser was
+    paired (gridcare.halls.views.device_pair), read once per request."""
+    cached = getattr(request, "_gridcare_device", _NO_DEVICE)
+    if cached is _NO_DEVICE:
+        secret = request.get_signed_cookie(
+            DEVICE_COOKIE, default=None, salt=DEVICE_COOKIE_SALT, max_age=device_cookie_seconds()
+        )
+        cached = device_for_secret(secret) if isinstance(secret, str) else None
+        request._gridcare_device = cached  # type: ignore[attr-defined]
+    return cached  # type: ignore[return-value]
+
+
+def device_serves(
+    device: HallDevice, kind: DeviceKind, *, hall_code: str | None = None, counter_id: int | None = None
+) -> bool:
+    """Whether ``device`` is the ``kind`` of screen for that hall (and counter, for a pad)."""
+    if device.kind != kind:
+        return False
+    if hall_code is not None and device.hall.code != hall_code:
+        return False
+    return counter_id is None or device.counter_id == counter_id
+
+
+def ticket_get_for_device(*, device: HallDevice, ticket_id: int) -> Ticket:
+    """A ticket of the device's own hall; any other is "not found"."""
+    ticket = Ticket.objects.filter(hall_id=device.hall_id, pk=ticket_id).select_related("business_type").first()
+    if ticket is None:
+        raise NotFound(_("未找到排队号 %(id)s。") % {"id": ticket_id})
+    return ticket
+
+
+def device_get_for_scope(*, scope: Scope, hall: Hall, device_id: int) -> HallDevice:
+    """A device of ``hall`` (already fetched for this caller), for the manager's devices page."""
+    device = HallDevice.objects.filter(scope.hall_filter(), hall=hall, pk=device_id).select_related("counter").first()
+    if device is None:
+        raise NotFound(_("未找到设备 %(id)s。") % {"id": device_id})
+    return device

@@ -1,4 +1,9 @@
-"""The hall queue's JSON API, for kiosks, the app and other systems. Thin: access, service, answer."""
+"""The hall queue's JSON API, for kiosks, the app and other systems. Thin: access, service, answer.
+
+Staff call with a bearer token or their session; the hall's registered devices with
+``Authorization: Device <credential>`` (from ``POST /devices/pair``), and only where an operation
+names ``DEVICE_OR_STAFF``: a kiosk takes tickets and checks appointments in at its own hall, a pad
+rates its counter's ticket. A device anywhere else is no caller at all (401)."""
 
 from __future__ import annotations
 
@@ -9,21 +14,26 @@ from typing import Any, Literal
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja.errors import AuthenticationError
 from pydantic import ValidationError as PydanticValidationError
 
+from config.api_auth import DEVICE_OR_STAFF
 from gridcare.core.exceptions import InvalidInput, NotFound
 from gridcare.customers.rules import mask_phone
 from gridcare.halls import selectors
 from gridcare.halls.access import (
     ISSUE_ROLES,
     counter_get_for_scope,
+    device_serves,
     hall_get_for_scope,
     require_role,
     terminal_get_for_scope,
+    ticket_get_for_device,
     ticket_get_for_scope,
 )
-from gridcare.halls.models import Appointment, CounterStatus, Source, Ticket
-from gridcare.halls.services import appointments, evaluations, terminals, tickets
+from gridcare.halls.exceptions import NotThisDevice
+from gridcare.halls.models import Appointment, CounterStatus, DeviceKind, HallDevice, Source, Ticket
+from gridcare.halls.services import appointments, devices, evaluations, terminals, tickets
 from gridcare.org.access import scope_for
 from gridcare.org.api import ErrorOut
 from gridcare.org.models import Hall
@@ -189,10 +199,28 @@ def _ticket(ticket: Ticket) -> dict[str, Any]:
     return selectors.ticket_view(ticket).as_dict()
 
 
-@router.post("/halls/{hall_code}/tickets", response={201: TicketOut, **ERRORS})
+def _device(request: HttpRequest) -> HallDevice | None:
+    auth = getattr(request, "auth", None)
+    return auth if isinstance(auth, HallDevice) else None
+
+
+def _kiosk(request: HttpRequest, hall_code: str | None = None) -> HallDevice | None:
+    """The calling kiosk (None: staff). A device of another kind or hall is no caller here (401)."""
+    device = _device(request)
+    if device is not None and not device_serves(device, DeviceKind.KIOSK, hall_code=hall_code):
+        raise AuthenticationError
+    return device
+
+
+@router.post("/halls/{hall_code}/tickets", response={201: TicketOut, **ERRORS}, auth=DEVICE_OR_STAFF)
 def ticket_issue(request: HttpRequest, hall_code: str, payload: TicketIn) -> tuple[int, dict[str, Any]]:
     """``priority: "appointment"`` checks in the booked appointment ``appointment_ref`` of this
-    hall and day (its type must be ``business_type``) and answers with its ticket."""
+    hall and day (its type must be ``business_type``) and answers with its ticket. A kiosk
+    (``Authorization: Device …``) takes normal and green-channel tickets of its own hall, in
+    opening hours only."""
+    kiosk = _kiosk(request, hall_code)
+    if kiosk is not None:
+        return 201, _ticket(_kiosk_ticket(request, kiosk, payload))
     scope = scope_for(request.user)
     hall = hall_get_for_scope(scope=scope, code=hall_code)
     if payload.priority == "appointment":
@@ -206,6 +234,34 @@ def ticket_issue(request: HttpRequest, hall_code: str, payload: TicketIn) -> tup
         **payload.dict(exclude={"business_type", "source"}),
     )
     return 201, _ticket(ticket)
+
+
+def _kiosk_ticket(request: HttpRequest, kiosk: HallDevice, payload: TicketIn) -> Ticket:
+    if payload.priority == "appointment":
+        if not payload.appointment_ref.strip():
+            message = _("预约签到请填写预约号。")
+            raise InvalidInput(message, errors={"appointment_ref": message})
+        try:
+            return appointments.appointment_check_in(
+                scope=scope_for(None),
+                actor=None,
+                reference=payload.appointment_ref,
+                hall=kiosk.hall,
+                kind=payload.business_type,
+                device=kiosk,
+            )
+        except NotFound as exc:
+            raise InvalidInput(exc.message, errors={"appointment_ref": str(exc.message)}) from None
+    return tickets.ticket_issue(
+        scope=scope_for(None),
+        actor=None,
+        hall=kiosk.hall,
+        kind=payload.business_type,
+        source=Source.KIOSK,
+        priority=payload.priority,
+        phone=payload.phone,
+        device=kiosk,
+    )
 
 
 def _check_in_by_ref(request: HttpRequest, hall: Hall, payload: TicketIn) -> Ticket:
@@ -309,12 +365,19 @@ def ticket_transfer(request: HttpRequest, ticket_id: int, payload: TransferIn) -
     return _ticket(ticket)
 
 
-@router.post("/tickets/{ticket_id}/evaluation", response={201: EvaluationOut, **ERRORS})
+@router.post("/tickets/{ticket_id}/evaluation", response={201: EvaluationOut, **ERRORS}, auth=DEVICE_OR_STAFF)
 def ticket_evaluate(request: HttpRequest, ticket_id: int, payload: EvaluationIn) -> tuple[int, dict[str, Any]]:
-    scope = scope_for(request.user)
-    ticket = ticket_get_for_scope(scope=scope, ticket_id=ticket_id)
+    """The customer's rating, from the evaluation pad of the ticket's counter only
+    (``Authorization: Device …``); staff get 403 and nothing is written."""
+    device = _device(request)
+    if device is None:
+        ticket_get_for_scope(scope=scope_for(request.user), ticket_id=ticket_id)  # 404 outside the scope
+        raise NotThisDevice(_("服务评价只能由客户在窗口的评价器上提交。"))
+    if device.kind != DeviceKind.PAD:
+        raise AuthenticationError
+    ticket = ticket_get_for_device(device=device, ticket_id=ticket_id)
     evaluation = evaluations.evaluation_submit(
-        scope=scope, actor=request.user, ticket=ticket, rating=payload.rating, reasons=payload.reasons
+        device=device, ticket=ticket, rating=payload.rating, reasons=payload.reasons
     )
     return 201, {
         "id": evaluation.pk,
@@ -476,7 +539,41 @@ def appointment_cancel(request: HttpRequest, reference: str, payload: CancelIn) 
     return _appointment(appointment)
 
 
-@router.post("/appointments/{reference}/check-in", response={201: TicketOut, **ERRORS})
+@router.post("/appointments/{reference}/check-in", response={201: TicketOut, **ERRORS}, auth=DEVICE_OR_STAFF)
 def appointment_check_in(request: HttpRequest, reference: str) -> tuple[int, dict[str, Any]]:
-    ticket = appointments.appointment_check_in(scope=scope_for(request.user), actor=request.user, reference=reference)
+    """By hall staff, or by the hall's kiosk for appointments of its own hall."""
+    kiosk = _kiosk(request)
+    ticket = appointments.appointment_check_in(
+        scope=scope_for(request.user), actor=request.user if kiosk is None else None, reference=reference, device=kiosk
+    )
     return 201, _ticket(ticket)
+
+
+# --- pairing a device that calls the API ------------------------------------------------------------
+
+
+class PairIn(Schema):
+    code: str
+
+
+class PairedOut(Schema):
+    credential: str
+    kind: str
+    hall: str
+    counter_number: int | None
+    name: str
+
+
+@router.post("/devices/pair", response={201: PairedOut, **ERRORS}, auth=None)
+def device_pair(request: HttpRequest, payload: PairIn) -> tuple[int, dict[str, Any]]:
+    """A device exchanges the one-time pairing code from the hall manager's devices page for its
+    credential (answered once; send it as ``Authorization: Device <credential>``). No sign-in:
+    the code is the permission. A used, expired or revoked code: 404, nothing changed."""
+    device, credential = devices.device_pair(code=payload.code.strip())
+    return 201, {
+        "credential": credential,
+        "kind": device.kind,
+        "hall": device.hall.code,
+        "counter_number": device.counter.number if device.counter else None,
+        "name": device.name,
+    }

@@ -1,14 +1,17 @@
-"""Demo set-up of the four demo halls: business types, what each counter serves, terminals, and a
-few appointments for today and the next working day.
+"""Demo set-up of the four demo halls: business types, what each counter serves, terminals, the
+hall's devices (a kiosk, a display board, a pad per counter), demo clerk N signed in at counter N,
+and a few appointments for today and the next working day.
 
 Idempotent: types and terminals are found by their codes; counters already set up are left alone;
-a day that already has appointments in a hall gets no more.
+a hall that has devices gets no more; a day that already has appointments in a hall gets no more.
+The devices are registered unpaired: the hall manager pairs a browser from /halls/<hall>/devices/.
 """
 
 from __future__ import annotations
 
 from datetime import date, time, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from gridcare.core.calendar import is_working_day
@@ -19,10 +22,13 @@ from gridcare.halls.models import (
     BusinessType,
     CounterSetup,
     CounterStatus,
+    DeviceKind,
+    HallDevice,
     Kind,
     TerminalKind,
 )
 from gridcare.halls.services.appointments import new_reference, slot_end
+from gridcare.halls.services.devices import device_register
 from gridcare.halls.services.setup import counter_configure, hall_setup_defaults
 from gridcare.halls.services.terminals import terminal_register
 from gridcare.org.models import Counter, Hall
@@ -51,8 +57,48 @@ def seed_halls() -> int:
             continue
         configure_hall(hall)
         done += 1
+    seed_devices()
+    seat_demo_clerks()
     seed_appointments()
     return done
+
+
+def seed_devices() -> int:
+    """Register the screens of every hall that has none: 取号机, 叫号屏, and N号窗口评价器 for each
+    counter; returns how many were registered."""
+    made = 0
+    for hall in Hall.objects.order_by("code"):
+        if HallDevice.objects.filter(hall=hall).exists():
+            continue
+        device_register(scope=None, actor=None, hall=hall, kind=DeviceKind.KIOSK, name="取号机")
+        device_register(scope=None, actor=None, hall=hall, kind=DeviceKind.BOARD, name="叫号屏")
+        made += 2
+        for counter in Counter.objects.filter(hall=hall).order_by("number"):
+            device_register(
+                scope=None,
+                actor=None,
+                hall=hall,
+                kind=DeviceKind.PAD,
+                name=f"{counter.number}号窗口评价器",
+                counter_id=counter.pk,
+            )
+            made += 1
+    return made
+
+
+def seat_demo_clerks() -> int:
+    """Demo clerk hNN.cN signed in at counter N of hall HNN where nobody is (README: "clerk N
+    sits at counter N"); returns how many were seated."""
+    users = {u.username: u for u in get_user_model().objects.filter(username__regex=r"^h[0-9]+\.c[0-9]+$")}
+    seated = 0
+    setups = CounterSetup.objects.filter(clerk__isnull=True).exclude(status=CounterStatus.CLOSED)
+    for setup in setups.select_related("counter__hall"):
+        user = users.get(f"{setup.counter.hall.code.lower()}.c{setup.counter.number}")
+        if user is not None:
+            setup.clerk = user
+            setup.save(update_fields=["clerk"])
+            seated += 1
+    return seated
 
 
 def configure_hall(hall: Hall) -> None:

@@ -1,4 +1,4 @@
-"""Append-only history rows of tickets, terminals and appointments."""
+"""Append-only history rows of tickets, terminals, appointments and hall devices."""
 
 from __future__ import annotations
 
@@ -7,7 +7,16 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 
-from gridcare.halls.models import Appointment, AppointmentEvent, Terminal, TerminalEvent, Ticket, TicketEvent
+from gridcare.halls.models import (
+    Appointment,
+    AppointmentEvent,
+    HallDevice,
+    HallDeviceEvent,
+    Terminal,
+    TerminalEvent,
+    Ticket,
+    TicketEvent,
+)
 from gridcare.org.models import Counter
 
 
@@ -52,4 +61,17 @@ def appointment_event(
 ) -> AppointmentEvent:
     return AppointmentEvent.objects.create(
         appointment=appointment, type=type, actor=_user(actor), created_at=at, parameters=parameters
+    )
+
+
+def device_event(
+    *,
+    device: HallDevice,
+    type: HallDeviceEvent.Type,
+    actor: User | AnonymousUser | None,
+    at: datetime,
+    **parameters: Any,
+) -> HallDeviceEvent:
+    return HallDeviceEvent.objects.create(
+        device=device, type=type, actor=_user(actor), created_at=at, parameters=parameters
     )

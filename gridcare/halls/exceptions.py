@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gridcare.core.exceptions import Conflict
+from gridcare.core.exceptions import Conflict, Forbidden
 
 
 class InvalidTransition(Conflict):
@@ -23,3 +23,12 @@ class AlreadyEvaluated(Conflict):
 
 class HallClosed(Conflict):
     """Outside the hall's opening hours: the kiosk issues no ticket and says when it opens."""
+
+
+class NotYourCounter(Forbidden):
+    """Another clerk is signed in at the counter, or the clerk is signed in at another one."""
+
+
+class NotThisDevice(Forbidden):
+    """Not for this caller: a device of another kind, hall or counter, or staff submitting what only
+    a device may (a customer's rating comes from the counter's own evaluation pad)."""

@@ -399,3 +399,72 @@ class AppointmentEvent(HallEvent):
 
     def __str__(self) -> str:
         return f"{self.appointment_id} {self.type}"
+
+
+class DeviceKind(models.TextChoices):
+    """The hall's own screens, each a registered device with a credential of its own (SEC-3)."""
+
+    KIOSK = "kiosk", _("取号机")
+    BOARD = "board", _("叫号屏")
+    PAD = "pad", _("评价器")
+
+
+class HallDevice(models.Model):
+    """A kiosk, display board or evaluation pad of a hall. It is no staff session: its credential
+    (a random secret, kept as its SHA-256 digest like API tokens) reaches only its own screen and
+    endpoints. The hall manager registers it and hands out a one-time pairing code; pairing a
+    browser (or a device calling the API) exchanges the code for the credential."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="devices")
+    kind = models.CharField(_("类型"), max_length=8, choices=DeviceKind.choices)
+    # The counter whose customers a pad asks for their rating (pads only).
+    counter = models.ForeignKey(Counter, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    name = models.CharField(_("名称"), max_length=50)
+    credential_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    pairing_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    pairing_expires_at = models.DateTimeField(null=True, blank=True)
+    paired_at = models.DateTimeField(_("配对时间"), null=True, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    registered_at = models.DateTimeField(_("登记时间"))
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    last_seen_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("厅内设备")
+        verbose_name_plural = _("厅内设备")
+        ordering = ["hall_id", "kind", "counter_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="pad") & Q(counter__isnull=False)) | (~Q(kind="pad") & Q(counter__isnull=True)),
+                name="hall_device_pad_has_counter",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hall_id} {self.name}"
+
+
+class HallDeviceEvent(HallEvent):
+    """Append-only audit of a device: registered, pairing code issued, paired, revoked."""
+
+    class Type(models.TextChoices):
+        REGISTERED = "registered", _("登记设备")
+        PAIRING_ISSUED = "pairing_issued", _("生成配对码")
+        PAIRED = "paired", _("完成配对")
+        REVOKED = "revoked", _("吊销设备")
+
+    device = models.ForeignKey(HallDevice, on_delete=models.PROTECT, related_name="events")
+    type = models.CharField(max_length=20, choices=Type.choices)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("设备记录")
+        verbose_name_plural = _("设备记录")
+
+    def __str__(self) -> str:
+        return f"{self.device_id} {self.type}"

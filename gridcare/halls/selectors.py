@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from gridcare.core.sql import Columns, fetch
 from gridcare.core.timezone import business_date, now
@@ -17,6 +18,7 @@ from gridcare.halls.models import (
     CounterSetup,
     CounterStatus,
     Evaluation,
+    HallDevice,
     Terminal,
     Ticket,
     TicketEvent,
@@ -372,3 +374,38 @@ def terminals_of(hall: Hall) -> QuerySet[Terminal]:
 
 def ticket_history(ticket: Ticket) -> QuerySet[TicketEvent]:
     return ticket.events.select_related("counter", "actor").order_by("id")
+
+
+@dataclass(frozen=True)
+class DeviceLine:
+    """A device as the manager's devices page lists it."""
+
+    device: HallDevice
+    status: str  # paired, pending (a pairing code out), expired (not paired in time), revoked
+    status_label: str
+
+
+_DEVICE_STATUS = {
+    "paired": gettext_lazy("已配对"),
+    "pending": gettext_lazy("待配对"),
+    "expired": gettext_lazy("配对码已过期"),
+    "revoked": gettext_lazy("已吊销"),
+}
+
+
+def devices_of(hall: Hall) -> list[DeviceLine]:
+    """The hall's devices, live ones first (kiosks, boards, pads by counter), then the revoked."""
+    at = now()
+    lines = []
+    rows = HallDevice.objects.filter(hall=hall).select_related("counter", "registered_by", "revoked_by")
+    for device in sorted(rows, key=lambda d: (d.revoked_at is not None, d.kind, d.counter_id or 0, d.pk)):
+        if device.revoked_at is not None:
+            status = "revoked"
+        elif device.pairing_expires_at is not None and device.pairing_expires_at > at:
+            status = "pending"
+        elif device.credential_digest:
+            status = "paired"
+        else:
+            status = "expired"
+        lines.append(DeviceLine(device=device, status=status, status_label=str(_DEVICE_STATUS[status])))
+    return lines

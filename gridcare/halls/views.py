@@ -1,47 +1,69 @@
 """Hall pages: kiosk, guide's tablet, counter console, display board, floor view, evaluation pad,
-set-up, terminals, figures. Thin: access, one service or selector, render."""
+set-up, devices, terminals, figures. Thin: access, one service or selector, render.
+
+The kiosk, the board and the pads are the hall's registered devices (``device_screen``): a paired
+browser's device cookie opens its own screen and nothing else; the hall manager may look at them
+(a preview that takes no ticket and no rating); anyone else is sent to the sign-in page."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from gridcare.core.exceptions import DomainError, Forbidden, InvalidInput
+from gridcare.core.exceptions import DomainError, Forbidden, InvalidInput, NotFound
 from gridcare.core.paging import paginate
 from gridcare.core.timezone import business_date
 from gridcare.core.views import form_errors_from, staff_required
 from gridcare.halls import figures, forms, selectors
 from gridcare.halls.access import (
     CALL_ROLES,
+    DEVICE_COOKIE,
+    DEVICE_COOKIE_SALT,
+    FIGURES_ROLES,
     ISSUE_ROLES,
     MANAGE_ROLES,
+    PREVIEW_ROLES,
     counter_get_for_scope,
+    device_cookie_seconds,
+    device_get_for_scope,
+    device_serves,
     hall_get_for_scope,
+    request_device,
     require_role,
     terminal_get_for_scope,
+    ticket_get_for_device,
     ticket_get_for_scope,
 )
+from gridcare.halls.exceptions import NotYourCounter
 from gridcare.halls.models import (
     Appointment,
     BusinessType,
     CounterStatus,
+    DeviceKind,
+    HallDevice,
     Kind,
     MaintenanceTask,
     Priority,
     Source,
     Ticket,
 )
-from gridcare.halls.services import appointments, evaluations, setup, terminals, tickets
+from gridcare.halls.services import appointments, devices, evaluations, setup, terminals, tickets
 from gridcare.halls.services.evaluations import REASONS
 from gridcare.org.access import request_scope
 from gridcare.org.models import Counter, Hall
@@ -61,6 +83,12 @@ def hall_page(view: View) -> View:
             raise PermissionDenied(str(exc.message)) from exc
 
     return wrapped
+
+
+def _posted_id(request: HttpRequest, name: str) -> int:
+    """A posted id; anything that is not a whole number is no id (0: not found)."""
+    raw = request.POST.get(name, "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 19 else 0
 
 
 def _hall(request: HttpRequest, code: str, roles: frozenset[Any] | None = None) -> Hall:
@@ -86,16 +114,80 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "halls/index.html",
-        {"halls": halls, "can_call": scope.has_role(CALL_ROLES), "can_manage": scope.has_role(MANAGE_ROLES)},
+        {
+            "halls": halls,
+            "can_call": scope.has_role(CALL_ROLES),
+            "can_manage": scope.has_role(MANAGE_ROLES),
+            "can_see_figures": scope.has_role(FIGURES_ROLES),
+        },
     )
+
+
+# --- the hall's device screens -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Screen:
+    """Who is looking at a device screen: the paired device itself, or (``device`` None) the hall
+    manager's preview."""
+
+    hall: Hall
+    device: HallDevice | None
+    counter: Counter | None = None
+
+    @property
+    def preview(self) -> bool:
+        return self.device is None
+
+
+def device_screen(kind: DeviceKind) -> Callable[[View], View]:
+    """The screen of ``kind`` for its paired device (the signed device cookie); a preview for the
+    hall manager (GET only: a preview takes no ticket and no rating); the sign-in page for
+    everyone else, a device of another kind, hall or counter, and a revoked one."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            hall_code, counter_id = kwargs.get("hall_code"), kwargs.get("counter_id")
+            device = request_device(request)
+            if device is not None and device_serves(device, kind, hall_code=hall_code, counter_id=counter_id):
+                return view(request, Screen(hall=device.hall, device=device, counter=device.counter), *args, **kwargs)
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            return _preview(request, view, args, kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def _preview(request: HttpRequest, view: View, args: Any, kwargs: dict[str, Any]) -> HttpResponseBase:
+    scope = request_scope(request)
+    if not scope.is_staff:
+        raise Http404
+    try:
+        if kwargs.get("counter_id") is not None:
+            counter: Counter | None = counter_get_for_scope(scope=scope, counter_id=kwargs["counter_id"])
+            hall = counter.hall  # type: ignore[union-attr]
+        else:
+            counter = None
+            hall = hall_get_for_scope(scope=scope, code=kwargs["hall_code"])
+        require_role(scope, PREVIEW_ROLES)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    except Forbidden as exc:
+        raise PermissionDenied(str(exc.message)) from exc
+    if request.method != "GET":
+        raise PermissionDenied(_("预览只能查看：取号和评价请在已配对的设备上操作。"))
+    return view(request, Screen(hall=hall, device=None, counter=counter), *args, **kwargs)
 
 
 # --- taking a ticket -----------------------------------------------------------------------------
 
 
-@hall_page
-def kiosk(request: HttpRequest, hall_code: str) -> HttpResponse:
-    hall = _hall(request, hall_code, ISSUE_ROLES)
+@device_screen(DeviceKind.KIOSK)
+def kiosk(request: HttpRequest, screen: Screen, hall_code: str) -> HttpResponse:
+    hall = screen.hall
     types = BusinessType.objects.filter(hall=hall, active=True).exclude(kind=Kind.KEY_ACCOUNT).order_by("prefix")
     context: dict[str, Any] = {
         "hall": hall,
@@ -103,10 +195,11 @@ def kiosk(request: HttpRequest, hall_code: str) -> HttpResponse:
         "rules": appointments.appointment_rules(),
         "closed": tickets.hall_closed_notice(hall),
         "typed": {"phone": "", "priority": Priority.NORMAL},
+        "preview": screen.preview,
     }
-    if request.method == "POST":
+    if request.method == "POST" and screen.device is not None:
         try:
-            ticket = _kiosk_ticket(request, hall)
+            ticket = _kiosk_ticket(request, screen.device)
         except DomainError as exc:
             if _is_check_in(request):
                 messages.error(request, str(exc.message))
@@ -128,7 +221,7 @@ def _is_check_in(request: HttpRequest) -> bool:
     return "check_in" in request.POST or request.POST.get("priority") == Priority.APPOINTMENT
 
 
-def _kiosk_ticket(request: HttpRequest, hall: Hall) -> Ticket:
+def _kiosk_ticket(request: HttpRequest, kiosk: HallDevice) -> Ticket:
     """A ticket from the touch screen: 预约签到 with the appointment's reference, otherwise the
     business pressed (normal or green channel)."""
     scope = request_scope(request)
@@ -137,15 +230,18 @@ def _kiosk_ticket(request: HttpRequest, hall: Hall) -> Ticket:
         reference = request.POST.get("reference", "") or request.POST.get("appointment_ref", "")
         if not reference.strip():
             raise InvalidInput(_("请输入预约号。"))
-        return appointments.appointment_check_in(scope=scope, actor=request.user, reference=reference, hall=hall)
+        return appointments.appointment_check_in(
+            scope=scope, actor=None, reference=reference, hall=kiosk.hall, device=kiosk
+        )
     return tickets.ticket_issue(
         scope=scope,
-        actor=request.user,
-        hall=hall,
+        actor=None,
+        hall=kiosk.hall,
         kind=request.POST.get("kind", ""),
         source=Source.KIOSK,
-        priority=priority if priority in Priority.values else Priority.NORMAL,
+        priority=priority if priority in tickets.KIOSK_PRIORITIES else Priority.NORMAL,
         phone=request.POST.get("phone", ""),
+        device=kiosk,
     )
 
 
@@ -225,12 +321,23 @@ def _console_context(request: HttpRequest, counter: Counter) -> dict[str, Any]:
 
 @hall_page
 def counter_by_number(request: HttpRequest, hall_code: str, number: int, page: str) -> HttpResponse:
-    """/halls/H01/counter/3/ and /halls/H01/pad/3/: the counter's pages by the number on the desk."""
+    """/halls/H01/counter/3/: the counter's console by the number on the desk."""
     hall = _hall(request, hall_code)
     counter = Counter.objects.filter(hall=hall, number=number).first()
     if counter is None:
         raise Http404
     return redirect(f"halls:{page}", counter_id=counter.pk)
+
+
+def pad_by_number(request: HttpRequest, hall_code: str, number: int) -> HttpResponseBase:
+    """/halls/H01/pad/3/: the pad of counter 3, for that pad itself or the manager's preview."""
+    device = request_device(request)
+    serves = device is not None and device_serves(device, DeviceKind.PAD, hall_code=hall_code)
+    if serves and device is not None and device.counter is not None and device.counter.number == number:
+        return redirect("halls:pad", counter_id=device.counter_id)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return counter_by_number(request, hall_code=hall_code, number=number, page="pad")
 
 
 @hall_page
@@ -247,7 +354,7 @@ def console_action(request: HttpRequest, counter_id: int, action: str) -> HttpRe
     try:
         _console_do(request, counter, action)
     except DomainError as exc:
-        if isinstance(exc, Forbidden):
+        if isinstance(exc, Forbidden) and not isinstance(exc, NotYourCounter):
             raise
         messages.error(request, str(exc.message))
     if not request.htmx:  # type: ignore[attr-defined]
@@ -267,7 +374,9 @@ def _console_do(request: HttpRequest, counter: Counter, action: str) -> None:
         status = {"pause": CounterStatus.PAUSED, "resume": CounterStatus.OPEN, "close": CounterStatus.CLOSED}[action]
         tickets.counter_set_status(scope=scope, actor=actor, counter=counter, status=status)
         return
-    ticket = ticket_get_for_scope(scope=scope, ticket_id=int(request.POST.get("ticket", "0") or 0))
+    ticket = ticket_get_for_scope(scope=scope, ticket_id=_posted_id(request, "ticket"))
+    if ticket.counter_id is not None and ticket.counter_id != counter.pk:
+        raise NotYourCounter(_("%(number)s号不在本窗口办理。") % {"number": ticket.number})
     if action == "recall":
         tickets.ticket_recall(scope=scope, actor=actor, ticket=ticket)
     elif action == "no_show":
@@ -288,34 +397,38 @@ def _console_do(request: HttpRequest, counter: Counter, action: str) -> None:
 # --- board, floor, pad -----------------------------------------------------------------------------
 
 
-@hall_page
-def board(request: HttpRequest, hall_code: str) -> HttpResponse:
-    hall = _hall(request, hall_code)
-    context = {"hall": hall, "calls": selectors.recent_calls(hall), "queue": selectors.hall_queue(hall)}
+@device_screen(DeviceKind.BOARD)
+def board(request: HttpRequest, screen: Screen, hall_code: str) -> HttpResponse:
+    hall = screen.hall
+    context = {
+        "hall": hall,
+        "preview": screen.preview,
+        "calls": selectors.recent_calls(hall),
+        "queue": selectors.hall_queue(hall),
+    }
     template = "halls/_board_state.html" if request.htmx else "halls/board.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
 
 @hall_page
 def floor(request: HttpRequest, hall_code: str) -> HttpResponse:
-    hall = _hall(request, hall_code)
+    hall = _hall(request, hall_code, FIGURES_ROLES)
     day = business_date()
     context = {"hall": hall, "queue": selectors.hall_queue(hall), "today": figures.hall_figures(hall, day, day)}
     template = "halls/_floor_state.html" if request.htmx else "halls/floor.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
 
-@hall_page
-def pad(request: HttpRequest, counter_id: int) -> HttpResponse:
-    counter = _counter(request, counter_id, ISSUE_ROLES)
+@device_screen(DeviceKind.PAD)
+def pad(request: HttpRequest, screen: Screen, counter_id: int) -> HttpResponse:
+    counter = screen.counter
+    assert counter is not None  # a pad's screen is always a counter's
     thanks = False
-    if request.method == "POST":
-        scope = request_scope(request)
-        ticket = ticket_get_for_scope(scope=scope, ticket_id=int(request.POST.get("ticket", "0") or 0))
+    if request.method == "POST" and screen.device is not None:
         try:
+            ticket = ticket_get_for_device(device=screen.device, ticket_id=_posted_id(request, "ticket"))
             evaluations.evaluation_submit(
-                scope=scope,
-                actor=request.user,
+                device=screen.device,
                 ticket=ticket,
                 rating=request.POST.get("rating", ""),
                 reasons=request.POST.getlist("reasons"),
@@ -327,7 +440,7 @@ def pad(request: HttpRequest, counter_id: int) -> HttpResponse:
     showing = request.GET.get("showing")
     if showing and to_rate is not None and showing == str(to_rate.pk):
         return HttpResponse(status=204)  # the same question is still on the pad: leave it alone
-    context = {"counter": counter, "ticket": to_rate, "reasons": REASONS, "thanks": thanks}
+    context = {"counter": counter, "ticket": to_rate, "reasons": REASONS, "thanks": thanks, "preview": screen.preview}
     template = "halls/_pad_state.html" if request.htmx else "halls/pad.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
@@ -419,7 +532,7 @@ def _period(request: HttpRequest) -> tuple[date, date, str]:
 
 @hall_page
 def figures_page(request: HttpRequest, hall_code: str) -> HttpResponse:
-    hall = _hall(request, hall_code)
+    hall = _hall(request, hall_code, FIGURES_ROLES)
     start, end, label = _period(request)
     report = figures.hall_figures(hall, start, end)
     return render(
@@ -437,9 +550,107 @@ def figures_page(request: HttpRequest, hall_code: str) -> HttpResponse:
 
 @hall_page
 def figures_export(request: HttpRequest, hall_code: str) -> HttpResponse:
-    hall = _hall(request, hall_code)
+    hall = _hall(request, hall_code, FIGURES_ROLES)
     start, end, label = _period(request)
     content = figures.workbook(hall, figures.hall_figures(hall, start, end), label)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="hall-{hall.code}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
     return response
+
+
+# --- the hall's devices: the manager registers, pairs and revokes them ------------------------------
+
+DEVICE_ACTIONS = ("register", "pair", "revoke")
+
+
+@never_cache
+@hall_page
+def devices_page(request: HttpRequest, hall_code: str) -> HttpResponse:
+    """/halls/H01/devices/: the kiosks, boards and pads of the hall. Every action is confirmed
+    first (a POST without ``confirmed`` only asks); a pairing link is shown once."""
+    hall = _hall(request, hall_code, MANAGE_ROLES)
+    context: dict[str, Any] = {"hall": hall, "form": request.POST if request.method == "POST" else {}}
+    action = request.POST.get("action", "")
+    if request.method == "POST" and action in DEVICE_ACTIONS:
+        try:
+            device = _device_posted(request, hall, action)
+            if request.POST.get("confirmed") != "1":
+                context["confirm"] = {"action": action, "device": device, "kind": request.POST.get("kind", "")}
+            else:
+                context["paired"] = _device_do(request, hall, action, device)
+        except DomainError as exc:
+            if isinstance(exc, Forbidden):
+                raise
+            messages.error(request, str(exc.message))
+            context["errors"] = exc.errors
+    context |= {
+        "devices": selectors.devices_of(hall),
+        "counters": Counter.objects.filter(hall=hall).order_by("number"),
+        "kinds": DeviceKind.choices,
+        "pairing_minutes": settings.GRIDCARE_HALL_DEVICES["PAIRING_MINUTES"],
+    }
+    return render(request, "halls/devices.html", context)
+
+
+def _device_posted(request: HttpRequest, hall: Hall, action: str) -> HallDevice | None:
+    if action == "register":
+        return None
+    return device_get_for_scope(scope=request_scope(request), hall=hall, device_id=_posted_id(request, "device"))
+
+
+def _device_do(request: HttpRequest, hall: Hall, action: str, device: HallDevice | None) -> dict[str, Any] | None:
+    """Carry a confirmed action out; a new pairing code comes back as the link to show once."""
+    scope = request_scope(request)
+    if action == "revoke" and device is not None:
+        devices.device_revoke(scope=scope, actor=request.user, device=device)
+        messages.success(request, _("已吊销“%(name)s”，该设备立即失效。") % {"name": device.name})
+        return None
+    if action == "pair" and device is not None:
+        code = devices.device_pairing_issue(scope=scope, actor=request.user, device=device)
+    else:
+        device, code = devices.device_register(
+            scope=scope,
+            actor=request.user,
+            hall=hall,
+            kind=request.POST.get("kind", ""),
+            name=request.POST.get("name", ""),
+            counter_id=_posted_id(request, "counter") or None,
+        )
+    link = request.build_absolute_uri(reverse("halls:device_pair", kwargs={"code": code}))
+    return {"device": device, "link": link, "code": code}
+
+
+@never_cache
+def device_pair(request: HttpRequest, code: str) -> HttpResponseBase:
+    """/halls/device/pair/<code>/, opened on the kiosk, board or pad itself: asks, then (POST)
+    uses the one-time code up and leaves the device's credential in a long-lived signed cookie
+    (HttpOnly, SameSite=Strict, Secure in production). A staff session in that browser is signed
+    out: a device is no staff."""
+    try:
+        device = devices.pairing_device(code)
+        if request.method != "POST":
+            return render(request, "halls/device_pair.html", {"device": device, "code": code})
+        device, credential = devices.device_pair(code=code)
+    except NotFound as exc:
+        return render(request, "halls/device_pair.html", {"refusal": str(exc.message)}, status=404)
+    if request.user.is_authenticated:
+        logout(request)
+    response = render(
+        request, "halls/device_pair.html", {"device": device, "paired": True, "screen": _screen_url(device)}
+    )
+    response.set_signed_cookie(
+        DEVICE_COOKIE,
+        credential,
+        salt=DEVICE_COOKIE_SALT,
+        max_age=device_cookie_seconds(),
+        httponly=True,
+        samesite="Strict",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+def _screen_url(device: HallDevice) -> str:
+    if device.kind == DeviceKind.PAD:
+        return reverse("halls:pad", kwargs={"counter_id": device.counter_id})
+    return reverse(f"halls:{device.kind}", kwargs={"hall_code": device.hall.code})

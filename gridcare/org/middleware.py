@@ -28,9 +28,13 @@ ACTIVE_AT = "gridcare_active_at"  # epoch seconds of the session's last counted 
 AGE_KEY = "gridcare_password_set"  # [session auth hash, epoch seconds the password was set]
 STAMP_EVERY_SECONDS = 60
 
-# Screens that stay open all day in the hall (kiosk, display board, evaluation pad) are exempt
-# from the idle timeout until they sign in with a device credential of their own (SEC-3).
-IDLE_EXEMPT = frozenset({("halls", "kiosk"), ("halls", "board"), ("halls", "pad"), ("halls", "pad_at")})
+# The hall's device screens (kiosk, display board, evaluation pad) stay open all day on registered
+# devices, which hold a device credential of their own and no staff session (gridcare.halls), so
+# the idle timeout never concerns them. A *staff* session on these screens (the hall manager's
+# preview) is not exempt: they poll every second, so their requests do not count as activity,
+# and an idle session there is signed out and the request carries on without it (the screen then
+# serves a paired device, or sends everyone else to the sign-in page).
+DEVICE_SCREENS = frozenset({("halls", "kiosk"), ("halls", "board"), ("halls", "pad"), ("halls", "pad_at")})
 
 # Pages an expired password may still reach: changing it, signing out, the language menu.
 PASSWORD_EXEMPT = frozenset({"password_change", "password_change_done", "logout", "login", "set_language"})
@@ -54,18 +58,19 @@ class SessionIdleTimeoutMiddleware(_ViewMiddleware):
     activity stamp in the session is refreshed at most once a minute."""
 
     def process_view(self, request: HttpRequest, view: Any, args: Any, kwargs: Any) -> HttpResponseBase | None:
-        if not request.user.is_authenticated or _url_name(request) in IDLE_EXEMPT:
-            return None
+        if not request.user.is_authenticated:
+            return None  # a device screen's own requests carry no staff session at all
+        screen = _url_name(request) in DEVICE_SCREENS
         now = int(timezone.now().timestamp())
         stamp = request.session.get(ACTIVE_AT)
         if isinstance(stamp, int) and now - stamp >= settings.GRIDCARE_AUTH["SESSION_IDLE_MINUTES"] * 60:
             sign_out_idle(request)
-            if request.path.startswith("/api/"):
-                return None  # carries on signed out: the API answers 401
+            if screen or request.path.startswith("/api/"):
+                return None  # carries on signed out: the API answers 401, a screen its sign-in page
             messages.info(request, _("您已长时间未操作，为保护账号安全已自动退出，请重新登录。"))
             return redirect_to_login(request.get_full_path())
-        if not isinstance(stamp, int) or now - stamp >= STAMP_EVERY_SECONDS:
-            request.session[ACTIVE_AT] = now
+        if not isinstance(stamp, int) or (not screen and now - stamp >= STAMP_EVERY_SECONDS):
+            request.session[ACTIVE_AT] = now  # a screen's polling is no activity: stamped only when unstamped
         return None
 
 

@@ -29,11 +29,14 @@ from gridcare.customers.access import account_get_for_scope
 from gridcare.customers.models import Account
 from gridcare.halls.access import ISSUE_ROLES, require_role
 from gridcare.halls.events import appointment_event
+from gridcare.halls.exceptions import NotThisDevice
 from gridcare.halls.models import (
     Appointment,
     AppointmentEvent,
     AppointmentStatus,
     BusinessType,
+    DeviceKind,
+    HallDevice,
     Priority,
     Source,
     Ticket,
@@ -411,15 +414,40 @@ def _refuse_outside_window(appointment: Appointment, at: datetime) -> None:
         )
 
 
+def _appointment_for_device(device: HallDevice, reference: str) -> Appointment:
+    """The kiosk finds the appointments of its own hall only (any other is "not found")."""
+    if device.kind != DeviceKind.KIOSK:
+        raise NotThisDevice(_("该设备不能办理预约签到。"))
+    appointment = (
+        Appointment.objects.filter(hall_id=device.hall_id, reference=normalise_reference(reference))
+        .select_for_update(of=("self",))
+        .select_related("hall", "business_type", "account", "ticket")
+        .first()
+    )
+    if appointment is None:
+        raise NotFound(_("未找到预约号 %(ref)s。") % {"ref": reference.strip()})
+    return appointment
+
+
 def appointment_check_in(
-    *, scope: Scope, actor: Actor, reference: str, hall: Hall | None = None, kind: str | None = None
+    *,
+    scope: Scope,
+    actor: Actor,
+    reference: str,
+    hall: Hall | None = None,
+    kind: str | None = None,
+    device: HallDevice | None = None,
 ) -> Ticket:
     """Check a booked appointment in within its window: issues the appointment ticket (priority
     ``appointment``) and marks the appointment checked in, in one transaction. ``hall`` and
-    ``kind``, when given, must be the appointment's (the ticket endpoint passes them)."""
+    ``kind``, when given, must be the appointment's (the ticket endpoint passes them). ``device``:
+    the hall's kiosk checks in (no staff), for appointments of its own hall only."""
     with transaction.atomic():
-        appointment = appointment_get_for_scope(scope=scope, reference=reference, lock=True)
-        require_role(scope, ISSUE_ROLES)
+        if device is not None:
+            appointment = _appointment_for_device(device, reference)
+        else:
+            appointment = appointment_get_for_scope(scope=scope, reference=reference, lock=True)
+            require_role(scope, ISSUE_ROLES)
         if hall is not None and appointment.hall_id != hall.pk:
             raise Conflict(
                 _("预约号%(ref)s是%(hall)s的预约，请到该营业厅签到。")
@@ -438,8 +466,9 @@ def appointment_check_in(
             source=Source.APPOINTMENT,
             priority=Priority.APPOINTMENT,
             phone=appointment.phone,
-            account_no=appointment.account.account_no if appointment.account else "",
+            account=appointment.account,
             appointment_ref=appointment.reference,
+            device=device,
         )
         _claim(appointment, AppointmentStatus.CHECKED_IN, ticket=ticket, checked_in_at=ticket.issued_at)
         appointment_event(
@@ -448,6 +477,7 @@ def appointment_check_in(
             actor=actor,
             at=ticket.issued_at,
             ticket=ticket.number,
+            **({"device": device.pk} if device is not None else {}),
         )
     return ticket
 

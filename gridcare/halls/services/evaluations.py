@@ -1,20 +1,20 @@
-"""The evaluation pad (HALL-6): one rating per finished ticket."""
+"""The evaluation pad (HALL-6): one rating per finished ticket, given by the customer on the
+counter's own pad (a registered device, gridcare.halls.services.devices). No staff session or
+token may rate: a clerk could otherwise rate their own service."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser, User
+from datetime import timedelta
+
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridcare.core.exceptions import InvalidInput
+from gridcare.core.exceptions import Conflict, InvalidInput, NotFound
 from gridcare.core.timezone import now
-from gridcare.halls.access import ISSUE_ROLES, require_role
-from gridcare.halls.exceptions import AlreadyEvaluated, InvalidTransition
-from gridcare.halls.models import Evaluation, Rating, Ticket, TicketStatus
-from gridcare.org.access import Scope
-
-Actor = User | AnonymousUser | None
+from gridcare.halls.exceptions import AlreadyEvaluated, InvalidTransition, NotThisDevice
+from gridcare.halls.models import DeviceKind, Evaluation, HallDevice, Rating, Ticket, TicketStatus
+from gridcare.halls.selectors import PAD_MINUTES
 
 # Why a customer was not (fully) satisfied: the pad offers these, and only these.
 REASONS: dict[str, object] = {
@@ -27,11 +27,33 @@ REASONS: dict[str, object] = {
 }
 
 
+def require_pad_of(device: HallDevice | None, ticket: Ticket) -> HallDevice:
+    """Only the pad of the ticket's counter rates it (403 for staff and for any other device)."""
+    if device is None or device.kind != DeviceKind.PAD:
+        raise NotThisDevice(_("服务评价只能由客户在窗口的评价器上提交。"))
+    if ticket.hall_id != device.hall_id:
+        raise NotFound(_("未找到排队号 %(id)s。") % {"id": ticket.pk})
+    if ticket.counter_id is not None and ticket.counter_id != device.counter_id:
+        raise NotThisDevice(_("该号不是在本评价器所在窗口办理的，不能在此评价。"))
+    return device
+
+
+def _last_finished_at(ticket: Ticket) -> int | None:
+    return (
+        Ticket.objects.filter(counter=ticket.counter_id, status=TicketStatus.FINISHED)
+        .order_by("-finished_at", "-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def evaluation_submit(
-    *, scope: Scope, actor: Actor, ticket: Ticket, rating: str, reasons: list[str] | None = None
+    *, device: HallDevice | None, ticket: Ticket, rating: str, reasons: list[str] | None = None
 ) -> Evaluation:
-    """Store the customer's rating of a finished ticket, with the clerk, counter and type."""
-    require_role(scope, ISSUE_ROLES)
+    """Store the customer's rating of the ticket just finished at the pad's counter, with the
+    clerk, counter and type. ``device`` None (a staff caller) is refused, nothing written."""
+    ticket = Ticket.objects.filter(pk=ticket.pk).first() or ticket
+    require_pad_of(device, ticket)
     reasons = list(dict.fromkeys(reasons or []))
     if rating not in Rating.values:
         raise InvalidInput(_("评价取值不正确。"), errors={"rating": _("取值不在允许范围内。")})
@@ -42,11 +64,13 @@ def evaluation_submit(
     if reasons and rating in (Rating.VERY_SATISFIED, Rating.SATISFIED):
         message = _("只有“基本满意”或“不满意”时才选择原因。")
         raise InvalidInput(message, errors={"reasons": message})
-    ticket = Ticket.objects.get(pk=ticket.pk)
     if ticket.status != TicketStatus.FINISHED or ticket.counter_id is None:
         raise InvalidTransition(_("该号尚未办结，不能评价。"))
     if Evaluation.objects.filter(ticket=ticket).exists():
         raise AlreadyEvaluated(_("该号已评价过，每个号只能评价一次。"))
+    recent = ticket.finished_at is not None and now() - ticket.finished_at <= timedelta(minutes=PAD_MINUTES)
+    if _last_finished_at(ticket) != ticket.pk or not recent:
+        raise Conflict(_("只能评价本窗口刚办结的号。"))
     try:
         with transaction.atomic():
             return Evaluation.objects.create(

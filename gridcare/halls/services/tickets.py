@@ -19,13 +19,22 @@ from gridcare.customers import rules as customer_rules
 from gridcare.customers.access import account_get_for_scope
 from gridcare.customers.models import Account
 from gridcare.halls import rules
-from gridcare.halls.access import CALL_ROLES, ISSUE_ROLES, require_role
+from gridcare.halls.access import CALL_ROLES, ISSUE_ROLES, MANAGE_ROLES, require_role
 from gridcare.halls.events import ticket_event
-from gridcare.halls.exceptions import CounterBusy, CounterNotOpen, HallClosed, InvalidTransition
+from gridcare.halls.exceptions import (
+    CounterBusy,
+    CounterNotOpen,
+    HallClosed,
+    InvalidTransition,
+    NotThisDevice,
+    NotYourCounter,
+)
 from gridcare.halls.models import (
     BusinessType,
     CounterSetup,
     CounterStatus,
+    DeviceKind,
+    HallDevice,
     Priority,
     Source,
     Ticket,
@@ -163,16 +172,27 @@ def ticket_issue(
     phone: str = "",
     account_no: str = "",
     appointment_ref: str = "",
+    device: HallDevice | None = None,
+    account: Account | None = None,
 ) -> Ticket:
     """Take a ticket: the day's next number of the type (A001, A002 …). The kiosk issues none
-    outside opening hours (409, saying when the hall opens)."""
-    require_role(scope, ISSUE_ROLES)
+    outside opening hours (409, saying when the hall opens).
+
+    ``device``: the hall's own kiosk takes the ticket (no staff): normal or green channel only,
+    never linked to an account by number. ``account``: one already checked by the caller (an
+    appointment's), instead of ``account_no``."""
+    if device is not None:
+        priority = _kiosk_priority(device, hall, source, priority)
+        account_no = ""
+    else:
+        require_role(scope, ISSUE_ROLES)
     if source == Source.KIOSK:
         closed = hall_closed_notice(hall)
         if closed is not None:
             raise HallClosed(closed)
     business_type = business_type_for(hall=hall, kind=kind)
-    clean_phone, account = _clean_contact(scope, phone, account_no)
+    clean_phone, found = _clean_contact(scope, phone, account_no)
+    account = account or found
     at = now()
     day = business_date(at)
     sequence = _next_sequence(business_type, day)
@@ -188,8 +208,27 @@ def ticket_issue(
         appointment_ref=appointment_ref.strip()[:30],
         issued_at=at,
     )
-    ticket_event(ticket=ticket, type=TicketEvent.Type.ISSUED, actor=actor, at=at, source=source, priority=priority)
+    extra: dict[str, Any] = {"device": device.pk} if device is not None else {}
+    ticket_event(
+        ticket=ticket, type=TicketEvent.Type.ISSUED, actor=actor, at=at, source=source, priority=priority, **extra
+    )
     return ticket
+
+
+# What a kiosk may issue: the classes a customer chooses at the touch screen (key accounts are the
+# guide's; appointments come through the check-in).
+KIOSK_PRIORITIES = frozenset({Priority.NORMAL, Priority.ELDERLY})
+
+
+def _kiosk_priority(device: HallDevice, hall: Hall, source: str, priority: str) -> str:
+    if device.kind != DeviceKind.KIOSK or device.hall_id != hall.pk or source not in (Source.KIOSK, Source.APPOINTMENT):
+        raise NotThisDevice(_("该设备不能在本厅取号。"))
+    if source == Source.APPOINTMENT:
+        return Priority.APPOINTMENT
+    if priority not in KIOSK_PRIORITIES:
+        message = _("取号机只能取普通号或绿色通道号。")
+        raise InvalidInput(message, errors={"priority": message})
+    return priority
 
 
 def ticket_transition(
@@ -325,11 +364,67 @@ def as_waiting(ticket: Queued) -> rules.Waiting:
     return rules.Waiting(id=ticket.id, priority=ticket.priority, issued_at=ticket.issued_at, line=line)
 
 
+# --- who operates a counter ----------------------------------------------------------------------
+
+
+def _holder(setup: CounterSetup) -> int | None:
+    """The clerk signed in at the counter: the one who opened it (or first worked it while nobody
+    was); a closed counter is free."""
+    return setup.clerk_id if setup.status != CounterStatus.CLOSED else None
+
+
+def require_operator(*, scope: Scope, actor: Actor, setup: CounterSetup, counter: Counter) -> bool:
+    """Refuse (403, nothing written) anyone but the clerk signed in at the counter and the hall
+    manager (administrators too). A clerk at a free counter signs in there by this action (True:
+    the caller records ``setup.clerk``), unless signed in at another counter of the hall."""
+    require_role(scope, CALL_ROLES)
+    if scope.has_role(MANAGE_ROLES):
+        return False
+    me = getattr(actor, "pk", None)
+    holder = _holder(setup)
+    if me is not None and holder == me:
+        return False
+    if holder is not None or me is None:
+        raise NotYourCounter(_("%(n)s号窗口已由其他营业员登录，您不能操作该窗口。") % {"n": counter.number})
+    elsewhere = (
+        CounterSetup.objects.filter(clerk_id=me)
+        .exclude(status=CounterStatus.CLOSED)
+        .exclude(pk=setup.pk)
+        .values_list("counter__number", flat=True)
+        .first()
+    )
+    if elsewhere is not None:
+        raise NotYourCounter(
+            _("您已在%(n)s号窗口登录，请先在该窗口关闭服务，再使用%(m)s号窗口。")
+            % {"n": elsewhere, "m": counter.number}
+        )
+    return True
+
+
+def _sign_in_at(setup: CounterSetup, actor: Actor) -> None:
+    setup.clerk = actor if isinstance(actor, User) else None
+    setup.save(update_fields=["clerk"])
+
+
+def _require_ticket_operator(scope: Scope, actor: Actor, ticket: Ticket) -> None:
+    """A called ticket is worked only by whoever may operate its counter."""
+    require_role(scope, CALL_ROLES)
+    if ticket.counter_id is None:
+        return  # not at a counter: the transition table refuses every move (409)
+    setup = CounterSetup.objects.filter(counter_id=ticket.counter_id).select_related("counter").first()
+    if setup is None:
+        return
+    if require_operator(scope=scope, actor=actor, setup=setup, counter=setup.counter):
+        _sign_in_at(setup, actor)
+
+
 def counter_call_next(*, scope: Scope, actor: Actor, counter: Counter) -> Ticket | None:
-    """Call the next ticket for ``counter`` by the calling policy (HALL-3); None when nobody waits."""
+    """Call the next ticket for ``counter`` by the calling policy (HALL-3); None when nobody waits.
+    Only the clerk signed in at the counter, or the hall manager, may call (403 otherwise)."""
     require_role(scope, CALL_ROLES)
     with transaction.atomic():
         setup, serving = _lock_setup_serving(counter)
+        signs_in = require_operator(scope=scope, actor=actor, setup=setup, counter=counter)
         if setup.status != CounterStatus.OPEN:
             raise CounterNotOpen(_("窗口当前为“%(status)s”，不能叫号。") % {"status": setup.get_status_display()})
         if serving is not None:
@@ -342,9 +437,8 @@ def counter_call_next(*, scope: Scope, actor: Actor, counter: Counter) -> Ticket
                 ticket = _call(waiting[candidate.id], counter=counter, actor=actor, at=at)
             except InvalidTransition:
                 continue  # another counter called it a moment ago: take the next one
-            if setup.clerk_id != getattr(actor, "pk", None):
-                setup.clerk = actor if isinstance(actor, User) else None
-                setup.save(update_fields=["clerk"])
+            if signs_in:
+                _sign_in_at(setup, actor)
             del waiting[ticket.id]
             _notify_near(counter.hall, list(waiting.values()), at=at, ageing=ageing)
             return ticket
@@ -410,6 +504,7 @@ def _locked(ticket: Ticket) -> Ticket:
 def ticket_recall(*, scope: Scope, actor: Actor, ticket: Ticket) -> Ticket:
     require_role(scope, CALL_ROLES)
     ticket = _locked(ticket)
+    _require_ticket_operator(scope, actor, ticket)
     limit = policy_for(ticket.hall).max_recalls
     if ticket.status == TicketStatus.CALLED and ticket.recalls >= limit:
         raise InvalidTransition(_("已重呼%(n)d次，请按过号处理。") % {"n": limit})
@@ -428,6 +523,7 @@ def ticket_recall(*, scope: Scope, actor: Actor, ticket: Ticket) -> Ticket:
 def ticket_no_show(*, scope: Scope, actor: Actor, ticket: Ticket) -> Ticket:
     require_role(scope, CALL_ROLES)
     ticket = _locked(ticket)
+    _require_ticket_operator(scope, actor, ticket)
     at = now()
     return ticket_transition(
         ticket=ticket, action=Action.NO_SHOW, actor=actor, at=at, counter=ticket.counter, changes={"finished_at": at}
@@ -441,6 +537,7 @@ def ticket_finish(*, scope: Scope, actor: Actor, ticket: Ticket, outcome: str = 
     if len(outcome) > 200:
         raise InvalidInput(_("办理结果最多200字。"), errors={"outcome": _("办理结果最多200字。")})
     ticket = _locked(ticket)
+    _require_ticket_operator(scope, actor, ticket)
     at = now()
     return ticket_transition(
         ticket=ticket,
@@ -464,6 +561,7 @@ def ticket_transfer(
         message = _("请选择转往的业务类型或窗口（二选一）。")
         raise InvalidInput(message, errors={"business_type": message})
     ticket = _locked(ticket)
+    _require_ticket_operator(scope, actor, ticket)
     changes: dict[str, Any] = {"counter": None, "clerk": None, "called_at": None, "recalls": 0}
     if kind is not None:
         business_type = business_type_for(hall=ticket.hall, kind=kind)
@@ -488,17 +586,22 @@ def ticket_transfer(
 
 @transaction.atomic
 def counter_set_status(*, scope: Scope, actor: Actor, counter: Counter, status: str) -> CounterSetup:
-    """Pause, resume (open) or close a counter."""
+    """Pause, resume (open) or close a counter. Opening a free counter signs the clerk in there;
+    closing it signs them out (the counter is free for the next clerk)."""
     require_role(scope, CALL_ROLES)
     setup = _lock_setup(counter)
+    signs_in = require_operator(scope=scope, actor=actor, setup=setup, counter=counter)
     if status not in rules.COUNTER_TRANSITIONS.get(setup.status, frozenset()):
         raise InvalidTransition(
             _("窗口当前为“%(now)s”，不能改为“%(to)s”。")
             % {"now": setup.get_status_display(), "to": CounterStatus(status).label}
         )
+    if status == CounterStatus.CLOSED:
+        setup.clerk = None
+    elif signs_in or _holder(setup) is None:
+        # Opened by its clerk (signing in), or by the manager: free for a clerk to take.
+        setup.clerk = actor if signs_in and isinstance(actor, User) else None
     setup.status = CounterStatus(status)
     setup.status_changed_at = now()
-    if status == CounterStatus.OPEN and isinstance(actor, User):
-        setup.clerk = actor
     setup.save(update_fields=["status", "status_changed_at", "clerk"])
     return setup

@@ -4,6 +4,8 @@ import json
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.test import Client
 
 from gridcare.core.testing import City
@@ -18,6 +20,26 @@ def hall_town(town: City) -> City:
     configure_hall(town.hall)
     configure_hall(town.other_hall)
     return town
+
+
+@pytest.fixture
+def second_clerk(hall_town: City) -> User:
+    """Another counter clerk of hall H1 (the persona city has one)."""
+    from gridcare.core.testing import PASSWORD
+    from gridcare.org.models import Role, Staff
+
+    user = get_user_model().objects.create_user(username="clerk2", password=PASSWORD)
+    Staff.objects.create(
+        user=user,
+        employee_no="T0900",
+        name="clerk2",
+        role=Role.COUNTER_CLERK,
+        company=hall_town.company,
+        unit=hall_town.unit,
+        hall=hall_town.hall,
+    )
+    hall_town.users["clerk2"] = user
+    return user
 
 
 def post(client: Client, url: str, body: dict[str, Any] | None = None) -> Any:

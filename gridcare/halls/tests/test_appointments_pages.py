@@ -17,6 +17,7 @@ from gridcare.halls.tests.appointments_helpers import (
     clock_fixture,  # noqa: F401
     snapshot,
 )
+from gridcare.halls.tests.helpers import kiosk_browser
 
 KIOSK = "/halls/H1/kiosk/"
 GUIDE = "/halls/H1/guide/"
@@ -24,7 +25,7 @@ GUIDE = "/halls/H1/guide/"
 
 @pytest.mark.django_db
 def test_the_kiosk_offers_check_in_with_a_large_reference_field(hall_town: City, clock: Clock) -> None:
-    page = signed_in(hall_town.guide).get(KIOSK).content.decode()
+    page = kiosk_browser(hall_town).get(KIOSK).content.decode()
     assert '<section class="kiosk-check-in" id="check-in">' in page
     assert 'name="reference" id="reference" maxlength="12"' in page
     assert "预约时段开始前30分钟至结束后15分钟内可签到" in page
@@ -35,7 +36,7 @@ def test_the_kiosk_offers_check_in_with_a_large_reference_field(hall_town: City,
 def test_checking_in_at_the_kiosk_prints_the_appointment_ticket(hall_town: City, clock: Clock) -> None:
     appointment = book(hall_town)
     clock.set(at(TUESDAY, 9, 40))
-    client = signed_in(hall_town.guide)
+    client = kiosk_browser(hall_town)
     reference = f" {appointment.reference[:4].lower()}-{appointment.reference[4:]} "
     page = client.post(KIOSK, {"check_in": "1", "reference": reference}).content.decode()
     assert 'id="ticket-number">A001<' in page
@@ -66,8 +67,8 @@ def test_a_refused_check_in_shows_why_on_the_kiosk_and_changes_nothing(
 ) -> None:
     appointment = book(hall_town)
     clock.set(moment)  # type: ignore[arg-type]
+    client = kiosk_browser(hall_town)
     before = snapshot()
-    client = signed_in(hall_town.guide)
     response = client.post(
         KIOSK, {"check_in": "1", "reference": appointment.reference if reference is None else reference}
     )
@@ -79,8 +80,8 @@ def test_a_refused_check_in_shows_why_on_the_kiosk_and_changes_nothing(
 
 @pytest.mark.django_db
 def test_a_crafted_appointment_priority_without_a_booking_takes_no_ticket(hall_town: City, clock: Clock) -> None:
+    client = kiosk_browser(hall_town)
     before = snapshot()
-    client = signed_in(hall_town.guide)
     client.post(KIOSK, {"kind": "payment", "priority": "appointment", "appointment_ref": "YY001"})
     assert '<li class="error">未找到预约号 YY001。</li>' in client.get(KIOSK).content.decode()
     assert snapshot() == before

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from gridcare.core.testing import City, api_client
 from gridcare.halls.models import Evaluation, Ticket
 from gridcare.halls.tests.conftest import post
-from gridcare.halls.tests.helpers import issue
+from gridcare.halls.tests.helpers import device_api, issue, paired
+
+
+def _pad(town: City) -> Client:
+    """The evaluation pad of counter 2, where these tickets are served."""
+    return device_api(paired(town, "pad", counter=town.counters[1])[1])
 
 
 def _finished(town: City) -> Ticket:
@@ -21,7 +27,7 @@ def _finished(town: City) -> Ticket:
 def test_a_finished_ticket_is_rated_once_with_clerk_counter_and_type(hall_town: City) -> None:
     ticket = _finished(hall_town)
     response = post(
-        api_client(hall_town.clerk),
+        _pad(hall_town),
         f"/api/v1/tickets/{ticket.pk}/evaluation",
         {"rating": "dissatisfied", "reasons": ["long_wait", "unsolved"]},
     )
@@ -44,7 +50,7 @@ def test_a_finished_ticket_is_rated_once_with_clerk_counter_and_type(hall_town: 
 @pytest.mark.django_db
 def test_a_second_rating_of_the_same_ticket_is_a_conflict_and_the_first_stays(hall_town: City) -> None:
     ticket = _finished(hall_town)
-    client = api_client(hall_town.clerk)
+    client = _pad(hall_town)
     post(client, f"/api/v1/tickets/{ticket.pk}/evaluation", {"rating": "very_satisfied"})
     response = post(client, f"/api/v1/tickets/{ticket.pk}/evaluation", {"rating": "dissatisfied"})
     assert response.status_code == 409
@@ -61,7 +67,7 @@ def test_a_ticket_not_finished_cannot_be_rated(hall_town: City, stage: str) -> N
         post(client, f"/api/v1/counters/{hall_town.counters[1].pk}/call-next")
     if stage == "no_show":
         post(client, f"/api/v1/tickets/{ticket.pk}/no-show")
-    response = post(client, f"/api/v1/tickets/{ticket.pk}/evaluation", {"rating": "satisfied"})
+    response = post(_pad(hall_town), f"/api/v1/tickets/{ticket.pk}/evaluation", {"rating": "satisfied"})
     assert response.status_code == 409
     assert response.json()["detail"] == "该号尚未办结，不能评价。"
     assert Evaluation.objects.count() == 0
@@ -70,7 +76,7 @@ def test_a_ticket_not_finished_cannot_be_rated(hall_town: City, stage: str) -> N
 @pytest.mark.django_db
 def test_unknown_reasons_and_reasons_with_a_good_rating_are_refused(hall_town: City) -> None:
     ticket = _finished(hall_town)
-    client = api_client(hall_town.clerk)
+    client = _pad(hall_town)
     response = post(client, f"/api/v1/tickets/{ticket.pk}/evaluation", {"rating": "dissatisfied", "reasons": ["bored"]})
     assert response.status_code == 422
     assert response.json()["errors"] == {"reasons": "未知的不满意原因：bored。"}

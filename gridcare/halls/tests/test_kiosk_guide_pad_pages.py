@@ -6,7 +6,7 @@ from gridcare.core.testing import City, signed_in
 from gridcare.halls.models import Diversion, Evaluation, Terminal, Ticket
 from gridcare.halls.tests.appointments_helpers import Clock
 from gridcare.halls.tests.appointments_helpers import clock_fixture as clock_fixture
-from gridcare.halls.tests.helpers import issue
+from gridcare.halls.tests.helpers import issue, kiosk_browser, pad_browser
 
 
 @pytest.mark.django_db
@@ -14,7 +14,7 @@ def test_the_kiosk_prints_number_people_ahead_and_estimate(hall_town: City, cloc
     # The clock stands at a Monday 10:00: the kiosk issues tickets in opening hours only.
     issue(hall_town, "payment")
     page = (
-        signed_in(hall_town.guide).post("/halls/H1/kiosk/", {"kind": "payment", "priority": "elderly"}).content.decode()
+        kiosk_browser(hall_town).post("/halls/H1/kiosk/", {"kind": "payment", "priority": "elderly"}).content.decode()
     )
     assert 'id="ticket-number">A002<' in page
     assert "您前面还有 <b>0</b> 人" in page  # the green channel goes before the normal A001
@@ -67,7 +67,7 @@ def test_the_pad_asks_about_the_last_finished_ticket_and_takes_one_rating(hall_t
     from gridcare.org.access import scope_for
 
     counter = hall_town.counters[1]
-    client = signed_in(hall_town.clerk)
+    client = pad_browser(hall_town, counter)  # the counter's own pad, paired by the hall manager
     assert "欢迎光临" in client.get(f"/halls/pad/{counter.pk}/").content.decode()
     issue(hall_town, "payment")
     scope = scope_for(hall_town.clerk)
@@ -82,9 +82,10 @@ def test_the_pad_asks_about_the_last_finished_ticket_and_takes_one_rating(hall_t
     ).content.decode()
     assert "感谢您的评价！" in page
     evaluation = Evaluation.objects.get()
-    assert (evaluation.rating, evaluation.reasons, evaluation.counter) == (
+    assert (evaluation.rating, evaluation.reasons, evaluation.counter, evaluation.clerk) == (
         "basically_satisfied",
         ["long_wait"],
         counter,
+        hall_town.clerk,
     )
     assert "请您为本次服务评价" not in client.get(f"/halls/pad/{counter.pk}/").content.decode()

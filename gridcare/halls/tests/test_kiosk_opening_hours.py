@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 
-from gridcare.core.testing import City, api_client, signed_in
+from gridcare.core.testing import City
 from gridcare.halls.models import Ticket, TicketEvent, TicketSequence
 from gridcare.halls.tests.appointments_helpers import MONDAY, Clock, at
 from gridcare.halls.tests.appointments_helpers import clock_fixture as clock_fixture
 from gridcare.halls.tests.conftest import post
+from gridcare.halls.tests.helpers import device_api, kiosk_browser, paired
 
 KIOSK = "/halls/H1/kiosk/"
 API = "/api/v1/halls/H1/tickets"
@@ -41,7 +42,7 @@ def test_outside_hours_the_kiosk_says_when_the_hall_opens_and_issues_nothing(
     hall_town: City, clock: Clock, moment: datetime, when: str
 ) -> None:
     clock.set(moment)
-    client = signed_in(hall_town.guide)
+    client = kiosk_browser(hall_town)
     page = client.get(KIOSK).content.decode()
     message = CLOSED.format(when=when)
     assert f'<p class="kiosk-closed" id="kiosk-closed" role="status">{message}</p>' in page
@@ -58,7 +59,7 @@ def test_outside_hours_the_kiosk_says_when_the_hall_opens_and_issues_nothing(
 def test_the_kiosk_api_answers_409_with_the_same_message(hall_town: City, clock: Clock) -> None:
     clock.set(at(MONDAY, 19, 0))
     before = _nothing_issued()
-    response = post(api_client(hall_town.guide), API, {"business_type": "payment", "source": "kiosk"})
+    response = post(device_api(paired(hall_town, "kiosk")[1]), API, {"business_type": "payment", "source": "kiosk"})
     assert response.status_code == 409
     assert response.json()["detail"] == CLOSED.format(when="明天08:30")
     assert _nothing_issued() == before
@@ -66,11 +67,12 @@ def test_the_kiosk_api_answers_409_with_the_same_message(hall_town: City, clock:
 
 @pytest.mark.django_db
 def test_within_hours_the_kiosk_issues_as_before(hall_town: City, clock: Clock) -> None:
+    _device, credential = paired(hall_town, "kiosk")
     for moment in (at(MONDAY, 8, 30), at(MONDAY, 17, 29)):
         clock.set(moment)
-        page = signed_in(hall_town.guide).post(KIOSK, {"kind": "payment"}).content.decode()
+        page = kiosk_browser(hall_town).post(KIOSK, {"kind": "payment"}).content.decode()
         assert 'id="ticket-number">A00' in page
-    assert post(api_client(hall_town.guide), API, {"business_type": "payment", "source": "kiosk"}).status_code == 201
+    assert post(device_api(credential), API, {"business_type": "payment"}).status_code == 201
     assert list(Ticket.objects.order_by("id").values_list("number", "source")) == [
         ("A001", "kiosk"),
         ("A002", "kiosk"),
@@ -91,7 +93,7 @@ def test_a_phone_the_kiosk_cannot_use_is_explained_and_kept(
     hall_town: City, clock: Clock, typed: str, why: str
 ) -> None:
     before = _nothing_issued()
-    response = signed_in(hall_town.guide).post(KIOSK, {"kind": "payment", "priority": "elderly", "phone": typed})
+    response = kiosk_browser(hall_town).post(KIOSK, {"kind": "payment", "priority": "elderly", "phone": typed})
     assert response.status_code == 422
     page = response.content.decode()
     assert f'<p class="kiosk-refusal" id="kiosk-refusal" role="alert">{why}</p>' in page

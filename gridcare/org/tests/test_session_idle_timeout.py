@@ -1,5 +1,6 @@
 """Issue 11 item 10: a staff session ends after 30 idle minutes; the activity stamp is written at
-most once a minute; the hall's all-day screens are exempt."""
+most once a minute. The hall's all-day screens are registered devices without a staff session; a
+staff session on them (the manager's preview) is not exempt."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gridcare.core.testing import City, signed_in
+from gridcare.halls.tests.helpers import device_browser, paired
 from gridcare.org.models import AuthEvent
 
 pytestmark = pytest.mark.usefixtures("auth_limits")
@@ -74,18 +76,47 @@ def test_the_session_is_written_at_most_once_a_minute(town: City, clock: Clock) 
     assert session_writes(client, "/") == 1
 
 
-def test_the_board_and_the_pad_stay_open_all_day(town: City, clock: Clock) -> None:
-    client = signed_in(town.guide)
-    assert client.get("/").status_code == 200
+def test_paired_devices_stay_open_all_day_without_any_staff_session(town: City, clock: Clock) -> None:
     counter = town.counters[0]
-    for hours in (1, 4, 8):
+    board = device_browser(paired(town, "board")[1])
+    pad = device_browser(paired(town, "pad", counter=counter)[1])
+    kiosk = device_browser(paired(town, "kiosk")[1])
+    for hours in (0, 1, 4, 8, 30):
         clock.set(hours=hours)
-        assert client.get("/halls/H1/board/").status_code == 200
-        assert client.get(f"/halls/pad/{counter.pk}/").status_code == 200
-        assert client.get("/halls/H1/kiosk/").status_code == 200
-    assert client.get("/halls/H1/board/", headers={"HX-Request": "true"}).status_code == 200
-    # Leaving the screens for a staff page after 8 hours: the idle timeout applies there.
-    assert client.get("/").status_code == 302
+        assert board.get("/halls/H1/board/").status_code == 200
+        assert board.get("/halls/H1/board/", headers={"HX-Request": "true"}).status_code == 200
+        assert pad.get(f"/halls/pad/{counter.pk}/").status_code == 200
+        assert kiosk.get("/halls/H1/kiosk/").status_code == 200
+    assert "_auth_user_id" not in board.session
+    assert not AuthEvent.objects.filter(type=AuthEvent.Type.SIGNED_OUT_IDLE).exists()
+
+
+def test_a_staff_session_on_the_screens_is_not_exempt_from_the_idle_timeout(town: City, clock: Clock) -> None:
+    """Before: kiosk, board and pad were exempt by URL, so a staff session left on them (the
+    kiosk ran as one) never ended. Now their polling is no activity of a staff session."""
+    client = signed_in(town.manager)  # the hall manager previewing the screens
+    assert client.get("/").status_code == 200
+    for minutes in (1, 10, 20, 29):
+        clock.set(minutes=minutes)
+        assert client.get("/halls/H1/board/", headers={"HX-Request": "true"}).status_code == 200
+    clock.set(minutes=30)
+    response = client.get("/halls/H1/board/", headers={"HX-Request": "true"})
+    assert (response.status_code, response["Location"]) == (302, "/login/?next=/halls/H1/board/")
+    assert "_auth_user_id" not in client.session
+    assert AuthEvent.objects.get(type=AuthEvent.Type.SIGNED_OUT_IDLE).user == town.manager
+    # Signed out for every staff page too, and the kiosk is no way around it.
+    assert client.get("/halls/H1/kiosk/").status_code == 302
+    assert client.get("/customers/?q=张").status_code == 302
+
+
+def test_a_device_browser_that_also_holds_an_idle_staff_session_keeps_its_screen(town: City, clock: Clock) -> None:
+    client = device_browser(paired(town, "board")[1])
+    client.force_login(town.manager)
+    assert client.get("/").status_code == 200
+    clock.set(minutes=45)
+    assert client.get("/halls/H1/board/").status_code == 200  # the device's own credential serves it
+    assert "_auth_user_id" not in client.session  # the idle staff session is gone
+    assert client.get("/customers/").status_code == 302
 
 
 def test_an_idle_session_on_the_api_answers_401(town: City, clock: Clock) -> None:
