@@ -1,5 +1,6 @@
 """A customer's way through the hall in a real browser: kiosk → counter console → board →
-evaluation pad, with a screenshot of each page in test-artifacts/.
+evaluation pad, with a screenshot of each page in test-artifacts/. The kiosk, the board and the
+pad are devices paired through their one-time link, each in a browser of its own.
 
 Chromium comes from Debian's packages (/usr/bin/chromium), driven by Playwright.
 """
@@ -21,6 +22,8 @@ from gridcare.core.testing import City
 from gridcare.core.timezone import SHANGHAI
 from gridcare.halls.demo import configure_hall
 from gridcare.halls.models import Evaluation, Ticket
+from gridcare.halls.services.devices import device_register
+from gridcare.org.access import scope_for
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
@@ -84,6 +87,27 @@ def opening_hours(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(timezone, "now", lambda: monday + (real_now() - started))
 
 
+def _paired_page(browser: Any, live_server: Any, town: City, kind: str, counter: Any = None) -> Any:
+    """A browser of its own for a hall device: the manager registers it, the device's browser
+    opens the one-time pairing link and confirms, and lands on its screen."""
+    device, code = device_register(
+        scope=scope_for(town.manager),
+        actor=town.manager,
+        hall=town.hall,
+        kind=kind,
+        name=kind,
+        counter_id=counter.pk if counter else None,
+    )
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(20000)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/halls/device/pair/{code}/")
+    page.get_by_role("button", name="确认配对").click()
+    page.wait_for_selector("#pair-done")
+    page.click("#pair-screen")
+    return page
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_ticket_goes_from_kiosk_to_counter_to_board_to_rating(
     town: City, live_server: Any, browser: Any, opening_hours: None
@@ -91,19 +115,24 @@ def test_a_ticket_goes_from_kiosk_to_counter_to_board_to_rating(
     configure_hall(town.hall)
     ARTIFACTS.mkdir(exist_ok=True)
     counter = town.counters[1]  # serves payment
-    # The clerk's sign-in serves every screen here: the hall's devices are signed in by its staff.
-    context = _signed_in_context(browser, live_server, town.clerk)
-    kiosk, board, console, pad = (context.new_page() for _ in range(4))
+    # The kiosk, the board and the pad are paired devices; the console is the clerk's session.
+    kiosk = _paired_page(browser, live_server, town, "kiosk")
+    board = _paired_page(browser, live_server, town, "board")
+    pad = _paired_page(browser, live_server, town, "pad", counter)
+    console = _signed_in_context(browser, live_server, town.clerk).new_page()
 
-    kiosk.goto(f"{live_server.url}/halls/H1/kiosk/")
+    kiosk.wait_for_selector("#kiosk-form")
     kiosk.screenshot(path=str(ARTIFACTS / "hall-1-kiosk.png"), full_page=True)
     kiosk.get_by_role("button", name="缴费").click()
     kiosk.wait_for_selector("#ticket-number")
     assert kiosk.inner_text("#ticket-number") == "A001"
     kiosk.screenshot(path=str(ARTIFACTS / "hall-2-ticket.png"), full_page=True)
+    # The kiosk's browser reaches nothing else: the archive search is the sign-in page.
+    kiosk.goto(f"{live_server.url}/customers/?q=张")
+    assert "/login/" in kiosk.url
 
-    board.goto(f"{live_server.url}/halls/H1/board/")
-    pad.goto(f"{live_server.url}/halls/pad/{counter.pk}/")
+    board.wait_for_selector("#board")
+    pad.wait_for_selector("#pad")
     console.goto(f"{live_server.url}/halls/counter/{counter.pk}/")
     console.keyboard.press("n")  # call next
     console.wait_for_selector("#current-number:has-text('A001')")
@@ -126,9 +155,14 @@ def test_a_ticket_goes_from_kiosk_to_counter_to_board_to_rating(
     pad.get_by_role("button", name="满意", exact=True).click()
     pad.wait_for_selector("#pad-thanks")
     evaluation = Evaluation.objects.get()
-    assert (evaluation.ticket, evaluation.rating, evaluation.counter) == (ticket, "satisfied", counter)
+    assert (evaluation.ticket, evaluation.rating, evaluation.counter, evaluation.clerk) == (
+        ticket,
+        "satisfied",
+        counter,
+        town.clerk,
+    )
 
-    floor = kiosk
+    floor = _signed_in_context(browser, live_server, town.manager).new_page()  # figures posts only
     floor.goto(f"{live_server.url}/halls/H1/floor/")
     floor.wait_for_selector("#floor-counters")
     floor.screenshot(path=str(ARTIFACTS / "hall-6-floor.png"), full_page=True)
