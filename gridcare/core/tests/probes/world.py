@@ -1,0 +1,163 @@
+"""The probes' world: the persona city of gridcare.core.testing with its halls set up as the demo
+sets a hall up, a waiting ticket and a work order, so that a real id sometimes hits a real row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.test import RequestFactory
+from django.utils import timezone
+
+from gridcare.billing.demo import seed_tariffs
+from gridcare.billing.models import Bill, BillRun, Payment, Tariff
+from gridcare.billing.services.payments import PaymentIn, payment_post
+from gridcare.core.models import ApiToken
+from gridcare.core.testing import PASSWORD, City, city
+from gridcare.core.tokens import token_issue
+from gridcare.halls.demo import configure_hall
+from gridcare.halls.models import Terminal, Ticket
+from gridcare.halls.services.tickets import ticket_issue
+from gridcare.notices.models import Outage
+from gridcare.notices.outages import NewOutage, outage_register
+from gridcare.org.access import scope_for
+from gridcare.workorders.models import WorkOrder
+from gridcare.workorders.services import NewOrder, workorder_intake
+
+HUGE = 2**70  # no database column holds it
+JUNK = "abc'\"<x>%00"
+
+# The personas of the City, and the one nobody signed in.
+PERSONAS = [
+    "clerk",
+    "guide",
+    "manager",
+    "other_manager",
+    "agent",
+    "supervisor",
+    "other_supervisor",
+    "kam",
+    "community",
+    "planner",
+    "admin",
+    "outsider",
+    "foreign_clerk",
+    "anonymous",
+]
+
+
+@dataclass
+class World:
+    town: City
+    ticket: Ticket
+    order: WorkOrder
+    terminal: Terminal
+    bill: Bill
+    payment: Payment
+    outage: Outage
+    token_id: int
+
+    def real(self, route: str = "") -> dict[str, str]:
+        """A real value for every path parameter name the routes use (``route`` where the same
+        name means two things)."""
+        town = self.town
+        values = {
+            "account_no": town.account.account_no,
+            "hall_code": town.hall.code,
+            "counter_id": str(town.counters[0].pk),
+            "number": self.order.number,
+            "ticket_id": str(self.ticket.pk),
+            "terminal_id": str(self.terminal.pk),
+            "token_id": str(self.token_id),
+            "year": "2026",
+            "run_id": str(self.bill.run_id),
+            "bill_id": str(self.bill.pk),
+            "tariff_id": str(self.bill.tariff_id),
+            "payment_id": str(self.payment.pk),
+            "outage_id": str(self.outage.pk),
+            "code": "arrears_reminder",
+            "name": "send_notices",
+            "period": self.bill.period,
+            "kind": "contact" if route.startswith("workorders:") else "rename",
+            "action": "cancel" if route.startswith("notices:") else "call",
+        }
+        if route.startswith("halls:"):
+            values["number"] = "1"  # a counter's number in its hall
+        return values
+
+
+def world() -> World:
+    town = city()
+    configure_hall(town.hall)
+    configure_hall(town.other_hall)
+    ticket = ticket_issue(
+        scope=scope_for(town.guide), actor=town.guide, hall=town.hall, kind="payment", source="guide", priority="normal"
+    )
+    order, _ = workorder_intake(
+        scope=scope_for(town.agent),
+        actor=town.agent,
+        data=NewOrder(channel="phone_95598", text="营业厅工作人员态度很差", account_no=town.account.account_no),
+    )
+    terminal = Terminal.objects.filter(hall=town.hall).order_by("code").first()
+    assert terminal is not None
+    bill, payment = _billing(town)
+    start = timezone.now() + timedelta(minutes=5)
+    outage = outage_register(
+        scope=scope_for(town.planner),
+        actor=town.planner,
+        data=NewOutage(
+            kind="emergency", reason="抢修", starts_at=start, ends_at=start + timedelta(hours=2), areas=["T1"]
+        ),
+    )
+    return World(
+        town=town,
+        ticket=ticket,
+        order=order,
+        terminal=terminal,
+        bill=bill,
+        payment=payment,
+        outage=outage,
+        token_id=_token(town),
+    )
+
+
+def _token(town: City) -> int:
+    """The clerk's API token, for the token pages."""
+    token_issue(request=RequestFactory().post("/api/v1/auth/token"), username="clerk", password=PASSWORD)
+    token = ApiToken.objects.filter(user=town.clerk).order_by("pk").last()
+    assert token is not None
+    return token.pk
+
+
+def _billing(town: City) -> tuple[Bill, Payment]:
+    """A residential tariff on the city's account, an overdue bill and a part payment of it."""
+    seed_tariffs()
+    tariff = Tariff.objects.filter(code="RES-TIER", province="ZJ").order_by("pk").first()
+    assert tariff is not None
+    town.account.tariff_code = tariff.code
+    town.account.save(update_fields=["tariff_code"])
+    run = BillRun.objects.create(period="2026-09", scope_key="probe-2026-09", status="finished")
+    bill = Bill.objects.create(
+        account=town.account,
+        period="2026-09",
+        run=run,
+        tariff=tariff,
+        kwh=Decimal(100),
+        energy_charge=Decimal("53.80"),
+        amount=Decimal("53.80"),
+        issued_at=timezone.now() - timedelta(days=60),
+        due_date=date.today() - timedelta(days=30),  # noqa: DTZ011 - a date well past, whatever the zone
+    )
+    payment, _ = payment_post(
+        scope=scope_for(town.clerk),
+        actor=town.clerk,
+        data=PaymentIn(
+            channel="counter_cash",
+            channel_txn_id="probe-1",
+            account_no=town.account.account_no,
+            amount=Decimal("10.00"),
+            paid_at=timezone.now(),
+        ),
+    )
+    return bill, payment
