@@ -159,6 +159,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_HANDLER = "gridcare.org.signin.LockoutHandler"
 AXES_LOCKOUT_CALLABLE = "gridcare.org.signin.lockout_response"
 AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "gridcare.org.signin.client_username"
 AXES_FAILURE_LIMIT = GRIDCARE_AUTH["ACCOUNT_FAILURE_LIMIT"]
 AXES_COOLOFF_TIME = timedelta(minutes=GRIDCARE_AUTH["LOCK_MINUTES"])
 AXES_RESET_ON_SUCCESS = True

@@ -34,6 +34,20 @@ ACCOUNT = "account"
 ADDRESS = "address"
 
 
+USERNAME_MAX = 150  # django.contrib.auth's User.username; axes' columns hold 255
+
+
+def client_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:
+    """The username axes counts (AXES_USERNAME_CALLABLE): the one posted, cut to the longest a
+    user can have, so a 10,000-character username is a failed sign-in like any other instead of
+    a row PostgreSQL refuses."""
+    if credentials:
+        username = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        username = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+    return username[:USERNAME_MAX] if isinstance(username, str) else None
+
+
 def _lock_minutes() -> int:
     return int(settings.GRIDCARE_AUTH["LOCK_MINUTES"])
 

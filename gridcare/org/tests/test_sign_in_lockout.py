@@ -97,3 +97,14 @@ def test_the_admin_sign_in_is_locked_too(town: City) -> None:
     assert response.status_code == 429
     assert LOCKED in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_a_username_longer_than_any_user_is_a_counted_failure_not_an_error(town: City) -> None:
+    long_name = "u" * 10_000
+    page = Client(REMOTE_ADDR="10.1.1.7").post("/login/", {"username": long_name, "password": "wrong-password"})
+    api = Client(REMOTE_ADDR="10.1.1.7").post(
+        "/api/v1/auth/token", {"username": long_name, "password": "x"}, content_type="application/json"
+    )
+    assert (page.status_code, api.status_code) == (200, 401)
+    assert list(AccessFailureLog.objects.values_list("username", flat=True)) == ["u" * 150, "u" * 150]
+    assert AccessAttempt.objects.get().failures_since_start == 2

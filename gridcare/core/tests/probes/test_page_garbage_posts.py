@@ -59,16 +59,11 @@ _UNMASK = (
     "POST /customers/<户号>/unmask/ without a valid reason: the service's new InvalidInput is not caught by "
     "the page, a 500 — being fixed in customers"
 )
-_LONG_USERNAME = (
-    "PostgreSQL: a 10,000-character username on the sign-in page (or POST /api/v1/auth/token) is a 500: "
-    "axes writes it to AccessAttempt.username, varchar(255) (DataError) — being fixed in org (signin)"
-)
 KNOWN_FAILURES: dict[tuple[str, str], str] = {
     **{("customers:unmask", p): _UNMASK for p in PERSONAS},
-    **{("login", p): _LONG_USERNAME for p in PERSONAS},
 }
 # Known failures seen on one database only (SQLite does not enforce a varchar's length).
-ONLY_ON = {("login", p): "postgresql" for p in PERSONAS}
+ONLY_ON: dict[tuple[str, str], str] = {}
 
 FIELDS_WHEN_NONE_KNOWN = ["id", "q", "text", "note", "reason", "amount", "name", "status", "action"]
 TEXT = "字" * 10_000
@@ -191,7 +186,6 @@ def test_garbage_posted_to_a_page_is_refused_without_writing(
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.xfail(connection.vendor == ONLY_ON[("login", "admin")], strict=True, reason=f"issue 11: {_LONG_USERNAME}")
 def test_a_token_asked_for_a_10000_character_username_is_refused(probe: World) -> None:
     before = row_counts()
     answer = Client().post(
