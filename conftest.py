@@ -57,6 +57,26 @@ def _auth_timeouts_beyond_the_test_clock(settings: pytest.FixtureRequest) -> Non
     }
 
 
+@pytest.fixture(autouse=True)
+def _payment_window_beyond_the_test_clock(settings: pytest.FixtureRequest) -> None:
+    """Tests post payments on fixed dates of 2026 whatever today is; the paid_at window (issue 11)
+    would refuse them. The tests of the window take ``payment_window``, the configured values."""
+    settings.GRIDCARE_BILLING = {  # type: ignore[attr-defined]
+        **settings.GRIDCARE_BILLING,  # type: ignore[attr-defined]
+        "PAID_AT_PAST_DAYS": 10**5,
+        "PAID_AT_FUTURE_MINUTES": 10**8,
+    }
+
+
+@pytest.fixture
+def payment_window(settings: pytest.FixtureRequest) -> dict[str, object]:
+    """The configured payment window and channel maxima (config/settings.py)."""
+    import config.settings
+
+    settings.GRIDCARE_BILLING = dict(config.settings.GRIDCARE_BILLING)  # type: ignore[attr-defined]
+    return settings.GRIDCARE_BILLING  # type: ignore[attr-defined, no-any-return]
+
+
 @pytest.fixture
 def auth_limits(settings: pytest.FixtureRequest) -> dict[str, int]:
     """The configured sign-in limits (config/settings.py, the SPEC defaults), for their tests."""

@@ -382,6 +382,23 @@ GRIDCARE_BILLING = {
     # Write "bill issued" messages inside the bill run's chunk transactions (measured: doubles the
     # run's time at a million accounts), or off: the separate bill_notify step writes them.
     "NOTIFY_IN_RUN": env_bool("GRIDCARE_BILLING_NOTIFY_IN_RUN", False),
+    # A payment's paid_at must lie within PAID_AT_PAST_DAYS before now (a channel or bank result
+    # may arrive late) and PAID_AT_FUTURE_MINUTES after it (clock skew): 0001-01-01 would skip the
+    # late penalty, 2099 would defer it.
+    "PAID_AT_PAST_DAYS": env_int("GRIDCARE_PAYMENT_PAID_AT_PAST_DAYS", 15),
+    "PAID_AT_FUTURE_MINUTES": env_int("GRIDCARE_PAYMENT_PAID_AT_FUTURE_MINUTES", 10),
+    # The largest single payment each channel may post, yuan.
+    "PAYMENT_MAX": {
+        "counter_cash": env_decimal("GRIDCARE_PAYMENT_MAX_COUNTER_CASH", "50000.00"),
+        "counter_card": env_decimal("GRIDCARE_PAYMENT_MAX_COUNTER_CARD", "10000000.00"),
+        "kiosk": env_decimal("GRIDCARE_PAYMENT_MAX_KIOSK", "5000.00"),
+        "app": env_decimal("GRIDCARE_PAYMENT_MAX_APP", "50000.00"),
+        "web": env_decimal("GRIDCARE_PAYMENT_MAX_WEB", "50000.00"),
+        "wechat": env_decimal("GRIDCARE_PAYMENT_MAX_WECHAT", "50000.00"),
+        "alipay": env_decimal("GRIDCARE_PAYMENT_MAX_ALIPAY", "50000.00"),
+        "bank_debit": env_decimal("GRIDCARE_PAYMENT_MAX_BANK_DEBIT", "10000000.00"),
+        "agency": env_decimal("GRIDCARE_PAYMENT_MAX_AGENCY", "10000.00"),
+    },
 }
 
 # --- background jobs (gridcare/jobs, OPS-1) ------------------------------------------------

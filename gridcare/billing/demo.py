@@ -299,6 +299,6 @@ def _demo_payments(payers: int) -> int:
             bill.amount - bill.paid + Decimal(i % 3 * 10),
             paid_at,
         )
-        _, created = payment_post(scope=everyone, actor=None, data=data)
+        _, created = payment_post(scope=everyone, actor=None, data=data, history=True)
         posted += created
     return posted

@@ -41,10 +41,11 @@ def client_username(request: HttpRequest, credentials: dict[str, Any] | None = N
     """The username axes counts (AXES_USERNAME_CALLABLE): the one posted, cut to the longest a
     user can have, so a 10,000-character username is a failed sign-in like any other instead of
     a row PostgreSQL refuses."""
+    field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
     if credentials:
-        username = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+        username = credentials.get(field)
     else:
-        username = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+        username = getattr(request, "data", request.POST).get(field)
     return username[:USERNAME_MAX] if isinstance(username, str) else None
 
 

@@ -4,16 +4,18 @@ penalties and the oldest bills first, the rest kept as prepaid balance."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridcare.billing import rules
 from gridcare.billing.access import PAYMENT_ROLES, require
-from gridcare.billing.conf import rule_bool, rule_decimal, rule_int
+from gridcare.billing.conf import billing_int, rule_bool, rule_decimal, rule_int
 from gridcare.billing.events import bill_event
 from gridcare.billing.exceptions import DuplicateMismatch, InvalidTransition
 from gridcare.billing.models import (
@@ -27,7 +29,7 @@ from gridcare.billing.models import (
 )
 from gridcare.billing.services.prepaid import prepaid_deposit
 from gridcare.core.exceptions import InvalidInput
-from gridcare.core.money import ZERO, yuan
+from gridcare.core.money import ZERO
 from gridcare.core.timezone import SHANGHAI, business_date
 from gridcare.customers.access import account_get_for_scope
 from gridcare.customers.models import Account, CustomerClass
@@ -103,18 +105,55 @@ class PaymentIn:
     paid_at: datetime
 
 
-def _validate(data: PaymentIn) -> None:
+def channel_max(channel: str) -> Decimal | None:
+    """The largest single payment ``channel`` may post (settings GRIDCARE_BILLING PAYMENT_MAX)."""
+    maxima = settings.GRIDCARE_BILLING["PAYMENT_MAX"]
+    value = maxima.get(channel) if isinstance(maxima, dict) else None
+    return value if isinstance(value, Decimal) else None
+
+
+def _amount_error(channel: str, amount: Decimal) -> str | None:
+    if not amount.is_finite():
+        return _("缴费金额不是有效数字。")
+    if amount <= 0:
+        return _("缴费金额必须大于零。")
+    limit = channel_max(channel)
+    if limit is not None and amount > limit:
+        return _("单笔缴费金额不能超过 %(max)s 元（%(channel)s）。") % {
+            "max": limit,
+            "channel": PaymentChannel(channel).label,
+        }
+    if amount >= Decimal("1e12") or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        return _("缴费金额最多两位小数。")
+    return None
+
+
+def _paid_at_error(paid_at: datetime, now: datetime) -> str | None:
+    if paid_at.tzinfo is None:
+        return _("缴费时间须带时区。")
+    past = timedelta(days=billing_int("PAID_AT_PAST_DAYS"))
+    future = timedelta(minutes=billing_int("PAID_AT_FUTURE_MINUTES"))
+    if not now - past <= paid_at <= now + future:
+        return _("缴费时间应在 %(days)s 天前至 %(minutes)s 分钟后之间（现在 %(now)s）。") % {
+            "days": past.days,
+            "minutes": billing_int("PAID_AT_FUTURE_MINUTES"),
+            "now": f"{now.astimezone(SHANGHAI):%Y-%m-%d %H:%M}",
+        }
+    return None
+
+
+def _validate(data: PaymentIn, *, history: bool = False) -> None:
     errors = {}
     if data.channel not in PaymentChannel.values:
         errors["channel"] = _("缴费渠道不存在。")
     if not data.channel_txn_id.strip() or len(data.channel_txn_id) > 64:
         errors["channel_txn_id"] = _("渠道流水号应为 1 至 64 个字符。")
-    if data.amount <= 0:
-        errors["amount"] = _("缴费金额必须大于零。")
-    elif data.amount != yuan(data.amount) or data.amount >= Decimal("1e12"):
-        errors["amount"] = _("缴费金额最多两位小数。")
-    if data.paid_at.tzinfo is None:
-        errors["paid_at"] = _("缴费时间须带时区。")
+    amount = _amount_error(data.channel, data.amount)
+    if amount:
+        errors["amount"] = amount
+    paid_at = _paid_at_error(data.paid_at, timezone.now()) if not history or data.paid_at.tzinfo is None else None
+    if paid_at:
+        errors["paid_at"] = paid_at
     if errors:
         raise InvalidInput(_("缴费数据有误。"), errors=errors)
 
@@ -129,13 +168,19 @@ def _same_or_conflict(existing: Payment, data: PaymentIn) -> Payment:
 
 
 def payment_post(
-    *, scope: Scope, actor: User | AnonymousUser | None, data: PaymentIn, roles: frozenset[Role] = PAYMENT_ROLES
+    *,
+    scope: Scope,
+    actor: User | AnonymousUser | None,
+    data: PaymentIn,
+    roles: frozenset[Role] = PAYMENT_ROLES,
+    history: bool = False,
 ) -> tuple[Payment, bool]:
     """Post a payment. Returns (payment, created): a retried notification returns the first
     payment with created=False and changes nothing. ``roles`` may post it (the bank's debit
-    results are also posted by the billing office)."""
+    results are also posted by the billing office). ``paid_at`` must lie within the configured
+    window around now, except for ``history`` (the demo city seeding past months)."""
     require(scope, roles)
-    _validate(data)
+    _validate(data, history=history)
     lookup = {"channel": data.channel, "channel_txn_id": data.channel_txn_id}
     with transaction.atomic():
         existing = Payment.objects.select_related("account").filter(**lookup).first()
