@@ -140,7 +140,8 @@ def test_a_ticket_goes_from_kiosk_to_counter_to_board_to_rating(
 
     # The board picks the call up by itself and announces it.
     board.wait_for_selector("#calls li:has-text('A001')")
-    board.wait_for_function("document.body.getAttribute('data-last-said') === '请A001号到2号窗口办理'")
+    # A selector, not wait_for_function: the page's CSP forbids evaluating a string as script.
+    board.wait_for_selector("body[data-last-said='请A001号到2号窗口办理']", state="attached")
     board.screenshot(path=str(ARTIFACTS / "hall-4-board.png"), full_page=True)
 
     console.fill("#outcome", "已缴费")
