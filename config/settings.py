@@ -401,6 +401,15 @@ GRIDCARE_BILLING = {
     },
 }
 
+# Uploaded files (readings, statements, bank results): refused above MAX_BYTES before anything
+# reads them, above MAX_ROWS rows while reading, and an Excel file whose zip directory declares
+# more than MAX_XLSX_UNPACKED_BYTES unpacked (a "zip bomb") before openpyxl opens it.
+GRIDCARE_UPLOADS = {
+    "MAX_BYTES": env_int("GRIDCARE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024),
+    "MAX_ROWS": env_int("GRIDCARE_UPLOAD_MAX_ROWS", 200_000),
+    "MAX_XLSX_UNPACKED_BYTES": env_int("GRIDCARE_UPLOAD_MAX_XLSX_UNPACKED_BYTES", 100 * 1024 * 1024),
+}
+
 # --- background jobs (gridcare/jobs, OPS-1) ------------------------------------------------
 # Schedules of the worker's jobs (python manage.py worker): "every 60s" / "every 5m" / "every 2h"
 # (counted from the worker's start), "daily HH:MM" (Asia/Shanghai), or "off" (run by hand only).

@@ -6,10 +6,13 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
+from pydantic import field_validator
 
+from gridcare.core.exceptions import InvalidInput
 from gridcare.customers import selectors, services
 from gridcare.customers.access import account_get_for_scope
 from gridcare.customers.models import AccountStatus
+from gridcare.customers.rules import normalise_capacity_kva
 from gridcare.org.access import scope_for
 from gridcare.org.api import ErrorOut
 
@@ -27,9 +30,18 @@ class CustomerIn(Schema):
     feeder: str | None = None
     transformer_area: str | None = None
     tariff_code: str = ""
-    contract_capacity_kva: Decimal = Decimal(0)
+    contract_capacity_kva: Decimal = Field(Decimal(0), description="kVA, 0 to 999999, one decimal place at most")
     importance_grade: str = ""
     meter_no: str | None = None
+
+    @field_validator("contract_capacity_kva", mode="before")
+    @classmethod
+    def _capacity(cls, value: Any) -> Decimal:
+        # The service's own check, here so that "1e300", NaN or 1.25 get its Chinese message.
+        try:
+            return normalise_capacity_kva(value)
+        except InvalidInput as exc:
+            raise ValueError(str(exc.message)) from None
 
 
 class AccountOut(Schema):
@@ -54,7 +66,13 @@ class AccountOut(Schema):
 
 
 class UnmaskIn(Schema):
-    reason: str = ""
+    reason_code: str = Field(
+        "",
+        description="Why (required): identity_check 办理业务核实身份 | caller_check 客户来电核实 | "
+        "arrears_contact 欠费催缴联系 | outage_contact 停电通知联系 | work_order_callback 工单回访 | other 其他",
+    )
+    reason_text: str = Field("", description="The reason in words (required; longer for other)")
+    reason: str = Field("", description="Older name of reason_text, still accepted")
 
 
 class UnmaskOut(Schema):
@@ -109,11 +127,19 @@ def account_detail(request: HttpRequest, account_no: str) -> dict[str, Any]:
     return selectors.account_card(account).as_dict()
 
 
-@router.post("/accounts/{account_no}/unmask", response={200: UnmaskOut, **ERRORS})
+@router.post("/accounts/{account_no}/unmask", response={200: UnmaskOut, 429: ErrorOut, **ERRORS})
 def account_unmask(request: HttpRequest, account_no: str, payload: UnmaskIn) -> dict[str, Any]:
+    """Full phones and ID number of one account's holder. Needs reason_code and reason_text;
+    each look is audited; over the caller's hourly or daily limit: 429, nothing shown."""
     scope = scope_for(request.user)
     account = account_get_for_scope(scope=scope, account_no=account_no)
-    return services.account_unmask(scope=scope, actor=request.user, account=account, reason=payload.reason)
+    return services.account_unmask(
+        scope=scope,
+        actor=request.user,
+        account=account,
+        reason=payload.reason_text or payload.reason,
+        reason_code=payload.reason_code,
+    )
 
 
 @router.post("/accounts/{account_no}/transfer", response={200: AccountOut, **ERRORS})

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from gridcare.customers import rules
 from gridcare.customers.models import ArchiveIssue
-from gridcare.customers.selectors import archive_worklist
+from gridcare.customers.selectors import UnmaskAuditFilters, archive_worklist, unmask_audit_list, unmask_audit_row
 from gridcare.org.access import Scope
 
 
@@ -36,4 +37,35 @@ def worklist_rows(*, scope: Scope, kind: str | None) -> Iterator[list[str]]:
             " ".join(phones),
             rules.mask_id_number(account.customer.id_number),
             issue.found_at.isoformat(timespec="minutes"),
+        ]
+
+
+def unmask_audit_rows(*, scope: Scope, filters: UnmaskAuditFilters) -> Iterator[list[Any]]:
+    yield [
+        _("时间"),
+        _("经办人"),
+        _("用户名"),
+        _("岗位"),
+        _("经办人单位"),
+        _("户号"),
+        _("客户名称"),
+        _("户号所属单位"),
+        _("查看原因"),
+        _("原因说明"),
+        _("结果"),
+    ]
+    for audit in unmask_audit_list(scope=scope, filters=filters).iterator(chunk_size=2000):
+        r = unmask_audit_row(audit)
+        yield [
+            audit.created_at,
+            r.person,
+            r.username,
+            r.post,
+            r.actor_unit,
+            r.account_no,
+            r.customer_name,
+            r.account_unit,
+            r.reason,
+            r.reason_text,
+            r.outcome,
         ]

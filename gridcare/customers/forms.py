@@ -1,12 +1,22 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gridcare.billing.services.tariffs import tariff_choices
-from gridcare.customers.models import AccountStatus, CustomerClass, ImportanceGrade
+from gridcare.core.exceptions import InvalidInput
+from gridcare.customers.models import (
+    UNMASK_REASON_MAX_CHARS,
+    AccountStatus,
+    CustomerClass,
+    ImportanceGrade,
+    UnmaskOutcome,
+    UnmaskReason,
+)
+from gridcare.customers.rules import normalise_capacity_kva
 from gridcare.org.access import Scope
 from gridcare.org.models import Hall, SupplyUnit
 
@@ -40,8 +50,14 @@ class CustomerForm(forms.Form):
     feeder = forms.CharField(label=_("线路编码"), max_length=30, required=False)
     transformer_area = forms.CharField(label=_("台区编码"), max_length=30, required=False)
     tariff_code = TariffPicker(label=_("电价"), required=False)
-    contract_capacity_kva = forms.DecimalField(
-        label=_("合同容量(kVA)"), max_digits=10, decimal_places=1, min_value=0, initial=0
+    # Text checked by the service's own rule (customers.rules), so the page, the API and the
+    # service refuse "1e300", NaN, negatives and a second decimal place with the same message.
+    contract_capacity_kva = forms.CharField(
+        label=_("合同容量(kVA)"),
+        initial="0",
+        required=False,
+        max_length=20,
+        widget=forms.NumberInput(attrs={"min": "0", "max": "999999", "step": "0.1"}),
     )
     importance_grade = forms.ChoiceField(label=_("重要等级"), choices=ImportanceGrade.choices, required=False)
     meter_no = forms.CharField(label=_("表号"), max_length=30, required=False)
@@ -49,11 +65,9 @@ class CustomerForm(forms.Form):
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _refresh_tariffs(self)
-        units = SupplyUnit.objects.order_by("code")
-        halls = Hall.objects.select_related("unit").order_by("code")
-        if not scope.everything:
-            units = units.filter(company_id=scope.company_id or 0)
-            halls = halls.filter(unit__company_id=scope.company_id or 0)
+        # Only the units where the caller may open accounts: those whose accounts they may read.
+        units = SupplyUnit.objects.filter(scope.unit_filter()).order_by("code")
+        halls = Hall.objects.filter(unit__in=units).select_related("unit").order_by("code")
         unit_field, hall_field = self.fields["supply_unit"], self.fields["hall"]
         assert isinstance(unit_field, forms.ChoiceField) and isinstance(hall_field, forms.ChoiceField)
         unit_field.choices = [(u.code, f"{u.name}（{u.code}）") for u in units]
@@ -62,6 +76,12 @@ class CustomerForm(forms.Form):
             self.fields["supply_unit"].initial = scope.staff.unit.code
         if scope.staff is not None and scope.staff.hall is not None:
             self.fields["hall"].initial = scope.staff.hall.code
+
+    def clean_contract_capacity_kva(self) -> Decimal:
+        try:
+            return normalise_capacity_kva(self.cleaned_data.get("contract_capacity_kva"))
+        except InvalidInput as exc:
+            raise forms.ValidationError(str(exc.message)) from None
 
 
 class TransferForm(forms.Form):
@@ -90,3 +110,38 @@ class StatusForm(forms.Form):
 
 class PhoneForm(forms.Form):
     phone = forms.CharField(label=_("新手机号码"), max_length=20)
+
+
+class UnmaskForm(forms.Form):
+    """Why the full phone and ID number are needed: a reason from the list and its words. The
+    service checks both again (customers.rules.clean_unmask_reason)."""
+
+    reason_code = forms.ChoiceField(
+        label=_("查看原因"), choices=[("", _("— 请选择 —")), *UnmaskReason.choices], required=False
+    )
+    reason_text = forms.CharField(
+        label=_("原因说明"),
+        max_length=UNMASK_REASON_MAX_CHARS,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("如：客户张先生来电查询电费，核实身份")}),
+    )
+
+
+class UnmaskAuditFilterForm(forms.Form):
+    person = forms.CharField(label=_("经办人"), max_length=150, required=False)
+    date_from = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.ChoiceField(label=_("查看原因"), choices=[("", _("全部")), *UnmaskReason.choices], required=False)
+    account_no = forms.CharField(label=_("户号"), max_length=10, required=False)
+    outcome = forms.ChoiceField(label=_("结果"), choices=[("", _("全部")), *UnmaskOutcome.choices], required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        for name, day in (("date_from", start), ("date_to", end)):
+            if day and not 2000 <= day.year <= 2999:
+                self.add_error(name, _("日期应在2000年至2999年之间。"))
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("截止日期不能早于起始日期。"))
+        return data

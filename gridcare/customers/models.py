@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridcare.org.models import SupplyUnit
@@ -180,6 +181,96 @@ class AccountEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.type}"
+
+
+class UnmaskReason(models.TextChoices):
+    """Why a full phone or ID number is looked at (CUST-4); the free text says more."""
+
+    IDENTITY_CHECK = "identity_check", _("办理业务核实身份")
+    CALLER_CHECK = "caller_check", _("客户来电核实")
+    ARREARS_CONTACT = "arrears_contact", _("欠费催缴联系")
+    OUTAGE_CONTACT = "outage_contact", _("停电通知联系")
+    WORK_ORDER_CALLBACK = "work_order_callback", _("工单回访")
+    OTHER = "other", _("其他")
+
+
+class UnmaskOutcome(models.TextChoices):
+    SHOWN = "shown", _("已显示")
+    REFUSED = "refused", _("已拒绝")
+
+
+UNMASK_REASON_MAX_CHARS = 200
+
+
+class UnmaskAudit(models.Model):
+    """Every attempt to see an account holder's full phone and ID number: shown, or refused over
+    the limits (the refusal is audited too). The limits count the ``shown`` rows of one person.
+
+    ``actor_unit`` is the person's supply unit when they looked (empty for company-wide posts),
+    ``account_unit`` the account's: a supervisor sees the rows of either kind for their unit."""
+
+    class Refusal(models.TextChoices):
+        HOUR = "hour", _("超出每小时次数")
+        DAY = "day", _("超出每日次数")
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    post = models.CharField(_("岗位"), max_length=30, blank=True)
+    actor_unit = models.ForeignKey(
+        SupplyUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("经办人单位")
+    )
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="unmask_audits")
+    account_unit = models.ForeignKey(
+        SupplyUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("户号所属单位")
+    )
+    reason_code = models.CharField(_("查看原因"), max_length=30, choices=UnmaskReason.choices)
+    reason_text = models.CharField(_("原因说明"), max_length=UNMASK_REASON_MAX_CHARS)
+    outcome = models.CharField(_("结果"), max_length=10, choices=UnmaskOutcome.choices)
+    refusal = models.CharField(_("拒绝原因"), max_length=10, choices=Refusal.choices, blank=True, default="")
+    # A default rather than auto_now_add, so a test can write rows of earlier hours.
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("查看完整信息记录")
+        verbose_name_plural = _("查看完整信息记录")
+        indexes = [
+            models.Index(fields=["actor", "outcome", "created_at"], name="unmask_actor_limits_idx"),
+            models.Index(fields=["account_unit", "created_at"], name="unmask_account_unit_idx"),
+            models.Index(fields=["actor_unit", "created_at"], name="unmask_actor_unit_idx"),
+            models.Index(fields=["created_at"], name="unmask_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.account_id} {self.outcome}"
+
+
+class UnmaskAlert(models.Model):
+    """A burst of unmaskings by one person, for their unit's supervisors (shown on the audit page
+    and as a badge on its home tile). One row per burst: while the burst goes on, the same row
+    counts on."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The person's unit; for a company-wide post (95598 agent) the unit of the account that
+    # completed the burst.
+    unit = models.ForeignKey(SupplyUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("单位"))
+    first_at = models.DateTimeField(_("首次查看"))
+    last_at = models.DateTimeField(_("最近查看"))
+    count = models.PositiveIntegerField(_("次数"))
+    created_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("频繁查看提醒")
+        verbose_name_plural = _("频繁查看提醒")
+        indexes = [
+            models.Index(fields=["unit", "acknowledged_at"], name="unmask_alert_unit_idx"),
+            models.Index(fields=["actor", "last_at"], name="unmask_alert_actor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} ×{self.count}"
 
 
 class Sequence(models.Model):

@@ -7,7 +7,10 @@ Chinese message a counter clerk can read out to the customer.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -79,6 +82,85 @@ def is_valid_id_number(raw: str | None) -> bool:
     except InvalidInput:
         return False
     return True
+
+
+# Contract capacity: the column holds 10 digits with one decimal place; an account above this is
+# a typing error, not a customer.
+CAPACITY_MAX_KVA = Decimal("999999")
+CAPACITY_PLACES = 1
+
+
+def normalise_capacity_kva(raw: Any) -> Decimal:
+    """Contract capacity in kVA: a finite number from 0 to CAPACITY_MAX_KVA with at most one
+    decimal place. Empty means 0. Text like "1e300", "NaN" or "-5" is refused, never stored."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return Decimal(0)
+    if isinstance(raw, bool):
+        raise InvalidInput(_("合同容量应为数字（kVA），例如 315 或 12.5。"))
+    try:
+        value = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(_("合同容量应为数字（kVA），例如 315 或 12.5。")) from None
+    if not value.is_finite():
+        raise InvalidInput(_("合同容量应为数字（kVA），例如 315 或 12.5。"))
+    if value < 0:
+        raise InvalidInput(_("合同容量不能为负数。"))
+    if value > CAPACITY_MAX_KVA:
+        raise InvalidInput(_("合同容量不能超过%(max)s kVA。") % {"max": CAPACITY_MAX_KVA})
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > CAPACITY_PLACES:
+        raise InvalidInput(_("合同容量最多保留1位小数。"))
+    return value.quantize(Decimal(1).scaleb(-CAPACITY_PLACES))
+
+
+def _meaningful(text: str) -> str:
+    """The letters and digits of ``text`` (Chinese characters count), without spaces or marks."""
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] in ("L", "N"))
+
+
+def clean_unmask_reason(
+    *,
+    code: str,
+    text: str,
+    codes: set[str] | frozenset[str],
+    other: str,
+    min_chars: int,
+    other_min_chars: int,
+    max_chars: int,
+) -> str:
+    """The free text of an unmask reason, stripped, or InvalidInput with a message per field.
+
+    A reason is chosen from ``codes``; the text is required (``min_chars`` letters or digits, at
+    most ``max_chars`` characters) and, for ``other``, must say something: ``other_min_chars``
+    letters or digits and not one character repeated."""
+    errors: dict[str, str] = {}
+    if code not in codes:
+        errors["reason_code"] = _("请选择查看原因。")
+    value = (text or "").strip()
+    letters = _meaningful(value)
+    needed = other_min_chars if code == other else min_chars
+    if not value:
+        errors["reason_text"] = _("请填写查看原因说明。")
+    elif len(value) > max_chars:
+        errors["reason_text"] = _("原因说明不能超过%(n)d个字。") % {"n": max_chars}
+    elif len(letters) < needed:
+        errors["reason_text"] = (
+            _("选择“其他”时请具体说明原因（至少%(n)d个字）。") if code == other else _("原因说明至少%(n)d个字。")
+        ) % {"n": needed}
+    elif code == other and len(set(letters)) < 3:
+        errors["reason_text"] = _("选择“其他”时请具体说明原因（至少%(n)d个字）。") % {"n": needed}
+    if errors:
+        raise InvalidInput(_("请选择查看原因并填写说明。"), errors=errors)
+    return value
+
+
+def unmask_refusal(*, shown_last_hour: int, shown_today: int, per_hour: int, per_day: int) -> str:
+    """Whether one more unmasking goes over a limit: "hour", "day" or "" (allowed)."""
+    if shown_today >= per_day:
+        return "day"
+    if shown_last_hour >= per_hour:
+        return "hour"
+    return ""
 
 
 def account_check_digit(first9: str) -> str:

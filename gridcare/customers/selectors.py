@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, time, timedelta
 from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 
+from gridcare.core.privacy import mask_text
+from gridcare.core.timezone import local_datetime
 from gridcare.customers import rules
 from gridcare.customers.models import (
     Account,
@@ -16,8 +19,12 @@ from gridcare.customers.models import (
     ArchiveIssue,
     Contact,
     ContactStatus,
+    UnmaskAlert,
+    UnmaskAudit,
 )
-from gridcare.org.access import Scope
+from gridcare.customers.unmasking import alerts_visible
+from gridcare.org.access import UNMASK_AUDIT_ROLES, Scope
+from gridcare.org.models import Role
 
 SEARCH_LIMIT = 50
 
@@ -139,3 +146,97 @@ def archive_summary(*, scope: Scope) -> dict[str, Any]:
     totals = contacts.aggregate(total=Count("id"), valid=Count("id", filter=Q(status=ContactStatus.VALID)))
     rate = (totals["valid"] / totals["total"]) if totals["total"] else None
     return {"per_kind": per_kind, "contacts": totals["total"], "valid": totals["valid"], "accuracy": rate}
+
+
+# -- the unmasking audit (CUST-4) ------------------------------------------------------------
+
+
+def unmask_audit_visible(scope: Scope) -> Q:
+    """Administrators: every row. Supervisors: the rows about their unit's accounts and the rows
+    of their unit's staff (a city-wide clerk of another unit looking at one of their customers,
+    and their own clerks looking anywhere). Everyone else: nothing."""
+    if scope.everything:
+        return Q()
+    if not scope.has_role(UNMASK_AUDIT_ROLES) or scope.company_id is None:
+        return Q(pk__in=[])
+    if scope.unit_id is not None:
+        return Q(account_unit_id=scope.unit_id) | Q(actor_unit_id=scope.unit_id)
+    return Q(account_unit__company_id=scope.company_id)
+
+
+@dataclass(frozen=True)
+class UnmaskAuditFilters:
+    person: str = ""  # username or staff name, exact
+    date_from: date | None = None  # Shanghai dates, both included
+    date_to: date | None = None
+    reason: str = ""
+    account_no: str = ""
+    outcome: str = ""
+
+
+def unmask_audit_list(*, scope: Scope, filters: UnmaskAuditFilters | None = None) -> QuerySet[UnmaskAudit]:
+    f = filters or UnmaskAuditFilters()
+    rows = UnmaskAudit.objects.filter(unmask_audit_visible(scope))
+    if f.person:
+        rows = rows.filter(Q(actor__username=f.person) | Q(actor__staff__name=f.person))
+    if f.date_from:
+        rows = rows.filter(created_at__gte=local_datetime(f.date_from, time(0)))
+    if f.date_to:
+        rows = rows.filter(created_at__lt=local_datetime(f.date_to + timedelta(days=1), time(0)))
+    if f.reason:
+        rows = rows.filter(reason_code=f.reason)
+    if f.account_no:
+        rows = rows.filter(account__account_no=f.account_no)
+    if f.outcome:
+        rows = rows.filter(outcome=f.outcome)
+    return rows.select_related("actor__staff", "actor_unit", "account__customer", "account_unit").order_by(
+        "-created_at", "-id"
+    )
+
+
+@dataclass(frozen=True)
+class UnmaskAuditRow:
+    """One audit row as the page and the export show it; a phone or ID number typed into the
+    reason's text is masked (CUST-4)."""
+
+    audit: UnmaskAudit
+    person: str
+    username: str
+    post: str
+    actor_unit: str
+    account_no: str
+    customer_name: str
+    account_unit: str
+    reason: str
+    reason_text: str
+    outcome: str
+
+
+def unmask_audit_row(audit: UnmaskAudit) -> UnmaskAuditRow:
+    staff = getattr(audit.actor, "staff", None)
+    outcome = str(audit.get_outcome_display())
+    if audit.refusal:
+        outcome += f"（{audit.get_refusal_display()}）"
+    return UnmaskAuditRow(
+        audit=audit,
+        person=staff.name if staff is not None else audit.actor.get_username(),
+        username=audit.actor.get_username(),
+        post=str(Role(audit.post).label) if audit.post in Role.values else "",
+        actor_unit=audit.actor_unit.name if audit.actor_unit else "",
+        account_no=audit.account.account_no,
+        customer_name=audit.account.customer.name,
+        account_unit=audit.account_unit.name,
+        reason=str(audit.get_reason_code_display()),
+        reason_text=mask_text(audit.reason_text),
+        outcome=outcome,
+    )
+
+
+def unmask_alerts_open(*, scope: Scope) -> QuerySet[UnmaskAlert]:
+    if not scope.has_role(UNMASK_AUDIT_ROLES):
+        return UnmaskAlert.objects.none()
+    return (
+        UnmaskAlert.objects.filter(alerts_visible(scope), acknowledged_at__isnull=True)
+        .select_related("actor__staff", "unit")
+        .order_by("-last_at", "-id")
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from gridcare.billing.services.tariffs import tariff_code_error
 from gridcare.core.exceptions import Conflict, Forbidden, InvalidInput
 from gridcare.core.timezone import business_date
-from gridcare.customers import rules
+from gridcare.customers import rules, unmasking
 from gridcare.customers.events import account_event
 from gridcare.customers.models import (
     Account,
@@ -36,6 +36,13 @@ from gridcare.org.models import Hall, SupplyUnit
 Actor = User | AnonymousUser | None
 
 ACCOUNT_SEQUENCE = "account_no"
+
+# Column lengths (models.py) checked before writing, so PostgreSQL never refuses a value.
+NAME_MAX = 100
+ADDRESS_MAX = 200
+METER_NO_MAX = 30
+CONTACT_NAME_MAX = 50
+STATUS_REASON_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -75,7 +82,7 @@ def _clean_new_customer(scope: Scope, data: NewCustomer) -> dict[str, Any]:
     name = (data.name or "").strip()
     if not name:
         errors["name"] = _("请填写客户名称。")
-    elif len(name) > 100:
+    elif len(name) > NAME_MAX:
         errors["name"] = _("客户名称不能超过100个字。")
     clean["name"] = name
     if data.customer_class not in CustomerClass.values:
@@ -85,22 +92,21 @@ def _clean_new_customer(scope: Scope, data: NewCustomer) -> dict[str, Any]:
     address = (data.address or "").strip()
     if len(address) < 5:
         errors["address"] = _("请填写完整的用电地址（至少5个字）。")
+    elif len(address) > ADDRESS_MAX:
+        errors["address"] = _("用电地址不能超过%(n)d个字。") % {"n": ADDRESS_MAX}
     clean["address"] = address
     clean["id_number"] = (
         _collect(errors, "id_number", rules.normalise_id_number, data.id_number) if data.id_number else ""
     )
     clean["phone"] = _collect(errors, "phone", rules.normalise_phone, data.phone) if data.phone else ""
-    try:
-        capacity = Decimal(str(data.contract_capacity_kva or 0))
-        if capacity < 0 or capacity > Decimal("999999"):
-            raise InvalidOperation
-        clean["capacity"] = capacity
-    except InvalidOperation:
-        errors["contract_capacity_kva"] = _("合同容量应为0到999999之间的数字（kVA）。")
+    clean["capacity"] = _collect(
+        errors, "contract_capacity_kva", rules.normalise_capacity_kva, data.contract_capacity_kva
+    )
     if data.importance_grade not in ImportanceGrade.values:
         errors["importance_grade"] = _("重要等级不在允许范围内。")
-    units = SupplyUnit.objects.filter(code=data.supply_unit)
-    unit = (units if scope.everything else units.filter(company_id=scope.company_id or 0)).first()
+    # Opening is scoped like reading (CUST-1): a unit outside the caller's reach is "not found",
+    # exactly like one that does not exist.
+    unit = SupplyUnit.objects.filter(scope.unit_filter(), code=data.supply_unit).first()
     if unit is None:
         errors["supply_unit"] = _("供电单位 %(code)s 不存在。") % {"code": data.supply_unit}
     clean["unit"] = unit
@@ -108,7 +114,9 @@ def _clean_new_customer(scope: Scope, data: NewCustomer) -> dict[str, Any]:
     clean["area"] = None
     if unit is not None:
         _clean_place(data, unit, clean, errors)
-    if data.meter_no and Meter.objects.filter(meter_no=data.meter_no).exists():
+    if data.meter_no and len(data.meter_no) > METER_NO_MAX:
+        errors["meter_no"] = _("表号不能超过%(n)d位。") % {"n": METER_NO_MAX}
+    elif data.meter_no and Meter.objects.filter(meter_no=data.meter_no).exists():
         errors["meter_no"] = _("表号 %(no)s 已被使用。") % {"no": data.meter_no}
     if errors:
         raise InvalidInput(_("客户信息有误，请按提示修改。"), errors=errors)
@@ -177,7 +185,7 @@ def customer_create(*, scope: Scope, actor: Actor, data: NewCustomer) -> Account
             opened_on=business_date(),
         )
         if clean["phone"]:
-            Contact.objects.create(customer=customer, name=clean["name"], phone=clean["phone"])
+            Contact.objects.create(customer=customer, name=clean["name"][:CONTACT_NAME_MAX], phone=clean["phone"])
         if data.meter_no:
             Meter.objects.create(account=account, meter_no=data.meter_no, installed_on=business_date())
         account_event(
@@ -206,6 +214,8 @@ def account_transfer(
     name = (new_name or "").strip()
     if not name:
         errors["new_name"] = _("请填写新户主名称。")
+    elif len(name) > NAME_MAX:
+        errors["new_name"] = _("客户名称不能超过100个字。")
     id_number = _collect(errors, "new_id_number", rules.normalise_id_number, new_id_number)
     phone = _collect(errors, "new_phone", rules.normalise_phone, new_phone)
     if errors:
@@ -216,7 +226,7 @@ def account_transfer(
         if old.id_number and old.id_number == id_number:
             raise Conflict(_("新户主与原户主为同一人，请办理更名而不是过户。"))
         customer = Customer.objects.create(name=name, id_number=id_number)
-        Contact.objects.create(customer=customer, name=name, phone=phone)
+        Contact.objects.create(customer=customer, name=name[:CONTACT_NAME_MAX], phone=phone)
         locked.customer = customer
         locked.save(update_fields=["customer", "updated_at"])
         account_event(
@@ -235,7 +245,7 @@ def account_rename(*, scope: Scope, actor: Actor, account: Account, new_name: st
     """更名: same holder, new name (a company renamed, a corrected spelling)."""
     _require_archive_editor(scope)
     name = (new_name or "").strip()
-    if not name or len(name) > 100:
+    if not name or len(name) > NAME_MAX:
         raise InvalidInput(_("请填写新名称（不超过100个字）。"), errors={"new_name": _("请填写新名称。")})
     with transaction.atomic():
         locked = _lock_open(account)
@@ -287,6 +297,9 @@ _STATUS_MOVES: dict[tuple[str, str], AccountEvent.Type] = {
 def account_transition(*, scope: Scope, actor: Actor, account: Account, to: AccountStatus, reason: str = "") -> Account:
     """暂停 / 恢复 / 销户, refusing moves the table does not list."""
     _require_archive_editor(scope)
+    if len(reason or "") > STATUS_REASON_MAX:
+        message = _("原因不能超过%(n)d个字。") % {"n": STATUS_REASON_MAX}
+        raise InvalidInput(message, errors={"reason": message})
     with transaction.atomic():
         locked = Account.objects.select_for_update().get(pk=account.pk)
         event_type = _STATUS_MOVES.get((locked.status, to))
@@ -318,7 +331,9 @@ def contact_set_phone(*, scope: Scope, actor: Actor, account: Account, phone: st
         contact = Contact.objects.filter(customer=locked.customer, is_primary=True).first()
         old = contact.phone if contact else ""
         if contact is None:
-            contact = Contact.objects.create(customer=locked.customer, name=locked.customer.name, phone=value)
+            contact = Contact.objects.create(
+                customer=locked.customer, name=locked.customer.name[:CONTACT_NAME_MAX], phone=value
+            )
         else:
             contact.phone = value
             contact.status = ContactStatus.VALID
@@ -334,11 +349,35 @@ def contact_set_phone(*, scope: Scope, actor: Actor, account: Account, phone: st
     return contact
 
 
-def account_unmask(*, scope: Scope, actor: Actor, account: Account, reason: str = "") -> dict[str, Any]:
-    """Show the full phone and ID number of one account's holder, and log who looked (CUST-4)."""
+def account_unmask(
+    *, scope: Scope, actor: Actor, account: Account, reason: str = "", reason_code: str = ""
+) -> dict[str, Any]:
+    """Show the full phone and ID number of one account's holder, and log who looked (CUST-4).
+
+    ``reason_code`` is one of UnmaskReason, ``reason`` its free text (both required). Over the
+    person's hourly or daily limit nothing is shown, the refusal is audited and
+    UnmaskLimitReached (429) is raised. Every attempt is an UnmaskAudit row; a shown one also
+    the account's ``unmasked`` history row, and may raise the burst alert (customers.unmasking)."""
     if not scope.has_role(UNMASK_ROLES):
         raise Forbidden(_("您的岗位无权查看完整的个人信息。"))
-    customer = account.customer
-    phones = list(customer.contacts.order_by("-is_primary", "id").values_list("phone", flat=True))
-    account_event(account=account, type=AccountEvent.Type.UNMASKED, actor=actor, reason=reason[:200])
-    return {"id_number": customer.id_number, "phones": phones, "at": timezone.now()}
+    if not isinstance(actor, User):
+        raise Forbidden(_("请先以工作人员身份登录。"))
+    text = unmasking.clean_reason(code=reason_code, text=reason)
+    with transaction.atomic():
+        unmasking.lock_person(actor)
+        now = timezone.now()
+        refusal = unmasking.refusal_for(user=actor, now=now)
+        audit = unmasking.audit_write(
+            scope=scope, user=actor, account=account, code=reason_code, text=text, refusal=refusal, now=now
+        )
+        if not refusal:
+            customer = account.customer
+            phones = list(customer.contacts.order_by("-is_primary", "id").values_list("phone", flat=True))
+            account_event(
+                account=account, type=AccountEvent.Type.UNMASKED, actor=actor, reason=text, reason_code=reason_code
+            )
+            unmasking.burst_alert(audit=audit)
+    if refusal:
+        # Raised after the commit: the refusal's own audit row stays.
+        raise unmasking.refuse(refusal)
+    return {"id_number": customer.id_number, "phones": phones, "at": now}

@@ -8,19 +8,21 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gridcare.core.exceptions import DomainError, Forbidden
+from gridcare.core.exceptions import Conflict, DomainError, InvalidInput
 from gridcare.core.paging import export_response, paginate
 from gridcare.core.views import form_errors_from, staff_required
-from gridcare.customers import forms, selectors, services
+from gridcare.customers import forms, selectors, services, unmasking
 from gridcare.customers.access import account_get_for_scope
-from gridcare.customers.exports import worklist_rows
-from gridcare.customers.models import AccountStatus, ArchiveIssue
+from gridcare.customers.exports import unmask_audit_rows, worklist_rows
+from gridcare.customers.models import Account, AccountStatus, ArchiveIssue
 from gridcare.org.access import (
     ARCHIVE_EDIT_ROLES,
     ARCHIVE_QUALITY_ROLES,
+    UNMASK_AUDIT_ROLES,
     UNMASK_ROLES,
     Scope,
     request_scope,
@@ -35,21 +37,23 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"q": q, "cards": cards})
 
 
+def _detail(request: HttpRequest, scope: Scope, account: Account, status: int = 200, **extra: Any) -> HttpResponse:
+    context = {
+        "card": selectors.account_card(account),
+        "history": paginate(request, selectors.account_history(account)),
+        "can_edit": scope.has_role(ARCHIVE_EDIT_ROLES),
+        "can_unmask": scope.has_role(UNMASK_ROLES),
+        "forms": _change_forms(),
+        "unmask_form": forms.UnmaskForm(prefix="unmask"),
+        **extra,
+    }
+    return render(request, "customers/detail.html", context, status=status)
+
+
 @staff_required
 def detail(request: HttpRequest, account_no: str) -> HttpResponse:
     scope = request_scope(request)
-    account = account_get_for_scope(scope=scope, account_no=account_no)
-    return render(
-        request,
-        "customers/detail.html",
-        {
-            "card": selectors.account_card(account),
-            "history": paginate(request, selectors.account_history(account)),
-            "can_edit": scope.has_role(ARCHIVE_EDIT_ROLES),
-            "can_unmask": scope.has_role(UNMASK_ROLES),
-            "forms": _change_forms(),
-        },
-    )
+    return _detail(request, scope, account_get_for_scope(scope=scope, account_no=account_no))
 
 
 @staff_required
@@ -116,18 +120,39 @@ def change(request: HttpRequest, account_no: str, kind: str) -> HttpResponse:
     return redirect("customers:detail", account_no=account_no)
 
 
+def _unmask_reason(request: HttpRequest) -> tuple[str, str]:
+    """The reason from the page's form (``unmask-`` fields), or from a plain post as the API
+    names them (``reason_code``, ``reason_text`` or the older ``reason``)."""
+    post = request.POST
+    code = post.get("unmask-reason_code", post.get("reason_code", ""))
+    text = post.get("unmask-reason_text", post.get("reason_text", "")) or post.get("reason", "")
+    return code, text
+
+
 @staff_required
 @require_POST
 def unmask(request: HttpRequest, account_no: str) -> HttpResponse:
+    """The 查看完整信息 form: with htmx the numbers (or why not) in place, otherwise the account
+    page again with them. Refusals keep their status: 403 post, 422 reason, 429 limit."""
     scope = request_scope(request)
     account = account_get_for_scope(scope=scope, account_no=account_no)
+    code, text = _unmask_reason(request)
+    form = forms.UnmaskForm({"unmask-reason_code": code, "unmask-reason_text": text}, prefix="unmask")
+    form.is_valid()
+    status = 200
     try:
-        full = services.account_unmask(
-            scope=scope, actor=request.user, account=account, reason=request.POST.get("reason", "")
-        )
-    except Forbidden as exc:
-        return render(request, "customers/_unmasked.html", {"error": exc.message}, status=403)
-    return render(request, "customers/_unmasked.html", {"full": full})
+        full = services.account_unmask(scope=scope, actor=request.user, account=account, reason=text, reason_code=code)
+    except DomainError as exc:
+        if isinstance(exc, InvalidInput):
+            form_errors_from(form, exc)
+        status = exc.status_code
+        extra: dict[str, Any] = {"error": exc.message, "unmask_form": form, "unmask_open": True}
+    else:
+        extra = {"full": full}
+    if request.htmx:  # type: ignore[attr-defined]
+        extra["card"] = selectors.account_card(account)
+        return render(request, "customers/_unmasked.html", extra, status=status)
+    return _detail(request, scope, account, status=status, **extra)
 
 
 def _worklist_scope(request: HttpRequest) -> Scope:
@@ -158,3 +183,68 @@ def worklist_export(request: HttpRequest) -> HttpResponseBase:
     rows = worklist_rows(scope=scope, kind=request.GET.get("kind") or None)
     header = next(rows)
     return export_response(header, rows, name="archive-worklist", fmt=request.GET.get("format", ""))
+
+
+# -- the unmasking audit (CUST-4): supervisors for their unit, administrators for all ----------
+
+
+def _audit_scope(request: HttpRequest) -> Scope:
+    scope = request_scope(request)
+    if not scope.has_role(UNMASK_AUDIT_ROLES):
+        raise Http404
+    return scope
+
+
+def _audit_filters(form: forms.UnmaskAuditFilterForm) -> selectors.UnmaskAuditFilters:
+    """The filters that are valid; a bad one is shown on the form and left out."""
+    form.is_valid()
+    data = form.cleaned_data
+    return selectors.UnmaskAuditFilters(
+        person=(data.get("person") or "").strip(),
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+        reason=data.get("reason") or "",
+        account_no=(data.get("account_no") or "").strip(),
+        outcome=data.get("outcome") or "",
+    )
+
+
+@staff_required
+def unmask_audit(request: HttpRequest) -> HttpResponse:
+    scope = _audit_scope(request)
+    form = forms.UnmaskAuditFilterForm(request.GET)
+    rows = selectors.unmask_audit_list(scope=scope, filters=_audit_filters(form))
+    return render(
+        request,
+        "customers/unmask_audit.html",
+        {
+            "form": form,
+            "page": paginate(request, rows).map(selectors.unmask_audit_row),
+            "alerts": selectors.unmask_alerts_open(scope=scope),
+            "export_url": reverse("customers:unmask_audit_export"),
+        },
+    )
+
+
+@staff_required
+def unmask_audit_export(request: HttpRequest) -> HttpResponseBase:
+    """The filtered audit, whole, as CSV or ``format=xlsx`` (formula-safe, numbers in the
+    reason's text masked)."""
+    scope = _audit_scope(request)
+    filters = _audit_filters(forms.UnmaskAuditFilterForm(request.GET))
+    rows = unmask_audit_rows(scope=scope, filters=filters)
+    header = next(rows)
+    return export_response(header, rows, name="unmask-audit", fmt=request.GET.get("format", ""))
+
+
+@staff_required
+@require_POST
+def unmask_alert_ack(request: HttpRequest, alert_id: int) -> HttpResponse:
+    scope = _audit_scope(request)
+    try:
+        unmasking.alert_acknowledge(scope=scope, actor=request.user, alert_id=alert_id)  # type: ignore[arg-type]
+    except Conflict as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("已标记为处理。"))
+    return redirect("customers:unmask_audit")

@@ -33,6 +33,10 @@ UNMASK_ROLES = frozenset(
     }
 )
 
+# Roles that read the unmasking audit (who looked at full personal data, when and why) and get
+# its burst alerts: supervisors for their unit, administrators for all (CUST-4).
+UNMASK_AUDIT_ROLES = frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})
+
 # Roles that change the customer archive (open accounts, transfers, closures).
 ARCHIVE_EDIT_ROLES = frozenset({Role.COUNTER_CLERK, Role.HALL_MANAGER, Role.KEY_ACCOUNT_MANAGER, Role.ADMINISTRATOR})
 
@@ -75,6 +79,18 @@ class Scope:
         if self.unit_id is None or city_wide:
             return Q(**{f"{unit_field}__company_id": self.company_id})
         return Q(**{f"{unit_field}_id": self.unit_id})
+
+    def unit_filter(self) -> Q:
+        """Supply units whose accounts ``account_filter`` lets this scope reach: where the person
+        may open accounts, so creating is scoped exactly like reading."""
+        if self.everything:
+            return Q()
+        if self.staff is None or self.company_id is None:
+            return Q(pk__in=[])
+        city_wide = self.staff.role in HALL_ROLES or self.staff.role == Role.AGENT_95598
+        if self.unit_id is None or city_wide:
+            return Q(company_id=self.company_id)
+        return Q(pk=self.unit_id)
 
     def hall_filter(self, hall_field: str = "hall") -> Q:
         """Hall data (queues, counters, figures): hall roles see their own hall only."""

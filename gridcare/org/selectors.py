@@ -12,7 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gridcare.core.models import ApiToken
-from gridcare.org.access import ARCHIVE_EDIT_ROLES, ARCHIVE_QUALITY_ROLES, Scope
+from gridcare.org.access import ARCHIVE_EDIT_ROLES, ARCHIVE_QUALITY_ROLES, UNMASK_AUDIT_ROLES, Scope
 from gridcare.org.models import AuthEvent, Role
 
 
@@ -28,6 +28,7 @@ LINKS: tuple[Link, ...] = (
     Link("customers:search", _("客户查询")),
     Link("customers:create", _("新装立户"), ARCHIVE_EDIT_ROLES),
     Link("customers:worklist", _("档案质量工单"), ARCHIVE_QUALITY_ROLES),
+    Link("customers:unmask_audit", _("查看完整信息审计"), UNMASK_AUDIT_ROLES),
     Link("workorders:intake", _("受理95598工单")),
     Link("workorders:list", _("在办工单")),
     Link(

@@ -79,7 +79,7 @@ def test_missing_fields_and_wrong_types_are_422_in_chinese(town: City) -> None:
     errors = response.json()["errors"]
     assert errors["customer_class"] == "必填项。"
     assert errors["address"] == "必填项。"
-    assert errors["contract_capacity_kva"] == "应为数字。"
+    assert errors["contract_capacity_kva"] == "合同容量应为数字（kVA），例如 315 或 12.5。"
     assert _counts() == before
 
 

@@ -27,7 +27,7 @@ def test_roles_that_need_it_can_unmask_and_each_look_is_logged(town: City, perso
     user = town.users[persona]
     response = api_client(user).post(
         f"/api/v1/accounts/{town.account.account_no}/unmask",
-        data=json.dumps({"reason": "客户来电核实身份"}),
+        data=json.dumps({"reason_code": "caller_check", "reason": "客户来电核实身份"}),
         content_type="application/json",
     )
     assert response.status_code == 200
@@ -35,7 +35,7 @@ def test_roles_that_need_it_can_unmask_and_each_look_is_logged(town: City, perso
     assert response.json()["id_number"] == ID_NUMBER
     event = AccountEvent.objects.get(account=town.account, type=AccountEvent.Type.UNMASKED)
     assert event.actor == user
-    assert event.parameters == {"reason": "客户来电核实身份"}
+    assert event.parameters == {"reason": "客户来电核实身份", "reason_code": "caller_check"}
 
 
 @pytest.mark.django_db
@@ -63,7 +63,10 @@ def test_the_unmask_button_on_the_page_shows_the_numbers_and_logs_it(town: City)
     client = signed_in(town.clerk)
     page = client.get(f"/customers/{town.account.account_no}/").content.decode()
     assert "查看完整信息" in page and PHONE not in page
-    fragment = client.post(f"/customers/{town.account.account_no}/unmask/", {"reason": "柜台核实"})
+    fragment = client.post(
+        f"/customers/{town.account.account_no}/unmask/",
+        {"unmask-reason_code": "identity_check", "unmask-reason_text": "柜台办理过户核实"},
+    )
     assert fragment.status_code == 200
     assert PHONE in fragment.content.decode()
     assert AccountEvent.objects.filter(type="unmasked", actor=town.clerk).count() == 1
