@@ -34,7 +34,7 @@ from gridcare.billing.models import (
 )
 from gridcare.billing.services.bill_notify import bill_notify
 from gridcare.billing.services.bill_run import bill_run_start
-from gridcare.billing.services.payments import PaymentIn, payment_post
+from gridcare.billing.services.payments import PaymentIn, channel_max, payment_post
 from gridcare.core.bulk import insert_rows
 from gridcare.core.timezone import SHANGHAI
 from gridcare.customers.models import Account, CustomerClass
@@ -292,13 +292,12 @@ def _demo_payments(payers: int) -> int:
         if bill.amount == bill.paid or Payment.objects.filter(channel_txn_id=txn).exists():
             continue
         paid_at = datetime.combine(bill.due_date - timedelta(days=i % 20), time(10, i % 60), tzinfo=SHANGHAI)
-        data = PaymentIn(
-            channels[i % len(channels)],
-            txn,
-            bill.account.account_no,
-            bill.amount - bill.paid + Decimal(i % 3 * 10),
-            paid_at,
-        )
+        amount = bill.amount - bill.paid + Decimal(i % 3 * 10)
+        channel = channels[i % len(channels)]
+        limit = channel_max(channel)
+        if limit is not None and amount > limit:  # a large account pays by card at the counter
+            channel = PaymentChannel.COUNTER_CARD
+        data = PaymentIn(channel, txn, bill.account.account_no, amount, paid_at)
         _, created = payment_post(scope=everyone, actor=None, data=data, history=True)
         posted += created
     return posted

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from gridcare.billing.access import BANK_DEBIT_ROLES, require, work_unit
 from gridcare.billing.exceptions import BillingError, InvalidTransition
-from gridcare.billing.models import DebitAgreement, DebitBatch, DebitBatchStatus, PaymentChannel
+from gridcare.billing.models import DebitAgreement, DebitBatch, DebitBatchStatus, Payment, PaymentChannel
 from gridcare.billing.selectors import account_due
 from gridcare.billing.services.bill_dates import period_start
 from gridcare.billing.services.payments import OPEN, PaymentIn, payment_post
@@ -97,27 +99,105 @@ def _result_table(file_name: str, content: bytes) -> list[list[object]]:
     return table
 
 
-def _post_results(
-    table: list[list[object]],
-    *,
-    scope: Scope,
-    actor: User | AnonymousUser | None,
-    on: date,
-    expected: dict[str, str] | None = None,
-) -> tuple[int, int, Decimal]:
-    """Post the successful lines; (posted, failed, amount posted). Call inside a transaction:
-    a bad line raises and the caller's transaction undoes what was posted before it."""
-    paid_at = datetime.combine(on, time(12, 0), tzinfo=SHANGHAI)
-    posted = failed = 0
-    amount = Decimal(0)
+@dataclass(frozen=True)
+class Exported:
+    """One line of a debit file as it was sent to the bank."""
+
+    account_no: str
+    amount: Decimal
+
+
+SERIAL = re.compile(r"^(?P<bank>[A-Z0-9]{1,10})(?P<day>\d{8})(?P<account>\d{10})$")
+LISTED = 20  # refused lines named in the message; the rest are counted
+
+
+def _batch_items(batch: DebitBatch) -> dict[str, Exported]:
+    rows = list(csv.reader(io.StringIO(batch.content)))[1:]
+    return {row[0]: Exported(row[1], Decimal(row[3])) for row in rows}
+
+
+def _recomputed_item(txn: str) -> Exported | None:
+    """The item of a file written by ``debit_export`` (no batch kept): what the serial's account
+    owed on the serial's day at the serial's bank, computed again."""
+    match = SERIAL.match(txn)
+    if not match:
+        return None
+    try:
+        day = date.fromisoformat(f"{match['day'][:4]}-{match['day'][4:6]}-{match['day'][6:]}")
+    except ValueError:
+        return None
+    agreement = _agreements(match["bank"]).filter(account__account_no=match["account"]).first()
+    if agreement is None:
+        return None
+    lines = _debit_lines(DebitAgreement.objects.filter(pk=agreement.pk), match["bank"], day)
+    return Exported(lines[0][1], Decimal(lines[0][3])) if lines else None
+
+
+def _mismatch(line: int, txn: str, account_no: str, value: Decimal, item: Exported | None) -> str | None:
+    if item is None:
+        return _("第%(n)s行：流水号 %(t)s 不在代扣文件中") % {"n": line, "t": txn}
+    if item.account_no != account_no:
+        return _("第%(n)s行：户号 %(a)s 与代扣文件的 %(b)s 不一致") % {"n": line, "a": account_no, "b": item.account_no}
+    if item.amount != value:
+        return _("第%(n)s行：金额 %(a)s 与代扣文件的 %(b)s 不一致") % {"n": line, "a": value, "b": item.amount}
+    return None
+
+
+def _read_lines(table: list[list[object]]) -> list[tuple[int, str, str, Decimal, str]]:
+    lines = []
     for line, cells in enumerate(table[1:], start=2):
         try:
             txn, account_no, text, result = (str(c).strip() for c in cells[:4])
             value = _number(text)
         except ValueError as exc:
             raise BillingError(_("回盘文件第%(n)s行无法读取，未入账任何数据。") % {"n": line}) from exc
-        if expected is not None and expected.get(txn) != account_no:
-            raise BillingError(_("回盘文件第%(n)s行不在本批代扣文件中，未入账任何数据。") % {"n": line})
+        lines.append((line, txn, account_no, value, result))
+    return lines
+
+
+def _refuse_mismatches(lines: list[tuple[int, str, str, Decimal, str]], expected: dict[str, Exported] | None) -> None:
+    """Every line must be an item of the debit file, with its account and amount: a bank's file
+    can never credit more (or to another account) than was asked. Lines already posted are
+    answered by ``payment_post`` (same payment, or a conflict when they differ)."""
+    refused = []
+    seen: set[str] = set()
+    for line, txn, account_no, value, _result in lines:
+        if txn in seen:
+            refused.append(_("第%(n)s行：流水号 %(t)s 重复") % {"n": line, "t": txn})
+            continue
+        seen.add(txn)
+        if expected is None and Payment.objects.filter(channel=PaymentChannel.BANK_DEBIT, channel_txn_id=txn).exists():
+            continue
+        item = expected.get(txn) if expected is not None else _recomputed_item(txn)
+        problem = _mismatch(line, txn, account_no, value, item)
+        if problem:
+            refused.append(problem)
+    if refused:
+        listed = "；".join(refused[:LISTED])
+        if len(refused) > LISTED:
+            listed += _("；另有 %(n)s 行") % {"n": len(refused) - LISTED}
+        raise BillingError(
+            _("回盘文件有 %(n)s 行与代扣文件不符，未入账任何数据：%(lines)s。") % {"n": len(refused), "lines": listed},
+            errors={"result": listed},
+        )
+
+
+def _post_results(
+    table: list[list[object]],
+    *,
+    scope: Scope,
+    actor: User | AnonymousUser | None,
+    on: date,
+    expected: dict[str, Exported] | None = None,
+) -> tuple[int, int, Decimal]:
+    """Post the successful lines; (posted, failed, amount posted). Call inside a transaction:
+    a bad line raises and the caller's transaction undoes what was posted before it."""
+    paid_at = datetime.combine(on, time(12, 0), tzinfo=SHANGHAI)
+    lines = _read_lines(table)
+    _refuse_mismatches(lines, expected)
+    posted = failed = 0
+    amount = Decimal(0)
+    for _line, txn, account_no, value, result in lines:
         if result != SUCCESS:
             failed += 1
             continue
@@ -132,8 +212,10 @@ def debit_import_result(
     *, scope: Scope, actor: User | AnonymousUser | None, file_name: str, content: bytes, on: date
 ) -> tuple[int, int]:
     """Post the successful debits of a result file (columns 流水号, 户号, 金额, 结果) as
-    bank_debit payments. All or nothing: a bad line or a refused payment changes nothing.
-    Returns (posted, failed at the bank)."""
+    bank_debit payments. Each line must be an item ``debit_export`` wrote (its serial, account
+    and amount, computed again for the serial's bank and day). All or nothing: a bad line, a
+    line that differs from its item or a refused payment changes nothing, and the message lists
+    every differing line. Returns (posted, failed at the bank)."""
     table = _result_table(file_name, content)
     with transaction.atomic():
         posted, failed, _amount = _post_results(table, scope=scope, actor=actor, on=on)
@@ -148,7 +230,7 @@ def debit_batch_settle(*, scope: Scope, actor: User, batch: DebitBatch, file_nam
     if DebitBatchStatus.SETTLED not in DEBIT_TRANSITIONS[batch.status]:
         raise InvalidTransition(_("该批次的回盘文件已导入。"))
     table = _result_table(file_name, content)
-    expected = {str(row[0]): str(row[1]) for row in list(csv.reader(io.StringIO(batch.content)))[1:]}
+    expected = _batch_items(batch)
     with transaction.atomic():
         posted, failed, amount = _post_results(table, scope=scope, actor=actor, on=batch.on, expected=expected)
         changed = DebitBatch.objects.filter(pk=batch.pk, status=DebitBatchStatus.EXPORTED).update(

@@ -14,6 +14,7 @@ from gridcare.billing.models import (
     DunningStep,
     DunningStepKind,
     Payment,
+    PrepaidBalance,
     Reconciliation,
 )
 from gridcare.billing.selectors import dunning_worklist
@@ -290,7 +291,7 @@ def test_a_result_line_outside_the_batch_posts_nothing(town: City) -> None:
     no, other = town.account.account_no, town.other_unit_account.account_no
     result = f"流水号,户号,金额,结果\nICBC20261120{no},{no},300.00,0000\nICBC20261120{other},{other},200.00,0000\n"
     page = client.post(f"/billing/debit/{batch.pk}/", {"result": SimpleUploadedFile("r.csv", result.encode())})
-    assert "回盘文件第3行不在本批代扣文件中，未入账任何数据。" in page.content.decode()
+    assert f"第3行：流水号 ICBC20261120{other} 不在代扣文件中" in page.content.decode()
     batch.refresh_from_db()
     assert (batch.status, batch.paid, Payment.objects.count(), Bill.objects.filter(status="paid").count()) == (
         "exported",
@@ -298,6 +299,34 @@ def test_a_result_line_outside_the_batch_posts_nothing(town: City) -> None:
         0,
         0,
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "listed"),
+    [
+        ("{no},999999.99", "第2行：金额 999999.99 与代扣文件的 300.00 不一致"),
+        ("{other},300.00", "第2行：户号 {other} 与代扣文件的 {no} 不一致"),
+    ],
+)
+def test_a_result_line_that_differs_from_its_exported_item_is_refused_and_listed(
+    town: City, line: str, listed: str
+) -> None:
+    """Issue 11 item 1: a line for an exported 300.00 that says 999,999.99 credited the difference
+    as prepaid balance; it must match its item's account and amount."""
+    _agreements(town)
+    client = signed_in(billing_clerk(town))
+    client.post("/billing/debit/", {"bank_code": "ICBC", "period": "2026-10", "on": "2026-11-20", "unit": ""})
+    batch = DebitBatch.objects.get()
+    no, other = town.account.account_no, town.other_unit_account.account_no
+    body = line.format(no=no, other=other)
+    result = f"流水号,户号,金额,结果\nICBC20261120{no},{body},0000\n"
+    page = client.post(f"/billing/debit/{batch.pk}/", {"result": SimpleUploadedFile("r.csv", result.encode())})
+    assert page.status_code == 200
+    assert listed.format(no=no, other=other) in page.content.decode()
+    batch.refresh_from_db()
+    assert (batch.status, batch.paid, batch.paid_amount) == ("exported", 0, Decimal("0.00"))
+    assert (Payment.objects.count(), PrepaidBalance.objects.count()) == (0, 0)
+    assert sorted(Bill.objects.values_list("paid", flat=True)) == [Decimal("0.00"), Decimal("0.00")]
 
 
 def test_another_units_debit_batch_is_not_found_and_cannot_be_settled(town: City) -> None:
