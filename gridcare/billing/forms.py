@@ -1,9 +1,20 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from gridcare.billing.models import DunningStepKind, PaymentChannel, Tariff
+from gridcare.billing.services.readings import size_error
+
+
+def upload_size(upload: UploadedFile) -> None:
+    """Refuse a file over the configured size from its size alone, before anything reads it."""
+    if error := size_error(upload.size or 0):
+        raise ValidationError(error)
 
 
 class RunForm(forms.Form):
@@ -12,7 +23,7 @@ class RunForm(forms.Form):
 
 
 class ReadingsUploadForm(forms.Form):
-    file = forms.FileField(label=_("抄表文件（CSV 或 Excel）"))
+    file = forms.FileField(label=_("抄表文件（CSV 或 Excel）"), validators=[upload_size])
     interval = forms.BooleanField(label=_("负荷曲线（分时段电量）"), required=False)
 
 
@@ -26,7 +37,10 @@ class CounterPaymentForm(forms.Form):
         label=_("缴费方式"),
         choices=[(PaymentChannel.COUNTER_CASH, _("现金")), (PaymentChannel.COUNTER_CARD, _("刷卡"))],
     )
-    amount = forms.DecimalField(label=_("金额（元）"), decimal_places=2)
+    amount = forms.DecimalField(label=_("金额（元）"), decimal_places=2, max_digits=12, min_value=Decimal("0.01"))
+    # One key per rendered form: a double click or a resent form posts the same key, which is the
+    # payment's channel serial, so the second post finds the first payment and records nothing.
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
 
 
 class WaiverForm(forms.Form):
@@ -53,7 +67,7 @@ class ReconnectionForm(forms.Form):
 class ReconciliationForm(forms.Form):
     channel = forms.ChoiceField(label=_("缴费渠道"), choices=PaymentChannel.choices)
     business_date = forms.DateField(label=_("对账日期"))
-    statement = forms.FileField(label=_("渠道对账文件（CSV 或 Excel：流水号、户号、金额）"))
+    statement = forms.FileField(label=_("渠道对账文件（CSV 或 Excel：流水号、户号、金额）"), validators=[upload_size])
     unit = forms.CharField(label=_("供电单位编码（留空为全部）"), required=False)
 
 
@@ -65,7 +79,7 @@ class DebitExportForm(forms.Form):
 
 
 class DebitResultForm(forms.Form):
-    result = forms.FileField(label=_("银行回盘文件（流水号、户号、金额、结果）"))
+    result = forms.FileField(label=_("银行回盘文件（流水号、户号、金额、结果）"), validators=[upload_size])
 
 
 # A tariff's prices and their structure: the fields every tariff form edits.

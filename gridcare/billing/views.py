@@ -87,7 +87,7 @@ def account(request: HttpRequest, account_no: str) -> HttpResponse:
         "bills": paginate(request, selectors.bill_history(account=acct), param="bills_page"),
         "payments": paginate(request, selectors.payment_history(account=acct), param="payments_page"),
         "can_pay": scope.has_role(PAYMENT_ROLES),
-        "pay_form": forms.CounterPaymentForm(),
+        "pay_form": forms.CounterPaymentForm(initial={"idempotency_key": uuid.uuid4()}),
         "waiver_form": forms.WaiverForm(),
         "waivers": paginate(
             request,
@@ -106,18 +106,24 @@ def counter_payment(request: HttpRequest, account_no: str) -> HttpResponse:
     acct = account_get_for_scope(scope=scope, account_no=account_no)
     form = forms.CounterPaymentForm(request.POST)
     if form.is_valid():
-        txn = f"{timezone.now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
+        # The form's key is the serial: the same form posted twice is one payment.
+        txn = f"CTR-{form.cleaned_data['idempotency_key'].hex}"
         data = PaymentIn(
             form.cleaned_data["channel"], txn, acct.account_no, form.cleaned_data["amount"], timezone.now()
         )
         try:
-            payment, _created = payment_post(scope=scope, actor=request.user, data=data)
+            payment, created = payment_post(scope=scope, actor=request.user, data=data)
         except DomainError as exc:
             flash_error(request, exc)
         else:
-            messages.success(request, _("收费成功：%(a)s 元。") % {"a": payment.amount})
+            if created:
+                messages.success(request, _("收费成功：%(a)s 元。") % {"a": payment.amount})
+            else:
+                messages.info(request, _("这笔收费已经入账（%(a)s 元），重复提交未再收费。") % {"a": payment.amount})
+    elif "idempotency_key" in form.errors:
+        messages.error(request, _("收费表单已失效，请刷新页面后重新收费。"))
     else:
-        messages.error(request, _("请输入正确的金额。"))
+        messages.error(request, _("请输入正确的金额（大于零，最多两位小数）。"))
     return redirect("billing:account", account_no=acct.account_no)
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -63,22 +66,86 @@ class Row:
     max_demand_kw: Decimal
 
 
-def table_from_file(file_name: str, content: bytes) -> list[list[object]]:
-    """The rows of a .csv (UTF-8 or GBK) or .xlsx file, header first."""
-    if file_name.lower().endswith((".xlsx", ".xlsm")):
-        from openpyxl import load_workbook
+MAX_COLUMNS = 64  # no import has more; cells beyond are not read
+MAX_LINE_CHARS = 65_536
+LONG_LINE = re.compile(rf"[^\n]{{{MAX_LINE_CHARS}}}")
+NUMBER_LIMIT = Decimal("1e12")  # the money and reading columns hold 12 digits before the point
 
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise BillingError(_("无法读取 Excel 文件。")) from exc
-        return [list(r) for r in sheet.iter_rows(values_only=True) if any(v not in (None, "") for v in r)]
+
+def upload_limits() -> tuple[int, int, int]:
+    """(bytes, rows, unpacked bytes of an Excel file) an uploaded file may have (GRIDCARE_UPLOADS)."""
+    limits = settings.GRIDCARE_UPLOADS
+    return int(limits["MAX_BYTES"]), int(limits["MAX_ROWS"]), int(limits["MAX_XLSX_UNPACKED_BYTES"])
+
+
+def size_error(size: int) -> str | None:
+    """The refusal of a file of ``size`` bytes, before anything reads it (forms call it too)."""
+    max_bytes = upload_limits()[0]
+    if size > max_bytes:
+        return _("文件太大：%(size)s，最大 %(max)s。") % {"size": _megabytes(size), "max": _megabytes(max_bytes)}
+    return None
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{-(-size // 1024)} KB"
+
+
+def _bounded(rows: Iterable[Sequence[object]], max_rows: int) -> list[list[object]]:
+    """The non-empty rows, refused as soon as there are more than ``max_rows`` (plus the header)."""
+    table: list[list[object]] = []
+    for row in rows:
+        if any(v not in (None, "") and str(v).strip() for v in row):
+            if len(table) > max_rows:
+                raise BillingError(_("文件行数超过上限 %(n)s 行，请分批导入。") % {"n": max_rows})
+            table.append(list(row))
+    return table
+
+
+def _xlsx_rows(content: bytes, max_rows: int, max_unpacked: int) -> list[list[object]]:
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise BillingError(_("无法读取 Excel 文件：文件不是有效的 .xlsx 格式。")) from exc
+    if unpacked > max_unpacked:
+        raise BillingError(
+            _("Excel 文件解压后达 %(size)s，超过上限 %(max)s，未读取。")
+            % {"size": _megabytes(unpacked), "max": _megabytes(max_unpacked)}
+        )
+    try:
+        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+        # max_col: openpyxl pads every row to the sheet's declared width (XFD = 16,384 columns).
+        return _bounded(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), max_rows)
+    except BillingError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise BillingError(_("无法读取 Excel 文件。")) from exc
+
+
+def table_from_file(file_name: str, content: bytes) -> list[list[object]]:
+    """The rows of a .csv (UTF-8 or GBK) or .xlsx file, header first, within the configured size
+    and row limits (checked before and while parsing; an Excel file's unpacked size is read from
+    its zip directory before openpyxl opens it)."""
+    _max_bytes, max_rows, max_unpacked = upload_limits()
+    if error := size_error(len(content)):
+        raise BillingError(error)
+    if file_name.lower().endswith((".xlsx", ".xlsm")):
+        return _xlsx_rows(content, max_rows, max_unpacked)
+    if b"\x00" in content[:4096]:
+        raise BillingError(_("文件不是文本格式的 CSV（请上传 CSV 或 .xlsx 文件）。"))
     for encoding in ("utf-8-sig", "gbk"):
         try:
             text = content.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return [list(r) for r in csv.reader(io.StringIO(text)) if any(v.strip() for v in r)]
+        if LONG_LINE.search(text):
+            raise BillingError(_("文件有超过 %(n)s 个字符的行，不是本系统的 CSV 格式。") % {"n": MAX_LINE_CHARS})
+        try:
+            return _bounded(([*row[:MAX_COLUMNS]] for row in csv.reader(io.StringIO(text))), max_rows)
+        except csv.Error as exc:
+            raise BillingError(_("CSV 文件格式有误（引号未闭合或字段过长），未读取。")) from exc
     raise BillingError(_("文件编码无法识别（请用 UTF-8 或 GBK）。"))
 
 
@@ -97,9 +164,11 @@ def _number(value: object, *, required: bool = True) -> Decimal:
             raise ValueError(_("缺少数值"))
         return Decimal(0)
     try:
-        number = Decimal(str(value).strip())
+        number = Decimal(str(value).strip()[:40])
     except InvalidOperation as exc:
-        raise ValueError(_("“%(v)s”不是数字") % {"v": value}) from exc
+        raise ValueError(_("“%(v)s”不是数字") % {"v": str(value)[:40]}) from exc
+    if number.is_finite() and abs(number) >= NUMBER_LIMIT:
+        raise ValueError(_("“%(v)s”超出允许范围") % {"v": str(value)[:40]})
     if not number.is_finite() or number < 0 or number != number.quantize(Decimal("0.01")):
         raise ValueError(_("“%(v)s”应为不小于零、最多两位小数的数字") % {"v": value})
     return number

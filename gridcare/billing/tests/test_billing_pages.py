@@ -1,3 +1,4 @@
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -53,7 +54,10 @@ def test_bill_history_page_per_persona(town: City, persona: str, status: int) ->
 def test_bill_and_receipt_are_pdfs(town: City) -> None:
     issued_bill(town.account, "2026-10", "88.00", date(2026, 11, 25))
     client = signed_in(town.clerk)
-    client.post(f"/billing/accounts/{town.account.account_no}/pay/", {"channel": "counter_cash", "amount": "88.00"})
+    client.post(
+        f"/billing/accounts/{town.account.account_no}/pay/",
+        {"channel": "counter_cash", "amount": "88.00", "idempotency_key": str(uuid.uuid4())},
+    )
     payment = Payment.objects.get()
     for url in (
         f"/billing/accounts/{town.account.account_no}/bills/2026-10.pdf",
@@ -70,7 +74,8 @@ def test_bill_and_receipt_are_pdfs(town: City) -> None:
 def test_a_guide_cannot_take_a_counter_payment(town: City) -> None:
     issued_bill(town.account, "2026-10", "88.00", date(2026, 11, 25))
     signed_in(town.guide).post(
-        f"/billing/accounts/{town.account.account_no}/pay/", {"channel": "counter_cash", "amount": "88.00"}
+        f"/billing/accounts/{town.account.account_no}/pay/",
+        {"channel": "counter_cash", "amount": "88.00", "idempotency_key": str(uuid.uuid4())},
     )
     assert Payment.objects.count() == 0
 
