@@ -489,7 +489,7 @@ def setup_page(request: HttpRequest, hall_code: str) -> HttpResponse:
 
 @hall_page
 def terminals_page(request: HttpRequest, hall_code: str) -> HttpResponse:
-    hall = _hall(request, hall_code)
+    hall = _hall(request, hall_code, ISSUE_ROLES)
     scope = request_scope(request)
     if request.method == "POST":
         try:

@@ -55,13 +55,7 @@ LEGIT_WRITES: dict[tuple[str, str], tuple[set[str], str]] = {
 }
 
 # (route, persona) → what fails today; issue 11, being fixed in the app named.
-_UNMASK = (
-    "POST /customers/<户号>/unmask/ without a valid reason: the service's new InvalidInput is not caught by "
-    "the page, a 500 — being fixed in customers"
-)
-KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    **{("customers:unmask", p): _UNMASK for p in PERSONAS},
-}
+KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 # Known failures seen on one database only (SQLite does not enforce a varchar's length).
 ONLY_ON: dict[tuple[str, str], str] = {}
 
