@@ -382,6 +382,10 @@ GRIDCARE_BILLING = {
     # Write "bill issued" messages inside the bill run's chunk transactions (measured: doubles the
     # run's time at a million accounts), or off: the separate bill_notify step writes them.
     "NOTIFY_IN_RUN": env_bool("GRIDCARE_BILLING_NOTIFY_IN_RUN", False),
+    # Periods ("YYYY-MM") and business dates taken from users lie from PERIOD_EARLIEST to
+    # PERIOD_MONTHS_AHEAD months after the current Shanghai month ("9999-12" or "0001-01" refused).
+    "PERIOD_EARLIEST": env_str("GRIDCARE_BILLING_PERIOD_EARLIEST", "2000-01"),
+    "PERIOD_MONTHS_AHEAD": env_int("GRIDCARE_BILLING_PERIOD_MONTHS_AHEAD", 12),
     # A payment's paid_at must lie within PAID_AT_PAST_DAYS before now (a channel or bank result
     # may arrive late) and PAID_AT_FUTURE_MINUTES after it (clock skew): 0001-01-01 would skip the
     # late penalty, 2099 would defer it.

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 
 from django import forms
@@ -8,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from gridcare.billing.models import DunningStepKind, PaymentChannel, Tariff
+from gridcare.billing.services.bill_dates import day_error, period_error
 from gridcare.billing.services.readings import size_error
 
 
@@ -17,8 +19,24 @@ def upload_size(upload: UploadedFile) -> None:
         raise ValidationError(error)
 
 
+def valid_period(value: str) -> None:
+    """A period in the accepted window (bill_dates.period_error: format and bounds)."""
+    if error := period_error(value):
+        raise ValidationError(error)
+
+
+def valid_day(value: date | datetime) -> None:
+    """A business date (or moment) in the accepted window: 0001-01-01 or 9999-12-31 refused."""
+    if error := day_error(value):
+        raise ValidationError(error)
+
+
+def _period_field() -> forms.CharField:
+    return forms.CharField(label=_("账期"), max_length=7, validators=[valid_period], help_text=_("如 2026-10"))
+
+
 class RunForm(forms.Form):
-    period = forms.RegexField(label=_("账期"), regex=r"^\d{4}-(0[1-9]|1[0-2])$", help_text=_("如 2026-10"))
+    period = _period_field()
     unit = forms.CharField(label=_("供电单位编码（留空为全部）"), required=False)
 
 
@@ -29,7 +47,7 @@ class ReadingsUploadForm(forms.Form):
 
 class ResolveForm(forms.Form):
     action = forms.ChoiceField(label=_("处理"), choices=[("accepted", _("确认无误")), ("corrected", _("更正电量"))])
-    kwh = forms.DecimalField(label=_("更正后电量"), required=False, min_value=0, decimal_places=2)
+    kwh = forms.DecimalField(label=_("更正后电量"), required=False, min_value=0, max_digits=14, decimal_places=2)
 
 
 class CounterPaymentForm(forms.Form):
@@ -44,7 +62,7 @@ class CounterPaymentForm(forms.Form):
 
 
 class WaiverForm(forms.Form):
-    period = forms.CharField(label=_("账期"))
+    period = forms.CharField(label=_("账期"), max_length=7, validators=[valid_period])
     reason = forms.CharField(label=_("免收原因"), max_length=200)
 
 
@@ -57,24 +75,24 @@ class DunningStepForm(forms.Form):
             (DunningStepKind.CUTOFF, _("已停电")),
         ],
     )
-    on = forms.DateField(label=_("日期"))
+    on = forms.DateField(label=_("日期"), validators=[valid_day])
 
 
 class ReconnectionForm(forms.Form):
-    at = forms.DateTimeField(label=_("复电时间"))
+    at = forms.DateTimeField(label=_("复电时间"), validators=[valid_day])
 
 
 class ReconciliationForm(forms.Form):
     channel = forms.ChoiceField(label=_("缴费渠道"), choices=PaymentChannel.choices)
-    business_date = forms.DateField(label=_("对账日期"))
+    business_date = forms.DateField(label=_("对账日期"), validators=[valid_day])
     statement = forms.FileField(label=_("渠道对账文件（CSV 或 Excel：流水号、户号、金额）"), validators=[upload_size])
     unit = forms.CharField(label=_("供电单位编码（留空为全部）"), required=False)
 
 
 class DebitExportForm(forms.Form):
     bank_code = forms.CharField(label=_("银行代码"), max_length=10, initial="ICBC")
-    period = forms.RegexField(label=_("账期"), regex=r"^\d{4}-(0[1-9]|1[0-2])$", help_text=_("如 2026-10"))
-    on = forms.DateField(label=_("扣款日期"))
+    period = _period_field()
+    on = forms.DateField(label=_("扣款日期"), validators=[valid_day])
     unit = forms.CharField(label=_("供电单位编码（留空为全部）"), required=False)
 
 

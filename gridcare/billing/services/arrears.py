@@ -16,6 +16,7 @@ from gridcare.billing.conf import rule_int
 from gridcare.billing.events import bill_event
 from gridcare.billing.exceptions import BillingError, InvalidTransition
 from gridcare.billing.models import Bill, DunningStep, DunningStepKind, PenaltyWaiver, WaiverStatus
+from gridcare.billing.services.bill_dates import day_check
 from gridcare.billing.services.payments import OPEN, bill_penalty
 from gridcare.core.exceptions import Conflict, Forbidden
 from gridcare.core.money import ZERO
@@ -121,6 +122,7 @@ def dunning_record(*, bill: Bill, step: DunningStepKind, on: date, actor: User |
         raise Conflict(_("该账单已结清。"))
     if step == DunningStepKind.RECONNECT:
         raise BillingError(_("复电在缴清欠费时自动安排。"))
+    day_check(on, "on")
     if on < bill.due_date + timedelta(days=1):
         raise BillingError(_("账单尚未逾期。"))
     steps = {s.step: s for s in bill.dunning_steps.all()}
@@ -158,6 +160,7 @@ def reconnection_done(*, scope: Scope, step: DunningStep, actor: User, at: datet
         raise InvalidTransition(_("该记录不是复电安排。"))
     if at.tzinfo is None:
         raise BillingError(_("复电时间须带时区。"))
+    day_check(at, "at")
     with transaction.atomic():
         done = DunningStep.objects.filter(pk=step.pk, completed_at__isnull=True).update(
             completed_at=at, completed_by=actor

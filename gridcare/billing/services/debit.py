@@ -19,7 +19,7 @@ from gridcare.billing.access import BANK_DEBIT_ROLES, require, work_unit
 from gridcare.billing.exceptions import BillingError, InvalidTransition
 from gridcare.billing.models import DebitAgreement, DebitBatch, DebitBatchStatus, Payment, PaymentChannel
 from gridcare.billing.selectors import account_due
-from gridcare.billing.services.bill_dates import period_start
+from gridcare.billing.services.bill_dates import day_check, period_start
 from gridcare.billing.services.payments import OPEN, PaymentIn, payment_post
 from gridcare.billing.services.readings import _number, table_from_file
 from gridcare.core.timezone import SHANGHAI
@@ -71,6 +71,7 @@ def debit_batch_export(
     (penalties and older bills are settled first, as every payment)."""
     unit = work_unit(scope, unit_code)
     period_start(period)
+    day_check(on, "on")
     bank_code = bank_code.strip().upper()
     if not bank_code:
         raise BillingError(_("请填写银行代码。"), errors={"bank_code": _("必填项。")})

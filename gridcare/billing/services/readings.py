@@ -33,6 +33,7 @@ from gridcare.billing.models import (
 )
 from gridcare.billing.services.bill_dates import period_start
 from gridcare.billing.services.intervals import INTERVAL_KINDS, intervals_to_readings, periods_of
+from gridcare.billing.services.numbers import decimal_error
 from gridcare.core.timezone import SHANGHAI
 from gridcare.customers.models import Account, Meter
 from gridcare.org.access import Scope
@@ -376,6 +377,8 @@ def exception_resolve(
     with transaction.atomic():
         reading = Reading.objects.select_for_update().get(pk=exception.reading_id)
         if to == ExceptionStatus.CORRECTED:
+            if kwh is not None and (error := decimal_error(kwh, Reading._meta.get_field("kwh"))):
+                raise BillingError(_("更正电量有误。"), errors={"kwh": error})
             if kwh is None or kwh < 0 or kwh < reading.kwh_peak + reading.kwh_valley:
                 raise BillingError(_("更正电量有误。"), errors={"kwh": _("应不小于峰谷电量之和。")})
             reading.kwh, reading.kwh_flat = kwh, kwh - reading.kwh_peak - reading.kwh_valley

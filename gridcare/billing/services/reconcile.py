@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from gridcare.billing.access import work_unit
 from gridcare.billing.exceptions import BillingError
 from gridcare.billing.models import Payment, PaymentChannel, Reconciliation, ReconciliationItem
+from gridcare.billing.services.bill_dates import day_check
 from gridcare.billing.services.readings import _number, table_from_file
 from gridcare.customers.models import Account
 from gridcare.org.access import Scope
@@ -141,6 +142,7 @@ def reconciliation_upload(
 ) -> Reconciliation:
     """Reconciliation from the staff page: a billing clerk reconciles their unit's payments."""
     unit = work_unit(scope, unit_code)
+    day_check(business_date, "business_date")
     return reconcile(
         channel=channel, business_date=business_date, file_name=file_name, content=content, actor=actor, unit=unit
     )

@@ -15,6 +15,8 @@ from gridcare.billing import rules
 from gridcare.billing.conf import billing_str, rule_decimal
 from gridcare.billing.exceptions import BillingError
 from gridcare.billing.models import Tariff, TariffKind, TierPeriod, TouPeriod
+from gridcare.billing.services.bill_dates import day_error
+from gridcare.billing.services.numbers import decimal_error
 from gridcare.core.timezone import business_date
 from gridcare.customers.models import CustomerClass
 
@@ -106,8 +108,41 @@ def _two_part_errors(t: Tariff) -> dict[str, str]:
     return errors
 
 
-def tariff_validate(t: Tariff) -> None:
+# Every Decimal a tariff carries, checked against its column before any rule compares it.
+TARIFF_NUMBERS = (
+    "price",
+    "tier1_kwh",
+    "tier2_kwh",
+    "tier2_price",
+    "tier3_price",
+    "peak_price",
+    "valley_price",
+    "capacity_price",
+    "demand_price",
+    "pf_standard",
+)
+
+
+def _number_errors(t: Tariff) -> dict[str, str]:
+    """Finite, within the column's digits and places, not negative; dates in the accepted window."""
     errors: dict[str, str] = {}
+    for name in TARIFF_NUMBERS:
+        value = getattr(t, name)
+        if value is not None and (error := decimal_error(value, Tariff._meta.get_field(name))):
+            errors[name] = error
+    for name in ("effective_from", "effective_to"):
+        value = getattr(t, name)
+        if isinstance(value, date) and (error := day_error(value)):
+            errors[name] = error
+        elif name == "effective_from" and not isinstance(value, date):
+            errors[name] = str(_("请填写生效日期。"))
+    return errors
+
+
+def tariff_validate(t: Tariff) -> None:
+    if errors := _number_errors(t):
+        raise BillingError(_("电价参数有误。"), errors=errors)
+    errors = {}
     if t.price is None or t.price <= 0:
         errors["price"] = _("电价须大于零。")
     if t.effective_to is not None and t.effective_to < t.effective_from:
