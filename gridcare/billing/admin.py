@@ -1,5 +1,7 @@
-"""Tariff administration (BILL-1) for administrators, through Django's admin: every save goes
-through the same validation as ``services.tariffs.tariff_create``."""
+"""Billing in the admin. A tariff version may be added here (BILL-1), through
+``tariff_create`` like 电价管理 (/billing/tariffs/): validated, and the previous version ends the
+day before. A version is never changed or deleted. Bills, payments, runs and every other money
+row are read-only: only the billing services write them."""
 
 from __future__ import annotations
 
@@ -7,17 +9,39 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 
 from gridcare.billing.forms import TARIFF_PRICE_FIELDS
-from gridcare.billing.models import Bill, BillRun, Payment, Tariff, TouPeriod
-from gridcare.billing.services.tariffs import tariff_validate
+from gridcare.billing.models import (
+    Bill,
+    BillEvent,
+    BillRun,
+    BillRunEvent,
+    DebitAgreement,
+    DebitBatch,
+    DunningStep,
+    Payment,
+    PaymentAllocation,
+    PenaltyWaiver,
+    PrepaidBalance,
+    PrepaidEntry,
+    Reading,
+    ReadingException,
+    ReadingImport,
+    Reconciliation,
+    ReconciliationItem,
+    Tariff,
+    TouPeriod,
+)
+from gridcare.billing.services.tariffs import tariff_create, tariff_validate
+from gridcare.core.admin import ReadOnlyAdmin
 from gridcare.core.exceptions import DomainError
 
 
 class TariffForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Tariff
-        fields = ("code", "province", "name", "kind", "effective_from", "effective_to", *TARIFF_PRICE_FIELDS)
+        fields = ("code", "province", "name", "kind", "effective_from", *TARIFF_PRICE_FIELDS)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -40,23 +64,54 @@ class TariffAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("province", "code", "name", "kind", "effective_from", "effective_to", "price")
     list_filter = ("province", "kind")
     inlines = [TouPeriodInline]
+    actions = None
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # bills were reckoned with it: a new version is added instead
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Tariff, form: Any, change: bool) -> None:
+        created = tariff_create(**{name: getattr(obj, name) for name in TariffForm.Meta.fields})
+        obj.pk, obj.effective_to = created.pk, created.effective_to
+        obj._state.adding = False  # the periods of the inline are saved onto the created version
 
 
 @admin.register(BillRun)
-class BillRunAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class BillRunAdmin(ReadOnlyAdmin):
     list_display = ("period", "scope_key", "status", "billed", "held", "missing", "amount", "started_at")
-    readonly_fields = [f.name for f in BillRun._meta.fields]
+    edit_page = "/billing/runs/"
 
 
 @admin.register(Bill)
-class BillAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class BillAdmin(ReadOnlyAdmin):
     list_display = ("account", "period", "amount", "paid", "status", "due_date")
     search_fields = ("account__account_no",)
-    readonly_fields = [f.name for f in Bill._meta.fields]
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PaymentAdmin(ReadOnlyAdmin):
     list_display = ("channel", "channel_txn_id", "account", "amount", "paid_at")
     search_fields = ("channel_txn_id", "account__account_no")
-    readonly_fields = [f.name for f in Payment._meta.fields]
+
+
+admin.site.register(
+    [
+        ReadingImport,
+        Reading,
+        ReadingException,
+        BillRunEvent,
+        BillEvent,
+        PaymentAllocation,
+        PrepaidBalance,
+        PrepaidEntry,
+        PenaltyWaiver,
+        DunningStep,
+        Reconciliation,
+        ReconciliationItem,
+        DebitAgreement,
+        DebitBatch,
+    ],
+    ReadOnlyAdmin,
+)

@@ -1,5 +1,12 @@
-from django.contrib import admin
+"""The archive in the admin: feeders and 台区 are edited here; accounts and their history are
+read-only (the account page's services keep the history, CUST-2)."""
 
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Model
+
+from gridcare.core.admin import ReadOnlyAdmin
 from gridcare.customers.models import Account, AccountEvent, Feeder, TransformerArea
 
 
@@ -17,25 +24,19 @@ class TransformerAreaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Read-mostly: account changes go through the counter pages so they keep their history."""
-
-    list_display = ("account_no", "customer", "customer_class", "supply_unit", "status")
+class AccountAdmin(ReadOnlyAdmin):
+    list_display = ("account_no", "customer_class", "supply_unit", "status")
     list_filter = ("customer_class", "status", "supply_unit")
     search_fields = ("account_no",)
-    show_full_result_count = False
-    raw_id_fields = ("customer", "transformer_area", "key_account_manager", "hall")
-    readonly_fields = ("account_no", "customer", "status")
+    # The holder's name is personal data: the account page shows it masked and unmasks with a reason.
+    exclude = ("customer",)
+    edit_page = "/customers/"
+
+    def edit_url(self, obj: Model) -> str:
+        return f"/customers/{getattr(obj, 'account_no', '')}/"
 
 
 @admin.register(AccountEvent)
-class AccountEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AccountEventAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "account", "type", "actor")
     list_filter = ("type",)
-    raw_id_fields = ("account", "actor")
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False

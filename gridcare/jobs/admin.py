@@ -1,21 +1,13 @@
 from django.contrib import admin
 
+from gridcare.core.admin import ReadOnlyAdmin
 from gridcare.jobs.models import JobRun
 
 
 @admin.register(JobRun)
-class JobRunAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class JobRunAdmin(ReadOnlyAdmin):
+    """Run records are the worker's; a job is run from /jobs/ (after confirming)."""
+
     list_display = ("job", "trigger", "started_at", "duration_ms", "outcome", "message")
     list_filter = ("job", "outcome", "trigger")
-    readonly_fields = (
-        "job",
-        "trigger",
-        "requested_by",
-        "started_at",
-        "finished_at",
-        "duration_ms",
-        "outcome",
-        "message",
-        "counts",
-        "error",
-    )
+    edit_page = "/jobs/"

@@ -1,10 +1,13 @@
 from typing import Any
 
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 
+from gridcare.core.admin import ReadOnlyAdmin
 from gridcare.org import services
 from gridcare.org.models import AuthEvent, Company, Counter, Hall, Staff, SupplyUnit
 
@@ -33,6 +36,8 @@ class HallAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("code", "name", "unit", "opens_at", "closes_at")
     list_filter = ("unit",)
     inlines = [CounterInline]
+    # Opening hours are set on the hall's set-up page, whose service checks them (HALL-1).
+    readonly_fields = ("opens_at", "closes_at")
 
 
 @admin.register(Staff)
@@ -68,18 +73,35 @@ admin.site.register(User, GridcareUserAdmin)
 
 
 @admin.register(AuthEvent)
-class AuthEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Read-only: the audit is append-only."""
+class AuthEventAdmin(ReadOnlyAdmin):
+    """The security audit is append-only; it is also at /security/events/."""
 
     list_display = ("created_at", "type", "username", "ip_address", "actor")
     list_filter = ("type",)
     search_fields = ("username", "ip_address")
+    edit_page = "/security/events/"
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+# axes' own admin deletes attempts, which unlocks an account without the audited unlock of
+# 账号安全 (/security/): its sign-in records are shown read-only instead.
+class AccessAttemptAdmin(ReadOnlyAdmin, axes_admin.AccessAttemptAdmin):  # type: ignore[misc]
+    actions = ()
+    edit_page = "/security/"
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+
+class AccessLogAdmin(ReadOnlyAdmin, axes_admin.AccessLogAdmin):  # type: ignore[misc]
+    pass
+
+
+class AccessFailureLogAdmin(ReadOnlyAdmin, axes_admin.AccessFailureLogAdmin):  # type: ignore[misc]
+    pass
+
+
+for _model, _admin in (
+    (AccessAttempt, AccessAttemptAdmin),
+    (AccessLog, AccessLogAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _admin)

@@ -1,38 +1,59 @@
-"""Read-mostly admin: orders and their history, and the triage overrides to export for retraining."""
+"""Work orders in the admin: read-only. Every step of an order or application is a service with
+its event row (the order page, /workorders/connections/, the API); the triage overrides are kept
+here to export for retraining."""
+
+from __future__ import annotations
 
 from django.contrib import admin
 
-from gridcare.workorders.models import Incident, NewConnection, StaffFinding, TriageOverride, WorkOrder
+from gridcare.core.admin import ReadOnlyAdmin
+from gridcare.workorders.models import (
+    CallBack,
+    ConnectionEvent,
+    ConnectionStep,
+    Deadline,
+    Incident,
+    NewConnection,
+    OrderEvent,
+    StaffFinding,
+    TriageOverride,
+    WorkOrder,
+)
 
 
 @admin.register(WorkOrder)
-class WorkOrderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class WorkOrderAdmin(ReadOnlyAdmin):
     list_display = ("number", "type", "complaint_class", "status", "received_at", "supply_unit", "owner")
     list_filter = ("type", "status", "channel")
     search_fields = ("number", "text")
-    raw_id_fields = ("account", "owner", "incident", "created_by")
+    masked = ("phone",)
+    edit_page = "/workorders/"
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class IncidentAdmin(ReadOnlyAdmin):
     list_display = ("merge_key", "state", "opened_at", "restored_at", "report_count")
     list_filter = ("state",)
 
 
 @admin.register(TriageOverride)
-class TriageOverrideAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class TriageOverrideAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "suggested_type", "chosen_type", "suggested_class", "chosen_class", "confidence")
     list_filter = ("suggested_type", "chosen_type")
     search_fields = ("text",)
 
 
 @admin.register(StaffFinding)
-class StaffFindingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class StaffFindingAdmin(ReadOnlyAdmin):
     list_display = ("order", "staff", "consequence", "created_at")
-    raw_id_fields = ("order", "staff", "recorded_by")
 
 
 @admin.register(NewConnection)
-class NewConnectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class NewConnectionAdmin(ReadOnlyAdmin):
     list_display = ("number", "applicant", "category", "stage", "due_at", "account_manager")
     list_filter = ("category", "stage")
+    masked = ("phone",)
+    edit_page = "/workorders/connections/"
+
+
+admin.site.register([Deadline, OrderEvent, CallBack, ConnectionStep, ConnectionEvent], ReadOnlyAdmin)
