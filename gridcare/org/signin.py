@@ -42,10 +42,7 @@ def client_username(request: HttpRequest, credentials: dict[str, Any] | None = N
     user can have, so a 10,000-character username is a failed sign-in like any other instead of
     a row PostgreSQL refuses."""
     field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
-    if credentials:
-        username = credentials.get(field)
-    else:
-        username = getattr(request, "data", request.POST).get(field)
+    username = credentials.get(field) if credentials else getattr(request, "data", request.POST).get(field)
     return username[:USERNAME_MAX] if isinstance(username, str) else None
 
 
