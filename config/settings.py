@@ -334,6 +334,14 @@ GRIDCARE_NOTICES = {
     "LEASE_SECONDS": env_int("GRIDCARE_NOTICE_LEASE_SECONDS", 300),
     # Failed deliveries in a row after which a phone is marked failed (archive worklist, CUST-3).
     "FAILURES_TO_FLAG": env_int("GRIDCARE_NOTICE_FAILURES_TO_FLAG", 3),
+    # Plausible outages: begun at most this many days ago (a fault entered late), starting at most
+    # this many days ahead, lasting at most this many hours; anything else is a typing error.
+    "OUTAGE_DAYS_BACK": env_int("GRIDCARE_NOTICE_OUTAGE_DAYS_BACK", 30),
+    "OUTAGE_DAYS_AHEAD": env_int("GRIDCARE_NOTICE_OUTAGE_DAYS_AHEAD", 366),
+    "OUTAGE_MAX_HOURS": env_int("GRIDCARE_NOTICE_OUTAGE_MAX_HOURS", 720),
+    # Peak-shifting orders: a load limit of at most this many kW, for a day at most this far ahead.
+    "PEAK_SHIFT_MAX_KW": env_int("GRIDCARE_NOTICE_PEAK_SHIFT_MAX_KW", 10_000_000),
+    "PEAK_SHIFT_DAYS_AHEAD": env_int("GRIDCARE_NOTICE_PEAK_SHIFT_DAYS_AHEAD", 366),
 }
 
 # --- work orders (gridcare/workorders, WO-1..8) ------------------------------------------------
@@ -357,6 +365,9 @@ GRIDCARE_WORKORDERS = {
     # New-connection stage limits in working days, JSON overriding the defaults of
     # gridcare/workorders/connections.py, e.g. {"high_voltage_single": {"supply_plan": 12}}.
     "NEW_CONNECTION_STAGE_DAYS": env_str("GRIDCARE_WO_NEW_CONNECTION_STAGE_DAYS", "{}"),
+    # The largest capacity (kVA) a new-connection application may ask for: above it is a typing
+    # error (the archive's contract capacity has the same limit).
+    "NEW_CONNECTION_MAX_KVA": env_decimal("GRIDCARE_WO_NEW_CONNECTION_MAX_KVA", "999999"),
 }
 # Holiday data (State Council notices) that seeds the calendar of a new database; empty:
 # gridcare/core/holidays_cn.json. After that the calendar is edited at /calendar/.

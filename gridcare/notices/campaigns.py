@@ -15,8 +15,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from gridcare.core.exceptions import Forbidden, InvalidInput
+from gridcare.core.timezone import business_date
 from gridcare.customers.models import Account, AccountStatus, Feeder
 from gridcare.notices.access import grid_filter
+from gridcare.notices.conf import notice_setting
 from gridcare.notices.services import notice_enqueue
 from gridcare.org.access import Scope
 from gridcare.org.models import Role
@@ -60,6 +62,11 @@ def peak_shift_notify(*, scope: Scope, actor: User | AnonymousUser, order: PeakS
         problems["end"] = _("结束时间应晚于开始时间。")
     if order.limit_kw <= 0:
         problems["limit_kw"] = _("负荷上限应大于0。")
+    elif order.limit_kw > int(notice_setting("PEAK_SHIFT_MAX_KW")):
+        problems["limit_kw"] = _("负荷上限不能超过%(kw)d kW。") % {"kw": int(notice_setting("PEAK_SHIFT_MAX_KW"))}
+    ahead = int(notice_setting("PEAK_SHIFT_DAYS_AHEAD"))
+    if not 0 <= (order.day - business_date()).days <= ahead:
+        problems["day"] = _("错峰日期应在今天至%(days)d天后之间。") % {"days": ahead}
     if problems:
         raise InvalidInput(_("错峰通知未发布。"), errors=problems)
     queued = 0

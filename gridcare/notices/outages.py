@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -107,6 +107,22 @@ def _grid(scope: Scope, data: NewOutage) -> tuple[list[Feeder], list[Transformer
     return feeders, areas, problems
 
 
+def _plausible_times(data: NewOutage, moment: datetime) -> tuple[NewOutage, dict[str, str]]:
+    """``data`` with aware times (a time without zone is Shanghai's), and the problems of times
+    outside the configured window or of an outage longer than the configured hours."""
+    back, ahead = int(notice_setting("OUTAGE_DAYS_BACK")), int(notice_setting("OUTAGE_DAYS_AHEAD"))
+    starts = rules.moment_within(data.starts_at, now=moment, days_back=back, days_ahead=ahead)
+    ends = rules.moment_within(data.ends_at, now=moment, days_back=back, days_ahead=ahead + 1)
+    window = _("应在%(back)d天前至%(ahead)d天后之间。") % {"back": back, "ahead": ahead}
+    problems = {name: window for name, value in (("starts_at", starts), ("ends_at", ends)) if value is None}
+    if starts is None or ends is None:
+        return data, problems
+    hours = int(notice_setting("OUTAGE_MAX_HOURS"))
+    if ends - starts > timedelta(hours=hours):
+        problems["ends_at"] = _("一次停电不能超过%(hours)d小时。") % {"hours": hours}
+    return replace(data, starts_at=starts, ends_at=ends), problems
+
+
 def outage_register(
     *, scope: Scope, actor: User | AnonymousUser, data: NewOutage, now: datetime | None = None
 ) -> Outage:
@@ -114,6 +130,7 @@ def outage_register(
     if not scope.has_role(OUTAGE_ROLES):
         raise Forbidden(_("只有规划员和系统管理员可以登记停电。"))
     moment = now or tz.now()
+    data, times = _plausible_times(data, moment)
     feeders, areas, problems = _grid(scope, data)
     if not data.reason.strip():
         problems["reason"] = _("请填写停电原因。")
@@ -121,7 +138,8 @@ def outage_register(
         problems["kind"] = _("停电类型不正确。")
     rules_conf: dict[str, Any] = settings.GRIDCARE_RULES
     problems.update(
-        rules.outage_notice_problem(
+        times
+        or rules.outage_notice_problem(
             kind=data.kind,
             starts_at=data.starts_at,
             ends_at=data.ends_at,
@@ -416,10 +434,11 @@ def outage_restore(
     if not scope.has_role(OUTAGE_ROLES):
         raise Forbidden(_("只有规划员和系统管理员可以登记恢复送电。"))
     moment = now or tz.now()
-    at = restored_at or moment
+    back = int(notice_setting("OUTAGE_DAYS_BACK")) + int(notice_setting("OUTAGE_MAX_HOURS")) // 24 + 1
+    at = rules.moment_within(restored_at or moment, now=moment, days_back=back, days_ahead=0)
     if OutageStatus.RESTORED not in OUTAGE_TRANSITIONS[outage.status]:
         raise Conflict(_("该停电已是“%(status)s”状态，不能再登记恢复送电。") % {"status": outage.get_status_display()})
-    if at <= outage.starts_at or at > moment:
+    if at is None or at <= outage.starts_at:
         raise InvalidInput(_("恢复送电时间不正确。"), errors={"restored_at": _("应晚于停电开始时间，且不晚于现在。")})
     with transaction.atomic():
         updated = Outage.objects.filter(pk=outage.pk, status=outage.status).update(

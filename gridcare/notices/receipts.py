@@ -15,10 +15,14 @@ from django.db import transaction
 from django.db.models import Q
 
 from gridcare.core import timezone as tz
+from gridcare.notices import rules
 from gridcare.notices.contacts import contact_delivery_failed, contact_delivery_ok
 from gridcare.notices.models import Channel, Notice, NoticeStatus, statuses_before
 
 log = logging.getLogger(__name__)
+
+# A delivery reported further back than this (or in the future) is a gateway's clock gone wrong.
+RECEIPT_DAYS_BACK = 30
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,11 @@ def receipts_apply(*, receipts: list[Receipt], now: datetime | None = None) -> R
             target = NoticeStatus.DELIVERED if receipt.delivered else NoticeStatus.FAILED
             changes: dict[str, object] = {"status": target, "lease_until": None}
             if receipt.delivered:
-                changes["delivered_at"] = receipt.at or moment
+                # A gateway's clock may be off, never its year: an implausible time is taken as now.
+                reported = rules.moment_within(
+                    receipt.at or moment, now=moment, days_back=RECEIPT_DAYS_BACK, days_ahead=1
+                )
+                changes["delivered_at"] = reported or moment
             else:
                 changes["last_error"] = (receipt.error or "delivery failed")[:300]
             updated = Notice.objects.filter(pk=notice.pk, status__in=statuses_before(target)).update(**changes)

@@ -29,7 +29,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from gridcare.core.exceptions import Forbidden, InvalidInput, NotFound
-from gridcare.core.timezone import SHANGHAI
+from gridcare.core.timezone import SHANGHAI, business_date
 from gridcare.customers.models import Account, AccountStatus
 from gridcare.notices.access import RELIABILITY_ROLES
 from gridcare.notices.models import Outage, OutageAccount, OutageKind, OutageStatus
@@ -86,13 +86,22 @@ class Reliability:
         return self.reliability_percent >= self.target_percent
 
 
+# Supply reliability is reckoned from the records of this year on; a month outside it is a typo.
+EARLIEST_YEAR = 2000
+
+
 def parse_month(value: str) -> date:
     """``YYYY-MM`` → the first day of that month; a clear error otherwise."""
     try:
         year, month = (int(part) for part in value.strip().split("-"))
-        return date(year, month, 1)
+        first = date(year, month, 1)
     except (ValueError, TypeError):
         raise InvalidInput(_("月份格式不正确。"), errors={"month": _("请按“年-月”填写，如 2026-11。")}) from None
+    latest = business_date().year + 1
+    if not EARLIEST_YEAR <= year <= latest:
+        message = _("月份应在 %(a)d-01 至 %(b)d-12 之间。") % {"a": EARLIEST_YEAR, "b": latest}
+        raise InvalidInput(_("月份格式不正确。"), errors={"month": message})
+    return first
 
 
 def _month_window(first: date) -> tuple[datetime, datetime, int]:

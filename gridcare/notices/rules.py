@@ -139,6 +139,18 @@ def backoff(attempt: int, *, base_seconds: int, cap_seconds: int = 3600) -> time
 
 
 # -- outages ----------------------------------------------------------------------------------
+def moment_within(value: datetime, *, now: datetime, days_back: int, days_ahead: int) -> datetime | None:
+    """``value`` as an aware time (a time without zone is Shanghai's) when it lies between
+    ``days_back`` days before ``now`` and ``days_ahead`` days after; None otherwise, including
+    times no calendar arithmetic can reach (year 1, year 9999 west of Greenwich)."""
+    aware = value if value.utcoffset() is not None else value.replace(tzinfo=SHANGHAI)
+    try:
+        offset = aware - now
+    except OverflowError:
+        return None
+    return aware if -timedelta(days=days_back) <= offset <= timedelta(days=days_ahead) else None
+
+
 def outage_notice_problem(
     *, kind: str, starts_at: datetime, ends_at: datetime, now: datetime, planned_days: int, temporary_hours: int
 ) -> dict[str, str]:

@@ -5,8 +5,10 @@ here to export for retraining."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from gridcare.core.admin import ReadOnlyAdmin
+from gridcare.workorders import selectors
 from gridcare.workorders.models import (
     CallBack,
     ConnectionEvent,
@@ -53,7 +55,13 @@ class NewConnectionAdmin(ReadOnlyAdmin):
     list_display = ("number", "applicant", "category", "stage", "due_at", "account_manager")
     list_filter = ("category", "stage")
     masked = ("phone",)
+    exclude = ("capacity_kva",)
+    readonly_fields = ("capacity",)
     edit_page = "/workorders/connections/"
+
+    @admin.display(description=_("申请容量(kVA)"))
+    def capacity(self, obj: NewConnection) -> str:
+        return selectors.connection_capacity_text(obj)
 
 
 admin.site.register([Deadline, OrderEvent, CallBack, ConnectionStep, ConnectionEvent], ReadOnlyAdmin)

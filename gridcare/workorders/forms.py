@@ -63,7 +63,15 @@ class ConnectionForm(forms.Form):
     address = forms.CharField(label=_("用电地址"), max_length=200)
     category = forms.ChoiceField(label=_("类别"), choices=ConnectionCategory.choices)
     supply_unit = forms.CharField(label=_("供电单位编码"), max_length=20)
-    capacity_kva = forms.DecimalField(label=_("申请容量(kVA)"), max_digits=10, decimal_places=1, min_value=0, initial=0)
+    # Text checked by the service's rule (workorders.rules.requested_capacity), so the page and
+    # the API refuse "1e300", NaN, negatives and a second decimal with the same message.
+    capacity_kva = forms.CharField(
+        label=_("申请容量(kVA)"),
+        initial="0",
+        required=False,
+        max_length=20,
+        widget=forms.NumberInput(attrs={"min": "0", "step": "0.1"}),
+    )
 
 
 class AdvanceForm(forms.Form):

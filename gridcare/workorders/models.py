@@ -333,6 +333,15 @@ class Stage(models.TextChoices):
     DONE = "done", _("已送电")
 
 
+class ConnectionManager(models.Manager["NewConnection"]):
+    """Rows come without ``capacity_kva``, which no list or step reads: SQLite keeps whatever was
+    written, and one legacy value the column type cannot convert back ("1e300") broke every
+    list of its unit. Where it is shown, it is read as text (``selectors.connection_capacity_text``)."""
+
+    def get_queryset(self) -> models.QuerySet[NewConnection]:
+        return super().get_queryset().defer("capacity_kva")
+
+
 class NewConnection(models.Model):
     """业扩报装 (WO-8): an application for a new supply, run stage by stage."""
 
@@ -356,6 +365,8 @@ class NewConnection(models.Model):
     # The stage or total deadline was reckoned over a year without a holiday notice.
     provisional = models.BooleanField(_("暂定"), default=False)
     provisional_years = models.JSONField(default=list, blank=True)
+
+    objects = ConnectionManager()
 
     class Meta:
         verbose_name = _("业扩报装")

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from gridcare.core.calendar import Reckoned, add_working_days_at, add_working_time, working_time_between
+from gridcare.core.exceptions import InvalidInput
 from gridcare.workorders.models import Deadline, OrderType, Status
 
 FAULT_ONLY = frozenset({Status.ARRIVED, Status.RESTORED})
@@ -180,3 +183,28 @@ MEETS: dict[Status, tuple[Deadline.Kind, ...]] = {
     Status.RESTORED: (Deadline.Kind.ARRIVAL, Deadline.Kind.RESTORATION),
     Status.REPLIED: (Deadline.Kind.CONTACT, Deadline.Kind.REPLY),
 }
+
+
+def requested_capacity(raw: object, *, maximum: Decimal, places: int) -> Decimal:
+    """A new connection's requested capacity in kVA: from 0 (not stated yet, the API's default)
+    to ``maximum``, with at most ``places`` decimals (the column's). Anything else — "1e300",
+    NaN, text, a negative, 0.25 — raises ``InvalidInput`` with the ``capacity_kva`` message."""
+    if isinstance(raw, bool):
+        raw = "NaN"  # JSON true is not a number of kVA
+    text = str("0" if raw is None else raw).strip() or "0"
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        value = Decimal("NaN")
+    message = None
+    if not value.is_finite():
+        message = _("申请容量应为数字（kVA），例如 8 或 315.5。")
+    elif value < 0:
+        message = _("申请容量不能为负数。")
+    elif value > maximum:
+        message = _("申请容量不能超过%(max)s kVA。") % {"max": maximum}
+    elif value != value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN):
+        message = _("申请容量最多保留%(n)d位小数。") % {"n": places}
+    if message is not None:
+        raise InvalidInput(_("报装信息有误。"), errors={"capacity_kva": message})
+    return value.quantize(Decimal(1).scaleb(-places))

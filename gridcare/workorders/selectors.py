@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from gridcare.core.exceptions import NotFound
@@ -337,6 +338,18 @@ def connection_list(*, scope: Scope, mine: bool = False, open_only: bool = True)
     if open_only:
         rows = rows.exclude(stage=Stage.DONE)
     return rows.order_by("due_at", "id")
+
+
+def connection_capacity_text(connection: NewConnection) -> str:
+    """The requested capacity as the database holds it, as text: shown even when a legacy value
+    is beyond what the column's Decimal type reads back (see ``ConnectionManager``)."""
+    text = (
+        NewConnection.objects.filter(pk=connection.pk)
+        .annotate(capacity_text=Cast("capacity_kva", CharField()))
+        .values_list("capacity_text", flat=True)
+        .first()
+    )
+    return str(text or "")
 
 
 def connection_card(connection: NewConnection, at: datetime | None = None) -> dict[str, Any]:

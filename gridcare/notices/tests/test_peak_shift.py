@@ -1,13 +1,22 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
+from django.utils import timezone
 
 from gridcare.core.testing import City, api_client, make_account
+from gridcare.core.timezone import SHANGHAI
 from gridcare.notices.models import Notice
 
 ORDER = {"feeders": ["F1"], "day": "2026-12-01", "start": "10:00", "end": "12:00", "limit_kw": 800}
+
+
+@pytest.fixture(autouse=True)
+def _the_week_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The order is for a day to come (orders for a past day are refused)."""
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 11, 24, 9, 0, tzinfo=SHANGHAI))
 
 
 def test_key_accounts_behind_the_feeder_get_the_peak_shifting_order_once(town: City) -> None:

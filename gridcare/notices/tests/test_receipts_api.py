@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from gridcare.core.testing import City
 from gridcare.customers.models import Contact
@@ -18,6 +19,13 @@ from gridcare.notices.tests.conftest import MORNING, SECRET
 from gridcare.notices.tests.helpers import queue, send
 
 URL = "/api/v1/notices/receipts"
+
+
+@pytest.fixture(autouse=True)
+def _that_morning(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Receipts arrive the morning the messages went out (a handset time weeks before the
+    receipt arrives is taken for a wrong clock)."""
+    monkeypatch.setattr(timezone, "now", lambda: MORNING + timedelta(minutes=5))
 
 
 def post(receipts: list[dict[str, Any]], secret: str = SECRET) -> Any:

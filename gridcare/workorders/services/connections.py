@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,9 +15,10 @@ from django.utils.translation import gettext as _
 from gridcare.core.calendar import add_working_days_at, add_working_time, working_time_between
 from gridcare.core.exceptions import Forbidden, InvalidInput
 from gridcare.core.timezone import SHANGHAI, now
+from gridcare.customers.rules import normalise_phone
 from gridcare.org.access import Scope
 from gridcare.org.models import Role, Staff, SupplyUnit
-from gridcare.workorders import connections
+from gridcare.workorders import connections, rules
 from gridcare.workorders.exceptions import InvalidTransition
 from gridcare.workorders.models import ConnectionCategory, ConnectionEvent, ConnectionStep, NewConnection, Stage
 from gridcare.workorders.services.recalendar import connection_event, connection_stage_due, connection_total_due
@@ -33,8 +35,37 @@ class NewApplication:
     category: str
     supply_unit: str
     phone: str = ""
-    capacity_kva: Decimal = Decimal(0)
+    capacity_kva: Decimal | str | int = Decimal(0)  # checked by rules.requested_capacity
     account_manager: str | None = None  # employee number
+
+
+def _field_errors(data: NewApplication) -> tuple[dict[str, str], Decimal, str]:
+    """One Chinese message per bad field; the capacity and the phone as they are stored."""
+    errors: dict[str, str] = {}
+    capacity = Decimal(0)
+    try:
+        capacity = rules.requested_capacity(
+            data.capacity_kva,
+            maximum=Decimal(str(settings.GRIDCARE_WORKORDERS["NEW_CONNECTION_MAX_KVA"])),
+            places=NewConnection._meta.get_field("capacity_kva").decimal_places,  # type: ignore[union-attr]
+        )
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    phone = ""
+    if data.phone.strip():
+        try:
+            phone = normalise_phone(data.phone)
+        except InvalidInput as exc:
+            errors["phone"] = str(exc.message)
+    columns = NewConnection._meta
+    longest = {
+        "applicant": columns.get_field("applicant").max_length,
+        "address": columns.get_field("address").max_length,
+    }
+    for name, most in longest.items():
+        if most is not None and len(getattr(data, name).strip()) > most:
+            errors[name] = _("最多%(n)d个字。") % {"n": most}
+    return errors, capacity, phone
 
 
 def _note_provisional(
@@ -71,11 +102,13 @@ def new_connection_apply(
 ) -> NewConnection:
     if not scope.has_role(APPLY_ROLES) or scope.company_id is None:
         raise Forbidden(_("无权受理业扩报装。"))
-    errors: dict[str, str] = {}
+    errors, capacity, phone = _field_errors(data)
     if data.category not in ConnectionCategory.values:
         errors["category"] = _("类别不在允许范围内。")
     if not data.applicant.strip():
         errors["applicant"] = _("必填项。")
+    if not data.address.strip():
+        errors["address"] = _("必填项。")
     unit = SupplyUnit.objects.filter(code=data.supply_unit, company_id=scope.company_id).first()
     if unit is None:
         errors["supply_unit"] = _("供电单位不存在。")
@@ -91,10 +124,10 @@ def new_connection_apply(
             supply_unit=unit,
             account_manager=_manager(scope, data, scope.company_id),
             applicant=data.applicant.strip(),
-            phone=data.phone,
-            address=data.address,
+            phone=phone,
+            address=data.address.strip(),
             category=data.category,
-            capacity_kva=data.capacity_kva,
+            capacity_kva=capacity,
             applied_at=at,
             due_at=total.value,
             stage_started_at=at,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -14,6 +14,7 @@ from gridcare.core.exceptions import Forbidden, InvalidInput, NotFound
 from gridcare.core.timezone import SHANGHAI, now
 from gridcare.customers.access import account_get_for_scope
 from gridcare.customers.models import Account, Feeder, TransformerArea
+from gridcare.customers.rules import normalise_phone
 from gridcare.customers.selectors import account_search
 from gridcare.org.access import Scope
 from gridcare.org.models import AreaType, SupplyUnit
@@ -60,8 +61,18 @@ class Place:
     area_type: str
 
 
-def _validate(data: NewOrder) -> None:
+def _validate(data: NewOrder) -> NewOrder:
+    """``data`` with its phone normalised, or ``InvalidInput`` with one message per bad field."""
     errors: dict[str, str] = {}
+    phone = None
+    if data.phone and data.phone.strip():
+        try:
+            phone = normalise_phone(data.phone)
+        except InvalidInput as exc:
+            errors["phone"] = str(exc.message)
+    longest = WorkOrder._meta.get_field("location").max_length or 0
+    if len(data.location) > longest:
+        errors["location"] = _("最多%(n)d个字。") % {"n": longest}
     if data.channel not in Channel.values:
         errors["channel"] = _("受理渠道不在允许范围内。")
     if not data.text.strip():
@@ -78,6 +89,7 @@ def _validate(data: NewOrder) -> None:
         errors["area_type"] = _("区域类型应为 urban、rural 或 remote。")
     if errors:
         raise InvalidInput(_("工单信息有误。"), errors=errors)
+    return replace(data, phone=phone)
 
 
 def _account(scope: Scope, data: NewOrder) -> Account | None:
@@ -142,7 +154,7 @@ def workorder_intake(
     """Take an order from any channel: number, type and class, deadlines and first-ask owner."""
     if not scope.is_staff or scope.company_id is None:
         raise Forbidden(_("只有员工可以受理工单。"))
-    _validate(data)
+    data = _validate(data)
     at = at or now()
     suggestion = triage.suggest(data.text)
     order_type, complaint_class = _classify(data, suggestion)
