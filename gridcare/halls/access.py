@@ -33,6 +33,8 @@ FIGURES_ROLES = frozenset({Role.HALL_MANAGER, Role.SUPERVISOR})
 # Staff who may look at the device screens (kiosk, board, pad) without a device: the hall manager
 # checking them; a preview takes no ticket and no rating.
 PREVIEW_ROLES = MANAGE_ROLES
+# The terminals page: the hall's staff work it, the unit's supervisors watch it (README).
+TERMINAL_PAGE_ROLES = frozenset(HALL_ROLES) | {Role.SUPERVISOR}
 
 
 def require_role(scope: Scope, roles: frozenset[Role]) -> None:

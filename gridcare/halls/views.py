@@ -39,6 +39,7 @@ from gridcare.halls.access import (
     ISSUE_ROLES,
     MANAGE_ROLES,
     PREVIEW_ROLES,
+    TERMINAL_PAGE_ROLES,
     counter_get_for_scope,
     device_cookie_seconds,
     device_get_for_scope,
@@ -489,7 +490,7 @@ def setup_page(request: HttpRequest, hall_code: str) -> HttpResponse:
 
 @hall_page
 def terminals_page(request: HttpRequest, hall_code: str) -> HttpResponse:
-    hall = _hall(request, hall_code, ISSUE_ROLES)
+    hall = _hall(request, hall_code, TERMINAL_PAGE_ROLES)
     scope = request_scope(request)
     if request.method == "POST":
         try:

@@ -44,7 +44,7 @@ EXPECTED: dict[str, set[str]] = {
     "calendar:year": {"admin", "supervisor", "other_supervisor"},
     # The service hall's screens (README table "who"), for hall H1 of unit U1.
     # (The kiosk, board and pad are becoming paired devices, SEC-3: their own tests say who.)
-    "halls:terminals": HALL_STAFF | {"admin"},
+    "halls:terminals": HALL_STAFF | {"supervisor", "admin"},
     "halls:floor": {"manager", "supervisor", "admin"},
     "halls:figures": {"manager", "supervisor", "admin"},
     "halls:figures_export": {"manager", "supervisor", "admin"},
