@@ -132,7 +132,7 @@ def seed_prepaid(share: float = 0.03, seed: int = 5) -> int:
 
 def check_sample(period: str, n: int) -> int:
     from gridcare.billing.models import Bill, Reading
-    from gridcare.billing.services.compute import Usage, bill_charges
+    from gridcare.billing.rules.compute import Usage, bill_charges
 
     ids = list(Bill.objects.filter(period=period).values_list("id", flat=True))
     sample = random.Random(3).sample(ids, min(n, len(ids)))
@@ -164,7 +164,7 @@ def orm_baseline(n: int) -> tuple[int, float]:
     """Bill ``n`` accounts for 2026-11 one at a time through the ORM."""
     from gridcare.billing.conf import billing_str
     from gridcare.billing.models import BillRun
-    from gridcare.billing.services.bill_dates import period_start
+    from gridcare.billing.rules.bill_dates import period_start
     from gridcare.billing.services.bill_single import bill_issue_one
     from gridcare.billing.services.tariffs import tariffs_in_force
     from gridcare.customers.models import Account

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from gridcare.billing.models import DunningStepKind, PaymentChannel, Tariff
-from gridcare.billing.services.bill_dates import day_error, period_error
+from gridcare.billing.rules.bill_dates import day_error, period_error
 from gridcare.billing.services.readings import size_error
 
 

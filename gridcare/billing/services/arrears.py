@@ -16,7 +16,7 @@ from gridcare.billing.conf import rule_int
 from gridcare.billing.events import bill_event
 from gridcare.billing.exceptions import BillingError, InvalidTransition
 from gridcare.billing.models import Bill, DunningStep, DunningStepKind, PenaltyWaiver, WaiverStatus
-from gridcare.billing.services.bill_dates import day_check
+from gridcare.billing.rules.bill_dates import day_check
 from gridcare.billing.services.payments import OPEN, bill_penalty
 from gridcare.core.exceptions import Conflict, Forbidden
 from gridcare.core.money import ZERO

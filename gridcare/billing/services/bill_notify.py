@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from django.db import connection, transaction
 
-from gridcare.billing.services.bill_dates import period_start
+from gridcare.billing.rules.bill_dates import period_start
 from gridcare.billing.services.outbox import bill_issued_rows
 
 _SQL = """

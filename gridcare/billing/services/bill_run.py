@@ -38,9 +38,9 @@ from gridcare.billing.conf import billing_bool, billing_int, billing_str
 from gridcare.billing.events import run_event
 from gridcare.billing.exceptions import InvalidTransition
 from gridcare.billing.models import Bill, BillRun, ReadingStatus, RunStatus, Tariff, TariffKind, TierPeriod
-from gridcare.billing.services import engine
-from gridcare.billing.services.bill_dates import due_date_of, period_start
-from gridcare.billing.services.compute import Usage, two_part_extras
+from gridcare.billing.rules import engine
+from gridcare.billing.rules.bill_dates import due_date_of, period_start
+from gridcare.billing.rules.compute import Usage, two_part_extras
 from gridcare.billing.services.outbox import bill_issued_rows
 from gridcare.billing.services.prepaid import deduct_at_billing
 from gridcare.billing.services.tariffs import tariffs_in_force

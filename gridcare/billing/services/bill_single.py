@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from gridcare.billing.models import Bill, BillRun, BillStatus, Reading, ReadingStatus, Tariff
-from gridcare.billing.services.bill_dates import due_date_of
-from gridcare.billing.services.compute import Usage, bill_charges
+from gridcare.billing.rules.bill_dates import due_date_of
+from gridcare.billing.rules.compute import Usage, bill_charges
 from gridcare.core.money import money_total
 from gridcare.customers.models import Account
 from gridcare.notices.services import notice_enqueue

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from gridcare.billing.access import BANK_DEBIT_ROLES, require, work_unit
 from gridcare.billing.exceptions import BillingError, InvalidTransition
 from gridcare.billing.models import DebitAgreement, DebitBatch, DebitBatchStatus, Payment, PaymentChannel
+from gridcare.billing.rules.bill_dates import day_check, period_start
 from gridcare.billing.selectors import account_due
-from gridcare.billing.services.bill_dates import day_check, period_start
 from gridcare.billing.services.payments import OPEN, PaymentIn, payment_post
 from gridcare.billing.services.readings import _number, table_from_file
 from gridcare.core.timezone import SHANGHAI

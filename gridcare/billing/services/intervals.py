@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -30,8 +30,8 @@ from gridcare.billing.models import (
     SplitSource,
     Tariff,
 )
+from gridcare.billing.rules.bill_dates import period_bounds, period_start
 from gridcare.billing.rules.intervals import Band, IntervalSummary, summarise_intervals
-from gridcare.billing.services.bill_dates import period_of, period_start
 from gridcare.billing.services.tariffs import tariffs_in_force
 from gridcare.core.timezone import SHANGHAI
 
@@ -43,17 +43,6 @@ class SplitResult:
     filled: int = 0  # readings whose split was (re)computed from intervals
     held: int = 0  # of which held with an interval exception
     skipped: int = 0  # billed, meter split, or a tariff without TOU bands
-
-
-def period_bounds(period: str) -> tuple[datetime, datetime]:
-    """[first midnight, next first midnight) of the period in Beijing time."""
-    first = period_start(period)
-    nxt = first.replace(year=first.year + 1, month=1) if first.month == 12 else first.replace(month=first.month + 1)
-    return datetime.combine(first, time(0), tzinfo=SHANGHAI), datetime.combine(nxt, time(0), tzinfo=SHANGHAI)
-
-
-def periods_of(moments: Iterable[datetime]) -> set[str]:
-    return {period_of(m.astimezone(SHANGHAI).date()) for m in moments}
 
 
 def _bands(period: str) -> dict[str, list[Band]]:

@@ -12,7 +12,7 @@ import numpy as np
 from django.db import connection
 from django.utils import timezone
 
-from gridcare.billing.services.bill_dates import due_date_of
+from gridcare.billing.rules.bill_dates import due_date_of
 from gridcare.core.bulk import insert_rows
 from gridcare.notices.models import Channel, Notice, NoticeStatus
 from gridcare.notices.rules import sms_segments

@@ -31,9 +31,9 @@ from gridcare.billing.models import (
     ReadingStatus,
     SplitSource,
 )
-from gridcare.billing.services.bill_dates import period_start
-from gridcare.billing.services.intervals import INTERVAL_KINDS, intervals_to_readings, periods_of
-from gridcare.billing.services.numbers import decimal_error
+from gridcare.billing.rules.bill_dates import period_start, periods_of
+from gridcare.billing.rules.numbers import decimal_error
+from gridcare.billing.services.intervals import INTERVAL_KINDS, intervals_to_readings
 from gridcare.core.timezone import SHANGHAI
 from gridcare.customers.models import Account, Meter
 from gridcare.org.access import Scope

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from gridcare.billing.access import work_unit
 from gridcare.billing.exceptions import BillingError
 from gridcare.billing.models import Payment, PaymentChannel, Reconciliation, ReconciliationItem
-from gridcare.billing.services.bill_dates import day_check
+from gridcare.billing.rules.bill_dates import day_check
 from gridcare.billing.services.readings import _number, table_from_file
 from gridcare.customers.models import Account
 from gridcare.org.access import Scope

@@ -15,8 +15,8 @@ from gridcare.billing import rules
 from gridcare.billing.conf import billing_str, rule_decimal
 from gridcare.billing.exceptions import BillingError
 from gridcare.billing.models import Tariff, TariffKind, TierPeriod, TouPeriod
-from gridcare.billing.services.bill_dates import day_error
-from gridcare.billing.services.numbers import decimal_error
+from gridcare.billing.rules.bill_dates import day_error
+from gridcare.billing.rules.numbers import decimal_error
 from gridcare.core.timezone import business_date
 from gridcare.customers.models import CustomerClass
 

@@ -1,8 +1,8 @@
 from decimal import Decimal
 
 from gridcare.billing.models import Bill, Reading
+from gridcare.billing.rules.compute import Usage, bill_charges
 from gridcare.billing.services.bill_run import bill_run_start
-from gridcare.billing.services.compute import Usage, bill_charges
 from gridcare.billing.tests.helpers import mixed_accounts, tariffs
 from gridcare.core.testing import City
 

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from gridcare.billing.models import Bill, BillRun, BillRunEvent, PrepaidBalance, PrepaidEntry, Reading
+from gridcare.billing.rules.compute import Usage, bill_charges
 from gridcare.billing.services import bill_run as bill_run_module
 from gridcare.billing.services.bill_run import bill_run_start
-from gridcare.billing.services.compute import Usage, bill_charges
 from gridcare.billing.tests.helpers import mixed_accounts, tariffs
 from gridcare.core.testing import City
 from gridcare.customers.models import Account

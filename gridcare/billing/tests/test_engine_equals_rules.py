@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from gridcare.billing import rules
 from gridcare.billing.models import Tariff, TariffKind, TierPeriod
-from gridcare.billing.services.engine import energy_fen
+from gridcare.billing.rules.engine import energy_fen
 
 TIERED = Tariff(
     kind=TariffKind.TIERED,

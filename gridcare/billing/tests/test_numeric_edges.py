@@ -21,9 +21,9 @@ from gridcare.billing.models import (
     Reading,
     Tariff,
 )
-from gridcare.billing.services import bill_dates
+from gridcare.billing.rules import bill_dates
+from gridcare.billing.rules.bill_dates import period_start
 from gridcare.billing.services.arrears import dunning_record
-from gridcare.billing.services.bill_dates import period_start
 from gridcare.billing.services.debit import debit_batch_export
 from gridcare.billing.services.readings import readings_import
 from gridcare.billing.services.tariffs import tariff_create

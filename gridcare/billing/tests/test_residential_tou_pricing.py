@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from gridcare.billing import rules
 from gridcare.billing.demo import seed_billing
 from gridcare.billing.models import Bill, Tariff, TariffKind, TierPeriod
+from gridcare.billing.rules.compute import Usage, energy_charge
+from gridcare.billing.rules.engine import energy_fen
 from gridcare.billing.services.bill_run import bill_run_start
-from gridcare.billing.services.compute import Usage, energy_charge
-from gridcare.billing.services.engine import energy_fen
 from gridcare.billing.services.tariffs import tariff_create, tariffs_in_force
 from gridcare.billing.tests.helpers import billable, reading, tariffs
 from gridcare.core.exceptions import InvalidInput

@@ -8,13 +8,14 @@ month is accepted, so "9999-12" or 0001-01-01 never reach date arithmetic or the
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from collections.abc import Iterable
+from datetime import date, datetime, time
 
 from django.utils.translation import gettext as _
 
 from gridcare.billing.conf import billing_int, billing_str
 from gridcare.billing.exceptions import BillingError
-from gridcare.core.timezone import business_date
+from gridcare.core.timezone import SHANGHAI, business_date
 
 PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -76,3 +77,14 @@ def due_date_of(period: str) -> date:
 
 def period_of(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
+
+
+def period_bounds(period: str) -> tuple[datetime, datetime]:
+    """[first midnight, next first midnight) of the period in Beijing time."""
+    first = period_start(period)
+    nxt = first.replace(year=first.year + 1, month=1) if first.month == 12 else first.replace(month=first.month + 1)
+    return datetime.combine(first, time(0), tzinfo=SHANGHAI), datetime.combine(nxt, time(0), tzinfo=SHANGHAI)
+
+
+def periods_of(moments: Iterable[datetime]) -> set[str]:
+    return {period_of(m.astimezone(SHANGHAI).date()) for m in moments}

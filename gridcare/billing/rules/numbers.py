@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import models
 from django.utils.translation import gettext as _
 
 
 def decimal_error(value: object, column: object, *, minimum: Decimal | None = Decimal(0)) -> str | None:
     """Why ``value`` does not fit the DecimalField ``column`` (a model's ``_meta.get_field``; None: it fits)."""
-    assert isinstance(column, models.DecimalField)
+    # Read by attribute so the rule needs no django.db: any DecimalField carries both.
+    places, digits = getattr(column, "decimal_places", None), getattr(column, "max_digits", None)
+    assert isinstance(places, int) and isinstance(digits, int), "a DecimalField is expected"
     if not isinstance(value, Decimal) or not value.is_finite():
         return str(_("请输入有效的数字。"))
-    places, digits = column.decimal_places or 0, column.max_digits or 0
     if abs(value) >= Decimal(10) ** (digits - places):
         return str(_("数值超出允许范围（整数部分最多 %(n)s 位）。") % {"n": digits - places})
     if value != value.quantize(Decimal(1).scaleb(-places)):
