@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from gridcare.core.timezone import now
 from gridcare.workorders.events import order_event
@@ -23,17 +24,18 @@ class CheckResult:
     escalated: int
 
 
+def open_deadlines(**conditions: object) -> QuerySet[Deadline]:
+    """Deadlines not yet met on orders that are open and not paused, with their order: what the
+    watch warns about and escalates, and what a calendar change recomputes."""
+    return Deadline.objects.filter(
+        met_at__isnull=True, order__paused_at__isnull=True, order__status__in=OPEN_STATUSES, **conditions
+    ).select_related("order")
+
+
 def deadlines_check(*, at: datetime | None = None, batch: int = 1000) -> CheckResult:
     at = at or now()
     warned = escalated = 0
-    due_soon = Deadline.objects.filter(
-        met_at__isnull=True,
-        warned_at__isnull=True,
-        warn_at__lte=at,
-        due_at__gt=at,
-        order__paused_at__isnull=True,
-        order__status__in=OPEN_STATUSES,
-    ).select_related("order")
+    due_soon = open_deadlines(warned_at__isnull=True, warn_at__lte=at, due_at__gt=at)
     for deadline in due_soon.order_by("warn_at")[:batch]:
         with transaction.atomic():
             if Deadline.objects.filter(pk=deadline.pk, warned_at__isnull=True).update(warned_at=at) != 1:
@@ -47,13 +49,7 @@ def deadlines_check(*, at: datetime | None = None, batch: int = 1000) -> CheckRe
                 due_at=deadline.due_at.isoformat(),
             )
             warned += 1
-    overdue = Deadline.objects.filter(
-        met_at__isnull=True,
-        escalated_at__isnull=True,
-        due_at__lte=at,
-        order__paused_at__isnull=True,
-        order__status__in=OPEN_STATUSES,
-    ).select_related("order")
+    overdue = open_deadlines(escalated_at__isnull=True, due_at__lte=at)
     for deadline in overdue.order_by("due_at")[:batch]:
         with transaction.atomic():
             if Deadline.objects.filter(pk=deadline.pk, escalated_at__isnull=True).update(escalated_at=at) != 1:
