@@ -19,12 +19,13 @@ from gridcare.billing.models import (
     DunningStep,
     DunningStepKind,
     Payment,
+    PrepaidBalance,
     ReadingException,
     Reconciliation,
 )
-from gridcare.billing.services.arrears import cutoff_window, dunning_stage
-from gridcare.billing.services.payments import OPEN, bill_penalty
-from gridcare.billing.services.prepaid import prepaid_balance
+from gridcare.billing.rules.bill_penalty import bill_penalty
+from gridcare.billing.rules.bill_status import OPEN
+from gridcare.billing.rules.dunning_steps import cutoff_window, dunning_stage
 from gridcare.core.money import ZERO, MoneySum
 from gridcare.customers.models import Account
 from gridcare.customers.rules import mask_name
@@ -79,6 +80,11 @@ class AccountDue:
             "as_of": self.on,
             "bills": [b.as_dict() for b in self.bills],
         }
+
+
+def prepaid_balance(account: Account) -> Decimal:
+    found = PrepaidBalance.objects.filter(account=account).values_list("balance", flat=True).first()
+    return found if found is not None else Decimal("0.00")
 
 
 def account_due(*, account: Account, on: date) -> AccountDue:

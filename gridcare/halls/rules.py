@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from gridcare.halls.models import CounterStatus, Priority, TicketStatus
 
@@ -172,3 +173,23 @@ def next_opening(
     while ahead < horizon_days and not working_day(today + timedelta(days=ahead)):
         ahead += 1
     return datetime.combine(today + timedelta(days=ahead), opens, tzinfo=local.tzinfo)
+
+
+class Queued(Protocol):
+    """What the calling order needs of a waiting ticket (a Ticket, or a narrow row)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def priority(self) -> str: ...
+    @property
+    def issued_at(self) -> datetime: ...
+    @property
+    def business_type_id(self) -> int: ...
+    @property
+    def target_counter_id(self) -> int | None: ...
+
+
+def as_waiting(ticket: Queued) -> Waiting:
+    line = f"c{ticket.target_counter_id}" if ticket.target_counter_id else f"t{ticket.business_type_id}"
+    return Waiting(id=ticket.id, priority=ticket.priority, issued_at=ticket.issued_at, line=line)

@@ -19,15 +19,26 @@ from gridcare.halls.models import (
     CounterStatus,
     Evaluation,
     HallDevice,
+    HallPolicy,
     Terminal,
     Ticket,
     TicketEvent,
     TicketStatus,
 )
-from gridcare.halls.services.setup import policy_for
-from gridcare.halls.services.tickets import as_waiting
 from gridcare.org.access import Scope
 from gridcare.org.models import Counter, Hall
+
+_NOT_LOADED = object()
+
+
+def policy_for(hall: Hall) -> HallPolicy:
+    """The hall's queue policy; the defaults when the hall has none saved. Free when the hall
+    was fetched with ``select_related("queue_policy")`` (gridcare.halls.access does)."""
+    loaded = hall._state.fields_cache.get("queue_policy", _NOT_LOADED)
+    if loaded is _NOT_LOADED:
+        loaded = HallPolicy.objects.filter(hall=hall).first()
+    return loaded or HallPolicy(hall=hall)  # type: ignore[return-value]
+
 
 # How many recent handling times of a type feed the estimate.
 RECENT_HANDLED = 20
@@ -145,7 +156,7 @@ def ticket_position(ticket: Ticket, *, at: datetime | None = None) -> int:
         return 0
     at = at or now()
     ageing = timedelta(minutes=policy_for(ticket.hall).ageing_minutes)
-    return rules.queue_positions(map(as_waiting, _waiting_today(ticket.hall, at)), now=at, ageing=ageing).get(
+    return rules.queue_positions(map(rules.as_waiting, _waiting_today(ticket.hall, at)), now=at, ageing=ageing).get(
         ticket.pk, 0
     )
 

@@ -14,10 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridcare.billing import rules
-from gridcare.billing.access import PAYMENT_ROLES, require
-from gridcare.billing.conf import billing_int, rule_bool, rule_decimal, rule_int
+from gridcare.billing.conf import billing_int, rule_int
 from gridcare.billing.events import bill_event
-from gridcare.billing.exceptions import DuplicateMismatch, InvalidTransition
+from gridcare.billing.exceptions import DuplicateMismatch
 from gridcare.billing.models import (
     Bill,
     BillStatus,
@@ -27,73 +26,17 @@ from gridcare.billing.models import (
     PaymentAllocation,
     PaymentChannel,
 )
+from gridcare.billing.rules.bill_penalty import penalty_parts
+from gridcare.billing.rules.bill_status import OPEN
+from gridcare.billing.services.bill_status import bill_transition
 from gridcare.billing.services.prepaid import prepaid_deposit
 from gridcare.core.exceptions import InvalidInput
 from gridcare.core.money import ZERO
 from gridcare.core.timezone import SHANGHAI, business_date
 from gridcare.customers.access import account_get_for_scope
-from gridcare.customers.models import Account, CustomerClass
+from gridcare.customers.models import Account
 from gridcare.notices.services import notice_enqueue
-from gridcare.org.access import Scope
-from gridcare.org.models import Role
-
-OPEN = (BillStatus.ISSUED, BillStatus.PARTLY_PAID)
-BILL_TRANSITIONS: dict[str, set[str]] = {
-    BillStatus.ISSUED: {BillStatus.PARTLY_PAID, BillStatus.PAID},
-    BillStatus.PARTLY_PAID: {BillStatus.PARTLY_PAID, BillStatus.PAID},
-    BillStatus.PAID: set(),
-}
-
-
-def penalty_rates() -> rules.PenaltyRates:
-    return rules.PenaltyRates(
-        residential=rule_decimal("PENALTY_RATE_RESIDENTIAL"),
-        other_current_year=rule_decimal("PENALTY_RATE_OTHER_CURRENT_YEAR"),
-        other_cross_year=rule_decimal("PENALTY_RATE_OTHER_CROSS_YEAR"),
-    )
-
-
-def penalty_minimum() -> Decimal:
-    return rule_decimal("PENALTY_MINIMUM") if rule_bool("PENALTY_MINIMUM_ENABLED") else ZERO
-
-
-def penalty_parts(bill: Bill, on: date) -> tuple[Decimal, Decimal]:
-    """(real penalty the unpaid principal accrued since the last settlement, penalty owed on
-    ``on``). The one-yuan minimum tops up the bill's whole penalty once: a later payment is
-    charged only what the bill's penalty exceeds what was already charged on it."""
-    if bill.penalty_waived:
-        return ZERO, ZERO
-    segment, new = rules.penalty_now(
-        bill.amount - bill.paid,
-        bill.due_date,
-        bill.penalty_settled_to,
-        on,
-        accrued_before=bill.penalty_accrued,
-        charged_before=bill.penalty_paid + bill.penalty_carried,
-        residential=bill.account.customer_class == CustomerClass.RESIDENTIAL,
-        minimum=penalty_minimum(),
-        rates=penalty_rates(),
-    )
-    return segment, bill.penalty_carried + new
-
-
-def bill_penalty(bill: Bill, on: date) -> Decimal:
-    """Penalty owed on ``bill`` on ``on``: what earlier payments left, plus what the unpaid
-    principal has accrued since they settled it (the minimum counted once per bill)."""
-    return penalty_parts(bill, on)[1]
-
-
-def bill_transition(*, bill: Bill, to: BillStatus, actor: User | AnonymousUser | None, **parameters: object) -> Bill:
-    if to not in BILL_TRANSITIONS[bill.status]:
-        raise InvalidTransition(
-            _("账单状态不能从“%(a)s”变为“%(b)s”。") % {"a": bill.get_status_display(), "b": to.label}
-        )
-    bill.status = to
-    bill.save(
-        update_fields=["status", "paid", "penalty_paid", "penalty_settled_to", "penalty_carried", "penalty_accrued"]
-    )
-    bill_event(bill=bill, type="payment", actor=actor, status=str(to), **parameters)
-    return bill
+from gridcare.org.access import Capability, Scope, require
 
 
 @dataclass(frozen=True)
@@ -172,14 +115,14 @@ def payment_post(
     scope: Scope,
     actor: User | AnonymousUser | None,
     data: PaymentIn,
-    roles: frozenset[Role] = PAYMENT_ROLES,
+    capability: Capability = Capability.PAYMENT_TAKE,
     history: bool = False,
 ) -> tuple[Payment, bool]:
     """Post a payment. Returns (payment, created): a retried notification returns the first
-    payment with created=False and changes nothing. ``roles`` may post it (the bank's debit
+    payment with created=False and changes nothing. ``capability`` posts it (the bank's debit
     results are also posted by the billing office). ``paid_at`` must lie within the configured
     window around now, except for ``history`` (the demo city seeding past months)."""
-    require(scope, roles)
+    require(scope, capability)
     _validate(data, history=history)
     lookup = {"channel": data.channel, "channel_txn_id": data.channel_txn_id}
     with transaction.atomic():
@@ -250,8 +193,15 @@ def _apply(
         bill.penalty_carried = penalty_due - a.penalty
     to = BillStatus.PAID if bill.paid == bill.amount and bill.penalty_carried == 0 else BillStatus.PARTLY_PAID
     bill_transition(
-        bill=bill, to=to, actor=actor, payment=payment.pk, principal=str(a.principal), penalty=str(a.penalty)
+        bill=bill,
+        to=to,
+        actor=actor,
+        event="payment",
+        payment=payment.pk,
+        principal=str(a.principal),
+        penalty=str(a.penalty),
     )
+    bill.save(update_fields=["paid", "penalty_paid", "penalty_settled_to", "penalty_carried", "penalty_accrued"])
 
 
 def _after_payment(payment: Payment, account: Account) -> None:

@@ -111,11 +111,6 @@ def prepaid_deposit(*, account: Account, amount: Decimal, payment: Payment) -> D
     return PrepaidBalance.objects.values_list("balance", flat=True).get(account=account)
 
 
-def prepaid_balance(account: Account) -> Decimal:
-    found = PrepaidBalance.objects.filter(account=account).values_list("balance", flat=True).first()
-    return found if found is not None else Decimal("0.00")
-
-
 def low_balance_warn(*, account: Account, balance: Decimal, phone: str | None, key: str) -> None:
     if phone and balance < rule_decimal("PREPAID_WARNING_YUAN"):
         notice_enqueue(

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from gridcare.billing.models import Bill, PaymentAllocation
 from gridcare.billing.rules import accrued_penalty, bill_penalty_total
-from gridcare.billing.services.payments import PaymentIn, bill_penalty, payment_post
+from gridcare.billing.rules.bill_penalty import bill_penalty
+from gridcare.billing.services.payments import PaymentIn, payment_post
 from gridcare.billing.tests.helpers import issued_bill
 from gridcare.core.money import ZERO, yuan
 from gridcare.core.testing import City

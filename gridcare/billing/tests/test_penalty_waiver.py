@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 
 from gridcare.billing.models import Bill, BillEvent, PenaltyWaiver
+from gridcare.billing.rules.bill_penalty import bill_penalty
 from gridcare.billing.services.arrears import waiver_decide, waiver_request
-from gridcare.billing.services.payments import bill_penalty
 from gridcare.billing.tests.helpers import issued_bill
 from gridcare.core.exceptions import Conflict, Forbidden
 from gridcare.core.testing import City

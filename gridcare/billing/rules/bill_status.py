@@ -1,0 +1,13 @@
+"""Bill statuses shared by the reads and the writes: which bills are still owed, and which
+moves a payment may make (the table ``services.bill_status.bill_transition`` enforces)."""
+
+from __future__ import annotations
+
+from gridcare.billing.models import BillStatus
+
+OPEN = (BillStatus.ISSUED, BillStatus.PARTLY_PAID)
+BILL_TRANSITIONS: dict[str, set[str]] = {
+    BillStatus.ISSUED: {BillStatus.PARTLY_PAID, BillStatus.PAID},
+    BillStatus.PARTLY_PAID: {BillStatus.PARTLY_PAID, BillStatus.PAID},
+    BillStatus.PAID: set(),
+}

@@ -1,0 +1,27 @@
+"""The one write of a bill's status: checked against ``rules.bill_status.BILL_TRANSITIONS``
+and recorded in the bill's history."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.utils.translation import gettext as _
+
+from gridcare.billing.events import bill_event
+from gridcare.billing.exceptions import InvalidTransition
+from gridcare.billing.models import Bill, BillStatus
+from gridcare.billing.rules.bill_status import BILL_TRANSITIONS
+
+
+def bill_transition(
+    *, bill: Bill, to: BillStatus, actor: User | AnonymousUser | None, event: str, **parameters: object
+) -> Bill:
+    """Move ``bill`` to ``to`` and write the ``event`` history row. An illegal move raises
+    InvalidTransition (a Conflict) before anything is written; the caller saves its own fields."""
+    if to not in BILL_TRANSITIONS[bill.status]:
+        raise InvalidTransition(
+            _("账单状态不能从“%(a)s”变为“%(b)s”。") % {"a": bill.get_status_display(), "b": to.label}
+        )
+    bill.status = to
+    bill.save(update_fields=["status"])
+    bill_event(bill=bill, type=event, actor=actor, status=str(to), **parameters)
+    return bill
