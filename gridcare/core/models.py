@@ -2,7 +2,30 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class Event(models.Model):
+    """What every append-only history row carries (saleor OrderEvent, zulip RealmAuditLog): its
+    ``type``, the details in ``parameters``, who did it and when. Written only through
+    ``gridcare.core.events.record`` (each app's ``events.py`` wraps it); a subclass adds the row it
+    is about (ticket, bill, order …) and, where the type is a fixed list, redeclares ``type`` with
+    its choices."""
+
+    type = models.CharField(max_length=30)
+    parameters = models.JSONField(default=dict, blank=True)
+    # Empty for what the system did (jobs, a kiosk, a customer's own channel).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # A default rather than auto_now_add: the halls and work orders record the time of the step
+    # (one ``now`` for the step and its row), the others the time of writing.
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]
 
 
 class ApiToken(models.Model):

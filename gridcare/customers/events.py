@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
-
+from gridcare.core.events import Actor, record
 from gridcare.customers.models import Account, AccountEvent
 
 
-def account_event(
-    *,
-    account: Account,
-    type: AccountEvent.Type,
-    actor: User | AnonymousUser | None,
-    **parameters: Any,
-) -> AccountEvent:
-    user = actor if isinstance(actor, User) else None
-    return AccountEvent.objects.create(account=account, type=type, actor=user, parameters=parameters)
+def account_event(*, account: Account, type: AccountEvent.Type, actor: Actor, **parameters: Any) -> AccountEvent:
+    return record(AccountEvent, account=account, type=type, actor=actor, parameters=parameters)

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gridcare.core.models import Event
 from gridcare.org.models import SupplyUnit
 
 
@@ -151,7 +152,7 @@ class Contact(models.Model):
         return self.name or self.phone
 
 
-class AccountEvent(models.Model):
+class AccountEvent(Event):
     """Append-only history of an account: changes, and every unmasking of personal data."""
 
     class Type(models.TextChoices):
@@ -168,11 +169,6 @@ class AccountEvent(models.Model):
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(max_length=30, choices=Type.choices)
-    parameters = models.JSONField(default=dict)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

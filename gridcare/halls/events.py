@@ -1,12 +1,12 @@
-"""Append-only history rows of tickets, terminals, appointments and hall devices."""
+"""Append-only history rows of tickets, terminals, appointments and hall devices. The hall
+records the time of the step (``at``), so a row and the change it records agree to the instant."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
-
+from gridcare.core.events import Actor, record
 from gridcare.halls.models import (
     Appointment,
     AppointmentEvent,
@@ -20,58 +20,31 @@ from gridcare.halls.models import (
 from gridcare.org.models import Counter
 
 
-def _user(actor: User | AnonymousUser | None) -> User | None:
-    return actor if isinstance(actor, User) else None
-
-
 def ticket_event(
     *,
     ticket: Ticket,
     type: TicketEvent.Type,
-    actor: User | AnonymousUser | None,
+    actor: Actor,
     at: datetime,
     counter: Counter | None = None,
     **parameters: Any,
 ) -> TicketEvent:
-    return TicketEvent.objects.create(
-        ticket=ticket, type=type, actor=_user(actor), counter=counter, created_at=at, parameters=parameters
-    )
+    return record(TicketEvent, ticket=ticket, counter=counter, type=type, actor=actor, at=at, parameters=parameters)
 
 
 def terminal_event(
-    *,
-    terminal: Terminal,
-    type: TerminalEvent.Type,
-    actor: User | AnonymousUser | None,
-    at: datetime,
-    **parameters: Any,
+    *, terminal: Terminal, type: TerminalEvent.Type, actor: Actor, at: datetime, **parameters: Any
 ) -> TerminalEvent:
-    return TerminalEvent.objects.create(
-        terminal=terminal, type=type, actor=_user(actor), created_at=at, parameters=parameters
-    )
+    return record(TerminalEvent, terminal=terminal, type=type, actor=actor, at=at, parameters=parameters)
 
 
 def appointment_event(
-    *,
-    appointment: Appointment,
-    type: AppointmentEvent.Type,
-    actor: User | AnonymousUser | None,
-    at: datetime,
-    **parameters: Any,
+    *, appointment: Appointment, type: AppointmentEvent.Type, actor: Actor, at: datetime, **parameters: Any
 ) -> AppointmentEvent:
-    return AppointmentEvent.objects.create(
-        appointment=appointment, type=type, actor=_user(actor), created_at=at, parameters=parameters
-    )
+    return record(AppointmentEvent, appointment=appointment, type=type, actor=actor, at=at, parameters=parameters)
 
 
 def device_event(
-    *,
-    device: HallDevice,
-    type: HallDeviceEvent.Type,
-    actor: User | AnonymousUser | None,
-    at: datetime,
-    **parameters: Any,
+    *, device: HallDevice, type: HallDeviceEvent.Type, actor: Actor, at: datetime, **parameters: Any
 ) -> HallDeviceEvent:
-    return HallDeviceEvent.objects.create(
-        device=device, type=type, actor=_user(actor), created_at=at, parameters=parameters
-    )
+    return record(HallDeviceEvent, device=device, type=type, actor=actor, at=at, parameters=parameters)

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from gridcare.core.models import Event
 from gridcare.org.models import Counter, Hall
 
 
@@ -164,20 +165,7 @@ class TicketSequence(models.Model):
         return f"{self.business_type_id} {self.day} {self.last}"
 
 
-class HallEvent(models.Model):
-    """What every append-only history row of the hall carries: who, when, and the details."""
-
-    parameters = models.JSONField(default=dict)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        abstract = True
-
-
-class TicketEvent(HallEvent):
+class TicketEvent(Event):
     """Append-only history of a ticket: every call, recall, transfer and end."""
 
     class Type(models.TextChoices):
@@ -264,7 +252,7 @@ class Terminal(models.Model):
         return f"{self.code} {self.name}"
 
 
-class TerminalEvent(HallEvent):
+class TerminalEvent(Event):
     """Append-only: status changes and usage of a terminal."""
 
     class Type(models.TextChoices):
@@ -380,7 +368,7 @@ class Appointment(models.Model):
         return f"{self.reference} {self.day} {self.starts_at:%H:%M}"
 
 
-class AppointmentEvent(HallEvent):
+class AppointmentEvent(Event):
     """Append-only history of an appointment: booked, cancelled, checked in, missed."""
 
     class Type(models.TextChoices):
@@ -449,7 +437,7 @@ class HallDevice(models.Model):
         return f"{self.hall_id} {self.name}"
 
 
-class HallDeviceEvent(HallEvent):
+class HallDeviceEvent(Event):
     """Append-only audit of a device: registered, pairing code issued, paired, revoked."""
 
     class Type(models.TextChoices):

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridcare.core.models import Event
+
 
 class Job(models.Model):
     """A job's shared state. The lease says which worker runs it now: it is taken with one
@@ -69,17 +71,10 @@ class JobRun(models.Model):
         return f"{self.job_id} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
 
 
-class JobEvent(models.Model):
+class JobEvent(Event):
     """Append-only history of what people did to jobs (run-now requests)."""
 
     job = models.ForeignKey(Job, on_delete=models.PROTECT, related_name="events")
-    type = models.CharField(max_length=30)
-    parameters = models.JSONField(default=dict)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"{self.job_id} {self.type}"

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gridcare.core.models import Event
+
 
 class Channel(models.TextChoices):
     SMS = "sms", _("短信")
@@ -312,7 +314,7 @@ class OutageAccount(models.Model):
         return f"{self.outage_id}:{self.account_id}"
 
 
-class OutageEvent(models.Model):
+class OutageEvent(Event):
     """Append-only history of an outage (registered, notices sent, restored, cancelled)."""
 
     class Type(models.TextChoices):
@@ -322,11 +324,6 @@ class OutageEvent(models.Model):
 
     outage = models.ForeignKey(Outage, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=20, choices=Type.choices)
-    parameters = models.JSONField(default=dict)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]

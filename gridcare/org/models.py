@@ -7,7 +7,10 @@ from datetime import time
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from gridcare.core.models import Event
 
 
 class AreaType(models.TextChoices):
@@ -114,7 +117,7 @@ class Staff(models.Model):
         return f"{self.name}（{self.get_role_display()}）"
 
 
-class AuthEvent(models.Model):
+class AuthEvent(Event):
     """Append-only audit of sign-in security (SEC-1), kept GRIDCARE_AUTH["AUDIT_KEEP_DAYS"].
     Sign-ins and failed sign-ins themselves are axes' AccessLog and AccessFailureLog."""
 
@@ -132,12 +135,12 @@ class AuthEvent(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Unlike the other histories, the security audit outlives the people it names.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     ip_address = models.GenericIPAddressField(_("地址"), null=True, blank=True)
-    parameters = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(_("时间"), db_index=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

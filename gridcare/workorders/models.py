@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gridcare.core.models import Event
 from gridcare.org.models import AreaType
 
 
@@ -210,7 +211,7 @@ class Deadline(models.Model):
         return f"{self.order_id} {self.kind} {self.due_at:%Y-%m-%d %H:%M}"
 
 
-class OrderEvent(models.Model):
+class OrderEvent(Event):
     """Append-only history of an order: every step and who did it (WO-2)."""
 
     class Type(models.TextChoices):
@@ -233,11 +234,6 @@ class OrderEvent(models.Model):
 
     order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(max_length=30, choices=Type.choices)
-    parameters = models.JSONField(default=dict)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(db_index=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -397,7 +393,7 @@ class ConnectionStep(models.Model):
         return f"{self.connection_id} {self.stage}"
 
 
-class ConnectionEvent(models.Model):
+class ConnectionEvent(Event):
     """Append-only history of a new connection besides its stages: deadlines reckoned
     provisionally and recomputed when a year's holiday notice is added."""
 
@@ -407,11 +403,6 @@ class ConnectionEvent(models.Model):
 
     connection = models.ForeignKey(NewConnection, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(max_length=30, choices=Type.choices)
-    parameters = models.JSONField(default=dict)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from gridcare.billing.models.tariffs import Tariff
+from gridcare.core.models import Event
 
 
 class RunStatus(models.TextChoices):
@@ -50,17 +51,10 @@ class BillRun(models.Model):
         return f"{self.period} {self.unit_id or '*'}"
 
 
-class BillRunEvent(models.Model):
+class BillRunEvent(Event):
     """Append-only audit of a bill run: started, resumed, each chunk written, finished."""
 
     run = models.ForeignKey(BillRun, on_delete=models.PROTECT, related_name="events")
-    type = models.CharField(max_length=20)
-    parameters = models.JSONField(default=dict)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"{self.run_id} {self.type}"
@@ -123,17 +117,10 @@ class Bill(models.Model):
         return self.paid + self.penalty_paid
 
 
-class BillEvent(models.Model):
+class BillEvent(Event):
     """Append-only history of a bill: payments, waivers, dunning steps, status changes."""
 
     bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="events")
-    type = models.CharField(max_length=30)
-    parameters = models.JSONField(default=dict)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"{self.bill_id} {self.type}"
