@@ -62,7 +62,8 @@ def fan_out(customers: int) -> FanOut:
     from gridcare.customers.demo import seed_customers
     from gridcare.customers.models import Feeder
     from gridcare.notices.models import Notice, NoticeText, Outage, OutageAccount
-    from gridcare.notices.outages import NOTICE_COLUMNS, NewOutage, outage_register
+    from gridcare.notices.services.outages import NewOutage, outage_register
+    from gridcare.notices.services.outbox import COLUMNS, other_columns
     from gridcare.org.access import Scope
     from gridcare.org.demo import seed_org
 
@@ -105,34 +106,15 @@ def fan_out(customers: int) -> FanOut:
     # Baseline: only the bulk write of as many outbox rows.
     now = connection.ops.adapt_datetimefield_value(tz.now())
     text_id = Notice.objects.filter(outage=outage).values_list("text_id", flat=True).first()
-    row = ("sms", "outage", "", None, "planned_outage", 0, "{}", "", None, "suppressed", now)
+    others, defaults = other_columns()
     rows = (
-        (
-            *row[:2],
-            f"139{i:08d}",
-            *row[3:8],
-            f"bench:{i}",
-            *row[9:],
-            None,
-            0,
-            "",
-            "",
-            None,
-            None,
-            "",
-            1,
-            "",
-            None,
-            1,
-            None,
-            text_id,
-            "",
-        )
+        ("sms", "outage", f"139{i:08d}", "", None, "planned_outage", 0, "{}", "", text_id, f"bench:{i}")
+        + ("suppressed", now, None, 1, 1, None, *defaults)
         for i in range(outage.notices_queued)
     )
     started = time.perf_counter()
     with transaction.atomic():
-        insert_rows(Notice, NOTICE_COLUMNS, rows)
+        insert_rows(Notice, (*COLUMNS, *others), rows)
     baseline = time.perf_counter() - started
     print(f"baseline bulk write of {outage.notices_queued:,} rows: {baseline:.1f} s")
     # Leave the seeded city reusable (--keep): drop what this run wrote.
@@ -154,10 +136,10 @@ def sender(messages: int, rate: int, connections: int) -> tuple[float, int, floa
     from django.conf import settings
     from django.db import transaction
 
-    from gridcare.notices.gateways import gateway_for
     from gridcare.notices.models import Notice
-    from gridcare.notices.sender import send_pending
     from gridcare.notices.services import notice_enqueue
+    from gridcare.notices.services.gateways import gateway_for
+    from gridcare.notices.services.sender import send_pending
 
     Notice.objects.filter(template_code="queue_near")._raw_delete(Notice.objects.db)
     with transaction.atomic():

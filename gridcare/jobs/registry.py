@@ -26,9 +26,9 @@ from gridcare.halls.services.appointments import appointments_mark_missed
 from gridcare.jobs.conf import jobs_int, schedule_setting
 from gridcare.jobs.rules import Schedule, parse_schedule
 from gridcare.jobs.services import bill_runs_notify, job_runs_prune
-from gridcare.notices.gateways import gateway_for
 from gridcare.notices.models import Channel
-from gridcare.notices.sender import RoundResult, Sender
+from gridcare.notices.services.gateways import gateway_for
+from gridcare.notices.services.sender import RoundResult, Sender
 from gridcare.org.services import auth_audit_prune
 from gridcare.workorders.services import deadlines_check
 

@@ -10,10 +10,11 @@ from ninja import Router, Schema
 from ninja.security import APIKeyHeader
 
 from gridcare.core.paging import api_page
-from gridcare.notices import campaigns, outages, reliability, selectors
+from gridcare.notices import reliability, selectors
 from gridcare.notices.access import outage_get_for_scope
 from gridcare.notices.conf import notice_setting
-from gridcare.notices.receipts import Receipt, receipts_apply
+from gridcare.notices.services import campaigns, outages
+from gridcare.notices.services.receipts import Receipt, receipts_apply
 from gridcare.notices.signature import sign
 from gridcare.org.access import scope_for
 from gridcare.org.api import ErrorOut

@@ -14,7 +14,7 @@ from gridcare.notices import rules
 from gridcare.notices.access import outage_filter
 from gridcare.notices.defaults import DEFAULT_TEMPLATES
 from gridcare.notices.models import Category, Notice, NoticeStatus, NoticeTemplate, Outage, OutageEvent
-from gridcare.notices.services import template_allowed_variables, template_get
+from gridcare.notices.services.templates import template_allowed_variables, template_get
 from gridcare.org.access import Scope
 
 

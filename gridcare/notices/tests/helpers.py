@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from gridcare.notices.gateways import gateway_for
 from gridcare.notices.models import Notice
-from gridcare.notices.sender import RoundResult, send_pending
-from gridcare.notices.services import notice_enqueue
+from gridcare.notices.services.gateways import gateway_for
+from gridcare.notices.services.outbox import notice_enqueue
+from gridcare.notices.services.sender import RoundResult, send_pending
 
 
 def queue(code: str = "arrears_reminder", phone: str = "13812345678", **variables: object) -> Notice:

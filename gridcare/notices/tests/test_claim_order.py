@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from gridcare.notices.sender import Policy, notice_claim
+from gridcare.notices.services.sender import Policy, notice_claim
 from gridcare.notices.tests.conftest import MORNING
 from gridcare.notices.tests.helpers import queue
 

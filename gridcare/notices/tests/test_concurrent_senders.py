@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from gridcare.notices.models import Notice
-from gridcare.notices.sender import Policy, notice_claim
+from gridcare.notices.services.sender import Policy, notice_claim
 from gridcare.notices.testing import LocalSmsGateway
 from gridcare.notices.tests.conftest import MORNING, notice_settings
 from gridcare.notices.tests.helpers import queue, send

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from gridcare.core.testing import City, make_account
 from gridcare.customers.models import TransformerArea
-from gridcare.notices.demo import seed_notices
 from gridcare.notices.models import Notice, NoticeTemplate, Outage
 from gridcare.notices.reliability import unit_reliability
 from gridcare.notices.selectors import channel_quality
+from gridcare.notices.services.demo import seed_notices
 from gridcare.notices.tests.conftest import MORNING
 from gridcare.org.access import scope_for
 

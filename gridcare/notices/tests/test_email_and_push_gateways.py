@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from gridcare.notices.gateways import gateway_for
 from gridcare.notices.models import Notice
-from gridcare.notices.sender import send_pending
-from gridcare.notices.services import notice_enqueue
+from gridcare.notices.services.gateways import gateway_for
+from gridcare.notices.services.outbox import notice_enqueue
+from gridcare.notices.services.sender import send_pending
 from gridcare.notices.testing import LocalSmsGateway, LocalSmtpServer
 from gridcare.notices.tests.conftest import MORNING, notice_settings
 

@@ -9,7 +9,7 @@ import pytest
 from gridcare.core.exceptions import Conflict, InvalidInput
 from gridcare.core.testing import City, make_account
 from gridcare.notices.models import Notice, Outage
-from gridcare.notices.outages import NewOutage, outage_register, outage_restore
+from gridcare.notices.services.outages import NewOutage, outage_register, outage_restore
 from gridcare.notices.tests.conftest import MORNING
 from gridcare.org.access import scope_for
 

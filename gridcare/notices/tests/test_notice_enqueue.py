@@ -4,7 +4,7 @@ import pytest
 
 from gridcare.core.exceptions import InvalidInput
 from gridcare.notices.models import Notice, NoticeTemplate
-from gridcare.notices.services import notice_enqueue
+from gridcare.notices.services.outbox import notice_enqueue
 
 
 @pytest.mark.django_db

@@ -112,7 +112,7 @@ def test_only_planners_and_administrators_open_the_outage_form(town: City, perso
 
 
 def test_staff_of_another_company_do_not_see_our_outages(town: City) -> None:
-    from gridcare.notices.outages import NewOutage, outage_register
+    from gridcare.notices.services.outages import NewOutage, outage_register
     from gridcare.org.access import scope_for
 
     start = tz.now() + timedelta(hours=1)

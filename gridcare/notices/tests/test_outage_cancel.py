@@ -11,7 +11,7 @@ import pytest
 from gridcare.core.exceptions import Conflict, Forbidden
 from gridcare.core.testing import City, api_client, make_account
 from gridcare.notices.models import Notice, NoticeStatus, Outage, OutageEvent
-from gridcare.notices.outages import NewOutage, outage_cancel, outage_register
+from gridcare.notices.services.outages import NewOutage, outage_cancel, outage_register
 from gridcare.notices.testing import LocalSmsGateway
 from gridcare.notices.tests.conftest import MORNING
 from gridcare.notices.tests.helpers import send

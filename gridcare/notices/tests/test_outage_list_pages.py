@@ -9,7 +9,7 @@ import pytest
 
 from gridcare.core.testing import City, api_client, signed_in
 from gridcare.notices.models import Outage
-from gridcare.notices.outages import NewOutage, outage_register
+from gridcare.notices.services.outages import NewOutage, outage_register
 from gridcare.notices.tests.conftest import MORNING
 from gridcare.org.access import scope_for
 

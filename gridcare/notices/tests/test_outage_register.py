@@ -10,7 +10,7 @@ from gridcare.core.exceptions import Forbidden, InvalidInput
 from gridcare.core.testing import City, make_account
 from gridcare.customers.models import TransformerArea
 from gridcare.notices.models import Notice, Outage, OutageAccount, OutageEvent
-from gridcare.notices.outages import NewOutage, outage_register
+from gridcare.notices.services.outages import NewOutage, outage_register
 from gridcare.notices.tests.conftest import MORNING
 from gridcare.org.access import scope_for
 

@@ -7,7 +7,7 @@ import bisect
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gridcare.notices.sender import Pacer
+from gridcare.notices.services.sender import Pacer
 
 
 class FakeClock:

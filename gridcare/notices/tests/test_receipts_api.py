@@ -87,8 +87,8 @@ def test_receipts_for_unknown_messages_are_ignored_and_logged(
 
 @pytest.mark.django_db
 def test_a_receipt_that_beats_the_senders_own_write_is_kept(gateway: LocalSmsGateway) -> None:
-    from gridcare.notices.gateways import Outcome, Outgoing, SendResult
-    from gridcare.notices.sender import Policy, notice_claim, notice_record_outcomes
+    from gridcare.notices.services.gateways import Outcome, Outgoing, SendResult
+    from gridcare.notices.services.sender import Policy, notice_claim, notice_record_outcomes
 
     notice = queue()
     notice_claim(channel="sms", limit=10, token="t", now=MORNING, policy=Policy.from_settings())

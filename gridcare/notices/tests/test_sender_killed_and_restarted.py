@@ -15,9 +15,9 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 
-from gridcare.notices.gateways import gateway_for
 from gridcare.notices.models import Notice
-from gridcare.notices.sender import send_pending
+from gridcare.notices.services.gateways import gateway_for
+from gridcare.notices.services.sender import send_pending
 from gridcare.notices.testing import LocalSmsGateway
 from gridcare.notices.tests.conftest import notice_settings
 from gridcare.notices.tests.helpers import queue

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from gridcare.notices.gateways import Outgoing, gateway_for
 from gridcare.notices.models import Notice
-from gridcare.notices.sender import Lane, Pacer, Policy, notice_claim
+from gridcare.notices.services.gateways import Outgoing, gateway_for
+from gridcare.notices.services.sender import Lane, Pacer, Policy, notice_claim
 from gridcare.notices.testing import LocalSmsGateway
 from gridcare.notices.tests.conftest import MORNING
 from gridcare.notices.tests.helpers import queue, send
@@ -47,8 +47,8 @@ def test_rows_of_a_dead_sender_wait_for_its_lease_then_go_out_once(gateway: Loca
 
 
 def test_a_late_answer_from_the_dead_sender_cannot_overwrite_the_new_claim(gateway: LocalSmsGateway) -> None:
-    from gridcare.notices.gateways import Outcome, SendResult
-    from gridcare.notices.sender import notice_record_outcomes
+    from gridcare.notices.services.gateways import Outcome, SendResult
+    from gridcare.notices.services.sender import notice_record_outcomes
 
     notice = queue()
     _die_mid_batch(count_sent=0)

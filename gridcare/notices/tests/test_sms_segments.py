@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gridcare.notices import rules
-from gridcare.notices.services import notice_enqueue
+from gridcare.notices.services.outbox import notice_enqueue
 
 
 @pytest.mark.parametrize(("length", "segments"), [(1, 1), (70, 1), (71, 2), (134, 2), (135, 3), (201, 3), (202, 4)])

@@ -7,7 +7,8 @@ import pytest
 from gridcare.core.exceptions import Forbidden, InvalidInput, NotFound
 from gridcare.core.testing import City
 from gridcare.notices.models import NoticeTemplate
-from gridcare.notices.services import notice_enqueue, template_activate, template_save
+from gridcare.notices.services.outbox import notice_enqueue
+from gridcare.notices.services.templates import template_activate, template_save
 from gridcare.org.access import scope_for
 
 NEW_TEXT = "【国网示范市供电公司】{hall}{number}号即将叫到，前面{ahead}位。"

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from gridcare.core.testing import City, make_account
-from gridcare.notices.gateways import WECHAT_TOKENS, gateway_for
 from gridcare.notices.models import Notice, WeChatBinding
-from gridcare.notices.outages import NewOutage, outage_register
-from gridcare.notices.sender import RoundResult, send_pending
+from gridcare.notices.services.gateways import WECHAT_TOKENS, gateway_for
+from gridcare.notices.services.outages import NewOutage, outage_register
+from gridcare.notices.services.sender import RoundResult, send_pending
 from gridcare.notices.testing import LocalSmsGateway, LocalWeChatServer
 from gridcare.notices.tests.conftest import MORNING, notice_settings
 from gridcare.notices.tests.helpers import queue, send

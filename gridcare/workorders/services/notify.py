@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridcare.core.timezone import SHANGHAI
-from gridcare.notices.services import notice_enqueue
+from gridcare.notices.services.outbox import notice_enqueue
 from gridcare.workorders.models import Status, WorkOrder
 
 # The steps a customer hears about, and how the message says it.

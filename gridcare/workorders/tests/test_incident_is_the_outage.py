@@ -15,8 +15,8 @@ from gridcare.core.exceptions import InvalidInput
 from gridcare.core.testing import PHONE, City, api_client, make_account, signed_in
 from gridcare.customers.models import Account
 from gridcare.notices.models import Notice, Outage, OutageAccount
-from gridcare.notices.outages import NewOutage, outage_register, outage_restore
 from gridcare.notices.reliability import unit_reliability
+from gridcare.notices.services.outages import NewOutage, outage_register, outage_restore
 from gridcare.org.access import scope_for
 from gridcare.workorders.models import Incident, OrderEvent, Status, WorkOrder
 from gridcare.workorders.tests.conftest import Clock, take

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from gridcare.billing.demo import seed_billing
 from gridcare.customers.demo import seed_customers
 from gridcare.halls.demo import seed_halls
-from gridcare.notices.demo import seed_notices
+from gridcare.notices.services.demo import seed_notices
 from gridcare.org.demo import demo_users, seed_org
 from gridcare.workorders.demo import seed_workorders
 

@@ -8,9 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
-from gridcare.notices.gateways import gateway_for
 from gridcare.notices.models import Channel
-from gridcare.notices.sender import RoundResult, Sender
+from gridcare.notices.services.gateways import gateway_for
+from gridcare.notices.services.sender import RoundResult, Sender
 
 
 class Command(BaseCommand):

@@ -16,8 +16,8 @@ from django.db.models import Q
 
 from gridcare.core import timezone as tz
 from gridcare.notices import rules
-from gridcare.notices.contacts import contact_delivery_failed, contact_delivery_ok
 from gridcare.notices.models import Channel, Notice, NoticeStatus, statuses_before
+from gridcare.notices.services.contacts import contact_delivery_failed, contact_delivery_ok
 
 log = logging.getLogger(__name__)
 

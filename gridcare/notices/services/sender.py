@@ -28,9 +28,9 @@ from django.db.models.expressions import RawSQL
 from gridcare.core import timezone as tz
 from gridcare.notices import rules
 from gridcare.notices.conf import notice_setting
-from gridcare.notices.contacts import contact_delivery_failed, phones_opted_out
-from gridcare.notices.gateways import Connection, Gateway, Outcome, Outgoing, SendResult
 from gridcare.notices.models import PENDING_STATUSES, Channel, Notice, NoticeStatus, WeChatBinding, statuses_before
+from gridcare.notices.services.contacts import contact_delivery_failed, phones_opted_out
+from gridcare.notices.services.gateways import Connection, Gateway, Outcome, Outgoing, SendResult
 
 BATCH_CAP = 2000
 

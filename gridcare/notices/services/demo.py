@@ -13,8 +13,8 @@ from django.db import transaction
 from gridcare.core import timezone as tz
 from gridcare.customers.models import TransformerArea
 from gridcare.notices.models import Notice, NoticeStatus, NoticeTemplate, Outage
-from gridcare.notices.outages import NewOutage, outage_register, outage_restore
-from gridcare.notices.services import template_save
+from gridcare.notices.services.outages import NewOutage, outage_register, outage_restore
+from gridcare.notices.services.templates import template_save
 from gridcare.org.access import Scope
 
 DEMO_REASON = "10kV线路计划检修（演示）"

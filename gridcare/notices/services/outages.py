@@ -1,18 +1,20 @@
 """Planned and fault outages (NOTE-2) and their records for reliability figures (PLAN-4).
 
 Registering an outage writes, in one transaction, the outage, one row per affected account and
-one outbox message per phone behind its feeders/台区. Both are single ``INSERT … SELECT``
-statements, so a million rows never travel through Python; the text is rendered once per 台区
-(it names the 台区) into a shared ``NoticeText`` that the messages point at. Cancelling an
+one outbox message per phone behind its feeders/台区. The accounts and phones are read from the
+customers selectors in id order and written in bulk (COPY on PostgreSQL) through the outbox
+writer; the text is rendered once per 台区 (it names the 台区) into a shared ``NoticeText`` that
+the messages point at, which keeps a million rows narrow. Cancelling an
 announced outage withdraws its queued notices and tells the phones already told.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
@@ -22,15 +24,22 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from gridcare.core import timezone as tz
-from gridcare.core.exceptions import Conflict, Forbidden, InvalidInput
-from gridcare.customers.models import Account, AccountStatus, Contact, Feeder, TransformerArea
+from gridcare.core.bulk import insert_rows
+from gridcare.customers.models import Feeder, TransformerArea
+from gridcare.customers.selectors import (
+    FAN_OUT_CHUNK,
+    account_ids_in_areas,
+    account_phones,
+    account_reached,
+    area_ids_of_accounts,
+)
 from gridcare.notices import rules
-from gridcare.notices.access import OUTAGE_ROLES, grid_filter
+from gridcare.notices.access import grid_filter
 from gridcare.notices.conf import notice_setting
+from gridcare.notices.events import outage_event
+from gridcare.notices.exceptions import InvalidTransition, NoticeError
 from gridcare.notices.models import (
     OUTAGE_TRANSITIONS,
-    Category,
-    Channel,
     Notice,
     NoticeStatus,
     NoticeText,
@@ -39,38 +48,9 @@ from gridcare.notices.models import (
     OutageEvent,
     OutageKind,
     OutageStatus,
-    WeChatBinding,
 )
-from gridcare.notices.services import notice_enqueue, render, template_get
-from gridcare.org.access import Scope
-
-NOTICE_COLUMNS = (
-    "channel",
-    "category",
-    "recipient",
-    "account_id",
-    "template_code",
-    "template_version",
-    "variables",
-    "body",
-    "dedupe_key",
-    "status",
-    "created_at",
-    "not_before",
-    "attempts",
-    "gateway",
-    "gateway_message_id",
-    "sent_at",
-    "delivered_at",
-    "last_error",
-    "segments",
-    "claim_token",
-    "lease_until",
-    "priority",
-    "outage_id",
-    "text_id",
-    "fallback_phone",
-)
+from gridcare.notices.services.outbox import NewNotice, notice_enqueue, notice_texts_create, notices_enqueue
+from gridcare.org.access import Capability, Scope, require
 
 
 @dataclass(frozen=True)
@@ -127,8 +107,7 @@ def outage_register(
     *, scope: Scope, actor: User | AnonymousUser, data: NewOutage, now: datetime | None = None
 ) -> Outage:
     """Register an outage and notify every customer behind its feeders/台区."""
-    if not scope.has_role(OUTAGE_ROLES):
-        raise Forbidden(_("只有规划员和系统管理员可以登记停电。"))
+    require(scope, Capability.OUTAGE_EDIT, message=_("只有规划员和系统管理员可以登记停电。"))
     moment = now or tz.now()
     data, times = _plausible_times(data, moment)
     feeders, areas, problems = _grid(scope, data)
@@ -156,7 +135,7 @@ def outage_register(
                 "start": _when(already.starts_at)
             }
     if problems:
-        raise InvalidInput(_("停电未登记。"), errors=problems)
+        raise NoticeError(_("停电未登记。"), errors=problems)
     company_id = (feeders[0].unit if feeders else areas[0].feeder.unit).company_id
     with transaction.atomic():
         return _create(
@@ -197,7 +176,7 @@ def _create(
     parameters: dict[str, Any] = {"affected_accounts": affected, "notices": queued}
     if source:
         parameters["source"] = source
-    OutageEvent.objects.create(outage=outage, type=OutageEvent.Type.REGISTERED, actor=actor, parameters=parameters)
+    outage_event(outage=outage, type=OutageEvent.Type.REGISTERED, actor=actor, **parameters)
     return outage
 
 
@@ -243,7 +222,7 @@ def fault_outage_open_or_join(
     areas = list(TransformerArea.objects.filter(pk__in=list(area_ids), feeder__unit__company_id=company_id))
     feeders = list(Feeder.objects.filter(pk__in=list(feeder_ids), unit__company_id=company_id))
     if not areas and not feeders:
-        raise InvalidInput(_("请选择停电的线路或台区。"), errors={"areas": _("请选择停电的线路或台区。")})
+        raise NoticeError(_("请选择停电的线路或台区。"), errors={"areas": _("请选择停电的线路或台区。")})
     already = ongoing_fault_outage(area_ids=[a.pk for a in areas], feeder_ids=[f.pk for f in feeders])
     if already is not None:
         return already, False
@@ -269,17 +248,13 @@ def outage_area_ids(outage: Outage) -> list[int]:
 
 @contextmanager
 def _bulk_session() -> Iterator[None]:
-    """Room for a million-row statement, for this transaction only: on PostgreSQL memory for the
-    per-phone sort; on SQLite a 256 MB page cache (the default 2 MB thrashes on the indexes).
-    (SQLite's temp_store cannot be changed inside a transaction, and this always runs in one.)"""
+    """On SQLite, a 256 MB page cache for the length of a million-row write (the default 2 MB
+    thrashes on the outbox's indexes). SQLite's temp_store cannot be changed inside a
+    transaction, and this always runs in one."""
+    if connection.vendor != "sqlite":
+        yield
+        return
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL work_mem = '256MB'")
-            yield
-            return
-        if connection.vendor != "sqlite":
-            yield
-            return
         cursor.execute("PRAGMA cache_size")
         cache_size = int(cursor.fetchone()[0])
         cursor.execute("PRAGMA cache_size = -262144")
@@ -291,30 +266,15 @@ def _bulk_session() -> Iterator[None]:
 
 def _record_and_notify(outage: Outage, moment: datetime) -> tuple[int, int]:
     """Write the affected accounts and one message per phone; (accounts, messages)."""
-    with _bulk_session():
-        return _record_and_notify_all(outage, moment)
-
-
-def _in_areas(area_ids: list[int]) -> tuple[str, list[Any]]:
-    """The accounts (alias ``a``) an outage of these 台区 cuts off: every one not closed."""
-    marks = ", ".join(["%s"] * len(area_ids))
-    return f"a.transformer_area_id IN ({marks}) AND a.status <> %s", [*area_ids, AccountStatus.CLOSED.value]
-
-
-def _record_and_notify_all(outage: Outage, moment: datetime) -> tuple[int, int]:
     area_ids = outage_area_ids(outage)
     if not area_ids:
         return 0, 0
-    where, params = _in_areas(area_ids)
-    q = connection.ops.quote_name
-    table, account_t = q(OutageAccount._meta.db_table), q(Account._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (outage_id, account_id) SELECT %s, a.id FROM {account_t} a WHERE {where} ORDER BY a.id",  # noqa: S608 - names from model metadata
-            [outage.pk, *params],
-        )
-        affected = cursor.rowcount
-    return affected, _insert_notices(outage, "notice", area_ids, (where, params), moment)
+    with _bulk_session():
+        accounts = account_ids_in_areas(area_ids=area_ids)
+        affected = 0
+        while chunk := list(islice(accounts, FAN_OUT_CHUNK)):
+            affected += insert_rows(OutageAccount, ("outage_id", "account_id"), [(outage.pk, a) for a in chunk])
+        return affected, _notify(outage, "notice", area_ids, account_phones(area_ids=area_ids), moment)
 
 
 def _stage_text(outage: Outage, stage: str) -> tuple[str, dict[str, str]]:
@@ -336,90 +296,38 @@ def _hold_until(outage: Outage, stage: str, moment: datetime) -> datetime | None
     return rules.quiet_hours_end(moment, rules.parse_quiet_hours(str(notice_setting("QUIET_HOURS"))))
 
 
-def _area_texts(outage: Outage, stage: str, area_ids: list[int]) -> tuple[str, int, dict[int, tuple[int, int]]]:
-    """Render the stage's text once per 台区 (it names the 台区) into ``NoticeText`` rows:
-    (template code, its version, {台区 id: (text id, segments)})."""
-    code, common = _stage_text(outage, stage)
-    _category, version, template = template_get(code)
-    rows = []
-    for area_id, name in TransformerArea.objects.filter(pk__in=area_ids).order_by("id").values_list("id", "name"):
-        variables = {**common, "area": name}
-        body = render(template, variables)
-        rows.append(
-            (
-                area_id,
-                NoticeText(
-                    template_code=code,
-                    template_version=version,
-                    variables=variables,
-                    body=body,
-                    segments=rules.sms_segments(body),
-                ),
-            )
-        )
-    NoticeText.objects.bulk_create([text for _area, text in rows])
-    return code, version, {area_id: (text.pk, text.segments) for area_id, text in rows}
+def _first_per_phone(rows: Iterable[tuple[int, int | None, str]]) -> Iterator[tuple[int, int | None, str]]:
+    """One row per phone, however many accounts share it: the first (rows come in account order)."""
+    seen: set[str] = set()
+    for account_id, area_id, phone in rows:
+        if phone not in seen:
+            seen.add(phone)
+            yield account_id, area_id, phone
 
 
-def _one_phone_each(where: str) -> str:
-    """Per phone behind the accounts matching ``where``: the phone, its first account, that
-    account's 台区 and the phone's WeChat openid if it follows the official account — one message
-    per phone however many accounts share it. No second visit to the accounts table:
-    PostgreSQL's DISTINCT ON keeps the first row's columns, and so does SQLite's MIN() for the
-    other columns of its row."""
-    q = connection.ops.quote_name
-    account_t, contact_t = q(Account._meta.db_table), q(Contact._meta.db_table)
-    wechat_t = q(WeChatBinding._meta.db_table)
-    joined = (
-        f"FROM {account_t} a JOIN {contact_t} c ON c.customer_id = a.customer_id "
-        f"LEFT JOIN {wechat_t} w ON w.contact_id = c.id AND w.active "
-        f"WHERE {where} AND c.phone <> ''"
-    )
-    columns = "c.phone AS phone, a.transformer_area_id AS area_id, w.openid AS openid"
-    if connection.vendor == "sqlite":
-        return f"SELECT MIN(a.id) AS account_id, {columns} {joined} GROUP BY c.phone"
-    return f"SELECT DISTINCT ON (c.phone) a.id AS account_id, {columns} {joined} ORDER BY c.phone, a.id"
-
-
-# A phone that follows the official account gets the message by WeChat, the phone kept as the
-# SMS fallback; every other phone by SMS.
-ROUTED_CHANNEL = "CASE WHEN f.openid IS NULL THEN %s ELSE %s END"
-ROUTED_RECIPIENT = "COALESCE(f.openid, f.phone)"
-ROUTED_FALLBACK = "CASE WHEN f.openid IS NULL THEN '' ELSE f.phone END"
-
-
-def _insert_notices(
-    outage: Outage, stage: str, area_ids: list[int], accounts: tuple[str, list[Any]], moment: datetime
+def _notify(
+    outage: Outage, stage: str, area_ids: list[int], phones: Iterable[tuple[int, int | None, str]], moment: datetime
 ) -> int:
-    """One INSERT … SELECT: a message to every phone of the accounts matching ``accounts`` (a
-    condition on alias ``a`` and its parameters), pointing at its 台区's text. Nothing passes
-    through Python per row, which is what makes a million messages take seconds."""
-    if not area_ids:
-        return 0
-    code, version, texts = _area_texts(outage, stage, area_ids)
+    """A message of ``stage`` to each phone of ``phones`` (account, 台区, phone), pointing at its
+    台区's text, rendered once per 台区 (it names the 台区)."""
+    code, common = _stage_text(outage, stage)
+    names = dict(TransformerArea.objects.filter(pk__in=area_ids).order_by("id").values_list("id", "name"))
+    shared = notice_texts_create(template_code=code, variables=[{**common, "area": name} for name in names.values()])
+    texts = dict(zip(names, shared, strict=True))
     if not texts:
         return 0
-    where, where_params = accounts
-    q = connection.ops.quote_name
-    values = ", ".join(["(CAST(%s AS integer), CAST(%s AS integer), CAST(%s AS integer))"] * len(texts))
-    params: list[Any] = [
-        value for area_id, (text_id, segments) in texts.items() for value in (area_id, text_id, segments)
-    ]
-    params += [Channel.SMS.value, Channel.WECHAT.value, Category.OUTAGE.value, code, version]
-    params += [NoticeStatus.QUEUED.value, connection.ops.adapt_datetimefield_value(moment)]
-    params += [connection.ops.adapt_datetimefield_value(_hold_until(outage, stage, moment))]
-    params += [rules.priority_of(Category.OUTAGE), outage.pk, *where_params]
-    sql = f"""
-        INSERT INTO {q(Notice._meta.db_table)} ({", ".join(q(c) for c in NOTICE_COLUMNS)})
-        WITH texts (area_id, text_id, segments) AS (VALUES {values})
-        SELECT {ROUTED_CHANNEL}, %s, {ROUTED_RECIPIENT}, f.account_id, %s, %s, '{{}}', '', NULL, %s, %s, %s,
-               0, '', '', NULL, NULL, '', t.segments, '', NULL, %s, %s, t.text_id, {ROUTED_FALLBACK}
-        FROM ({_one_phone_each(where)}) f
-        JOIN texts t ON t.area_id = f.area_id
-    """  # noqa: S608 - table and column names come from model metadata, values are parameters
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return int(cursor.rowcount)
+    messages = (
+        NewNotice(recipient=phone, account_id=account_id, text=texts[area_id])
+        for account_id, area_id, phone in _first_per_phone(phones)
+        if area_id in texts
+    )
+    return notices_enqueue(
+        template_code=code,
+        messages=messages,
+        not_before=_hold_until(outage, stage, moment),
+        outage_id=outage.pk,
+        now=moment,
+    )
 
 
 def outage_restore(
@@ -431,30 +339,32 @@ def outage_restore(
     now: datetime | None = None,
 ) -> Outage:
     """Power is back: record when (for SAIDI) and, after a fault, tell everyone who was told."""
-    if not scope.has_role(OUTAGE_ROLES):
-        raise Forbidden(_("只有规划员和系统管理员可以登记恢复送电。"))
+    require(scope, Capability.OUTAGE_EDIT, message=_("只有规划员和系统管理员可以登记恢复送电。"))
     moment = now or tz.now()
     back = int(notice_setting("OUTAGE_DAYS_BACK")) + int(notice_setting("OUTAGE_MAX_HOURS")) // 24 + 1
     at = rules.moment_within(restored_at or moment, now=moment, days_back=back, days_ahead=0)
     if OutageStatus.RESTORED not in OUTAGE_TRANSITIONS[outage.status]:
-        raise Conflict(_("该停电已是“%(status)s”状态，不能再登记恢复送电。") % {"status": outage.get_status_display()})
+        raise InvalidTransition(
+            _("该停电已是“%(status)s”状态，不能再登记恢复送电。") % {"status": outage.get_status_display()}
+        )
     if at is None or at <= outage.starts_at:
-        raise InvalidInput(_("恢复送电时间不正确。"), errors={"restored_at": _("应晚于停电开始时间，且不晚于现在。")})
+        raise NoticeError(_("恢复送电时间不正确。"), errors={"restored_at": _("应晚于停电开始时间，且不晚于现在。")})
     with transaction.atomic():
         updated = Outage.objects.filter(pk=outage.pk, status=outage.status).update(
             status=OutageStatus.RESTORED, restored_at=at
         )
         if not updated:
-            raise Conflict(_("该停电刚被他人更新，请刷新后重试。"))
+            raise InvalidTransition(_("该停电刚被他人更新，请刷新后重试。"))
         outage.refresh_from_db()
         queued = 0
         if outage.kind == OutageKind.FAULT:
             queued = _notify_restored(outage, moment)
-        OutageEvent.objects.create(
+        outage_event(
             outage=outage,
             type=OutageEvent.Type.RESTORED,
-            actor=actor if isinstance(actor, User) else None,
-            parameters={"restored_at": at.isoformat(), "notices": queued},
+            actor=actor,
+            restored_at=at.isoformat(),
+            notices=queued,
         )
     return outage
 
@@ -489,11 +399,13 @@ def fault_outage_restore(
     outage.refresh_from_db()
     if restored:
         queued = _notify_restored(outage, moment)
-        OutageEvent.objects.create(
+        outage_event(
             outage=outage,
             type=OutageEvent.Type.RESTORED,
-            actor=actor if isinstance(actor, User) else None,
-            parameters={"restored_at": restored_at.isoformat(), "notices": queued, "source": "workorders"},
+            actor=actor,
+            restored_at=restored_at.isoformat(),
+            notices=queued,
+            source="workorders",
         )
     if outage.status != OutageStatus.RESTORED:
         return queued
@@ -512,10 +424,7 @@ def _tell_reporters(outage: Outage, reporters: Sequence[Reporter]) -> int:
     for reporter in reporters:
         if not reporter.phone or reporter.phone in told:
             continue
-        if (
-            reporter.account_id
-            and Contact.objects.filter(customer__accounts=reporter.account_id, phone__in=told).exists()
-        ):
+        if reporter.account_id and account_reached(account_id=reporter.account_id, phones=told):
             continue
         told.add(reporter.phone)
         area = reporter.area or first_area or _("您所在区域")
@@ -525,22 +434,17 @@ def _tell_reporters(outage: Outage, reporters: Sequence[Reporter]) -> int:
             recipient=reporter.phone,
             account_id=reporter.account_id,
             dedupe_key=f"outage:{outage.pk}:power_restored:{reporter.phone}",
+            outage_id=outage.pk,
         )
-        if notice is not None:
-            Notice.objects.filter(pk=notice.pk).update(outage_id=outage.pk)
-            queued += 1
+        queued += notice is not None
     return queued
 
 
 def _notify_restored(outage: Outage, moment: datetime) -> int:
     affected = OutageAccount.objects.filter(outage=outage).values("account_id")
-    area_ids = sorted(
-        set(Account.objects.filter(pk__in=affected).values_list("transformer_area_id", flat=True).distinct()) - {None}
-    )
-    table = connection.ops.quote_name(OutageAccount._meta.db_table)
-    where = f"a.id IN (SELECT oa.account_id FROM {table} oa WHERE oa.outage_id = %s)"  # noqa: S608 - model metadata
+    area_ids = area_ids_of_accounts(account_ids=affected)
     with _bulk_session():
-        return _insert_notices(outage, "restored", area_ids, (where, [outage.pk]), moment)
+        return _notify(outage, "restored", area_ids, account_phones(account_ids=affected), moment)
 
 
 def outage_cancel(*, scope: Scope, actor: User | AnonymousUser, outage: Outage, now: datetime | None = None) -> Outage:
@@ -549,21 +453,21 @@ def outage_cancel(*, scope: Scope, actor: User | AnonymousUser, outage: Outage, 
     the outage will not happen. All in one transaction with the status change, which is
     conditional, so a second cancellation (a retry, or a colleague at the same moment) is refused
     and tells nobody twice."""
-    if not scope.has_role(OUTAGE_ROLES):
-        raise Forbidden(_("只有规划员和系统管理员可以取消停电。"))
+    require(scope, Capability.OUTAGE_EDIT, message=_("只有规划员和系统管理员可以取消停电。"))
     if OutageStatus.CANCELLED not in OUTAGE_TRANSITIONS[outage.status]:
-        raise Conflict(_("该停电已是“%(status)s”状态，不能取消。") % {"status": outage.get_status_display()})
+        raise InvalidTransition(_("该停电已是“%(status)s”状态，不能取消。") % {"status": outage.get_status_display()})
     moment = now or tz.now()
     with transaction.atomic():
         if not Outage.objects.filter(pk=outage.pk, status=outage.status).update(status=OutageStatus.CANCELLED):
-            raise Conflict(_("该停电刚被他人更新，请刷新后重试。"))
+            raise InvalidTransition(_("该停电刚被他人更新，请刷新后重试。"))
         outage.refresh_from_db()
         withdrawn, told = _withdraw_and_tell(outage, moment)
-        OutageEvent.objects.create(
+        outage_event(
             outage=outage,
             type=OutageEvent.Type.CANCELLED,
-            actor=actor if isinstance(actor, User) else None,
-            parameters={"withdrawn": withdrawn, "notices": told},
+            actor=actor,
+            withdrawn=withdrawn,
+            notices=told,
         )
     return outage
 
@@ -580,48 +484,34 @@ def _withdraw_and_tell(outage: Outage, moment: datetime) -> tuple[int, int]:
     withdrawn = announced.filter(status=NoticeStatus.QUEUED).update(
         status=NoticeStatus.WITHDRAWN, last_error="outage cancelled", lease_until=None
     )
-    told = announced.filter(status__in=TOLD)
-    text_ids = sorted(set(told.exclude(text_id=None).values_list("text_id", flat=True).distinct()))
+    told = announced.filter(status__in=TOLD).exclude(text_id=None)
+    text_ids = sorted(set(told.values_list("text_id", flat=True).distinct()))
     if not text_ids:
         return withdrawn, 0
     code, common = _stage_text(outage, "cancelled")
-    _category, version, template = template_get(code)
-    pairs = []
-    for original in NoticeText.objects.filter(pk__in=text_ids).order_by("id"):
-        variables = {**common, "area": str(original.variables.get("area", ""))}
-        body = render(template, variables)
-        pairs.append(
-            (
-                original.pk,
-                NoticeText(
-                    template_code=code,
-                    template_version=version,
-                    variables=variables,
-                    body=body,
-                    segments=rules.sms_segments(body),
-                ),
-            )
-        )
-    NoticeText.objects.bulk_create([text for _original, text in pairs])
-    q = connection.ops.quote_name
-    values = ", ".join(["(CAST(%s AS integer), CAST(%s AS integer), CAST(%s AS integer))"] * len(pairs))
-    params: list[Any] = [v for original, text in pairs for v in (original, text.pk, text.segments)]
-    params += [Category.OUTAGE.value, code, version, NoticeStatus.QUEUED.value]
-    params += [connection.ops.adapt_datetimefield_value(moment)]
-    params += [connection.ops.adapt_datetimefield_value(_hold_until(outage, "cancelled", moment))]
-    params += [rules.priority_of(Category.OUTAGE), outage.pk, outage.pk, *announced_codes(), *TOLD]
+    areas = NoticeText.objects.filter(pk__in=text_ids).order_by("id").values_list("id", "variables")
+    originals = dict(areas)
+    shared = notice_texts_create(
+        template_code=code,
+        variables=[{**common, "area": str(v.get("area", ""))} for v in originals.values()],
+    )
+    texts = dict(zip(originals, shared, strict=True))
     # To each phone the way its notice went (WeChat or SMS), a message per message told.
-    sql = f"""
-        INSERT INTO {q(Notice._meta.db_table)} ({", ".join(q(c) for c in NOTICE_COLUMNS)})
-        WITH texts (original_id, text_id, segments) AS (VALUES {values})
-        SELECT n.channel, %s, n.recipient, n.account_id, %s, %s, '{{}}', '', NULL, %s, %s, %s, 0, '', '',
-               NULL, NULL, '', t.segments, '', NULL, %s, %s, t.text_id, n.fallback_phone
-        FROM {q(Notice._meta.db_table)} n JOIN texts t ON t.original_id = n.text_id
-        WHERE n.outage_id = %s AND n.template_code IN (%s, %s) AND n.status IN (%s, %s, %s)
-    """  # noqa: S608 - table and column names come from model metadata, values are parameters
-    with _bulk_session(), connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return withdrawn, int(cursor.rowcount)
+    messages = (
+        NewNotice(recipient=recipient, account_id=account_id, channel=channel, fallback_phone=fallback, text=texts[t])
+        for channel, recipient, fallback, account_id, t in told.order_by("id")
+        .values_list("channel", "recipient", "fallback_phone", "account_id", "text_id")
+        .iterator(chunk_size=FAN_OUT_CHUNK)
+    )
+    with _bulk_session():
+        queued = notices_enqueue(
+            template_code=code,
+            messages=messages,
+            not_before=_hold_until(outage, "cancelled", moment),
+            outage_id=outage.pk,
+            now=moment,
+        )
+    return withdrawn, queued
 
 
 def announced_codes() -> tuple[str, str]:

@@ -1,27 +1,20 @@
-"""Writing messages into the outbox, and the message templates they are rendered from.
-
-Call ``notice_enqueue`` inside the business transaction that causes the message (NOTE-3)."""
+"""The message templates: versions saved and checked by people, rendered by the outbox writer."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from gridcare.core.exceptions import Forbidden, InvalidInput, NotFound
+from gridcare.core.exceptions import InvalidInput, NotFound
 from gridcare.notices import rules
 from gridcare.notices.conf import notice_setting
 from gridcare.notices.defaults import DEFAULT_TEMPLATES
-from gridcare.notices.models import Channel, Notice, NoticeTemplate, WeChatBinding
-from gridcare.org.access import Scope
-from gridcare.org.models import Role
-
-# Who edits message templates: wording goes out to a million customers at once.
-TEMPLATE_ROLES = frozenset({Role.ADMINISTRATOR, Role.SUPERVISOR})
+from gridcare.notices.models import Channel, NoticeTemplate
+from gridcare.org.access import Capability, Scope, require
 
 
 def template_get(code: str) -> tuple[str, int, str]:
@@ -77,8 +70,7 @@ def template_check(*, code: str, channel: str, text: str) -> list[str]:
 
 def template_save(*, scope: Scope, actor: User | AnonymousUser, code: str, text: str, note: str = "") -> NoticeTemplate:
     """Save ``text`` as the next version of template ``code`` and make it the active one."""
-    if not scope.has_role(TEMPLATE_ROLES):
-        raise Forbidden(_("只有系统管理员和监察考核员可以修改消息模板。"))
+    require(scope, Capability.TEMPLATE_EDIT, message=_("只有系统管理员和监察考核员可以修改消息模板。"))
     channel = Channel.SMS
     problems = template_check(code=code, channel=channel, text=text)
     if problems:
@@ -101,8 +93,7 @@ def template_save(*, scope: Scope, actor: User | AnonymousUser, code: str, text:
 
 def template_activate(*, scope: Scope, code: str, version: int) -> NoticeTemplate:
     """Go back (or forward) to a saved version of template ``code``; version 0 is the built-in."""
-    if not scope.has_role(TEMPLATE_ROLES):
-        raise Forbidden(_("只有系统管理员和监察考核员可以修改消息模板。"))
+    require(scope, Capability.TEMPLATE_EDIT, message=_("只有系统管理员和监察考核员可以修改消息模板。"))
     with transaction.atomic():
         target = NoticeTemplate.objects.select_for_update().filter(code=code, version=version).first()
         if target is None and version != 0:
@@ -122,60 +113,3 @@ def render(text: str, variables: dict[str, Any]) -> str:
     if missing:
         raise InvalidInput(_("消息缺少变量：%(names)s。") % {"names": "、".join(sorted(missing))})
     return text.format(**{k: str(v) for k, v in variables.items()})
-
-
-def wechat_openid(phone: str) -> str:
-    """The WeChat openid of the contact with ``phone``, if one follows the official account."""
-    if not phone:
-        return ""
-    openid = (
-        WeChatBinding.objects.filter(contact__phone=phone, active=True).order_by("id").values_list("openid", flat=True)
-    ).first()
-    return openid or ""
-
-
-def notice_enqueue(
-    *,
-    template_code: str,
-    variables: dict[str, Any],
-    recipient: str,
-    account_id: int | None = None,
-    channel: str = Channel.SMS,
-    dedupe_key: str | None = None,
-    not_before: datetime | None = None,
-) -> Notice | None:
-    """Put one message in the outbox. With a ``dedupe_key`` already used, nothing is added and
-    None is returned, so a retried business action never sends twice. ``not_before`` holds the
-    message until then (a reminder for tomorrow morning)."""
-    category, version, text = template_get(template_code)
-    body = render(text, variables)
-    fallback_phone = ""
-    if channel == Channel.SMS:
-        # A phone that follows the official account is told by WeChat first; SMS is the fallback.
-        openid = wechat_openid(recipient)
-        if openid:
-            channel, recipient, fallback_phone = Channel.WECHAT, openid, recipient
-    fields = {
-        "channel": channel,
-        "category": category,
-        "recipient": recipient,
-        "fallback_phone": fallback_phone,
-        "account_id": account_id,
-        "template_code": template_code,
-        "template_version": version,
-        "variables": {k: str(v) for k, v in variables.items()},
-        "body": body,
-        "dedupe_key": dedupe_key,
-        "not_before": not_before,
-        "segments": rules.sms_segments(body) if channel == Channel.SMS else 1,
-        "priority": rules.priority_of(category),
-    }
-    if dedupe_key is None:
-        return Notice.objects.create(**fields)
-    try:
-        with transaction.atomic():
-            return Notice.objects.create(**fields)
-    except IntegrityError:
-        if Notice.objects.filter(dedupe_key=dedupe_key).exists():
-            return None
-        raise
