@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from gridcare.billing.events import run_event
 from gridcare.billing.models import BillRun, BillRunEvent, RunStatus
 from gridcare.core import timezone as tz
+from gridcare.core.events import actor_user
 from gridcare.core.exceptions import Conflict, NotFound
 from gridcare.jobs.events import job_event
 from gridcare.jobs.models import Job, JobRun, Outcome, Trigger
@@ -96,7 +97,7 @@ def job_run_request(*, name: str, actor: User | AnonymousUser) -> Job:
         if job.run_requested_at is not None:
             raise Conflict(_("该任务已在等待运行，请稍候刷新页面查看结果。"))
         job.run_requested_at = tz.now()
-        job.run_requested_by = actor if isinstance(actor, User) else None
+        job.run_requested_by = actor_user(actor)
         job.save(update_fields=["run_requested_at", "run_requested_by"])
         job_event(job=job, type="run_requested", actor=actor)
     return job

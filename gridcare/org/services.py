@@ -16,16 +16,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridcare.core.events import actor_user
 from gridcare.core.exceptions import Conflict, NotFound
 from gridcare.core.models import ApiToken
 from gridcare.core.tokens import token_digest
 from gridcare.org import selectors
 from gridcare.org.checks import MIN_AUDIT_DAYS
+from gridcare.org.events import auth_event
 from gridcare.org.models import AuthEvent, PasswordAge
-
-
-def _actor(user: User | AnonymousUser | None) -> User | None:
-    return user if isinstance(user, User) else None
 
 
 def lock_release(*, actor: User, username: str) -> int:
@@ -35,13 +33,12 @@ def lock_release(*, actor: User, username: str) -> int:
         raise Conflict(_("该账号当前没有被锁定。"))
     with transaction.atomic():
         AccessAttempt.objects.filter(username=username).delete()
-        AuthEvent.objects.create(
+        auth_event(
             type=AuthEvent.Type.UNLOCKED,
             username=username,
             user=User.objects.filter(username=username).first(),
             actor=actor,
-            parameters={"failures": lock.failures},
-            created_at=timezone.now(),
+            failures=lock.failures,
         )
     return lock.failures
 
@@ -53,13 +50,7 @@ def address_release(*, actor: User, ip_address: str) -> int:
         raise Conflict(_("该地址当前没有被暂停登录。"))
     with transaction.atomic():
         AccessAttempt.objects.filter(ip_address=ip_address).delete()
-        AuthEvent.objects.create(
-            type=AuthEvent.Type.UNLOCKED,
-            ip_address=ip_address,
-            actor=actor,
-            parameters={"failures": lock.failures},
-            created_at=timezone.now(),
-        )
+        auth_event(type=AuthEvent.Type.UNLOCKED, ip_address=ip_address, actor=actor, failures=lock.failures)
     return lock.failures
 
 
@@ -76,7 +67,7 @@ def tokens_revoke(*, tokens: QuerySet[ApiToken], actor: User | AnonymousUser | N
                 type=AuthEvent.Type.TOKEN_REVOKED,
                 username=username,
                 user_id=user_id,
-                actor=_actor(actor),
+                actor=actor_user(actor),
                 parameters={"token": pk, "reason": reason},
                 created_at=now,
             )
@@ -112,9 +103,7 @@ def password_set_recorded(*, user: User) -> None:
     now = timezone.now()
     with transaction.atomic():
         PasswordAge.objects.update_or_create(user=user, defaults={"set_at": now})
-        AuthEvent.objects.create(
-            type=AuthEvent.Type.PASSWORD_CHANGED, username=user.get_username(), user=user, created_at=now
-        )
+        auth_event(type=AuthEvent.Type.PASSWORD_CHANGED, username=user.get_username(), user=user, at=now)
         tokens_revoke_for_user(user=user, actor=user, reason="password_changed")
 
 
@@ -133,12 +122,11 @@ def sign_out_idle(request: HttpRequest) -> None:
     with transaction.atomic():
         session_tokens_revoke(request=request, reason="idle")
         if isinstance(user, User):
-            AuthEvent.objects.create(
+            auth_event(
                 type=AuthEvent.Type.SIGNED_OUT_IDLE,
                 username=user.get_username(),
                 user=user,
-                parameters={"path": request.path[:200]},
-                created_at=timezone.now(),
+                path=request.path[:200],
             )
     logout(request)
 

@@ -28,6 +28,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridcare.org.events import auth_event
 from gridcare.org.models import AuthEvent
 
 ACCOUNT = "account"
@@ -101,13 +102,8 @@ class LockoutHandler(AxesDatabaseHandler):
 
 def _audit(type: AuthEvent.Type, *, username: str, ip_address: str | None, **parameters: Any) -> None:
     user = User.objects.filter(username=username).first() if username else None
-    AuthEvent.objects.create(
-        type=type,
-        username=username,
-        user=user,
-        ip_address=ip_address or None,
-        parameters={"minutes": _lock_minutes(), **parameters},
-        created_at=timezone.now(),
+    auth_event(
+        type=type, username=username, user=user, ip_address=ip_address or None, minutes=_lock_minutes(), **parameters
     )
 
 

@@ -45,6 +45,7 @@ from gridcare.billing.services.outbox import bill_issued_rows
 from gridcare.billing.services.prepaid import deduct_at_billing
 from gridcare.billing.services.tariffs import tariffs_in_force
 from gridcare.core.bulk import insert_rows, reserve_pks
+from gridcare.core.events import actor_user
 from gridcare.core.exceptions import Conflict
 from gridcare.org.models import SupplyUnit
 
@@ -327,7 +328,7 @@ def bill_run_open(*, period: str, unit: SupplyUnit | None, actor: User | Anonymo
     """The running run of (period, unit) to resume, or a new one."""
     period_start(period)
     key = unit.code if unit else "*"
-    user = actor if isinstance(actor, User) else None
+    user = actor_user(actor)
     with transaction.atomic():
         run = BillRun.objects.filter(period=period, scope_key=key, status=RunStatus.RUNNING).first()
         if run is not None:
@@ -357,7 +358,7 @@ def bill_run_start(
     committed chunk (progress display). ``read_ahead=False`` reads each chunk in turn on this
     connection (the only way on SQLite and inside an open transaction)."""
     run = bill_run_open(period=period, unit=unit, actor=actor)
-    user = actor if isinstance(actor, User) else None
+    user = actor_user(actor)
     tariffs = tariffs_in_force(province=billing_str("PROVINCE"), on=period_start(period))
     notify = billing_bool("NOTIFY_IN_RUN")
     reader = _Reader(run.period, run.unit_id, chunk_size or billing_int("RUN_CHUNK"), _has_yearly(tariffs))

@@ -33,6 +33,7 @@ from gridcare.billing.models import (
 from gridcare.billing.rules.bill_dates import period_bounds, period_start
 from gridcare.billing.rules.intervals import Band, IntervalSummary, summarise_intervals
 from gridcare.billing.services.tariffs import tariffs_in_force
+from gridcare.core.events import actor_user
 from gridcare.core.timezone import SHANGHAI
 
 INTERVAL_KINDS = (ExceptionKind.GAP, ExceptionKind.OVERLAP, ExceptionKind.SPLIT)
@@ -92,7 +93,7 @@ def intervals_to_readings(
 ) -> SplitResult:
     """Fill in the split of every (account, period) reading that has interval data. Call it
     inside the importing transaction."""
-    user = actor if isinstance(actor, User) else None
+    user = actor_user(actor)
     ids = sorted(set(account_ids))
     result = SplitResult()
     for period in sorted(set(periods)):

@@ -34,6 +34,7 @@ from gridcare.billing.models import (
 from gridcare.billing.rules.bill_dates import period_start, periods_of
 from gridcare.billing.rules.numbers import decimal_error
 from gridcare.billing.services.intervals import INTERVAL_KINDS, intervals_to_readings
+from gridcare.core.events import actor_user
 from gridcare.core.timezone import SHANGHAI
 from gridcare.customers.models import Account, Meter
 from gridcare.org.access import Scope
@@ -346,7 +347,7 @@ def readings_import(
             file_name=file_name[:200],
             rows=len(rows),
             exceptions=sum(1 for p in problems if p),
-            imported_by=actor if isinstance(actor, User) else None,
+            imported_by=actor_user(actor),
         )
         for reading in readings:
             reading.batch = batch
@@ -383,7 +384,7 @@ def exception_resolve(
                 raise BillingError(_("更正电量有误。"), errors={"kwh": _("应不小于峰谷电量之和。")})
             reading.kwh, reading.kwh_flat = kwh, kwh - reading.kwh_peak - reading.kwh_valley
         changed = ReadingException.objects.filter(pk=exception.pk, status=ExceptionStatus.OPEN).update(
-            status=to, resolved_by=actor if isinstance(actor, User) else None, resolved_at=timezone.now()
+            status=to, resolved_by=actor_user(actor), resolved_at=timezone.now()
         )
         if not changed:
             raise InvalidTransition(_("该异常已处理。"))
@@ -480,7 +481,7 @@ def intervals_import(
             file_name=file_name[:200],
             kind="interval",
             rows=len(parsed),
-            imported_by=actor if isinstance(actor, User) else None,
+            imported_by=actor_user(actor),
         )
         try:
             with transaction.atomic():

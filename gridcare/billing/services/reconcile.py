@@ -14,6 +14,7 @@ from gridcare.billing.exceptions import BillingError
 from gridcare.billing.models import Payment, PaymentChannel, Reconciliation, ReconciliationItem
 from gridcare.billing.rules.bill_dates import day_check
 from gridcare.billing.services.readings import _number, table_from_file
+from gridcare.core.events import actor_user
 from gridcare.customers.models import Account
 from gridcare.org.access import Scope
 from gridcare.org.models import SupplyUnit
@@ -122,7 +123,7 @@ def reconcile(
             unit=unit,
             statement_name=file_name[:200],
             matched=len(statement) - sum(1 for i in items if i.kind != "extra"),
-            actor=actor if isinstance(actor, User) else None,
+            actor=actor_user(actor),
         )
         for item in items:
             item.reconciliation = rec

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gridcare.core.events import actor_user
 from gridcare.core.exceptions import Forbidden, InvalidInput, NotFound
 from gridcare.core.timezone import SHANGHAI, now
 from gridcare.customers.access import account_get_for_scope
@@ -182,7 +183,7 @@ def workorder_intake(
             supply_unit=place.unit,
             hall_id=hall_id,
             owner=None if data.channel in SELF_SERVICE else scope.staff,
-            created_by=actor if isinstance(actor, User) else None,
+            created_by=actor_user(actor),
             received_at=at,
         )
         order.number = f"{at.astimezone(SHANGHAI):%Y%m%d}{order.pk:08d}"
@@ -224,7 +225,7 @@ def _keep_override(
         suggested_urgency=suggestion.urgency,
         chosen_urgency=order.urgency,
         confidence=suggestion.confidence,
-        actor=actor if isinstance(actor, User) else None,
+        actor=actor_user(actor),
         created_at=at,
     )
     order_event(
