@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from gridcare.customers import rules
 from gridcare.customers.models import (
     Account,
     AccountEvent,
+    AccountStatus,
     ArchiveIssue,
     Contact,
     ContactStatus,
@@ -240,3 +242,57 @@ def unmask_alerts_open(*, scope: Scope) -> QuerySet[UnmaskAlert]:
         .select_related("actor__staff", "unit")
         .order_by("-last_at", "-id")
     )
+
+
+# -- accounts behind the grid (outage fan-out: up to a million rows, read in id order) ---------
+OPEN_STATUSES = [s.value for s in AccountStatus if s != AccountStatus.CLOSED]
+FAN_OUT_CHUNK = 20_000
+
+
+def account_ids_in_areas(*, area_ids: Sequence[int]) -> Iterator[int]:
+    """The ids of the accounts (not closed) behind these 台区, in id order."""
+    return (
+        Account.objects.filter(transformer_area_id__in=list(area_ids), status__in=OPEN_STATUSES)
+        .order_by("id")
+        .values_list("id", flat=True)
+        .iterator(chunk_size=FAN_OUT_CHUNK)
+    )
+
+
+def account_phones(
+    *, area_ids: Sequence[int] | None = None, account_ids: QuerySet[Any] | None = None
+) -> Iterator[tuple[int, int | None, str]]:
+    """(account id, its 台区 id, phone) for every contact phone of the accounts (not closed)
+    behind ``area_ids``, or of the accounts ``account_ids`` (a subquery of ids, any status), in
+    account id order; a phone shared by several accounts comes once per account."""
+    if account_ids is not None:
+        contacts = Contact.objects.filter(customer__accounts__id__in=account_ids)
+    else:
+        contacts = Contact.objects.filter(
+            customer__accounts__transformer_area_id__in=list(area_ids or []),
+            customer__accounts__status__in=OPEN_STATUSES,
+        )
+    return (
+        contacts.exclude(phone="")
+        .order_by("customer__accounts__id")
+        .values_list("customer__accounts__id", "customer__accounts__transformer_area_id", "phone")
+        .iterator(chunk_size=FAN_OUT_CHUNK)
+    )
+
+
+def phones_opted_out(*, phones: Collection[str]) -> set[str]:
+    """Which of ``phones`` belong to a contact that unsubscribed from reminders."""
+    if not phones:
+        return set()
+    return set(Contact.objects.filter(phone__in=list(phones), opted_out=True).values_list("phone", flat=True))
+
+
+def area_ids_of_accounts(*, account_ids: QuerySet[Any]) -> list[int]:
+    """The 台区 of the accounts ``account_ids`` (a subquery of ids), sorted."""
+    areas = Account.objects.filter(pk__in=account_ids).values_list("transformer_area_id", flat=True).distinct()
+    return sorted({a for a in areas if a is not None})
+
+
+def account_reached(*, account_id: int, phones: Collection[str]) -> bool:
+    """Whether a contact of the account's customer has one of ``phones``."""
+    return Contact.objects.filter(customer__accounts=account_id, phone__in=list(phones)).exists()

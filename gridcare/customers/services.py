@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -381,3 +382,54 @@ def account_unmask(
         # Raised after the commit: the refusal's own audit row stays.
         raise unmasking.refuse(refusal)
     return {"id_number": customer.id_number, "phones": phones, "at": now}
+
+
+# -- delivery results (NOTE-3 → CUST-3): the notices app reports which phones work -------------
+def _contact_status_events(contacts: list[tuple[int, int, str, str]], status: ContactStatus) -> None:
+    """``contacts`` (id, customer id, phone, old status) moved to ``status``: a contact_changed row
+    in the history of every account of each contact's customer."""
+    accounts: dict[int, list[Account]] = {}
+    for account in Account.objects.filter(customer_id__in={c[1] for c in contacts}).order_by("id"):
+        accounts.setdefault(account.customer_id, []).append(account)
+    for _id, customer_id, phone, old in contacts:
+        for account in accounts.get(customer_id, []):
+            account_event(
+                account=account,
+                type=AccountEvent.Type.CONTACT_CHANGED,
+                actor=None,
+                phone=rules.mask_phone(phone),
+                old=old,
+                new=str(status),
+                source="delivery",
+            )
+
+
+def contacts_delivery_failed(*, phones: Collection[str], permanent: bool, failures_to_flag: int) -> int:
+    """Count one failed delivery for each of ``phones``; a permanent refusal (invalid number), or
+    ``failures_to_flag`` in a row, marks the contact failed. Returns how many contacts became failed."""
+    if not phones:
+        return 0
+    contacts = Contact.objects.filter(phone__in=list(phones))
+    contacts.update(delivery_failures=F("delivery_failures") + 1)
+    if not permanent:
+        contacts = contacts.filter(delivery_failures__gte=failures_to_flag)
+    changing = list(
+        contacts.exclude(status=ContactStatus.FAILED).order_by("id").values_list("id", "customer_id", "phone", "status")
+    )
+    moved = Contact.objects.filter(pk__in=[c[0] for c in changing]).update(status=ContactStatus.FAILED)
+    _contact_status_events(changing, ContactStatus.FAILED)
+    return moved
+
+
+def contacts_delivery_ok(*, phones: Collection[str]) -> int:
+    """A message reached each of ``phones``: the number works (status valid, failures cleared).
+    Returns how many contacts changed."""
+    if not phones:
+        return 0
+    contacts = Contact.objects.filter(phone__in=list(phones)).exclude(status=ContactStatus.VALID, delivery_failures=0)
+    changing = list(
+        contacts.exclude(status=ContactStatus.VALID).order_by("id").values_list("id", "customer_id", "phone", "status")
+    )
+    cleared = contacts.update(status=ContactStatus.VALID, delivery_failures=0)
+    _contact_status_events(changing, ContactStatus.VALID)
+    return cleared

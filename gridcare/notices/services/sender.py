@@ -26,10 +26,11 @@ from django.db.models import BooleanField, F, Q
 from django.db.models.expressions import RawSQL
 
 from gridcare.core import timezone as tz
+from gridcare.customers.selectors import phones_opted_out
 from gridcare.notices import rules
 from gridcare.notices.conf import notice_setting
 from gridcare.notices.models import PENDING_STATUSES, Channel, Notice, NoticeStatus, WeChatBinding, statuses_before
-from gridcare.notices.services.contacts import contact_delivery_failed, phones_opted_out
+from gridcare.notices.services.contacts import contact_delivery_failed
 from gridcare.notices.services.gateways import Connection, Gateway, Outcome, Outgoing, SendResult
 
 BATCH_CAP = 2000
@@ -128,7 +129,7 @@ def _phone_of(n: Notice) -> str:
 
 def _suppress_opted_out(rows: list[Notice], token: str) -> tuple[list[Notice], int]:
     optable = {_phone_of(n) for n in rows if n.category in rules.OPT_OUT_CATEGORIES} - {""}
-    opted = phones_opted_out(optable)
+    opted = phones_opted_out(phones=optable)
     if not opted:
         return rows, 0
     gone = {n.pk for n in rows if _phone_of(n) in opted and n.category in rules.OPT_OUT_CATEGORIES}

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from gridcare.core.exceptions import Forbidden, InvalidInput
 from gridcare.core.timezone import now
-from gridcare.notices.outages import Reporter, fault_outage_restore
+from gridcare.notices.services.outages import Reporter, fault_outage_restore
 from gridcare.org.access import Scope
 from gridcare.org.models import Hall, Staff, SupplyUnit
 from gridcare.workorders import rules

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from gridcare.core.exceptions import Forbidden
 from gridcare.core.timezone import now
 from gridcare.notices.models import Outage
-from gridcare.notices.outages import fault_outage_open_or_join, ongoing_fault_outage
+from gridcare.notices.services.outages import fault_outage_open_or_join, ongoing_fault_outage
 from gridcare.org.access import Scope
 from gridcare.workorders import rules
 from gridcare.workorders.access import CONFIRM_ROLES

@@ -20,7 +20,7 @@ from gridcare.halls.demo import configure_hall
 from gridcare.halls.models import Terminal, Ticket
 from gridcare.halls.services.tickets import ticket_issue
 from gridcare.notices.models import Outage
-from gridcare.notices.outages import NewOutage, outage_register
+from gridcare.notices.services.outages import NewOutage, outage_register
 from gridcare.org.access import scope_for
 from gridcare.workorders.models import WorkOrder
 from gridcare.workorders.services import NewOrder, workorder_intake
