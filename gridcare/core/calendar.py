@@ -193,10 +193,6 @@ def known_years() -> list[int]:
     return sorted(current().years)
 
 
-def year_known(year: int) -> bool:
-    return current().knows(year)
-
-
 def is_working_day(d: date) -> bool:
     """Whether ``d`` is a working day; Monday to Friday in a year without a notice. Callers that
     must know whether that guess was made use ``working_day``."""

@@ -21,10 +21,6 @@ def to_fen(value: Decimal) -> int:
     return int(yuan(value) * 100)
 
 
-def from_fen(fen: int) -> Decimal:
-    return (Decimal(fen) / 100).quantize(CENT)
-
-
 class MoneySum(Sum):
     """SUM of a money column or expression, as Decimal yuan with two places on every database
     (also used for the other two-place decimals, kWh).
@@ -49,9 +45,3 @@ def money_total(rows: QuerySet[Any], expression: Any) -> Decimal:
     """The total of a money column or expression over ``rows``."""
     total: Decimal | None = rows.aggregate(total=MoneySum(expression))["total"]
     return ZERO if total is None else total  # an empty queryset is not asked at all
-
-
-def db_money(value: object) -> Decimal:
-    """A money value read by raw SQL as Decimal yuan (SQLite returns doubles, whose str is
-    the stored decimal)."""
-    return ZERO if value is None else Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)

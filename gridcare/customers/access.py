@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.utils.translation import gettext as _
 
 from gridcare.core.exceptions import NotFound
 from gridcare.customers.models import Account
-from gridcare.org.access import Scope, scope_for
+from gridcare.org.access import Scope
 
 
 def account_get_for_scope(*, scope: Scope, account_no: str) -> Account:
@@ -20,7 +19,3 @@ def account_get_for_scope(*, scope: Scope, account_no: str) -> Account:
         # Missing and not-yours look the same, so account numbers cannot be probed.
         raise NotFound(_("未找到户号 %(no)s。") % {"no": account_no})
     return account
-
-
-def account_get_for_user(*, user: User | AnonymousUser, account_no: str) -> Account:
-    return account_get_for_scope(scope=scope_for(user), account_no=account_no)

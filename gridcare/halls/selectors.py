@@ -383,10 +383,6 @@ def terminals_of(hall: Hall) -> QuerySet[Terminal]:
     return Terminal.objects.filter(hall=hall).annotate(open_tasks=open_tasks).order_by("code")
 
 
-def ticket_history(ticket: Ticket) -> QuerySet[TicketEvent]:
-    return ticket.events.select_related("counter", "actor").order_by("id")
-
-
 @dataclass(frozen=True)
 class DeviceLine:
     """A device as the manager's devices page lists it."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from gridcare.core.money import ZERO, yuan
@@ -111,7 +111,3 @@ def penalty_now(
     segment = accrued_penalty(amount, due_date, settled_to, today, residential=residential, minimum=ZERO, rates=rates)
     total = bill_penalty_total(accrued_before + segment, minimum=minimum)
     return segment, max(ZERO, total - charged_before)
-
-
-def next_day(day: date) -> date:
-    return day + timedelta(days=1)

@@ -17,7 +17,6 @@ from gridcare.billing.services.outbox import Message, fen_text, notice_rows
 from gridcare.core.bulk import insert_rows
 from gridcare.core.money import to_fen
 from gridcare.customers.models import Account
-from gridcare.notices.services import notice_enqueue
 
 ENTRY_COLUMNS = ("account_id", "kind", "amount", "payment_id", "bill_id", "created_at")
 
@@ -109,18 +108,3 @@ def prepaid_deposit(*, account: Account, amount: Decimal, payment: Payment) -> D
         account=account, kind=PrepaidEntry.Kind.DEPOSIT, amount=amount, payment=payment, created_at=timezone.now()
     )
     return PrepaidBalance.objects.values_list("balance", flat=True).get(account=account)
-
-
-def low_balance_warn(*, account: Account, balance: Decimal, phone: str | None, key: str) -> None:
-    if phone and balance < rule_decimal("PREPAID_WARNING_YUAN"):
-        notice_enqueue(
-            template_code="low_balance",
-            variables={
-                "account_no": account.account_no,
-                "balance": balance,
-                "threshold": rule_decimal("PREPAID_WARNING_YUAN"),
-            },
-            recipient=phone,
-            account_id=account.pk,
-            dedupe_key=f"low_balance:{key}",
-        )
