@@ -6,12 +6,16 @@ No database here; services and selectors feed these functions plain values.
 from __future__ import annotations
 
 import math
+import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
+from django.conf import settings
+
+from gridcare.core.timezone import SHANGHAI, local_datetime
 from gridcare.halls.models import CounterStatus, Priority, TicketStatus
 
 # Lower goes first (HALL-3): key account, green channel, appointment, everybody else.
@@ -193,3 +197,68 @@ class Queued(Protocol):
 def as_waiting(ticket: Queued) -> Waiting:
     line = f"c{ticket.target_counter_id}" if ticket.target_counter_id else f"t{ticket.business_type_id}"
     return Waiting(id=ticket.id, priority=ticket.priority, issued_at=ticket.issued_at, line=line)
+
+
+# --- appointments (预约办电, HALL-2): slots, references, the check-in window ---------------------
+
+SLOT_MINUTES = 30
+# Eight characters without the look-alikes 0/O, 1/I/L: read out over the phone and typed on a
+# kiosk without mistakes. 31**8 ≈ 8.5e11 codes, never reused.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCE_LENGTH = 8
+
+
+@dataclass(frozen=True)
+class AppointmentRules:
+    capacity: int  # places per slot and business type
+    days_ahead: int  # bookable from tomorrow up to today + days_ahead
+    early_minutes: int  # check-in opens this long before the slot starts …
+    late_minutes: int  # … and closes this long after it ends
+
+
+def appointment_rules() -> AppointmentRules:
+    conf: dict[str, Any] = settings.GRIDCARE_RULES
+    return AppointmentRules(
+        capacity=int(conf.get("HALL_APPOINTMENT_SLOT_CAPACITY", 2)),
+        days_ahead=int(conf.get("HALL_APPOINTMENT_DAYS_AHEAD", 7)),
+        early_minutes=int(conf.get("HALL_APPOINTMENT_EARLY_MINUTES", 30)),
+        late_minutes=int(conf.get("HALL_APPOINTMENT_LATE_MINUTES", 15)),
+    )
+
+
+def slot_starts(opens_at: time, closes_at: time, minutes: int = SLOT_MINUTES) -> list[time]:
+    """The starts of the whole slots between opening and closing: 08:30, 09:00 … 17:00 for a
+    hall open 08:30-17:30."""
+    day = date(2000, 1, 3)  # any date: only the clock matters
+    start, end, step = datetime.combine(day, opens_at), datetime.combine(day, closes_at), timedelta(minutes=minutes)
+    starts = []
+    while start + step <= end:
+        starts.append(start.time())
+        start += step
+    return starts
+
+
+def slot_end(start: time, minutes: int = SLOT_MINUTES) -> time:
+    return (datetime.combine(date(2000, 1, 3), start) + timedelta(minutes=minutes)).time()
+
+
+def check_in_window(day: date, starts_at: time, ends_at: time, rules: AppointmentRules) -> tuple[datetime, datetime]:
+    """From ``early_minutes`` before the slot to ``late_minutes`` after its end, both included."""
+    return (
+        local_datetime(day, starts_at) - timedelta(minutes=rules.early_minutes),
+        local_datetime(day, ends_at) + timedelta(minutes=rules.late_minutes),
+    )
+
+
+def normalise_reference(raw: str) -> str:
+    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())
+
+
+def new_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _n in range(REFERENCE_LENGTH))
+
+
+def clock_text(moment: time | datetime) -> str:
+    if isinstance(moment, datetime):
+        moment = moment.astimezone(SHANGHAI).time()
+    return f"{moment:%H:%M}"

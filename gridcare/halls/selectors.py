@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter as Tally
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from django.db import connection
@@ -12,8 +13,11 @@ from django.utils.translation import gettext_lazy
 
 from gridcare.core.sql import Columns, fetch
 from gridcare.core.timezone import business_date, now
+from gridcare.customers import rules as customer_rules
 from gridcare.halls import rules
 from gridcare.halls.models import (
+    Appointment,
+    AppointmentStatus,
     BusinessType,
     CounterSetup,
     CounterStatus,
@@ -25,6 +29,7 @@ from gridcare.halls.models import (
     TicketEvent,
     TicketStatus,
 )
+from gridcare.halls.rules import appointment_rules, check_in_window, clock_text
 from gridcare.org.access import Scope
 from gridcare.org.models import Counter, Hall
 
@@ -416,3 +421,49 @@ def devices_of(hall: Hall) -> list[DeviceLine]:
             status = "expired"
         lines.append(DeviceLine(device=device, status=status, status_label=str(_DEVICE_STATUS[status])))
     return lines
+
+
+# --- appointments of a day, and their counts ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AppointmentLine:
+    reference: str
+    start: str
+    end: str
+    business_type_name: str
+    phone: str  # masked
+    status: str
+    status_display: str
+    ticket_number: str
+    can_check_in: bool
+
+
+def appointments_of_day(hall: Hall, day: date, *, at: datetime | None = None) -> list[AppointmentLine]:
+    """The hall's appointments of a day in slot order, phones masked (the guide's tablet)."""
+    at = at or now()
+    rules = appointment_rules()
+    rows = Appointment.objects.filter(hall=hall, day=day).select_related("business_type", "ticket")
+    lines = []
+    for a in rows.order_by("starts_at", "business_type__prefix", "id"):
+        opens, closes = check_in_window(a.day, a.starts_at, a.ends_at, rules)
+        lines.append(
+            AppointmentLine(
+                reference=a.reference,
+                start=clock_text(a.starts_at),
+                end=clock_text(a.ends_at),
+                business_type_name=a.business_type.name,
+                phone=customer_rules.mask_phone(a.phone),
+                status=a.status,
+                status_display=a.get_status_display(),
+                ticket_number=a.ticket.number if a.ticket else "",
+                can_check_in=a.status == AppointmentStatus.BOOKED and opens <= at <= closes,
+            )
+        )
+    return lines
+
+
+def appointment_counts(hall: Hall, start: date, end: date) -> dict[str, int]:
+    """Appointments of the days ``start``…``end`` by status (the hall figures count the missed)."""
+    tally = Tally(Appointment.objects.filter(hall=hall, day__gte=start, day__lte=end).values_list("status", flat=True))
+    return {status: tally.get(status, 0) for status in AppointmentStatus.values}

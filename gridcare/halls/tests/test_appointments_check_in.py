@@ -128,17 +128,17 @@ def test_a_claim_on_a_stale_read_is_refused_and_leaves_no_second_ticket(
 ) -> None:
     """The losing side of a race, replayed: another desk checks the appointment in right after
     this one read it; this one's conditional update finds it no longer booked and rolls back."""
-    from gridcare.halls.services import appointments
+    from gridcare.halls.services.appointments import visits
 
     clock.set(at(TUESDAY, 10, 0))
-    original = appointments.appointment_get_for_scope
+    original = visits.appointment_get_for_scope
 
     def read_then_lose(**kwargs):  # type: ignore[no-untyped-def]
         found = original(**kwargs)
         Appointment.objects.filter(pk=found.pk).update(status="cancelled")
         return found
 
-    monkeypatch.setattr(appointments, "appointment_get_for_scope", read_then_lose)
+    monkeypatch.setattr(visits, "appointment_get_for_scope", read_then_lose)
     with pytest.raises(Conflict, match="该预约的状态刚被他人改变"):
         appointment_check_in(scope=scope_for(hall_town.guide), actor=hall_town.guide, reference=booked.reference)
     assert Ticket.objects.count() == 0
