@@ -49,6 +49,7 @@ def seed_readings(periods: list[str], seed: int = 11) -> int:
     import numpy as np
     from django.db import connection, transaction
 
+    from gridcare.billing.demo import READING_COLUMNS
     from gridcare.billing.models import Reading
     from gridcare.core.bulk import insert_rows
 
@@ -72,20 +73,7 @@ def seed_readings(periods: list[str], seed: int = 11) -> int:
         kvarh = np.where(cls == "large_industrial", kwh * rng.integers(20, 75, len(ids)) // 100, 0)
         demand = np.where(cls == "large_industrial", rng.integers(10_000, 400_000, len(ids)), 0)
         read_on = f"{period}-28"
-        columns = (
-            "account_id",
-            "period",
-            "read_on",
-            "register",
-            "kwh",
-            "kwh_peak",
-            "kwh_flat",
-            "kwh_valley",
-            "kvarh",
-            "max_demand_kw",
-            "status",
-            "batch_id",
-        )
+        columns = READING_COLUMNS
         f = lambda a: (a / 100).tolist()  # noqa: E731
         with transaction.atomic():
             written += insert_rows(
