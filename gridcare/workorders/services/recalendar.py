@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from django.contrib.auth.models import AnonymousUser, User
-
 from gridcare.core.calendar import add_working_days_at, add_working_time, working_time_between
+from gridcare.core.events import Actor
 from gridcare.core.timezone import SHANGHAI
 from gridcare.workorders import connections, rules
-from gridcare.workorders.events import order_event
+from gridcare.workorders.events import connection_event, order_event
 from gridcare.workorders.models import (
     OPEN_STATUSES,
     ConnectionEvent,
@@ -28,8 +27,6 @@ from gridcare.workorders.models import (
     Stage,
     WorkOrder,
 )
-
-Actor = User | AnonymousUser | None
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -174,15 +171,6 @@ def connection_stage_due(category: str, stage: str, start: datetime) -> tuple[da
         return None, frozenset()
     due = add_working_days_at(start, days)
     return due.value, due.unknown_years
-
-
-def connection_event(
-    *, connection: NewConnection, type: ConnectionEvent.Type, actor: Actor, at: datetime, **parameters: object
-) -> ConnectionEvent:
-    user = actor if isinstance(actor, User) else None
-    return ConnectionEvent.objects.create(
-        connection=connection, type=type, actor=user, created_at=at, parameters=parameters
-    )
 
 
 def connections_recompute(*, year: int, actor: Actor, at: datetime) -> int:
