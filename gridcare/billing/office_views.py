@@ -83,7 +83,6 @@ def dunning(request: HttpRequest) -> HttpResponse:
         "page": paginate(request, bills).map(lambda bill: selectors.dunning_row(bill, on)),
         "reconnections": paginate(request, reconnections, param="reconnections_page"),
         "now": timezone.now(),
-        "can_bill": True,
     }
     return render(request, "billing/dunning.html", context)
 
@@ -165,7 +164,6 @@ def reconciliations(request: HttpRequest) -> HttpResponse:
         "form": form,
         "errors": errors,
         "page": paginate(request, selectors.reconciliations(scope=scope)),
-        "can_bill": True,
     }
     return render(request, "billing/reconciliations.html", context)
 
@@ -175,7 +173,7 @@ def reconciliation(request: HttpRequest, reconciliation_id: int) -> HttpResponse
     scope, _user = _office(request)
     rec = access.reconciliation_get_for_scope(scope=scope, reconciliation_id=reconciliation_id)
     items = rec.items.order_by("kind", "channel_txn_id")
-    context = {"rec": rec, "items": items, "can_bill": True}
+    context = {"rec": rec, "items": items}
     return render(request, "billing/reconciliation.html", context)
 
 
@@ -195,7 +193,7 @@ def debit_batches(request: HttpRequest) -> HttpResponse:
             form_errors_from(form, exc)
         else:
             return redirect("billing:debit_batch", batch_id=batch.pk)
-    context = {"form": form, "page": paginate(request, selectors.debit_batches(scope=scope)), "can_bill": True}
+    context = {"form": form, "page": paginate(request, selectors.debit_batches(scope=scope))}
     return render(request, "billing/debit_batches.html", context)
 
 
@@ -215,7 +213,7 @@ def debit_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
                 request, _("回盘已入账：成功 %(p)s 笔，失败 %(f)s 笔。") % {"p": batch.paid, "f": batch.failed}
             )
             return redirect("billing:debit_batch", batch_id=batch.pk)
-    return render(request, "billing/debit_batch.html", {"batch": batch, "form": form, "can_bill": True})
+    return render(request, "billing/debit_batch.html", {"batch": batch, "form": form})
 
 
 @staff_required
@@ -244,7 +242,6 @@ def tariffs(request: HttpRequest) -> HttpResponse:
         "today": on,
         "in_force": sorted(tariffs_in_force(province=province, on=on).values(), key=lambda t: t.code),
         "versions": tariff_versions(province=province),
-        "can_bill": True,
     }
     return render(request, "billing/tariffs.html", context)
 
@@ -271,4 +268,4 @@ def tariff_new(request: HttpRequest, tariff_id: int) -> HttpResponse:
                 _("已新增电价 %(code)s，自 %(d)s 起执行。") % {"code": made.code, "d": made.effective_from.isoformat()},
             )
             return redirect("billing:tariffs")
-    return render(request, "billing/tariff_new.html", {"form": form, "base": base, "can_bill": True})
+    return render(request, "billing/tariff_new.html", {"form": form, "base": base})

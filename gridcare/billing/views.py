@@ -62,7 +62,7 @@ def runs(request: HttpRequest) -> HttpResponse:
             transaction.on_commit(lambda: bill_run_launch(run))
             return redirect("billing:run", run_id=run.pk)
     page = paginate(request, selectors.bill_runs(scope=scope))
-    return render(request, "billing/runs.html", {"form": form, "page": page, "can_bill": True})
+    return render(request, "billing/runs.html", {"form": form, "page": page})
 
 
 @staff_required
@@ -72,7 +72,7 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
     progress = selectors.run_progress(run_get_for_scope(scope=scope, run_id=run_id))
     template = "billing/_run_progress.html" if request.htmx else "billing/run.html"  # type: ignore[attr-defined]
     events = paginate(request, progress["run"].events.order_by("-id"), param="events_page")
-    context = {**progress, "events": events, "can_bill": True}
+    context = {**progress, "events": events}
     return render(request, template, context)
 
 
@@ -88,7 +88,6 @@ def account(request: HttpRequest, account_no: str) -> HttpResponse:
         "payments": paginate(request, selectors.payment_history(account=acct), param="payments_page"),
         "can_pay": scope.has_role(PAYMENT_ROLES),
         "pay_form": forms.CounterPaymentForm(initial={"idempotency_key": uuid.uuid4()}),
-        "waiver_form": forms.WaiverForm(),
         "waivers": paginate(
             request,
             PenaltyWaiver.objects.filter(bill__account=acct).select_related("bill", "requested_by").order_by("-id"),
@@ -232,7 +231,6 @@ def readings(request: HttpRequest) -> HttpResponse:
                     "errors": exc.errors,
                     "exceptions": paginate(request, selectors.open_exceptions(scope=scope)),
                     "resolve_form": forms.ResolveForm(),
-                    "can_bill": True,
                 },
             )
         messages.success(request, _("已导入 %(n)s 行，%(e)s 行待处理异常。") % {"n": batch.rows, "e": batch.exceptions})
@@ -241,7 +239,6 @@ def readings(request: HttpRequest) -> HttpResponse:
         "form": form,
         "exceptions": paginate(request, selectors.open_exceptions(scope=scope)),
         "resolve_form": forms.ResolveForm(),
-        "can_bill": True,
     }
     return render(request, "billing/readings.html", context)
 
