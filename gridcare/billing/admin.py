@@ -38,7 +38,7 @@ from gridcare.core.admin import ReadOnlyAdmin
 from gridcare.core.exceptions import DomainError
 
 
-class TariffForm(forms.ModelForm):  # type: ignore[type-arg]
+class TariffForm(forms.ModelForm):  # type: ignore[type-arg]  # django-stubs: the admin classes are generic in the stubs only (not subscriptable at runtime)
     class Meta:
         model = Tariff
         fields = ("code", "province", "name", "kind", "effective_from", *TARIFF_PRICE_FIELDS)
@@ -53,13 +53,13 @@ class TariffForm(forms.ModelForm):  # type: ignore[type-arg]
         return data
 
 
-class TouPeriodInline(admin.TabularInline):  # type: ignore[type-arg]
+class TouPeriodInline(admin.TabularInline):  # type: ignore[type-arg]  # django-stubs: the admin classes are generic in the stubs only (not subscriptable at runtime)
     model = TouPeriod
     extra = 0
 
 
 @admin.register(Tariff)
-class TariffAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class TariffAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # django-stubs: the admin classes are generic in the stubs only (not subscriptable at runtime)
     form = TariffForm
     list_display = ("province", "code", "name", "kind", "effective_from", "effective_to", "price")
     list_filter = ("province", "kind")

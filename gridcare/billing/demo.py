@@ -218,7 +218,8 @@ def seed_readings(periods: Sequence[str], *, seed: int = 11) -> int:
         keep = [i for i, account_id in enumerate(ids.tolist()) if account_id not in have]
 
         def f(a: np.ndarray, keep: list[int] = keep) -> list[float]:
-            return (a[keep] / 100).tolist()  # type: ignore[no-any-return]
+            yuan: list[float] = (a[keep] / 100).tolist()  # numpy types tolist() as Any
+            return yuan
 
         n = len(keep)
         with transaction.atomic():

@@ -117,7 +117,7 @@ TARIFF_PRICE_FIELDS = (
 )
 
 
-class TariffVersionForm(forms.ModelForm):  # type: ignore[type-arg]
+class TariffVersionForm(forms.ModelForm):  # type: ignore[type-arg]  # django-stubs: the admin classes are generic in the stubs only (not subscriptable at runtime)
     """A new version of a tariff; validated by ``services.tariffs.tariff_create`` (the same rules
     as the admin's form)."""
 

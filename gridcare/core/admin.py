@@ -51,7 +51,7 @@ class _NoWrites:
         return False
 
 
-class ReadOnlyAdmin(_NoWrites, admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(_NoWrites, admin.ModelAdmin):  # type: ignore[type-arg]  # django-stubs: the admin classes are generic in the stubs only (not subscriptable at runtime)
     """A model the admin shows and never writes. ``edit_page`` names the page whose service
     changes it (shown on the list and on each row); the fields in ``masked`` (phones) are shown
     masked, as everywhere else (CUST-4)."""
@@ -93,7 +93,7 @@ class ReadOnlyAdmin(_NoWrites, admin.ModelAdmin):  # type: ignore[type-arg]
         return " / ".join(mask_phone(str(getattr(obj, name) or "")) for name in self.masked)
 
 
-class ReadOnlyInline(_NoWrites, admin.TabularInline):  # type: ignore[type-arg]
+class ReadOnlyInline(_NoWrites, admin.TabularInline):  # type: ignore[type-arg]  # django-stubs: the admin classes are generic in the stubs only (not subscriptable at runtime)
     """Rows shown inside a read-only parent."""
 
     extra = 0

@@ -54,7 +54,7 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     the current maximum are free.
     """
     table = model._meta.db_table
-    pk = model._meta.pk.column  # type: ignore[union-attr]
+    pk = model._meta.pk.column
     if count <= 0:
         return []
     with connection.cursor() as cursor:
@@ -81,7 +81,7 @@ def reserve_pks(model: type[models.Model], count: int) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_get_serial_sequence(%s, %s)::regclass::oid",
-            [model._meta.db_table, model._meta.pk.column],  # type: ignore[union-attr]
+            [model._meta.db_table, model._meta.pk.column],
         )
         sequence = cursor.fetchone()[0]
         cursor.execute("SELECT nextval(%s::oid::regclass) FROM generate_series(1, %s)", [sequence, count])

@@ -37,7 +37,7 @@ class MoneySum(Sum):
         fen = Cast(Round(value * 100), BigIntegerField())
         super().__init__(fen, output_field=DecimalField(max_digits=20, decimal_places=2), **extra)
 
-    def convert_value(self, value: Any, expression: Any, connection: Any) -> Decimal:  # type: ignore[override]
+    def convert_value(self, value: Any, expression: Any, connection: Any) -> Decimal:
         return ZERO if value is None else (Decimal(int(value)) / 100).quantize(CENT)
 
 

@@ -11,13 +11,13 @@ from gridcare.customers.models import Account, AccountEvent, Feeder, Transformer
 
 
 @admin.register(Feeder)
-class FeederAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class FeederAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # django-stubs: the admin classes are generic in the stubs only (not subscriptable at runtime)
     list_display = ("code", "name", "unit")
     list_filter = ("unit",)
 
 
 @admin.register(TransformerArea)
-class TransformerAreaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class TransformerAreaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # django-stubs: the admin classes are generic in the stubs only (not subscriptable at runtime)
     list_display = ("code", "name", "feeder", "community_manager")
     search_fields = ("code", "name")
     raw_id_fields = ("community_manager",)

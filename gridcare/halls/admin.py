@@ -42,7 +42,7 @@ class HallPageAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Terminal)
-class TerminalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class TerminalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # django-stubs: the admin classes are generic in the stubs only (not subscriptable at runtime)
     list_display = ("code", "name", "kind", "hall", "status", "usage_count")
     list_filter = ("kind", "status", "hall")
     search_fields = ("code", "name")

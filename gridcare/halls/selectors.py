@@ -42,7 +42,7 @@ def policy_for(hall: Hall) -> HallPolicy:
     loaded = hall._state.fields_cache.get("queue_policy", _NOT_LOADED)
     if loaded is _NOT_LOADED:
         loaded = HallPolicy.objects.filter(hall=hall).first()
-    return loaded or HallPolicy(hall=hall)  # type: ignore[return-value]
+    return loaded or HallPolicy(hall=hall)
 
 
 # How many recent handling times of a type feed the estimate.
@@ -114,7 +114,8 @@ def _as_datetime(value: Any, field: Any) -> datetime | None:
     column = field.get_col("t")
     for convert in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
         value = convert(value, column, connection)
-    return value  # type: ignore[no-any-return]
+    converted: datetime | None = value  # what the datetime column's converters return
+    return converted
 
 
 def type_capacity(business_type: BusinessType) -> TypeCapacity:
@@ -152,7 +153,7 @@ def _waiting_today(hall: Hall, at: datetime) -> list[WaitingRow]:
         "WHERE hall_id = %s AND day = %s AND status = %s",
         [hall.pk, connection.ops.adapt_datefield_value(business_date(at)), TicketStatus.WAITING],
     )
-    return [WaitingRow(i, p, _as_datetime(issued, _ISSUED_AT), b, c) for i, p, issued, b, c in rows]  # type: ignore[arg-type]
+    return [WaitingRow(i, p, _as_datetime(issued, _ISSUED_AT), b, c) for i, p, issued, b, c in rows]  # type: ignore[arg-type]  # issued_at is NOT NULL: never None here
 
 
 def ticket_position(ticket: Ticket, *, at: datetime | None = None) -> int:

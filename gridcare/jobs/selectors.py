@@ -49,11 +49,11 @@ def job_rows(*, now: datetime | None = None) -> list[JobRow]:
     now = now or tz.now()
     latest = JobRun.objects.filter(job=OuterRef("pk")).order_by("-started_at", "-id").values("pk")[:1]
     jobs = {j.name: j for j in Job.objects.annotate(last_run_id=Subquery(latest))}
-    runs = JobRun.objects.in_bulk([j.last_run_id for j in jobs.values() if j.last_run_id])  # type: ignore[attr-defined]
+    runs = JobRun.objects.in_bulk([j.last_run_id for j in jobs.values() if j.last_run_id])
     rows = []
     for spec in JOBS:
         job = jobs.get(spec.name)
-        last = runs.get(job.last_run_id) if job and job.last_run_id else None  # type: ignore[attr-defined]
+        last = runs.get(job.last_run_id) if job and job.last_run_id else None
         next_at = job.next_run_at if job else None
         rows.append(
             JobRow(

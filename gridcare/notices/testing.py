@@ -184,7 +184,7 @@ class WeChatState:
 class _WeChatHandler(_Handler):
     """The two WeChat official-account calls the gateway makes: token and template message."""
 
-    server: _WeChatServer  # type: ignore[assignment]
+    server: _WeChatServer  # type: ignore[assignment]  # typeshed: BaseRequestHandler.server is a BaseServer; only _WeChatServer serves this handler
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
         state = self.server.wechat

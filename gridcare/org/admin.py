@@ -16,23 +16,23 @@ admin.site.site_title = "gridcare"
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CompanyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # django-stubs: the admin classes are generic in the stubs only (not subscriptable at runtime)
     list_display = ("code", "name")
 
 
 @admin.register(SupplyUnit)
-class SupplyUnitAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SupplyUnitAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # django-stubs: the admin classes are generic in the stubs only (not subscriptable at runtime)
     list_display = ("code", "name", "company", "area_type")
     list_filter = ("company", "area_type")
 
 
-class CounterInline(admin.TabularInline):  # type: ignore[type-arg]
+class CounterInline(admin.TabularInline):  # type: ignore[type-arg]  # django-stubs: the admin classes are generic in the stubs only (not subscriptable at runtime)
     model = Counter
     extra = 0
 
 
 @admin.register(Hall)
-class HallAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class HallAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # django-stubs: the admin classes are generic in the stubs only (not subscriptable at runtime)
     list_display = ("code", "name", "unit", "opens_at", "closes_at")
     list_filter = ("unit",)
     inlines = [CounterInline]
@@ -41,7 +41,7 @@ class HallAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Staff)
-class StaffAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class StaffAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # django-stubs: the admin classes are generic in the stubs only (not subscriptable at runtime)
     list_display = ("employee_no", "name", "role", "company", "unit", "hall", "active")
     list_filter = ("role", "unit", "active")
     search_fields = ("employee_no", "name", "user__username")
@@ -59,7 +59,7 @@ def _revoke_if_deactivated(request: HttpRequest, user: User, was_active: bool, n
         services.tokens_revoke_for_user(user=user, actor=request.user, reason="deactivated")
 
 
-class GridcareUserAdmin(UserAdmin):  # type: ignore[type-arg]
+class GridcareUserAdmin(UserAdmin):  # type: ignore[type-arg]  # django-stubs: the admin classes are generic in the stubs only (not subscriptable at runtime)
     """Django's user admin; deactivating a user revokes their API tokens (SEC-1)."""
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
@@ -84,16 +84,16 @@ class AuthEventAdmin(ReadOnlyAdmin):
 
 # axes' own admin deletes attempts, which unlocks an account without the audited unlock of
 # 账号安全 (/security/): its sign-in records are shown read-only instead.
-class AccessAttemptAdmin(ReadOnlyAdmin, axes_admin.AccessAttemptAdmin):  # type: ignore[misc]
+class AccessAttemptAdmin(ReadOnlyAdmin, axes_admin.AccessAttemptAdmin):
     actions = ()
     edit_page = "/security/"
 
 
-class AccessLogAdmin(ReadOnlyAdmin, axes_admin.AccessLogAdmin):  # type: ignore[misc]
+class AccessLogAdmin(ReadOnlyAdmin, axes_admin.AccessLogAdmin):
     pass
 
 
-class AccessFailureLogAdmin(ReadOnlyAdmin, axes_admin.AccessFailureLogAdmin):  # type: ignore[misc]
+class AccessFailureLogAdmin(ReadOnlyAdmin, axes_admin.AccessFailureLogAdmin):
     pass
 
 

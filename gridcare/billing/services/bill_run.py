@@ -231,7 +231,8 @@ def _two_part(chunk: Chunk, tariff: Tariff, where: np.ndarray, out: Priced) -> N
 def _money(fen: np.ndarray) -> list[float]:
     """Fen as yuan for the database: v/100 is the double nearest the exact decimal, the
     value SQLite stores and whose shortest repr PostgreSQL's COPY parses back exactly."""
-    return (fen / 100).tolist()  # type: ignore[no-any-return]
+    yuan: list[float] = (fen / 100).tolist()  # numpy types tolist() as Any
+    return yuan
 
 
 def _write_chunk(

@@ -155,7 +155,7 @@ def tariff_validate(t: Tariff) -> None:
         errors |= _two_part_errors(t)
     for name in ("price", "tier2_price", "tier3_price", "peak_price", "valley_price"):
         value = getattr(t, name)
-        if value is not None and value.as_tuple().exponent < -4:  # type: ignore[operator]
+        if value is not None and value.as_tuple().exponent < -4:
             errors[name] = _("电价最多保留四位小数。")
     if errors:
         raise BillingError(_("电价参数有误。"), errors=errors)
