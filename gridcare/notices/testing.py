@@ -19,7 +19,7 @@ import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 from gridcare.notices.signature import sign
@@ -122,22 +122,46 @@ def busiest_second(sorted_stamps: list[float]) -> int:
     )
 
 
-class _Server(ThreadingHTTPServer):
+class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
-    state: GatewayState
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that timed out or a connection dropped on purpose: nothing to report.
         return None
 
 
-class LocalSmsGateway:
+class _Server(_QuietServer):
+    state: GatewayState
+
+
+class _InThread:
+    """Serves ``self.server`` from a daemon thread for the length of a ``with`` block."""
+
+    server: _QuietServer
+    thread: threading.Thread
+
+    def _thread(self) -> threading.Thread:
+        return threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+class LocalSmsGateway(_InThread):
     """``with LocalSmsGateway(secret) as gw: … gw.url …``"""
+
+    server: _Server
 
     def __init__(self, secret: str, **state: Any) -> None:
         self.server = _Server(("127.0.0.1", 0), _Handler)
         self.server.state = GatewayState(secret=secret, **state)
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread = self._thread()
 
     @property
     def state(self) -> GatewayState:
@@ -155,15 +179,6 @@ class LocalSmsGateway:
                 {"message_id": mid, "out_id": out_id, "status": "delivered" if delivered else "failed"}
                 for out_id, (mid, _phone) in self.state.accepted.items()
             ]
-
-    def __enter__(self) -> LocalSmsGateway:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
 
 
 @dataclass
@@ -229,22 +244,20 @@ class _WeChatHandler(_Handler):
             self._answer(200, {"errcode": 0, "errmsg": "ok", "msgid": 1000 + len(state.messages)})
 
 
-class _WeChatServer(ThreadingHTTPServer):
-    daemon_threads = True
+class _WeChatServer(_QuietServer):
     wechat: WeChatState
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        return None
 
-
-class LocalWeChatServer:
+class LocalWeChatServer(_InThread):
     """``with LocalWeChatServer(app_id, secret) as wx: … wx.base_url …``; ``expire_token()``
     makes the token in use stale, as WeChat does when it is refreshed elsewhere or times out."""
+
+    server: _WeChatServer
 
     def __init__(self, app_id: str, app_secret: str, **state: Any) -> None:
         self.server = _WeChatServer(("127.0.0.1", 0), _WeChatHandler)
         self.server.wechat = WeChatState(app_id=app_id, app_secret=app_secret, **state)
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread = self._thread()
 
     @property
     def state(self) -> WeChatState:
@@ -258,15 +271,6 @@ class LocalWeChatServer:
     def expire_token(self) -> None:
         with self.state.lock:
             self.state.expired.add(self.state.token)
-
-    def __enter__(self) -> LocalWeChatServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
 
 
 class _SmtpHandler(socketserver.StreamRequestHandler):

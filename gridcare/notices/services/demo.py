@@ -68,6 +68,14 @@ def _settle_fault_notices(outage: Outage) -> dict[str, int]:
     return counts
 
 
+def _register(
+    kind: str, reason: str, starts_at: datetime, lasts: timedelta, areas: list[str], *, now: datetime
+) -> Outage:
+    """An outage registered as a planner would at ``now`` (its notices are created then)."""
+    data = NewOutage(kind=kind, reason=reason, starts_at=starts_at, ends_at=starts_at + lasts, areas=areas)
+    return outage_register(scope=EVERYONE, actor=AnonymousUser(), data=data, now=now)
+
+
 def seed_notices(*, now: datetime | None = None) -> str:
     """Create the demo notices once; returns a one-line summary for seed_demo's output."""
     if Outage.objects.filter(reason__in=[DEMO_REASON, FAULT_REASON]).exists():
@@ -84,18 +92,7 @@ def seed_notices(*, now: datetime | None = None) -> str:
         # A fault last week on one 台区, restored after 2 h 15 min.
         day = tz.business_date(moment) - timedelta(days=5)
         struck = tz.local_datetime(day, time(14, 20))
-        fault = outage_register(
-            scope=EVERYONE,
-            actor=actor,
-            data=NewOutage(
-                kind="fault",
-                reason=FAULT_REASON,
-                starts_at=struck,
-                ends_at=struck + timedelta(hours=3),
-                areas=[areas[0].code],
-            ),
-            now=struck,
-        )
+        fault = _register("fault", FAULT_REASON, struck, timedelta(hours=3), [areas[0].code], now=struck)
         fault = outage_restore(
             scope=EVERYONE,
             actor=actor,
@@ -103,26 +100,10 @@ def seed_notices(*, now: datetime | None = None) -> str:
             restored_at=struck + timedelta(hours=2, minutes=15),
             now=struck + timedelta(hours=2, minutes=15),
         )
-        # The restoration notices were created when power came back, not when the seed ran.
-        Notice.objects.filter(outage_id=fault.pk, template_code="power_restored").update(
-            created_at=struck + timedelta(hours=2, minutes=15)
-        )
-        Notice.objects.filter(outage_id=fault.pk, template_code="fault_outage").update(created_at=struck)
         settled = _settle_fault_notices(fault)
         # A planned outage next week on two 台区: its notices wait in the outbox for the sender.
         start = tz.local_datetime(tz.business_date(moment) + timedelta(days=8), time(8, 30))
-        planned = outage_register(
-            scope=EVERYONE,
-            actor=actor,
-            data=NewOutage(
-                kind="planned",
-                reason=DEMO_REASON,
-                starts_at=start,
-                ends_at=start + timedelta(hours=6),
-                areas=[a.code for a in areas[1:]],
-            ),
-            now=moment,
-        )
+        planned = _register("planned", DEMO_REASON, start, timedelta(hours=6), [a.code for a in areas[1:]], now=moment)
     return (
         f"notices demo: fault outage #{fault.pk} ({fault.affected_accounts} customers, "
         f"{settled['delivered']} delivered / {settled['failed']} failed / {settled['sent']} awaiting receipt), "

@@ -116,6 +116,31 @@ PERMANENT_CODES = frozenset({"INVALID_NUMBER", "BLACKLISTED", "CONTENT_REJECTED"
 BAD_NUMBER_CODES = frozenset({"INVALID_NUMBER", "BLACKLISTED"})
 
 
+class KeptAlive:
+    """One kept-alive HTTP(S) connection to the host of ``url``: opened on first use, and opened
+    again after ``close`` (a network error closes it)."""
+
+    def __init__(self, url: str, timeout: float) -> None:
+        parts = urlsplit(url)
+        self.host = parts.hostname or "127.0.0.1"
+        self.port = parts.port or (443 if parts.scheme == "https" else 80)
+        self.path = parts.path
+        self.https = parts.scheme == "https"
+        self.timeout = timeout
+        self.conn: http.client.HTTPConnection | None = None
+
+    def get(self) -> http.client.HTTPConnection:
+        if self.conn is None:
+            cls = http.client.HTTPSConnection if self.https else http.client.HTTPConnection
+            self.conn = cls(self.host, self.port, timeout=self.timeout)
+        return self.conn
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
 class HttpSmsConnection:
     """One kept-alive HTTP connection to the SMS provider.
 
@@ -127,18 +152,8 @@ class HttpSmsConnection:
 
     def __init__(self, gateway: HttpSmsGateway) -> None:
         self.gateway = gateway
-        parts = urlsplit(gateway.url)
-        self.host = parts.hostname or "127.0.0.1"
-        self.port = parts.port or (443 if parts.scheme == "https" else 80)
-        self.path = parts.path or "/"
-        self.https = parts.scheme == "https"
-        self.conn: http.client.HTTPConnection | None = None
-
-    def _connection(self) -> http.client.HTTPConnection:
-        if self.conn is None:
-            cls = http.client.HTTPSConnection if self.https else http.client.HTTPConnection
-            self.conn = cls(self.host, self.port, timeout=self.gateway.timeout)
-        return self.conn
+        self.http = KeptAlive(gateway.url, gateway.timeout)
+        self.path = self.http.path or "/"
 
     def send(self, message: Outgoing) -> SendResult:
         payload = {
@@ -152,7 +167,7 @@ class HttpSmsConnection:
         body = json.dumps(payload, ensure_ascii=False).encode()
         headers = {"Content-Type": "application/json; charset=utf-8", "X-Signature": sign(self.gateway.secret, body)}
         try:
-            conn = self._connection()
+            conn = self.http.get()
             conn.request("POST", self.path, body=body, headers=headers)
             response = conn.getresponse()
             status, raw = response.status, response.read()
@@ -180,9 +195,7 @@ class HttpSmsConnection:
         return SendResult(Outcome.RETRY, error=error)
 
     def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
+        self.http.close()
 
 
 @dataclass
@@ -280,7 +293,7 @@ class WebhookConnection:
             "X-Signature": sign(self.sms.gateway.secret, body),
         }
         try:
-            conn = self.sms._connection()
+            conn = self.sms.http.get()
             conn.request("POST", self.sms.path, body=body, headers=headers)
             response = conn.getresponse()
             status = response.status
@@ -372,21 +385,15 @@ class WeChatConnection:
 
     def __init__(self, gateway: WeChatGateway) -> None:
         self.gateway = gateway
-        parts = urlsplit(gateway.base_url)
-        self.host = parts.hostname or "127.0.0.1"
-        self.port = parts.port or (443 if parts.scheme == "https" else 80)
-        self.prefix = parts.path.rstrip("/")
-        self.https = parts.scheme == "https"
-        self.conn: http.client.HTTPConnection | None = None
+        self.http = KeptAlive(gateway.base_url, gateway.timeout)
+        self.prefix = self.http.path.rstrip("/")
         self.key = (gateway.base_url, gateway.app_id)
 
     def _request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, dict[str, Any]]:
-        if self.conn is None:
-            cls = http.client.HTTPSConnection if self.https else http.client.HTTPConnection
-            self.conn = cls(self.host, self.port, timeout=self.gateway.timeout)
+        conn = self.http.get()
         headers = {"Content-Type": "application/json; charset=utf-8"} if body is not None else {}
-        self.conn.request(method, self.prefix + path, body=body, headers=headers)
-        response = self.conn.getresponse()
+        conn.request(method, self.prefix + path, body=body, headers=headers)
+        response = conn.getresponse()
         status, raw = response.status, response.read()
         try:
             answer = json.loads(raw or b"{}")
@@ -433,9 +440,7 @@ class WeChatConnection:
         return SendResult(Outcome.RETRY, error=error)
 
     def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
+        self.http.close()
 
 
 @dataclass

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from gridcare.core import timezone as tz
 from gridcare.core.bulk import insert_rows
+from gridcare.core.events import Actor, actor_user
 from gridcare.core.exceptions import Forbidden
 from gridcare.customers.models import Feeder, TransformerArea
 from gridcare.customers.selectors import (
@@ -145,7 +146,7 @@ def outage_register(
             data=data,
             feeders=feeders,
             areas=areas,
-            actor=actor if isinstance(actor, User) else None,
+            actor=actor_user(actor),
             moment=moment,
         )
 
@@ -229,7 +230,7 @@ def fault_outage_open_or_join(
     if already is not None:
         return already, False
     data = NewOutage(kind=OutageKind.FAULT, reason=reason, starts_at=starts_at, ends_at=ends_at)
-    person = actor if isinstance(actor, User) else None
+    person = actor_user(actor)
     created = _create(
         company_id=company_id,
         data=data,
@@ -359,17 +360,20 @@ def outage_restore(
         if not updated:
             raise InvalidTransition(_("该停电刚被他人更新，请刷新后重试。"))
         outage.refresh_from_db()
-        queued = 0
-        if outage.kind == OutageKind.FAULT:
-            queued = _notify_restored(outage, moment)
-        outage_event(
-            outage=outage,
-            type=OutageEvent.Type.RESTORED,
-            actor=actor,
-            restored_at=at.isoformat(),
-            notices=queued,
-        )
+        _restoration_record(outage, at=at, actor=actor, moment=moment, notify=outage.kind == OutageKind.FAULT)
     return outage
+
+
+def _restoration_record(
+    outage: Outage, *, at: datetime, actor: Actor, moment: datetime, notify: bool, **source: str
+) -> int:
+    """After restoration ``at`` was written: tell everyone told of the outage (if ``notify``) and
+    write the event. Returns the messages queued."""
+    queued = _notify_restored(outage, moment) if notify else 0
+    outage_event(
+        outage=outage, type=OutageEvent.Type.RESTORED, actor=actor, restored_at=at.isoformat(), notices=queued, **source
+    )
+    return queued
 
 
 @dataclass(frozen=True)
@@ -401,14 +405,8 @@ def fault_outage_restore(
     )
     outage.refresh_from_db()
     if restored:
-        queued = _notify_restored(outage, moment)
-        outage_event(
-            outage=outage,
-            type=OutageEvent.Type.RESTORED,
-            actor=actor,
-            restored_at=restored_at.isoformat(),
-            notices=queued,
-            source="workorders",
+        queued = _restoration_record(
+            outage, at=restored_at, actor=actor, moment=moment, notify=True, source="workorders"
         )
     if outage.status != OutageStatus.RESTORED:
         return queued
