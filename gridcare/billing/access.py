@@ -8,58 +8,22 @@ from django.utils.translation import gettext as _
 
 from gridcare.billing.models import Bill, BillRun, DebitBatch, DunningStep, ReadingException, Reconciliation
 from gridcare.core.exceptions import Forbidden, NotFound
-from gridcare.org.access import Scope
-from gridcare.org.models import Role, SupplyUnit
-
-# Post payments (counters, and the channel gateways' service users).
-PAYMENT_ROLES = frozenset({Role.COUNTER_CLERK, Role.HALL_MANAGER, Role.ADMINISTRATOR})
-# The billing office's work: bill runs, reading imports and exceptions, dunning steps,
-# reconciliation, bank debit. A billing clerk (电费核算员) of a supply unit works that unit only.
-BILLING_ROLES = frozenset({Role.ADMINISTRATOR, Role.BILLING_CLERK})
-# Tariffs are provincial: administrators only.
-TARIFF_ROLES = frozenset({Role.ADMINISTRATOR})
-# Post the bank's debit results as payments (the billing office, besides the payment roles).
-BANK_DEBIT_ROLES = PAYMENT_ROLES | {Role.BILLING_CLERK}
-# Ask for a penalty waiver / approve one (the approver must be another person).
-WAIVER_REQUEST_ROLES = frozenset({Role.COUNTER_CLERK, Role.HALL_MANAGER, Role.ADMINISTRATOR})
-WAIVER_APPROVE_ROLES = frozenset({Role.HALL_MANAGER, Role.ADMINISTRATOR})
-# See bills, arrears and payments of accounts in scope.
-BILL_VIEW_ROLES = frozenset(
-    {
-        Role.COUNTER_CLERK,
-        Role.HALL_GUIDE,
-        Role.HALL_MANAGER,
-        Role.AGENT_95598,
-        Role.KEY_ACCOUNT_MANAGER,
-        Role.COMMUNITY_MANAGER,
-        Role.SUPERVISOR,
-        Role.BILLING_CLERK,
-        Role.ADMINISTRATOR,
-    }
-)
-
-
-def require(scope: Scope, roles: frozenset[Role], message: str | None = None) -> None:
-    if not scope.has_role(roles):
-        raise Forbidden(message or _("您的岗位无权办理此项业务。"))
+from gridcare.org.access import Capability, Path, Reach, Scope, can, require
+from gridcare.org.models import SupplyUnit
 
 
 def unit_filter(scope: Scope, field: str = "unit") -> Q:
     """Billing-office objects (runs, reconciliations, debit batches) of the caller's unit; a
     company-level clerk sees the company's units, an administrator everything."""
-    if scope.everything:
-        return Q()
-    if scope.staff is None or not scope.has_role(BILLING_ROLES):
+    if not can(scope, Capability.BILLING_OFFICE):
         return Q(pk__in=[])
-    if scope.unit_id is not None:
-        return Q(**{f"{field}_id": scope.unit_id})
-    return Q(**{f"{field}__company_id": scope.company_id})
+    return scope.filter(Reach.UNIT, Path.unit_of(field))
 
 
 def work_unit(scope: Scope, code: str | None) -> SupplyUnit | None:
     """The supply unit a billing action works on. Administrators name any unit or none (the
     whole company); a billing clerk of a unit gets that unit, and naming another is refused."""
-    require(scope, BILLING_ROLES)
+    require(scope, Capability.BILLING_OFFICE)
     code = (code or "").strip()
     if scope.everything:
         return _unit_by_code(code) if code else None

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridcare.billing import access, forms, selectors
-from gridcare.billing.access import BILLING_ROLES, TARIFF_ROLES
 from gridcare.billing.conf import billing_str
 from gridcare.billing.exports import dunning_header, dunning_lines, stage_label
 from gridcare.billing.models import DunningStepKind, Tariff
@@ -28,13 +27,14 @@ from gridcare.core.exceptions import DomainError
 from gridcare.core.paging import export_response, paginate
 from gridcare.core.timezone import business_date
 from gridcare.core.views import flash_error, form_errors_from, staff_required
-from gridcare.org.access import Scope, request_scope
+from gridcare.org.access import Capability, Scope, request_scope, require
 from gridcare.org.models import Hall, SupplyUnit
 
 
 def _office(request: HttpRequest) -> tuple[Scope, User]:
     scope = request_scope(request)
-    if not scope.has_role(BILLING_ROLES) or not isinstance(request.user, User):
+    require(scope, Capability.BILLING_OFFICE)
+    if not isinstance(request.user, User):
         raise Http404
     return scope, request.user
 
@@ -227,9 +227,7 @@ def debit_file(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 def _tariff_staff(request: HttpRequest) -> Scope:
     scope = request_scope(request)
-    if not scope.has_role(TARIFF_ROLES):
-        raise Http404
-    return scope
+    return require(scope, Capability.TARIFF_EDIT)
 
 
 @staff_required

@@ -8,7 +8,7 @@ import uuid
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,10 +17,6 @@ from django.views.decorators.http import require_POST
 
 from gridcare.billing import forms, selectors
 from gridcare.billing.access import (
-    BILL_VIEW_ROLES,
-    BILLING_ROLES,
-    PAYMENT_ROLES,
-    WAIVER_APPROVE_ROLES,
     exception_get_for_scope,
     run_get_for_scope,
     work_unit,
@@ -37,19 +33,13 @@ from gridcare.core.paging import export_response, paginate
 from gridcare.core.timezone import business_date
 from gridcare.core.views import flash_error, form_errors_from, staff_required
 from gridcare.customers.access import account_get_for_scope
-from gridcare.org.access import Scope, request_scope
-from gridcare.org.models import Role
-
-
-def _need(scope: Scope, roles: frozenset[Role]) -> None:
-    if not scope.has_role(roles):
-        raise Http404
+from gridcare.org.access import Capability, can, request_scope, require
 
 
 @staff_required
 def runs(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
-    _need(scope, BILLING_ROLES)
+    require(scope, Capability.BILLING_OFFICE)
     initial = {"unit": scope.staff.unit.code} if scope.staff and scope.staff.unit and not scope.everything else {}
     form = forms.RunForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -68,7 +58,7 @@ def runs(request: HttpRequest) -> HttpResponse:
 @staff_required
 def run(request: HttpRequest, run_id: int) -> HttpResponse:
     scope = request_scope(request)
-    _need(scope, BILLING_ROLES)
+    require(scope, Capability.BILLING_OFFICE)
     progress = selectors.run_progress(run_get_for_scope(scope=scope, run_id=run_id))
     template = "billing/_run_progress.html" if request.htmx else "billing/run.html"  # type: ignore[attr-defined]
     events = paginate(request, progress["run"].events.order_by("-id"), param="events_page")
@@ -79,21 +69,21 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
 @staff_required
 def account(request: HttpRequest, account_no: str) -> HttpResponse:
     scope = request_scope(request)
-    _need(scope, BILL_VIEW_ROLES)
+    require(scope, Capability.BILL_VIEW)
     acct = account_get_for_scope(scope=scope, account_no=account_no)
     context = {
         "account": acct,
         "due": selectors.account_due(account=acct, on=business_date()),
         "bills": paginate(request, selectors.bill_history(account=acct), param="bills_page"),
         "payments": paginate(request, selectors.payment_history(account=acct), param="payments_page"),
-        "can_pay": scope.has_role(PAYMENT_ROLES),
+        "can_pay": can(scope, Capability.PAYMENT_TAKE),
         "pay_form": forms.CounterPaymentForm(initial={"idempotency_key": uuid.uuid4()}),
         "waivers": paginate(
             request,
             PenaltyWaiver.objects.filter(bill__account=acct).select_related("bill", "requested_by").order_by("-id"),
             param="waivers_page",
         ),
-        "can_approve": scope.has_role(WAIVER_APPROVE_ROLES),
+        "can_approve": can(scope, Capability.WAIVER_APPROVE),
     }
     return render(request, "billing/account.html", context)
 
@@ -159,7 +149,7 @@ def waiver_decision(request: HttpRequest, waiver_id: int) -> HttpResponse:
 @staff_required
 def bill_document(request: HttpRequest, account_no: str, period: str) -> HttpResponse:
     scope = request_scope(request)
-    _need(scope, BILL_VIEW_ROLES)
+    require(scope, Capability.BILL_VIEW)
     acct = account_get_for_scope(scope=scope, account_no=account_no)
     bill = get_object_or_404(
         Bill.objects.select_related("tariff", "account__customer", "account__supply_unit"), account=acct, period=period
@@ -170,7 +160,7 @@ def bill_document(request: HttpRequest, account_no: str, period: str) -> HttpRes
 @staff_required
 def receipt_document(request: HttpRequest, account_no: str, payment_id: int) -> HttpResponse:
     scope = request_scope(request)
-    _need(scope, BILL_VIEW_ROLES)
+    require(scope, Capability.BILL_VIEW)
     acct = account_get_for_scope(scope=scope, account_no=account_no)
     payment = get_object_or_404(Payment.objects.select_related("account__customer"), account=acct, pk=payment_id)
     return HttpResponse(receipt_pdf(payment), content_type="application/pdf")
@@ -184,7 +174,7 @@ def _arrears_by(request: HttpRequest) -> str:
 @staff_required
 def arrears(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
-    _need(scope, BILL_VIEW_ROLES)
+    require(scope, Capability.BILL_VIEW)
     by = _arrears_by(request)
     today = business_date()
     context = {
@@ -192,7 +182,7 @@ def arrears(request: HttpRequest) -> HttpResponse:
         "ledger": paginate(request, selectors.arrears_ledger(scope=scope, on=today, by=by)),
         "overdue": paginate(request, selectors.overdue_bills(scope=scope, on=today), param="overdue_page"),
         "today": today,
-        "can_bill": scope.has_role(BILLING_ROLES),
+        "can_bill": can(scope, Capability.BILLING_OFFICE),
     }
     return render(request, "billing/arrears.html", context)
 
@@ -201,7 +191,7 @@ def arrears(request: HttpRequest) -> HttpResponse:
 def arrears_export(request: HttpRequest, kind: str = "ledger") -> HttpResponseBase:
     """The whole ledger at the chosen grouping, or every overdue bill, masked."""
     scope = request_scope(request)
-    _need(scope, BILL_VIEW_ROLES)
+    require(scope, Capability.BILL_VIEW)
     today, fmt = business_date(), request.GET.get("format", "")
     if kind == "overdue":
         bills = selectors.overdue_bills(scope=scope, on=today)
@@ -214,7 +204,7 @@ def arrears_export(request: HttpRequest, kind: str = "ledger") -> HttpResponseBa
 @staff_required
 def readings(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
-    _need(scope, BILLING_ROLES)
+    require(scope, Capability.BILLING_OFFICE)
     form = forms.ReadingsUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -247,7 +237,7 @@ def readings(request: HttpRequest) -> HttpResponse:
 @require_POST
 def exception_resolution(request: HttpRequest, exception_id: int) -> HttpResponse:
     scope = request_scope(request)
-    _need(scope, BILLING_ROLES)
+    require(scope, Capability.BILLING_OFFICE)
     exception = exception_get_for_scope(scope=scope, exception_id=exception_id)
     form = forms.ResolveForm(request.POST)
     if form.is_valid():

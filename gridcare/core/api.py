@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from gridcare.core import selectors, services
-from gridcare.core.exceptions import Forbidden, NotFound
+from gridcare.core.exceptions import NotFound
 from gridcare.core.models import CalendarYear
 from gridcare.core.timezone import business_date
-from gridcare.org.access import Scope, scope_for
+from gridcare.org.access import Capability, Scope, require, scope_for
 from gridcare.org.api import ErrorOut
 
 router = Router(tags=["calendar"])
@@ -63,10 +63,7 @@ class YearOut(Schema):
 
 
 def _admin(request: HttpRequest) -> Scope:
-    scope = scope_for(request.user)
-    if not scope.has_role(services.EDIT_ROLES):
-        raise Forbidden(_("只有系统管理员可以维护节假日安排。"))
-    return scope
+    return require(scope_for(request.user), Capability.CALENDAR_EDIT, message=_("只有系统管理员可以维护节假日安排。"))
 
 
 def _year_out(row: CalendarYear) -> dict[str, Any]:

@@ -8,11 +8,9 @@ from datetime import date, datetime
 from django.db.models import QuerySet
 
 from gridcare.core.models import CalendarChange, CalendarYear
-from gridcare.org.access import Scope
-from gridcare.org.models import Role
+from gridcare.org.access import Capability, Scope, can
 
 # Who is told, and may look, when a year's notice is missing; only administrators edit.
-VIEW_ROLES = frozenset({Role.ADMINISTRATOR, Role.SUPERVISOR})
 # From this month on, next year's notice is expected (it is normally published in November).
 WARN_FROM_MONTH = 10
 
@@ -63,7 +61,7 @@ def calendar_changes(*, year: int) -> QuerySet[CalendarChange]:
 def calendar_missing_year(*, scope: Scope, today: date) -> int | None:
     """The year an administrator or supervisor should be warned about on the home page: this
     year if it is missing, and from 1 October next year if it is missing."""
-    if not scope.has_role(VIEW_ROLES):
+    if not can(scope, Capability.CALENDAR_VIEW):
         return None
     known = set(CalendarYear.objects.filter(year__in=(today.year, today.year + 1)).values_list("year", flat=True))
     if today.year not in known:

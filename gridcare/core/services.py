@@ -19,13 +19,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gridcare.core import calendar
-from gridcare.core.exceptions import Forbidden, InvalidInput
+from gridcare.core.exceptions import InvalidInput
 from gridcare.core.models import CalendarChange, CalendarHoliday, CalendarMakeupDay, CalendarYear
 from gridcare.core.timezone import now
-from gridcare.org.access import Scope
-from gridcare.org.models import Role
+from gridcare.org.access import Capability, Scope, require
 
-EDIT_ROLES = frozenset({Role.ADMINISTRATOR})
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
@@ -131,8 +129,7 @@ def calendar_year_save(
     *, scope: Scope, actor: User | AnonymousUser, year: int, data: YearNotice, at: datetime | None = None
 ) -> CalendarSaved:
     """Add or correct one year of the calendar (administrators only)."""
-    if not scope.has_role(EDIT_ROLES):
-        raise Forbidden(_("只有系统管理员可以维护节假日安排。"))
+    require(scope, Capability.CALENDAR_EDIT, message=_("只有系统管理员可以维护节假日安排。"))
     errors = calendar_year_errors(year=year, data=data)
     if errors:
         raise InvalidInput(_("节假日安排有误，未保存。"), errors=errors)

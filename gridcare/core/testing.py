@@ -22,6 +22,25 @@ from gridcare.org.models import AreaType, Company, Counter, Hall, Role, Staff, S
 
 PASSWORD = "persona-password-1"  # noqa: S105 - test personas only
 
+# Every staff persona of the City: its post, and where it works ("company": the whole company;
+# U1/U2 and H1/H2 as in the module's docstring; the foreign clerk works for the other company).
+STAFF_PERSONAS: dict[str, tuple[Role, str]] = {
+    "clerk": (Role.COUNTER_CLERK, "H1"),
+    "guide": (Role.HALL_GUIDE, "H1"),
+    "manager": (Role.HALL_MANAGER, "H1"),
+    "other_manager": (Role.HALL_MANAGER, "H2"),
+    "agent": (Role.AGENT_95598, "company"),
+    "supervisor": (Role.SUPERVISOR, "U1"),
+    "other_supervisor": (Role.SUPERVISOR, "U2"),
+    "kam": (Role.KEY_ACCOUNT_MANAGER, "U1"),
+    "community": (Role.COMMUNITY_MANAGER, "U1"),
+    "planner": (Role.PLANNER, "company"),
+    "admin": (Role.ADMINISTRATOR, "company"),
+    "foreign_clerk": (Role.COUNTER_CLERK, "X1H"),
+}
+# Every persona, the signed-in outsider (no post: must see nothing) last.
+PERSONAS: tuple[str, ...] = (*STAFF_PERSONAS, "outsider")
+
 
 @dataclass
 class City:
@@ -141,22 +160,17 @@ def city() -> City:
     other_company_unit = SupplyUnit.objects.create(company=other, code="X1", name="邻市供电所")
     other_company_hall = Hall.objects.create(unit=other_company_unit, code="X1H", name="邻市营业厅")
 
-    people = {
-        "clerk": (Role.COUNTER_CLERK, company, unit, hall),
-        "guide": (Role.HALL_GUIDE, company, unit, hall),
-        "manager": (Role.HALL_MANAGER, company, unit, hall),
-        "other_manager": (Role.HALL_MANAGER, company, other_unit, other_hall),
-        "agent": (Role.AGENT_95598, company, None, None),
-        "supervisor": (Role.SUPERVISOR, company, unit, None),
-        "other_supervisor": (Role.SUPERVISOR, company, other_unit, None),
-        "kam": (Role.KEY_ACCOUNT_MANAGER, company, unit, None),
-        "community": (Role.COMMUNITY_MANAGER, company, unit, None),
-        "planner": (Role.PLANNER, company, None, None),
-        "admin": (Role.ADMINISTRATOR, company, None, None),
-        "foreign_clerk": (Role.COUNTER_CLERK, other, other_company_unit, other_company_hall),
+    places = {
+        "H1": (company, unit, hall),
+        "H2": (company, other_unit, other_hall),
+        "U1": (company, unit, None),
+        "U2": (company, other_unit, None),
+        "company": (company, None, None),
+        "X1H": (other, other_company_unit, other_company_hall),
     }
     users: dict[str, User] = {}
-    for i, (username, (role, comp, u, h)) in enumerate(people.items(), start=1):
+    for i, (username, (role, place)) in enumerate(STAFF_PERSONAS.items(), start=1):
+        comp, u, h = places[place]
         is_admin = role == Role.ADMINISTRATOR
         user = UserModel.objects.create_user(
             username=username, password=PASSWORD, is_staff=is_admin, is_superuser=is_admin

@@ -17,18 +17,19 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from gridcare.core.exceptions import DomainError, NotFound
+from gridcare.core.exceptions import DomainError, Forbidden, NotFound
 from gridcare.core.forms import HolidayFormSet, MakeupDayFormSet, NoticeForm
 from gridcare.core.models import CalendarYear
 from gridcare.core.services import HolidayRange, YearNotice
 from gridcare.core.timezone import business_date
-from gridcare.org.access import Scope, request_scope
+from gridcare.org.access import Capability, Scope, can, request_scope, require
 
 View = Callable[..., HttpResponseBase]
 
 
 def staff_required(view: View) -> View:
-    """Signed-in staff only; a person without a staff role sees nothing (404 after sign-in)."""
+    """Signed-in staff only; a person without a staff role sees nothing (404 after sign-in).
+    A post without the capability a page asks for gets 403 (gridcare.org.access.require)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -40,6 +41,8 @@ def staff_required(view: View) -> View:
             return view(request, *args, **kwargs)
         except NotFound as exc:
             raise Http404(str(exc.message)) from exc
+        except Forbidden as exc:
+            raise PermissionDenied(str(exc.message)) from exc
 
     return wrapped
 
@@ -64,25 +67,19 @@ def flash_error(request: HttpRequest, exc: DomainError) -> None:
 
 def _calendar_scope(request: HttpRequest) -> Scope:
     """Administrators and supervisors may look; only administrators may save (the service)."""
-    from gridcare.core.selectors import VIEW_ROLES
-
-    scope = request_scope(request)
-    if not scope.has_role(VIEW_ROLES):
-        raise Http404
-    return scope
+    return require(request_scope(request), Capability.CALENDAR_VIEW)
 
 
 @staff_required
 def calendar_list(request: HttpRequest) -> HttpResponse:
     from gridcare.core.selectors import calendar_overview
-    from gridcare.core.services import EDIT_ROLES
 
     scope = _calendar_scope(request)
     wanted = request.GET.get("year", "")
     if wanted.isdigit() and 2000 <= int(wanted) <= 2100:
         return redirect("calendar:year", year=int(wanted))
     years = calendar_overview(today=business_date())
-    can_edit = scope.has_role(EDIT_ROLES)
+    can_edit = can(scope, Capability.CALENDAR_EDIT)
     return render(request, "core/calendar_list.html", {"years": years, "can_edit": can_edit})
 
 
@@ -154,7 +151,6 @@ def calendar_year(request: HttpRequest, year: int) -> HttpResponse:
     how many provisional deadlines it recomputes), then save."""
     from gridcare.core.selectors import calendar_changes, calendar_year_get
     from gridcare.core.services import (
-        EDIT_ROLES,
         FIRST_YEAR,
         LAST_YEAR,
         calendar_year_errors,
@@ -166,7 +162,7 @@ def calendar_year(request: HttpRequest, year: int) -> HttpResponse:
     scope = _calendar_scope(request)
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise Http404
-    can_edit = scope.has_role(EDIT_ROLES)
+    can_edit = can(scope, Capability.CALENDAR_EDIT)
     row = calendar_year_get(year=year)
     forms, confirming, notice = _year_forms(row=row), False, None
     if request.method == "POST":

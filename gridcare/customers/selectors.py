@@ -25,7 +25,7 @@ from gridcare.customers.models import (
     UnmaskAudit,
 )
 from gridcare.customers.unmasking import alerts_visible
-from gridcare.org.access import UNMASK_AUDIT_ROLES, Scope
+from gridcare.org.access import Capability, Path, Reach, Scope, can
 from gridcare.org.models import Role
 
 SEARCH_LIMIT = 50
@@ -157,13 +157,11 @@ def unmask_audit_visible(scope: Scope) -> Q:
     """Administrators: every row. Supervisors: the rows about their unit's accounts and the rows
     of their unit's staff (a city-wide clerk of another unit looking at one of their customers,
     and their own clerks looking anywhere). Everyone else: nothing."""
-    if scope.everything:
-        return Q()
-    if not scope.has_role(UNMASK_AUDIT_ROLES) or scope.company_id is None:
+    if not can(scope, Capability.UNMASK_AUDIT):
         return Q(pk__in=[])
-    if scope.unit_id is not None:
-        return Q(account_unit_id=scope.unit_id) | Q(actor_unit_id=scope.unit_id)
-    return Q(account_unit__company_id=scope.company_id)
+    about = scope.filter(Reach.UNIT, Path(company="account_unit__company_id", unit="account_unit_id"))
+    by_staff = scope.filter(Reach.UNIT, Path(company="account_unit__company_id", unit="actor_unit_id"))
+    return about | by_staff
 
 
 @dataclass(frozen=True)
@@ -235,7 +233,7 @@ def unmask_audit_row(audit: UnmaskAudit) -> UnmaskAuditRow:
 
 
 def unmask_alerts_open(*, scope: Scope) -> QuerySet[UnmaskAlert]:
-    if not scope.has_role(UNMASK_AUDIT_ROLES):
+    if not can(scope, Capability.UNMASK_AUDIT):
         return UnmaskAlert.objects.none()
     return (
         UnmaskAlert.objects.filter(alerts_visible(scope), acknowledged_at__isnull=True)

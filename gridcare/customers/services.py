@@ -31,7 +31,7 @@ from gridcare.customers.models import (
     Sequence,
     TransformerArea,
 )
-from gridcare.org.access import ARCHIVE_EDIT_ROLES, UNMASK_ROLES, Scope
+from gridcare.org.access import Capability, Scope, require
 from gridcare.org.models import Hall, SupplyUnit
 
 Actor = User | AnonymousUser | None
@@ -64,8 +64,7 @@ class NewCustomer:
 
 
 def _require_archive_editor(scope: Scope) -> None:
-    if not scope.has_role(ARCHIVE_EDIT_ROLES):
-        raise Forbidden(_("您的岗位不能修改客户档案。"))
+    require(scope, Capability.ARCHIVE_EDIT, message=_("您的岗位不能修改客户档案。"))
 
 
 def _collect(errors: dict[str, str], field: str, fn: Any, value: Any) -> Any:
@@ -359,8 +358,7 @@ def account_unmask(
     person's hourly or daily limit nothing is shown, the refusal is audited and
     UnmaskLimitReached (429) is raised. Every attempt is an UnmaskAudit row; a shown one also
     the account's ``unmasked`` history row, and may raise the burst alert (customers.unmasking)."""
-    if not scope.has_role(UNMASK_ROLES):
-        raise Forbidden(_("您的岗位无权查看完整的个人信息。"))
+    require(scope, Capability.ACCOUNT_UNMASK, message=_("您的岗位无权查看完整的个人信息。"))
     if not isinstance(actor, User):
         raise Forbidden(_("请先以工作人员身份登录。"))
     text = unmasking.clean_reason(code=reason_code, text=reason)

@@ -31,7 +31,7 @@ from gridcare.customers.models import (
     UnmaskOutcome,
     UnmaskReason,
 )
-from gridcare.org.access import UNMASK_AUDIT_ROLES, Scope
+from gridcare.org.access import Capability, Path, Reach, Scope, can
 
 
 def privacy_setting(key: str) -> int:
@@ -129,18 +129,12 @@ def refuse(refusal: str) -> UnmaskLimitReached:
 
 def alerts_visible(scope: Scope) -> Q:
     """Supervisors: the alerts of their unit (their company if they have none); administrators: all."""
-    if scope.everything:
-        return Q()
-    if scope.staff is None or scope.company_id is None:
-        return Q(pk__in=[])
-    if scope.unit_id is not None:
-        return Q(unit_id=scope.unit_id)
-    return Q(unit__company_id=scope.company_id)
+    return scope.filter(Reach.UNIT, Path.unit_of("unit"))
 
 
 def alert_acknowledge(*, scope: Scope, actor: User, alert_id: int) -> UnmaskAlert:
     """A supervisor has looked into a burst: it leaves the home-tile badge."""
-    if not scope.has_role(UNMASK_AUDIT_ROLES):
+    if not can(scope, Capability.UNMASK_AUDIT):
         raise NotFound(_("没有这条提醒。"))
     alert = UnmaskAlert.objects.filter(alerts_visible(scope), pk=alert_id).first()
     if alert is None:

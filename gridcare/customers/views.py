@@ -20,12 +20,11 @@ from gridcare.customers.access import account_get_for_scope
 from gridcare.customers.exports import unmask_audit_rows, worklist_rows
 from gridcare.customers.models import Account, AccountStatus, ArchiveIssue
 from gridcare.org.access import (
-    ARCHIVE_EDIT_ROLES,
-    ARCHIVE_QUALITY_ROLES,
-    UNMASK_AUDIT_ROLES,
-    UNMASK_ROLES,
+    Capability,
     Scope,
+    can,
     request_scope,
+    require,
 )
 
 
@@ -41,8 +40,8 @@ def _detail(request: HttpRequest, scope: Scope, account: Account, status: int = 
     context = {
         "card": selectors.account_card(account),
         "history": paginate(request, selectors.account_history(account)),
-        "can_edit": scope.has_role(ARCHIVE_EDIT_ROLES),
-        "can_unmask": scope.has_role(UNMASK_ROLES),
+        "can_edit": can(scope, Capability.ARCHIVE_EDIT),
+        "can_unmask": can(scope, Capability.ACCOUNT_UNMASK),
         "forms": _change_forms(),
         "unmask_form": forms.UnmaskForm(prefix="unmask"),
         **extra,
@@ -59,8 +58,7 @@ def detail(request: HttpRequest, account_no: str) -> HttpResponse:
 @staff_required
 def create(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
-    if not scope.has_role(ARCHIVE_EDIT_ROLES):
-        raise Http404
+    require(scope, Capability.ARCHIVE_EDIT)
     form = forms.CustomerForm(request.POST or None, scope=scope)
     if request.method == "POST" and form.is_valid():
         try:
@@ -157,8 +155,7 @@ def unmask(request: HttpRequest, account_no: str) -> HttpResponse:
 
 def _worklist_scope(request: HttpRequest) -> Scope:
     scope = request_scope(request)
-    if not scope.has_role(ARCHIVE_QUALITY_ROLES):
-        raise Http404
+    require(scope, Capability.ARCHIVE_QUALITY)
     return scope
 
 
@@ -190,8 +187,7 @@ def worklist_export(request: HttpRequest) -> HttpResponseBase:
 
 def _audit_scope(request: HttpRequest) -> Scope:
     scope = request_scope(request)
-    if not scope.has_role(UNMASK_AUDIT_ROLES):
-        raise Http404
+    require(scope, Capability.UNMASK_AUDIT)
     return scope
 
 

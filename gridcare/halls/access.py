@@ -1,9 +1,10 @@
 """Turning a hall code, counter id or ticket id from a request into an object, for this caller only.
 
 Outside the caller's scope (gridcare.org.access) objects are "not found", exactly like missing
-ones. Inside it, a role that may look but not act gets "forbidden". The hall's own screens
-(kiosk, board, pad) are no staff: they are registered devices identified by their credential
-(``device_for_secret``, ``request_device``), and reach only their own screen and endpoints.
+ones. Inside it, a post that may look but not act gets "forbidden" (gridcare.org.access.require).
+The hall's own screens (kiosk, board, pad) are no staff: they are registered devices identified
+by their credential (``device_for_secret``, ``request_device``), and reach only their own screen
+and endpoints.
 """
 
 from __future__ import annotations
@@ -16,31 +17,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridcare.core.exceptions import Forbidden, NotFound
+from gridcare.core.exceptions import NotFound
 from gridcare.core.sql import Columns, cache_related, fetch
 from gridcare.core.tokens import token_digest
 from gridcare.halls.models import BusinessType, DeviceKind, HallDevice, HallPolicy, Terminal, Ticket
 from gridcare.org.access import Scope
-from gridcare.org.models import HALL_ROLES, Counter, Hall, Role, SupplyUnit
-
-# Who may do what in a hall (administrators may do everything).
-ISSUE_ROLES = frozenset(HALL_ROLES)
-CALL_ROLES = frozenset({Role.COUNTER_CLERK, Role.HALL_MANAGER})
-MANAGE_ROLES = frozenset({Role.HALL_MANAGER})
-# The hall figures and the live floor view: the README's posts (hall manager, the unit's
-# supervisors; administrators).
-FIGURES_ROLES = frozenset({Role.HALL_MANAGER, Role.SUPERVISOR})
-# Staff who may look at the device screens (kiosk, board, pad) without a device: the hall manager
-# checking them; a preview takes no ticket and no rating.
-PREVIEW_ROLES = MANAGE_ROLES
-# The terminals page: the hall's staff work it, the unit's supervisors watch it (README).
-TERMINAL_PAGE_ROLES = frozenset(HALL_ROLES) | {Role.SUPERVISOR}
-
-
-def require_role(scope: Scope, roles: frozenset[Role]) -> None:
-    if not scope.has_role(roles):
-        raise Forbidden(_("您的岗位不能办理此操作。"))
-
+from gridcare.org.models import Counter, Hall, SupplyUnit
 
 # The three lookups below run on every kiosk and counter request: hand-written reads
 # (gridcare.core.sql), each one query with everything the request goes on to use, and the scope

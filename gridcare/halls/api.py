@@ -22,11 +22,9 @@ from gridcare.core.exceptions import InvalidInput, NotFound
 from gridcare.customers.rules import mask_phone
 from gridcare.halls import selectors
 from gridcare.halls.access import (
-    ISSUE_ROLES,
     counter_get_for_scope,
     device_serves,
     hall_get_for_scope,
-    require_role,
     terminal_get_for_scope,
     ticket_get_for_device,
     ticket_get_for_scope,
@@ -34,7 +32,7 @@ from gridcare.halls.access import (
 from gridcare.halls.exceptions import NotThisDevice
 from gridcare.halls.models import Appointment, CounterStatus, DeviceKind, HallDevice, Source, Ticket
 from gridcare.halls.services import appointments, devices, evaluations, terminals, tickets
-from gridcare.org.access import scope_for
+from gridcare.org.access import Capability, require, scope_for
 from gridcare.org.api import ErrorOut
 from gridcare.org.models import Hall
 
@@ -278,7 +276,7 @@ def _check_in_by_ref(request: HttpRequest, hall: Hall, payload: TicketIn) -> Tic
             kind=payload.business_type,
         )
     except NotFound as exc:
-        require_role(scope, ISSUE_ROLES)  # a post that may not issue learns nothing about references
+        require(scope, Capability.TICKET_ISSUE)  # a post that may not issue learns nothing about references
         raise InvalidInput(exc.message, errors={"appointment_ref": str(exc.message)}) from None
 
 

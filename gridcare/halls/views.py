@@ -32,21 +32,14 @@ from gridcare.core.timezone import business_date
 from gridcare.core.views import form_errors_from, staff_required
 from gridcare.halls import figures, forms, selectors
 from gridcare.halls.access import (
-    CALL_ROLES,
     DEVICE_COOKIE,
     DEVICE_COOKIE_SALT,
-    FIGURES_ROLES,
-    ISSUE_ROLES,
-    MANAGE_ROLES,
-    PREVIEW_ROLES,
-    TERMINAL_PAGE_ROLES,
     counter_get_for_scope,
     device_cookie_seconds,
     device_get_for_scope,
     device_serves,
     hall_get_for_scope,
     request_device,
-    require_role,
     terminal_get_for_scope,
     ticket_get_for_device,
     ticket_get_for_scope,
@@ -66,7 +59,7 @@ from gridcare.halls.models import (
 )
 from gridcare.halls.services import appointments, devices, evaluations, setup, terminals, tickets
 from gridcare.halls.services.evaluations import REASONS
-from gridcare.org.access import request_scope
+from gridcare.org.access import Capability, can, request_scope, require
 from gridcare.org.models import Counter, Hall
 
 View = Callable[..., HttpResponseBase]
@@ -92,34 +85,34 @@ def _posted_id(request: HttpRequest, name: str) -> int:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 19 else 0
 
 
-def _hall(request: HttpRequest, code: str, roles: frozenset[Any] | None = None) -> Hall:
+def _hall(request: HttpRequest, code: str, capability: Capability | None = None) -> Hall:
     scope = request_scope(request)
     hall = hall_get_for_scope(scope=scope, code=code)
-    if roles is not None:
-        require_role(scope, roles)
+    if capability is not None:
+        require(scope, capability)
     return hall
 
 
-def _counter(request: HttpRequest, counter_id: int, roles: frozenset[Any] | None = None) -> Counter:
+def _counter(request: HttpRequest, counter_id: int, capability: Capability | None = None) -> Counter:
     scope = request_scope(request)
     counter = counter_get_for_scope(scope=scope, counter_id=counter_id)
-    if roles is not None:
-        require_role(scope, roles)
+    if capability is not None:
+        require(scope, capability)
     return counter
 
 
 @hall_page
 def index(request: HttpRequest) -> HttpResponse:
-    scope = request_scope(request)
+    scope = require(request_scope(request), Capability.HALL_VIEW)
     halls = selectors.halls_for(scope).prefetch_related("counters")
     return render(
         request,
         "halls/index.html",
         {
             "halls": halls,
-            "can_call": scope.has_role(CALL_ROLES),
-            "can_manage": scope.has_role(MANAGE_ROLES),
-            "can_see_figures": scope.has_role(FIGURES_ROLES),
+            "can_call": can(scope, Capability.TICKET_CALL),
+            "can_manage": can(scope, Capability.HALL_MANAGE),
+            "can_see_figures": can(scope, Capability.HALL_FIGURES),
         },
     )
 
@@ -173,7 +166,7 @@ def _preview(request: HttpRequest, view: View, args: Any, kwargs: dict[str, Any]
         else:
             counter = None
             hall = hall_get_for_scope(scope=scope, code=kwargs["hall_code"])
-        require_role(scope, PREVIEW_ROLES)
+        require(scope, Capability.DEVICE_PREVIEW)
     except NotFound as exc:
         raise Http404(str(exc.message)) from exc
     except Forbidden as exc:
@@ -248,7 +241,7 @@ def _kiosk_ticket(request: HttpRequest, kiosk: HallDevice) -> Ticket:
 
 @hall_page
 def guide(request: HttpRequest, hall_code: str) -> HttpResponse:
-    hall = _hall(request, hall_code, ISSUE_ROLES)
+    hall = _hall(request, hall_code, Capability.TICKET_ISSUE)
     form = forms.GuideForm(request.POST or None, hall=hall)
     result = None
     if request.method == "POST" and "check_in" in request.POST:
@@ -343,7 +336,7 @@ def pad_by_number(request: HttpRequest, hall_code: str, number: int) -> HttpResp
 
 @hall_page
 def console(request: HttpRequest, counter_id: int) -> HttpResponse:
-    counter = _counter(request, counter_id, CALL_ROLES)
+    counter = _counter(request, counter_id, Capability.TICKET_CALL)
     template = "halls/_console_state.html" if request.htmx else "halls/console.html"  # type: ignore[attr-defined]
     return render(request, template, _console_context(request, counter))
 
@@ -351,7 +344,7 @@ def console(request: HttpRequest, counter_id: int) -> HttpResponse:
 @require_POST
 @hall_page
 def console_action(request: HttpRequest, counter_id: int, action: str) -> HttpResponse:
-    counter = _counter(request, counter_id, CALL_ROLES)
+    counter = _counter(request, counter_id, Capability.TICKET_CALL)
     try:
         _console_do(request, counter, action)
     except DomainError as exc:
@@ -413,7 +406,7 @@ def board(request: HttpRequest, screen: Screen, hall_code: str) -> HttpResponse:
 
 @hall_page
 def floor(request: HttpRequest, hall_code: str) -> HttpResponse:
-    hall = _hall(request, hall_code, FIGURES_ROLES)
+    hall = _hall(request, hall_code, Capability.HALL_FIGURES)
     day = business_date()
     context = {"hall": hall, "queue": selectors.hall_queue(hall), "today": figures.hall_figures(hall, day, day)}
     template = "halls/_floor_state.html" if request.htmx else "halls/floor.html"  # type: ignore[attr-defined]
@@ -451,7 +444,7 @@ def pad(request: HttpRequest, screen: Screen, counter_id: int) -> HttpResponse:
 
 @hall_page
 def setup_page(request: HttpRequest, hall_code: str) -> HttpResponse:
-    hall = _hall(request, hall_code, MANAGE_ROLES)
+    hall = _hall(request, hall_code, Capability.HALL_MANAGE)
     scope = request_scope(request)
     policy = selectors.policy_for(hall)
     policy_form = forms.PolicyForm(request.POST if "policy" in request.POST else None, hall=hall, policy=policy)
@@ -490,7 +483,7 @@ def setup_page(request: HttpRequest, hall_code: str) -> HttpResponse:
 
 @hall_page
 def terminals_page(request: HttpRequest, hall_code: str) -> HttpResponse:
-    hall = _hall(request, hall_code, TERMINAL_PAGE_ROLES)
+    hall = _hall(request, hall_code, Capability.TERMINALS_VIEW)
     scope = request_scope(request)
     if request.method == "POST":
         try:
@@ -533,7 +526,7 @@ def _period(request: HttpRequest) -> tuple[date, date, str]:
 
 @hall_page
 def figures_page(request: HttpRequest, hall_code: str) -> HttpResponse:
-    hall = _hall(request, hall_code, FIGURES_ROLES)
+    hall = _hall(request, hall_code, Capability.HALL_FIGURES)
     start, end, label = _period(request)
     report = figures.hall_figures(hall, start, end)
     return render(
@@ -551,7 +544,7 @@ def figures_page(request: HttpRequest, hall_code: str) -> HttpResponse:
 
 @hall_page
 def figures_export(request: HttpRequest, hall_code: str) -> HttpResponse:
-    hall = _hall(request, hall_code, FIGURES_ROLES)
+    hall = _hall(request, hall_code, Capability.HALL_FIGURES)
     start, end, label = _period(request)
     content = figures.workbook(hall, figures.hall_figures(hall, start, end), label)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -569,7 +562,7 @@ DEVICE_ACTIONS = ("register", "pair", "revoke")
 def devices_page(request: HttpRequest, hall_code: str) -> HttpResponse:
     """/halls/H01/devices/: the kiosks, boards and pads of the hall. Every action is confirmed
     first (a POST without ``confirmed`` only asks); a pairing link is shown once."""
-    hall = _hall(request, hall_code, MANAGE_ROLES)
+    hall = _hall(request, hall_code, Capability.HALL_MANAGE)
     context: dict[str, Any] = {"hall": hall, "form": request.POST if request.method == "POST" else {}}
     action = request.POST.get("action", "")
     if request.method == "POST" and action in DEVICE_ACTIONS:

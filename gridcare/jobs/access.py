@@ -7,13 +7,11 @@ from django.utils.translation import gettext as _
 
 from gridcare.core.exceptions import NotFound
 from gridcare.jobs.registry import BY_NAME, JobSpec
-from gridcare.org.access import Scope, administrators_only
-
-jobs_check = administrators_only
+from gridcare.org.access import Capability, Scope, require
 
 
 def job_get_for_scope(*, scope: Scope, name: str) -> JobSpec:
-    jobs_check(scope=scope)
+    require(scope, Capability.JOBS)
     spec = BY_NAME.get(name)
     if spec is None:
         raise NotFound(_("没有这个后台任务。"))

@@ -12,15 +12,15 @@ from django.utils.translation import gettext as _
 from gridcare.core.exceptions import DomainError
 from gridcare.core.views import flash_error, staff_required
 from gridcare.jobs import selectors, services
-from gridcare.jobs.access import job_get_for_scope, jobs_check
-from gridcare.org.access import request_scope
+from gridcare.jobs.access import job_get_for_scope
+from gridcare.org.access import Capability, request_scope, require
 
 RUNS_PER_PAGE = 20
 
 
 @staff_required
 def index(request: HttpRequest) -> HttpResponse:
-    jobs_check(scope=request_scope(request))
+    require(request_scope(request), Capability.JOBS)
     return render(request, "jobs/index.html", {"rows": selectors.job_rows()})
 
 

@@ -28,12 +28,11 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from gridcare.core.exceptions import Forbidden, InvalidInput, NotFound
+from gridcare.core.exceptions import InvalidInput, NotFound
 from gridcare.core.timezone import SHANGHAI, business_date
 from gridcare.customers.models import Account, AccountStatus
-from gridcare.notices.access import RELIABILITY_ROLES
 from gridcare.notices.models import Outage, OutageAccount, OutageKind, OutageStatus
-from gridcare.org.access import Scope
+from gridcare.org.access import Capability, Path, Reach, Scope, can, require
 from gridcare.org.models import AreaType, SupplyUnit
 
 PLANNED_KINDS = frozenset({OutageKind.PLANNED, OutageKind.TEMPORARY})
@@ -113,23 +112,14 @@ def _month_window(first: date) -> tuple[datetime, datetime, int]:
 
 def reliability_units(scope: Scope) -> list[SupplyUnit]:
     """The supply units whose figures the caller may see."""
-    if not scope.has_role(RELIABILITY_ROLES):
+    if not can(scope, Capability.RELIABILITY_VIEW):
         return []
-    units = SupplyUnit.objects.order_by("code")
-    if scope.everything:
-        return list(units)
-    if scope.company_id is None:
-        return []
-    units = units.filter(company_id=scope.company_id)
-    if scope.unit_id is not None:
-        units = units.filter(pk=scope.unit_id)
-    return list(units)
+    return list(SupplyUnit.objects.filter(scope.filter(Reach.UNIT, Path.unit_of(""))).order_by("code"))
 
 
 def unit_reliability(*, scope: Scope, unit_code: str, month: str) -> Reliability:
     """SAIFI/SAIDI of supply unit ``unit_code`` for ``month`` (YYYY-MM), planned vs fault."""
-    if not scope.has_role(RELIABILITY_ROLES):
-        raise Forbidden(_("只有监察考核员、规划员和系统管理员可以查看供电可靠性。"))
+    require(scope, Capability.RELIABILITY_VIEW, message=_("只有监察考核员、规划员和系统管理员可以查看供电可靠性。"))
     first = parse_month(month)
     unit = next((u for u in reliability_units(scope) if u.code == unit_code), None)
     if unit is None:

@@ -13,21 +13,16 @@ from gridcare.core.exceptions import DomainError
 from gridcare.core.paging import paginate
 from gridcare.core.views import flash_error, form_errors_from, staff_required
 from gridcare.notices import forms, reliability, selectors
-from gridcare.notices.access import OUTAGE_ROLES, QUALITY_ROLES, RELIABILITY_ROLES, outage_get_for_scope
+from gridcare.notices.access import outage_get_for_scope
 from gridcare.notices.defaults import DEFAULT_TEMPLATES
 from gridcare.notices.services import outages
 from gridcare.notices.services import templates as notice_templates
-from gridcare.org.access import Scope, request_scope
-
-
-def _require(scope: Scope, roles: frozenset[str]) -> None:
-    if not scope.has_role(roles):  # type: ignore[arg-type]
-        raise Http404
+from gridcare.org.access import Capability, can, request_scope, require
 
 
 @staff_required
 def quality(request: HttpRequest) -> HttpResponse:
-    _require(request_scope(request), QUALITY_ROLES)
+    require(request_scope(request), Capability.NOTICE_QUALITY)
     days = 30 if request.GET.get("days") == "30" else 7
     rows = selectors.channel_quality(since=tz.now() - timedelta(days=days))
     return render(
@@ -39,7 +34,7 @@ def quality(request: HttpRequest) -> HttpResponse:
 def reliability_page(request: HttpRequest) -> HttpResponse:
     """SAIFI/SAIDI of a supply unit for a month, planned vs fault (PLAN-4)."""
     scope = request_scope(request)
-    _require(scope, RELIABILITY_ROLES)
+    require(scope, Capability.RELIABILITY_VIEW)
     units = reliability.reliability_units(scope)
     unit_code = request.GET.get("unit") or (units[0].code if units else "")
     month = request.GET.get("month") or f"{tz.business_date():%Y-%m}"
@@ -59,18 +54,18 @@ def reliability_page(request: HttpRequest) -> HttpResponse:
 @staff_required
 def templates(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
-    _require(scope, QUALITY_ROLES | notice_templates.TEMPLATE_ROLES)
+    require(scope, Capability.TEMPLATE_VIEW)
     return render(
         request,
         "notices/templates.html",
-        {"rows": selectors.template_rows(), "can_edit": scope.has_role(notice_templates.TEMPLATE_ROLES)},
+        {"rows": selectors.template_rows(), "can_edit": can(scope, Capability.TEMPLATE_EDIT)},
     )
 
 
 @staff_required
 def template_edit(request: HttpRequest, code: str) -> HttpResponse:
     scope = request_scope(request)
-    _require(scope, notice_templates.TEMPLATE_ROLES)
+    require(scope, Capability.TEMPLATE_EDIT)
     if code not in DEFAULT_TEMPLATES:
         raise Http404
     row = next(r for r in selectors.template_rows() if r.code == code)
@@ -90,7 +85,7 @@ def template_edit(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def template_activate(request: HttpRequest, code: str) -> HttpResponse:
     scope = request_scope(request)
-    _require(scope, notice_templates.TEMPLATE_ROLES)
+    require(scope, Capability.TEMPLATE_EDIT)
     if code not in DEFAULT_TEMPLATES or not request.POST.get("version", "").isdigit():
         raise Http404
     notice_templates.template_activate(scope=scope, code=code, version=int(request.POST["version"]))
@@ -102,13 +97,13 @@ def template_activate(request: HttpRequest, code: str) -> HttpResponse:
 def outage_list(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
     rows = paginate(request, selectors.outage_list(scope=scope)).map(selectors.outage_card)
-    return render(request, "notices/outages.html", {"rows": rows, "can_register": scope.has_role(OUTAGE_ROLES)})
+    return render(request, "notices/outages.html", {"rows": rows, "can_register": can(scope, Capability.OUTAGE_EDIT)})
 
 
 @staff_required
 def outage_new(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
-    _require(scope, OUTAGE_ROLES)
+    require(scope, Capability.OUTAGE_EDIT)
     form = forms.OutageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -135,7 +130,7 @@ def outage_detail(request: HttpRequest, outage_id: int) -> HttpResponse:
         "o": selectors.outage_card(outage),
         "history": selectors.outage_history(outage),
         "counts": selectors.outage_notice_counts(outage),
-        "can_change": scope.has_role(OUTAGE_ROLES),
+        "can_change": can(scope, Capability.OUTAGE_EDIT),
         "restore_form": forms.RestoreForm(),
     }
     return render(request, "notices/outage_detail.html", context)

@@ -1,49 +1,170 @@
-"""The one choke point that says what a signed-in person may see (CUST-1).
+"""The one choke point that says what a signed-in person may see and do (CUST-1).
 
-Every other app's ``access.py`` asks this module for the caller's scope and filters by it, so a
-rule about who sees what is written once. Outside the scope, objects are "not found" (404), never
-"forbidden", so nobody can probe which account numbers exist.
+Two questions, each answered here once:
+
+* **May this post do that?** ``can(who, Capability.X)`` / ``require(who, Capability.X)``, read
+  from ``POSTS`` (post → capabilities; administrators have all). A signed-in person whose post
+  lacks the capability is refused with 403 (``Forbidden``, a Chinese message), except for the
+  capabilities in ``HIDDEN`` (the sign-in security pages, background jobs), which answer the same
+  404 as a page that does not exist.
+* **Which rows can they reach?** ``Scope.filter(reach, path)`` builds the one queryset filter
+  (``Scope.sees`` the same answer for a row already read). Outside the scope, objects are "not
+  found" (404), never "forbidden", so nobody can probe which account numbers exist.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
+from gridcare.core.exceptions import Forbidden, NotFound
 from gridcare.core.sql import Columns, cache_related, fetch
 from gridcare.core.tokens import token_user
 from gridcare.org.models import HALL_ROLES, Company, Hall, Role, Staff, SupplyUnit
 
-# Roles that need a customer's full phone or ID number for their work; they still unmask one
-# customer at a time, and each unmasking is logged (CUST-4).
-UNMASK_ROLES = frozenset(
-    {
-        Role.COUNTER_CLERK,
-        Role.HALL_MANAGER,
-        Role.AGENT_95598,
-        Role.KEY_ACCOUNT_MANAGER,
-        Role.COMMUNITY_MANAGER,
-        Role.ADMINISTRATOR,
-    }
-)
 
-# Roles that read the unmasking audit (who looked at full personal data, when and why) and get
-# its burst alerts: supervisors for their unit, administrators for all (CUST-4).
-UNMASK_AUDIT_ROLES = frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})
+class Capability(StrEnum):
+    """Everything a post may be allowed to do, named once."""
 
-# Roles that change the customer archive (open accounts, transfers, closures).
-ARCHIVE_EDIT_ROLES = frozenset({Role.COUNTER_CLERK, Role.HALL_MANAGER, Role.KEY_ACCOUNT_MANAGER, Role.ADMINISTRATOR})
+    # customers (CUST-3, CUST-4)
+    ARCHIVE_EDIT = "archive_edit"  # open accounts, transfers, closures
+    ARCHIVE_QUALITY = "archive_quality"  # the archive-quality worklist
+    ACCOUNT_UNMASK = "account_unmask"  # full phone / ID number, one customer at a time, logged
+    UNMASK_AUDIT = "unmask_audit"  # who unmasked what; its burst alerts
+    # billing
+    BILL_VIEW = "bill_view"  # bills, arrears and payments of accounts in scope
+    PAYMENT_TAKE = "payment_take"  # post payments at a counter (and the channels' service users)
+    BANK_DEBIT_POST = "bank_debit_post"  # post the bank's debit results as payments
+    BILLING_OFFICE = "billing_office"  # bill runs, readings, dunning, reconciliation, bank debit
+    TARIFF_EDIT = "tariff_edit"  # tariffs are provincial
+    WAIVER_REQUEST = "waiver_request"  # ask for a penalty waiver
+    WAIVER_APPROVE = "waiver_approve"  # approve one (another person than the asker)
+    # service halls
+    HALL_VIEW = "hall_view"  # the queue pages of the halls in scope
+    TICKET_ISSUE = "ticket_issue"  # issue tickets, appointments, terminal reports
+    TICKET_CALL = "ticket_call"  # work a counter: call, serve, transfer
+    HALL_MANAGE = "hall_manage"  # hall set-up, devices, counters, terminals' maintenance
+    DEVICE_PREVIEW = "device_preview"  # look at the kiosk, board and pad screens without a device
+    HALL_FIGURES = "hall_figures"  # the hall figures and the live floor view
+    TERMINALS_VIEW = "terminals_view"  # the self-service terminals page
+    # notices
+    OUTAGE_EDIT = "outage_edit"  # register, restore and cancel outages
+    NOTICE_QUALITY = "notice_quality"  # the channel-quality figures
+    RELIABILITY_VIEW = "reliability_view"  # SAIFI/SAIDI (PLAN-4)
+    TEMPLATE_VIEW = "template_view"  # read the notice wording
+    TEMPLATE_EDIT = "template_edit"  # change it
+    PEAK_SHIFT = "peak_shift"  # peak-shift campaigns
+    # work orders
+    CONNECTION_APPLY = "connection_apply"  # take a new-connection application (业扩报装)
+    CALLBACK_RECORD = "callback_record"  # 回访
+    COMPLAINT_VERIFY = "complaint_verify"  # a complaint found true against a staff member (WO-7)
+    ORDER_HANDOVER = "order_handover"  # hand an order over besides its owner
+    INCIDENT_CONFIRM = "incident_confirm"  # a fault incident is an outage of its 台区/feeder (WO-4)
+    ORDER_FIGURES = "order_figures"  # the work-order figures
+    # the house
+    CALENDAR_VIEW = "calendar_view"  # the working-day calendar
+    CALENDAR_EDIT = "calendar_edit"
+    SECURITY = "security"  # unlock accounts, revoke API tokens, the sign-in audit (hidden)
+    JOBS = "jobs"  # see and run background jobs (hidden)
 
-# Roles that work the archive-quality worklist (CUST-3).
-ARCHIVE_QUALITY_ROLES = frozenset(
-    {Role.HALL_MANAGER, Role.SUPERVISOR, Role.COMMUNITY_MANAGER, Role.KEY_ACCOUNT_MANAGER, Role.ADMINISTRATOR}
-)
+
+C = Capability
+# Who may do what, by post. The administrator has every capability; nothing else decides it.
+POSTS: dict[Role, frozenset[Capability]] = {
+    Role.COUNTER_CLERK: frozenset(
+        {C.ARCHIVE_EDIT, C.ACCOUNT_UNMASK, C.BILL_VIEW, C.PAYMENT_TAKE, C.BANK_DEBIT_POST, C.WAIVER_REQUEST}
+        | {C.HALL_VIEW, C.TICKET_ISSUE, C.TICKET_CALL, C.TERMINALS_VIEW, C.CONNECTION_APPLY}
+    ),
+    Role.HALL_GUIDE: frozenset({C.BILL_VIEW, C.HALL_VIEW, C.TICKET_ISSUE, C.TERMINALS_VIEW}),
+    Role.HALL_MANAGER: frozenset(
+        {C.ARCHIVE_EDIT, C.ARCHIVE_QUALITY, C.ACCOUNT_UNMASK, C.BILL_VIEW, C.PAYMENT_TAKE, C.BANK_DEBIT_POST}
+        | {C.WAIVER_REQUEST, C.WAIVER_APPROVE, C.HALL_VIEW, C.TICKET_ISSUE, C.TICKET_CALL, C.HALL_MANAGE}
+        | {C.DEVICE_PREVIEW, C.HALL_FIGURES, C.TERMINALS_VIEW, C.CONNECTION_APPLY, C.ORDER_HANDOVER}
+        | {C.ORDER_FIGURES}
+    ),
+    Role.AGENT_95598: frozenset(
+        {C.ACCOUNT_UNMASK, C.BILL_VIEW, C.CONNECTION_APPLY, C.CALLBACK_RECORD, C.INCIDENT_CONFIRM, C.ORDER_FIGURES}
+    ),
+    Role.KEY_ACCOUNT_MANAGER: frozenset(
+        {C.ARCHIVE_EDIT, C.ARCHIVE_QUALITY, C.ACCOUNT_UNMASK, C.BILL_VIEW, C.HALL_VIEW, C.PEAK_SHIFT}
+        | {C.CONNECTION_APPLY}
+    ),
+    Role.COMMUNITY_MANAGER: frozenset({C.ARCHIVE_QUALITY, C.ACCOUNT_UNMASK, C.BILL_VIEW, C.HALL_VIEW}),
+    Role.SUPERVISOR: frozenset(
+        {C.ARCHIVE_QUALITY, C.UNMASK_AUDIT, C.BILL_VIEW, C.HALL_VIEW, C.HALL_FIGURES, C.TERMINALS_VIEW}
+        | {C.NOTICE_QUALITY, C.RELIABILITY_VIEW, C.TEMPLATE_VIEW, C.TEMPLATE_EDIT, C.CALLBACK_RECORD}
+        | {C.COMPLAINT_VERIFY, C.ORDER_HANDOVER, C.INCIDENT_CONFIRM, C.ORDER_FIGURES, C.CALENDAR_VIEW}
+    ),
+    Role.PLANNER: frozenset(
+        {C.HALL_VIEW, C.OUTAGE_EDIT, C.NOTICE_QUALITY, C.RELIABILITY_VIEW, C.TEMPLATE_VIEW, C.PEAK_SHIFT}
+        | {C.INCIDENT_CONFIRM, C.ORDER_FIGURES}
+    ),
+    Role.BILLING_CLERK: frozenset({C.BILL_VIEW, C.BANK_DEBIT_POST, C.BILLING_OFFICE, C.HALL_VIEW}),
+    Role.ADMINISTRATOR: frozenset(Capability),
+}
+# Refused as "not found" (404), not "forbidden": nobody learns these pages exist.
+HIDDEN = frozenset({C.SECURITY, C.JOBS})
+del C
+
+
+def holders(capability: Capability) -> frozenset[Role]:
+    """The posts that have ``capability`` (for documentation and the tests' expectations)."""
+    return frozenset(role for role, capabilities in POSTS.items() if capability in capabilities)
+
+
+class Reach(StrEnum):
+    """What kind of rows a filter is for; each post reaches each kind to its own level."""
+
+    ACCOUNTS = "accounts"  # hall staff and 95598 agents serve the whole city (同城通办, CUST-5)
+    HALLS = "halls"  # hall data (queues, counters, figures): hall staff their hall, agents none
+    ORDERS = "orders"  # work orders: hall staff their hall, agents the company (WO-1..8)
+    CONNECTIONS = "connections"  # new connections: agents the company, unit posts their unit
+    UNIT = "unit"  # unit posts their unit, company posts the company (grid, billing office)
+    COMPANY = "company"  # every post of the company (outages: agents answer calls about them)
+
+
+@dataclass(frozen=True)
+class Path:
+    """The field paths from a model to the company, supply unit and hall it belongs to (the
+    levels its reach never asks may stay empty). ``company_always``: AND the company with the
+    unit or hall (rows that carry all three)."""
+
+    company: str
+    unit: str = ""
+    hall: str | None = None
+    company_always: bool = False
+
+    @classmethod
+    def unit_of(cls, field: str) -> Path:
+        """Rows with a supply-unit foreign key ``field`` (``""``: supply units themselves)."""
+        if field == "":
+            return cls(company="company_id", unit="pk")
+        return cls(company=f"{field}__company_id", unit=f"{field}_id")
+
+    @classmethod
+    def hall_of(cls, field: str) -> Path:
+        """Rows with a hall foreign key ``field`` (``""``: halls themselves)."""
+        if field == "":
+            return cls(company="unit__company_id", unit="unit_id", hall="pk")
+        return cls(company=f"{field}__unit__company_id", unit=f"{field}__unit_id", hall=f"{field}_id")
+
+
+class Level(StrEnum):
+    """How far a post reaches one kind of rows."""
+
+    ALL = "all"
+    COMPANY = "company"
+    UNIT = "unit"
+    HALL = "hall"
+    NONE = "none"
 
 
 @dataclass(frozen=True)
@@ -64,71 +185,95 @@ class Scope:
     def role(self) -> str | None:
         return self.staff.role if self.staff else None
 
-    def has_role(self, roles: frozenset[Role] | set[Role]) -> bool:
-        return self.everything or (self.staff is not None and self.staff.role in roles)
-
-    # -- filters, each for a field path that leads to the named level ---------------------------
-    def account_filter(self, unit_field: str = "supply_unit") -> Q:
-        """Accounts: hall staff and 95598 agents serve the whole city (同城通办, CUST-5);
-        unit-level roles see their unit."""
+    # -- the one scope filter ------------------------------------------------------------------
+    def level(self, reach: Reach) -> Level:
+        """How far this post reaches rows of kind ``reach``: all, company, unit, hall or none."""
         if self.everything:
-            return Q()
+            return Level.ALL
         if self.staff is None or self.company_id is None:
+            return Level.NONE
+        role, own_unit = self.staff.role, Level.UNIT if self.unit_id is not None else Level.COMPANY
+        if reach is Reach.COMPANY:
+            return Level.COMPANY
+        if reach is Reach.UNIT:
+            return own_unit
+        if role in HALL_ROLES and reach in (Reach.HALLS, Reach.ORDERS):
+            return Level.HALL
+        if role == Role.AGENT_95598:
+            return Level.NONE if reach is Reach.HALLS else Level.COMPANY
+        if reach is Reach.ACCOUNTS and role in HALL_ROLES:
+            return Level.COMPANY
+        return own_unit
+
+    def filter(self, reach: Reach, path: Path) -> Q:
+        """The rows of kind ``reach`` this scope sees, for a model whose place is at ``path``."""
+        level = self.level(reach)
+        if level == Level.ALL:
+            return Q()
+        if level == Level.NONE:
             return Q(pk__in=[])
-        city_wide = self.staff.role in HALL_ROLES or self.staff.role == Role.AGENT_95598
-        if self.unit_id is None or city_wide:
-            return Q(**{f"{unit_field}__company_id": self.company_id})
-        return Q(**{f"{unit_field}_id": self.unit_id})
+        company = Q(**{path.company: self.company_id})
+        if level == Level.COMPANY:
+            return company
+        field = path.hall if level == Level.HALL else path.unit
+        assert field, f"a {level}-level reach needs the row's {level}"
+        own = Q(**{field: self.hall_id if level == Level.HALL else self.unit_id})
+        return company & own if path.company_always else own
+
+    def sees(self, reach: Reach, *, company_id: int, unit_id: int, hall_id: int | None = None) -> bool:
+        """``filter`` for one row already read (its company, unit and hall), without a query."""
+        level = self.level(reach)
+        if level in (Level.ALL, Level.NONE):
+            return level == Level.ALL
+        if level == Level.HALL:
+            return hall_id == self.hall_id
+        if level == Level.UNIT:
+            return unit_id == self.unit_id
+        return company_id == self.company_id
+
+    # -- the filters every app uses, each for a field path that leads to the named level --------
+    def account_filter(self, unit_field: str = "supply_unit") -> Q:
+        """Accounts (or rows reached through an account's supply unit ``unit_field``)."""
+        return self.filter(Reach.ACCOUNTS, Path.unit_of(unit_field))
 
     def unit_filter(self) -> Q:
         """Supply units whose accounts ``account_filter`` lets this scope reach: where the person
         may open accounts, so creating is scoped exactly like reading."""
-        if self.everything:
-            return Q()
-        if self.staff is None or self.company_id is None:
-            return Q(pk__in=[])
-        city_wide = self.staff.role in HALL_ROLES or self.staff.role == Role.AGENT_95598
-        if self.unit_id is None or city_wide:
-            return Q(company_id=self.company_id)
-        return Q(pk=self.unit_id)
+        return self.filter(Reach.ACCOUNTS, Path.unit_of(""))
 
     def hall_filter(self, hall_field: str = "hall") -> Q:
         """Hall data (queues, counters, figures): hall roles see their own hall only."""
-        prefix = "" if hall_field == "" else f"{hall_field}__"
-        pk = "pk" if hall_field == "" else f"{hall_field}_id"
-        if self.everything:
-            return Q()
-        if self.staff is None or self.company_id is None:
-            return Q(pk__in=[])
-        if self.staff.role in HALL_ROLES:
-            return Q(**{pk: self.hall_id})
-        if self.staff.role == Role.AGENT_95598:
-            return Q(pk__in=[])
-        if self.unit_id is not None:
-            return Q(**{f"{prefix}unit_id": self.unit_id})
-        return Q(**{f"{prefix}unit__company_id": self.company_id})
+        return self.filter(Reach.HALLS, Path.hall_of(hall_field))
 
     def can_see_hall(self, hall: Hall) -> bool:
         return Hall.objects.filter(self.hall_filter(""), pk=hall.pk).exists()
 
     def sees_hall(self, *, hall_id: int, unit_id: int, company_id: int) -> bool:
-        """``hall_filter`` for one hall already read (its unit and the unit's company), without a
-        query; for the hot paths that read the hall by hand (gridcare.halls.access). Tested equal
-        to ``hall_filter`` for every post and hall."""
-        if self.everything:
-            return True
-        if self.staff is None or self.company_id is None:
-            return False
-        if self.staff.role in HALL_ROLES:
-            return hall_id == self.hall_id
-        if self.staff.role == Role.AGENT_95598:
-            return False
-        if self.unit_id is not None:
-            return unit_id == self.unit_id
-        return company_id == self.company_id
+        """``hall_filter`` for one hall already read, for the hot paths that read the hall by
+        hand (gridcare.halls.access). Tested equal to ``hall_filter`` for every post and hall."""
+        return self.sees(Reach.HALLS, company_id=company_id, unit_id=unit_id, hall_id=hall_id)
 
 
 NOBODY = Scope(staff=None, company_id=None, unit_id=None, hall_id=None)
+
+
+def can(who: Scope | User | AnonymousUser | None, capability: Capability) -> bool:
+    """Whether the person (or the scope worked out for them) has ``capability`` (``POSTS``)."""
+    scope = who if isinstance(who, Scope) else scope_for(who)
+    if scope.everything:
+        return True
+    return scope.staff is not None and capability in POSTS.get(cast(Role, scope.staff.role), frozenset())
+
+
+def require(user: Scope | User | AnonymousUser | None, capability: Capability, *, message: Any = None) -> Scope:
+    """The caller's scope if their post has ``capability``; otherwise ``Forbidden`` (403, with
+    ``message`` or the house's), or ``NotFound`` (404) for a ``HIDDEN`` capability."""
+    scope = user if isinstance(user, Scope) else scope_for(user)
+    if can(scope, capability):
+        return scope
+    if capability in HIDDEN:
+        raise NotFound(_("页面不存在。"))
+    raise Forbidden(message or _("您的岗位无权办理此项业务。"))
 
 
 _STAFF = Columns(Staff, "s")
@@ -222,21 +367,3 @@ def request_scope(request: HttpRequest) -> Scope:
         cached = scope_for(getattr(request, "user", None))
         request._gridcare_scope = cached  # type: ignore[attr-defined]
     return cached
-
-
-# Who unlocks accounts, revokes API tokens and reads the sign-in audit.
-SECURITY_ROLES = frozenset({Role.ADMINISTRATOR})
-
-
-def administrators_only(*, scope: Scope) -> None:
-    """Administrators only; everyone else gets the same 404 as for a page that does not exist
-    (the sign-in security pages, background jobs)."""
-    if not scope.has_role(SECURITY_ROLES):
-        from django.utils.translation import gettext as _
-
-        from gridcare.core.exceptions import NotFound
-
-        raise NotFound(_("页面不存在。"))
-
-
-security_check = administrators_only

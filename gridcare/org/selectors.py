@@ -12,56 +12,51 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gridcare.core.models import ApiToken
-from gridcare.org.access import ARCHIVE_EDIT_ROLES, ARCHIVE_QUALITY_ROLES, UNMASK_AUDIT_ROLES, Scope
-from gridcare.org.models import AuthEvent, Role
+from gridcare.org.access import Capability, Scope, can
+from gridcare.org.models import AuthEvent
 
 
 @dataclass(frozen=True)
 class Link:
     url_name: str
     label: Promise
-    roles: frozenset[Role] | None = None  # None: every staff role
+    capability: Capability | None = None  # None: every staff post
 
 
-# The home page's tiles. Apps built later add their pages here.
+C = Capability
+# The home page's tiles, each shown to the posts that may open its page (gridcare.org.access.POSTS).
+# Apps built later add their pages here.
 LINKS: tuple[Link, ...] = (
     Link("customers:search", _("客户查询")),
-    Link("customers:create", _("新装立户"), ARCHIVE_EDIT_ROLES),
-    Link("customers:worklist", _("档案质量工单"), ARCHIVE_QUALITY_ROLES),
-    Link("customers:unmask_audit", _("查看完整信息审计"), UNMASK_AUDIT_ROLES),
+    Link("customers:create", _("新装立户"), C.ARCHIVE_EDIT),
+    Link("customers:worklist", _("档案质量工单"), C.ARCHIVE_QUALITY),
+    Link("customers:unmask_audit", _("查看完整信息审计"), C.UNMASK_AUDIT),
     Link("workorders:intake", _("受理95598工单")),
     Link("workorders:list", _("在办工单")),
-    Link(
-        "workorders:figures",
-        _("工单统计"),
-        frozenset({Role.SUPERVISOR, Role.HALL_MANAGER, Role.AGENT_95598, Role.PLANNER, Role.ADMINISTRATOR}),
-    ),
-    Link(
-        "workorders:connections",
-        _("业扩报装"),
-        frozenset(
-            {Role.KEY_ACCOUNT_MANAGER, Role.SUPERVISOR, Role.COUNTER_CLERK, Role.HALL_MANAGER, Role.ADMINISTRATOR}
-        ),
-    ),
+    Link("workorders:figures", _("工单统计"), C.ORDER_FIGURES),
+    # Every post may open the list; taking an application asks C.CONNECTION_APPLY on the page.
+    Link("workorders:connections", _("业扩报装")),
     Link("notices:outages", _("停电通知")),
-    Link("notices:quality", _("通知渠道质量"), frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMINISTRATOR})),
-    Link("notices:reliability", _("供电可靠性"), frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMINISTRATOR})),
-    Link("halls:index", _("营业厅排队叫号"), frozenset(set(Role) - {Role.AGENT_95598})),
-    Link("billing:arrears", _("欠费台账"), frozenset(set(Role) - {Role.PLANNER})),
-    Link("billing:runs", _("抄核收出账"), frozenset({Role.ADMINISTRATOR, Role.BILLING_CLERK})),
-    Link("billing:readings", _("抄表数据与异常"), frozenset({Role.ADMINISTRATOR, Role.BILLING_CLERK})),
-    Link("billing:dunning", _("催费与停复电"), frozenset({Role.ADMINISTRATOR, Role.BILLING_CLERK})),
-    Link("billing:reconciliations", _("渠道对账"), frozenset({Role.ADMINISTRATOR, Role.BILLING_CLERK})),
-    Link("billing:debit_batches", _("银行代扣"), frozenset({Role.ADMINISTRATOR, Role.BILLING_CLERK})),
-    Link("billing:tariffs", _("电价管理"), frozenset({Role.ADMINISTRATOR})),
-    Link("jobs:index", _("后台任务"), frozenset({Role.ADMINISTRATOR})),
-    Link("calendar:list", _("节假日安排"), frozenset({Role.ADMINISTRATOR, Role.SUPERVISOR})),
-    Link("security:locks", _("账号安全"), frozenset({Role.ADMINISTRATOR})),
+    Link("notices:quality", _("通知渠道质量"), C.NOTICE_QUALITY),
+    Link("notices:reliability", _("供电可靠性"), C.RELIABILITY_VIEW),
+    Link("halls:index", _("营业厅排队叫号"), C.HALL_VIEW),
+    Link("billing:arrears", _("欠费台账"), C.BILL_VIEW),
+    Link("billing:runs", _("抄核收出账"), C.BILLING_OFFICE),
+    Link("billing:readings", _("抄表数据与异常"), C.BILLING_OFFICE),
+    Link("billing:dunning", _("催费与停复电"), C.BILLING_OFFICE),
+    Link("billing:reconciliations", _("渠道对账"), C.BILLING_OFFICE),
+    Link("billing:debit_batches", _("银行代扣"), C.BILLING_OFFICE),
+    Link("billing:tariffs", _("电价管理"), C.TARIFF_EDIT),
+    Link("jobs:index", _("后台任务"), C.JOBS),
+    Link("calendar:list", _("节假日安排"), C.CALENDAR_VIEW),
+    Link("security:locks", _("账号安全"), C.SECURITY),
 )
+del C
 
 
 def home_links(scope: Scope) -> list[tuple[str, Promise]]:
-    return [(reverse(link.url_name), link.label) for link in LINKS if link.roles is None or scope.has_role(link.roles)]
+    shown = [link for link in LINKS if link.capability is None or can(scope, link.capability)]
+    return [(reverse(link.url_name), link.label) for link in shown]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from gridcare.core.exceptions import DomainError
 from gridcare.core.paging import paginate
 from gridcare.core.views import flash_error, staff_required
 from gridcare.org import selectors, services
-from gridcare.org.access import request_scope, security_check
+from gridcare.org.access import Capability, request_scope, require
 from gridcare.org.forms import SignInForm
 from gridcare.org.selectors import home_links
 
@@ -50,7 +50,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @staff_required
 def security_locks(request: HttpRequest) -> HttpResponse:
-    security_check(scope=request_scope(request))
+    require(request_scope(request), Capability.SECURITY)
     auth = settings.GRIDCARE_AUTH
     context = {
         "accounts": selectors.locked_accounts(),
@@ -65,7 +65,7 @@ def security_locks(request: HttpRequest) -> HttpResponse:
 @staff_required
 def security_unlock(request: HttpRequest) -> HttpResponseBase:
     """GET asks to confirm; POST unlocks the account (?username=) or the address (?address=)."""
-    security_check(scope=request_scope(request))
+    require(request_scope(request), Capability.SECURITY)
     username = request.GET.get("username", "")
     address = request.GET.get("address", "")
     if request.method != "POST":
@@ -84,7 +84,7 @@ def security_unlock(request: HttpRequest) -> HttpResponseBase:
 
 @staff_required
 def security_tokens(request: HttpRequest) -> HttpResponse:
-    security_check(scope=request_scope(request))
+    require(request_scope(request), Capability.SECURITY)
     context = {
         "page": paginate(request, selectors.token_list()),
         "now": timezone.now(),
@@ -97,7 +97,7 @@ def security_tokens(request: HttpRequest) -> HttpResponse:
 @staff_required
 def security_token_revoke(request: HttpRequest, token_id: int) -> HttpResponseBase:
     """GET asks to confirm; POST revokes the token."""
-    security_check(scope=request_scope(request))
+    require(request_scope(request), Capability.SECURITY)
     token = selectors.token_get(token_id=token_id)
     if request.method != "POST":
         return render(request, "org/security_token_revoke.html", {"token": token})
@@ -112,7 +112,7 @@ def security_token_revoke(request: HttpRequest, token_id: int) -> HttpResponseBa
 
 @staff_required
 def security_events(request: HttpRequest) -> HttpResponse:
-    security_check(scope=request_scope(request))
+    require(request_scope(request), Capability.SECURITY)
     context = {
         "page": paginate(request, selectors.auth_event_list()),
         "keep_days": settings.GRIDCARE_AUTH["AUDIT_KEEP_DAYS"],

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from gridcare.core.exceptions import NotFound
 from gridcare.core.timezone import SHANGHAI, now
 from gridcare.customers.models import Account
-from gridcare.org.access import Scope
-from gridcare.org.models import HALL_ROLES, Hall, Role, SupplyUnit
+from gridcare.org.access import Level, Path, Reach, Scope
+from gridcare.org.models import Hall, SupplyUnit
 from gridcare.workorders.access import connection_filter, order_filter
 from gridcare.workorders.models import (
     OPEN_STATUSES,
@@ -147,14 +147,9 @@ class Viewed:
 
 def figures_units(scope: Scope) -> list[SupplyUnit]:
     """The units a viewer may pick on the figures page (hall posts look at their hall only)."""
-    if scope.everything:
-        return list(SupplyUnit.objects.order_by("code"))
-    if scope.staff is None or scope.company_id is None or scope.staff.role in HALL_ROLES:
+    if scope.level(Reach.ORDERS) is Level.HALL:
         return []
-    units = SupplyUnit.objects.filter(company_id=scope.company_id).order_by("code")
-    if scope.unit_id is not None and scope.staff.role != Role.AGENT_95598:
-        units = units.filter(pk=scope.unit_id)
-    return list(units)
+    return list(SupplyUnit.objects.filter(scope.filter(Reach.ORDERS, Path.unit_of(""))).order_by("code"))
 
 
 def figures_halls(scope: Scope) -> list[Hall]:
@@ -184,17 +179,16 @@ def figures_viewed(*, scope: Scope, unit: str = "", hall: str = "") -> Viewed:
 
 def _own_reach(scope: Scope) -> Viewed:
     """The customers behind the orders a post sees (``order_filter``): a hall's, a unit's, the company's."""
-    if scope.everything:
-        return Viewed(name=_("全部"))
-    if scope.staff is None or scope.company_id is None:
-        return Viewed(name="", customers=Q(pk__in=[]))
-    if scope.staff.role in HALL_ROLES:
-        hall = scope.staff.hall
-        return Viewed(name=hall.name if hall else "", customers=Q(hall_id=scope.hall_id))
-    if scope.unit_id is not None and scope.staff.role != Role.AGENT_95598:
-        unit = scope.staff.unit
-        return Viewed(name=unit.name if unit else "", customers=Q(supply_unit_id=scope.unit_id))
-    return Viewed(name=scope.staff.company.name, customers=Q(supply_unit__company_id=scope.company_id))
+    customers = scope.filter(
+        Reach.ORDERS, Path(company="supply_unit__company_id", unit="supply_unit_id", hall="hall_id")
+    )
+    level, staff = scope.level(Reach.ORDERS), scope.staff
+    if level is Level.ALL:
+        return Viewed(name=_("全部"), customers=customers)
+    if level is Level.NONE or staff is None:
+        return Viewed(name="", customers=customers)
+    place = {Level.HALL: staff.hall, Level.UNIT: staff.unit}.get(level, staff.company)
+    return Viewed(name=place.name if place else "", customers=customers)
 
 
 @dataclass(frozen=True)

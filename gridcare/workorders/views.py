@@ -18,13 +18,9 @@ from gridcare.core.paging import paginate
 from gridcare.core.timezone import SHANGHAI, business_date, local_datetime, now
 from gridcare.core.views import flash_error, form_errors_from, staff_required
 from gridcare.customers.selectors import account_card, account_search
-from gridcare.org.access import Scope, request_scope
+from gridcare.org.access import Capability, Scope, can, request_scope, require
 from gridcare.workorders import exports, forms, selectors, services, triage
 from gridcare.workorders.access import (
-    CALLBACK_ROLES,
-    CONFIRM_ROLES,
-    FIGURES_ROLES,
-    VERIFY_ROLES,
     connection_get_for_scope,
     order_get_for_scope,
 )
@@ -104,7 +100,7 @@ def _detail(request: HttpRequest, scope: Scope, order: WorkOrder, status: int = 
             "history": selectors.order_history(order),
             "actions": _actions(scope, order),
             "form": forms.ActionForm(),
-            "can_verify": scope.has_role(VERIFY_ROLES) and order.type == "complaint" and not order.verified,
+            "can_verify": can(scope, Capability.COMPLAINT_VERIFY) and order.type == "complaint" and not order.verified,
         },
         status=status,
     )
@@ -124,7 +120,7 @@ def _actions(scope: Scope, order: WorkOrder) -> list[str]:
     found = [name for status, name in names.items() if can_transition(order.type, order.status, status)]
     if order.status in (Status.CLOSED, Status.CALLED_BACK):
         found = ["reopen"]
-        if order.status == Status.CLOSED and scope.has_role(CALLBACK_ROLES):
+        if order.status == Status.CLOSED and can(scope, Capability.CALLBACK_RECORD):
             found.append("call_back")
     elif order.status != Status.CLOSED:
         found += ["contact", "resume" if order.paused_at else "pause", "hand_over"]
@@ -132,7 +128,12 @@ def _actions(scope: Scope, order: WorkOrder) -> list[str]:
         # Answering, closing and waiting are the first-ask owner's (WO-2): others hand over first.
         found = [name for name in found if name not in ("reply", "close", "pause", "resume")]
     incident = order.incident
-    if incident and incident.outage_id is None and incident.state != "restored" and scope.has_role(CONFIRM_ROLES):
+    if (
+        incident
+        and incident.outage_id is None
+        and incident.state != "restored"
+        and can(scope, Capability.INCIDENT_CONFIRM)
+    ):
         found.append("confirm_outage")
     return found
 
@@ -212,8 +213,7 @@ def _period(request: HttpRequest) -> tuple[datetime, datetime]:
 @staff_required
 def figures(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
-    if not scope.has_role(FIGURES_ROLES):
-        raise Http404
+    require(scope, Capability.ORDER_FIGURES)
     start, end = _period(request)
     data = selectors.figures(scope=scope, start=start, end=end, viewed=_viewed(request, scope))
     context = {
@@ -236,8 +236,7 @@ def _viewed(request: HttpRequest, scope: Scope) -> selectors.Viewed:
 @staff_required
 def figures_export(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
-    if not scope.has_role(FIGURES_ROLES):
-        raise Http404
+    require(scope, Capability.ORDER_FIGURES)
     start, end = _period(request)
     body = exports.figures_workbook(
         selectors.figures(scope=scope, start=start, end=end, viewed=_viewed(request, scope))

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridcare.billing import rules
-from gridcare.billing.access import BILLING_ROLES, WAIVER_APPROVE_ROLES, WAIVER_REQUEST_ROLES, require
 from gridcare.billing.conf import rule_int
 from gridcare.billing.events import bill_event
 from gridcare.billing.exceptions import BillingError, InvalidTransition
@@ -24,7 +23,7 @@ from gridcare.core.exceptions import Conflict, Forbidden
 from gridcare.core.money import ZERO
 from gridcare.core.timezone import SHANGHAI
 from gridcare.notices.services import notice_enqueue
-from gridcare.org.access import Scope
+from gridcare.org.access import Capability, Scope, require
 
 WAIVER_TRANSITIONS: dict[str, set[str]] = {
     WaiverStatus.REQUESTED: {WaiverStatus.APPROVED, WaiverStatus.REJECTED},
@@ -34,7 +33,7 @@ WAIVER_TRANSITIONS: dict[str, set[str]] = {
 
 
 def waiver_request(*, scope: Scope, actor: User, bill: Bill, reason: str) -> PenaltyWaiver:
-    require(scope, WAIVER_REQUEST_ROLES)
+    require(scope, Capability.WAIVER_REQUEST)
     if not reason.strip():
         raise BillingError(_("请填写免收原因。"), errors={"reason": _("必填项。")})
     if bill.status not in OPEN or bill.penalty_waived:
@@ -50,7 +49,7 @@ def waiver_request(*, scope: Scope, actor: User, bill: Bill, reason: str) -> Pen
 
 def waiver_decide(*, scope: Scope, actor: User, waiver: PenaltyWaiver, approve: bool) -> PenaltyWaiver:
     """A second person approves or rejects; approval waives the bill's penalty."""
-    require(scope, WAIVER_APPROVE_ROLES)
+    require(scope, Capability.WAIVER_APPROVE)
     if waiver.requested_by_id == actor.pk:
         raise Forbidden(_("免收申请须由申请人以外的人审批。"))
     to = WaiverStatus.APPROVED if approve else WaiverStatus.REJECTED
@@ -128,14 +127,14 @@ def dunning_record(*, bill: Bill, step: DunningStepKind, on: date, actor: User |
 
 def dunning_step_take(*, scope: Scope, bill: Bill, step: DunningStepKind, on: date, actor: User) -> DunningStep:
     """A billing clerk records a step taken (a cut-off notice served, a cut-off carried out)."""
-    require(scope, BILLING_ROLES)
+    require(scope, Capability.BILLING_OFFICE)
     return dunning_record(bill=bill, step=step, on=on, actor=actor)
 
 
 def reconnection_done(*, scope: Scope, step: DunningStep, actor: User, at: datetime) -> DunningStep:
     """Record that the supply of a paid-up account was restored; the event says whether it
     was within the time limit (the step's deadline, 24 h after the payment)."""
-    require(scope, BILLING_ROLES)
+    require(scope, Capability.BILLING_OFFICE)
     if step.step != DunningStepKind.RECONNECT:
         raise InvalidTransition(_("该记录不是复电安排。"))
     if at.tzinfo is None:

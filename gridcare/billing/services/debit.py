@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridcare.billing.access import BANK_DEBIT_ROLES, require, work_unit
+from gridcare.billing.access import work_unit
 from gridcare.billing.exceptions import BillingError, InvalidTransition
 from gridcare.billing.models import DebitAgreement, DebitBatch, DebitBatchStatus, Payment, PaymentChannel
 from gridcare.billing.rules.bill_dates import day_check, period_start
@@ -24,7 +24,7 @@ from gridcare.billing.selectors import account_due
 from gridcare.billing.services.payments import PaymentIn, payment_post
 from gridcare.billing.services.readings import _number, table_from_file
 from gridcare.core.timezone import SHANGHAI
-from gridcare.org.access import Scope
+from gridcare.org.access import Capability, Scope, require
 
 HEADER = ["流水号", "户号", "银行账号", "金额"]
 SUCCESS = "0000"
@@ -204,7 +204,7 @@ def _post_results(
             failed += 1
             continue
         data = PaymentIn(PaymentChannel.BANK_DEBIT, txn, account_no, value, paid_at)
-        payment_post(scope=scope, actor=actor, data=data, roles=BANK_DEBIT_ROLES)
+        payment_post(scope=scope, actor=actor, data=data, capability=Capability.BANK_DEBIT_POST)
         posted += 1
         amount += value
     return posted, failed, amount
@@ -228,7 +228,7 @@ def debit_batch_settle(*, scope: Scope, actor: User, batch: DebitBatch, file_nam
     """Import the bank's result file of a batch: every line must be one of the batch's debits;
     the successful ones are posted as payments, and the batch is settled with its counts. All or
     nothing."""
-    require(scope, BANK_DEBIT_ROLES)
+    require(scope, Capability.BANK_DEBIT_POST)
     if DebitBatchStatus.SETTLED not in DEBIT_TRANSITIONS[batch.status]:
         raise InvalidTransition(_("该批次的回盘文件已导入。"))
     table = _result_table(file_name, content)

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridcare.billing import rules
-from gridcare.billing.access import PAYMENT_ROLES, require
 from gridcare.billing.conf import billing_int, rule_int
 from gridcare.billing.events import bill_event
 from gridcare.billing.exceptions import DuplicateMismatch
@@ -37,8 +36,7 @@ from gridcare.core.timezone import SHANGHAI, business_date
 from gridcare.customers.access import account_get_for_scope
 from gridcare.customers.models import Account
 from gridcare.notices.services import notice_enqueue
-from gridcare.org.access import Scope
-from gridcare.org.models import Role
+from gridcare.org.access import Capability, Scope, require
 
 
 @dataclass(frozen=True)
@@ -117,14 +115,14 @@ def payment_post(
     scope: Scope,
     actor: User | AnonymousUser | None,
     data: PaymentIn,
-    roles: frozenset[Role] = PAYMENT_ROLES,
+    capability: Capability = Capability.PAYMENT_TAKE,
     history: bool = False,
 ) -> tuple[Payment, bool]:
     """Post a payment. Returns (payment, created): a retried notification returns the first
-    payment with created=False and changes nothing. ``roles`` may post it (the bank's debit
+    payment with created=False and changes nothing. ``capability`` posts it (the bank's debit
     results are also posted by the billing office). ``paid_at`` must lie within the configured
     window around now, except for ``history`` (the demo city seeding past months)."""
-    require(scope, roles)
+    require(scope, capability)
     _validate(data, history=history)
     lookup = {"channel": data.channel, "channel_txn_id": data.channel_txn_id}
     with transaction.atomic():

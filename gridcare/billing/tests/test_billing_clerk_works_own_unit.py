@@ -13,7 +13,7 @@ from gridcare.org.access import scope_for
 
 @pytest.mark.parametrize(
     ("persona", "status"),
-    [("admin", 200), ("billing", 200), ("clerk", 404), ("supervisor", 404), ("outsider", 404)],
+    [("admin", 200), ("billing", 200), ("clerk", 403), ("supervisor", 403), ("outsider", 404)],
 )
 def test_billing_office_pages_per_persona(town: City, persona: str, status: int) -> None:
     users = {**town.users, "billing": billing_clerk(town)}
@@ -126,5 +126,5 @@ def test_the_home_page_offers_a_billing_clerk_the_billing_office_pages(town: Cit
 
 
 def test_a_refused_run_start_by_a_counter_clerk_changes_nothing(town: City) -> None:
-    assert signed_in(town.clerk).post("/billing/runs/", {"period": "2026-10", "unit": "U1"}).status_code == 404
+    assert signed_in(town.clerk).post("/billing/runs/", {"period": "2026-10", "unit": "U1"}).status_code == 403
     assert BillRun.objects.count() == 0

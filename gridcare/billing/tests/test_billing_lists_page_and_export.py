@@ -82,7 +82,7 @@ def test_the_dunning_export_holds_the_whole_filtered_list_masked(town: City, fiv
 
 
 def test_another_persona_cannot_export_the_dunning_list(town: City, five_overdue: list[int]) -> None:
-    assert signed_in(town.clerk).get("/billing/dunning/export/").status_code == 404
+    assert signed_in(town.clerk).get("/billing/dunning/export/").status_code == 403
 
 
 def test_the_arrears_ledger_and_overdue_bills_page_and_export(town: City, five_overdue: list[int]) -> None:

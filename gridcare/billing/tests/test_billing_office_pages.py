@@ -113,7 +113,7 @@ def test_another_units_bill_cannot_be_dunned_by_a_billing_clerk(town: City) -> N
     client = signed_in(billing_clerk(town))
     answer = client.post(f"/billing/dunning/bills/{bill.pk}/step/", {"step": "notice", "on": "2026-12-01"})
     assert answer.status_code == 404
-    assert signed_in(town.clerk).post(f"/billing/dunning/bills/{bill.pk}/step/", {}).status_code == 404
+    assert signed_in(town.clerk).post(f"/billing/dunning/bills/{bill.pk}/step/", {}).status_code == 403
     assert (DunningStep.objects.count(), BillEvent.objects.count()) == (0, 0)
 
 
@@ -192,7 +192,7 @@ def test_a_billing_clerk_reconciles_their_units_statement_and_reviews_it_later(t
     page = client.get(f"/billing/reconciliations/{rec.pk}/").content.decode()
     assert "W2" in page and "W3" in page and "系统有、渠道无" in page
     assert signed_in(billing_clerk(town, other_unit=True)).get(f"/billing/reconciliations/{rec.pk}/").status_code == 404
-    assert signed_in(town.clerk).get(f"/billing/reconciliations/{rec.pk}/").status_code == 404
+    assert signed_in(town.clerk).get(f"/billing/reconciliations/{rec.pk}/").status_code == 403
 
 
 def test_a_statement_with_another_units_account_is_refused_and_records_nothing(town: City) -> None:

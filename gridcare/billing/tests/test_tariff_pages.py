@@ -26,7 +26,7 @@ def _form(tariff: Tariff, **changes: str) -> dict[str, str]:
     return {**data, **changes}
 
 
-@pytest.mark.parametrize(("persona", "status"), [("admin", 200), ("billing", 404), ("clerk", 404), ("outsider", 404)])
+@pytest.mark.parametrize(("persona", "status"), [("admin", 200), ("billing", 403), ("clerk", 403), ("outsider", 404)])
 def test_the_tariff_pages_are_for_administrators(town: City, persona: str, status: int) -> None:
     base = tariffs()["RES-TOU"]
     client = signed_in({**town.users, "billing": billing_clerk(town)}[persona])

@@ -7,37 +7,25 @@ import json
 
 import pytest
 
-from gridcare.core.testing import City, api_client, signed_in
+from gridcare.core.testing import PERSONAS as ALL_PERSONAS
+from gridcare.core.testing import STAFF_PERSONAS, City, api_client, signed_in
 from gridcare.customers.models import Account, AccountEvent, Customer
 
 # By post, wherever the person works.
 EDITORS = {"clerk", "manager", "other_manager", "kam", "admin", "foreign_clerk"}
 QUALITY = {"manager", "other_manager", "supervisor", "other_supervisor", "community", "kam", "admin"}
 UNMASKERS = {"clerk", "manager", "other_manager", "agent", "kam", "community", "admin", "foreign_clerk"}
-STAFF = {
-    "clerk",
-    "guide",
-    "manager",
-    "other_manager",
-    "agent",
-    "supervisor",
-    "other_supervisor",
-    "kam",
-    "community",
-    "planner",
-    "admin",
-    "foreign_clerk",
-}
-PERSONAS = sorted(STAFF | {"outsider"})
+STAFF = set(STAFF_PERSONAS)
+PERSONAS = sorted(ALL_PERSONAS)
 
 
 def _expected_page(persona: str, page: str) -> int:
     if persona not in STAFF:
         return 404
     if page == "new":
-        return 200 if persona in EDITORS else 404
+        return 200 if persona in EDITORS else 403
     if page in ("worklist", "export"):
-        return 200 if persona in QUALITY else 404
+        return 200 if persona in QUALITY else 403
     return 200
 
 

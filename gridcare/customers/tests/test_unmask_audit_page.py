@@ -52,7 +52,7 @@ def _rows(persona: str, town: City, query: str = "") -> list[tuple[str, str]]:
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_who_may_open_the_audit_page_and_its_export(looks: City, persona: str) -> None:
     client = signed_in(looks.users[persona])
-    expected = 200 if persona in ALLOWED else 404
+    expected = 200 if persona in ALLOWED else (404 if persona == "outsider" else 403)
     assert client.get(PAGE).status_code == expected
     assert client.get(EXPORT).status_code == expected
     home = client.get("/").content.decode()

@@ -20,10 +20,9 @@ from django.utils.translation import gettext as _
 from gridcare.core.exceptions import Conflict, InvalidInput, NotFound
 from gridcare.core.timezone import now
 from gridcare.core.tokens import token_digest
-from gridcare.halls.access import MANAGE_ROLES, require_role
 from gridcare.halls.events import device_event
 from gridcare.halls.models import DeviceKind, HallDevice, HallDeviceEvent
-from gridcare.org.access import Scope
+from gridcare.org.access import Capability, Scope, require
 from gridcare.org.models import Counter, Hall
 
 Actor = User | AnonymousUser | None
@@ -59,7 +58,7 @@ def device_register(
     """Register a device of ``hall``; returns it and its one-time pairing code (shown once).
     ``scope`` None is the system itself (the demo seed)."""
     if scope is not None:
-        require_role(scope, MANAGE_ROLES)
+        require(scope, Capability.HALL_MANAGE)
     device_kind, clean_name, counter = _validate(hall, kind, name, counter_id)
     code = _new_secret()
     at = now()
@@ -93,7 +92,7 @@ def _pairing_time() -> timedelta:
 def device_pairing_issue(*, scope: Scope, actor: Actor, device: HallDevice) -> str:
     """A new one-time pairing code for a live device (a replaced browser, an expired code). The
     device's present credential keeps working until the new code is used."""
-    require_role(scope, MANAGE_ROLES)
+    require(scope, Capability.HALL_MANAGE)
     code = _new_secret()
     at = now()
     with transaction.atomic():
@@ -142,7 +141,7 @@ def device_pair(*, code: str) -> tuple[HallDevice, str]:
 
 def device_revoke(*, scope: Scope, actor: Actor, device: HallDevice) -> HallDevice:
     """Revoke a device: its credential and any pairing code stop working with the next request."""
-    require_role(scope, MANAGE_ROLES)
+    require(scope, Capability.HALL_MANAGE)
     at = now()
     with transaction.atomic():
         updated = HallDevice.objects.filter(pk=device.pk, revoked_at__isnull=True).update(

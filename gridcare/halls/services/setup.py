@@ -10,9 +10,8 @@ from django.utils.translation import gettext as _
 
 from gridcare.core.exceptions import Conflict, InvalidInput
 from gridcare.core.timezone import business_date, now
-from gridcare.halls.access import MANAGE_ROLES, require_role
 from gridcare.halls.models import BusinessType, CounterSetup, CounterStatus, HallPolicy, Kind, Ticket
-from gridcare.org.access import Scope
+from gridcare.org.access import Capability, Scope, require
 from gridcare.org.models import Counter, Hall
 
 
@@ -58,7 +57,7 @@ def hall_setup_defaults(*, hall: Hall) -> list[BusinessType]:
 def business_type_update(
     *, scope: Scope, business_type: BusinessType, name: str, prefix: str, expected_minutes: int, active: bool
 ) -> BusinessType:
-    require_role(scope, MANAGE_ROLES)
+    require(scope, Capability.HALL_MANAGE)
     prefix = prefix.strip().upper()
     if not (1 <= len(prefix) <= 2 and prefix.isascii() and prefix.isalpha()):
         raise InvalidInput(_("号码前缀应为一到两个字母。"), errors={"prefix": _("号码前缀应为一到两个字母。")})
@@ -88,7 +87,7 @@ def counter_configure(
     """Set the business types ``counter`` serves (and optionally its status). ``scope`` None is
     the system itself (demo seeding, tests' fixtures)."""
     if scope is not None:
-        require_role(scope, MANAGE_ROLES)
+        require(scope, Capability.HALL_MANAGE)
     types = list(BusinessType.objects.filter(hall_id=counter.hall_id, kind__in=kinds))
     if len(types) != len(set(kinds)):
         raise InvalidInput(_("业务类型不存在。"), errors={"kinds": _("业务类型不存在。")})
@@ -104,7 +103,7 @@ def counter_configure(
 def hall_policy_update(
     *, scope: Scope, hall: Hall, opens_at: time, closes_at: time, ageing_minutes: int, max_recalls: int, near_ahead: int
 ) -> HallPolicy:
-    require_role(scope, MANAGE_ROLES)
+    require(scope, Capability.HALL_MANAGE)
     if opens_at >= closes_at:
         raise InvalidInput(_("关门时间应晚于开门时间。"), errors={"closes_at": _("关门时间应晚于开门时间。")})
     if not 1 <= ageing_minutes <= 240:

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from gridcare.core.exceptions import InvalidInput
 from gridcare.core.timezone import business_date, now
-from gridcare.halls.access import ISSUE_ROLES, MANAGE_ROLES, require_role
 from gridcare.halls.events import terminal_event
 from gridcare.halls.exceptions import InvalidTransition
 from gridcare.halls.models import (
@@ -21,7 +20,7 @@ from gridcare.halls.models import (
     TerminalStatus,
 )
 from gridcare.halls.services.tickets import business_type_for
-from gridcare.org.access import Scope
+from gridcare.org.access import Capability, Scope, require
 from gridcare.org.models import Hall
 
 Actor = User | AnonymousUser | None
@@ -29,7 +28,7 @@ Actor = User | AnonymousUser | None
 
 @transaction.atomic
 def terminal_set_status(*, scope: Scope, actor: Actor, terminal: Terminal, status: str, note: str = "") -> Terminal:
-    require_role(scope, ISSUE_ROLES)
+    require(scope, Capability.TICKET_ISSUE)
     if status not in TerminalStatus.values:
         raise InvalidInput(_("终端状态不正确。"), errors={"status": _("取值不在允许范围内。")})
     terminal = Terminal.objects.select_for_update().get(pk=terminal.pk)
@@ -48,7 +47,7 @@ def terminal_set_status(*, scope: Scope, actor: Actor, terminal: Terminal, statu
 @transaction.atomic
 def terminal_record_use(*, scope: Scope, actor: Actor, terminal: Terminal, count: int = 1) -> Terminal:
     """Usage reported by the machine (or counted by the guide)."""
-    require_role(scope, ISSUE_ROLES)
+    require(scope, Capability.TICKET_ISSUE)
     if not 1 <= count <= 1000:
         raise InvalidInput(_("使用次数应在1到1000之间。"), errors={"count": _("使用次数应在1到1000之间。")})
     if terminal.status != TerminalStatus.IN_SERVICE:
@@ -62,7 +61,7 @@ def terminal_record_use(*, scope: Scope, actor: Actor, terminal: Terminal, count
 @transaction.atomic
 def terminal_report_fault(*, scope: Scope, actor: Actor, terminal: Terminal, description: str) -> MaintenanceTask:
     """A fault report takes the terminal out of service and opens a maintenance task."""
-    require_role(scope, ISSUE_ROLES)
+    require(scope, Capability.TICKET_ISSUE)
     description = description.strip()
     if not description:
         raise InvalidInput(_("请描述故障。"), errors={"description": _("必填项。")})
@@ -91,7 +90,7 @@ def terminal_report_fault(*, scope: Scope, actor: Actor, terminal: Terminal, des
 def task_resolve(*, scope: Scope, actor: Actor, task: MaintenanceTask) -> MaintenanceTask:
     """The repair is done: the task closes, and the terminal is back in service when no other
     task on it is open."""
-    require_role(scope, MANAGE_ROLES)
+    require(scope, Capability.HALL_MANAGE)
     task = MaintenanceTask.objects.select_for_update().select_related("terminal").get(pk=task.pk)
     if task.status != MaintenanceTask.Status.OPEN:
         raise InvalidTransition(_("该维修任务已关闭。"))
@@ -123,7 +122,7 @@ def diversion_record(
 ) -> Diversion:
     """The guide sends a customer with simple business to a self-service machine instead of a
     counter; counted for the diversion rate."""
-    require_role(scope, ISSUE_ROLES)
+    require(scope, Capability.TICKET_ISSUE)
     business_type = business_type_for(hall=hall, kind=kind)
     if terminal is None:
         terminal = Terminal.objects.filter(hall=hall, status=TerminalStatus.IN_SERVICE).order_by("code").first()

@@ -19,7 +19,6 @@ from gridcare.customers import rules as customer_rules
 from gridcare.customers.access import account_get_for_scope
 from gridcare.customers.models import Account
 from gridcare.halls import rules
-from gridcare.halls.access import CALL_ROLES, ISSUE_ROLES, MANAGE_ROLES, require_role
 from gridcare.halls.events import ticket_event
 from gridcare.halls.exceptions import (
     CounterBusy,
@@ -45,7 +44,7 @@ from gridcare.halls.models import (
 from gridcare.halls.rules import as_waiting
 from gridcare.halls.selectors import policy_for
 from gridcare.notices.services import notice_enqueue
-from gridcare.org.access import Scope
+from gridcare.org.access import Capability, Scope, can, require
 from gridcare.org.models import Counter, Hall
 
 Actor = User | AnonymousUser | None
@@ -186,7 +185,7 @@ def ticket_issue(
         priority = _kiosk_priority(device, hall, source, priority)
         account_no = ""
     else:
-        require_role(scope, ISSUE_ROLES)
+        require(scope, Capability.TICKET_ISSUE)
     if source == Source.KIOSK:
         closed = hall_closed_notice(hall)
         if closed is not None:
@@ -358,8 +357,8 @@ def require_operator(*, scope: Scope, actor: Actor, setup: CounterSetup, counter
     """Refuse (403, nothing written) anyone but the clerk signed in at the counter and the hall
     manager (administrators too). A clerk at a free counter signs in there by this action (True:
     the caller records ``setup.clerk``), unless signed in at another counter of the hall."""
-    require_role(scope, CALL_ROLES)
-    if scope.has_role(MANAGE_ROLES):
+    require(scope, Capability.TICKET_CALL)
+    if can(scope, Capability.HALL_MANAGE):
         return False
     me = getattr(actor, "pk", None)
     holder = _holder(setup)
@@ -389,7 +388,7 @@ def _sign_in_at(setup: CounterSetup, actor: Actor) -> None:
 
 def _require_ticket_operator(scope: Scope, actor: Actor, ticket: Ticket) -> None:
     """A called ticket is worked only by whoever may operate its counter."""
-    require_role(scope, CALL_ROLES)
+    require(scope, Capability.TICKET_CALL)
     if ticket.counter_id is None:
         return  # not at a counter: the transition table refuses every move (409)
     setup = CounterSetup.objects.filter(counter_id=ticket.counter_id).select_related("counter").first()
@@ -402,7 +401,7 @@ def _require_ticket_operator(scope: Scope, actor: Actor, ticket: Ticket) -> None
 def counter_call_next(*, scope: Scope, actor: Actor, counter: Counter) -> Ticket | None:
     """Call the next ticket for ``counter`` by the calling policy (HALL-3); None when nobody waits.
     Only the clerk signed in at the counter, or the hall manager, may call (403 otherwise)."""
-    require_role(scope, CALL_ROLES)
+    require(scope, Capability.TICKET_CALL)
     with transaction.atomic():
         setup, serving = _lock_setup_serving(counter)
         signs_in = require_operator(scope=scope, actor=actor, setup=setup, counter=counter)
@@ -483,7 +482,7 @@ def _locked(ticket: Ticket) -> Ticket:
 
 @transaction.atomic
 def ticket_recall(*, scope: Scope, actor: Actor, ticket: Ticket) -> Ticket:
-    require_role(scope, CALL_ROLES)
+    require(scope, Capability.TICKET_CALL)
     ticket = _locked(ticket)
     _require_ticket_operator(scope, actor, ticket)
     limit = policy_for(ticket.hall).max_recalls
@@ -502,7 +501,7 @@ def ticket_recall(*, scope: Scope, actor: Actor, ticket: Ticket) -> Ticket:
 
 @transaction.atomic
 def ticket_no_show(*, scope: Scope, actor: Actor, ticket: Ticket) -> Ticket:
-    require_role(scope, CALL_ROLES)
+    require(scope, Capability.TICKET_CALL)
     ticket = _locked(ticket)
     _require_ticket_operator(scope, actor, ticket)
     at = now()
@@ -513,7 +512,7 @@ def ticket_no_show(*, scope: Scope, actor: Actor, ticket: Ticket) -> Ticket:
 
 @transaction.atomic
 def ticket_finish(*, scope: Scope, actor: Actor, ticket: Ticket, outcome: str = "") -> Ticket:
-    require_role(scope, CALL_ROLES)
+    require(scope, Capability.TICKET_CALL)
     outcome = outcome.strip()
     if len(outcome) > 200:
         raise InvalidInput(_("办理结果最多200字。"), errors={"outcome": _("办理结果最多200字。")})
@@ -537,7 +536,7 @@ def ticket_transfer(
 ) -> Ticket:
     """Send a called ticket to another business type or to one counter. It keeps its number and
     its time of issue, so it is called soon rather than queueing again from the back."""
-    require_role(scope, CALL_ROLES)
+    require(scope, Capability.TICKET_CALL)
     if (kind is None) == (counter_id is None):
         message = _("请选择转往的业务类型或窗口（二选一）。")
         raise InvalidInput(message, errors={"business_type": message})
@@ -569,7 +568,7 @@ def ticket_transfer(
 def counter_set_status(*, scope: Scope, actor: Actor, counter: Counter, status: str) -> CounterSetup:
     """Pause, resume (open) or close a counter. Opening a free counter signs the clerk in there;
     closing it signs them out (the counter is free for the next clerk)."""
-    require_role(scope, CALL_ROLES)
+    require(scope, Capability.TICKET_CALL)
     setup = _lock_setup(counter)
     signs_in = require_operator(scope=scope, actor=actor, setup=setup, counter=counter)
     if status not in rules.COUNTER_TRANSITIONS.get(setup.status, frozenset()):

@@ -65,8 +65,8 @@ def test_each_persona_gets_exactly_its_rights_on_appointments_of_hall_h1(
 
     if want_book != 201:
         assert snapshot() == before
-        assert booked.json()["detail"] in ("您的岗位不能办理此操作。", "未找到营业厅 H1。")
-        assert checked_in.json()["detail"] in ("您的岗位不能办理此操作。", f"未找到预约号 {to_check_in.reference}。")
+        assert booked.json()["detail"] in ("您的岗位无权办理此项业务。", "未找到营业厅 H1。")
+        assert checked_in.json()["detail"] in ("您的岗位无权办理此项业务。", f"未找到预约号 {to_check_in.reference}。")
     else:
         to_check_in.refresh_from_db()
         to_cancel.refresh_from_db()
@@ -88,7 +88,7 @@ def test_a_looking_post_learns_nothing_about_references_through_the_ticket_endpo
             "/api/v1/halls/H1/tickets",
             {"business_type": "payment", "priority": "appointment", "appointment_ref": reference},
         )
-        assert (response.status_code, response.json()["detail"]) == (403, "您的岗位不能办理此操作。")
+        assert (response.status_code, response.json()["detail"]) == (403, "您的岗位无权办理此项业务。")
     assert snapshot() == before
 
 

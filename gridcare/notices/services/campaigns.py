@@ -14,16 +14,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from gridcare.core.exceptions import Forbidden, InvalidInput
+from gridcare.core.exceptions import InvalidInput
 from gridcare.core.timezone import business_date
 from gridcare.customers.models import Account, AccountStatus, Feeder
 from gridcare.notices.access import grid_filter
 from gridcare.notices.conf import notice_setting
 from gridcare.notices.services.outbox import notice_enqueue
-from gridcare.org.access import Scope
-from gridcare.org.models import Role
-
-PEAK_SHIFT_ROLES = frozenset({Role.KEY_ACCOUNT_MANAGER, Role.PLANNER, Role.ADMINISTRATOR})
+from gridcare.org.access import Capability, Scope, require
 
 
 @dataclass(frozen=True)
@@ -51,8 +48,7 @@ def _key_accounts(scope: Scope, feeders: list[Feeder]) -> list[tuple[int, str, s
 def peak_shift_notify(*, scope: Scope, actor: User | AnonymousUser, order: PeakShift) -> int:
     """Tell every key account behind the feeders to keep its load under the limit in the window.
     Returns the number of messages queued; sending the same order again queues none."""
-    if not scope.has_role(PEAK_SHIFT_ROLES):
-        raise Forbidden(_("只有大客户经理、规划员和系统管理员可以发布错峰通知。"))
+    require(scope, Capability.PEAK_SHIFT, message=_("只有大客户经理、规划员和系统管理员可以发布错峰通知。"))
     feeders = list(Feeder.objects.filter(grid_filter(scope), code__in=order.feeders))
     problems: dict[str, str] = {}
     unknown = sorted(set(order.feeders) - {f.code for f in feeders})

@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from gridcare.core import timezone as tz
 from gridcare.core.bulk import insert_rows
 from gridcare.core.events import Actor, actor_user
-from gridcare.core.exceptions import Forbidden
 from gridcare.customers.models import Feeder, TransformerArea
 from gridcare.customers.selectors import (
     FAN_OUT_CHUNK,
@@ -36,7 +35,7 @@ from gridcare.customers.selectors import (
     area_ids_of_accounts,
 )
 from gridcare.notices import rules
-from gridcare.notices.access import OUTAGE_ROLES, grid_filter
+from gridcare.notices.access import grid_filter
 from gridcare.notices.conf import notice_setting
 from gridcare.notices.events import outage_event
 from gridcare.notices.exceptions import InvalidTransition, NoticeError
@@ -52,7 +51,7 @@ from gridcare.notices.models import (
     OutageStatus,
 )
 from gridcare.notices.services.outbox import NewNotice, notice_enqueue, notice_texts_create, notices_enqueue
-from gridcare.org.access import Scope
+from gridcare.org.access import Capability, Scope, require
 
 
 @dataclass(frozen=True)
@@ -109,8 +108,7 @@ def outage_register(
     *, scope: Scope, actor: User | AnonymousUser, data: NewOutage, now: datetime | None = None
 ) -> Outage:
     """Register an outage and notify every customer behind its feeders/台区."""
-    if not scope.has_role(OUTAGE_ROLES):
-        raise Forbidden(_("只有规划员和系统管理员可以登记停电。"))
+    require(scope, Capability.OUTAGE_EDIT, message=_("只有规划员和系统管理员可以登记停电。"))
     moment = now or tz.now()
     data, times = _plausible_times(data, moment)
     feeders, areas, problems = _grid(scope, data)
@@ -342,8 +340,7 @@ def outage_restore(
     now: datetime | None = None,
 ) -> Outage:
     """Power is back: record when (for SAIDI) and, after a fault, tell everyone who was told."""
-    if not scope.has_role(OUTAGE_ROLES):
-        raise Forbidden(_("只有规划员和系统管理员可以登记恢复送电。"))
+    require(scope, Capability.OUTAGE_EDIT, message=_("只有规划员和系统管理员可以登记恢复送电。"))
     moment = now or tz.now()
     back = int(notice_setting("OUTAGE_DAYS_BACK")) + int(notice_setting("OUTAGE_MAX_HOURS")) // 24 + 1
     at = rules.moment_within(restored_at or moment, now=moment, days_back=back, days_ahead=0)
@@ -454,8 +451,7 @@ def outage_cancel(*, scope: Scope, actor: User | AnonymousUser, outage: Outage, 
     the outage will not happen. All in one transaction with the status change, which is
     conditional, so a second cancellation (a retry, or a colleague at the same moment) is refused
     and tells nobody twice."""
-    if not scope.has_role(OUTAGE_ROLES):
-        raise Forbidden(_("只有规划员和系统管理员可以取消停电。"))
+    require(scope, Capability.OUTAGE_EDIT, message=_("只有规划员和系统管理员可以取消停电。"))
     if OutageStatus.CANCELLED not in OUTAGE_TRANSITIONS[outage.status]:
         raise InvalidTransition(_("该停电已是“%(status)s”状态，不能取消。") % {"status": outage.get_status_display()})
     moment = now or tz.now()

@@ -9,16 +9,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from gridcare.core.exceptions import Forbidden, InvalidInput, NotFound
+from gridcare.core.exceptions import InvalidInput, NotFound
 from gridcare.notices import rules
 from gridcare.notices.conf import notice_setting
 from gridcare.notices.defaults import DEFAULT_TEMPLATES
 from gridcare.notices.models import Channel, NoticeTemplate
-from gridcare.org.access import Scope
-from gridcare.org.models import Role
-
-# Who edits message templates: wording goes out to a million customers at once.
-TEMPLATE_ROLES = frozenset({Role.ADMINISTRATOR, Role.SUPERVISOR})
+from gridcare.org.access import Capability, Scope, require
 
 
 def template_get(code: str) -> tuple[str, int, str]:
@@ -74,8 +70,7 @@ def template_check(*, code: str, channel: str, text: str) -> list[str]:
 
 def template_save(*, scope: Scope, actor: User | AnonymousUser, code: str, text: str, note: str = "") -> NoticeTemplate:
     """Save ``text`` as the next version of template ``code`` and make it the active one."""
-    if not scope.has_role(TEMPLATE_ROLES):
-        raise Forbidden(_("只有系统管理员和监察考核员可以修改消息模板。"))
+    require(scope, Capability.TEMPLATE_EDIT, message=_("只有系统管理员和监察考核员可以修改消息模板。"))
     channel = Channel.SMS
     problems = template_check(code=code, channel=channel, text=text)
     if problems:
@@ -98,8 +93,7 @@ def template_save(*, scope: Scope, actor: User | AnonymousUser, code: str, text:
 
 def template_activate(*, scope: Scope, code: str, version: int) -> NoticeTemplate:
     """Go back (or forward) to a saved version of template ``code``; version 0 is the built-in."""
-    if not scope.has_role(TEMPLATE_ROLES):
-        raise Forbidden(_("只有系统管理员和监察考核员可以修改消息模板。"))
+    require(scope, Capability.TEMPLATE_EDIT, message=_("只有系统管理员和监察考核员可以修改消息模板。"))
     with transaction.atomic():
         target = NoticeTemplate.objects.select_for_update().filter(code=code, version=version).first()
         if target is None and version != 0:

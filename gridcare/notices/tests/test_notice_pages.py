@@ -15,7 +15,7 @@ from gridcare.notices.tests.helpers import queue
 
 @pytest.mark.parametrize(
     ("persona", "status"),
-    [("supervisor", 200), ("planner", 200), ("admin", 200), ("clerk", 404), ("agent", 404), ("outsider", 404)],
+    [("supervisor", 200), ("planner", 200), ("admin", 200), ("clerk", 403), ("agent", 403), ("outsider", 404)],
 )
 def test_the_channel_quality_page_is_for_supervisors_planners_and_administrators(
     town: City, persona: str, status: int
@@ -61,8 +61,8 @@ def test_an_administrator_edits_a_template_and_a_bad_one_is_shown_back_unsaved(t
 @pytest.mark.parametrize("persona", ["clerk", "planner", "agent"])
 def test_people_who_may_not_edit_templates_cannot_open_the_editor(town: City, persona: str) -> None:
     client = signed_in(town.users[persona])
-    assert client.get("/notices/templates/queue_near/").status_code == 404
-    assert client.post("/notices/templates/queue_near/", {"text": "{hall}"}).status_code == 404
+    assert client.get("/notices/templates/queue_near/").status_code == 403
+    assert client.post("/notices/templates/queue_near/", {"text": "{hall}"}).status_code == 403
     assert NoticeTemplate.objects.count() == 0
 
 
@@ -108,7 +108,7 @@ def test_a_short_notice_outage_on_the_page_shows_why_and_writes_nothing(town: Ci
 
 @pytest.mark.parametrize("persona", ["clerk", "agent", "supervisor"])
 def test_only_planners_and_administrators_open_the_outage_form(town: City, persona: str) -> None:
-    assert signed_in(town.users[persona]).get("/notices/outages/new/").status_code == 404
+    assert signed_in(town.users[persona]).get("/notices/outages/new/").status_code == 403
 
 
 def test_staff_of_another_company_do_not_see_our_outages(town: City) -> None:

@@ -137,4 +137,4 @@ def test_the_page_shows_the_figures_to_supervisors_only(november: City) -> None:
     assert "99.7153%" in html and "123.00" in html and "0.4000" in html
     agent = Client()
     agent.force_login(november.agent)
-    assert agent.get("/notices/reliability/?unit=U1&month=2026-11").status_code == 404
+    assert agent.get("/notices/reliability/?unit=U1&month=2026-11").status_code == 403

@@ -1,28 +1,13 @@
-"""Scope.sees_hall (no query, for the hall's hot paths) must say exactly what hall_filter says."""
+"""Scope.sees (no query, for the hall's hot paths) must say exactly what Scope.filter says, for
+every kind of rows and every persona."""
 
 from __future__ import annotations
 
 import pytest
 
-from gridcare.core.testing import City
-from gridcare.org.access import scope_for
+from gridcare.core.testing import PERSONAS, City
+from gridcare.org.access import Path, Reach, scope_for
 from gridcare.org.models import Hall
-
-PERSONAS = [
-    "clerk",
-    "guide",
-    "manager",
-    "other_manager",
-    "agent",
-    "supervisor",
-    "other_supervisor",
-    "kam",
-    "community",
-    "planner",
-    "admin",
-    "outsider",
-    "foreign_clerk",
-]
 
 
 @pytest.mark.django_db
@@ -57,3 +42,16 @@ def test_sees_hall_examples(town: City) -> None:
         "outsider": [],
         "foreign_clerk": [],
     }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reach", list(Reach))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_sees_equals_filter_for_every_reach(town: City, persona: str, reach: Reach) -> None:
+    scope = scope_for(getattr(town, persona))
+    halls = list(Hall.objects.select_related("unit").order_by("code"))
+    by_filter = {h.code for h in Hall.objects.filter(scope.filter(reach, Path.hall_of("")))}
+    by_sight = {
+        h.code for h in halls if scope.sees(reach, hall_id=h.pk, unit_id=h.unit_id, company_id=h.unit.company_id)
+    }
+    assert by_sight == by_filter

@@ -10,9 +10,8 @@ from django.utils.translation import gettext as _
 
 from gridcare.core.exceptions import Forbidden, InvalidInput
 from gridcare.core.timezone import now
-from gridcare.org.access import Scope
+from gridcare.org.access import Capability, Scope, can
 from gridcare.org.models import Role, Staff
-from gridcare.workorders.access import CALLBACK_ROLES, VERIFY_ROLES
 from gridcare.workorders.events import order_event
 from gridcare.workorders.exceptions import InvalidTransition, WorkOrderError
 from gridcare.workorders.models import CallBack, OrderEvent, OrderType, StaffFinding, Status, WorkOrder
@@ -51,7 +50,7 @@ def workorder_call_back(
 ) -> WorkOrder:
     """Record a call-back. A reached, satisfied customer ends the order; a dissatisfied one reopens
     it and escalates it to the unit's supervisor; an unreached one may be called again."""
-    if not scope.has_role(CALLBACK_ROLES) or not isinstance(actor, User):
+    if not can(scope, Capability.CALLBACK_RECORD) or not isinstance(actor, User):
         raise Forbidden(_("只有95598坐席或监察人员可以回访。"))
     if reached and satisfied is None:
         raise InvalidInput(_("联系上客户时须记录是否满意。"), errors={"satisfied": _("必填项。")})
@@ -95,7 +94,7 @@ def complaint_verify(
     *, scope: Scope, actor: User | AnonymousUser, order: WorkOrder, employee_no: str, note: str
 ) -> StaffFinding:
     """A complaint found true against a staff member, recorded for assessment (WO-7)."""
-    if not scope.has_role(VERIFY_ROLES) or not isinstance(actor, User):
+    if not can(scope, Capability.COMPLAINT_VERIFY) or not isinstance(actor, User):
         raise Forbidden(_("只有监察考核人员可以记录投诉查实。"))
     if not note.strip():
         raise InvalidInput(_("请填写查实情况。"), errors={"note": _("必填项。")})

@@ -16,16 +16,12 @@ from gridcare.core.calendar import add_working_days_at, add_working_time, workin
 from gridcare.core.exceptions import Forbidden, InvalidInput
 from gridcare.core.timezone import SHANGHAI, now
 from gridcare.customers.rules import normalise_phone
-from gridcare.org.access import Scope
+from gridcare.org.access import Capability, Scope, can
 from gridcare.org.models import Role, Staff, SupplyUnit
 from gridcare.workorders import connections, rules
 from gridcare.workorders.exceptions import InvalidTransition
 from gridcare.workorders.models import ConnectionCategory, ConnectionEvent, ConnectionStep, NewConnection, Stage
 from gridcare.workorders.services.recalendar import connection_event, connection_stage_due, connection_total_due
-
-APPLY_ROLES = frozenset(
-    {Role.COUNTER_CLERK, Role.HALL_MANAGER, Role.KEY_ACCOUNT_MANAGER, Role.AGENT_95598, Role.ADMINISTRATOR}
-)
 
 
 @dataclass(frozen=True)
@@ -100,7 +96,7 @@ def _manager(scope: Scope, data: NewApplication, company_id: int) -> Staff | Non
 def new_connection_apply(
     *, scope: Scope, actor: User | AnonymousUser, data: NewApplication, at: datetime | None = None
 ) -> NewConnection:
-    if not scope.has_role(APPLY_ROLES) or scope.company_id is None:
+    if not can(scope, Capability.CONNECTION_APPLY) or scope.company_id is None:
         raise Forbidden(_("无权受理业扩报装。"))
     errors, capacity, phone = _field_errors(data)
     if data.category not in ConnectionCategory.values:

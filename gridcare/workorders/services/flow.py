@@ -13,10 +13,9 @@ from django.utils.translation import gettext as _
 from gridcare.core.exceptions import Forbidden, InvalidInput
 from gridcare.core.timezone import now
 from gridcare.notices.services.outages import Reporter, fault_outage_restore
-from gridcare.org.access import Scope
+from gridcare.org.access import Capability, Scope, can
 from gridcare.org.models import Hall, Staff, SupplyUnit
 from gridcare.workorders import rules
-from gridcare.workorders.access import HANDOVER_ROLES
 from gridcare.workorders.events import order_event
 from gridcare.workorders.exceptions import InvalidTransition, WorkOrderError
 from gridcare.workorders.models import OPEN_STATUSES, Deadline, Incident, OrderEvent, Status, WorkOrder
@@ -247,7 +246,7 @@ def workorder_hand_over(
         if fresh.status not in OPEN_STATUSES:
             raise WorkOrderError(_("工单已办结，不能转交。"))
         is_owner = scope.staff is not None and fresh.owner_id == scope.staff.pk
-        if not is_owner and not scope.has_role(HANDOVER_ROLES):
+        if not is_owner and not can(scope, Capability.ORDER_HANDOVER):
             raise Forbidden(_("只有首问负责人或其主管可以转交工单。"))
         new_owner = Staff.objects.filter(employee_no=to_employee_no, company_id=fresh.company_id, active=True).first()
         if new_owner is None:

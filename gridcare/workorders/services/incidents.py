@@ -20,13 +20,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from gridcare.core.exceptions import Forbidden
 from gridcare.core.timezone import now
 from gridcare.notices.models import Outage
 from gridcare.notices.services.outages import fault_outage_open_or_join, ongoing_fault_outage
-from gridcare.org.access import Scope
+from gridcare.org.access import Capability, Scope, require
 from gridcare.workorders import rules
-from gridcare.workorders.access import CONFIRM_ROLES
 from gridcare.workorders.events import order_event
 from gridcare.workorders.exceptions import WorkOrderError
 from gridcare.workorders.models import Incident, OrderEvent, WorkOrder
@@ -127,8 +125,9 @@ def incident_confirm(*, scope: Scope, actor: User | AnonymousUser, order: WorkOr
     it becomes the fault outage on record — the one already registered, or a new one with its
     affected customers and their fault notices — so SAIFI/SAIDI count it and its restoration
     tells each customer once."""
-    if not scope.has_role(CONFIRM_ROLES):
-        raise Forbidden(_("只有95598坐席、监察考核员、规划员和系统管理员可以确认停电。"))
+    require(
+        scope, Capability.INCIDENT_CONFIRM, message=_("只有95598坐席、监察考核员、规划员和系统管理员可以确认停电。")
+    )
     at = now()
     with transaction.atomic():
         fresh = WorkOrder.objects.select_for_update(of=("self",)).get(pk=order.pk)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from gridcare.billing.demo import seed_tariffs
 from gridcare.billing.models import Bill, BillRun, Payment, Tariff
 from gridcare.billing.services.payments import PaymentIn, payment_post
+from gridcare.core import testing
 from gridcare.core.models import ApiToken
 from gridcare.core.testing import PASSWORD, City, city
 from gridcare.core.tokens import token_issue
@@ -29,22 +30,7 @@ HUGE = 2**70  # no database column holds it
 JUNK = "abc'\"<x>%00"
 
 # The personas of the City, and the one nobody signed in.
-PERSONAS = [
-    "clerk",
-    "guide",
-    "manager",
-    "other_manager",
-    "agent",
-    "supervisor",
-    "other_supervisor",
-    "kam",
-    "community",
-    "planner",
-    "admin",
-    "outsider",
-    "foreign_clerk",
-    "anonymous",
-]
+PERSONAS = [*testing.PERSONAS, "anonymous"]
 
 
 @dataclass

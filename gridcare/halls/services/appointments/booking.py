@@ -17,7 +17,6 @@ from gridcare.core.timezone import now
 from gridcare.customers import rules as customer_rules
 from gridcare.customers.access import account_get_for_scope
 from gridcare.customers.models import Account
-from gridcare.halls.access import ISSUE_ROLES, require_role
 from gridcare.halls.events import appointment_event
 from gridcare.halls.models import (
     Appointment,
@@ -32,7 +31,7 @@ from gridcare.halls.rules import (
 )
 from gridcare.halls.services.appointments.slots import check_day, check_start, parse_day, parse_start, slot_taken
 from gridcare.halls.services.tickets import business_type_for
-from gridcare.org.access import Scope
+from gridcare.org.access import Capability, Scope, require
 from gridcare.org.models import Hall
 
 Actor = User | AnonymousUser | None
@@ -104,7 +103,7 @@ def appointment_book(
 ) -> Appointment:
     """Book a slot: a working day from tomorrow up to ``days_ahead`` ahead, a whole half hour within
     the hall's hours, a place left in the slot, and one live booking per phone, day and type."""
-    require_role(scope, ISSUE_ROLES)
+    require(scope, Capability.TICKET_ISSUE)
     booking = _validate_booking(scope, hall, kind, day, start, phone, account_no)
     with transaction.atomic():
         # Bookings of one type queue on its row, so two customers never take the last place both.

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from gridcare.core.calendar import is_working_day
 from gridcare.core.exceptions import InvalidInput
 from gridcare.core.timezone import business_date
-from gridcare.halls.access import ISSUE_ROLES, require_role
 from gridcare.halls.models import (
     Appointment,
     AppointmentStatus,
@@ -27,7 +26,7 @@ from gridcare.halls.rules import (
     slot_starts,
 )
 from gridcare.halls.services.tickets import business_type_for
-from gridcare.org.access import Scope
+from gridcare.org.access import Capability, Scope, require
 from gridcare.org.models import Hall
 
 Actor = User | AnonymousUser | None
@@ -108,7 +107,7 @@ def slot_taken(business_type: BusinessType, day: date) -> dict[time, int]:
 
 def appointment_slots(*, scope: Scope, hall: Hall, kind: str, day: str | date) -> list[Slot]:
     """The day's slots of a business type with their free places; refuses a day one may not book."""
-    require_role(scope, ISSUE_ROLES)
+    require(scope, Capability.TICKET_ISSUE)
     business_type = business_type_for(hall=hall, kind=kind)
     rules = appointment_rules()
     parsed = parse_day(day)

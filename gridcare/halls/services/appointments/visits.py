@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from gridcare.core.exceptions import Conflict, InvalidInput, NotFound
 from gridcare.core.timezone import business_date, now
 from gridcare.customers import rules as customer_rules
-from gridcare.halls.access import ISSUE_ROLES, require_role
 from gridcare.halls.events import appointment_event
 from gridcare.halls.exceptions import NotThisDevice
 from gridcare.halls.models import (
@@ -33,7 +32,7 @@ from gridcare.halls.rules import (
     normalise_reference,
 )
 from gridcare.halls.services.tickets import ticket_issue
-from gridcare.org.access import Scope
+from gridcare.org.access import Capability, Scope, require
 from gridcare.org.models import Hall
 
 Actor = User | AnonymousUser | None
@@ -140,7 +139,7 @@ def appointment_check_in(
             appointment = _appointment_for_device(device, reference)
         else:
             appointment = appointment_get_for_scope(scope=scope, reference=reference, lock=True)
-            require_role(scope, ISSUE_ROLES)
+            require(scope, Capability.TICKET_ISSUE)
         if hall is not None and appointment.hall_id != hall.pk:
             raise Conflict(
                 _("预约号%(ref)s是%(hall)s的预约，请到该营业厅签到。")
@@ -180,7 +179,7 @@ def appointment_cancel(*, scope: Scope, actor: Actor, reference: str, phone: str
     by hall staff (no phone). Not once checked in, and not after its check-in window."""
     with transaction.atomic():
         appointment = appointment_get_for_scope(scope=scope, reference=reference, lock=True)
-        require_role(scope, ISSUE_ROLES)
+        require(scope, Capability.TICKET_ISSUE)
         clean_phone, reason = _cancel_input(appointment, phone, reason)
         _refuse_unless_booked(appointment, "cancel")
         at = now()
