@@ -100,10 +100,17 @@ class ConsoleConnection:
 
 
 @dataclass
-class ConsoleGateway:
+class PacedGateway:
+    """What every gateway has: its name on the outbox rows, its rate per connection (messages a
+    second) and how many connections the sender opens."""
+
     name: str
     rate: int
     connections: int
+
+
+@dataclass
+class ConsoleGateway(PacedGateway):
     path: str = ""
 
     def connect(self) -> Connection:
@@ -199,10 +206,7 @@ class HttpSmsConnection:
 
 
 @dataclass
-class HttpSmsGateway:
-    name: str
-    rate: int
-    connections: int
+class HttpSmsGateway(PacedGateway):
     url: str
     app_key: str
     secret: str
@@ -258,10 +262,7 @@ class SmtpConnection:
 
 
 @dataclass
-class SmtpGateway:
-    name: str
-    rate: int
-    connections: int
+class SmtpGateway(PacedGateway):
     host: str
     port: int
     user: str
@@ -314,10 +315,7 @@ class WebhookConnection:
 
 
 @dataclass
-class WebhookPushGateway:
-    name: str
-    rate: int
-    connections: int
+class WebhookPushGateway(PacedGateway):
     url: str
     secret: str
     timeout: float = 10
@@ -444,10 +442,7 @@ class WeChatConnection:
 
 
 @dataclass
-class WeChatGateway:
-    name: str
-    rate: int
-    connections: int
+class WeChatGateway(PacedGateway):
     base_url: str
     app_id: str
     app_secret: str
