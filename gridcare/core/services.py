@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gridcare.core import calendar
+from gridcare.core.events import actor_user
 from gridcare.core.exceptions import InvalidInput
 from gridcare.core.models import CalendarChange, CalendarHoliday, CalendarMakeupDay, CalendarYear
 from gridcare.core.timezone import now
@@ -134,7 +135,7 @@ def calendar_year_save(
     if errors:
         raise InvalidInput(_("节假日安排有误，未保存。"), errors=errors)
     at = at or now()
-    user = actor if isinstance(actor, User) else None
+    user = actor_user(actor)
     after = snapshot(data)
     with transaction.atomic():
         row = CalendarYear.objects.select_for_update().filter(year=year).first()

@@ -19,6 +19,7 @@ from gridcare.billing.rules.bill_dates import day_check
 from gridcare.billing.rules.bill_penalty import bill_penalty
 from gridcare.billing.rules.bill_status import OPEN
 from gridcare.billing.rules.dunning_steps import DUNNING_TRANSITIONS, cutoff_window, dunning_stage
+from gridcare.core.events import actor_user
 from gridcare.core.exceptions import Conflict, Forbidden
 from gridcare.core.money import ZERO
 from gridcare.core.timezone import SHANGHAI
@@ -117,7 +118,7 @@ def dunning_record(*, bill: Bill, step: DunningStepKind, on: date, actor: User |
     try:
         with transaction.atomic():
             made = DunningStep.objects.create(
-                bill=bill, step=step, done_on=on, deadline=deadline, actor=actor if isinstance(actor, User) else None
+                bill=bill, step=step, done_on=on, deadline=deadline, actor=actor_user(actor)
             )
             bill_event(bill=bill, type=f"dunning_{step}", actor=actor, on=on.isoformat())
     except IntegrityError as exc:

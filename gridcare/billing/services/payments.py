@@ -30,6 +30,7 @@ from gridcare.billing.rules.bill_penalty import penalty_parts
 from gridcare.billing.rules.bill_status import OPEN
 from gridcare.billing.services.bill_status import bill_transition
 from gridcare.billing.services.prepaid import prepaid_deposit
+from gridcare.core.events import actor_user
 from gridcare.core.exceptions import InvalidInput
 from gridcare.core.money import ZERO
 from gridcare.core.timezone import SHANGHAI, business_date
@@ -138,7 +139,7 @@ def payment_post(
                     amount=data.amount,
                     paid_at=data.paid_at,
                     business_date=business_date(data.paid_at),
-                    posted_by=actor if isinstance(actor, User) else None,
+                    posted_by=actor_user(actor),
                 )
         except IntegrityError:
             # Another copy of the same notification won the insert: answer with its payment.

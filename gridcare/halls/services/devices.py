@@ -17,6 +17,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gridcare.core.events import actor_user
 from gridcare.core.exceptions import Conflict, InvalidInput, NotFound
 from gridcare.core.timezone import now
 from gridcare.core.tokens import token_digest
@@ -70,7 +71,7 @@ def device_register(
             name=clean_name,
             pairing_digest=token_digest(code),
             pairing_expires_at=at + _pairing_time(),
-            registered_by=actor if isinstance(actor, User) else None,
+            registered_by=actor_user(actor),
             registered_at=at,
         )
         device_event(
@@ -146,7 +147,7 @@ def device_revoke(*, scope: Scope, actor: Actor, device: HallDevice) -> HallDevi
     with transaction.atomic():
         updated = HallDevice.objects.filter(pk=device.pk, revoked_at__isnull=True).update(
             revoked_at=at,
-            revoked_by=actor if isinstance(actor, User) else None,
+            revoked_by=actor_user(actor),
             credential_digest=None,
             pairing_digest=None,
             pairing_expires_at=None,

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from gridcare.core.events import actor_user
 from gridcare.core.exceptions import InvalidInput
 from gridcare.core.timezone import business_date, now
 from gridcare.halls.events import terminal_event
@@ -81,7 +82,7 @@ def terminal_report_fault(*, scope: Scope, actor: Actor, terminal: Terminal, des
     return MaintenanceTask.objects.create(
         terminal=terminal,
         description=description[:200],
-        reported_by=actor if isinstance(actor, User) else None,
+        reported_by=actor_user(actor),
         created_at=at,
     )
 
@@ -135,7 +136,7 @@ def diversion_record(
         hall=hall,
         business_type=business_type,
         terminal=terminal,
-        guide=actor if isinstance(actor, User) else None,
+        guide=actor_user(actor),
         day=business_date(at),
         created_at=at,
     )

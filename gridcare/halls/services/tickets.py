@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridcare.core.calendar import is_working_day
+from gridcare.core.events import actor_user
 from gridcare.core.exceptions import InvalidInput, NotFound
 from gridcare.core.sql import Columns, cache_related, fetch
 from gridcare.core.timezone import SHANGHAI, business_date, now
@@ -382,7 +383,7 @@ def require_operator(*, scope: Scope, actor: Actor, setup: CounterSetup, counter
 
 
 def _sign_in_at(setup: CounterSetup, actor: Actor) -> None:
-    setup.clerk = actor if isinstance(actor, User) else None
+    setup.clerk = actor_user(actor)
     setup.save(update_fields=["clerk"])
 
 
@@ -434,7 +435,7 @@ def _call(ticket: Ticket, *, counter: Counter, actor: Actor, at: datetime) -> Ti
         counter=counter,
         changes={
             "counter": counter,
-            "clerk": actor if isinstance(actor, User) else None,
+            "clerk": actor_user(actor),
             "called_at": at,
             "first_called_at": ticket.first_called_at or at,
             "target_counter": None,
@@ -580,7 +581,7 @@ def counter_set_status(*, scope: Scope, actor: Actor, counter: Counter, status: 
         setup.clerk = None
     elif signs_in or _holder(setup) is None:
         # Opened by its clerk (signing in), or by the manager: free for a clerk to take.
-        setup.clerk = actor if signs_in and isinstance(actor, User) else None
+        setup.clerk = actor_user(actor) if signs_in else None
     setup.status = CounterStatus(status)
     setup.status_changed_at = now()
     setup.save(update_fields=["status", "status_changed_at", "clerk"])

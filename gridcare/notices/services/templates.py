@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from gridcare.core.events import actor_user
 from gridcare.core.exceptions import InvalidInput, NotFound
 from gridcare.notices import rules
 from gridcare.notices.conf import notice_setting
@@ -87,7 +88,7 @@ def template_save(*, scope: Scope, actor: User | AnonymousUser, code: str, text:
             text=text,
             note=note,
             active=True,
-            created_by=actor if isinstance(actor, User) else None,
+            created_by=actor_user(actor),
         )
 
 

@@ -19,9 +19,10 @@ from gridcare.customers.rules import normalise_phone
 from gridcare.org.access import Capability, Scope, can
 from gridcare.org.models import Role, Staff, SupplyUnit
 from gridcare.workorders import connections, rules
+from gridcare.workorders.events import connection_event
 from gridcare.workorders.exceptions import InvalidTransition
 from gridcare.workorders.models import ConnectionCategory, ConnectionEvent, ConnectionStep, NewConnection, Stage
-from gridcare.workorders.services.recalendar import connection_event, connection_stage_due, connection_total_due
+from gridcare.workorders.services.recalendar import connection_stage_due, connection_total_due
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from gridcare.core.events import actor_user
 from gridcare.core.exceptions import Conflict, DomainError, InvalidInput
 from gridcare.core.timezone import now
 from gridcare.customers import rules as customer_rules
@@ -160,7 +161,7 @@ def _create(hall: Hall, booking: _Booking, actor: Actor) -> Appointment:
                     phone=booking.phone,
                     account=booking.account,
                     reference=reference,
-                    booked_by=actor if isinstance(actor, User) else None,
+                    booked_by=actor_user(actor),
                     created_at=now(),
                 )
         except IntegrityError:
