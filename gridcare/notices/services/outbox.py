@@ -20,7 +20,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -45,14 +46,18 @@ class SharedText:
     variables: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class NewNotice:
+_NO_VARIABLES: Mapping[str, object] = MappingProxyType({})
+
+
+class NewNotice(NamedTuple):
     """One message. ``recipient`` is a phone unless ``channel`` is given (an e-mail address, a
     device); without ``channel`` the customer's channel is chosen here. ``fallback_phone`` goes
-    with an explicit WeChat channel (a message re-sent the way the first one went)."""
+    with an explicit WeChat channel (a message re-sent the way the first one went). A named tuple
+    rather than a dataclass: a bill run builds a million of them, and a tuple is built in a
+    third of the time."""
 
     recipient: str
-    variables: Mapping[str, object] = field(default_factory=dict)
+    variables: Mapping[str, object] = _NO_VARIABLES
     account_id: int | None = None
     dedupe_key: str | None = None
     channel: str | None = None
@@ -106,10 +111,18 @@ def _openids(phones: Iterable[str]) -> dict[str, str]:
 
 def _routed(messages: Iterable[NewNotice]) -> Iterator[tuple[NewNotice, str, str, str]]:
     """Each message with its (channel, recipient, fallback phone)."""
-    any_binding = WeChatBinding.objects.filter(active=True).exists()
+    if not WeChatBinding.objects.filter(active=True).exists():
+        # Nobody follows the official account: every message without a channel goes by SMS.
+        for m in messages:
+            yield (
+                (m, m.channel, m.recipient, m.fallback_phone)
+                if m.channel is not None
+                else (m, Channel.SMS, m.recipient, "")
+            )
+        return
     iterator = iter(messages)
     while chunk := list(islice(iterator, ROUTE_CHUNK)):
-        openids = _openids(m.recipient for m in chunk if m.channel is None) if any_binding else {}
+        openids = _openids(m.recipient for m in chunk if m.channel is None)
         for m in chunk:
             if m.channel is not None:
                 yield m, m.channel, m.recipient, m.fallback_phone
@@ -129,8 +142,12 @@ class _Call:
     now: datetime | None = None
 
 
-def _rows(call: _Call, messages: Iterable[NewNotice], *, for_database: bool) -> Iterator[tuple[Any, ...]]:
-    """The values of ``COLUMNS`` for each message; database values when ``for_database``."""
+def _rows(
+    call: _Call, messages: Iterable[NewNotice], *, for_database: bool, tail: tuple[object, ...] = ()
+) -> Iterator[tuple[Any, ...]]:
+    """The values of ``COLUMNS`` for each message, then ``tail``; database values when
+    ``for_database``. The loop runs a million times in a bill run: what every row shares is
+    looked up once before it."""
     category, version, text = template_get(call.template_code)
     needed = template_variables(text)
     priority = rules.priority_of(category)
@@ -139,6 +156,8 @@ def _rows(call: _Call, messages: Iterable[NewNotice], *, for_database: bool) -> 
     if for_database:
         created_at = connection.ops.adapt_datetimefield_value(call.now or timezone.now())
         not_before = connection.ops.adapt_datetimefield_value(call.not_before)
+    encode = json.JSONEncoder(ensure_ascii=False).encode if for_database else None
+    code, outage_id, queued, sms = call.template_code, call.outage_id, NoticeStatus.QUEUED.value, Channel.SMS.value
     for m, channel, recipient, fallback in _routed(messages):
         if m.text is not None:
             variables: dict[str, str] = {}
@@ -153,18 +172,19 @@ def _rows(call: _Call, messages: Iterable[NewNotice], *, for_database: bool) -> 
             recipient,
             fallback,
             m.account_id,
-            call.template_code,
+            code,
             version,
-            json.dumps(variables, ensure_ascii=False) if for_database else variables,
+            encode(variables) if encode is not None else variables,
             body,
             m.text.id if m.text is not None else None,
             m.dedupe_key,
-            NoticeStatus.QUEUED.value,
+            queued,
             created_at,
             not_before,
-            segments if channel == Channel.SMS or m.text is not None else 1,
+            segments if channel == sms or m.text is not None else 1,
             priority,
-            call.outage_id,
+            outage_id,
+            *tail,
         )
 
 
@@ -182,7 +202,7 @@ def notices_enqueue(
     ties them to the outage they announce; ``now`` is their creation time."""
     call = _Call(template_code=template_code, not_before=not_before, outage_id=outage_id, now=now)
     other_names, other_values = other_columns()
-    rows = ((*row, *other_values) for row in _rows(call, messages, for_database=True))
+    rows = _rows(call, messages, for_database=True, tail=other_values)
     written = 0
     while chunk := list(islice(rows, WRITE_CHUNK)):
         written += insert_rows(Notice, (*COLUMNS, *other_names), chunk)
