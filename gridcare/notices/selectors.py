@@ -8,14 +8,37 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
 from gridcare.core import timezone as tz
+from gridcare.core.exceptions import InvalidInput
 from gridcare.notices import rules
 from gridcare.notices.access import outage_filter
 from gridcare.notices.defaults import DEFAULT_TEMPLATES
 from gridcare.notices.models import Category, Notice, NoticeStatus, NoticeTemplate, Outage, OutageEvent
-from gridcare.notices.services.templates import template_allowed_variables, template_get
 from gridcare.org.access import Scope
+
+# -- templates: the text a message is rendered from ------------------------------------------
+
+
+def template_get(code: str) -> tuple[str, int, str]:
+    """(category, version, text) of the active template ``code``."""
+    row = NoticeTemplate.objects.filter(code=code, active=True).values_list("category", "version", "text").first()
+    if row is not None:
+        return row[0], row[1], row[2]
+    if code not in DEFAULT_TEMPLATES:
+        raise InvalidInput(_("消息模板 %(code)s 不存在。") % {"code": code})
+    category, text = DEFAULT_TEMPLATES[code]
+    return category, 0, text
+
+
+def template_variables(text: str) -> set[str]:
+    return set(rules.template_fields(text))
+
+
+def template_allowed_variables(code: str) -> set[str]:
+    """The variables the callers of template ``code`` supply (those of its built-in text)."""
+    return template_variables(DEFAULT_TEMPLATES[code][1])
 
 
 def outage_list(*, scope: Scope) -> QuerySet[Outage]:

@@ -29,7 +29,8 @@ from django.utils import timezone
 from gridcare.core.bulk import insert_rows
 from gridcare.notices import rules
 from gridcare.notices.models import Channel, Notice, NoticeStatus, NoticeText, WeChatBinding
-from gridcare.notices.services.templates import render, template_get, template_variables
+from gridcare.notices.selectors import template_get, template_variables
+from gridcare.notices.services.templates import render
 
 # Phones looked up for a WeChat binding per query; rows per bulk insert (each insert is one COPY,
 # and the messages' source, perhaps a server-side cursor, is read between two of them).
