@@ -31,7 +31,7 @@ from gridcare.billing.services.readings import exception_resolve, intervals_impo
 from gridcare.core.exceptions import DomainError
 from gridcare.core.paging import export_response, paginate
 from gridcare.core.timezone import business_date
-from gridcare.core.views import flash_error, form_errors_from, staff_required
+from gridcare.core.views import flash_error, form_errors_from, is_htmx, page_user, staff_required
 from gridcare.customers.access import account_get_for_scope
 from gridcare.org.access import Capability, can, request_scope, require
 
@@ -60,7 +60,7 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
     scope = request_scope(request)
     require(scope, Capability.BILLING_OFFICE)
     progress = selectors.run_progress(run_get_for_scope(scope=scope, run_id=run_id))
-    template = "billing/_run_progress.html" if request.htmx else "billing/run.html"  # type: ignore[attr-defined]
+    template = "billing/_run_progress.html" if is_htmx(request) else "billing/run.html"
     events = paginate(request, progress["run"].events.order_by("-id"), param="events_page")
     context = {**progress, "events": events}
     return render(request, template, context)
@@ -127,7 +127,7 @@ def waiver_create(request: HttpRequest, account_no: str) -> HttpResponse:
         messages.error(request, _("请选择账单并填写原因。"))
     else:
         try:
-            waiver_request(scope=scope, actor=request.user, bill=bill, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+            waiver_request(scope=scope, actor=page_user(request), bill=bill, reason=form.cleaned_data["reason"])
         except DomainError as exc:
             flash_error(request, exc)
     return redirect("billing:account", account_no=acct.account_no)
@@ -140,7 +140,7 @@ def waiver_decision(request: HttpRequest, waiver_id: int) -> HttpResponse:
     waiver = get_object_or_404(PenaltyWaiver.objects.select_related("bill__account"), pk=waiver_id)
     acct = account_get_for_scope(scope=scope, account_no=waiver.bill.account.account_no)
     try:
-        waiver_decide(scope=scope, actor=request.user, waiver=waiver, approve=request.POST.get("approve") == "1")  # type: ignore[arg-type]
+        waiver_decide(scope=scope, actor=page_user(request), waiver=waiver, approve=request.POST.get("approve") == "1")
     except DomainError as exc:
         flash_error(request, exc)
     return redirect("billing:account", account_no=acct.account_no)

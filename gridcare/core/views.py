@@ -6,9 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
@@ -25,6 +26,18 @@ from gridcare.core.timezone import business_date
 from gridcare.org.access import Capability, Scope, can, request_scope, require
 
 View = Callable[..., HttpResponseBase]
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """An htmx request (django-htmx's middleware sets ``request.htmx``, which django-stubs'
+    HttpRequest does not declare): the view answers with the fragment only."""
+    return bool(getattr(request, "htmx", False))
+
+
+def page_user(request: HttpRequest) -> User:
+    """The signed-in user of a page behind ``staff_required``, which sends anyone else to sign
+    in first (django-stubs types ``request.user`` as a user or the anonymous visitor)."""
+    return cast(User, request.user)
 
 
 def staff_required(view: View) -> View:

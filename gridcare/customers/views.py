@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from gridcare.core.exceptions import Conflict, DomainError, InvalidInput
 from gridcare.core.paging import export_response, paginate
-from gridcare.core.views import form_errors_from, staff_required
+from gridcare.core.views import form_errors_from, is_htmx, page_user, staff_required
 from gridcare.customers import forms, selectors, services, unmasking
 from gridcare.customers.access import account_get_for_scope
 from gridcare.customers.exports import unmask_audit_rows, worklist_rows
@@ -32,7 +32,7 @@ from gridcare.org.access import (
 def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     cards = [selectors.account_card(a) for a in selectors.account_search(scope=request_scope(request), q=q)]
-    template = "customers/_results.html" if request.htmx else "customers/search.html"  # type: ignore[attr-defined]
+    template = "customers/_results.html" if is_htmx(request) else "customers/search.html"
     return render(request, template, {"q": q, "cards": cards})
 
 
@@ -147,7 +147,7 @@ def unmask(request: HttpRequest, account_no: str) -> HttpResponse:
         extra: dict[str, Any] = {"error": exc.message, "unmask_form": form, "unmask_open": True}
     else:
         extra = {"full": full}
-    if request.htmx:  # type: ignore[attr-defined]
+    if is_htmx(request):
         extra["card"] = selectors.account_card(account)
         return render(request, "customers/_unmasked.html", extra, status=status)
     return _detail(request, scope, account, status=status, **extra)
@@ -238,7 +238,7 @@ def unmask_audit_export(request: HttpRequest) -> HttpResponseBase:
 def unmask_alert_ack(request: HttpRequest, alert_id: int) -> HttpResponse:
     scope = _audit_scope(request)
     try:
-        unmasking.alert_acknowledge(scope=scope, actor=request.user, alert_id=alert_id)  # type: ignore[arg-type]
+        unmasking.alert_acknowledge(scope=scope, actor=page_user(request), alert_id=alert_id)
     except Conflict as exc:
         messages.error(request, str(exc.message))
     else:

@@ -73,7 +73,7 @@ def hall_get_for_scope(*, scope: Scope, code: str) -> Hall:
     if rows:
         hall, company_id = _load(rows[0], ())
         if _visible(scope, hall, company_id):
-            return hall  # type: ignore[no-any-return]
+            return hall  # type: ignore[no-any-return]  # Columns.load returns the model row as Any
     raise NotFound(_("未找到营业厅 %(code)s。") % {"code": code})
 
 
@@ -83,7 +83,7 @@ def counter_get_for_scope(*, scope: Scope, counter_id: int) -> Counter:
         counter, hall, company_id = _load(rows[0], (_COUNTER,))
         if _visible(scope, hall, company_id):
             cache_related(counter, "hall", hall)
-            return counter  # type: ignore[no-any-return]
+            return counter  # type: ignore[no-any-return]  # Columns.load returns the model row as Any
     raise NotFound(_("未找到窗口 %(id)s。") % {"id": counter_id})
 
 
@@ -101,7 +101,7 @@ def ticket_get_for_scope(*, scope: Scope, ticket_id: int) -> Ticket:
             cache_related(ticket, "business_type", business_type)
             cache_related(ticket, "counter", counter)
             cache_related(ticket, "hall", hall)
-            return ticket  # type: ignore[no-any-return]
+            return ticket  # type: ignore[no-any-return]  # Columns.load returns the model row as Any
     raise NotFound(_("未找到排队号 %(id)s。") % {"id": ticket_id})
 
 
@@ -152,8 +152,8 @@ def request_device(request: HttpRequest) -> HallDevice | None:
             DEVICE_COOKIE, default=None, salt=DEVICE_COOKIE_SALT, max_age=device_cookie_seconds()
         )
         cached = device_for_secret(secret) if isinstance(secret, str) else None
-        request._gridcare_device = cached  # type: ignore[attr-defined]
-    return cached  # type: ignore[return-value]
+        request._gridcare_device = cached  # type: ignore[attr-defined]  # a per-request cache on HttpRequest
+    return cached  # type: ignore[return-value]  # the cache holds a device or None once set
 
 
 def device_serves(

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 from gridcare.core.exceptions import DomainError, Forbidden, InvalidInput, NotFound
 from gridcare.core.paging import paginate
 from gridcare.core.timezone import business_date
-from gridcare.core.views import form_errors_from, staff_required
+from gridcare.core.views import form_errors_from, is_htmx, staff_required
 from gridcare.halls import figures, forms, selectors
 from gridcare.halls.access import (
     DEVICE_COOKIE,
@@ -161,8 +161,9 @@ def _preview(request: HttpRequest, view: View, args: Any, kwargs: dict[str, Any]
         raise Http404
     try:
         if kwargs.get("counter_id") is not None:
-            counter: Counter | None = counter_get_for_scope(scope=scope, counter_id=kwargs["counter_id"])
-            hall = counter.hall  # type: ignore[union-attr]
+            found = counter_get_for_scope(scope=scope, counter_id=kwargs["counter_id"])
+            counter: Counter | None = found
+            hall = found.hall
         else:
             counter = None
             hall = hall_get_for_scope(scope=scope, code=kwargs["hall_code"])
@@ -337,7 +338,7 @@ def pad_by_number(request: HttpRequest, hall_code: str, number: int) -> HttpResp
 @hall_page
 def console(request: HttpRequest, counter_id: int) -> HttpResponse:
     counter = _counter(request, counter_id, Capability.TICKET_CALL)
-    template = "halls/_console_state.html" if request.htmx else "halls/console.html"  # type: ignore[attr-defined]
+    template = "halls/_console_state.html" if is_htmx(request) else "halls/console.html"
     return render(request, template, _console_context(request, counter))
 
 
@@ -351,7 +352,7 @@ def console_action(request: HttpRequest, counter_id: int, action: str) -> HttpRe
         if isinstance(exc, Forbidden) and not isinstance(exc, NotYourCounter):
             raise
         messages.error(request, str(exc.message))
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not is_htmx(request):
         return redirect("halls:console", counter_id=counter.pk)
     return render(request, "halls/_console_state.html", _console_context(request, counter))
 
@@ -400,7 +401,7 @@ def board(request: HttpRequest, screen: Screen, hall_code: str) -> HttpResponse:
         "calls": selectors.recent_calls(hall),
         "queue": selectors.hall_queue(hall),
     }
-    template = "halls/_board_state.html" if request.htmx else "halls/board.html"  # type: ignore[attr-defined]
+    template = "halls/_board_state.html" if is_htmx(request) else "halls/board.html"
     return render(request, template, context)
 
 
@@ -409,7 +410,7 @@ def floor(request: HttpRequest, hall_code: str) -> HttpResponse:
     hall = _hall(request, hall_code, Capability.HALL_FIGURES)
     day = business_date()
     context = {"hall": hall, "queue": selectors.hall_queue(hall), "today": figures.hall_figures(hall, day, day)}
-    template = "halls/_floor_state.html" if request.htmx else "halls/floor.html"  # type: ignore[attr-defined]
+    template = "halls/_floor_state.html" if is_htmx(request) else "halls/floor.html"
     return render(request, template, context)
 
 
@@ -435,7 +436,7 @@ def pad(request: HttpRequest, screen: Screen, counter_id: int) -> HttpResponse:
     if showing and to_rate is not None and showing == str(to_rate.pk):
         return HttpResponse(status=204)  # the same question is still on the pad: leave it alone
     context = {"counter": counter, "ticket": to_rate, "reasons": REASONS, "thanks": thanks, "preview": screen.preview}
-    template = "halls/_pad_state.html" if request.htmx else "halls/pad.html"  # type: ignore[attr-defined]
+    template = "halls/_pad_state.html" if is_htmx(request) else "halls/pad.html"
     return render(request, template, context)
 
 

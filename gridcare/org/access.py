@@ -365,5 +365,5 @@ def request_scope(request: HttpRequest) -> Scope:
     cached = getattr(request, "_gridcare_scope", None)
     if cached is None:
         cached = scope_for(getattr(request, "user", None))
-        request._gridcare_scope = cached  # type: ignore[attr-defined]
+        request._gridcare_scope = cached  # type: ignore[attr-defined]  # a per-request cache on HttpRequest, which declares no such attribute
     return cached

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from gridcare.core.exceptions import DomainError
 from gridcare.core.paging import paginate
-from gridcare.core.views import flash_error, staff_required
+from gridcare.core.views import flash_error, page_user, staff_required
 from gridcare.org import selectors, services
 from gridcare.org.access import Capability, request_scope, require
 from gridcare.org.forms import SignInForm
@@ -72,9 +72,9 @@ def security_unlock(request: HttpRequest) -> HttpResponseBase:
         return render(request, "org/security_unlock.html", {"username": username, "address": address})
     try:
         if address:
-            services.address_release(actor=request.user, ip_address=address)  # type: ignore[arg-type]
+            services.address_release(actor=page_user(request), ip_address=address)
         else:
-            services.lock_release(actor=request.user, username=username)  # type: ignore[arg-type]
+            services.lock_release(actor=page_user(request), username=username)
     except DomainError as exc:
         flash_error(request, exc)
     else:
@@ -102,7 +102,7 @@ def security_token_revoke(request: HttpRequest, token_id: int) -> HttpResponseBa
     if request.method != "POST":
         return render(request, "org/security_token_revoke.html", {"token": token})
     try:
-        services.token_revoke(actor=request.user, token_id=token.pk)  # type: ignore[arg-type]
+        services.token_revoke(actor=page_user(request), token_id=token.pk)
     except DomainError as exc:
         flash_error(request, exc)
     else:

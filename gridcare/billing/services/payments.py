@@ -67,7 +67,8 @@ def _amount_error(channel: str, amount: Decimal) -> str | None:
             "max": limit,
             "channel": PaymentChannel(channel).label,
         }
-    if amount >= Decimal("1e12") or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+    exponent = amount.as_tuple().exponent  # a letter ("n", "F") only for NaN and infinity, refused above
+    if amount >= Decimal("1e12") or (isinstance(exponent, int) and exponent < -2):
         return _("缴费金额最多两位小数。")
     return None
 
