@@ -402,6 +402,7 @@ def _contact_status_events(contacts: list[tuple[int, int, str, str]], status: Co
             )
 
 
+@transaction.atomic
 def contacts_delivery_failed(*, phones: Collection[str], permanent: bool, failures_to_flag: int) -> int:
     """Count one failed delivery for each of ``phones``; a permanent refusal (invalid number), or
     ``failures_to_flag`` in a row, marks the contact failed. Returns how many contacts became failed."""
@@ -419,6 +420,7 @@ def contacts_delivery_failed(*, phones: Collection[str], permanent: bool, failur
     return moved
 
 
+@transaction.atomic
 def contacts_delivery_ok(*, phones: Collection[str]) -> int:
     """A message reached each of ``phones``: the number works (status valid, failures cleared).
     Returns how many contacts changed."""
