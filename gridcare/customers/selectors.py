@@ -9,7 +9,7 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
 
 from gridcare.core.privacy import mask_text
 from gridcare.core.timezone import local_datetime
@@ -294,3 +294,17 @@ def area_ids_of_accounts(*, account_ids: QuerySet[Any]) -> list[int]:
 def account_reached(*, account_id: int, phones: Collection[str]) -> bool:
     """Whether a contact of the account's customer has one of ``phones``."""
     return Contact.objects.filter(customer__accounts=account_id, phone__in=list(phones)).exists()
+
+
+def primary_phone_of(customer_id: OuterRef) -> Subquery:
+    """The primary contact's phone of the customer ``customer_id`` (an outer reference in the
+    caller's query; the smallest one when a customer has several), as a subquery another app's
+    query can annotate: one query for a period's bills instead of one per chunk."""
+    phones = (
+        Contact.objects.filter(customer_id=customer_id, is_primary=True)
+        .order_by()
+        .values("customer_id")
+        .annotate(phone=Min("phone"))
+        .values("phone")
+    )
+    return Subquery(phones)

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, QuerySet
+from django.db.models.expressions import Combinable
 from django.utils.translation import gettext as _
 
 from gridcare.core import timezone as tz
@@ -17,6 +18,13 @@ from gridcare.notices.access import outage_filter
 from gridcare.notices.defaults import DEFAULT_TEMPLATES
 from gridcare.notices.models import Category, Notice, NoticeStatus, NoticeTemplate, Outage, OutageEvent
 from gridcare.org.access import Scope
+
+
+def notice_queued(dedupe_key: Combinable) -> Exists:
+    """Whether a message with this dedupe key (an expression of the caller's query) is in the
+    outbox, whatever its status: the test an idempotent producer filters on."""
+    return Exists(Notice.objects.filter(dedupe_key=dedupe_key))
+
 
 # -- templates: the text a message is rendered from ------------------------------------------
 

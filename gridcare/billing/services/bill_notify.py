@@ -5,20 +5,31 @@ outbox (dedupe key "bill_issued:<bill id>") is skipped, so it can run any number
 from __future__ import annotations
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import transaction
+from django.db.models import BigIntegerField, CharField, F, OuterRef, Value
+from django.db.models.functions import Cast, Concat, Round
 
+from gridcare.billing.models import Bill
 from gridcare.billing.rules.bill_dates import period_start
 from gridcare.billing.services.outbox import bill_issued_rows
+from gridcare.customers.selectors import primary_phone_of
+from gridcare.notices.selectors import notice_queued
 
-_SQL = """
-SELECT b.id, b.account_id, a.account_no, CAST(ROUND((b.amount - b.paid) * 100) AS BIGINT),
-       (SELECT MIN(c.phone) FROM customers_contact c WHERE c.customer_id = a.customer_id AND c.is_primary)
-FROM billing_bill b JOIN customers_account a ON a.id = b.account_id
-WHERE b.period = %s AND b.id > %s AND b.amount > b.paid
-  AND NOT EXISTS (SELECT 1 FROM notices_notice n WHERE n.dedupe_key = 'bill_issued:' || b.id)
-ORDER BY b.id
-LIMIT %s
-"""
+
+def _unnotified(period: str, after: int, chunk: int) -> list[tuple[int, int, str, int, str | None]]:
+    """(bill id, account id, account no, owed in fen, primary phone) of the next ``chunk`` bills
+    of ``period`` after bill ``after`` that still have something to pay and no message queued."""
+    key = Concat(Value("bill_issued:"), Cast(OuterRef("id"), CharField()), output_field=CharField())
+    owed = Cast(Round((F("amount") - F("paid")) * 100), BigIntegerField())
+    bills = (
+        Bill.objects.filter(period=period, id__gt=after, amount__gt=F("paid"))
+        .filter(~notice_queued(key))
+        .order_by("id")
+        .values_list(
+            "id", "account_id", "account__account_no", owed, primary_phone_of(OuterRef("account__customer_id"))
+        )
+    )
+    return list(bills[:chunk])
 
 
 def bill_notify(*, period: str, chunk: int = 50_000) -> int:
@@ -26,9 +37,8 @@ def bill_notify(*, period: str, chunk: int = 50_000) -> int:
     period_start(period)
     after, queued = 0, 0
     while True:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(_SQL, [period, after, chunk])
-            rows = cursor.fetchall()
+        with transaction.atomic():
+            rows = _unnotified(period, after, chunk)
             if not rows:
                 return queued
             cols = list(zip(*rows, strict=True))
