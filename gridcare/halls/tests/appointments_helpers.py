@@ -1,13 +1,10 @@
-"""Builders for the appointment tests: a faked clock and booking as the hall's guide."""
+"""Builders for the appointment tests: a faked clock (the ``clock`` fixture in conftest.py sets it
+to Monday 10:00) and booking as the hall's guide."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
-
-import pytest
-from django.utils import timezone
 
 from gridcare.core.testing import City
 from gridcare.core.timezone import SHANGHAI
@@ -38,14 +35,6 @@ class Clock:
     def advance(self, **delta: float) -> datetime:
         self.at += timedelta(**delta)
         return self.at
-
-
-@pytest.fixture(name="clock")
-def clock_fixture(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
-    """Import ``clock_fixture`` into a test module to use the ``clock`` fixture."""
-    c = Clock(at(MONDAY, 10, 0))
-    monkeypatch.setattr(timezone, "now", lambda: c.at)
-    yield c
 
 
 def book(

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 
 from gridcare.core.testing import City
 from gridcare.halls.demo import configure_hall
+from gridcare.halls.tests.appointments_helpers import MONDAY, Clock, at
 
 
 @pytest.fixture
@@ -20,6 +23,14 @@ def hall_town(town: City) -> City:
     configure_hall(town.hall)
     configure_hall(town.other_hall)
     return town
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
+    """The faked clock every service reads through django.utils.timezone.now, at Monday 10:00."""
+    c = Clock(at(MONDAY, 10, 0))
+    monkeypatch.setattr(timezone, "now", lambda: c.at)
+    yield c
 
 
 @pytest.fixture

@@ -9,15 +9,7 @@ import pytest
 from django.test import Client
 
 from gridcare.core.testing import City, api_client
-from gridcare.halls.tests.appointments_helpers import (
-    MONDAY,
-    TUESDAY,
-    Clock,
-    at,
-    book,
-    clock_fixture,  # noqa: F401
-    snapshot,
-)
+from gridcare.halls.tests.appointments_helpers import MONDAY, TUESDAY, Clock, at, book, snapshot
 from gridcare.halls.tests.conftest import post
 
 # persona: (free slots, book, check in, cancel)

@@ -4,6 +4,7 @@ from tomorrow up to 7 days ahead, 2 places per slot and type; every refusal writ
 from __future__ import annotations
 
 from datetime import date, time
+from typing import Any
 
 import pytest
 from django.test import override_settings
@@ -18,20 +19,18 @@ from gridcare.halls.services.appointments import (
     check_in_window,
     slot_starts,
 )
-from gridcare.halls.tests.appointments_helpers import (
-    MONDAY,
-    TUESDAY,
-    Clock,
-    at,
-    book,
-    clock_fixture,  # noqa: F401
-    snapshot,
-)
+from gridcare.halls.tests.appointments_helpers import MONDAY, TUESDAY, Clock, at, book, snapshot
 from gridcare.halls.tests.conftest import post
 from gridcare.org.access import scope_for
 
 URL = "/api/v1/halls/H1/appointments"
 SLOTS = "/api/v1/halls/H1/appointment-slots"
+
+
+def _book_by_api(town: City, *, day: str = "2026-11-24", start: str = "10:00", phone: str = "13812345678") -> Any:
+    """A payment booking posted by the hall's guide, as the booking form sends it."""
+    body = {"business_type": "payment", "date": day, "start": start, "phone": phone}
+    return post(api_client(town.guide), URL, body)
 
 
 def test_slots_are_the_whole_half_hours_between_opening_and_closing() -> None:
@@ -52,11 +51,7 @@ def test_the_check_in_window_runs_from_30_minutes_before_to_15_minutes_after_the
 def test_a_booking_answers_with_its_reference_and_writes_the_appointment_and_its_event(
     hall_town: City, clock: Clock
 ) -> None:
-    response = post(
-        api_client(hall_town.guide),
-        URL,
-        {"business_type": "payment", "date": "2026-11-24", "start": "09:00", "phone": "+86 138-1234-5678"},
-    )
+    response = _book_by_api(hall_town, start="09:00", phone="+86 138-1234-5678")
     assert response.status_code == 201
     body = response.json()
     reference = body.pop("reference")
@@ -118,11 +113,7 @@ def test_a_day_outside_the_window_or_not_working_is_refused(
     hall_town: City, clock: Clock, day: str, message: str
 ) -> None:
     before = snapshot()
-    response = post(
-        api_client(hall_town.guide),
-        URL,
-        {"business_type": "payment", "date": day, "start": "10:00", "phone": "13812345678"},
-    )
+    response = _book_by_api(hall_town, day=day)
     assert response.status_code == 422
     assert response.json() == {"detail": "预约信息有误，请按提示修改。", "errors": {"date": message}}
     assert snapshot() == before
@@ -154,11 +145,7 @@ def test_a_start_not_on_a_half_hour_slot_within_opening_hours_is_refused(
     hall_town: City, clock: Clock, start: str
 ) -> None:
     before = snapshot()
-    response = post(
-        api_client(hall_town.guide),
-        URL,
-        {"business_type": "payment", "date": "2026-11-24", "start": start, "phone": "13812345678"},
-    )
+    response = _book_by_api(hall_town, start=start)
     assert response.status_code == 422
     errors = response.json()["errors"]
     assert list(errors) == ["start"]
@@ -175,11 +162,7 @@ def test_the_hall_s_own_hours_set_the_slots(hall_town: City, clock: Clock) -> No
     hall_town.hall.save(update_fields=["opens_at", "closes_at"])
     body = api_client(hall_town.guide).get(SLOTS, {"date": "2026-11-24", "business_type": "payment"}).json()
     assert [s["start"] for s in body["slots"]] == ["09:00", "09:30", "10:00", "10:30", "11:00", "11:30"]
-    response = post(
-        api_client(hall_town.guide),
-        URL,
-        {"business_type": "payment", "date": "2026-11-24", "start": "08:30", "phone": "13812345678"},
-    )
+    response = _book_by_api(hall_town, start="08:30")
     assert response.status_code == 422
 
 
@@ -214,11 +197,7 @@ def test_a_full_slot_is_refused_with_a_clear_message_and_nothing_changes(hall_to
     book(hall_town, phone="13800000001")
     book(hall_town, phone="13800000002")
     before = snapshot()
-    response = post(
-        api_client(hall_town.guide),
-        URL,
-        {"business_type": "payment", "date": "2026-11-24", "start": "10:00", "phone": "13800000003"},
-    )
+    response = _book_by_api(hall_town, phone="13800000003")
     assert response.status_code == 409
     assert response.json() == {"detail": "2026-11-24 10:00-10:30的“缴费”预约已满，请选择其他时段。", "errors": {}}
     assert snapshot() == before
@@ -252,11 +231,7 @@ def test_a_cancelled_booking_frees_its_place(hall_town: City, clock: Clock) -> N
 def test_one_phone_holds_one_live_booking_per_day_and_type(hall_town: City, clock: Clock) -> None:
     first = book(hall_town)
     before = snapshot()
-    response = post(
-        api_client(hall_town.guide),
-        URL,
-        {"business_type": "payment", "date": "2026-11-24", "start": "14:00", "phone": "138 1234 5678"},
-    )
+    response = _book_by_api(hall_town, start="14:00", phone="138 1234 5678")
     assert response.status_code == 409
     assert response.json()["detail"] == (
         f"该手机号已预约2026-11-24的“缴费”（预约号{first.reference}），如需改期请先取消原预约。"

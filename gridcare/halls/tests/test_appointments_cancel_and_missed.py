@@ -12,15 +12,7 @@ from django.core.management import call_command
 from gridcare.core.testing import City, api_client
 from gridcare.halls.models import Appointment, AppointmentEvent
 from gridcare.halls.services.appointments import appointment_counts, appointments_mark_missed
-from gridcare.halls.tests.appointments_helpers import (
-    MONDAY,
-    TUESDAY,
-    Clock,
-    at,
-    book,
-    clock_fixture,  # noqa: F401
-    snapshot,
-)
+from gridcare.halls.tests.appointments_helpers import MONDAY, TUESDAY, Clock, at, book, snapshot
 from gridcare.halls.tests.conftest import post
 
 

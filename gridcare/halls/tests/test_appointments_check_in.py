@@ -14,14 +14,7 @@ from gridcare.core.testing import City, api_client
 from gridcare.halls.models import Appointment, Ticket, TicketStatus
 from gridcare.halls.services import tickets
 from gridcare.halls.services.appointments import appointment_check_in
-from gridcare.halls.tests.appointments_helpers import (
-    TUESDAY,
-    Clock,
-    at,
-    book,
-    clock_fixture,  # noqa: F401
-    snapshot,
-)
+from gridcare.halls.tests.appointments_helpers import TUESDAY, Clock, at, book, snapshot
 from gridcare.halls.tests.conftest import post
 from gridcare.halls.tests.helpers import issue
 from gridcare.org.access import scope_for

@@ -9,13 +9,7 @@ import pytest
 from gridcare.core.testing import City
 from gridcare.halls.demo import demo_days, seed_appointments
 from gridcare.halls.models import Appointment, AppointmentEvent
-from gridcare.halls.tests.appointments_helpers import (
-    MONDAY,
-    TUESDAY,
-    Clock,
-    at,
-    clock_fixture,  # noqa: F401
-)
+from gridcare.halls.tests.appointments_helpers import MONDAY, TUESDAY, Clock, at
 
 
 @pytest.mark.django_db

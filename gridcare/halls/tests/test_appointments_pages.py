@@ -9,14 +9,7 @@ import pytest
 
 from gridcare.core.testing import City, signed_in
 from gridcare.halls.models import Appointment, Ticket
-from gridcare.halls.tests.appointments_helpers import (
-    TUESDAY,
-    Clock,
-    at,
-    book,
-    clock_fixture,  # noqa: F401
-    snapshot,
-)
+from gridcare.halls.tests.appointments_helpers import TUESDAY, Clock, at, book, snapshot
 from gridcare.halls.tests.helpers import kiosk_browser
 
 KIOSK = "/halls/H1/kiosk/"

@@ -14,13 +14,7 @@ from gridcare.core.exceptions import Conflict
 from gridcare.core.testing import City
 from gridcare.halls.models import Appointment, AppointmentEvent, Ticket, TicketEvent
 from gridcare.halls.services.appointments import appointment_book, appointment_check_in
-from gridcare.halls.tests.appointments_helpers import (
-    TUESDAY,
-    Clock,
-    at,
-    book,
-    clock_fixture,  # noqa: F401
-)
+from gridcare.halls.tests.appointments_helpers import TUESDAY, Clock, at, book
 from gridcare.org.access import scope_for
 
 

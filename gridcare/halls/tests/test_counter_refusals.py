@@ -30,28 +30,25 @@ def test_a_paused_counter_cannot_call_and_nothing_changes(hall_town: City) -> No
 
 
 @pytest.mark.django_db
-def test_pausing_a_paused_counter_is_refused(hall_town: City) -> None:
-    counter = hall_town.counters[0]
-    client = api_client(hall_town.clerk)
-    post(client, f"/api/v1/counters/{counter.pk}/pause")
-    before = _snapshot()
-    response = post(client, f"/api/v1/counters/{counter.pk}/pause")
-    assert response.status_code == 409
-    assert response.json()["detail"] == "窗口当前为“暂停”，不能改为“暂停”。"
-    assert _snapshot() == before
-
-
-@pytest.mark.django_db
-def test_a_counter_with_a_called_ticket_must_end_it_before_calling_again(hall_town: City) -> None:
-    issue(hall_town, "payment")
-    issue(hall_town, "payment")
+@pytest.mark.parametrize(
+    ("action", "waiting", "detail"),
+    [
+        pytest.param("pause", 0, "窗口当前为“暂停”，不能改为“暂停”。", id="pausing_a_paused_counter"),
+        pytest.param("call-next", 2, "请先办结或过号当前的A001号。", id="calling_with_a_called_ticket"),
+    ],
+)
+def test_doing_the_same_counter_action_twice_is_refused_and_nothing_changes(
+    hall_town: City, action: str, waiting: int, detail: str
+) -> None:
+    for _ in range(waiting):
+        issue(hall_town, "payment")
     counter = hall_town.counters[1]
     client = api_client(hall_town.clerk)
-    post(client, f"/api/v1/counters/{counter.pk}/call-next")
+    post(client, f"/api/v1/counters/{counter.pk}/{action}")
     before = _snapshot()
-    response = post(client, f"/api/v1/counters/{counter.pk}/call-next")
+    response = post(client, f"/api/v1/counters/{counter.pk}/{action}")
     assert response.status_code == 409
-    assert response.json()["detail"] == "请先办结或过号当前的A001号。"
+    assert response.json()["detail"] == detail
     assert _snapshot() == before
 
 

@@ -16,7 +16,6 @@ from gridcare.halls.access import DEVICE_COOKIE
 from gridcare.halls.models import HallDevice, HallDeviceEvent, Ticket, TicketEvent
 from gridcare.halls.services.devices import device_revoke
 from gridcare.halls.tests.appointments_helpers import TUESDAY, Clock, at, book
-from gridcare.halls.tests.appointments_helpers import clock_fixture as clock_fixture
 from gridcare.halls.tests.conftest import post
 from gridcare.halls.tests.helpers import device_api, device_browser, issue, paired
 from gridcare.org.access import scope_for

@@ -5,7 +5,6 @@ import pytest
 from gridcare.core.testing import City, signed_in
 from gridcare.halls.models import Diversion, Evaluation, Terminal, Ticket
 from gridcare.halls.tests.appointments_helpers import Clock
-from gridcare.halls.tests.appointments_helpers import clock_fixture as clock_fixture
 from gridcare.halls.tests.helpers import issue, kiosk_browser, pad_browser
 
 

@@ -12,7 +12,6 @@ import pytest
 from gridcare.core.testing import City
 from gridcare.halls.models import Ticket, TicketEvent, TicketSequence
 from gridcare.halls.tests.appointments_helpers import MONDAY, Clock, at
-from gridcare.halls.tests.appointments_helpers import clock_fixture as clock_fixture
 from gridcare.halls.tests.conftest import post
 from gridcare.halls.tests.helpers import device_api, kiosk_browser, paired
 
