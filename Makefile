@@ -24,8 +24,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy gridcare config
 
+# The suite runs on every core (pytest-xdist; each worker has its own test database):
+# `make test PYTEST_WORKERS=0` runs it in one process, PYTEST_ARGS adds pytest's own flags.
+PYTEST_WORKERS ?= auto
 pytest: $(STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 
