@@ -245,6 +245,33 @@ def notice_enqueue(
         raise
 
 
+def notices_resend_by_sms(*, notice_ids: Sequence[int]) -> int:
+    """Queue each of these messages once more as an SMS to its fallback phone: the same text,
+    template version, outage and hour as the first (not a fresh rendering), under the dedupe key
+    ``wechat-fallback:<id>`` so a second fallback is impossible. A message without a fallback
+    phone is skipped. Returns the SMS messages queued."""
+    fallbacks = [
+        Notice(
+            channel=Channel.SMS,
+            category=n.category,
+            recipient=n.fallback_phone,
+            account_id=n.account_id,
+            template_code=n.template_code,
+            template_version=n.template_version,
+            variables=n.variables,
+            body=n.body,
+            text_id=n.text_id,
+            dedupe_key=f"wechat-fallback:{n.pk}",
+            not_before=n.not_before,
+            segments=n.segments,
+            priority=n.priority,
+            outage_id=n.outage_id,
+        )
+        for n in Notice.objects.filter(pk__in=list(notice_ids)).exclude(fallback_phone="")
+    ]
+    return len(Notice.objects.bulk_create(fallbacks, ignore_conflicts=True))
+
+
 def notice_texts_create(*, template_code: str, variables: Sequence[Mapping[str, object]]) -> list[SharedText]:
     """Render template ``template_code`` once for each set of ``variables`` into shared texts
     (an outage's message to one 台区), in the same order."""

@@ -32,6 +32,7 @@ from gridcare.notices.conf import notice_setting
 from gridcare.notices.models import PENDING_STATUSES, Channel, Notice, NoticeStatus, WeChatBinding, statuses_before
 from gridcare.notices.services.contacts import contact_delivery_failed
 from gridcare.notices.services.gateways import Connection, Gateway, Outcome, Outgoing, SendResult
+from gridcare.notices.services.outbox import notices_resend_by_sms
 
 BATCH_CAP = 2000
 
@@ -397,27 +398,7 @@ def wechat_failed(notice_ids: list[int], *, unreachable: set[str]) -> int:
         WeChatBinding.objects.filter(openid__in=sorted(unreachable)).update(active=False)
     if not notice_ids:
         return 0
-    fallbacks = [
-        Notice(
-            channel=Channel.SMS,
-            category=n.category,
-            recipient=n.fallback_phone,
-            account_id=n.account_id,
-            template_code=n.template_code,
-            template_version=n.template_version,
-            variables=n.variables,
-            body=n.body,
-            text_id=n.text_id,
-            dedupe_key=f"wechat-fallback:{n.pk}",
-            not_before=n.not_before,
-            segments=n.segments,
-            priority=n.priority,
-            outage_id=n.outage_id,
-        )
-        for n in Notice.objects.filter(pk__in=notice_ids).exclude(fallback_phone="")
-    ]
-    created = Notice.objects.bulk_create(fallbacks, ignore_conflicts=True)
-    return len(created)
+    return notices_resend_by_sms(notice_ids=notice_ids)
 
 
 def send_pending(*, channel: str, gateway: Gateway, now: datetime | None = None) -> RoundResult:
