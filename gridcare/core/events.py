@@ -1,9 +1,10 @@
 """The one writer of append-only history rows (``gridcare.core.models.Event`` subclasses). Each
 app's ``events.py`` keeps its own small function (``bill_event``, ``ticket_event`` …) naming the
-row it is about and calls ``record``."""
+row it is about and calls ``record`` (or ``record_many`` for the rows of one bulk step)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeAlias, TypeVar
 
@@ -43,3 +44,21 @@ def record(
         created_at=timezone.now() if at is None else at,
         **about,
     )
+
+
+def record_many(
+    model: type[E],
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    type: str,
+    actor: Actor,
+    at: datetime | None = None,
+) -> int:
+    """Append one ``model`` row of ``type`` for each item of ``rows``, in one bulk insert: each
+    item names what its row is about (``appointment=…``) and may carry its own ``parameters``.
+    For the steps that change many rows at once (tokens revoked together, the day's missed
+    appointments); returns how many rows were written."""
+    created_at = timezone.now() if at is None else at
+    user = actor_user(actor)
+    events = [model(type=type, actor=user, created_at=created_at, **{"parameters": {}, **row}) for row in rows]
+    return len(model._default_manager.bulk_create(events, batch_size=5000))

@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridcare.core.events import actor_user
+from gridcare.core.events import record_many
 from gridcare.core.exceptions import Conflict, NotFound
 from gridcare.core.models import ApiToken
 from gridcare.core.tokens import token_digest
@@ -62,16 +62,15 @@ def tokens_revoke(*, tokens: QuerySet[ApiToken], actor: User | AnonymousUser | N
         if not live:
             return 0
         ApiToken.objects.filter(pk__in=[pk for pk, _u, _n in live]).update(revoked_at=now)
-        AuthEvent.objects.bulk_create(
-            AuthEvent(
-                type=AuthEvent.Type.TOKEN_REVOKED,
-                username=username,
-                user_id=user_id,
-                actor=actor_user(actor),
-                parameters={"token": pk, "reason": reason},
-                created_at=now,
-            )
-            for pk, user_id, username in live
+        record_many(
+            AuthEvent,
+            (
+                {"username": name, "user_id": user_id, "parameters": {"token": pk, "reason": reason}}
+                for pk, user_id, name in live
+            ),
+            type=AuthEvent.Type.TOKEN_REVOKED,
+            actor=actor,
+            at=now,
         )
     return len(live)
 
