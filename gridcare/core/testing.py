@@ -7,12 +7,16 @@ A second company (OT) has an account of its own that nobody in HZ may see.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.db import connections
 from django.test import Client, RequestFactory
 
 from gridcare.core.tokens import token_issue
@@ -209,3 +213,36 @@ def api_client(user: User) -> Client:
     request = RequestFactory().post("/api/v1/auth/token")  # sign-in lockout reads the caller's address
     token = token_issue(request=request, username=user.get_username(), password=PASSWORD)
     return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+T = TypeVar("T")
+
+
+def run_together(
+    count: int, work: Callable[[int], T], *, timeout: float | None = None
+) -> tuple[list[T], list[BaseException]]:
+    """``work(i)`` in ``count`` threads released at once, each on its own database connection
+    (the races are real only on PostgreSQL); results and exceptions collected for the caller."""
+    results: list[T] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    start = threading.Barrier(count)
+
+    def run(i: int) -> None:
+        try:
+            start.wait()
+            result = work(i)
+            with lock:
+                results.append(result)
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted by the caller
+            with lock:
+                errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    return results, errors

@@ -3,48 +3,17 @@ one ticket; many customers booking the last places of a slot at once never overb
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.db import connection
 
 from gridcare.core.exceptions import Conflict
-from gridcare.core.testing import City
+from gridcare.core.testing import City, run_together
 from gridcare.halls.models import Appointment, AppointmentEvent, Ticket, TicketEvent
 from gridcare.halls.services.appointments import appointment_book, appointment_check_in
 from gridcare.halls.tests.appointments_helpers import TUESDAY, Clock, at, book
 from gridcare.org.access import scope_for
-
-
-def run_together(count: int, work: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]]:
-    """``work(i)`` in ``count`` threads released at once; results and exceptions collected."""
-    from django.db import connections
-
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-    start = threading.Barrier(count)
-
-    def run(i: int) -> None:
-        try:
-            start.wait()
-            result = work(i)
-            with lock:
-                results.append(result)
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted by the caller
-            with lock:
-                errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 @pytest.mark.postgres

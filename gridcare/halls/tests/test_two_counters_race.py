@@ -13,7 +13,7 @@ from collections import Counter as Tally
 import pytest
 from django.db import connection
 
-from gridcare.core.testing import City
+from gridcare.core.testing import City, run_together
 from gridcare.core.timezone import now
 from gridcare.halls.exceptions import InvalidTransition
 from gridcare.halls.models import CounterSetup, Ticket, TicketStatus
@@ -78,38 +78,24 @@ def test_many_threads_on_several_counters_call_every_ticket_exactly_once(hall_to
     for _ in range(total):
         issue(hall_town, "payment")
     called: list[str] = []
-    errors: list[BaseException] = []
     lock = threading.Lock()
-    start = threading.Barrier(6)
 
     def press(counter_index: int) -> None:
-        from django.db import connections
-
         # The hall manager works every counter (a clerk is signed in at one counter only).
         scope = scope_for(hall_town.manager)
         counter = hall_town.counters[counter_index % 3]
-        try:
-            start.wait()
-            while True:
-                try:
-                    ticket = tickets.counter_call_next(scope=scope, actor=hall_town.manager, counter=counter)
-                except tickets.CounterBusy:
-                    continue  # the other thread at this counter has a ticket in hand
-                if ticket is None:
-                    return
-                with lock:
-                    called.append(ticket.number)
-                tickets.ticket_finish(scope=scope, actor=hall_town.manager, ticket=ticket)
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        while True:
+            try:
+                ticket = tickets.counter_call_next(scope=scope, actor=hall_town.manager, counter=counter)
+            except tickets.CounterBusy:
+                continue  # the other thread at this counter has a ticket in hand
+            if ticket is None:
+                return
+            with lock:
+                called.append(ticket.number)
+            tickets.ticket_finish(scope=scope, actor=hall_town.manager, ticket=ticket)
 
-    threads = [threading.Thread(target=press, args=(i,)) for i in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _, errors = run_together(6, press)
     assert errors == []
     assert len(called) == total
     assert Tally(called).most_common(1)[0][1] == 1
