@@ -6,10 +6,14 @@ import random
 from datetime import date
 from decimal import Decimal
 
+import numpy as np
+import numpy.typing as npt
 from django.contrib.auth.models import User
 
 from gridcare.billing.demo import seed_tariffs
-from gridcare.billing.models import Bill, Reading, Tariff
+from gridcare.billing.models import Bill, Reading, Tariff, TariffKind, TierPeriod
+from gridcare.billing.rules.compute import Usage, bill_charges
+from gridcare.billing.services.bill_run import bill_run_start
 from gridcare.core.testing import City, make_account
 from gridcare.customers.models import Account, CustomerClass, Meter
 
@@ -142,3 +146,77 @@ def billing_clerk(town: City, *, other_unit: bool = False) -> User:
         unit=town.other_unit if other_unit else town.unit,
     )
     return user
+
+
+def tariff_form(tariff: Tariff, **changes: str) -> dict[str, str]:
+    """The new-version page's form for ``tariff`` as an administrator fills it in, with ``changes``."""
+    data = {
+        "code": tariff.code,
+        "name": tariff.name,
+        "kind": tariff.kind,
+        "effective_from": "2027-01-01",
+        "price": "0.558",
+        "tier_period": tariff.tier_period,
+        "tier1_kwh": "2760",
+        "tier2_kwh": "4800",
+        "tier2_price": "0.608",
+        "tier3_price": "0.858",
+        "peak_price": "0.588",
+        "valley_price": "0.308",
+    }
+    return {**data, **changes}
+
+
+Fen = npt.NDArray[np.int64]
+
+
+def usage_arrays(rows: list[tuple[int, int, int, int]]) -> tuple[Fen, Fen, Fen, Fen, Fen]:
+    """The engine's arrays (kWh, peak, flat, valley, prior kWh, in hundredths) from generated rows of
+    (kWh, prior kWh, peak percent, valley percent); peak and valley take half their percent each."""
+    kwh = np.array([r[0] for r in rows], dtype=np.int64)
+    prior = np.array([r[1] for r in rows], dtype=np.int64)
+    peak = kwh * np.array([r[2] for r in rows]) // 200
+    valley = kwh * np.array([r[3] for r in rows]) // 200
+    return kwh, peak, kwh - peak - valley, valley, prior
+
+
+def bills_of_two_runs(town: City, n: int, *, chunk_sizes: tuple[int, int]) -> list[Bill]:
+    """The bills of ``n`` mixed accounts after the 2026-09 and the 2026-10 runs (chunked as given)."""
+    tariffs()
+    accounts = mixed_accounts(town, n)
+    bill_run_start(period="2026-09", chunk_size=chunk_sizes[0])
+    bill_run_start(period="2026-10", chunk_size=chunk_sizes[1])
+    return list(Bill.objects.filter(account__in=accounts).select_related("tariff", "account"))
+
+
+def by_the_rules(bill: Bill) -> tuple[Decimal, Decimal]:
+    """The prior kWh (September's for an October bill) and the total the rules functions give ``bill``."""
+    prior = Decimal(0)
+    if bill.period == "2026-10":
+        prior = Bill.objects.get(account=bill.account, period="2026-09").kwh
+    r = Reading.objects.get(account=bill.account, period=bill.period)
+    usage = Usage(
+        kwh=r.kwh, peak=r.kwh_peak, flat=r.kwh_flat, valley=r.kwh_valley, kvarh=r.kvarh, max_demand_kw=r.max_demand_kw
+    )
+    charges = bill_charges(
+        tariff=bill.tariff, usage=usage, prior_kwh=prior, capacity_kva=bill.account.contract_capacity_kva
+    )
+    return prior, charges.total
+
+
+def tiered_tariff_fields(**changes: object) -> dict[str, object]:
+    """The fields of a new version of Zhejiang's residential tiered tariff, with ``changes``."""
+    fields: dict[str, object] = {
+        "code": "RES-TIER",
+        "province": "ZJ",
+        "name": "居民",
+        "kind": TariffKind.TIERED,
+        "effective_from": date(2027, 1, 1),
+        "price": Decimal("0.558"),
+        "tier_period": TierPeriod.YEARLY,
+        "tier1_kwh": Decimal(2760),
+        "tier2_kwh": Decimal(4800),
+        "tier2_price": Decimal("0.608"),
+        "tier3_price": Decimal("0.858"),
+    }
+    return {**fields, **changes}

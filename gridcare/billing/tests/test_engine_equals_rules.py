@@ -1,12 +1,12 @@
 from decimal import Decimal
 
-import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gridcare.billing import rules
 from gridcare.billing.models import Tariff, TariffKind, TierPeriod
 from gridcare.billing.rules.engine import energy_fen
+from gridcare.billing.tests.helpers import usage_arrays
 
 TIERED = Tariff(
     kind=TariffKind.TIERED,
@@ -28,11 +28,7 @@ centi = st.integers(min_value=0, max_value=10**9)
 def test_the_batch_engine_gives_the_rules_functions_result_for_every_account(
     rows: list[tuple[int, int, int, int]],
 ) -> None:
-    kwh = np.array([r[0] for r in rows], dtype=np.int64)
-    prior = np.array([r[1] for r in rows], dtype=np.int64)
-    peak = kwh * np.array([r[2] for r in rows]) // 200
-    valley = kwh * np.array([r[3] for r in rows]) // 200
-    flat = kwh - peak - valley
+    kwh, peak, flat, valley, prior = usage_arrays(rows)
     tiered = energy_fen(TIERED, kwh, peak, flat, valley, prior)
     tou = energy_fen(TOU, kwh, peak, flat, valley, prior)
     flat_fen = energy_fen(FLAT, kwh, peak, flat, valley, prior)

@@ -27,7 +27,7 @@ from gridcare.billing.services.arrears import dunning_record
 from gridcare.billing.services.debit import debit_batch_export
 from gridcare.billing.services.readings import readings_import
 from gridcare.billing.services.tariffs import tariff_create
-from gridcare.billing.tests.helpers import billable, billing_clerk, issued_bill, tariffs
+from gridcare.billing.tests.helpers import billable, billing_clerk, issued_bill, tariff_form, tariffs
 from gridcare.core.testing import City, signed_in
 from gridcare.core.timezone import SHANGHAI
 from gridcare.org.access import scope_for
@@ -178,24 +178,6 @@ def test_the_page_forms_refuse_numbers_and_dates_beyond_their_columns(
     assert found == errors
 
 
-def _tariff_form(tariff: Tariff, **changes: str) -> dict[str, str]:
-    data = {
-        "code": tariff.code,
-        "name": tariff.name,
-        "kind": tariff.kind,
-        "effective_from": "2027-01-01",
-        "price": "0.558",
-        "tier_period": tariff.tier_period,
-        "tier1_kwh": "2760",
-        "tier2_kwh": "4800",
-        "tier2_price": "0.608",
-        "tier3_price": "0.858",
-        "peak_price": "0.588",
-        "valley_price": "0.308",
-    }
-    return {**data, **changes}
-
-
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
@@ -213,7 +195,7 @@ def _tariff_form(tariff: Tariff, **changes: str) -> dict[str, str]:
 def test_the_tariff_page_refuses_prices_beyond_their_columns(town: City, field: str, value: str, message: str) -> None:
     base = tariffs()["RES-TOU"]
     before = Tariff.objects.count()
-    answer = signed_in(town.admin).post(f"/billing/tariffs/{base.pk}/new/", _tariff_form(base, **{field: value}))
+    answer = signed_in(town.admin).post(f"/billing/tariffs/{base.pk}/new/", tariff_form(base, **{field: value}))
     assert answer.status_code == 200
     assert answer.context["form"].errors[field] == [message]
     assert Tariff.objects.count() == before

@@ -13,7 +13,7 @@ from gridcare.billing.rules.compute import Usage, energy_charge
 from gridcare.billing.rules.engine import energy_fen
 from gridcare.billing.services.bill_run import bill_run_start
 from gridcare.billing.services.tariffs import tariff_create, tariffs_in_force
-from gridcare.billing.tests.helpers import billable, reading, tariffs
+from gridcare.billing.tests.helpers import billable, reading, tariffs, tiered_tariff_fields, usage_arrays
 from gridcare.core.exceptions import InvalidInput
 from gridcare.core.testing import City
 
@@ -76,11 +76,7 @@ def test_the_engine_prices_residential_tou_exactly_as_the_rules_functions(
     period: str, rows: list[tuple[int, int, int, int]]
 ) -> None:
     tariff = _residential_tou(period)
-    kwh = np.array([r[0] for r in rows], dtype=np.int64)
-    prior = np.array([r[1] for r in rows], dtype=np.int64)
-    peak = kwh * np.array([r[2] for r in rows]) // 200
-    valley = kwh * np.array([r[3] for r in rows]) // 200
-    flat = kwh - peak - valley
+    kwh, peak, flat, valley, prior = usage_arrays(rows)
     fen = energy_fen(tariff, kwh, peak, flat, valley, prior)
     for i in range(len(rows)):
         d = [Decimal(int(x[i])) / 100 for x in (kwh, peak, flat, valley, prior)]
@@ -117,22 +113,17 @@ def test_the_bill_run_prices_a_residential_tou_account_by_the_rules(town: City) 
 
 
 def _fields(**changes: object) -> dict[str, object]:
-    fields: dict[str, object] = {
+    """Zhejiang's residential tiered tariff with time-of-use prices on top (居民峰谷)."""
+    tou: dict[str, object] = {
         "code": "RES-TOU",
-        "province": "ZJ",
         "name": "居民峰谷",
-        "kind": TariffKind.TIERED,
-        "effective_from": date(2027, 1, 1),
         "price": Decimal("0.538"),
-        "tier_period": TierPeriod.YEARLY,
-        "tier1_kwh": Decimal(2760),
-        "tier2_kwh": Decimal(4800),
         "tier2_price": Decimal("0.588"),
         "tier3_price": Decimal("0.838"),
         "peak_price": Decimal("0.568"),
         "valley_price": Decimal("0.288"),
     }
-    return {**fields, **changes}
+    return tiered_tariff_fields(**{**tou, **changes})
 
 
 @pytest.mark.parametrize(

@@ -3,27 +3,10 @@ from decimal import Decimal
 
 import pytest
 
-from gridcare.billing.models import Tariff, TariffKind, TierPeriod
+from gridcare.billing.models import Tariff, TariffKind
 from gridcare.billing.services.tariffs import tariff_create, tariffs_in_force
-from gridcare.billing.tests.helpers import tariffs
+from gridcare.billing.tests.helpers import tariffs, tiered_tariff_fields
 from gridcare.core.exceptions import InvalidInput
-
-
-def _tiered(**changes: object) -> dict[str, object]:
-    fields: dict[str, object] = {
-        "code": "RES-TIER",
-        "province": "ZJ",
-        "name": "居民",
-        "kind": TariffKind.TIERED,
-        "effective_from": date(2027, 1, 1),
-        "price": Decimal("0.558"),
-        "tier_period": TierPeriod.YEARLY,
-        "tier1_kwh": Decimal(2760),
-        "tier2_kwh": Decimal(4800),
-        "tier2_price": Decimal("0.608"),
-        "tier3_price": Decimal("0.858"),
-    }
-    return {**fields, **changes}
 
 
 def test_the_demo_carries_the_tariffs_of_two_provinces(db: None) -> None:
@@ -36,7 +19,7 @@ def test_the_demo_carries_the_tariffs_of_two_provinces(db: None) -> None:
 
 def test_a_new_version_takes_over_from_its_effective_date(db: None) -> None:
     tariffs()
-    new = tariff_create(**_tiered())
+    new = tariff_create(**tiered_tariff_fields())
     old = Tariff.objects.get(province="ZJ", code="RES-TIER", effective_from=date(2024, 1, 1))
     assert old.effective_to == date(2026, 12, 31)
     assert tariffs_in_force(province="ZJ", on=date(2026, 12, 31))["RES-TIER"] == old
@@ -54,7 +37,7 @@ def test_a_new_version_takes_over_from_its_effective_date(db: None) -> None:
 )
 def test_tariffs_that_break_the_rules_are_refused(db: None, changes: dict[str, object], field: str) -> None:
     with pytest.raises(InvalidInput) as refused:
-        tariff_create(**_tiered(**changes))
+        tariff_create(**tiered_tariff_fields(**changes))
     assert field in refused.value.errors
     assert not Tariff.objects.exists()
 

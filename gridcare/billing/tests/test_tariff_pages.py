@@ -4,26 +4,8 @@ from decimal import Decimal
 import pytest
 
 from gridcare.billing.models import Tariff
-from gridcare.billing.tests.helpers import billing_clerk, tariffs
+from gridcare.billing.tests.helpers import billing_clerk, tariff_form, tariffs
 from gridcare.core.testing import City, signed_in
-
-
-def _form(tariff: Tariff, **changes: str) -> dict[str, str]:
-    data = {
-        "code": tariff.code,
-        "name": tariff.name,
-        "kind": tariff.kind,
-        "effective_from": "2027-01-01",
-        "price": "0.558",
-        "tier_period": tariff.tier_period,
-        "tier1_kwh": "2760",
-        "tier2_kwh": "4800",
-        "tier2_price": "0.608",
-        "tier3_price": "0.858",
-        "peak_price": "0.588",
-        "valley_price": "0.308",
-    }
-    return {**data, **changes}
 
 
 @pytest.mark.parametrize(("persona", "status"), [("admin", 200), ("billing", 403), ("clerk", 403), ("outsider", 404)])
@@ -32,7 +14,7 @@ def test_the_tariff_pages_are_for_administrators(town: City, persona: str, statu
     client = signed_in({**town.users, "billing": billing_clerk(town)}[persona])
     assert client.get("/billing/tariffs/").status_code == status
     assert client.get(f"/billing/tariffs/{base.pk}/new/").status_code == status
-    assert client.post(f"/billing/tariffs/{base.pk}/new/", _form(base)).status_code in (status, 302)
+    assert client.post(f"/billing/tariffs/{base.pk}/new/", tariff_form(base)).status_code in (status, 302)
     assert Tariff.objects.filter(code="RES-TOU").count() == (2 if persona == "admin" else 1)
 
 
@@ -45,7 +27,7 @@ def test_the_tariff_page_lists_the_tariffs_in_force_and_their_history(town: City
 
 def test_a_new_version_takes_over_from_its_date_and_keeps_the_tou_periods(town: City) -> None:
     base = tariffs()["RES-TOU"]
-    answer = signed_in(town.admin).post(f"/billing/tariffs/{base.pk}/new/", _form(base))
+    answer = signed_in(town.admin).post(f"/billing/tariffs/{base.pk}/new/", tariff_form(base))
     assert answer.status_code == 302 and answer["Location"] == "/billing/tariffs/"
     new = Tariff.objects.get(code="RES-TOU", effective_from=date(2027, 1, 1))
     base.refresh_from_db()
@@ -61,7 +43,7 @@ def test_a_new_version_takes_over_from_its_date_and_keeps_the_tou_periods(town: 
 
 def test_a_version_that_breaks_the_tier_rule_is_refused_and_changes_nothing(town: City) -> None:
     base = tariffs()["RES-TOU"]
-    page = signed_in(town.admin).post(f"/billing/tariffs/{base.pk}/new/", _form(base, tier2_price="0.600"))
+    page = signed_in(town.admin).post(f"/billing/tariffs/{base.pk}/new/", tariff_form(base, tier2_price="0.600"))
     assert page.status_code == 200
     assert "二档电价应为一档电价加 0.05 元。" in page.content.decode()
     base.refresh_from_db()
