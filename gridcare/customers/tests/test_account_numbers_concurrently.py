@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
-from gridcare.core.testing import city
+from gridcare.core.testing import city, run_together
 from gridcare.customers.models import Account
 from gridcare.customers.services import NewCustomer, customer_create
 from gridcare.org.access import scope_for
@@ -18,29 +15,17 @@ from gridcare.org.access import scope_for
 def test_twenty_simultaneous_openings_get_twenty_different_numbers() -> None:
     town = city()
     scope = scope_for(town.clerk)
-    barrier = threading.Barrier(20)
-    errors: list[BaseException] = []
 
     def open_one(i: int) -> None:
-        try:
-            barrier.wait()
-            customer_create(
-                scope=scope,
-                actor=town.clerk,
-                data=NewCustomer(
-                    name=f"并发客户{i}", customer_class="residential", address="上城区解放路100号", supply_unit="U1"
-                ),
-            )
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        customer_create(
+            scope=scope,
+            actor=town.clerk,
+            data=NewCustomer(
+                name=f"并发客户{i}", customer_class="residential", address="上城区解放路100号", supply_unit="U1"
+            ),
+        )
 
-    threads = [threading.Thread(target=open_one, args=(i,)) for i in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    _, errors = run_together(20, open_one)
     assert errors == []
     numbers = list(Account.objects.filter(customer__name__startswith="并发客户").values_list("account_no", flat=True))
     assert len(numbers) == 20

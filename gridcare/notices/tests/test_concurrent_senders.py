@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
+from gridcare.core.testing import run_together
 from gridcare.notices.models import Notice
 from gridcare.notices.services.sender import Policy, notice_claim
 from gridcare.notices.testing import LocalSmsGateway
@@ -36,21 +34,7 @@ def test_four_senders_running_together_send_each_message_exactly_once(
     notice_settings(settings, SMS_RATE=100, SMS_CONNECTIONS=1)  # batches of 100: the senders must share
     for i in range(400):
         queue(phone=f"138{i:08d}")
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            send(MORNING)
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    _, errors = run_together(4, lambda _: send(MORNING), timeout=60)
     assert errors == []
     assert Notice.objects.filter(status="sent").count() == 400
     assert gateway.state.requests == 400

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
-from gridcare.core.testing import City, make_account
+from gridcare.core.testing import City, make_account, run_together
 from gridcare.org.access import scope_for
 from gridcare.workorders import services
 from gridcare.workorders.models import Incident, WorkOrder
@@ -20,27 +17,15 @@ def test_concurrent_first_reports_never_open_two_incidents(town: City) -> None:
         make_account(200 + i, town.unit, town.hall, f"住户{i}", transformer_area=town.area).account_no for i in range(8)
     ]
     scope = scope_for(town.agent)
-    barrier = threading.Barrier(len(accounts))
-    errors: list[BaseException] = []
 
-    def report(account_no: str) -> None:
-        try:
-            barrier.wait()
-            services.workorder_intake(
-                scope=scope,
-                actor=town.agent,
-                data=services.NewOrder(channel="phone_95598", type="fault", text="停电了", account_no=account_no),
-            )
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+    def report(i: int) -> None:
+        services.workorder_intake(
+            scope=scope,
+            actor=town.agent,
+            data=services.NewOrder(channel="phone_95598", type="fault", text="停电了", account_no=accounts[i]),
+        )
 
-    threads = [threading.Thread(target=report, args=(n,)) for n in accounts]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    _, errors = run_together(len(accounts), report)
     assert errors == []
     assert Incident.objects.count() == 1
     assert Incident.objects.get().report_count == 8
