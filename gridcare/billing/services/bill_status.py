@@ -3,6 +3,8 @@ and recorded in the bill's history."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.utils.translation import gettext as _
 
@@ -13,15 +15,22 @@ from gridcare.billing.rules.bill_status import BILL_TRANSITIONS
 
 
 def bill_transition(
-    *, bill: Bill, to: BillStatus, actor: User | AnonymousUser | None, event: str, **parameters: object
+    *,
+    bill: Bill,
+    to: BillStatus,
+    actor: User | AnonymousUser | None,
+    event: str,
+    with_fields: Sequence[str] = (),
+    **parameters: object,
 ) -> Bill:
     """Move ``bill`` to ``to`` and write the ``event`` history row. An illegal move raises
-    InvalidTransition (a Conflict) before anything is written; the caller saves its own fields."""
+    InvalidTransition (a Conflict) before anything is written. ``with_fields`` are the caller's
+    own changes to the bill (a payment's money), saved in the same UPDATE as the status."""
     if to not in BILL_TRANSITIONS[bill.status]:
         raise InvalidTransition(
             _("账单状态不能从“%(a)s”变为“%(b)s”。") % {"a": bill.get_status_display(), "b": to.label}
         )
     bill.status = to
-    bill.save(update_fields=["status"])
+    bill.save(update_fields=["status", *with_fields])
     bill_event(bill=bill, type=event, actor=actor, status=str(to), **parameters)
     return bill

@@ -178,6 +178,10 @@ def _settle(payment: Payment, account: Account, actor: User | AnonymousUser | No
     _after_payment(payment, locked)
 
 
+# What a payment changes on a bill besides its status (saved with it, one UPDATE a bill).
+PAYMENT_FIELDS = ("paid", "penalty_paid", "penalty_settled_to", "penalty_carried", "penalty_accrued")
+
+
 def _apply(
     bill: Bill,
     a: rules.Allocation,
@@ -199,11 +203,11 @@ def _apply(
         to=to,
         actor=actor,
         event="payment",
+        with_fields=PAYMENT_FIELDS,
         payment=payment.pk,
         principal=str(a.principal),
         penalty=str(a.penalty),
     )
-    bill.save(update_fields=["paid", "penalty_paid", "penalty_settled_to", "penalty_carried", "penalty_accrued"])
 
 
 def _after_payment(payment: Payment, account: Account) -> None:
