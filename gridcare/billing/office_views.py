@@ -26,7 +26,7 @@ from gridcare.billing.services.tariffs import tariff_create, tariff_versions, ta
 from gridcare.core.exceptions import DomainError
 from gridcare.core.paging import export_response, paginate
 from gridcare.core.timezone import business_date
-from gridcare.core.views import flash_error, form_errors_from, staff_required
+from gridcare.core.views import form_errors_from, page_action, staff_required
 from gridcare.org.access import Capability, Scope, request_scope, require
 from gridcare.org.models import Hall, SupplyUnit
 
@@ -108,14 +108,11 @@ def dunning_step(request: HttpRequest, bill_id: int) -> HttpResponse:
         messages.error(request, _("请选择步骤并填写日期。"))
     else:
         step = DunningStepKind(form.cleaned_data["step"])
-        try:
-            dunning_step_take(scope=scope, bill=bill, step=step, on=form.cleaned_data["on"], actor=user)
-        except DomainError as exc:
-            flash_error(request, exc)
-        else:
-            messages.success(
-                request, _("户号 %(no)s：已记录“%(s)s”。") % {"no": bill.account.account_no, "s": step.label}
-            )
+        page_action(
+            request,
+            lambda: dunning_step_take(scope=scope, bill=bill, step=step, on=form.cleaned_data["on"], actor=user),
+            success=_("户号 %(no)s：已记录“%(s)s”。") % {"no": bill.account.account_no, "s": step.label},
+        )
     return redirect("billing:dunning")
 
 
@@ -128,12 +125,11 @@ def reconnection(request: HttpRequest, step_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请填写复电时间。"))
     else:
-        try:
-            reconnection_done(scope=scope, step=step, actor=user, at=form.cleaned_data["at"])
-        except DomainError as exc:
-            flash_error(request, exc)
-        else:
-            messages.success(request, _("户号 %(no)s：已记录复电。") % {"no": step.bill.account.account_no})
+        page_action(
+            request,
+            lambda: reconnection_done(scope=scope, step=step, actor=user, at=form.cleaned_data["at"]),
+            success=_("户号 %(no)s：已记录复电。") % {"no": step.bill.account.account_no},
+        )
     return redirect("billing:dunning")
 
 
@@ -182,16 +178,17 @@ def debit_batches(request: HttpRequest) -> HttpResponse:
     scope, user = _office(request)
     form = forms.DebitExportForm(request.POST or None, initial={"on": business_date()})
     if request.method == "POST" and form.is_valid():
-        try:
-            batch = debit_batch_export(
+        batch = page_action(
+            request,
+            lambda: debit_batch_export(
                 scope=scope,
                 actor=user,
                 unit_code=form.cleaned_data["unit"],
                 **{k: form.cleaned_data[k] for k in ("bank_code", "period", "on")},
-            )
-        except DomainError as exc:
-            form_errors_from(form, exc)
-        else:
+            ),
+            form=form,
+        )
+        if batch is not None:
             return redirect("billing:debit_batch", batch_id=batch.pk)
     context = {"form": form, "page": paginate(request, selectors.debit_batches(scope=scope))}
     return render(request, "billing/debit_batches.html", context)
@@ -204,14 +201,15 @@ def debit_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
     form = forms.DebitResultForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["result"]
-        try:
-            debit_batch_settle(scope=scope, actor=user, batch=batch, file_name=upload.name, content=upload.read())
-        except DomainError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(
-                request, _("回盘已入账：成功 %(p)s 笔，失败 %(f)s 笔。") % {"p": batch.paid, "f": batch.failed}
-            )
+        settled = page_action(
+            request,
+            lambda: debit_batch_settle(
+                scope=scope, actor=user, batch=batch, file_name=upload.name, content=upload.read()
+            ),
+            success=lambda done: _("回盘已入账：成功 %(p)s 笔，失败 %(f)s 笔。") % {"p": done.paid, "f": done.failed},
+            form=form,
+        )
+        if settled is not None:
             return redirect("billing:debit_batch", batch_id=batch.pk)
     return render(request, "billing/debit_batch.html", {"batch": batch, "form": form})
 

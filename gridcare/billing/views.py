@@ -5,8 +5,10 @@ service or selector, render."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -22,7 +24,7 @@ from gridcare.billing.access import (
     work_unit,
 )
 from gridcare.billing.exports import ledger_header, ledger_lines, overdue_header, overdue_lines
-from gridcare.billing.models import Bill, ExceptionStatus, Payment, PenaltyWaiver
+from gridcare.billing.models import Bill, BillRun, ExceptionStatus, Payment, PenaltyWaiver
 from gridcare.billing.pdf import bill_pdf, receipt_pdf
 from gridcare.billing.services.arrears import waiver_decide, waiver_request
 from gridcare.billing.services.bill_run import bill_run_launch, bill_run_open
@@ -31,9 +33,9 @@ from gridcare.billing.services.readings import exception_resolve, intervals_impo
 from gridcare.core.exceptions import DomainError
 from gridcare.core.paging import export_response, paginate
 from gridcare.core.timezone import business_date
-from gridcare.core.views import flash_error, form_errors_from, is_htmx, page_user, staff_required
+from gridcare.core.views import form_errors_from, is_htmx, page_action, page_user, staff_required
 from gridcare.customers.access import account_get_for_scope
-from gridcare.org.access import Capability, can, request_scope, require
+from gridcare.org.access import Capability, Scope, can, request_scope, require
 
 
 @staff_required
@@ -43,16 +45,16 @@ def runs(request: HttpRequest) -> HttpResponse:
     initial = {"unit": scope.staff.unit.code} if scope.staff and scope.staff.unit and not scope.everything else {}
     form = forms.RunForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            unit = work_unit(scope, form.cleaned_data["unit"])
-            run = bill_run_open(period=form.cleaned_data["period"], unit=unit, actor=request.user)
-        except DomainError as exc:
-            form_errors_from(form, exc)
-        else:
+        run = page_action(request, lambda: _run_open(scope, form.cleaned_data, request.user), form=form)
+        if run is not None:
             transaction.on_commit(lambda: bill_run_launch(run))
             return redirect("billing:run", run_id=run.pk)
     page = paginate(request, selectors.bill_runs(scope=scope))
     return render(request, "billing/runs.html", {"form": form, "page": page})
+
+
+def _run_open(scope: Scope, data: dict[str, Any], actor: User | AnonymousUser) -> BillRun:
+    return bill_run_open(period=data["period"], unit=work_unit(scope, data["unit"]), actor=actor)
 
 
 @staff_required
@@ -100,11 +102,9 @@ def counter_payment(request: HttpRequest, account_no: str) -> HttpResponse:
         data = PaymentIn(
             form.cleaned_data["channel"], txn, acct.account_no, form.cleaned_data["amount"], timezone.now()
         )
-        try:
-            payment, created = payment_post(scope=scope, actor=request.user, data=data)
-        except DomainError as exc:
-            flash_error(request, exc)
-        else:
+        posted = page_action(request, lambda: payment_post(scope=scope, actor=request.user, data=data))
+        if posted is not None:
+            payment, created = posted
             if created:
                 messages.success(request, _("收费成功：%(a)s 元。") % {"a": payment.amount})
             else:
@@ -126,10 +126,12 @@ def waiver_create(request: HttpRequest, account_no: str) -> HttpResponse:
     if bill is None or not form.is_valid():
         messages.error(request, _("请选择账单并填写原因。"))
     else:
-        try:
-            waiver_request(scope=scope, actor=page_user(request), bill=bill, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            flash_error(request, exc)
+        page_action(
+            request,
+            lambda: waiver_request(
+                scope=scope, actor=page_user(request), bill=bill, reason=form.cleaned_data["reason"]
+            ),
+        )
     return redirect("billing:account", account_no=acct.account_no)
 
 
@@ -139,10 +141,8 @@ def waiver_decision(request: HttpRequest, waiver_id: int) -> HttpResponse:
     scope = request_scope(request)
     waiver = get_object_or_404(PenaltyWaiver.objects.select_related("bill__account"), pk=waiver_id)
     acct = account_get_for_scope(scope=scope, account_no=waiver.bill.account.account_no)
-    try:
-        waiver_decide(scope=scope, actor=page_user(request), waiver=waiver, approve=request.POST.get("approve") == "1")
-    except DomainError as exc:
-        flash_error(request, exc)
+    approve = request.POST.get("approve") == "1"
+    page_action(request, lambda: waiver_decide(scope=scope, actor=page_user(request), waiver=waiver, approve=approve))
     return redirect("billing:account", account_no=acct.account_no)
 
 
@@ -241,13 +241,9 @@ def exception_resolution(request: HttpRequest, exception_id: int) -> HttpRespons
     exception = exception_get_for_scope(scope=scope, exception_id=exception_id)
     form = forms.ResolveForm(request.POST)
     if form.is_valid():
-        try:
-            exception_resolve(
-                exception=exception,
-                to=ExceptionStatus(form.cleaned_data["action"]),
-                actor=request.user,
-                kwh=form.cleaned_data["kwh"],
-            )
-        except DomainError as exc:
-            flash_error(request, exc)
+        to = ExceptionStatus(form.cleaned_data["action"])
+        page_action(
+            request,
+            lambda: exception_resolve(exception=exception, to=to, actor=request.user, kwh=form.cleaned_data["kwh"]),
+        )
     return redirect("billing:readings")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import wraps
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django.contrib import messages
 from django.contrib.auth.models import User
@@ -26,6 +26,7 @@ from gridcare.core.timezone import business_date
 from gridcare.org.access import Capability, Scope, can, request_scope, require
 
 View = Callable[..., HttpResponseBase]
+T = TypeVar("T")
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -73,6 +74,30 @@ def form_errors_from(form: Form, exc: DomainError) -> None:
 
 def flash_error(request: HttpRequest, exc: DomainError) -> None:
     messages.error(request, str(exc.message))
+
+
+def page_action(
+    request: HttpRequest,
+    action: Callable[[], T],
+    *,
+    success: str | Callable[[T], str] = "",
+    form: Form | None = None,
+) -> T | None:
+    """A staff page's one service call: a refusal (DomainError) goes on ``form`` when the page has
+    one, else into the page's messages, and gives None; otherwise ``success`` (a message, or one
+    made from the result) is flashed and the result returned. The caller redirects or renders."""
+    try:
+        result = action()
+    except DomainError as exc:
+        if form is not None:
+            form_errors_from(form, exc)
+        else:
+            flash_error(request, exc)
+        return None
+    message = success(result) if callable(success) else success
+    if message:
+        messages.success(request, message)
+    return result
 
 
 # -- the working-day calendar: /calendar/ and /calendar/<year>/ --------------------------------

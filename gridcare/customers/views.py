@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from gridcare.core.exceptions import Conflict, DomainError, InvalidInput
 from gridcare.core.paging import export_response, paginate
-from gridcare.core.views import form_errors_from, is_htmx, page_user, staff_required
+from gridcare.core.views import form_errors_from, is_htmx, page_action, page_user, staff_required
 from gridcare.customers import forms, selectors, services, unmasking
 from gridcare.customers.access import account_get_for_scope
 from gridcare.customers.exports import unmask_audit_rows, worklist_rows
@@ -61,14 +61,14 @@ def create(request: HttpRequest) -> HttpResponse:
     require(scope, Capability.ARCHIVE_EDIT)
     form = forms.CustomerForm(request.POST or None, scope=scope)
     if request.method == "POST" and form.is_valid():
-        try:
-            account = services.customer_create(
-                scope=scope, actor=request.user, data=services.NewCustomer(**form.cleaned_data)
-            )
-        except DomainError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, _("立户成功，户号 %(no)s。") % {"no": account.account_no})
+        data = services.NewCustomer(**form.cleaned_data)
+        account = page_action(
+            request,
+            lambda: services.customer_create(scope=scope, actor=request.user, data=data),
+            success=lambda made: _("立户成功，户号 %(no)s。") % {"no": made.account_no},
+            form=form,
+        )
+        if account is not None:
             return redirect("customers:detail", account_no=account.account_no)
     return render(request, "customers/create.html", {"form": form})
 

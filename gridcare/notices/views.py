@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from gridcare.core import timezone as tz
 from gridcare.core.exceptions import DomainError
 from gridcare.core.paging import paginate
-from gridcare.core.views import flash_error, form_errors_from, staff_required
+from gridcare.core.views import flash_error, page_action, staff_required
 from gridcare.notices import forms, reliability, selectors
 from gridcare.notices.access import outage_get_for_scope
 from gridcare.notices.defaults import DEFAULT_TEMPLATES
@@ -71,12 +71,13 @@ def template_edit(request: HttpRequest, code: str) -> HttpResponse:
     row = next(r for r in selectors.template_rows() if r.code == code)
     form = forms.TemplateForm(request.POST or None, initial={"text": row.text})
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = notice_templates.template_save(scope=scope, actor=request.user, code=code, **form.cleaned_data)
-        except DomainError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, _("已保存为第%(v)s版并启用。") % {"v": saved.version})
+        saved = page_action(
+            request,
+            lambda: notice_templates.template_save(scope=scope, actor=request.user, code=code, **form.cleaned_data),
+            success=lambda made: _("已保存为第%(v)s版并启用。") % {"v": made.version},
+            form=form,
+        )
+        if saved is not None:
             return redirect("notices:templates")
     return render(request, "notices/template_edit.html", {"row": row, "form": form})
 
@@ -106,18 +107,17 @@ def outage_new(request: HttpRequest) -> HttpResponse:
     require(scope, Capability.OUTAGE_EDIT)
     form = forms.OutageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            outage = outages.outage_register(
-                scope=scope, actor=request.user, data=outages.NewOutage(**form.cleaned_data)
-            )
-        except DomainError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(
-                request,
+        data = outages.NewOutage(**form.cleaned_data)
+        outage = page_action(
+            request,
+            lambda: outages.outage_register(scope=scope, actor=request.user, data=data),
+            success=lambda made: (
                 _("停电已登记，影响%(n)s户，已生成%(m)s条通知。")
-                % {"n": outage.affected_accounts, "m": outage.notices_queued},
-            )
+                % {"n": made.affected_accounts, "m": made.notices_queued}
+            ),
+            form=form,
+        )
+        if outage is not None:
             return redirect("notices:outage_detail", outage_id=outage.pk)
     return render(request, "notices/outage_new.html", {"form": form})
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
@@ -13,9 +12,8 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridcare.core.exceptions import DomainError
 from gridcare.core.paging import paginate
-from gridcare.core.views import flash_error, page_user, staff_required
+from gridcare.core.views import page_action, page_user, staff_required
 from gridcare.org import selectors, services
 from gridcare.org.access import Capability, request_scope, require
 from gridcare.org.forms import SignInForm
@@ -70,15 +68,16 @@ def security_unlock(request: HttpRequest) -> HttpResponseBase:
     address = request.GET.get("address", "")
     if request.method != "POST":
         return render(request, "org/security_unlock.html", {"username": username, "address": address})
-    try:
-        if address:
-            services.address_release(actor=page_user(request), ip_address=address)
-        else:
-            services.lock_release(actor=page_user(request), username=username)
-    except DomainError as exc:
-        flash_error(request, exc)
-    else:
-        messages.success(request, _("已解除锁定：%(who)s") % {"who": address or username})
+    actor = page_user(request)
+    page_action(
+        request,
+        lambda: (
+            services.address_release(actor=actor, ip_address=address)
+            if address
+            else services.lock_release(actor=actor, username=username)
+        ),
+        success=_("已解除锁定：%(who)s") % {"who": address or username},
+    )
     return redirect("security:locks")
 
 
@@ -101,12 +100,11 @@ def security_token_revoke(request: HttpRequest, token_id: int) -> HttpResponseBa
     token = selectors.token_get(token_id=token_id)
     if request.method != "POST":
         return render(request, "org/security_token_revoke.html", {"token": token})
-    try:
-        services.token_revoke(actor=page_user(request), token_id=token.pk)
-    except DomainError as exc:
-        flash_error(request, exc)
-    else:
-        messages.success(request, _("已吊销 %(user)s 的令牌。") % {"user": token.user.get_username()})
+    page_action(
+        request,
+        lambda: services.token_revoke(actor=page_user(request), token_id=token.pk),
+        success=_("已吊销 %(user)s 的令牌。") % {"user": token.user.get_username()},
+    )
     return redirect("security:tokens")
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from gridcare.core.exceptions import DomainError, Forbidden
 from gridcare.core.paging import paginate
 from gridcare.core.timezone import SHANGHAI, business_date, local_datetime, now
-from gridcare.core.views import flash_error, form_errors_from, staff_required
+from gridcare.core.views import flash_error, page_action, staff_required
 from gridcare.customers.selectors import account_card, account_search
 from gridcare.org.access import Capability, Scope, can, request_scope, require
 from gridcare.workorders import exports, forms, selectors, services, triage
@@ -51,13 +51,15 @@ def intake(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
     form = forms.IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            order, _suggestion = services.workorder_intake(scope=scope, actor=request.user, data=form.new_order())
-        except DomainError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, _("已受理，工单编号 %(no)s。") % {"no": order.number})
-            return redirect("workorders:detail", number=order.number)
+        data = form.new_order()
+        taken = page_action(
+            request,
+            lambda: services.workorder_intake(scope=scope, actor=request.user, data=data),
+            success=lambda made: _("已受理，工单编号 %(no)s。") % {"no": made[0].number},
+            form=form,
+        )
+        if taken is not None:
+            return redirect("workorders:detail", number=taken[0].number)
     return render(request, "workorders/intake.html", {"form": form})
 
 
@@ -253,14 +255,14 @@ def connections(request: HttpRequest) -> HttpResponse:
     mine = request.GET.get("mine", "1" if scope.role == "key_account_manager" else "") == "1"
     form = forms.ConnectionForm(request.POST or None, initial=_unit_initial(scope))
     if request.method == "POST" and form.is_valid():
-        try:
-            created = services.new_connection_apply(
-                scope=scope, actor=request.user, data=services.NewApplication(**form.cleaned_data)
-            )
-        except DomainError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, _("已受理报装申请 %(no)s。") % {"no": created.number})
+        data = services.NewApplication(**form.cleaned_data)
+        created = page_action(
+            request,
+            lambda: services.new_connection_apply(scope=scope, actor=request.user, data=data),
+            success=lambda made: _("已受理报装申请 %(no)s。") % {"no": made.number},
+            form=form,
+        )
+        if created is not None:
             return redirect("workorders:connections")
     page = paginate(request, selectors.connection_list(scope=scope, mine=mine)).map(selectors.connection_card)
     context = {"rows": page.items, "page": page, "mine": mine, "form": form, "advance_form": forms.AdvanceForm()}
@@ -280,8 +282,8 @@ def connection_advance(request: HttpRequest, number: str) -> HttpResponse:
     connection = connection_get_for_scope(scope=scope, number=number)
     form = forms.AdvanceForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        services.new_connection_advance(scope=scope, actor=request.user, connection=connection, note=note)
-    except DomainError as exc:
-        flash_error(request, exc)
+    page_action(
+        request,
+        lambda: services.new_connection_advance(scope=scope, actor=request.user, connection=connection, note=note),
+    )
     return redirect("workorders:connections")
