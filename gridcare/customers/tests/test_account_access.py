@@ -25,15 +25,17 @@ VISIBILITY = {
 }
 
 
-def _accounts(town: City) -> tuple[str, str, str]:
-    return (town.account.account_no, town.other_unit_account.account_no, town.foreign_account.account_no)
+def _visible_to(town: City, persona: str) -> list[tuple[str, bool]]:
+    """The town's own, other-unit and foreign account numbers, each with whether ``persona`` sees it."""
+    accounts = (town.account.account_no, town.other_unit_account.account_no, town.foreign_account.account_no)
+    return list(zip(accounts, VISIBILITY[persona], strict=True))
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", sorted(VISIBILITY))
 def test_the_api_shows_an_account_only_to_those_who_may_see_it(town: City, persona: str) -> None:
     client = api_client(town.users[persona])
-    for account_no, visible in zip(_accounts(town), VISIBILITY[persona], strict=True):
+    for account_no, visible in _visible_to(town, persona):
         response = client.get(f"/api/v1/accounts/{account_no}")
         assert response.status_code == (200 if visible else 404), (persona, account_no)
         if not visible:
@@ -44,7 +46,7 @@ def test_the_api_shows_an_account_only_to_those_who_may_see_it(town: City, perso
 @pytest.mark.parametrize("persona", sorted(VISIBILITY))
 def test_the_account_page_follows_the_same_rule(town: City, persona: str) -> None:
     client = signed_in(town.users[persona])
-    for account_no, visible in zip(_accounts(town), VISIBILITY[persona], strict=True):
+    for account_no, visible in _visible_to(town, persona):
         response = client.get(f"/customers/{account_no}/")
         assert response.status_code == (200 if visible else 404), (persona, account_no)
 

@@ -9,6 +9,7 @@ import pytest
 
 from gridcare.core.testing import City, api_client, signed_in
 from gridcare.customers.models import Account, AccountEvent, Contact, Customer
+from gridcare.customers.tests.helpers import NEW_CUSTOMER_FORM
 
 
 def _post(town: City, path: str, body: dict[str, Any], persona: str = "clerk") -> Any:
@@ -54,26 +55,57 @@ def test_transfer_moves_the_account_to_a_new_holder_and_keeps_the_old_one(town: 
 
 
 @pytest.mark.django_db
-def test_a_transfer_to_the_same_person_is_refused_as_a_rename(town: City) -> None:
+@pytest.mark.parametrize(
+    ("path", "body", "detail"),
+    [
+        pytest.param(
+            "transfer",
+            {"new_name": "张三", "new_id_number": "11010519491231002X", "new_phone": "15900002222"},
+            "新户主与原户主为同一人，请办理更名而不是过户。",
+            id="a_transfer_to_the_same_person_is_refused_as_a_rename",
+        ),
+        pytest.param(
+            "status",
+            {"status": "active"},
+            "户号 0000000018 当前状态为“正常”，不能变为“正常”。",
+            id="resuming_an_active_account_is_an_illegal_move",
+        ),
+    ],
+)
+def test_a_change_against_the_rules_is_409_with_its_reason_and_changes_nothing(
+    town: City, path: str, body: dict[str, Any], detail: str
+) -> None:
     before = _snapshot(town)
-    response = _post(
-        town, "transfer", {"new_name": "张三", "new_id_number": "11010519491231002X", "new_phone": "15900002222"}
-    )
+    response = _post(town, path, body)
     assert response.status_code == 409
-    assert response.json()["detail"] == "新户主与原户主为同一人，请办理更名而不是过户。"
+    assert response.json()["detail"] == detail
     assert _snapshot(town) == before
 
 
 @pytest.mark.django_db
-def test_a_transfer_with_bad_identity_data_changes_nothing(town: City) -> None:
+@pytest.mark.parametrize(
+    ("path", "body", "errors"),
+    [
+        pytest.param(
+            "transfer",
+            {"new_name": "", "new_id_number": "123", "new_phone": "999"},
+            {
+                "new_name": "请填写新户主名称。",
+                "new_id_number": "身份证号码应为18位，当前为3位。",
+                "new_phone": "手机号码应为11位，当前为3位。",
+            },
+            id="a_transfer_with_bad_identity_data",
+        ),
+        pytest.param("status", {"status": "frozen"}, {"status": "取值不在允许范围内。"}, id="an_unknown_status"),
+    ],
+)
+def test_bad_input_is_422_with_field_errors_and_changes_nothing(
+    town: City, path: str, body: dict[str, Any], errors: dict[str, str]
+) -> None:
     before = _snapshot(town)
-    response = _post(town, "transfer", {"new_name": "", "new_id_number": "123", "new_phone": "999"})
+    response = _post(town, path, body)
     assert response.status_code == 422
-    assert response.json()["errors"] == {
-        "new_name": "请填写新户主名称。",
-        "new_id_number": "身份证号码应为18位，当前为3位。",
-        "new_phone": "手机号码应为11位，当前为3位。",
-    }
+    assert response.json()["errors"] == errors
     assert _snapshot(town) == before
 
 
@@ -128,24 +160,6 @@ def test_a_closed_account_refuses_every_change(town: City, path: str, body: dict
 
 
 @pytest.mark.django_db
-def test_resuming_an_active_account_is_an_illegal_move(town: City) -> None:
-    before = _snapshot(town)
-    response = _post(town, "status", {"status": "active"})
-    assert response.status_code == 409
-    assert response.json()["detail"] == "户号 0000000018 当前状态为“正常”，不能变为“正常”。"
-    assert _snapshot(town) == before
-
-
-@pytest.mark.django_db
-def test_an_unknown_status_is_422_and_changes_nothing(town: City) -> None:
-    before = _snapshot(town)
-    response = _post(town, "status", {"status": "frozen"})
-    assert response.status_code == 422
-    assert response.json()["errors"] == {"status": "取值不在允许范围内。"}
-    assert _snapshot(town) == before
-
-
-@pytest.mark.django_db
 def test_a_new_phone_number_starts_with_a_clean_delivery_record(town: City) -> None:
     Contact.objects.filter(customer=town.account.customer).update(status="failed", delivery_failures=4)
     response = _post(town, "phone", {"phone": "159 0000 2222"})
@@ -182,16 +196,7 @@ def test_the_change_forms_on_the_page_call_the_same_services(town: City) -> None
 @pytest.mark.django_db
 def test_opening_a_customer_through_the_page(town: City) -> None:
     client = signed_in(town.clerk)
-    form = {
-        "name": "孙八",
-        "customer_class": "residential",
-        "id_number": "",
-        "phone": "13600001111",
-        "address": "上城区望江路9号1幢202室",
-        "supply_unit": "U1",
-        "contract_capacity_kva": "8",
-        "importance_grade": "",
-    }
+    form = NEW_CUSTOMER_FORM
     response = client.post("/customers/new/", form)
     assert response.status_code == 302
     account = Account.objects.get(customer__name="孙八")

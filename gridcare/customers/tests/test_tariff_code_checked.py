@@ -12,17 +12,8 @@ import pytest
 from gridcare.billing.demo import seed_tariffs
 from gridcare.core.testing import City, api_client, signed_in
 from gridcare.customers.models import Account, AccountEvent, Customer
+from gridcare.customers.tests.helpers import NEW_CUSTOMER_FORM
 
-FORM = {
-    "name": "孙八",
-    "customer_class": "residential",
-    "id_number": "",
-    "phone": "13600001111",
-    "address": "上城区望江路9号1幢202室",
-    "supply_unit": "U1",
-    "contract_capacity_kva": "8",
-    "importance_grade": "",
-}
 UNKNOWN = "电价 RES-NOPE 不存在或未生效，请从列表中选择。"
 
 
@@ -51,7 +42,7 @@ def test_opening_on_the_page_with_a_bad_tariff_is_refused_on_the_field(
     town: City, code: str, message: str | None
 ) -> None:
     before = _counts()
-    page = signed_in(town.clerk).post("/customers/new/", dict(FORM, tariff_code=code))
+    page = signed_in(town.clerk).post("/customers/new/", dict(NEW_CUSTOMER_FORM, tariff_code=code))
     assert page.status_code == 200
     assert page.context["form"].errors["tariff_code"] == [message or _misfit_message()]
     assert _counts() == before
@@ -62,7 +53,7 @@ def test_opening_through_the_api_with_a_bad_tariff_is_refused_on_the_field(
     town: City, code: str, message: str | None
 ) -> None:
     before = _counts()
-    body = {k: v for k, v in FORM.items() if k not in ("contract_capacity_kva",)} | {"tariff_code": code}
+    body = {k: v for k, v in NEW_CUSTOMER_FORM.items() if k not in ("contract_capacity_kva",)} | {"tariff_code": code}
     answer = _api(town, "customers", body)
     assert answer.status_code == 422
     assert answer.json()["errors"] == {"tariff_code": message or _misfit_message()}
@@ -70,7 +61,7 @@ def test_opening_through_the_api_with_a_bad_tariff_is_refused_on_the_field(
 
 
 def test_an_account_opened_with_a_fitting_tariff_keeps_it(town: City) -> None:
-    answer = signed_in(town.clerk).post("/customers/new/", dict(FORM, tariff_code="RES-TIER"))
+    answer = signed_in(town.clerk).post("/customers/new/", dict(NEW_CUSTOMER_FORM, tariff_code="RES-TIER"))
     assert answer.status_code == 302
     assert Account.objects.get(customer__name="孙八").tariff_code == "RES-TIER"
 
