@@ -91,16 +91,21 @@ def test_surplus_becomes_prepaid_balance(town: City) -> None:
     assert PrepaidBalance.objects.get(account=town.account).balance == Decimal("20.00")
 
 
-def test_api_answers_201_then_200_for_a_retried_notification(town: City) -> None:
-    issued_bill(town.account, "2026-10", "100.00", date(2026, 11, 25))
-    client = api_client(town.clerk)
-    body = {
+def _notification(town: City, channel_txn_id: str) -> dict[str, str]:
+    """An Alipay notification of 60.00 for the town's account, as the channel posts it."""
+    return {
         "channel": "alipay",
-        "channel_txn_id": "ALI-1",
+        "channel_txn_id": channel_txn_id,
         "account_no": town.account.account_no,
         "amount": "60.00",
         "paid_at": "2026-11-20T10:00:00+08:00",
     }
+
+
+def test_api_answers_201_then_200_for_a_retried_notification(town: City) -> None:
+    issued_bill(town.account, "2026-10", "100.00", date(2026, 11, 25))
+    client = api_client(town.clerk)
+    body = _notification(town, "ALI-1")
     first = client.post("/api/v1/payments", body, content_type="application/json")
     second = client.post("/api/v1/payments", body, content_type="application/json")
     assert (first.status_code, second.status_code) == (201, 200)
@@ -111,13 +116,7 @@ def test_api_answers_201_then_200_for_a_retried_notification(town: City) -> None
 
 def test_api_status_codes_for_conflict_unknown_account_and_bad_amount(town: City) -> None:
     client = api_client(town.clerk)
-    body = {
-        "channel": "alipay",
-        "channel_txn_id": "ALI-2",
-        "account_no": town.account.account_no,
-        "amount": "60.00",
-        "paid_at": "2026-11-20T10:00:00+08:00",
-    }
+    body = _notification(town, "ALI-2")
     assert client.post("/api/v1/payments", body, content_type="application/json").status_code == 201
     before = _state()
     conflict = client.post("/api/v1/payments", {**body, "amount": "61.00"}, content_type="application/json")
