@@ -142,10 +142,32 @@ class KeptAlive:
             self.conn = cls(self.host, self.port, timeout=self.timeout)
         return self.conn
 
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
+        """The answer's status and whole body. A network error (NETWORK_ERRORS) closes the
+        connection, so that the next request opens a new one, and is raised."""
+        conn = self.get()
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            response = conn.getresponse()
+            return response.status, response.read()
+        except NETWORK_ERRORS:
+            self.close()
+            raise
+
     def close(self) -> None:
         if self.conn is not None:
             self.conn.close()
             self.conn = None
+
+
+# Timeouts, refused and dropped connections: the message is tried again later.
+NETWORK_ERRORS = (OSError, http.client.HTTPException)
+
+
+def _retry_later(exc: Exception) -> SendResult:
+    return SendResult(Outcome.RETRY, error=f"{type(exc).__name__}: {exc}"[:300])
 
 
 class HttpSmsConnection:
@@ -174,13 +196,9 @@ class HttpSmsConnection:
         body = json.dumps(payload, ensure_ascii=False).encode()
         headers = {"Content-Type": "application/json; charset=utf-8", "X-Signature": sign(self.gateway.secret, body)}
         try:
-            conn = self.http.get()
-            conn.request("POST", self.path, body=body, headers=headers)
-            response = conn.getresponse()
-            status, raw = response.status, response.read()
-        except (OSError, http.client.HTTPException) as exc:  # timeouts, refused and dropped connections
-            self.close()
-            return SendResult(Outcome.RETRY, error=f"{type(exc).__name__}: {exc}"[:300])
+            status, raw = self.http.request("POST", self.path, body, headers)
+        except NETWORK_ERRORS as exc:
+            return _retry_later(exc)
         return self._result(status, raw)
 
     @staticmethod
@@ -294,14 +312,9 @@ class WebhookConnection:
             "X-Signature": sign(self.sms.gateway.secret, body),
         }
         try:
-            conn = self.sms.http.get()
-            conn.request("POST", self.sms.path, body=body, headers=headers)
-            response = conn.getresponse()
-            status = response.status
-            response.read()
-        except (OSError, http.client.HTTPException) as exc:
-            self.close()
-            return SendResult(Outcome.RETRY, error=f"{type(exc).__name__}: {exc}"[:300])
+            status, _answer = self.sms.http.request("POST", self.sms.path, body, headers)
+        except NETWORK_ERRORS as exc:
+            return _retry_later(exc)
         if 200 <= status < 300:
             return SendResult(Outcome.ACCEPTED, message_id=f"push-{message.notice_id}")
         if status in (404, 410):
@@ -388,11 +401,8 @@ class WeChatConnection:
         self.key = (gateway.base_url, gateway.app_id)
 
     def _request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, dict[str, Any]]:
-        conn = self.http.get()
         headers = {"Content-Type": "application/json; charset=utf-8"} if body is not None else {}
-        conn.request(method, self.prefix + path, body=body, headers=headers)
-        response = conn.getresponse()
-        status, raw = response.status, response.read()
+        status, raw = self.http.request(method, self.prefix + path, body, headers)
         try:
             answer = json.loads(raw or b"{}")
         except ValueError:
@@ -427,9 +437,9 @@ class WeChatConnection:
                     WECHAT_TOKENS.invalidate(self.key, token)
                     continue
                 break
-        except (OSError, http.client.HTTPException, WeChatTokenError) as exc:
+        except (*NETWORK_ERRORS, WeChatTokenError) as exc:
             self.close()
-            return SendResult(Outcome.RETRY, error=f"{type(exc).__name__}: {exc}"[:300])
+            return _retry_later(exc)
         error = f"HTTP {status} errcode {code} {answer.get('errmsg', '')}".strip()[:300]
         if status == 200 and code == 0 and answer.get("msgid") is not None:
             return SendResult(Outcome.ACCEPTED, message_id=f"wx-{answer['msgid']}")
