@@ -120,23 +120,18 @@ def seed_prepaid(share: float = 0.03, seed: int = 5) -> int:
 
 def check_sample(period: str, n: int) -> int:
     from gridcare.billing.models import Bill, Reading
-    from gridcare.billing.rules.compute import Usage, bill_charges
+    from gridcare.billing.rules.compute import bill_charges, usage_of
 
     ids = list(Bill.objects.filter(period=period).values_list("id", flat=True))
     sample = random.Random(3).sample(ids, min(n, len(ids)))
     mismatches = 0
     for bill in Bill.objects.filter(id__in=sample).select_related("tariff", "account"):
         r = Reading.objects.get(account_id=bill.account_id, period=period)
-        usage = Usage(
-            kwh=r.kwh,
-            peak=r.kwh_peak,
-            flat=r.kwh_flat,
-            valley=r.kwh_valley,
-            kvarh=r.kvarh,
-            max_demand_kw=r.max_demand_kw,
-        )
         expected = bill_charges(
-            tariff=bill.tariff, usage=usage, prior_kwh=bill.prior_kwh, capacity_kva=bill.account.contract_capacity_kva
+            tariff=bill.tariff,
+            usage=usage_of(r),
+            prior_kwh=bill.prior_kwh,
+            capacity_kva=bill.account.contract_capacity_kva,
         ).total
         prior = sum(
             Bill.objects.filter(

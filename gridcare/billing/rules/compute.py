@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from gridcare.billing import rules
 from gridcare.billing.conf import billing_decimal
-from gridcare.billing.models import Tariff, TariffKind, TierPeriod
+from gridcare.billing.models import Reading, Tariff, TariffKind, TierPeriod
 from gridcare.core.money import ZERO
 
 
@@ -19,6 +19,18 @@ class Usage:
     valley: Decimal = ZERO
     kvarh: Decimal = ZERO
     max_demand_kw: Decimal = ZERO
+
+
+def usage_of(reading: Reading) -> Usage:
+    """The usage a valid meter reading bills."""
+    return Usage(
+        kwh=reading.kwh,
+        peak=reading.kwh_peak,
+        flat=reading.kwh_flat,
+        valley=reading.kwh_valley,
+        kvarh=reading.kvarh,
+        max_demand_kw=reading.max_demand_kw,
+    )
 
 
 @dataclass(frozen=True)

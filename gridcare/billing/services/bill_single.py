@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from gridcare.billing.models import Bill, BillRun, BillStatus, Reading, ReadingStatus, Tariff
 from gridcare.billing.rules.bill_dates import due_date_of
-from gridcare.billing.rules.compute import Usage, bill_charges
+from gridcare.billing.rules.compute import bill_charges, usage_of
 from gridcare.core.money import money_total
 from gridcare.customers.models import Account
 from gridcare.notices.services import notice_enqueue
@@ -20,15 +20,9 @@ def bill_issue_one(*, account: Account, period: str, run: BillRun, tariffs: dict
     if reading is None or tariff is None:
         return None
     prior = money_total(Bill.objects.filter(account=account, period__gte=period[:4] + "-01", period__lt=period), "kwh")
-    usage = Usage(
-        kwh=reading.kwh,
-        peak=reading.kwh_peak,
-        flat=reading.kwh_flat,
-        valley=reading.kwh_valley,
-        kvarh=reading.kvarh,
-        max_demand_kw=reading.max_demand_kw,
+    charges = bill_charges(
+        tariff=tariff, usage=usage_of(reading), prior_kwh=prior, capacity_kva=account.contract_capacity_kva
     )
-    charges = bill_charges(tariff=tariff, usage=usage, prior_kwh=prior, capacity_kva=account.contract_capacity_kva)
     with transaction.atomic():
         bill = Bill.objects.create(
             account=account,
