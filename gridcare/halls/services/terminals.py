@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.db.models import F
@@ -35,14 +37,18 @@ def terminal_set_status(*, scope: Scope, actor: Actor, terminal: Terminal, statu
     terminal = Terminal.objects.select_for_update().get(pk=terminal.pk)
     if terminal.status == status:
         raise InvalidTransition(_("终端已是“%(s)s”状态。") % {"s": terminal.get_status_display()})
-    at = now()
+    _status_change(terminal=terminal, to=TerminalStatus(status), actor=actor, at=now(), note=note)
+    return terminal
+
+
+def _status_change(*, terminal: Terminal, to: TerminalStatus, actor: Actor, at: datetime, note: str) -> None:
+    """Move ``terminal`` to ``to`` and write the status event (inside the caller's transaction)."""
     before = terminal.status
-    terminal.status, terminal.status_changed_at = TerminalStatus(status), at
+    terminal.status, terminal.status_changed_at = to, at
     terminal.save(update_fields=["status", "status_changed_at"])
     terminal_event(
-        terminal=terminal, type=TerminalEvent.Type.STATUS, actor=actor, at=at, before=before, after=status, note=note
+        terminal=terminal, type=TerminalEvent.Type.STATUS, actor=actor, at=at, before=before, after=to, note=note
     )
-    return terminal
 
 
 @transaction.atomic
@@ -68,17 +74,7 @@ def terminal_report_fault(*, scope: Scope, actor: Actor, terminal: Terminal, des
         raise InvalidInput(_("请描述故障。"), errors={"description": _("必填项。")})
     at = now()
     if terminal.status != TerminalStatus.FAULT:
-        before = terminal.status
-        Terminal.objects.filter(pk=terminal.pk).update(status=TerminalStatus.FAULT, status_changed_at=at)
-        terminal_event(
-            terminal=terminal,
-            type=TerminalEvent.Type.STATUS,
-            actor=actor,
-            at=at,
-            before=before,
-            after=TerminalStatus.FAULT,
-            note=description,
-        )
+        _status_change(terminal=terminal, to=TerminalStatus.FAULT, actor=actor, at=at, note=description)
     return MaintenanceTask.objects.create(
         terminal=terminal,
         description=description[:200],
@@ -103,17 +99,7 @@ def task_resolve(*, scope: Scope, actor: Actor, task: MaintenanceTask) -> Mainte
         not terminal.tasks.filter(status=MaintenanceTask.Status.OPEN).exists()
         and terminal.status == TerminalStatus.FAULT
     ):
-        terminal.status, terminal.status_changed_at = TerminalStatus.IN_SERVICE, at
-        terminal.save(update_fields=["status", "status_changed_at"])
-        terminal_event(
-            terminal=terminal,
-            type=TerminalEvent.Type.STATUS,
-            actor=actor,
-            at=at,
-            before=TerminalStatus.FAULT,
-            after=TerminalStatus.IN_SERVICE,
-            note="",
-        )
+        _status_change(terminal=terminal, to=TerminalStatus.IN_SERVICE, actor=actor, at=at, note="")
     return task
 
 

@@ -243,8 +243,10 @@ def ticket_transition(
     **parameters: Any,
 ) -> Ticket:
     """The one way a ticket changes status: refuses moves the table does not allow, claims the
-    row with a conditional UPDATE (so of two racing counters exactly one wins), writes the event."""
+    row with a conditional UPDATE (so of two racing counters exactly one wins), writes the event.
+    The event names ``counter`` (the one calling), else the counter the ticket was at."""
     changes = changes or {}
+    counter = counter or ticket.counter
     to = rules.next_status(ticket.status, action)
     if to is None:
         raise InvalidTransition(str(_REFUSALS[action]) % {"status": ticket.get_status_display()})
@@ -494,7 +496,6 @@ def ticket_recall(*, scope: Scope, actor: Actor, ticket: Ticket) -> Ticket:
         action=Action.RECALL,
         actor=actor,
         at=now(),
-        counter=ticket.counter,
         changes={"recalls": F("recalls") + 1},
         counter_number=ticket.counter.number if ticket.counter else None,
     )
@@ -506,9 +507,7 @@ def ticket_no_show(*, scope: Scope, actor: Actor, ticket: Ticket) -> Ticket:
     ticket = _locked(ticket)
     _require_ticket_operator(scope, actor, ticket)
     at = now()
-    return ticket_transition(
-        ticket=ticket, action=Action.NO_SHOW, actor=actor, at=at, counter=ticket.counter, changes={"finished_at": at}
-    )
+    return ticket_transition(ticket=ticket, action=Action.NO_SHOW, actor=actor, at=at, changes={"finished_at": at})
 
 
 @transaction.atomic
@@ -525,7 +524,6 @@ def ticket_finish(*, scope: Scope, actor: Actor, ticket: Ticket, outcome: str = 
         action=Action.FINISH,
         actor=actor,
         at=at,
-        counter=ticket.counter,
         changes={"finished_at": at, "outcome": outcome},
         outcome=outcome,
     )
@@ -559,7 +557,6 @@ def ticket_transfer(
         action=Action.TRANSFER,
         actor=actor,
         at=now(),
-        counter=ticket.counter,
         changes=changes,
         **target,
     )
