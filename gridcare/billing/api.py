@@ -15,10 +15,9 @@ from gridcare.billing.services.payments import PaymentIn, payment_post
 from gridcare.core.timezone import business_date
 from gridcare.customers.access import account_get_for_scope
 from gridcare.org.access import scope_for
-from gridcare.org.api import ErrorOut
+from gridcare.org.api import ERRORS
 
 router = Router(tags=["billing"])
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class DueBillOut(Schema):

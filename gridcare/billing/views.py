@@ -33,7 +33,7 @@ from gridcare.billing.services.readings import exception_resolve, intervals_impo
 from gridcare.core.exceptions import DomainError
 from gridcare.core.paging import export_response, paginate
 from gridcare.core.timezone import business_date
-from gridcare.core.views import form_errors_from, is_htmx, page_action, page_user, staff_required
+from gridcare.core.views import form_errors_from, is_htmx, page_action, page_get, page_user, staff_required
 from gridcare.customers.access import account_get_for_scope
 from gridcare.org.access import Capability, Scope, can, request_scope, require
 
@@ -93,8 +93,7 @@ def account(request: HttpRequest, account_no: str) -> HttpResponse:
 @staff_required
 @require_POST
 def counter_payment(request: HttpRequest, account_no: str) -> HttpResponse:
-    scope = request_scope(request)
-    acct = account_get_for_scope(scope=scope, account_no=account_no)
+    scope, acct = page_get(request, account_get_for_scope, account_no=account_no)
     form = forms.CounterPaymentForm(request.POST)
     if form.is_valid():
         # The form's key is the serial: the same form posted twice is one payment.
@@ -119,8 +118,7 @@ def counter_payment(request: HttpRequest, account_no: str) -> HttpResponse:
 @staff_required
 @require_POST
 def waiver_create(request: HttpRequest, account_no: str) -> HttpResponse:
-    scope = request_scope(request)
-    acct = account_get_for_scope(scope=scope, account_no=account_no)
+    scope, acct = page_get(request, account_get_for_scope, account_no=account_no)
     form = forms.WaiverForm(request.POST)
     bill = Bill.objects.filter(account=acct, period=request.POST.get("period", "")).first()
     if bill is None or not form.is_valid():

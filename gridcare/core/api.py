@@ -14,10 +14,9 @@ from gridcare.core.exceptions import NotFound
 from gridcare.core.models import CalendarYear
 from gridcare.core.timezone import business_date
 from gridcare.org.access import Capability, Scope, require, scope_for
-from gridcare.org.api import ErrorOut
+from gridcare.org.api import ERRORS
 
 router = Router(tags=["calendar"])
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class HolidayIO(Schema):

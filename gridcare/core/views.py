@@ -41,6 +41,13 @@ def page_user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
+def page_get(request: HttpRequest, get: Callable[..., T], **key: Any) -> tuple[Scope, T]:
+    """The page user's scope and what ``get`` (an app's ``*_get_for_scope``) finds for it by
+    ``key``: missing and not the user's are the same 404."""
+    scope = request_scope(request)
+    return scope, get(scope=scope, **key)
+
+
 def staff_required(view: View) -> View:
     """Signed-in staff only; a person without a staff role sees nothing (404 after sign-in).
     A post without the capability a page asks for gets 403 (gridcare.org.access.require)."""

@@ -14,7 +14,7 @@ from gridcare.customers.access import account_get_for_scope
 from gridcare.customers.models import AccountStatus
 from gridcare.customers.rules import normalise_capacity_kva
 from gridcare.org.access import scope_for
-from gridcare.org.api import ErrorOut
+from gridcare.org.api import ERRORS, ErrorOut, scoped_get
 
 router = Router(tags=["customers"])
 
@@ -105,9 +105,6 @@ class PhoneIn(Schema):
     phone: str
 
 
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
 @router.post("/customers", response={201: AccountOut, **ERRORS})
 def customer_create(request: HttpRequest, payload: CustomerIn) -> tuple[int, dict[str, Any]]:
     scope = scope_for(request.user)
@@ -131,8 +128,7 @@ def account_detail(request: HttpRequest, account_no: str) -> dict[str, Any]:
 def account_unmask(request: HttpRequest, account_no: str, payload: UnmaskIn) -> dict[str, Any]:
     """Full phones and ID number of one account's holder. Needs reason_code and reason_text;
     each look is audited; over the caller's hourly or daily limit: 429, nothing shown."""
-    scope = scope_for(request.user)
-    account = account_get_for_scope(scope=scope, account_no=account_no)
+    scope, account = scoped_get(request, account_get_for_scope, account_no=account_no)
     return services.account_unmask(
         scope=scope,
         actor=request.user,
@@ -144,24 +140,21 @@ def account_unmask(request: HttpRequest, account_no: str, payload: UnmaskIn) -> 
 
 @router.post("/accounts/{account_no}/transfer", response={200: AccountOut, **ERRORS})
 def account_transfer(request: HttpRequest, account_no: str, payload: TransferIn) -> dict[str, Any]:
-    scope = scope_for(request.user)
-    account = account_get_for_scope(scope=scope, account_no=account_no)
+    scope, account = scoped_get(request, account_get_for_scope, account_no=account_no)
     account = services.account_transfer(scope=scope, actor=request.user, account=account, **payload.dict())
     return selectors.account_card(account).as_dict()
 
 
 @router.post("/accounts/{account_no}/rename", response={200: AccountOut, **ERRORS})
 def account_rename(request: HttpRequest, account_no: str, payload: RenameIn) -> dict[str, Any]:
-    scope = scope_for(request.user)
-    account = account_get_for_scope(scope=scope, account_no=account_no)
+    scope, account = scoped_get(request, account_get_for_scope, account_no=account_no)
     account = services.account_rename(scope=scope, actor=request.user, account=account, new_name=payload.new_name)
     return selectors.account_card(account).as_dict()
 
 
 @router.post("/accounts/{account_no}/tariff", response={200: AccountOut, **ERRORS})
 def account_change_tariff(request: HttpRequest, account_no: str, payload: TariffIn) -> dict[str, Any]:
-    scope = scope_for(request.user)
-    account = account_get_for_scope(scope=scope, account_no=account_no)
+    scope, account = scoped_get(request, account_get_for_scope, account_no=account_no)
     account = services.account_change_tariff(
         scope=scope,
         actor=request.user,
@@ -174,8 +167,7 @@ def account_change_tariff(request: HttpRequest, account_no: str, payload: Tariff
 
 @router.post("/accounts/{account_no}/status", response={200: AccountOut, **ERRORS})
 def account_status(request: HttpRequest, account_no: str, payload: StatusIn) -> dict[str, Any]:
-    scope = scope_for(request.user)
-    account = account_get_for_scope(scope=scope, account_no=account_no)
+    scope, account = scoped_get(request, account_get_for_scope, account_no=account_no)
     account = services.account_transition(
         scope=scope, actor=request.user, account=account, to=AccountStatus(payload.status), reason=payload.reason
     )
@@ -184,7 +176,6 @@ def account_status(request: HttpRequest, account_no: str, payload: StatusIn) -> 
 
 @router.post("/accounts/{account_no}/phone", response={200: AccountOut, **ERRORS})
 def account_phone(request: HttpRequest, account_no: str, payload: PhoneIn) -> dict[str, Any]:
-    scope = scope_for(request.user)
-    account = account_get_for_scope(scope=scope, account_no=account_no)
+    scope, account = scoped_get(request, account_get_for_scope, account_no=account_no)
     services.contact_set_phone(scope=scope, actor=request.user, account=account, phone=payload.phone)
     return selectors.account_card(account).as_dict()

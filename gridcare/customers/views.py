@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from gridcare.core.exceptions import Conflict, DomainError, InvalidInput
 from gridcare.core.paging import export_response, paginate
-from gridcare.core.views import form_errors_from, is_htmx, page_action, page_user, staff_required
+from gridcare.core.views import form_errors_from, is_htmx, page_action, page_get, page_user, staff_required
 from gridcare.customers import forms, selectors, services, unmasking
 from gridcare.customers.access import account_get_for_scope
 from gridcare.customers.exports import unmask_audit_rows, worklist_rows
@@ -101,8 +101,7 @@ _CHANGES: dict[str, tuple[type[Form], Callable[..., Any]]] = {
 def change(request: HttpRequest, account_no: str, kind: str) -> HttpResponse:
     if kind not in _CHANGES:
         raise Http404
-    scope = request_scope(request)
-    account = account_get_for_scope(scope=scope, account_no=account_no)
+    scope, account = page_get(request, account_get_for_scope, account_no=account_no)
     form_class, call = _CHANGES[kind]
     form = form_class(request.POST, prefix=kind)
     if not form.is_valid():
@@ -132,8 +131,7 @@ def _unmask_reason(request: HttpRequest) -> tuple[str, str]:
 def unmask(request: HttpRequest, account_no: str) -> HttpResponse:
     """The 查看完整信息 form: with htmx the numbers (or why not) in place, otherwise the account
     page again with them. Refusals keep their status: 403 post, 422 reason, 429 limit."""
-    scope = request_scope(request)
-    account = account_get_for_scope(scope=scope, account_no=account_no)
+    scope, account = page_get(request, account_get_for_scope, account_no=account_no)
     code, text = _unmask_reason(request)
     form = forms.UnmaskForm({"unmask-reason_code": code, "unmask-reason_text": text}, prefix="unmask")
     form.is_valid()

@@ -8,7 +8,6 @@ rates its counter's ticket. A device anywhere else is no caller at all (401)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
@@ -33,12 +32,12 @@ from gridcare.halls.exceptions import NotThisDevice
 from gridcare.halls.models import Appointment, CounterStatus, DeviceKind, HallDevice, Source, Ticket
 from gridcare.halls.services import appointments, devices, evaluations, terminals, tickets
 from gridcare.org.access import Capability, require, scope_for
-from gridcare.org.api import ErrorOut
+from gridcare.org.api import ERRORS, ErrorOut, scoped_get
 from gridcare.org.models import Hall
 
 router = Router(tags=["halls"])
 
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
 KindIn = Literal[
     "payment",
     "new_connection",
@@ -61,16 +60,10 @@ class TicketIn(Schema):
     source: Literal["remote", "kiosk"] = "remote"
 
 
-class TicketOut(Schema):
-    id: int
-    number: str
-    business_type: str
-    business_type_name: str
-    status: str
-    priority: str
-    position: int
-    estimated_wait_minutes: int
-    issued_at: datetime
+# The selector's view of a ticket under the API's name (no docstring: it would enter the
+# OpenAPI document as the schema's description).
+class TicketOut(selectors.TicketView):
+    pass
 
 
 class CalledOut(Schema):
@@ -101,13 +94,9 @@ class EvaluationOut(Schema):
     business_type: str
 
 
-class TypeLineOut(Schema):
-    kind: str
-    name: str
-    prefix: str
-    waiting: int
-    estimated_wait_minutes: int
-    longest_wait_minutes: int
+# The selector's line under the API's name (no docstring: see TicketOut).
+class TypeLineOut(selectors.TypeLine):
+    pass
 
 
 class CounterLineOut(Schema):
@@ -219,8 +208,7 @@ def ticket_issue(request: HttpRequest, hall_code: str, payload: TicketIn) -> tup
     kiosk = _kiosk(request, hall_code)
     if kiosk is not None:
         return 201, _ticket(_kiosk_ticket(request, kiosk, payload))
-    scope = scope_for(request.user)
-    hall = hall_get_for_scope(scope=scope, code=hall_code)
+    scope, hall = scoped_get(request, hall_get_for_scope, code=hall_code)
     if payload.priority == "appointment":
         return 201, _ticket(_check_in_by_ref(request, hall, payload))
     ticket = tickets.ticket_issue(
@@ -288,7 +276,7 @@ def hall_queue(request: HttpRequest, hall_code: str) -> dict[str, Any]:
         "hall": hall.code,
         "waiting": queue.waiting,
         "longest_wait_minutes": queue.longest_wait_minutes,
-        "types": [t.__dict__ for t in queue.types],
+        "types": [t.model_dump() for t in queue.types],
         "counters": [c.__dict__ for c in queue.counters],
     }
 
@@ -300,8 +288,7 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
 
 @router.post("/counters/{counter_id}/call-next", response={200: CalledOut, 204: None, **ERRORS})
 def counter_call_next(request: HttpRequest, counter_id: int) -> Any:
-    scope = scope_for(request.user)
-    counter = counter_get_for_scope(scope=scope, counter_id=counter_id)
+    scope, counter = scoped_get(request, counter_get_for_scope, counter_id=counter_id)
     ticket = tickets.counter_call_next(scope=scope, actor=request.user, counter=counter)
     if ticket is None:
         return HttpResponse(status=204)
@@ -309,8 +296,7 @@ def counter_call_next(request: HttpRequest, counter_id: int) -> Any:
 
 
 def _counter_status(request: HttpRequest, counter_id: int, status: CounterStatus) -> dict[str, Any]:
-    scope = scope_for(request.user)
-    counter = counter_get_for_scope(scope=scope, counter_id=counter_id)
+    scope, counter = scoped_get(request, counter_get_for_scope, counter_id=counter_id)
     setup = tickets.counter_set_status(scope=scope, actor=request.user, counter=counter, status=status)
     return {"id": counter.pk, "number": counter.number, "status": setup.status}
 
@@ -332,31 +318,27 @@ def counter_close(request: HttpRequest, counter_id: int) -> dict[str, Any]:
 
 @router.post("/tickets/{ticket_id}/recall", response={200: TicketOut, **ERRORS})
 def ticket_recall(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
-    scope = scope_for(request.user)
-    ticket = ticket_get_for_scope(scope=scope, ticket_id=ticket_id)
+    scope, ticket = scoped_get(request, ticket_get_for_scope, ticket_id=ticket_id)
     return _ticket(tickets.ticket_recall(scope=scope, actor=request.user, ticket=ticket))
 
 
 @router.post("/tickets/{ticket_id}/no-show", response={200: TicketOut, **ERRORS})
 def ticket_no_show(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
-    scope = scope_for(request.user)
-    ticket = ticket_get_for_scope(scope=scope, ticket_id=ticket_id)
+    scope, ticket = scoped_get(request, ticket_get_for_scope, ticket_id=ticket_id)
     return _ticket(tickets.ticket_no_show(scope=scope, actor=request.user, ticket=ticket))
 
 
 @router.post("/tickets/{ticket_id}/finish", response={200: TicketOut, **ERRORS}, openapi_extra=FINISH_BODY)
 def ticket_finish(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
     """Body optional: ``{"outcome": "..."}``; a counter button may post nothing."""
-    scope = scope_for(request.user)
-    ticket = ticket_get_for_scope(scope=scope, ticket_id=ticket_id)
+    scope, ticket = scoped_get(request, ticket_get_for_scope, ticket_id=ticket_id)
     outcome = _optional_body(request, FinishIn).outcome
     return _ticket(tickets.ticket_finish(scope=scope, actor=request.user, ticket=ticket, outcome=outcome))
 
 
 @router.post("/tickets/{ticket_id}/transfer", response={200: TicketOut, **ERRORS})
 def ticket_transfer(request: HttpRequest, ticket_id: int, payload: TransferIn) -> dict[str, Any]:
-    scope = scope_for(request.user)
-    ticket = ticket_get_for_scope(scope=scope, ticket_id=ticket_id)
+    scope, ticket = scoped_get(request, ticket_get_for_scope, ticket_id=ticket_id)
     ticket = tickets.ticket_transfer(
         scope=scope, actor=request.user, ticket=ticket, kind=payload.business_type, counter_id=payload.counter_id
     )
@@ -389,8 +371,7 @@ def ticket_evaluate(request: HttpRequest, ticket_id: int, payload: EvaluationIn)
 
 @router.post("/halls/{hall_code}/diversions", response={201: DiversionOut, **ERRORS})
 def diversion_record(request: HttpRequest, hall_code: str, payload: DiversionIn) -> tuple[int, dict[str, Any]]:
-    scope = scope_for(request.user)
-    hall = hall_get_for_scope(scope=scope, code=hall_code)
+    scope, hall = scoped_get(request, hall_get_for_scope, code=hall_code)
     terminal = terminal_get_for_scope(scope=scope, terminal_id=payload.terminal_id) if payload.terminal_id else None
     diversion = terminals.diversion_record(
         scope=scope, actor=request.user, hall=hall, kind=payload.business_type, terminal=terminal
@@ -406,8 +387,7 @@ def terminal_list(request: HttpRequest, hall_code: str) -> list[Any]:
 
 @router.post("/terminals/{terminal_id}/status", response={200: TerminalOut, **ERRORS})
 def terminal_status(request: HttpRequest, terminal_id: int, payload: TerminalStatusIn) -> Any:
-    scope = scope_for(request.user)
-    terminal = terminal_get_for_scope(scope=scope, terminal_id=terminal_id)
+    scope, terminal = scoped_get(request, terminal_get_for_scope, terminal_id=terminal_id)
     return terminals.terminal_set_status(
         scope=scope, actor=request.user, terminal=terminal, status=payload.status, note=payload.note
     )
@@ -415,15 +395,13 @@ def terminal_status(request: HttpRequest, terminal_id: int, payload: TerminalSta
 
 @router.post("/terminals/{terminal_id}/usage", response={200: TerminalOut, **ERRORS})
 def terminal_usage(request: HttpRequest, terminal_id: int, payload: UsageIn) -> Any:
-    scope = scope_for(request.user)
-    terminal = terminal_get_for_scope(scope=scope, terminal_id=terminal_id)
+    scope, terminal = scoped_get(request, terminal_get_for_scope, terminal_id=terminal_id)
     return terminals.terminal_record_use(scope=scope, actor=request.user, terminal=terminal, count=payload.count)
 
 
 @router.post("/terminals/{terminal_id}/fault", response={201: TaskOut, **ERRORS})
 def terminal_fault(request: HttpRequest, terminal_id: int, payload: FaultIn) -> tuple[int, Any]:
-    scope = scope_for(request.user)
-    terminal = terminal_get_for_scope(scope=scope, terminal_id=terminal_id)
+    scope, terminal = scoped_get(request, terminal_get_for_scope, terminal_id=terminal_id)
     task = terminals.terminal_report_fault(
         scope=scope, actor=request.user, terminal=terminal, description=payload.description
     )
@@ -495,8 +473,7 @@ def _appointment(appointment: Appointment) -> dict[str, Any]:
 @router.get("/halls/{hall_code}/appointment-slots", response={200: SlotsOut, **ERRORS})
 def appointment_slots(request: HttpRequest, hall_code: str, date: str, business_type: str) -> dict[str, Any]:
     """Free places per half-hour slot of a day (``date=YYYY-MM-DD``) and business type."""
-    scope = scope_for(request.user)
-    hall = hall_get_for_scope(scope=scope, code=hall_code)
+    scope, hall = scoped_get(request, hall_get_for_scope, code=hall_code)
     slots = appointments.appointment_slots(scope=scope, hall=hall, kind=business_type, day=date)
     return {
         "hall": hall.code,
@@ -508,8 +485,7 @@ def appointment_slots(request: HttpRequest, hall_code: str, date: str, business_
 
 @router.post("/halls/{hall_code}/appointments", response={201: AppointmentOut, **ERRORS})
 def appointment_book(request: HttpRequest, hall_code: str, payload: AppointmentIn) -> tuple[int, dict[str, Any]]:
-    scope = scope_for(request.user)
-    hall = hall_get_for_scope(scope=scope, code=hall_code)
+    scope, hall = scoped_get(request, hall_get_for_scope, code=hall_code)
     appointment = appointments.appointment_book(
         scope=scope,
         actor=request.user,

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy
+from pydantic import BaseModel, ConfigDict
 
 from gridcare.core.sql import Columns, fetch
 from gridcare.core.timezone import business_date, now
@@ -167,8 +168,11 @@ def ticket_position(ticket: Ticket, *, at: datetime | None = None) -> int:
     )
 
 
-@dataclass(frozen=True)
-class TicketView:
+class TicketView(BaseModel):
+    """One ticket as its holder and the API see it (the API's TicketOut is this model)."""
+
+    model_config = ConfigDict(frozen=True)
+
     id: int
     number: str
     business_type: str
@@ -180,7 +184,7 @@ class TicketView:
     issued_at: datetime
 
     def as_dict(self) -> dict[str, Any]:
-        return self.__dict__.copy()
+        return self.model_dump()
 
 
 def ticket_view(ticket: Ticket) -> TicketView:
@@ -202,8 +206,9 @@ def ticket_view(ticket: Ticket) -> TicketView:
 # --- the hall's queue ----------------------------------------------------------------------------
 
 
-@dataclass
-class TypeLine:
+class TypeLine(BaseModel):
+    """One business type's line in the hall's queue (the API's TypeLineOut is this model)."""
+
     kind: str
     name: str
     prefix: str

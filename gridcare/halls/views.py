@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 from gridcare.core.exceptions import DomainError, Forbidden, InvalidInput, NotFound
 from gridcare.core.paging import paginate
 from gridcare.core.timezone import business_date
-from gridcare.core.views import form_errors_from, is_htmx, staff_required
+from gridcare.core.views import form_errors_from, is_htmx, page_get, staff_required
 from gridcare.halls import figures, forms, selectors
 from gridcare.halls.access import (
     DEVICE_COOKIE,
@@ -86,16 +86,14 @@ def _posted_id(request: HttpRequest, name: str) -> int:
 
 
 def _hall(request: HttpRequest, code: str, capability: Capability | None = None) -> Hall:
-    scope = request_scope(request)
-    hall = hall_get_for_scope(scope=scope, code=code)
+    scope, hall = page_get(request, hall_get_for_scope, code=code)
     if capability is not None:
         require(scope, capability)
     return hall
 
 
 def _counter(request: HttpRequest, counter_id: int, capability: Capability | None = None) -> Counter:
-    scope = request_scope(request)
-    counter = counter_get_for_scope(scope=scope, counter_id=counter_id)
+    scope, counter = page_get(request, counter_get_for_scope, counter_id=counter_id)
     if capability is not None:
         require(scope, capability)
     return counter

@@ -17,10 +17,9 @@ from gridcare.notices.services import campaigns, outages
 from gridcare.notices.services.receipts import Receipt, receipts_apply
 from gridcare.notices.signature import sign
 from gridcare.org.access import scope_for
-from gridcare.org.api import ErrorOut
+from gridcare.org.api import ERRORS, ErrorOut, scoped_get
 
 router = Router(tags=["notices"])
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class GatewaySignature(APIKeyHeader):
@@ -147,16 +146,14 @@ def outage_detail(request: HttpRequest, outage_id: int) -> dict[str, Any]:
 
 @router.post("/outages/{outage_id}/restore", response={200: OutageOut, **ERRORS})
 def outage_restore(request: HttpRequest, outage_id: int, payload: RestoreIn) -> dict[str, Any]:
-    scope = scope_for(request.user)
-    outage = outage_get_for_scope(scope=scope, outage_id=outage_id)
+    scope, outage = scoped_get(request, outage_get_for_scope, outage_id=outage_id)
     outage = outages.outage_restore(scope=scope, actor=request.user, outage=outage, restored_at=payload.restored_at)
     return selectors.outage_card(outage)
 
 
 @router.post("/outages/{outage_id}/cancel", response={200: OutageOut, **ERRORS})
 def outage_cancel(request: HttpRequest, outage_id: int) -> dict[str, Any]:
-    scope = scope_for(request.user)
-    outage = outage_get_for_scope(scope=scope, outage_id=outage_id)
+    scope, outage = scoped_get(request, outage_get_for_scope, outage_id=outage_id)
     return selectors.outage_card(outages.outage_cancel(scope=scope, actor=request.user, outage=outage))
 
 

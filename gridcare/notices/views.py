@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from gridcare.core import timezone as tz
 from gridcare.core.exceptions import DomainError
 from gridcare.core.paging import paginate
-from gridcare.core.views import flash_error, page_action, staff_required
+from gridcare.core.views import flash_error, page_action, page_get, staff_required
 from gridcare.notices import forms, reliability, selectors
 from gridcare.notices.access import outage_get_for_scope
 from gridcare.notices.defaults import DEFAULT_TEMPLATES
@@ -124,8 +124,7 @@ def outage_new(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def outage_detail(request: HttpRequest, outage_id: int) -> HttpResponse:
-    scope = request_scope(request)
-    outage = outage_get_for_scope(scope=scope, outage_id=outage_id)
+    scope, outage = page_get(request, outage_get_for_scope, outage_id=outage_id)
     context = {
         "o": selectors.outage_card(outage),
         "history": selectors.outage_history(outage),
@@ -139,8 +138,7 @@ def outage_detail(request: HttpRequest, outage_id: int) -> HttpResponse:
 @staff_required
 @require_POST
 def outage_change(request: HttpRequest, outage_id: int, action: str) -> HttpResponse:
-    scope = request_scope(request)
-    outage = outage_get_for_scope(scope=scope, outage_id=outage_id)
+    scope, outage = page_get(request, outage_get_for_scope, outage_id=outage_id)
     form = forms.RestoreForm(request.POST)
     if action not in ("restore", "cancel") or not form.is_valid():
         raise Http404

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from django.contrib.auth import logout
 from django.http import HttpRequest
 from ninja import Router, Schema
 
 from gridcare.core.tokens import token_issue
-from gridcare.org.access import scope_for
+from gridcare.org.access import Scope, scope_for
 from gridcare.org.services import session_tokens_revoke, token_revoke_presented
 
 router = Router(tags=["auth"])
+T = TypeVar("T")
 
 
 class TokenIn(Schema):
@@ -23,6 +27,17 @@ class TokenOut(Schema):
 class ErrorOut(Schema):
     detail: str
     errors: dict[str, str]
+
+
+# The refusals every operation that takes input may answer (gridcare.core.exceptions).
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def scoped_get(request: HttpRequest, get: Callable[..., T], **key: Any) -> tuple[Scope, T]:
+    """The caller's scope and what ``get`` (an app's ``*_get_for_scope``) finds for it by ``key``:
+    missing and not the caller's are the same 404."""
+    scope = scope_for(request.user)
+    return scope, get(scope=scope, **key)
 
 
 class MeOut(Schema):

@@ -12,13 +12,12 @@ from ninja import Router, Schema
 from gridcare.core.paging import api_page
 from gridcare.core.timezone import now
 from gridcare.org.access import scope_for
-from gridcare.org.api import ErrorOut
+from gridcare.org.api import ERRORS, ErrorOut, scoped_get
 from gridcare.workorders import selectors, services
 from gridcare.workorders.access import connection_get_for_scope, order_get_for_scope
 from gridcare.workorders.models import Status
 
 router = Router(tags=["workorders"])
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class OrderIn(Schema):
@@ -145,8 +144,7 @@ def workorder_detail(request: HttpRequest, number: str) -> dict[str, Any]:
 
 
 def _move(request: HttpRequest, number: str, to: Status, note: str = "", **kwargs: Any) -> dict[str, Any]:
-    scope = scope_for(request.user)
-    order = order_get_for_scope(scope=scope, number=number)
+    scope, order = scoped_get(request, order_get_for_scope, number=number)
     order = services.workorder_transition(scope=scope, actor=request.user, order=order, to=to, note=note, **kwargs)
     return selectors.order_card(order)
 
@@ -185,24 +183,21 @@ def workorder_close(request: HttpRequest, number: str, payload: NoteIn) -> dict[
 @router.post("/workorders/{number}/confirm-outage", response={200: OrderOut, **ERRORS})
 def workorder_confirm_outage(request: HttpRequest, number: str) -> dict[str, Any]:
     """The order's incident is an outage of its 台区/feeder: it becomes (or joins) the fault outage on record."""
-    scope = scope_for(request.user)
-    order = order_get_for_scope(scope=scope, number=number)
+    scope, order = scoped_get(request, order_get_for_scope, number=number)
     services.incident_confirm(scope=scope, actor=request.user, order=order)
     return selectors.order_card(order_get_for_scope(scope=scope, number=number))
 
 
 @router.post("/workorders/{number}/call-back", response={200: OrderOut, **ERRORS})
 def workorder_call_back(request: HttpRequest, number: str, payload: CallBackIn) -> dict[str, Any]:
-    scope = scope_for(request.user)
-    order = order_get_for_scope(scope=scope, number=number)
+    scope, order = scoped_get(request, order_get_for_scope, number=number)
     order = services.workorder_call_back(scope=scope, actor=request.user, order=order, **payload.dict())
     return selectors.order_card(order)
 
 
 @router.post("/workorders/{number}/reopen", response={200: OrderOut, **ERRORS})
 def workorder_reopen(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
-    scope = scope_for(request.user)
-    order = order_get_for_scope(scope=scope, number=number)
+    scope, order = scoped_get(request, order_get_for_scope, number=number)
     order = services.workorder_reopen(scope=scope, actor=request.user, order=order, reason=payload.reason)
     return selectors.order_card(order)
 
@@ -215,8 +210,7 @@ def workorder_contact(request: HttpRequest, number: str, payload: NoteIn) -> dic
 
 @router.post("/workorders/{number}/pause", response={200: OrderOut, **ERRORS})
 def workorder_pause(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
-    scope = scope_for(request.user)
-    order = order_get_for_scope(scope=scope, number=number)
+    scope, order = scoped_get(request, order_get_for_scope, number=number)
     return selectors.order_card(
         services.workorder_pause(scope=scope, actor=request.user, order=order, reason=payload.reason)
     )
@@ -224,15 +218,13 @@ def workorder_pause(request: HttpRequest, number: str, payload: ReasonIn) -> dic
 
 @router.post("/workorders/{number}/resume", response={200: OrderOut, **ERRORS})
 def workorder_resume(request: HttpRequest, number: str) -> dict[str, Any]:
-    scope = scope_for(request.user)
-    order = order_get_for_scope(scope=scope, number=number)
+    scope, order = scoped_get(request, order_get_for_scope, number=number)
     return selectors.order_card(services.workorder_resume(scope=scope, actor=request.user, order=order))
 
 
 @router.post("/workorders/{number}/hand-over", response={200: OrderOut, **ERRORS})
 def workorder_hand_over(request: HttpRequest, number: str, payload: HandOverIn) -> dict[str, Any]:
-    scope = scope_for(request.user)
-    order = order_get_for_scope(scope=scope, number=number)
+    scope, order = scoped_get(request, order_get_for_scope, number=number)
     order = services.workorder_hand_over(
         scope=scope, actor=request.user, order=order, to_employee_no=payload.to, reason=payload.reason
     )
@@ -241,8 +233,7 @@ def workorder_hand_over(request: HttpRequest, number: str, payload: HandOverIn) 
 
 @router.post("/workorders/{number}/verify", response={201: dict[str, Any], **ERRORS})
 def workorder_verify(request: HttpRequest, number: str, payload: VerifyIn) -> tuple[int, dict[str, Any]]:
-    scope = scope_for(request.user)
-    order = order_get_for_scope(scope=scope, number=number)
+    scope, order = scoped_get(request, order_get_for_scope, number=number)
     finding = services.complaint_verify(
         scope=scope, actor=request.user, order=order, employee_no=payload.employee_no, note=payload.note
     )
@@ -301,8 +292,7 @@ def connection_list(
 
 @router.post("/new-connections/{number}/advance", response={200: ConnectionOut, **ERRORS})
 def connection_advance(request: HttpRequest, number: str, payload: NoteIn) -> dict[str, Any]:
-    scope = scope_for(request.user)
-    connection = connection_get_for_scope(scope=scope, number=number)
+    scope, connection = scoped_get(request, connection_get_for_scope, number=number)
     connection = services.new_connection_advance(
         scope=scope, actor=request.user, connection=connection, note=payload.note
     )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from gridcare.core.exceptions import DomainError, Forbidden
 from gridcare.core.paging import paginate
 from gridcare.core.timezone import SHANGHAI, business_date, local_datetime, now
-from gridcare.core.views import flash_error, page_action, staff_required
+from gridcare.core.views import flash_error, page_action, page_get, staff_required
 from gridcare.customers.selectors import account_card, account_search
 from gridcare.org.access import Capability, Scope, can, request_scope, require
 from gridcare.workorders import exports, forms, selectors, services, triage
@@ -185,8 +185,7 @@ def _act(kind: str, request: HttpRequest, scope: Scope, order: WorkOrder, data: 
 @require_POST
 @staff_required
 def act(request: HttpRequest, number: str, kind: str) -> HttpResponse:
-    scope = request_scope(request)
-    order = order_get_for_scope(scope=scope, number=number)
+    scope, order = page_get(request, order_get_for_scope, number=number)
     form = forms.ActionForm(request.POST)
     form.is_valid()
     try:
@@ -278,8 +277,7 @@ def _unit_initial(scope: Scope) -> dict[str, str]:
 @require_POST
 def connection_advance(request: HttpRequest, number: str) -> HttpResponse:
     """Finish the application's current stage and start the next (the account manager's button)."""
-    scope = request_scope(request)
-    connection = connection_get_for_scope(scope=scope, number=number)
+    scope, connection = page_get(request, connection_get_for_scope, number=number)
     form = forms.AdvanceForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     page_action(
