@@ -24,7 +24,14 @@ def main() -> None:
 
     from django.db import connection, transaction
 
-    from gridcare.customers.demo import BATCH, _generate_batch, _load_grid, seed_customers
+    from gridcare.customers.demo import (
+        ACCOUNT_FIELDS,
+        BATCH,
+        _generate_batch,
+        _load_grid,
+        account_values,
+        seed_customers,
+    )
     from gridcare.customers.models import Account, Contact, Customer, Meter
     from gridcare.customers.selectors import account_search
     from gridcare.org.access import Scope
@@ -52,20 +59,7 @@ def main() -> None:
         )
         accounts = Account.objects.bulk_create(
             [
-                Account(
-                    account_no=r.account_no,
-                    customer=c,
-                    customer_class=r.customer_class,
-                    address=r.address,
-                    supply_unit_id=r.supply_unit_id,
-                    hall_id=r.hall_id,
-                    transformer_area_id=r.transformer_area_id,
-                    tariff_code=r.tariff_code,
-                    contract_capacity_kva=r.contract_capacity_kva,
-                    importance_grade=r.importance_grade,
-                    key_account_manager_id=r.key_account_manager_id,
-                    opened_on=r.opened_on,
-                )
+                Account(customer=c, **dict(zip(ACCOUNT_FIELDS, account_values(r), strict=True)))
                 for r, c in zip(records, customers, strict=True)
             ],
             batch_size=2000,

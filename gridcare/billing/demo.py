@@ -42,30 +42,25 @@ from gridcare.org.access import Scope
 
 D0 = date(2024, 1, 1)
 
+# Zhejiang's residential yearly tiers, which its residential peak/valley tariff keeps.
+ZJ_RESIDENTIAL_TIERS: dict[str, Any] = {
+    "kind": TariffKind.TIERED,
+    "price": D("0.538"),
+    "tier_period": TierPeriod.YEARLY,
+    "tier1_kwh": D(2760),
+    "tier2_kwh": D(4800),
+    "tier2_price": D("0.588"),
+    "tier3_price": D("0.838"),
+}
+
 PROVINCE_TARIFFS: dict[str, list[dict[str, Any]]] = {
     "ZJ": [
-        {
-            "code": "RES-TIER",
-            "name": "浙江居民生活用电(年阶梯)",
-            "kind": TariffKind.TIERED,
-            "price": D("0.538"),
-            "tier_period": TierPeriod.YEARLY,
-            "tier1_kwh": D(2760),
-            "tier2_kwh": D(4800),
-            "tier2_price": D("0.588"),
-            "tier3_price": D("0.838"),
-        },
+        {"code": "RES-TIER", "name": "浙江居民生活用电(年阶梯)", **ZJ_RESIDENTIAL_TIERS},
         {
             # 一户一表居民峰谷电价: 峰 08:00-22:00, 谷 22:00-08:00; the tiers' increments on top.
             "code": "RES-TOU",
             "name": "浙江居民生活用电(峰谷,年阶梯)",
-            "kind": TariffKind.TIERED,
-            "price": D("0.538"),
-            "tier_period": TierPeriod.YEARLY,
-            "tier1_kwh": D(2760),
-            "tier2_kwh": D(4800),
-            "tier2_price": D("0.588"),
-            "tier3_price": D("0.838"),
+            **ZJ_RESIDENTIAL_TIERS,
             "peak_price": D("0.568"),
             "valley_price": D("0.288"),
         },

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from gridcare.billing.models import DunningStepKind, PaymentChannel, Tariff
 from gridcare.billing.rules.bill_dates import day_error, period_error
 from gridcare.billing.services.readings import size_error
+from gridcare.billing.services.tariffs import TARIFF_NUMBERS
 
 
 def upload_size(upload: UploadedFile) -> None:
@@ -100,20 +101,10 @@ class DebitResultForm(forms.Form):
     result = forms.FileField(label=_("银行回盘文件（流水号、户号、金额、结果）"), validators=[upload_size])
 
 
-# A tariff's prices and their structure: the fields every tariff form edits.
-TARIFF_PRICE_FIELDS = (
-    "price",
-    "tier_period",
-    "tier1_kwh",
-    "tier2_kwh",
-    "tier2_price",
-    "tier3_price",
-    "peak_price",
-    "valley_price",
-    "basis",
-    "capacity_price",
-    "demand_price",
-    "pf_standard",
+# A tariff's prices and their structure, the fields every tariff form edits: its numbers and
+# the two choices that shape them, in the model's column order.
+TARIFF_PRICE_FIELDS = tuple(
+    f.name for f in Tariff._meta.get_fields() if f.name in {*TARIFF_NUMBERS, "tier_period", "basis"}
 )
 
 
