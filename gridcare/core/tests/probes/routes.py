@@ -12,7 +12,15 @@ from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import IntConverter
 
-from gridcare.core.tests.probes.world import HUGE, JUNK
+from gridcare.billing.access import unit_filter
+from gridcare.billing.models import BillRun
+from gridcare.core.tests.probes.world import HUGE, JUNK, World
+from gridcare.customers.models import Account
+from gridcare.notices.access import outage_filter
+from gridcare.notices.models import Outage
+from gridcare.org.access import HIDDEN, Capability, Scope, can, scope_for
+from gridcare.workorders.access import order_filter
+from gridcare.workorders.models import WorkOrder
 
 SKIPPED_PREFIXES = ("admin/", "api/")
 
@@ -132,3 +140,36 @@ class FormFields(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":
             self.action = None
+
+
+# Objects of the probes' world that live in the city's hall H1, so reached as the hall is.
+HALL_OBJECTS = {"hall", "ticket", "counter", "terminal"}
+
+
+def in_scope(probe: World, scope: Scope, thing: str | None) -> bool:
+    """Whether the object a route or operation names is within ``scope`` (asked of gridcare's own
+    filters; "missing" is an id the world has no row for, so nobody finds it)."""
+    town = probe.town
+    if thing is None or thing == "self":
+        return True
+    if thing in HALL_OBJECTS:
+        return scope.sees_hall(hall_id=town.hall.pk, unit_id=town.hall.unit_id, company_id=town.company.pk)
+    found = {
+        "account": lambda: Account.objects.filter(scope.account_filter(), pk=town.account.pk),
+        "order": lambda: WorkOrder.objects.filter(order_filter(scope), pk=probe.order.pk),
+        "outage": lambda: Outage.objects.filter(outage_filter(scope), pk=probe.outage.pk),
+        "run": lambda: BillRun.objects.filter(unit_filter(scope), pk=probe.bill.run_id),
+    }
+    return thing != "missing" and found[thing]().exists()
+
+
+def refusal(probe: World, persona: str, capability: Capability | None, thing: str | None) -> set[int] | None:
+    """What the capability table ``POSTS`` and the persona's scope say a request is refused with
+    (None: not refused; ``capability`` None: every staff post may)."""
+    scope = scope_for(probe.town.users[persona])
+    allowed = scope.is_staff if capability is None else can(scope, capability)
+    if not in_scope(probe, scope, thing):
+        return {404} if allowed or not scope.is_staff else {403, 404}  # which check comes first
+    if allowed:
+        return None
+    return {404} if capability in HIDDEN or not scope.is_staff else {403}

@@ -23,20 +23,13 @@ from django.shortcuts import resolve_url
 from django.test import Client
 
 from config.api import api
-from gridcare.billing.access import unit_filter
-from gridcare.billing.models import BillRun
 from gridcare.core.models import ApiToken, CalendarChange
 from gridcare.core.testing import api_client
-from gridcare.core.tests.probes.routes import LOG_TABLES, Route, body_of, changed, page_routes, row_counts
+from gridcare.core.tests.probes.routes import LOG_TABLES, Route, body_of, changed, page_routes, refusal, row_counts
 from gridcare.core.tests.probes.world import PERSONAS, World
-from gridcare.customers.models import Account
 from gridcare.jobs.models import Job
-from gridcare.notices.access import outage_filter
-from gridcare.notices.models import Outage
-from gridcare.org.access import HIDDEN, Capability, Scope, can, scope_for
+from gridcare.org.access import Capability
 from gridcare.org.selectors import LINKS
-from gridcare.workorders.access import order_filter
-from gridcare.workorders.models import WorkOrder
 
 OUTSIDERS = {"outsider", "foreign_clerk"}
 C = Capability
@@ -150,34 +143,15 @@ def test_each_home_tile_asks_what_its_page_asks() -> None:
     ]
 
 
-def _in_scope(probe: World, scope: Scope, thing: str | None) -> bool:
-    """Whether the object a route names is within ``scope`` (asked of gridcare's own filters)."""
-    town = probe.town
-    if thing is None or thing == "self":
-        return True
-    if thing == "hall":
-        return scope.sees_hall(hall_id=town.hall.pk, unit_id=town.hall.unit_id, company_id=town.company.pk)
-    found = {
-        "account": lambda: Account.objects.filter(scope.account_filter(), pk=town.account.pk),
-        "order": lambda: WorkOrder.objects.filter(order_filter(scope), pk=probe.order.pk),
-        "outage": lambda: Outage.objects.filter(outage_filter(scope), pk=probe.outage.pk),
-        "run": lambda: BillRun.objects.filter(unit_filter(scope), pk=probe.bill.run_id),
-    }
-    return thing != "missing" and found[thing]().exists()
-
-
 def expected_statuses(probe: World, route: str, persona: str) -> set[int]:
     """What the capability table and the persona's scope say the route answers a GET with."""
     capability, thing = ROUTES[route]
     if thing == "self":
         return {200}
-    scope = scope_for(probe.town.users[persona])
-    allowed = scope.is_staff if capability is None else can(scope, capability)
-    if not _in_scope(probe, scope, thing):
-        return {404} if allowed or not scope.is_staff else {403, 404}  # which check comes first
-    if allowed:
+    refused = refusal(probe, persona, capability, thing)
+    if refused is None:
         return {302} if route in REDIRECTS else {200}
-    return {404} if capability in HIDDEN or not scope.is_staff else {403}
+    return refused
 
 
 def _param(key: str, thing: Any, persona: str) -> Any:
