@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 from django.utils import timezone
 
 from gridcare.core.testing import City
@@ -13,6 +15,13 @@ from gridcare.core.timezone import SHANGHAI
 from gridcare.org.access import scope_for
 from gridcare.workorders import services
 from gridcare.workorders.models import WorkOrder
+
+# A residential new-connection application in unit U1, as the key account manager sends it.
+NEW_CONNECTION = {"applicant": "赵六", "address": "幸福里小区3幢", "category": "residential", "supply_unit": "U1"}
+
+
+def post_json(client: Client, url: str, body: dict[str, Any]) -> Any:
+    return client.post(url, json.dumps(body), content_type="application/json")
 
 
 class Clock:

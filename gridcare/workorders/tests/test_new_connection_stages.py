@@ -10,7 +10,7 @@ from gridcare.core.testing import City, api_client
 from gridcare.core.timezone import SHANGHAI
 from gridcare.workorders.connections import STAGES, limit, total_days
 from gridcare.workorders.models import NewConnection, Stage
-from gridcare.workorders.tests.conftest import Clock
+from gridcare.workorders.tests.conftest import NEW_CONNECTION, Clock, post_json
 
 
 @pytest.mark.parametrize(
@@ -24,11 +24,7 @@ def test_stage_limits_add_up_to_the_spec_total(category: str, total: int) -> Non
 
 def test_a_residential_connection_runs_to_power_on_with_each_stage_recorded(town: City, clock: Clock) -> None:
     client = api_client(town.kam)
-    created = client.post(
-        "/api/v1/new-connections",
-        {"applicant": "赵六", "address": "幸福里小区3幢", "category": "residential", "supply_unit": "U1"},
-        content_type="application/json",
-    )
+    created = post_json(client, "/api/v1/new-connections", NEW_CONNECTION)
     assert created.status_code == 201
     body = created.json()
     assert body["account_manager"] == "kam"
@@ -58,11 +54,8 @@ def test_a_residential_connection_runs_to_power_on_with_each_stage_recorded(town
 
 def test_the_customers_construction_time_does_not_count_in_working_days(town: City, clock: Clock) -> None:
     client = api_client(town.kam)
-    number = client.post(
-        "/api/v1/new-connections",
-        {"applicant": "某工厂", "address": "工业园区B区", "category": "low_voltage", "supply_unit": "U1"},
-        content_type="application/json",
-    ).json()["number"]
+    factory = {**NEW_CONNECTION, "applicant": "某工厂", "address": "工业园区B区", "category": "low_voltage"}
+    number = post_json(client, "/api/v1/new-connections", factory).json()["number"]
     for _ in range(3):
         client.post(f"/api/v1/new-connections/{number}/advance", {}, content_type="application/json")
     assert NewConnection.objects.get().stage == Stage.CONSTRUCTION
@@ -79,21 +72,9 @@ def test_the_customers_construction_time_does_not_count_in_working_days(town: Ci
 
 
 def test_an_outsider_cannot_apply_and_another_unit_cannot_advance(town: City, clock: Clock) -> None:
-    refused = api_client(town.outsider).post(
-        "/api/v1/new-connections",
-        {"applicant": "x", "address": "y", "category": "residential", "supply_unit": "U1"},
-        content_type="application/json",
-    )
+    refused = post_json(api_client(town.outsider), "/api/v1/new-connections", {**NEW_CONNECTION, "applicant": "x"})
     assert refused.status_code == 403
-    number = (
-        api_client(town.kam)
-        .post(
-            "/api/v1/new-connections",
-            {"applicant": "赵六", "address": "z", "category": "residential", "supply_unit": "U1"},
-            content_type="application/json",
-        )
-        .json()["number"]
-    )
+    number = post_json(api_client(town.kam), "/api/v1/new-connections", NEW_CONNECTION).json()["number"]
     response = api_client(town.other_supervisor).post(
         f"/api/v1/new-connections/{number}/advance", {}, content_type="application/json"
     )

@@ -4,20 +4,18 @@ written; a bad capacity already in the database never breaks the new-connection 
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client
 
 from gridcare.core.exceptions import InvalidInput
 from gridcare.core.testing import City, api_client, signed_in
 from gridcare.org.access import scope_for
 from gridcare.workorders import selectors, services
 from gridcare.workorders.models import NewConnection, WorkOrder
-from gridcare.workorders.tests.conftest import Clock
+from gridcare.workorders.tests.conftest import Clock, post_json
 
 APPLICATION = {"applicant": "钱七", "address": "上城区望江路9号", "category": "residential", "supply_unit": "U1"}
 
@@ -31,13 +29,9 @@ BAD_CAPACITIES = [
 ]
 
 
-def _post(client: Client, url: str, body: dict[str, Any]) -> Any:
-    return client.post(url, json.dumps(body), content_type="application/json")
-
-
 @pytest.mark.parametrize(("raw", "message"), BAD_CAPACITIES)
 def test_a_bad_capacity_is_refused_by_the_api_with_its_reason(town: City, clock: Clock, raw: str, message: str) -> None:
-    response = _post(api_client(town.kam), "/api/v1/new-connections", {**APPLICATION, "capacity_kva": raw})
+    response = post_json(api_client(town.kam), "/api/v1/new-connections", {**APPLICATION, "capacity_kva": raw})
     assert response.status_code == 422
     if raw == "abc":  # not a number at all: the schema says so before the service is asked
         assert response.json() == {"detail": "提交的数据有误。", "errors": {"capacity_kva": "应为数字。"}}
@@ -64,11 +58,11 @@ def test_the_service_itself_refuses_a_bad_capacity(town: City, clock: Clock, raw
 
 
 def test_a_capacity_up_to_the_configured_maximum_is_kept_exactly(town: City, clock: Clock, settings: Any) -> None:
-    created = _post(api_client(town.kam), "/api/v1/new-connections", {**APPLICATION, "capacity_kva": "999999"})
+    created = post_json(api_client(town.kam), "/api/v1/new-connections", {**APPLICATION, "capacity_kva": "999999"})
     assert created.status_code == 201
     assert NewConnection.objects.values_list("capacity_kva", flat=True).get() == Decimal("999999.0")
     settings.GRIDCARE_WORKORDERS = {**settings.GRIDCARE_WORKORDERS, "NEW_CONNECTION_MAX_KVA": Decimal("5000")}
-    refused = _post(api_client(town.kam), "/api/v1/new-connections", {**APPLICATION, "capacity_kva": "5000.1"})
+    refused = post_json(api_client(town.kam), "/api/v1/new-connections", {**APPLICATION, "capacity_kva": "5000.1"})
     assert refused.json()["errors"] == {"capacity_kva": "申请容量不能超过5000 kVA。"}
     assert NewConnection.objects.count() == 1
 
@@ -84,7 +78,7 @@ def test_a_capacity_up_to_the_configured_maximum_is_kept_exactly(town: City, clo
 def test_a_bad_applicant_phone_is_refused_on_the_api_and_the_page(
     town: City, clock: Clock, phone: str, message: str
 ) -> None:
-    response = _post(api_client(town.kam), "/api/v1/new-connections", {**APPLICATION, "phone": phone})
+    response = post_json(api_client(town.kam), "/api/v1/new-connections", {**APPLICATION, "phone": phone})
     assert (response.status_code, response.json()["errors"]) == (422, {"phone": message})
     page = signed_in(town.kam).post("/workorders/connections/", {**APPLICATION, "phone": phone[:20]})
     assert page.status_code == 200 and "手机号码" in page.content.decode()
@@ -93,10 +87,14 @@ def test_a_bad_applicant_phone_is_refused_on_the_api_and_the_page(
 
 def test_a_phone_is_stored_normalised_and_names_no_longer_than_their_columns(town: City, clock: Clock) -> None:
     client = api_client(town.kam)
-    too_long = _post(client, "/api/v1/new-connections", {**APPLICATION, "applicant": "钱" * 101, "address": "路" * 201})
+    too_long = post_json(
+        client, "/api/v1/new-connections", {**APPLICATION, "applicant": "钱" * 101, "address": "路" * 201}
+    )
     assert too_long.json()["errors"] == {"applicant": "最多100个字。", "address": "最多200个字。"}
     assert NewConnection.objects.count() == 0
-    assert _post(client, "/api/v1/new-connections", {**APPLICATION, "phone": "+86 136-0000-1111"}).status_code == 201
+    assert (
+        post_json(client, "/api/v1/new-connections", {**APPLICATION, "phone": "+86 136-0000-1111"}).status_code == 201
+    )
     assert NewConnection.objects.values_list("phone", flat=True).get() == "13600001111"
 
 
@@ -133,7 +131,9 @@ def test_a_bad_capacity_already_stored_breaks_no_list(town: City, clock: Clock) 
 def test_a_work_order_with_a_bad_phone_is_refused_and_nothing_is_written(
     town: City, clock: Clock, phone: str, message: str
 ) -> None:
-    response = _post(api_client(town.agent), "/api/v1/workorders", {"channel": "web", "text": "停电了", "phone": phone})
+    response = post_json(
+        api_client(town.agent), "/api/v1/workorders", {"channel": "web", "text": "停电了", "phone": phone}
+    )
     assert response.status_code == 422
     assert response.json() == {"detail": "工单信息有误。", "errors": {"phone": message}}
     assert WorkOrder.objects.count() == 0
@@ -144,8 +144,8 @@ def test_a_work_orders_phone_is_stored_normalised_and_its_place_no_longer_than_i
 ) -> None:
     client = api_client(town.agent)
     body = {"channel": "web", "text": "停电了", "location": "路" * 201}
-    assert _post(client, "/api/v1/workorders", body).json()["errors"] == {"location": "最多200个字。"}
+    assert post_json(client, "/api/v1/workorders", body).json()["errors"] == {"location": "最多200个字。"}
     assert WorkOrder.objects.count() == 0
     body = {"channel": "web", "text": "停电了", "phone": "+86 139-0000-2222"}
-    assert _post(client, "/api/v1/workorders", body).status_code == 201
+    assert post_json(client, "/api/v1/workorders", body).status_code == 201
     assert WorkOrder.objects.values_list("phone", flat=True).get() == "13900002222"

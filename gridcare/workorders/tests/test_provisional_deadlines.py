@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from gridcare.core.models import CalendarChange, CalendarYear
@@ -17,7 +18,7 @@ from gridcare.core.timezone import SHANGHAI
 from gridcare.org.access import scope_for
 from gridcare.workorders import services
 from gridcare.workorders.models import ConnectionEvent, Deadline, NewConnection, OrderEvent, Status, WorkOrder
-from gridcare.workorders.tests.conftest import Clock, take
+from gridcare.workorders.tests.conftest import NEW_CONNECTION, Clock, post_json, take
 
 # Test data for a year, not a real notice: 1-4 January off, Saturday 9 January worked.
 TEST_2027: dict[str, Any] = {
@@ -43,6 +44,11 @@ def reply(order: WorkOrder) -> Deadline:
     return order.deadlines.get(kind="reply")
 
 
+def _phoned_in(client: Client, type: str, text: str) -> Any:
+    """A 95598 phone order of ``type`` taken through the API."""
+    return post_json(client, "/api/v1/workorders", {"channel": "phone_95598", "type": type, "text": text})
+
+
 def put_year(town: City, year: int, body: dict[str, Any]) -> Any:
     return api_client(town.admin).put(f"/api/v1/calendar/years/{year}", body, content_type="application/json")
 
@@ -52,11 +58,7 @@ def test_intake_on_28_december_succeeds_with_provisional_deadlines_and_the_event
 ) -> None:
     assert not CalendarYear.objects.filter(year=2027).exists()
     client = api_client(town.agent)
-    made = client.post(
-        "/api/v1/workorders",
-        {"channel": "phone_95598", "type": "complaint", "text": "营业厅工作人员态度很差"},
-        content_type="application/json",
-    )
+    made = _phoned_in(client, "complaint", "营业厅工作人员态度很差")
     assert made.status_code == 201
     deadlines = {d["kind"]: d for d in made.json()["deadlines"]}
     # Contact within 24 hours: a clock deadline, never provisional.
@@ -71,11 +73,7 @@ def test_intake_on_28_december_succeeds_with_provisional_deadlines_and_the_event
     assert event.parameters == {"kind": "reply", "due_at": "2027-01-04T10:00:00+08:00", "missing_years": [2027]}
     assert client.get(f"/api/v1/workorders/{order.number}").json()["deadlines"][1]["provisional"] is True
 
-    opinion = client.post(
-        "/api/v1/workorders",
-        {"channel": "phone_95598", "type": "opinion", "text": "建议营业厅延长营业时间"},
-        content_type="application/json",
-    )
+    opinion = _phoned_in(client, "opinion", "建议营业厅延长营业时间")
     assert opinion.status_code == 201
     # 10 working days: 29-31 December (3), 1 January (4), 4-8 January (9), 11 January (10).
     assert opinion.json()["deadlines"] == [
@@ -161,11 +159,7 @@ def test_on_2_january_without_the_year_intake_works_and_is_recomputed(
     c = Clock(sh(2027, 1, 2))  # a Saturday in a year without a notice
     monkeypatch.setattr(timezone, "now", lambda: c.at)
     client = api_client(town.agent)
-    made = client.post(
-        "/api/v1/workorders",
-        {"channel": "phone_95598", "type": "complaint", "text": "抄表员态度很差"},
-        content_type="application/json",
-    )
+    made = _phoned_in(client, "complaint", "抄表员态度很差")
     assert made.status_code == 201
     order = WorkOrder.objects.get(number=made.json()["number"])
     # Monday 4 to Friday 8 January.
@@ -204,11 +198,7 @@ def test_a_far_year_is_provisional_until_both_years_are_saved(town: City, monkey
 
 def test_a_new_connection_over_new_year_is_provisional_and_recomputed(town: City, late_december: Clock) -> None:
     client = api_client(town.kam)
-    made = client.post(
-        "/api/v1/new-connections",
-        {"applicant": "赵六", "address": "幸福里小区3幢", "category": "residential", "supply_unit": "U1"},
-        content_type="application/json",
-    )
+    made = post_json(client, "/api/v1/new-connections", NEW_CONNECTION)
     assert made.status_code == 201
     # 5 working days: 29, 30, 31 December, 1 and 4 January (Monday-Friday assumed).
     assert made.json()["due_at"] == "2027-01-04T10:00:00+08:00"
