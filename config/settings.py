@@ -178,6 +178,8 @@ if GRIDCARE_TRUSTED_PROXIES:
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# A stale or missing form token: the site's own page in the user's language (gridcare.core.errors).
+CSRF_FAILURE_VIEW = "gridcare.core.errors.csrf_failure"
 # Content-Security-Policy of every response (gridcare.core.security): nothing from outside, no
 # inline code. Empty: no header.
 GRIDCARE_CSP = env_str("GRIDCARE_CSP", CSP)

@@ -16,3 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+# The site's own error pages (gridcare.core.errors): Chinese by default, the navigation, a way back.
+handler403 = "gridcare.core.errors.permission_denied"
+handler404 = "gridcare.core.errors.page_not_found"
+handler500 = "gridcare.core.errors.server_error"

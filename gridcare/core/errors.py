@@ -1,0 +1,74 @@
+"""The site's own error pages (403, 404, 500 and the CSRF failure), in the user's language with
+the navigation and a way back; the API's paths get the house's JSON shape instead. A server error
+gets a reference number that is written to the log with the traceback, so a clerk can read it to
+the help desk and the help desk finds the line."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render, resolve_url
+from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger("gridcare.errors")
+
+API_PREFIX = "/api/"
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def _back(request: HttpRequest) -> str:
+    """Where "back" goes: the page the person came from on this site, else the home page."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(referer, {request.get_host()}, require_https=request.is_secure()):
+        return referer
+    return resolve_url("home")
+
+
+def _message(exception: Exception | None) -> str:
+    """The refusal's own sentence (a service's "该户号不在您的管辖范围内。"), never a resolver's
+    internals: only a plain string message is shown."""
+    if exception is None or not exception.args or not isinstance(exception.args[0], str):
+        return ""
+    return str(exception.args[0])
+
+
+def _page(request: HttpRequest, template: str, status: int, message: str) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse({"detail": message, "errors": {}}, status=status)
+    return render(request, template, {"message": message, "back": _back(request)}, status=status)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _page(request, "404.html", 404, _message(exception) or _("您要找的页面不存在，或已被移走。"))
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _page(request, "403.html", 403, _message(exception) or _("您的岗位没有办理这项业务的权限。"))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form whose security token is missing or stale (a page left open past the session, or
+    opened in another sign-in): say what to do, not Django's English explanation."""
+    logger.warning("CSRF refused %s %s: %s", request.method, request.path, reason)
+    message = _("页面已过期或来源无法验证，表单没有提交。请刷新页面后重新填写提交。")
+    return _page(request, "403_csrf.html", 403, message)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Logs the failure under a new reference (with the traceback still being handled) and
+    shows it. The page is rendered without the request's context: whatever failed (the database,
+    a template) is not asked again."""
+    reference = secrets.token_hex(4).upper()
+    logger.error("server error %s on %s %s", reference, request.method, request.path, exc_info=True)
+    if _is_api(request):
+        detail = _("服务器出错了，请稍后再试（错误编号 %(ref)s）。") % {"ref": reference}
+        return JsonResponse({"detail": detail, "errors": {}, "reference": reference}, status=500)
+    body = loader.get_template("500.html").render({"reference": reference, "back": _back(request)})
+    return HttpResponse(body, status=500)
