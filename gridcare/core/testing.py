@@ -8,7 +8,7 @@ A second company (OT) has an account of its own that nobody in HZ may see.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,6 +17,7 @@ from typing import TypeVar
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import connections
+from django.http import HttpResponseBase, StreamingHttpResponse
 from django.test import Client, RequestFactory
 
 from gridcare.core.tokens import token_issue
@@ -213,6 +214,14 @@ def api_client(user: User) -> Client:
     request = RequestFactory().post("/api/v1/auth/token")  # sign-in lockout reads the caller's address
     token = token_issue(request=request, username=user.get_username(), password=PASSWORD)
     return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+def streamed(response: HttpResponseBase) -> bytes:
+    """The whole body of a streamed response (an export, a file download), read to the end."""
+    assert isinstance(response, StreamingHttpResponse), f"not a streamed response: {type(response).__name__}"
+    content = response.streaming_content
+    assert isinstance(content, Iterator), "an asynchronous stream"
+    return b"".join(content)
 
 
 T = TypeVar("T")

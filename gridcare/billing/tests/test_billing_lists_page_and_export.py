@@ -10,12 +10,13 @@ from datetime import date
 from unittest import mock
 
 import pytest
+from django.http import HttpResponseBase
 from openpyxl import load_workbook
 
 from gridcare.billing.models import DunningStepKind
 from gridcare.billing.services.arrears import dunning_record
 from gridcare.billing.tests.helpers import billing_clerk, issued_bill
-from gridcare.core.testing import City, signed_in
+from gridcare.core.testing import City, signed_in, streamed
 
 TODAY = date(2027, 1, 1)
 PERIODS = ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09"]
@@ -33,8 +34,8 @@ def five_overdue(town: City, settings: pytest.FixtureRequest) -> list[int]:
     return [b.pk for b in bills]
 
 
-def _csv(response: object) -> list[list[str]]:
-    text = b"".join(response.streaming_content).decode("utf-8")  # type: ignore[attr-defined]
+def _csv(response: HttpResponseBase) -> list[list[str]]:
+    text = streamed(response).decode("utf-8")
     return list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
 
 
@@ -76,7 +77,7 @@ def test_the_dunning_export_holds_the_whole_filtered_list_masked(town: City, fiv
     assert {r[1] for r in rows[1:]} == {"张*"}
     assert {r[5] for r in rows[1:]} == {"80.00"}
     assert xlsx["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active  # type: ignore[attr-defined]
+    sheet = load_workbook(io.BytesIO(streamed(xlsx))).active
     assert sheet is not None
     assert [row[4] for row in sheet.iter_rows(min_row=2, values_only=True)] == PERIODS
 

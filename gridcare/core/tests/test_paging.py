@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from gridcare.core.exceptions import InvalidInput
 from gridcare.core.paging import api_page, export_response, paginate
+from gridcare.core.testing import streamed
 
 ROWS = list(range(1, 124))  # 123 rows
 
@@ -87,14 +88,14 @@ def test_an_export_holds_the_whole_list_as_csv_or_excel() -> None:
     header = ["户号", "欠费金额"]
     rows = [[f"{n:010d}", Decimal("12.30") + n] for n in range(3000)]
     csv_response = export_response(header, iter(rows), name="arrears", fmt="csv")
-    text = b"".join(csv_response.streaming_content).decode("utf-8")  # type: ignore[attr-defined]
+    text = streamed(csv_response).decode("utf-8")
     lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert text.startswith("\ufeff")
     assert len(lines) == 3001
     assert lines[0] == header
     assert lines[-1] == ["0000002999", "3011.30"]
     xlsx = export_response(header, iter(rows), name="arrears", fmt="xlsx")
-    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active  # type: ignore[attr-defined]
+    sheet = load_workbook(io.BytesIO(streamed(xlsx))).active
     assert sheet is not None
     values = list(sheet.iter_rows(values_only=True))
     assert len(values) == 3001

@@ -8,7 +8,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from gridcare.core.testing import City, make_account, signed_in
+from gridcare.core.testing import City, make_account, signed_in, streamed
 from gridcare.customers.models import ArchiveIssue, Contact
 from gridcare.customers.quality import archive_check, issues_of
 
@@ -71,7 +71,7 @@ def test_the_worklist_page_and_its_masked_export(town: City) -> None:
     assert "赵十" in page and "手机号码格式错误" in page
     export = client.get("/customers/worklist.csv?kind=invalid_phone")
     assert export["Content-Type"] == "text/csv; charset=utf-8"
-    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(streamed(export).decode("utf-8-sig"))))
     assert rows[0][:5] == ["户号", "客户名称", "用电地址", "供电单位", "问题"]
     assert rows[1][0] == "0000000109"
     assert rows[1][4:7] == ["手机号码格式错误", "138***4567", "110105********002X"]

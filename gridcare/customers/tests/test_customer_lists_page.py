@@ -8,7 +8,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from gridcare.core.testing import City, make_account, signed_in
+from gridcare.core.testing import City, make_account, signed_in, streamed
 from gridcare.customers.events import account_event
 from gridcare.customers.models import AccountEvent, ArchiveIssue
 
@@ -42,7 +42,7 @@ def test_the_worklist_pages_keeping_its_kind_and_exports_whole_to_excel_masked(
     second = client.get("/customers/worklist/?kind=invalid_phone&page=2")
     assert [i.account_id for i in second.context["issues"]] == [accounts[2].pk]
     xlsx = client.get("/customers/worklist.csv?kind=invalid_phone&format=xlsx")
-    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active  # type: ignore[attr-defined]
+    sheet = load_workbook(io.BytesIO(streamed(xlsx))).active
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 4

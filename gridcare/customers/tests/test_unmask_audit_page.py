@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from gridcare.core.testing import City, signed_in
+from gridcare.core.testing import City, signed_in, streamed
 from gridcare.core.timezone import SHANGHAI
 from gridcare.customers import services
 from gridcare.customers.models import Account, UnmaskAudit
@@ -44,7 +44,7 @@ def looks(town: City) -> City:
 
 def _rows(persona: str, town: City, query: str = "") -> list[tuple[str, str]]:
     response = signed_in(town.users[persona]).get(EXPORT + "?format=csv" + query)
-    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))  # type: ignore[attr-defined]
+    lines = list(csv.reader(io.StringIO(streamed(response).decode("utf-8-sig"))))
     return sorted((row[2], row[5]) for row in lines[1:])
 
 
@@ -128,7 +128,7 @@ def test_the_list_is_paged(looks: City, settings: Any) -> None:
 def test_the_export_is_masked_and_formula_safe_in_csv_and_excel(looks: City) -> None:
     client = signed_in(looks.admin)
     response = client.get(EXPORT + "?format=csv&reason=arrears_contact")
-    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))  # type: ignore[attr-defined]
+    lines = list(csv.reader(io.StringIO(streamed(response).decode("utf-8-sig"))))
     assert lines[0] == [
         "时间", "经办人", "用户名", "岗位", "经办人单位", "户号", "客户名称", "户号所属单位", "查看原因", "原因说明", "结果",
     ]  # fmt: skip
@@ -147,7 +147,7 @@ def test_the_export_is_masked_and_formula_safe_in_csv_and_excel(looks: City) -> 
     ]
     assert len(lines) == 2
     workbook = client.get(EXPORT + "?format=xlsx&reason=arrears_contact")
-    sheet = load_workbook(io.BytesIO(b"".join(workbook.streaming_content))).active  # type: ignore[attr-defined]
+    sheet = load_workbook(io.BytesIO(streamed(workbook))).active
     assert sheet is not None
     values = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert values[1][9] == "'=HYPERLINK(1) 138****5678 催缴"

@@ -14,6 +14,7 @@ from django.urls.converters import IntConverter
 
 from gridcare.billing.access import unit_filter
 from gridcare.billing.models import BillRun
+from gridcare.core.testing import streamed
 from gridcare.core.tests.probes.world import HUGE, JUNK, World
 from gridcare.customers.models import Account
 from gridcare.notices.access import outage_filter
@@ -107,7 +108,7 @@ def row_counts() -> dict[str, int]:
 def body_of(answer: Any) -> bytes:
     """The body of a response, streamed or not."""
     if getattr(answer, "streaming", False):
-        return b"".join(answer.streaming_content)
+        return streamed(answer)
     return bytes(answer.content)
 
 
