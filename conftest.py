@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from pytest_django import DjangoDbBlocker, Settings
 
 from gridcare.core.testing import City, city
 
@@ -15,8 +15,8 @@ class _FastHasher(PBKDF2PasswordHasher):
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings: pytest.FixtureRequest) -> None:
-    settings.PASSWORD_HASHERS = ["conftest._FastHasher"]  # type: ignore[attr-defined]
+def _fast_passwords(settings: Settings) -> None:
+    settings.PASSWORD_HASHERS = ["conftest._FastHasher"]
 
 
 def calendar_seeded() -> None:
@@ -32,7 +32,7 @@ def calendar_seeded() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_calendar(request: pytest.FixtureRequest, django_db_blocker: Any) -> None:
+def _fresh_calendar(request: pytest.FixtureRequest, django_db_blocker: DjangoDbBlocker) -> None:
     """Each test reads the calendar rows of its own database state (gridcare.core.calendar
     caches them per process, and a test's rows are rolled back after it). A transactional test
     ends by emptying every table, the calendar seeded by migration too: seed it again."""
@@ -45,12 +45,12 @@ def _fresh_calendar(request: pytest.FixtureRequest, django_db_blocker: Any) -> N
 
 
 @pytest.fixture(autouse=True)
-def _auth_timeouts_beyond_the_test_clock(settings: pytest.FixtureRequest) -> None:
+def _auth_timeouts_beyond_the_test_clock(settings: Settings) -> None:
     """Many tests move the clock by hours or months with the same signed-in personas; the idle
     and password-age limits (SEC-1) would sign them out. The tests of those limits take the
     ``auth_limits`` fixture, which puts the configured values back."""
-    settings.GRIDCARE_AUTH = {  # type: ignore[attr-defined]
-        **settings.GRIDCARE_AUTH,  # type: ignore[attr-defined]
+    settings.GRIDCARE_AUTH = {
+        **settings.GRIDCARE_AUTH,
         "SESSION_IDLE_MINUTES": 10**8,
         "API_TOKEN_IDLE_MINUTES": 10**8,
         "PASSWORD_MAX_AGE_DAYS": 10**5,
@@ -58,32 +58,34 @@ def _auth_timeouts_beyond_the_test_clock(settings: pytest.FixtureRequest) -> Non
 
 
 @pytest.fixture(autouse=True)
-def _payment_window_beyond_the_test_clock(settings: pytest.FixtureRequest) -> None:
+def _payment_window_beyond_the_test_clock(settings: Settings) -> None:
     """Tests post payments on fixed dates of 2026 whatever today is; the paid_at window (issue 11)
     would refuse them. The tests of the window take ``payment_window``, the configured values."""
-    settings.GRIDCARE_BILLING = {  # type: ignore[attr-defined]
-        **settings.GRIDCARE_BILLING,  # type: ignore[attr-defined]
+    settings.GRIDCARE_BILLING = {
+        **settings.GRIDCARE_BILLING,
         "PAID_AT_PAST_DAYS": 10**5,
         "PAID_AT_FUTURE_MINUTES": 10**8,
     }
 
 
 @pytest.fixture
-def payment_window(settings: pytest.FixtureRequest) -> dict[str, object]:
+def payment_window(settings: Settings) -> dict[str, object]:
     """The configured payment window and channel maxima (config/settings.py)."""
     import config.settings
 
-    settings.GRIDCARE_BILLING = dict(config.settings.GRIDCARE_BILLING)  # type: ignore[attr-defined]
-    return settings.GRIDCARE_BILLING  # type: ignore[attr-defined, no-any-return]
+    window: dict[str, object] = dict(config.settings.GRIDCARE_BILLING)
+    settings.GRIDCARE_BILLING = window
+    return window
 
 
 @pytest.fixture
-def auth_limits(settings: pytest.FixtureRequest) -> dict[str, int]:
+def auth_limits(settings: Settings) -> dict[str, int]:
     """The configured sign-in limits (config/settings.py, the SPEC defaults), for their tests."""
     import config.settings
 
-    settings.GRIDCARE_AUTH = dict(config.settings.GRIDCARE_AUTH)  # type: ignore[attr-defined]
-    return settings.GRIDCARE_AUTH  # type: ignore[attr-defined, no-any-return]
+    limits = dict(config.settings.GRIDCARE_AUTH)
+    settings.GRIDCARE_AUTH = limits
+    return limits
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """A bill message goes the customer's way, like every other message: by WeChat to a phone that
 follows the official account (the phone kept as the SMS fallback), by SMS otherwise."""
 
-import pytest
+from pytest_django import Settings
 
 from gridcare.billing.models import Bill
 from gridcare.billing.services.bill_notify import bill_notify
@@ -37,10 +37,8 @@ def test_a_wechat_bound_customers_bill_message_goes_by_wechat(town: City) -> Non
     assert notice.body == f"【国网示范市供电公司】户号{account.account_no}，2026-01电费53.80元，请于2026-02-25前缴纳。"
 
 
-def test_in_the_bill_run_too_and_an_unfollowed_binding_leaves_it_to_sms(
-    town: City, settings: pytest.FixtureRequest
-) -> None:
-    settings.GRIDCARE_BILLING = {**settings.GRIDCARE_BILLING, "NOTIFY_IN_RUN": True}  # type: ignore[attr-defined]
+def test_in_the_bill_run_too_and_an_unfollowed_binding_leaves_it_to_sms(town: City, settings: Settings) -> None:
+    settings.GRIDCARE_BILLING = {**settings.GRIDCARE_BILLING, "NOTIFY_IN_RUN": True}
     tariffs()
     account = billable(town.account)
     reading(account, "2026-01", "100")

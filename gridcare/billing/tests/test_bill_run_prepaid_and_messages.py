@@ -1,7 +1,7 @@
 from datetime import date
 from decimal import Decimal
 
-import pytest
+from pytest_django import Settings
 
 from gridcare.billing.models import Bill, PrepaidBalance, PrepaidEntry
 from gridcare.billing.services.bill_notify import bill_notify
@@ -31,8 +31,8 @@ def test_billing_deducts_prepaid_balance_and_warns_when_it_runs_low(town: City) 
     assert not Notice.objects.filter(template_code="bill_issued").exists()  # nothing left to pay
 
 
-def test_a_partly_covered_bill_is_issued_for_the_rest(town: City, settings: pytest.FixtureRequest) -> None:
-    settings.GRIDCARE_BILLING = {**settings.GRIDCARE_BILLING, "NOTIFY_IN_RUN": True}  # type: ignore[attr-defined]
+def test_a_partly_covered_bill_is_issued_for_the_rest(town: City, settings: Settings) -> None:
+    settings.GRIDCARE_BILLING = {**settings.GRIDCARE_BILLING, "NOTIFY_IN_RUN": True}
     tariffs()
     account = billable(town.account)
     reading(account, "2026-01", "100")

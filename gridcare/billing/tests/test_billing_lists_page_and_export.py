@@ -12,6 +12,7 @@ from unittest import mock
 import pytest
 from django.http import HttpResponseBase
 from openpyxl import load_workbook
+from pytest_django import Settings
 
 from gridcare.billing.models import DunningStepKind
 from gridcare.billing.services.arrears import dunning_record
@@ -27,8 +28,8 @@ def _today() -> mock._patch:  # type: ignore[type-arg]
 
 
 @pytest.fixture
-def five_overdue(town: City, settings: pytest.FixtureRequest) -> list[int]:
-    settings.GRIDCARE_PAGE_SIZE = 2  # type: ignore[attr-defined]
+def five_overdue(town: City, settings: Settings) -> list[int]:
+    settings.GRIDCARE_PAGE_SIZE = 2
     bills = [issued_bill(town.account, p, "80.00", date(2026, int(p[5:]) + 1, 25)) for p in PERIODS]
     issued_bill(town.other_unit_account, "2026-09", "70.00", date(2026, 10, 25))  # another unit's
     return [b.pk for b in bills]

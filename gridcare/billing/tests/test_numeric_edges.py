@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from pytest_django import Settings
 
 from gridcare.billing import forms
 from gridcare.billing.exceptions import BillingError
@@ -69,9 +70,9 @@ def test_the_window_ends_are_accepted(period: str, first: date) -> None:
     assert period_start(period) == first
 
 
-def test_the_window_follows_the_settings(settings: pytest.FixtureRequest) -> None:
-    settings.GRIDCARE_BILLING = {  # type: ignore[attr-defined]
-        **settings.GRIDCARE_BILLING,  # type: ignore[attr-defined]
+def test_the_window_follows_the_settings(settings: Settings) -> None:
+    settings.GRIDCARE_BILLING = {
+        **settings.GRIDCARE_BILLING,
         "PERIOD_EARLIEST": "2020-06",
         "PERIOD_MONTHS_AHEAD": 2,
     }

@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
+from pytest_django import Settings
 
 from gridcare.billing.exceptions import BillingError
 from gridcare.billing.models import Reading, ReadingImport
@@ -19,8 +20,8 @@ HEADER = "户号,账期,抄表日期,上次示数,本次示数\n"
 
 
 @pytest.fixture
-def small_limits(settings: pytest.FixtureRequest) -> None:
-    settings.GRIDCARE_UPLOADS = {"MAX_BYTES": 20_000, "MAX_ROWS": 5, "MAX_XLSX_UNPACKED_BYTES": 200_000}  # type: ignore[attr-defined]
+def small_limits(settings: Settings) -> None:
+    settings.GRIDCARE_UPLOADS = {"MAX_BYTES": 20_000, "MAX_ROWS": 5, "MAX_XLSX_UNPACKED_BYTES": 200_000}
 
 
 def _xlsx(rows: list[list[object]]) -> bytes:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pytest_django import DjangoDbBlocker
 
 from gridcare.core import calendar
 from gridcare.core.calendar import WorkingCalendar, YearCalendar
@@ -17,11 +18,11 @@ days = st.dates(min_value=date(2024, 1, 1), max_value=date(2029, 12, 31))
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> WorkingCalendar:
+def seeded(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> WorkingCalendar:
     """The calendar as seeded by migration, read once (hypothesis runs many examples)."""
     from conftest import calendar_seeded
 
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+    with django_db_blocker.unblock():
         calendar_seeded()
         seeded = calendar.current()
     assert seeded.knows(2024) and seeded.knows(2026) and not seeded.knows(2027)

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from pytest_django import Settings
 
 from gridcare.core.testing import City, make_account, signed_in, streamed
 from gridcare.customers.events import account_event
@@ -14,8 +15,8 @@ from gridcare.customers.models import AccountEvent, ArchiveIssue
 
 
 @pytest.mark.django_db
-def test_the_account_history_pages_with_its_total(town: City, settings: pytest.FixtureRequest) -> None:
-    settings.GRIDCARE_PAGE_SIZE = 2  # type: ignore[attr-defined]
+def test_the_account_history_pages_with_its_total(town: City, settings: Settings) -> None:
+    settings.GRIDCARE_PAGE_SIZE = 2
     for n in range(3):
         account_event(account=town.account, type=AccountEvent.Type.RENAMED, actor=town.clerk, old_name=str(n))
     total = AccountEvent.objects.filter(account=town.account).count()
@@ -28,10 +29,8 @@ def test_the_account_history_pages_with_its_total(town: City, settings: pytest.F
 
 
 @pytest.mark.django_db
-def test_the_worklist_pages_keeping_its_kind_and_exports_whole_to_excel_masked(
-    town: City, settings: pytest.FixtureRequest
-) -> None:
-    settings.GRIDCARE_PAGE_SIZE = 2  # type: ignore[attr-defined]
+def test_the_worklist_pages_keeping_its_kind_and_exports_whole_to_excel_masked(town: City, settings: Settings) -> None:
+    settings.GRIDCARE_PAGE_SIZE = 2
     accounts = [make_account(20 + n, town.unit, town.hall, f"赵十{n}", phone="1381234567") for n in range(3)]
     ArchiveIssue.objects.bulk_create(ArchiveIssue(account=a, kind="invalid_phone") for a in accounts)
     client = signed_in(town.manager)

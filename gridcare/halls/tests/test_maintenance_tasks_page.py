@@ -6,14 +6,15 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from pytest_django import Settings
 
 from gridcare.core.testing import City, signed_in
 from gridcare.halls.models import MaintenanceTask, Terminal
 
 
 @pytest.mark.django_db
-def test_the_maintenance_tasks_page_with_their_total(hall_town: City, settings: pytest.FixtureRequest) -> None:
-    settings.GRIDCARE_PAGE_SIZE = 2  # type: ignore[attr-defined]
+def test_the_maintenance_tasks_page_with_their_total(hall_town: City, settings: Settings) -> None:
+    settings.GRIDCARE_PAGE_SIZE = 2
     terminal = Terminal.objects.get(code="H1-T1")
     start = timezone.now()
     tasks = [

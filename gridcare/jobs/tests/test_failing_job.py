@@ -1,9 +1,11 @@
 import logging
+from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from pytest_django import Settings
 
 from gridcare.core.timezone import SHANGHAI
 from gridcare.jobs.models import Job, JobRun, Outcome, Trigger
@@ -21,10 +23,10 @@ BROKEN = JobSpec("broken", gettext_lazy("坏任务"), _broken)
 
 
 @pytest.fixture
-def worker(db: None, settings: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Worker:
+def worker(db: None, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Worker]:
     monkeypatch.setattr(timezone, "now", lambda: T0)
-    jobs = settings.GRIDCARE_JOBS  # type: ignore[attr-defined]
-    settings.GRIDCARE_JOBS = {**jobs, "SCHEDULES": {**jobs["SCHEDULES"], "broken": "every 60s"}}  # type: ignore[attr-defined]
+    jobs = settings.GRIDCARE_JOBS
+    settings.GRIDCARE_JOBS = {**jobs, "SCHEDULES": {**jobs["SCHEDULES"], "broken": "every 60s"}}
     w = Worker([BROKEN, BY_NAME["check_deadlines"], BY_NAME["prune_job_runs"]])
     w.start(now=T0, paused=True)
     yield w

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from pytest_django import Settings
 
 from gridcare.core.testing import City, api_client, signed_in
 from gridcare.notices.models import Outage
@@ -51,10 +52,8 @@ def test_the_api_refuses_a_page_size_out_of_range_in_chinese(town: City, three: 
     assert Outage.objects.count() == 3
 
 
-def test_the_outages_page_shows_its_total_and_pages(
-    town: City, three: list[int], settings: pytest.FixtureRequest
-) -> None:
-    settings.GRIDCARE_PAGE_SIZE = 2  # type: ignore[attr-defined]
+def test_the_outages_page_shows_its_total_and_pages(town: City, three: list[int], settings: Settings) -> None:
+    settings.GRIDCARE_PAGE_SIZE = 2
     client = signed_in(town.agent)
     first = client.get("/notices/outages/")
     assert "共 3 条 · 第 1/2 页" in first.content.decode()

@@ -10,6 +10,7 @@ from axes.models import AccessFailureLog, AccessLog
 from django.core.checks import run_checks
 from django.core.management import call_command
 from django.utils import timezone
+from pytest_django import Settings
 
 from gridcare.org.models import AuthEvent
 from gridcare.org.services import auth_audit_prune
@@ -38,15 +39,15 @@ def test_rows_younger_than_180_days_stay_and_older_ones_go() -> None:
 
 
 @pytest.mark.django_db
-def test_a_longer_retention_keeps_more(settings: pytest.FixtureRequest) -> None:
-    settings.GRIDCARE_AUTH = {**settings.GRIDCARE_AUTH, "AUDIT_KEEP_DAYS": 365}  # type: ignore[attr-defined]
+def test_a_longer_retention_keeps_more(settings: Settings) -> None:
+    settings.GRIDCARE_AUTH = {**settings.GRIDCARE_AUTH, "AUDIT_KEEP_DAYS": 365}
     rows(200)
     assert auth_audit_prune() == {"sign_ins": 0, "failures": 0, "events": 0}
 
 
 @pytest.mark.django_db
-def test_a_retention_under_180_days_is_a_start_up_error_and_is_not_applied(settings: pytest.FixtureRequest) -> None:
-    settings.GRIDCARE_AUTH = {**settings.GRIDCARE_AUTH, "AUDIT_KEEP_DAYS": 30}  # type: ignore[attr-defined]
+def test_a_retention_under_180_days_is_a_start_up_error_and_is_not_applied(settings: Settings) -> None:
+    settings.GRIDCARE_AUTH = {**settings.GRIDCARE_AUTH, "AUDIT_KEEP_DAYS": 30}
     assert [e.id for e in run_checks() if e.id and e.id.startswith("gridcare.E1")] == ["gridcare.E101"]
     rows(100)
     assert auth_audit_prune() == {"sign_ins": 0, "failures": 0, "events": 0}

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.test import override_settings
+from pytest_django import Settings
 
 from gridcare.core.timezone import SHANGHAI
 from gridcare.workorders.rules import DeadlineRules, plan_deadlines, reply_deadline, resumed, warn_time
@@ -60,8 +61,8 @@ def test_an_order_taken_on_a_holiday_counts_from_the_next_working_day() -> None:
     assert _plan("inquiry", at=at(10, 3, 15)) == [("reply", at(10, 9, 15))]
 
 
-def test_a_province_changes_the_numbers_in_settings_not_code(settings: pytest.FixtureRequest) -> None:
-    rules = dict(settings.GRIDCARE_RULES)  # type: ignore[attr-defined]
+def test_a_province_changes_the_numbers_in_settings_not_code(settings: Settings) -> None:
+    rules = dict(settings.GRIDCARE_RULES)
     rules["COMPLAINT_REPLY_WORKING_DAYS"] = 3
     rules["REPAIR_ARRIVAL_MINUTES"] = {"urban": 30, "rural": 60, "remote": 90}
     with override_settings(GRIDCARE_RULES=rules):

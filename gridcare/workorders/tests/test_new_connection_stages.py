@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from pytest_django import Settings
 
 from gridcare.core.testing import City, api_client
 from gridcare.core.timezone import SHANGHAI
@@ -82,10 +83,10 @@ def test_an_outsider_cannot_apply_and_another_unit_cannot_advance(town: City, cl
     assert NewConnection.objects.get().stage == Stage.APPLICATION
 
 
-def test_stage_limits_follow_a_changed_total(settings: pytest.FixtureRequest) -> None:
-    rules = dict(settings.GRIDCARE_RULES)  # type: ignore[attr-defined]
+def test_stage_limits_follow_a_changed_total(settings: Settings) -> None:
+    rules = dict(settings.GRIDCARE_RULES)
     totals = dict(rules["NEW_CONNECTION_WORKING_DAYS"], high_voltage_single=33, residential=10)
-    settings.GRIDCARE_RULES = {**rules, "NEW_CONNECTION_WORKING_DAYS": totals}  # type: ignore[attr-defined]
+    settings.GRIDCARE_RULES = {**rules, "NEW_CONNECTION_WORKING_DAYS": totals}
     # 1/2/10/3/3/2/1 of 22 scaled to 33: 1.5, 3, 15, 4.5, 4.5, 3, 1.5; whole parts add up to 31,
     # and the two spare days go to the earliest of the four halves (application, design review).
     assert [limit("high_voltage_single", s) for s in STAGES["high_voltage_single"]] == [2, 3, 15, 5, None, 4, 3, 1]
@@ -96,9 +97,9 @@ def test_stage_limits_follow_a_changed_total(settings: pytest.FixtureRequest) ->
     assert [limit("low_voltage", s) for s in STAGES["low_voltage"]] == [1, 1, 1, None, 1, 1, 1]
 
 
-def test_a_fixed_stage_keeps_its_days_and_the_others_share_the_rest(settings: pytest.FixtureRequest) -> None:
-    wo = dict(settings.GRIDCARE_WORKORDERS)  # type: ignore[attr-defined]
-    settings.GRIDCARE_WORKORDERS = {**wo, "NEW_CONNECTION_STAGE_DAYS": '{"high_voltage_single": {"supply_plan": 12}}'}  # type: ignore[attr-defined]
+def test_a_fixed_stage_keeps_its_days_and_the_others_share_the_rest(settings: Settings) -> None:
+    wo = dict(settings.GRIDCARE_WORKORDERS)
+    settings.GRIDCARE_WORKORDERS = {**wo, "NEW_CONNECTION_STAGE_DAYS": '{"high_voltage_single": {"supply_plan": 12}}'}
     # 22 - 12 = 10 shared by 1/2/3/3/2/1 (of 12): 0.83, 1.67, 2.5, 2.5, 1.67, 0.83; whole parts
     # 0+1+2+2+1+0 = 6, and the 4 spare days go to the largest remainders (0.83, 0.83, 0.67, 0.67).
     days = [limit("high_voltage_single", s) for s in STAGES["high_voltage_single"]]
