@@ -14,7 +14,7 @@ from gridcare.billing.models import Payment
 from gridcare.billing.services.payments import PaymentIn, payment_post
 from gridcare.core.timezone import business_date
 from gridcare.customers.access import account_get_for_scope
-from gridcare.org.access import scope_for
+from gridcare.org.access import Capability, require, scope_for
 from gridcare.org.api import ERRORS
 
 router = Router(tags=["billing"])
@@ -81,7 +81,9 @@ def _payment_out(payment: Payment, created: bool) -> dict[str, Any]:
 
 @router.get("/accounts/{account_no}/due", response={200: DueOut, **ERRORS})
 def account_due(request: HttpRequest, account_no: str) -> dict[str, Any]:
-    account = account_get_for_scope(scope=scope_for(request.user), account_no=account_no)
+    scope = scope_for(request.user)
+    account = account_get_for_scope(scope=scope, account_no=account_no)  # not in scope: 404 first
+    require(scope, Capability.BILL_VIEW)
     return selectors.account_due(account=account, on=business_date()).as_dict()
 
 

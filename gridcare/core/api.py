@@ -88,13 +88,13 @@ def _year_out(row: CalendarYear) -> dict[str, Any]:
 
 @router.get("/calendar/years", response={200: list[YearStatusOut], **ERRORS})
 def calendar_years(request: HttpRequest) -> list[selectors.YearStatus]:
-    _admin(request)
+    require(scope_for(request.user), Capability.CALENDAR_VIEW)
     return selectors.calendar_overview(today=business_date())
 
 
 @router.get("/calendar/years/{year}", response={200: YearOut, **ERRORS})
 def calendar_year(request: HttpRequest, year: int) -> dict[str, Any]:
-    _admin(request)
+    require(scope_for(request.user), Capability.CALENDAR_VIEW)
     row = selectors.calendar_year_get(year=year)
     if row is None:
         raise NotFound(_("还没有 %(year)s 年的节假日安排。") % {"year": year})

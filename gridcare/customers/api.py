@@ -81,7 +81,7 @@ class UnmaskOut(Schema):
     at: datetime
 
 
-class TransferIn(Schema):
+class AccountTransferIn(Schema):
     new_name: str
     new_id_number: str
     new_phone: str
@@ -139,7 +139,7 @@ def account_unmask(request: HttpRequest, account_no: str, payload: UnmaskIn) -> 
 
 
 @router.post("/accounts/{account_no}/transfer", response={200: AccountOut, **ERRORS})
-def account_transfer(request: HttpRequest, account_no: str, payload: TransferIn) -> dict[str, Any]:
+def account_transfer(request: HttpRequest, account_no: str, payload: AccountTransferIn) -> dict[str, Any]:
     scope, account = scoped_get(request, account_get_for_scope, account_no=account_no)
     account = services.account_transfer(scope=scope, actor=request.user, account=account, **payload.dict())
     return selectors.account_card(account).as_dict()

@@ -32,7 +32,7 @@ from gridcare.halls.exceptions import NotThisDevice
 from gridcare.halls.models import Appointment, CounterStatus, DeviceKind, HallDevice, Source, Ticket
 from gridcare.halls.services import appointments, devices, evaluations, terminals, tickets
 from gridcare.org.access import Capability, require, scope_for
-from gridcare.org.api import ERRORS, ErrorOut, scoped_get
+from gridcare.org.api import ERRORS, scoped_get
 from gridcare.org.models import Hall
 
 router = Router(tags=["halls"])
@@ -75,7 +75,7 @@ class FinishIn(Schema):
     outcome: str = ""
 
 
-class TransferIn(Schema):
+class TicketTransferIn(Schema):
     business_type: KindIn | None = None
     counter_id: int | None = None
 
@@ -268,7 +268,7 @@ def _check_in_by_ref(request: HttpRequest, hall: Hall, payload: TicketIn) -> Tic
         raise InvalidInput(exc.message, errors={"appointment_ref": str(exc.message)}) from None
 
 
-@router.get("/halls/{hall_code}/queue", response={200: QueueOut, 404: ErrorOut})
+@router.get("/halls/{hall_code}/queue", response={200: QueueOut, **ERRORS})
 def hall_queue(request: HttpRequest, hall_code: str) -> dict[str, Any]:
     hall = hall_get_for_scope(scope=scope_for(request.user), code=hall_code)
     queue = selectors.hall_queue(hall)
@@ -281,7 +281,7 @@ def hall_queue(request: HttpRequest, hall_code: str) -> dict[str, Any]:
     }
 
 
-@router.get("/tickets/{ticket_id}", response={200: TicketOut, 404: ErrorOut})
+@router.get("/tickets/{ticket_id}", response={200: TicketOut, **ERRORS})
 def ticket_detail(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
     return _ticket(ticket_get_for_scope(scope=scope_for(request.user), ticket_id=ticket_id))
 
@@ -337,7 +337,7 @@ def ticket_finish(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
 
 
 @router.post("/tickets/{ticket_id}/transfer", response={200: TicketOut, **ERRORS})
-def ticket_transfer(request: HttpRequest, ticket_id: int, payload: TransferIn) -> dict[str, Any]:
+def ticket_transfer(request: HttpRequest, ticket_id: int, payload: TicketTransferIn) -> dict[str, Any]:
     scope, ticket = scoped_get(request, ticket_get_for_scope, ticket_id=ticket_id)
     ticket = tickets.ticket_transfer(
         scope=scope, actor=request.user, ticket=ticket, kind=payload.business_type, counter_id=payload.counter_id
@@ -379,9 +379,10 @@ def diversion_record(request: HttpRequest, hall_code: str, payload: DiversionIn)
     return 201, {"id": diversion.pk, "terminal_code": diversion.terminal.code if diversion.terminal else ""}
 
 
-@router.get("/halls/{hall_code}/terminals", response={200: list[TerminalOut], 404: ErrorOut})
+@router.get("/halls/{hall_code}/terminals", response={200: list[TerminalOut], **ERRORS})
 def terminal_list(request: HttpRequest, hall_code: str) -> list[Any]:
-    hall = hall_get_for_scope(scope=scope_for(request.user), code=hall_code)
+    scope, hall = scoped_get(request, hall_get_for_scope, code=hall_code)  # not the caller's hall: 404 first
+    require(scope, Capability.TERMINALS_VIEW)
     return list(selectors.terminals_of(hall))
 
 
