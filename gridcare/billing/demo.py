@@ -14,7 +14,7 @@ from decimal import Decimal as D
 from typing import Any
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import transaction
 
 from gridcare.billing.conf import billing_str
 from gridcare.billing.models import (
@@ -38,6 +38,7 @@ from gridcare.billing.services.payments import PaymentIn, channel_max, payment_p
 from gridcare.core.bulk import insert_rows
 from gridcare.core.timezone import SHANGHAI
 from gridcare.customers.models import Account, CustomerClass
+from gridcare.customers.selectors import active_account_classes
 from gridcare.org.access import Scope
 
 D0 = date(2024, 1, 1)
@@ -188,11 +189,7 @@ READING_COLUMNS = (
 def seed_readings(periods: Sequence[str], *, seed: int = 11) -> int:
     """A month's readings for every active account without one, by class (bulk insert; the
     benchmark uses this for a million accounts)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id, customer_class, tariff_code FROM customers_account WHERE status = 'active' ORDER BY id"
-        )
-        rows = cursor.fetchall()
+    rows = active_account_classes()
     ids = np.array([r[0] for r in rows], dtype=np.int64)
     cls = np.array([r[1] for r in rows], dtype=object)
     # Residential peak/valley meters have no flat band: the rest of the month is peak.

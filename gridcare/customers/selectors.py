@@ -242,6 +242,13 @@ def unmask_alerts_open(*, scope: Scope) -> QuerySet[UnmaskAlert]:
     )
 
 
+def active_account_classes() -> list[tuple[int, str, str]]:
+    """(id, customer class, tariff code) of every active account, in id order: what a month's
+    readings are drawn by (the billing demo and its million-account benchmark)."""
+    rows = Account.objects.filter(status=AccountStatus.ACTIVE).order_by("id")
+    return list(rows.values_list("id", "customer_class", "tariff_code"))
+
+
 # -- accounts behind the grid (outage fan-out: up to a million rows, read in id order) ---------
 OPEN_STATUSES = [s.value for s in AccountStatus if s != AccountStatus.CLOSED]
 FAN_OUT_CHUNK = 20_000

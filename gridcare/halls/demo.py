@@ -16,6 +16,7 @@ from django.db import transaction
 
 from gridcare.core.calendar import is_working_day
 from gridcare.core.timezone import business_date, now
+from gridcare.halls.events import appointment_event
 from gridcare.halls.models import (
     Appointment,
     AppointmentEvent,
@@ -158,8 +159,8 @@ def seed_appointments() -> int:
                     reference=new_reference(),
                     created_at=at,
                 )
-                AppointmentEvent.objects.create(
-                    appointment=appointment, type=AppointmentEvent.Type.BOOKED, created_at=at, parameters={"demo": True}
+                appointment_event(
+                    appointment=appointment, type=AppointmentEvent.Type.BOOKED, actor=None, at=at, demo=True
                 )
                 made += 1
     return made

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gridcare.core.events import record_many
 from gridcare.core.exceptions import Conflict, InvalidInput, NotFound
 from gridcare.core.timezone import business_date, now
 from gridcare.customers import rules as customer_rules
@@ -223,7 +224,7 @@ def appointments_mark_missed(*, day: date, at: datetime | None = None) -> int:
     marked = Appointment.objects.filter(pk__in=[a.pk for a in due], status=AppointmentStatus.BOOKED).update(
         status=AppointmentStatus.MISSED
     )
-    AppointmentEvent.objects.bulk_create(
-        AppointmentEvent(appointment=a, type=AppointmentEvent.Type.MISSED, created_at=at, parameters={}) for a in due
+    record_many(
+        AppointmentEvent, ({"appointment": a} for a in due), type=AppointmentEvent.Type.MISSED, actor=None, at=at
     )
     return marked
