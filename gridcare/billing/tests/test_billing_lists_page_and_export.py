@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
+from contextlib import AbstractContextManager
 from datetime import date
 from unittest import mock
+from unittest.mock import AsyncMock, MagicMock
 
 import pytest
 from django.http import HttpResponseBase
@@ -23,7 +25,7 @@ TODAY = date(2027, 1, 1)
 PERIODS = ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09"]
 
 
-def _today() -> mock._patch:  # type: ignore[type-arg]
+def _today() -> AbstractContextManager[MagicMock | AsyncMock]:
     return mock.patch("gridcare.billing.office_views.business_date", return_value=TODAY)
 
 

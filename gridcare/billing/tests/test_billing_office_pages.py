@@ -1,6 +1,9 @@
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from unittest import mock
+from unittest.mock import AsyncMock, MagicMock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -29,7 +32,7 @@ from gridcare.org.access import scope_for
 TODAY = date(2027, 1, 1)
 
 
-def _today(day: date = TODAY) -> mock._patch:  # type: ignore[type-arg]
+def _today(day: date = TODAY) -> AbstractContextManager[MagicMock | AsyncMock]:
     return mock.patch("gridcare.billing.office_views.business_date", return_value=day)
 
 
@@ -206,7 +209,7 @@ def test_a_statement_with_another_units_account_is_refused_and_records_nothing(t
     assert Reconciliation.objects.count() == 0
 
 
-def test_the_reconcile_command_still_reconciles_the_whole_company(town: City, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_reconcile_command_still_reconciles_the_whole_company(town: City, tmp_path: Path) -> None:
     _wechat(town, town.other_unit_account.account_no, "W9", "99.00")
     path = tmp_path / "s.csv"
     path.write_text("流水号,户号,金额\n", encoding="utf-8")
@@ -355,7 +358,7 @@ def test_a_billing_clerk_cannot_export_another_units_debits(town: City) -> None:
     assert DebitBatch.objects.count() == 0
 
 
-def test_an_administrator_exports_the_whole_company_and_the_command_still_works(town: City, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_administrator_exports_the_whole_company_and_the_command_still_works(town: City, tmp_path: Path) -> None:
     _agreements(town)
     signed_in(town.admin).post("/billing/debit/", {"bank_code": "ICBC", "period": "2026-10", "on": "2026-11-20"})
     batch = DebitBatch.objects.get()

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from reportlab.pdfbase.ttfonts import TTFontFile  # type: ignore[import-untyped]
+from reportlab.pdfbase.ttfonts import TTFontFile
 
 from gridcare.billing import pdf
 from gridcare.billing.models import Bill, Payment

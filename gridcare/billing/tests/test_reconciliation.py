@@ -1,5 +1,6 @@
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -34,7 +35,9 @@ def test_reconciliation_lists_missing_extra_and_different_items(town: City) -> N
     ]
 
 
-def test_the_reconcile_command_prints_the_mismatches(town: City, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_the_reconcile_command_prints_the_mismatches(
+    town: City, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _post(town, "W1", "10.00")
     path = tmp_path / "s.csv"
     path.write_text("流水号,户号,金额\n", encoding="utf-8")

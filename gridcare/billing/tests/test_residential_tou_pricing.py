@@ -78,12 +78,14 @@ def test_the_engine_prices_residential_tou_exactly_as_the_rules_functions(
     tariff = _residential_tou(period)
     kwh, peak, flat, valley, prior = usage_arrays(rows)
     fen = energy_fen(tariff, kwh, peak, flat, valley, prior)
+    assert tariff.tier1_kwh is not None and tariff.tier2_kwh is not None
+    thresholds = (tariff.tier1_kwh, tariff.tier2_kwh)
     for i in range(len(rows)):
         d = [Decimal(int(x[i])) / 100 for x in (kwh, peak, flat, valley, prior)]
         expected = rules.tiered_tou_charge(
             {"peak": d[1], "flat": d[2], "valley": d[3]},
             {"peak": Decimal("0.568"), "flat": Decimal("0.538"), "valley": Decimal("0.288")},
-            (tariff.tier1_kwh, tariff.tier2_kwh),  # type: ignore[arg-type]
+            thresholds,
             (Decimal("0.05"), Decimal("0.30")),
             prior_kwh=d[4] if period == TierPeriod.YEARLY else Decimal(0),
         )

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test import RequestFactory
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from gridcare.core.models import ApiToken
 from gridcare.core.sql import Columns, cache_related, fetch
@@ -63,11 +64,11 @@ def test_missing_side_of_a_left_join_is_none(town: City) -> None:
 
 
 @pytest.mark.django_db
-def test_cache_related_saves_the_query(town: City, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_cache_related_saves_the_query(town: City, django_assert_num_queries: DjangoAssertNumQueries) -> None:
     staff = Staff.objects.get(user=town.clerk)
     cache_related(staff, "hall", town.hall)
     with django_assert_num_queries(0):
-        assert staff.hall.code == "H1"
+        assert staff.hall is not None and staff.hall.code == "H1"
 
 
 @pytest.mark.django_db

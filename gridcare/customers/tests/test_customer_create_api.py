@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
+from django.test import Client
 
 from gridcare.core.testing import City, api_client
 from gridcare.customers.models import Account, AccountEvent, Contact, Customer
@@ -20,7 +22,7 @@ VALID = {
 }
 
 
-def _post(client, body):  # type: ignore[no-untyped-def]
+def _post(client: Client, body: dict[str, Any]) -> Any:
     return client.post("/api/v1/customers", data=json.dumps(body), content_type="application/json")
 
 

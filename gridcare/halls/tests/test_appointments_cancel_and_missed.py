@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -16,7 +17,9 @@ from gridcare.halls.tests.appointments_helpers import MONDAY, TUESDAY, Clock, at
 from gridcare.halls.tests.conftest import post
 
 
-def cancel(town: City, reference: str, body: dict[str, str] | None = None, user: str = "guide") -> tuple[int, dict]:  # type: ignore[type-arg]
+def cancel(
+    town: City, reference: str, body: dict[str, str] | None = None, user: str = "guide"
+) -> tuple[int, dict[str, Any]]:
     response = post(api_client(town.users[user]), f"/api/v1/appointments/{reference}/cancel", body or {})
     return response.status_code, response.json()
 

@@ -5,6 +5,7 @@ refusal is a 409 (or 422 for bad input) and changes nothing."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import pytest
 from django.test import override_settings
@@ -126,7 +127,7 @@ def test_a_claim_on_a_stale_read_is_refused_and_leaves_no_second_ticket(
     clock.set(at(TUESDAY, 10, 0))
     original = visits.appointment_get_for_scope
 
-    def read_then_lose(**kwargs):  # type: ignore[no-untyped-def]
+    def read_then_lose(**kwargs: Any) -> Appointment:
         found = original(**kwargs)
         Appointment.objects.filter(pk=found.pk).update(status="cancelled")
         return found

@@ -3,7 +3,7 @@ of today's appointments."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -56,10 +56,10 @@ def test_checking_in_at_the_kiosk_prints_the_appointment_ticket(hall_town: City,
     ],
 )
 def test_a_refused_check_in_shows_why_on_the_kiosk_and_changes_nothing(
-    hall_town: City, clock: Clock, reference: str | None, moment: object, message: str
+    hall_town: City, clock: Clock, reference: str | None, moment: datetime, message: str
 ) -> None:
     appointment = book(hall_town)
-    clock.set(moment)  # type: ignore[arg-type]
+    clock.set(moment)
     client = kiosk_browser(hall_town)
     before = snapshot()
     response = client.post(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter as Tally
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -52,7 +53,7 @@ def test_call_next_skips_a_ticket_claimed_between_reading_and_claiming(
     issue(hall_town, "payment")
     original = tickets.waiting_for_counter
 
-    def read_then_lose_the_first(**kwargs):  # type: ignore[no-untyped-def]
+    def read_then_lose_the_first(**kwargs: Any) -> list[Ticket]:
         rows = original(**kwargs)
         # Another counter claims A001 right after this counter read the queue.
         Ticket.objects.filter(number="A001").update(status=TicketStatus.CALLED, counter=hall_town.counters[2])

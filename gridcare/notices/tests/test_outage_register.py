@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -15,15 +16,15 @@ from gridcare.notices.tests.conftest import MORNING
 from gridcare.org.access import scope_for
 
 
-def planned(**changes: object) -> NewOutage:
-    fields: dict[str, object] = {
+def planned(**changes: Any) -> NewOutage:
+    fields: dict[str, Any] = {
         "kind": "planned",
         "reason": "线路检修",
         "starts_at": MORNING + timedelta(days=8),
         "ends_at": MORNING + timedelta(days=8, hours=6),
         "areas": ["T1"],
     }
-    return NewOutage(**{**fields, **changes})  # type: ignore[arg-type]
+    return NewOutage(**{**fields, **changes})
 
 
 def register(town: City, data: NewOutage) -> Outage:
