@@ -24,6 +24,10 @@ import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gridcare.billing.models import BillRun
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -217,7 +221,7 @@ def server_cpu() -> float | None:
     return total
 
 
-def timed_run(period: str, *, read_ahead: bool = True) -> tuple[float, float, float | None, object]:
+def timed_run(period: str, *, read_ahead: bool = True) -> tuple[float, float, float | None, BillRun]:
     """Wall and CPU seconds of this process (on SQLite the database work is in-process too) and
     of the PostgreSQL cluster (None on SQLite)."""
     from gridcare.billing.services.bill_run import bill_run_start
@@ -305,9 +309,9 @@ def main() -> None:
         load = os.getloadavg()[0]
         elapsed, cpu, server, run = timed_run(period, read_ahead=not args.no_read_ahead)
         print(
-            f"bill run {period} on {connection.vendor}: {run.billed:,} bills in {elapsed:.1f} s wall, "  # type: ignore[attr-defined]
-            f"{cpu:.1f} s CPU of this process{_server_text(server)} ({run.billed / elapsed:,.0f} bills/s), "  # type: ignore[attr-defined]
-            f"amount {run.amount} yuan, load average {load:.1f} before / {os.getloadavg()[0]:.1f} after"  # type: ignore[attr-defined]
+            f"bill run {period} on {connection.vendor}: {run.billed:,} bills in {elapsed:.1f} s wall, "
+            f"{cpu:.1f} s CPU of this process{_server_text(server)} ({run.billed / elapsed:,.0f} bills/s), "
+            f"amount {run.amount} yuan, load average {load:.1f} before / {os.getloadavg()[0]:.1f} after"
         )
     started, cpu = time.perf_counter(), time.process_time()
     queued = bill_notify(period="2026-10")
@@ -316,7 +320,7 @@ def main() -> None:
         f"{time.process_time() - cpu:.1f} s CPU"
     )
     elapsed, cpu, _server, run = timed_run("2026-10")
-    print(f"second run of 2026-10: {run.billed:,} new bills in {elapsed:.1f} s")  # type: ignore[attr-defined]
+    print(f"second run of 2026-10: {run.billed:,} new bills in {elapsed:.1f} s")
     print(
         f"sample of {args.sample:,} bills against the rules functions: {check_sample('2026-10', args.sample)} mismatches"
     )
