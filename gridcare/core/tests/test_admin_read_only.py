@@ -82,7 +82,7 @@ READ_ONLY = [
 ]
 
 
-def _registered() -> dict[str, admin.ModelAdmin]:  # type: ignore[type-arg]
+def _registered() -> dict[str, admin.ModelAdmin[Any]]:
     return {model._meta.label: model_admin for model, model_admin in admin.site._registry.items()}
 
 
