@@ -25,7 +25,7 @@ def _is_api(request: HttpRequest) -> bool:
 
 def _back(request: HttpRequest) -> str:
     """Where "back" goes: the page the person came from on this site, else the home page."""
-    referer = request.META.get("HTTP_REFERER", "")
+    referer = str(request.META.get("HTTP_REFERER", ""))
     if referer and url_has_allowed_host_and_scheme(referer, {request.get_host()}, require_https=request.is_secure()):
         return referer
     return resolve_url("home")
