@@ -6,7 +6,8 @@ The glossary is the single place translators edit; `make messages` re-extracts s
 refills them, so a new string only needs a glossary line. makemessages guesses translations for
 new strings from similar old ones and marks them fuzzy; such guesses are wrong more often than
 not (过号 came out as "Meter no."), so a fuzzy entry that the glossary does not cover is emptied,
-never published. Prints the strings still untranslated. Plural entries are left as they are.
+never published. Prints the strings still untranslated. A plural entry's glossary value is the
+pair [singular, plural] ("%(n)s 段": ["%(n)s holiday", "%(n)s holidays"]).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 
 def _unquote(s: str) -> str:
@@ -35,7 +37,44 @@ def _without_fuzzy(flags: str) -> str | None:
     return "#, " + ", ".join(kept) if kept else None
 
 
-def fill(po_path: Path, glossary: dict[str, str]) -> list[str]:
+def _after_string(lines: list[str], start: int) -> int:
+    """The index of the line after the string that starts at ``start``."""
+    j = start + 1
+    while j < len(lines) and lines[j].startswith('"'):
+        j += 1
+    return min(j, len(lines) - 1)
+
+
+def _drop_fuzzy(out: list[str], flags_at: int | None) -> None:
+    if flags_at is None or "fuzzy" not in out[flags_at]:
+        return
+    cleaned = _without_fuzzy(out[flags_at])
+    if cleaned is None:
+        del out[flags_at]
+    else:
+        out[flags_at] = cleaned
+
+
+def _plural(lines: list[str], i: int, glossary: dict[str, Any], fuzzy: bool) -> tuple[list[str], int, str | None]:
+    """The plural entry at ``i`` filled from the glossary: its lines, the next index, and its
+    msgid when it stays untranslated."""
+    msgid, j = _read_string(lines, i, "msgid")
+    _, k = _read_string(lines, j, "msgid_plural")
+    head = lines[i:k]
+    forms: list[str] = []
+    while k < len(lines) and lines[k].startswith("msgstr["):
+        value, k = _read_string(lines, k, lines[k].split(" ", 1)[0])
+        forms.append(value)
+    known = glossary.get(msgid)
+    if isinstance(known, list) and len(known) == 2:
+        forms = [str(known[0]), str(known[1])]
+    elif fuzzy:
+        forms = ["" for _ in forms]  # an unconfirmed guess is not published
+    body = [f"msgstr[{n}] " + json.dumps(v, ensure_ascii=False) for n, v in enumerate(forms)]
+    return head + body, k, (None if forms and all(forms) else msgid)
+
+
+def fill(po_path: Path, glossary: dict[str, Any]) -> list[str]:
     lines = po_path.read_text(encoding="utf-8").splitlines()
     out: list[str] = []
     missing: list[str] = []
@@ -51,10 +90,13 @@ def fill(po_path: Path, glossary: dict[str, str]) -> list[str]:
             out.append(line)
             i += 1
             continue
-        if i + 1 < len(lines) and lines[i + 1].startswith("msgid_plural"):
-            while i < len(lines) and lines[i].strip():  # plural entries are kept as they are
-                out.append(lines[i])
-                i += 1
+        if lines[_after_string(lines, i)].startswith("msgid_plural"):
+            fuzzy = flags_at is not None and "fuzzy" in out[flags_at]
+            entry, i, untranslated = _plural(lines, i, glossary, fuzzy)
+            out.extend(entry)
+            if untranslated:
+                missing.append(untranslated)
+            _drop_fuzzy(out, flags_at)
             flags_at = None
             continue
         msgid, j = _read_string(lines, i, "msgid")
@@ -70,12 +112,8 @@ def fill(po_path: Path, glossary: dict[str, str]) -> list[str]:
             out.extend(lines[j:k])
             if msgid and not current:
                 missing.append(msgid)
-        if fuzzy and flags_at is not None:
-            cleaned = _without_fuzzy(out[flags_at])
-            if cleaned is None:
-                del out[flags_at]
-            else:
-                out[flags_at] = cleaned
+        if fuzzy:
+            _drop_fuzzy(out, flags_at)
         flags_at = None
         i = k
     po_path.write_text("\n".join(out) + "\n", encoding="utf-8")
