@@ -385,6 +385,14 @@ def ticket_to_rate(counter: Counter) -> Ticket | None:
     return last
 
 
+def tickets_numbered(*, scope: Scope, number: str, day: date, limit: int = 20) -> list[Ticket]:
+    """The day's tickets numbered ``number`` (A023) in the halls ``scope`` sees: the top bar's
+    search. Each hall numbers its own tickets, so one number may be in several halls."""
+    found = Ticket.objects.filter(scope.hall_filter(), day=day, number=number.upper())
+    related = found.select_related("hall", "business_type", "counter", "account__customer")
+    return list(related.order_by("hall__code", "id")[:limit])
+
+
 def halls_for(scope: Scope) -> QuerySet[Hall]:
     return Hall.objects.filter(scope.hall_filter("")).order_by("code")
 

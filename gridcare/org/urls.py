@@ -1,10 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from gridcare.org import views
+from gridcare.org import search, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", search.search, name="search"),
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", views.SignOutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),

@@ -53,6 +53,14 @@ def order_list(
     return orders.order_by("-received_at", "-id")
 
 
+def orders_found(*, scope: Scope, number: str = "", phone: str = "", limit: int = 20) -> list[WorkOrder]:
+    """Orders by their number or the caller's phone, newest first: the top bar's search."""
+    if not (number or phone):
+        return []
+    wanted = Q(number=number) if number else Q(phone=phone)
+    return list(order_list(scope=scope).filter(wanted)[:limit])
+
+
 def orders_overdue(*, scope: Scope, at: datetime) -> QuerySet[WorkOrder]:
     """Open orders with a commitment already broken (paused orders wait for the customer)."""
     late = Deadline.objects.filter(order=OuterRef("pk"), met_at__isnull=True, due_at__lte=at)

@@ -40,6 +40,7 @@ C = Capability
 # in). POST-only routes answer 405 to the probes' GET.
 ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "home": (None, None),
+    "search": (None, None),  # the top bar: each kind found through its own scope
     "logout": (None, "self"),
     "password_change": (None, "self"),
     "password_change_done": (None, "self"),
