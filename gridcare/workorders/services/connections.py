@@ -44,7 +44,7 @@ def _field_errors(data: NewApplication) -> tuple[dict[str, str], Decimal, str]:
         capacity = rules.requested_capacity(
             data.capacity_kva,
             maximum=Decimal(str(settings.GRIDCARE_WORKORDERS["NEW_CONNECTION_MAX_KVA"])),
-            places=NewConnection._meta.get_field("capacity_kva").decimal_places,  # type: ignore[union-attr]  # django-stubs: get_field may return a relation, which has no decimal_places
+            places=NewConnection._meta.get_field("capacity_kva").decimal_places,
         )
     except InvalidInput as exc:
         errors.update(exc.errors)
