@@ -31,7 +31,7 @@ from gridcare.halls.access import (
 from gridcare.halls.exceptions import NotThisDevice
 from gridcare.halls.models import Appointment, CounterStatus, DeviceKind, HallDevice, Source, Ticket
 from gridcare.halls.services import appointments, devices, evaluations, terminals, tickets
-from gridcare.org.access import Capability, require, scope_for
+from gridcare.org.access import Capability, Scope, require, scope_for
 from gridcare.org.api import ERRORS, scoped_get
 from gridcare.org.models import Hall
 
@@ -210,7 +210,7 @@ def ticket_issue(request: HttpRequest, hall_code: str, payload: TicketIn) -> tup
         return 201, _ticket(_kiosk_ticket(request, kiosk, payload))
     scope, hall = scoped_get(request, hall_get_for_scope, code=hall_code)
     if payload.priority == "appointment":
-        return 201, _ticket(_check_in_by_ref(request, hall, payload))
+        return 201, _ticket(_check_in(payload, scope=scope, actor=request.user, hall=hall))
     ticket = tickets.ticket_issue(
         scope=scope,
         actor=request.user,
@@ -224,20 +224,7 @@ def ticket_issue(request: HttpRequest, hall_code: str, payload: TicketIn) -> tup
 
 def _kiosk_ticket(request: HttpRequest, kiosk: HallDevice, payload: TicketIn) -> Ticket:
     if payload.priority == "appointment":
-        if not payload.appointment_ref.strip():
-            message = _("预约签到请填写预约号。")
-            raise InvalidInput(message, errors={"appointment_ref": message})
-        try:
-            return appointments.appointment_check_in(
-                scope=scope_for(None),
-                actor=None,
-                reference=payload.appointment_ref,
-                hall=kiosk.hall,
-                kind=payload.business_type,
-                device=kiosk,
-            )
-        except NotFound as exc:
-            raise InvalidInput(exc.message, errors={"appointment_ref": str(exc.message)}) from None
+        return _check_in(payload, scope=scope_for(None), actor=None, hall=kiosk.hall, device=kiosk)
     return tickets.ticket_issue(
         scope=scope_for(None),
         actor=None,
@@ -250,21 +237,26 @@ def _kiosk_ticket(request: HttpRequest, kiosk: HallDevice, payload: TicketIn) ->
     )
 
 
-def _check_in_by_ref(request: HttpRequest, hall: Hall, payload: TicketIn) -> Ticket:
-    scope = scope_for(request.user)
+def _check_in(
+    payload: TicketIn, *, scope: Scope, actor: tickets.Actor, hall: Hall, device: HallDevice | None = None
+) -> Ticket:
+    """Check in the appointment ``appointment_ref`` at ``hall``, by the hall's kiosk (``device``)
+    or by staff. An empty or unknown reference is the field's error (422)."""
     if not payload.appointment_ref.strip():
         message = _("预约签到请填写预约号。")
         raise InvalidInput(message, errors={"appointment_ref": message})
     try:
         return appointments.appointment_check_in(
             scope=scope,
-            actor=request.user,
+            actor=actor,
             reference=payload.appointment_ref,
             hall=hall,
             kind=payload.business_type,
+            device=device,
         )
     except NotFound as exc:
-        require(scope, Capability.TICKET_ISSUE)  # a post that may not issue learns nothing about references
+        if device is None:
+            require(scope, Capability.TICKET_ISSUE)  # a post that may not issue learns nothing about references
         raise InvalidInput(exc.message, errors={"appointment_ref": str(exc.message)}) from None
 
 
