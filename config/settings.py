@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gridcare.org.context_processors.staff",
+                "gridcare.core.confirmations.confirmations",
             ],
         },
     },

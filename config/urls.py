@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
+from gridcare.core import confirmations
 
 urlpatterns = [
     path("", include("gridcare.org.urls")),
@@ -12,6 +13,7 @@ urlpatterns = [
     path("notices/", include("gridcare.notices.urls")),
     path("calendar/", include("gridcare.core.urls")),
     path("jobs/", include("gridcare.jobs.urls")),
+    path("confirmations/dismiss/", confirmations.dismiss, name="dismiss_confirmation"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

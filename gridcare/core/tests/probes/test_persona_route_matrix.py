@@ -126,7 +126,7 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
 del C
 
 # Pages anybody may open, signed in or not.
-PUBLIC = {"login", "set_language", "halls:device_pair"}
+PUBLIC = {"login", "set_language", "halls:device_pair", "dismiss_confirmation"}  # the last forgets a message
 # Pages that answer those allowed with a redirect.
 REDIRECTS = {"halls:console_at", "halls:pad_at"}
 
