@@ -545,7 +545,8 @@ def deduct_at_billing(
             PREPAID_ENTRY_COLUMNS,
             ((int(account_ids[i]), "deduction", fen_text(-int(paid[i])), None, int(bill_ids[i]), now) for i in used),
         )
-        low = [int(i) for i in used if left[i] < warning_fen()]
+        warning = warning_fen()  # read once: the setting is parsed on each call
+        low = [int(i) for i in used if left[i] < warning]
         notice_rows("low_balance", _low_balance_messages(low, bill_ids, account_ids, account_nos, phones, left))
     return paid, status.tolist()
 
