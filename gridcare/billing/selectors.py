@@ -20,14 +20,16 @@ from gridcare.billing.models import (
     DunningStepKind,
     Payment,
     PrepaidBalance,
+    Reading,
     ReadingException,
+    ReadingStatus,
     Reconciliation,
 )
 from gridcare.billing.rules.bill_penalty import bill_penalty
 from gridcare.billing.rules.bill_status import OPEN
 from gridcare.billing.rules.dunning_steps import cutoff_window, dunning_stage
 from gridcare.core.money import ZERO, MoneySum
-from gridcare.customers.models import Account
+from gridcare.customers.models import Account, AccountStatus
 from gridcare.customers.rules import mask_name
 from gridcare.org.access import Scope
 
@@ -268,3 +270,25 @@ def debit_batches(*, scope: Scope) -> QuerySet[DebitBatch]:
 
 def bill_runs(*, scope: Scope) -> QuerySet[BillRun]:
     return BillRun.objects.filter(unit_filter(scope)).select_related("unit")
+
+
+@dataclass(frozen=True)
+class RunPreview:
+    """What a bill run of a period would do, asked before it starts (issue 13, convention 2)."""
+
+    accounts: int  # active accounts of the unit (all units: None)
+    readings: int  # the period's valid readings among them: each becomes a bill
+    held: int  # readings held as exceptions: billed only once resolved
+    billed: int  # bills of the period already issued (a run resumes after them)
+
+
+def run_preview(*, period: str, unit_id: int | None) -> RunPreview:
+    accounts = Account.objects.filter(status=AccountStatus.ACTIVE)
+    if unit_id is not None:
+        accounts = accounts.filter(supply_unit_id=unit_id)
+    readings = Reading.objects.filter(period=period, account__in=accounts)
+    counts = readings.aggregate(
+        valid=Count("id", filter=Q(status=ReadingStatus.VALID)), held=Count("id", filter=Q(status=ReadingStatus.HELD))
+    )
+    billed = Bill.objects.filter(period=period, account__in=accounts).count()
+    return RunPreview(accounts=accounts.count(), readings=counts["valid"], held=counts["held"], billed=billed)

@@ -264,6 +264,11 @@ def account_ids_in_areas(*, area_ids: Sequence[int]) -> Iterator[int]:
     )
 
 
+def account_count_in_areas(*, area_ids: Sequence[int]) -> int:
+    """How many accounts (not closed) are behind these 台区: an outage's reach, before it is told."""
+    return Account.objects.filter(transformer_area_id__in=list(area_ids), status__in=OPEN_STATUSES).count()
+
+
 def account_phones(
     *, area_ids: Sequence[int] | None = None, account_ids: QuerySet[Any] | None = None
 ) -> Iterator[tuple[int, int | None, str]]:

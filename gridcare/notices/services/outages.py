@@ -29,6 +29,7 @@ from gridcare.core.events import Actor, actor_user
 from gridcare.customers.models import Feeder, TransformerArea
 from gridcare.customers.selectors import (
     FAN_OUT_CHUNK,
+    account_count_in_areas,
     account_ids_in_areas,
     account_phones,
     account_reached,
@@ -104,12 +105,9 @@ def _plausible_times(data: NewOutage, moment: datetime) -> tuple[NewOutage, dict
     return replace(data, starts_at=starts, ends_at=ends), problems
 
 
-def outage_register(
-    *, scope: Scope, actor: User | AnonymousUser, data: NewOutage, now: datetime | None = None
-) -> Outage:
-    """Register an outage and notify every customer behind its feeders/台区."""
+def _checked(scope: Scope, data: NewOutage, moment: datetime) -> tuple[NewOutage, list[Feeder], list[TransformerArea]]:
+    """``data`` checked as registering it checks it (NoticeError with a sentence per field)."""
     require(scope, Capability.OUTAGE_EDIT, message=_("只有规划员和系统管理员可以登记停电。"))
-    moment = now or tz.now()
     data, times = _plausible_times(data, moment)
     feeders, areas, problems = _grid(scope, data)
     if not data.reason.strip():
@@ -137,6 +135,33 @@ def outage_register(
             }
     if problems:
         raise NoticeError(_("停电未登记。"), errors=problems)
+    return data, feeders, areas
+
+
+@dataclass(frozen=True)
+class OutagePreview:
+    """What registering an outage would do, before anything is written."""
+
+    accounts: int  # accounts (not closed) behind its feeders and 台区: each phone gets one message
+    areas: int
+
+
+def outage_preview(*, scope: Scope, data: NewOutage, now: datetime | None = None) -> OutagePreview:
+    """The same checks as ``outage_register`` and the count of accounts it would notify; nothing
+    written (the page asks "将向 N 户发送停电通知" before registering)."""
+    data, feeders, areas = _checked(scope, data, now or tz.now())
+    area_ids = {a.pk for a in areas} | set(
+        TransformerArea.objects.filter(feeder__in=feeders).values_list("id", flat=True)
+    )
+    return OutagePreview(accounts=account_count_in_areas(area_ids=sorted(area_ids)), areas=len(area_ids))
+
+
+def outage_register(
+    *, scope: Scope, actor: User | AnonymousUser, data: NewOutage, now: datetime | None = None
+) -> Outage:
+    """Register an outage and notify every customer behind its feeders/台区."""
+    moment = now or tz.now()
+    data, feeders, areas = _checked(scope, data, moment)
     company_id = (feeders[0].unit if feeders else areas[0].feeder.unit).company_id
     with transaction.atomic():
         return _create(

@@ -11,7 +11,7 @@ from gridcare.core.exceptions import Forbidden, InvalidInput
 from gridcare.core.testing import City, make_account
 from gridcare.customers.models import TransformerArea
 from gridcare.notices.models import Notice, Outage, OutageAccount, OutageEvent
-from gridcare.notices.services.outages import NewOutage, outage_register
+from gridcare.notices.services.outages import NewOutage, OutagePreview, outage_preview, outage_register
 from gridcare.notices.tests.conftest import MORNING
 from gridcare.org.access import scope_for
 
@@ -150,3 +150,21 @@ def test_a_planned_outage_registered_at_night_is_told_in_the_morning_and_a_fault
         ("planned_outage", MORNING.replace(day=25, hour=8, minute=0)),
         ("fault_outage", None),
     ]
+
+
+def test_the_preview_counts_whom_the_outage_would_tell_and_writes_nothing(town: City) -> None:
+    make_account(10, town.unit, town.hall, "赵六", phone="13911112222", transformer_area=town.area)
+    make_account(11, town.unit, town.hall, "无号码", transformer_area=town.area)
+    preview = outage_preview(scope=scope_for(town.planner), data=planned(), now=MORNING)
+    assert preview == OutagePreview(accounts=3, areas=1)
+    assert (Outage.objects.count(), Notice.objects.count(), OutageEvent.objects.count()) == (0, 0, 0)
+    assert register(town, planned()).affected_accounts == preview.accounts  # what it said it would do
+
+
+def test_the_preview_refuses_as_registering_does(town: City) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        outage_preview(scope=scope_for(town.planner), data=planned(areas=["NOPE"]), now=MORNING)
+    assert refused.value.errors == {"areas": "台区不存在或不在您的管辖范围：NOPE。"}
+    with pytest.raises(Forbidden):
+        outage_preview(scope=scope_for(town.clerk), data=planned(), now=MORNING)
+    assert Outage.objects.count() == 0
