@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -60,25 +61,42 @@ def security_locks(request: HttpRequest) -> HttpResponse:
     return render(request, "org/security_locks.html", context)
 
 
+def _confirm_then(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    action: Callable[[], object],
+    *,
+    success: str,
+    then: str,
+) -> HttpResponseBase:
+    """A security page's action: GET shows its confirmation (``template`` with ``context``); POST
+    does ``action`` through page_action (its refusal or ``success`` flashed), then goes to ``then``."""
+    if request.method != "POST":
+        return render(request, template, context)
+    page_action(request, action, success=success)
+    return redirect(then)
+
+
 @staff_required
 def security_unlock(request: HttpRequest) -> HttpResponseBase:
     """GET asks to confirm; POST unlocks the account (?username=) or the address (?address=)."""
     require(request_scope(request), Capability.SECURITY)
     username = request.GET.get("username", "")
     address = request.GET.get("address", "")
-    if request.method != "POST":
-        return render(request, "org/security_unlock.html", {"username": username, "address": address})
     actor = page_user(request)
-    page_action(
+    return _confirm_then(
         request,
+        "org/security_unlock.html",
+        {"username": username, "address": address},
         lambda: (
             services.address_release(actor=actor, ip_address=address)
             if address
             else services.lock_release(actor=actor, username=username)
         ),
         success=_("已解除锁定：%(who)s") % {"who": address or username},
+        then="security:locks",
     )
-    return redirect("security:locks")
 
 
 @staff_required
@@ -98,14 +116,14 @@ def security_token_revoke(request: HttpRequest, token_id: int) -> HttpResponseBa
     """GET asks to confirm; POST revokes the token."""
     require(request_scope(request), Capability.SECURITY)
     token = selectors.token_get(token_id=token_id)
-    if request.method != "POST":
-        return render(request, "org/security_token_revoke.html", {"token": token})
-    page_action(
+    return _confirm_then(
         request,
+        "org/security_token_revoke.html",
+        {"token": token},
         lambda: services.token_revoke(actor=page_user(request), token_id=token.pk),
         success=_("已吊销 %(user)s 的令牌。") % {"user": token.user.get_username()},
+        then="security:tokens",
     )
-    return redirect("security:tokens")
 
 
 @staff_required
