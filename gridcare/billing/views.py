@@ -33,7 +33,17 @@ from gridcare.billing.services.readings import exception_resolve, intervals_impo
 from gridcare.core.exceptions import DomainError
 from gridcare.core.paging import export_response, paginate
 from gridcare.core.timezone import business_date
-from gridcare.core.views import form_errors_from, is_htmx, page_action, page_get, page_user, staff_required
+from gridcare.core.views import (
+    Confirmation,
+    confirmation,
+    confirmed,
+    form_errors_from,
+    is_htmx,
+    page_action,
+    page_get,
+    page_user,
+    staff_required,
+)
 from gridcare.customers.access import account_get_for_scope
 from gridcare.org.access import Capability, Scope, can, request_scope, require
 
@@ -44,13 +54,34 @@ def runs(request: HttpRequest) -> HttpResponse:
     require(scope, Capability.BILLING_OFFICE)
     initial = {"unit": scope.staff.unit.code} if scope.staff and scope.staff.unit and not scope.everything else {}
     form = forms.RunForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    confirm = None
+    if request.method == "POST" and form.is_valid() and not confirmed(request):
+        confirm = page_action(request, lambda: _run_confirmation(request, scope, form.cleaned_data), form=form)
+    elif request.method == "POST" and form.is_valid():
         run = page_action(request, lambda: _run_open(scope, form.cleaned_data, request.user), form=form)
         if run is not None:
             transaction.on_commit(lambda: bill_run_launch(run))
             return redirect("billing:run", run_id=run.pk)
     page = paginate(request, selectors.bill_runs(scope=scope))
-    return render(request, "billing/runs.html", {"form": form, "page": page})
+    return render(request, "billing/runs.html", {"form": form, "page": page, "confirm": confirm})
+
+
+def _run_confirmation(request: HttpRequest, scope: Scope, data: dict[str, Any]) -> Confirmation:
+    """What the run will do, asked first: a run writes a bill (and a message) per account."""
+    unit = work_unit(scope, data["unit"])
+    preview = selectors.run_preview(period=data["period"], unit_id=unit.pk if unit else None)
+    sentence = _(
+        "将为%(unit)s %(period)s 账期出账：在册 %(accounts)s 户，%(readings)s 户已有抄表数据将生成账单"
+        "（已出账 %(billed)s 户不会重复），%(held)s 条异常抄表暂缓。确认开始出账？"
+    ) % {
+        "unit": unit.name if unit else _("全部供电单位"),
+        "period": data["period"],
+        "accounts": f"{preview.accounts:,}",
+        "readings": f"{preview.readings:,}",
+        "billed": f"{preview.billed:,}",
+        "held": f"{preview.held:,}",
+    }
+    return confirmation(request, sentence=sentence, button=_("确认开始出账"))
 
 
 def _run_open(scope: Scope, data: dict[str, Any], actor: User | AnonymousUser) -> BillRun:

@@ -107,6 +107,31 @@ def page_action(
     return result
 
 
+@dataclass(frozen=True)
+class Confirmation:
+    """A costly or destructive action asked about before it is done (issue 13, convention 2):
+    ``sentence`` says what will happen ("将向 490 户发送停电通知"), ``button`` the action's name;
+    the form is sent again with what was typed and ``confirmed=1``."""
+
+    sentence: str
+    button: str
+    fields: list[tuple[str, str]]
+    cancel: str
+
+
+def confirmed(request: HttpRequest) -> bool:
+    """Whether this POST is the second one, sent from the confirmation."""
+    return request.POST.get("confirmed") == "1"
+
+
+def confirmation(request: HttpRequest, *, sentence: str, button: str, cancel: str = "") -> Confirmation:
+    """The confirmation of this POST: its fields (not the token) to send again; ``cancel`` the page
+    to go back to (this page by default). The page shows it with includes/confirm.html."""
+    skip = {"csrfmiddlewaretoken", "confirmed"}
+    fields = [(key, value) for key in request.POST if key not in skip for value in request.POST.getlist(key)]
+    return Confirmation(sentence=sentence, button=button, fields=fields, cancel=cancel or request.path)
+
+
 # -- the working-day calendar: /calendar/ and /calendar/<year>/ --------------------------------
 
 

@@ -30,16 +30,19 @@ def test_billing_office_pages_per_persona(town: City, persona: str, status: int)
 
 def test_a_billing_clerk_starts_a_run_for_their_own_unit(town: City) -> None:
     client = signed_in(billing_clerk(town))
-    answer = client.post("/billing/runs/", {"period": "2026-10", "unit": ""})
+    answer = client.post("/billing/runs/", {"period": "2026-10", "unit": "", "confirmed": "1"})
     run = BillRun.objects.get()
     assert (answer.status_code, run.unit, run.scope_key) == (302, town.unit, "U1")
     assert client.get(f"/billing/runs/{run.pk}/").status_code == 200
 
 
 def test_a_billing_clerk_cannot_start_another_units_run(town: City) -> None:
-    answer = signed_in(billing_clerk(town)).post("/billing/runs/", {"period": "2026-10", "unit": "U2"})
-    assert answer.status_code == 200
-    assert "您只能办理本供电单位（U1）的业务。" in answer.content.decode()
+    client = signed_in(billing_clerk(town))
+    for confirmed in ("", "1"):  # refused when asked and when confirmed
+        answer = client.post("/billing/runs/", {"period": "2026-10", "unit": "U2", "confirmed": confirmed})
+        assert answer.status_code == 200
+        assert "您只能办理本供电单位（U1）的业务。" in answer.content.decode()
+        assert 'name="confirmed"' not in answer.content.decode()
     assert BillRun.objects.count() == 0
 
 

@@ -18,7 +18,13 @@ def test_only_administrators_reach_the_bill_run_page(town: City, persona: str, s
 
 def test_starting_a_run_from_the_page_opens_it_and_shows_its_progress(town: City) -> None:
     client = signed_in(town.admin)
-    answer = client.post("/billing/runs/", {"period": "2026-10", "unit": ""})
+    asked = client.post("/billing/runs/", {"period": "2026-10", "unit": ""})
+    text = asked.content.decode()
+    assert asked.status_code == 200 and BillRun.objects.count() == 0  # asked first, nothing started
+    sentence = "将为全部供电单位 2026-10 账期出账：在册 3 户，0 户已有抄表数据将生成账单（已出账 0 户不会重复），0 条异常抄表暂缓。确认开始出账？"
+    assert sentence in text
+    assert '<input type="hidden" name="period" value="2026-10">' in text and 'name="confirmed" value="1"' in text
+    answer = client.post("/billing/runs/", {"period": "2026-10", "unit": "", "confirmed": "1"})
     run = BillRun.objects.get()
     assert answer.status_code == 302 and answer["Location"] == f"/billing/runs/{run.pk}/"
     page = client.get(f"/billing/runs/{run.pk}/")
