@@ -19,6 +19,7 @@ from gridcare.customers import forms, selectors, services, unmasking
 from gridcare.customers.access import account_get_for_scope
 from gridcare.customers.exports import unmask_audit_rows, worklist_rows
 from gridcare.customers.models import Account, AccountStatus, ArchiveIssue
+from gridcare.customers.related import related_to
 from gridcare.org.access import (
     Capability,
     Scope,
@@ -39,6 +40,7 @@ def search(request: HttpRequest) -> HttpResponse:
 def _detail(request: HttpRequest, scope: Scope, account: Account, status: int = 200, **extra: Any) -> HttpResponse:
     context = {
         "card": selectors.account_card(account),
+        "related": related_to(scope=scope, account=account),
         "history": paginate(request, selectors.account_history(account)),
         "can_edit": can(scope, Capability.ARCHIVE_EDIT),
         "can_unmask": can(scope, Capability.ACCOUNT_UNMASK),

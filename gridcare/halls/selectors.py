@@ -393,6 +393,13 @@ def tickets_numbered(*, scope: Scope, number: str, day: date, limit: int = 20) -
     return list(related.order_by("hall__code", "id")[:limit])
 
 
+def tickets_of_account(*, scope: Scope, account: Any, limit: int = 5) -> list[Ticket]:
+    """The account's latest hall visits in the halls the caller sees (the account card), newest first."""
+    found = Ticket.objects.filter(scope.hall_filter(), account=account)
+    related = found.select_related("hall", "business_type", "counter")
+    return list(related.order_by("-issued_at", "-id")[:limit])
+
+
 def halls_for(scope: Scope) -> QuerySet[Hall]:
     return Hall.objects.filter(scope.hall_filter("")).order_by("code")
 

@@ -61,6 +61,11 @@ def orders_found(*, scope: Scope, number: str = "", phone: str = "", limit: int 
     return list(order_list(scope=scope).filter(wanted)[:limit])
 
 
+def orders_of_account(*, scope: Scope, account: Account, limit: int = 5) -> list[WorkOrder]:
+    """The account's latest orders the caller may see (the account card's links), newest first."""
+    return list(order_list(scope=scope).filter(account=account)[:limit])
+
+
 def orders_overdue(*, scope: Scope, at: datetime) -> QuerySet[WorkOrder]:
     """Open orders with a commitment already broken (paused orders wait for the customer)."""
     late = Deadline.objects.filter(order=OuterRef("pk"), met_at__isnull=True, due_at__lte=at)

@@ -1,0 +1,32 @@
+"""The account card's links to the other areas (issue 13, convention 1): what the account owes
+(billing), its latest work orders (workorders) and hall visits (halls), each read through its
+owner's selector and shown only to the posts that may see it. Each of those pages links back to
+the card."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from gridcare.billing.selectors import AccountDue, account_due
+from gridcare.core.timezone import business_date
+from gridcare.customers.models import Account
+from gridcare.halls.selectors import tickets_of_account
+from gridcare.org.access import Capability, Scope, can
+from gridcare.workorders.selectors import orders_of_account
+
+
+@dataclass
+class Related:
+    due: AccountDue | None = None  # None: the post may not see bills
+    orders: list[Any] = field(default_factory=list)
+    tickets: list[Any] = field(default_factory=list)
+
+
+def related_to(*, scope: Scope, account: Account) -> Related:
+    due = account_due(account=account, on=business_date()) if can(scope, Capability.BILL_VIEW) else None
+    return Related(
+        due=due,
+        orders=orders_of_account(scope=scope, account=account),
+        tickets=tickets_of_account(scope=scope, account=account),
+    )
