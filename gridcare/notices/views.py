@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from gridcare.core import timezone as tz
 from gridcare.core.exceptions import DomainError
 from gridcare.core.paging import paginate
-from gridcare.core.views import flash_error, page_action, page_get, staff_required
+from gridcare.core.views import confirmation, confirmed, flash_error, page_action, page_get, staff_required
 from gridcare.notices import forms, reliability, selectors
 from gridcare.notices.access import outage_get_for_scope
 from gridcare.notices.defaults import DEFAULT_TEMPLATES
@@ -106,7 +106,17 @@ def outage_new(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
     require(scope, Capability.OUTAGE_EDIT)
     form = forms.OutageForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    confirm = None
+    if request.method == "POST" and form.is_valid() and not confirmed(request):
+        data = outages.NewOutage(**form.cleaned_data)
+        preview = page_action(request, lambda: outages.outage_preview(scope=scope, data=data), form=form)
+        if preview is not None:
+            sentence = _("将向 %(n)s 户发送停电通知（%(areas)s 个台区）。确认登记并通知？") % {
+                "n": f"{preview.accounts:,}",
+                "areas": preview.areas,
+            }
+            confirm = confirmation(request, sentence=sentence, button=_("确认登记并通知"))
+    elif request.method == "POST" and form.is_valid():
         data = outages.NewOutage(**form.cleaned_data)
         outage = page_action(
             request,
@@ -119,7 +129,7 @@ def outage_new(request: HttpRequest) -> HttpResponse:
         )
         if outage is not None:
             return redirect("notices:outage_detail", outage_id=outage.pk)
-    return render(request, "notices/outage_new.html", {"form": form})
+    return render(request, "notices/outage_new.html", {"form": form, "confirm": confirm})
 
 
 @staff_required

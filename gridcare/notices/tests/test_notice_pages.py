@@ -69,17 +69,19 @@ def test_people_who_may_not_edit_templates_cannot_open_the_editor(town: City, pe
 def test_a_planner_registers_an_outage_on_the_page_and_restores_it(town: City) -> None:
     client = signed_in(town.planner)
     start = (tz.local_now() + timedelta(days=8)).replace(second=0, microsecond=0)
-    response = client.post(
-        "/notices/outages/new/",
-        {
-            "kind": "planned",
-            "reason": "线路检修",
-            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
-            "ends_at": (start + timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M"),
-            "feeders": "F1",
-            "areas": "",
-        },
-    )
+    form = {
+        "kind": "planned",
+        "reason": "线路检修",
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M"),
+        "feeders": "F1",
+        "areas": "",
+    }
+    asked = client.post("/notices/outages/new/", form)  # asked first: how many will be told
+    assert asked.status_code == 200
+    assert "将向 1 户发送停电通知（1 个台区）。确认登记并通知？" in asked.content.decode()
+    assert (Outage.objects.count(), Notice.objects.count()) == (0, 0)
+    response = client.post("/notices/outages/new/", {**form, "confirmed": "1"})
     outage = Outage.objects.get()
     assert response.status_code == 302 and response.url == f"/notices/outages/{outage.pk}/"
     assert (outage.starts_at, outage.affected_accounts, outage.notices_queued) == (start, 1, 1)
