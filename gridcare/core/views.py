@@ -132,6 +132,22 @@ def confirmation(request: HttpRequest, *, sentence: str, button: str, cancel: st
     return Confirmation(sentence=sentence, button=button, fields=fields, cancel=cancel or request.path)
 
 
+def ask_first(
+    request: HttpRequest,
+    *,
+    ask: Callable[[], Confirmation],
+    act: Callable[[], T],
+    form: Form,
+    success: str | Callable[[Any], str] = "",  # Any: mypy solves T from the caller's unpacking as T | None
+) -> tuple[Confirmation | None, T | None]:
+    """A costly action's valid POST: the first time ``ask`` (its preview's checks refuse on the
+    form as the action's would), once confirmed ``act`` through ``page_action``. Returns the
+    confirmation to show, or the action's result (None when refused)."""
+    if not confirmed(request):
+        return page_action(request, ask, form=form), None
+    return None, page_action(request, act, form=form, success=success)
+
+
 # -- the working-day calendar: /calendar/ and /calendar/<year>/ --------------------------------
 
 
