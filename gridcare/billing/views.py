@@ -25,7 +25,7 @@ from gridcare.billing.access import (
 )
 from gridcare.billing.exports import ledger_header, ledger_lines, overdue_header, overdue_lines
 from gridcare.billing.models import Bill, BillRun, ExceptionStatus, Payment, PenaltyWaiver
-from gridcare.billing.pdf import bill_pdf, receipt_pdf
+from gridcare.billing.pdf import COMPANY, bill_lines, bill_pdf, footer, receipt_lines, receipt_pdf
 from gridcare.billing.services.arrears import waiver_decide, waiver_request
 from gridcare.billing.services.bill_run import bill_run_launch, bill_run_open
 from gridcare.billing.services.payments import PaymentIn, payment_post
@@ -45,6 +45,7 @@ from gridcare.core.views import (
     staff_required,
 )
 from gridcare.customers.access import account_get_for_scope
+from gridcare.customers.models import Account
 from gridcare.org.access import Capability, Scope, can, request_scope, require
 
 
@@ -104,6 +105,11 @@ def account(request: HttpRequest, account_no: str) -> HttpResponse:
     scope = request_scope(request)
     require(scope, Capability.BILL_VIEW)
     acct = account_get_for_scope(scope=scope, account_no=account_no)
+    printing = request.GET.get("print", "")
+    if printing == "bill":
+        return _bill_print(request, acct, request.GET.get("period", ""))
+    if printing == "receipt":
+        return _receipt_print(request, acct, request.GET.get("payment", ""))
     context = {
         "account": acct,
         "due": selectors.account_due(account=acct, on=business_date()),
@@ -175,15 +181,22 @@ def waiver_decision(request: HttpRequest, waiver_id: int) -> HttpResponse:
     return redirect("billing:account", account_no=acct.account_no)
 
 
+def _bill_of(acct: Account, period: str) -> Bill:
+    return get_object_or_404(
+        Bill.objects.select_related("tariff", "account__customer", "account__supply_unit"), account=acct, period=period
+    )
+
+
+def _payment_of(acct: Account, payment_id: int) -> Payment:
+    return get_object_or_404(Payment.objects.select_related("account__customer"), account=acct, pk=payment_id)
+
+
 @staff_required
 def bill_document(request: HttpRequest, account_no: str, period: str) -> HttpResponse:
     scope = request_scope(request)
     require(scope, Capability.BILL_VIEW)
     acct = account_get_for_scope(scope=scope, account_no=account_no)
-    bill = get_object_or_404(
-        Bill.objects.select_related("tariff", "account__customer", "account__supply_unit"), account=acct, period=period
-    )
-    return HttpResponse(bill_pdf(bill), content_type="application/pdf")
+    return HttpResponse(bill_pdf(_bill_of(acct, period)), content_type="application/pdf")
 
 
 @staff_required
@@ -191,8 +204,26 @@ def receipt_document(request: HttpRequest, account_no: str, payment_id: int) -> 
     scope = request_scope(request)
     require(scope, Capability.BILL_VIEW)
     acct = account_get_for_scope(scope=scope, account_no=account_no)
-    payment = get_object_or_404(Payment.objects.select_related("account__customer"), account=acct, pk=payment_id)
-    return HttpResponse(receipt_pdf(payment), content_type="application/pdf")
+    return HttpResponse(receipt_pdf(_payment_of(acct, payment_id)), content_type="application/pdf")
+
+
+def _bill_print(request: HttpRequest, acct: Account, period: str) -> HttpResponse:
+    """The bill as a page for the browser's print (A4): the lines of its PDF."""
+    bill = _bill_of(acct, period)
+    context = {"account": acct, "title": _("电费通知单"), "lines": bill_lines(bill), "bill": bill}
+    return render(request, "billing/print_bill.html", context | _document_heading())
+
+
+def _receipt_print(request: HttpRequest, acct: Account, payment_id: str) -> HttpResponse:
+    """A payment's receipt as a page for the counter's 80 mm receipt printer: the lines of its PDF."""
+    wanted = int(payment_id) if payment_id.isascii() and payment_id.isdigit() and len(payment_id) <= 18 else 0
+    payment = _payment_of(acct, wanted)
+    context = {"account": acct, "title": _("电费缴费凭证"), "lines": receipt_lines(payment), "payment": payment}
+    return render(request, "billing/print_receipt.html", context | _document_heading())
+
+
+def _document_heading() -> dict[str, str]:
+    return {"company": COMPANY, "footer": footer()}
 
 
 def _arrears_by(request: HttpRequest) -> str:
