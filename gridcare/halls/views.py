@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import wraps
 from typing import Any
 
@@ -26,10 +26,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from gridcare.billing.selectors import AccountDue, account_due, bill_history, payment_history
 from gridcare.core.exceptions import DomainError, Forbidden, InvalidInput, NotFound
 from gridcare.core.paging import paginate
-from gridcare.core.timezone import business_date
+from gridcare.core.timezone import business_date, now
 from gridcare.core.views import form_errors_from, is_htmx, page_get, staff_required
+from gridcare.customers.models import Account
 from gridcare.halls import figures, forms, selectors
 from gridcare.halls.access import (
     DEVICE_COOKIE,
@@ -48,6 +50,7 @@ from gridcare.halls.exceptions import NotYourCounter
 from gridcare.halls.models import (
     Appointment,
     BusinessType,
+    CounterSetup,
     CounterStatus,
     DeviceKind,
     HallDevice,
@@ -59,8 +62,9 @@ from gridcare.halls.models import (
 )
 from gridcare.halls.services import appointments, devices, evaluations, setup, terminals, tickets
 from gridcare.halls.services.evaluations import REASONS
-from gridcare.org.access import Capability, can, request_scope, require
-from gridcare.org.models import Counter, Hall
+from gridcare.org.access import Capability, Scope, can, request_scope, require
+from gridcare.org.models import Counter, Hall, Staff
+from gridcare.workorders.selectors import order_list
 
 View = Callable[..., HttpResponseBase]
 
@@ -300,16 +304,55 @@ def _guide_check_in(request: HttpRequest, hall: Hall) -> selectors.TicketView | 
 def _console_context(request: HttpRequest, counter: Counter) -> dict[str, Any]:
     current = selectors.counter_current(counter)
     queue = selectors.hall_queue(counter.hall)
+    setup = selectors.counter_setup(counter)
+    account = current.account if current else None
+    seconds = _seconds_since(current.called_at) if current else 0
     return {
         "counter": counter,
-        "setup": selectors.counter_setup(counter),
+        "setup": setup,
+        "clerk": _staff_of(setup.clerk if setup else None),
         "current": current,
-        "account": current.account if current else None,
+        "called_seconds": seconds,
+        "called_clock": f"{seconds // 60:02d}:{seconds % 60:02d}",
+        "account": account,
+        "customer": _customer_at_counter(request_scope(request), account) if account else None,
         "line": next((c for c in queue.counters if c.id == counter.pk), None),
         "queue": queue,
         "transfer_types": BusinessType.objects.filter(hall=counter.hall, active=True).order_by("prefix"),
         "transfer_counters": Counter.objects.filter(hall=counter.hall).exclude(pk=counter.pk),
     }
+
+
+def _staff_of(user: Any) -> Staff | None:
+    """The staff record of the person signed in at a counter (None: nobody, or no staff record)."""
+    return getattr(user, "staff", None) if user is not None else None
+
+
+def _seconds_since(moment: datetime | None) -> int:
+    return max(0, int((now() - moment).total_seconds())) if moment else 0
+
+
+@dataclass(frozen=True)
+class CustomerAtCounter:
+    """What the clerk needs of the current ticket's account: its open work orders, and (posts
+    with BILL_VIEW) what it owes today and the last bill and payment to print."""
+
+    open_orders: list[Any]
+    due: AccountDue | None
+    last_bill: Any
+    last_payment: Any
+
+
+def _customer_at_counter(scope: Scope, account: Account) -> CustomerAtCounter:
+    open_orders = list(order_list(scope=scope, open_only=True).filter(account=account)[:5])
+    if not can(scope, Capability.BILL_VIEW):
+        return CustomerAtCounter(open_orders=open_orders, due=None, last_bill=None, last_payment=None)
+    return CustomerAtCounter(
+        open_orders=open_orders,
+        due=account_due(account=account, on=business_date()),
+        last_bill=bill_history(account=account).first(),
+        last_payment=payment_history(account=account).first(),
+    )
 
 
 @hall_page
@@ -433,9 +476,25 @@ def pad(request: HttpRequest, screen: Screen, counter_id: int) -> HttpResponse:
     showing = request.GET.get("showing")
     if showing and to_rate is not None and showing == str(to_rate.pk):
         return HttpResponse(status=204)  # the same question is still on the pad: leave it alone
-    context = {"counter": counter, "ticket": to_rate, "reasons": REASONS, "thanks": thanks, "preview": screen.preview}
+    context = {
+        "counter": counter,
+        "clerk": _pad_clerk(counter, to_rate),
+        "ticket": to_rate,
+        "reasons": REASONS,
+        "thanks": thanks,
+        "preview": screen.preview,
+    }
     template = "halls/_pad_state.html" if is_htmx(request) else "halls/pad.html"
     return render(request, template, context)
+
+
+def _pad_clerk(counter: Counter, to_rate: Ticket | None) -> Staff | None:
+    """Who the pad shows: the clerk who served the ticket being rated, otherwise the clerk signed in
+    at the counter."""
+    if to_rate is not None and to_rate.clerk_id is not None:
+        return Staff.objects.filter(user_id=to_rate.clerk_id).first()
+    setup = CounterSetup.objects.filter(counter=counter).select_related("clerk__staff").first()
+    return _staff_of(setup.clerk if setup else None)
 
 
 # --- manager's pages -------------------------------------------------------------------------------
