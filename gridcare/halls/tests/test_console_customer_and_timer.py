@@ -102,7 +102,7 @@ def test_the_shortcuts_are_on_the_buttons_and_written_on_the_page(hall_town: Cit
         ("r", "重呼"),
         ("x", "过号"),
         ("f", "办结"),
-        ("p", "暂停"),
+        ("p", "暂停服务"),
         ("o", "恢复服务"),
     ):
         assert re.search(rf'<button[^>]* data-key="{key}" accesskey="{key}"[^>]*>{label}<kbd>{key.upper()}</kbd>', page)
@@ -113,6 +113,6 @@ def test_the_shortcuts_are_on_the_buttons_and_written_on_the_page(hall_town: Cit
     assert '<button id="transfer-button"' in page
     assert (
         '<p class="hint muted" id="shortcuts">快捷键：N 叫下一位，R 重呼，X 过号，F 办结，'
-        "T 选择转移去向（↑↓ 选择，Enter 转移，Esc 取消），P 暂停，O 恢复。正在输入时请用 Alt+字母。</p>"
+        "T 选择转移去向（↑↓ 选择，Enter 转移，Esc 取消），P 暂停服务，O 恢复服务。正在输入时请用 Alt+字母。</p>"
     ) in page
     assert '<script src="/static/halls/console.js"></script>' in page
