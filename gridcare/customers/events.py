@@ -1,12 +1,90 @@
-"""Append-only account history rows."""
+"""Append-only account history rows, and the sentence each shows on the account page
+(gridcare.core.history)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from gridcare.core.events import Actor, record
-from gridcare.customers.models import Account, AccountEvent
+from gridcare.core.history import Missing, Sentence, Text, label_of, register
+from gridcare.customers.models import (
+    Account,
+    AccountEvent,
+    AccountStatus,
+    ContactStatus,
+    CustomerClass,
+    UnmaskReason,
+)
 
 
 def account_event(*, account: Account, type: AccountEvent.Type, actor: Actor, **parameters: Any) -> AccountEvent:
     return record(AccountEvent, account=account, type=type, actor=actor, parameters=parameters)
+
+
+def _unit(code: Any) -> Text:
+    """A supply unit's code (as 立户 stores it) shown as its name."""
+    from gridcare.org.models import SupplyUnit
+
+    name = SupplyUnit.objects.filter(code=code).values_list("name", flat=True).first()
+    if name is None:
+        raise Missing
+    return name
+
+
+def _tariff(code: Any) -> Text:
+    """A tariff code shown as the name of the company's tariff (its latest version), else as it is;
+    no tariff: 未指定."""
+    from gridcare.billing.conf import billing_str
+    from gridcare.billing.models import Tariff
+
+    if code == "":
+        return _("未指定")
+    versions = Tariff.objects.filter(code=code, province=billing_str("PROVINCE")).order_by("-effective_from")
+    name = versions.values_list("name", flat=True).first()
+    return name or str(code)
+
+
+_STATUS_CHANGE = Sentence(
+    _("%(actor)s 将账户状态由“%(old)s”改为“%(new)s”"),
+    more=(_("，原因：%(reason)s"),),
+    shows={"old": label_of(AccountStatus), "new": label_of(AccountStatus)},
+)
+
+T = AccountEvent.Type
+register(
+    AccountEvent,
+    labels=T.choices,
+    shows={
+        "customer_class": label_of(CustomerClass),
+        "supply_unit": _unit,
+        "tariff_code": _tariff,
+        "reason_code": label_of(UnmaskReason),
+    },
+    sentences={
+        T.OPENED: _("%(actor)s 办理立户：%(customer_class)s，%(supply_unit)s"),
+        T.TRANSFERRED: _("%(actor)s 办理过户：由 %(old_name)s 过户给 %(new_name)s"),
+        T.RENAMED: _("%(actor)s 将户名由 %(old_name)s 改为 %(new_name)s"),
+        T.TARIFF_CHANGED: _(
+            "%(actor)s 办理改类：用电类别由“%(old.customer_class)s”改为“%(new.customer_class)s”，"
+            "电价由“%(old.tariff_code)s”改为“%(new.tariff_code)s”"
+        ),
+        T.SUSPENDED: _STATUS_CHANGE,
+        T.RESUMED: _STATUS_CHANGE,
+        T.CLOSED: _STATUS_CHANGE,
+        # Phones are stored masked: a delivery result (the sender's report), a number changed by
+        # staff, or a first number.
+        T.CONTACT_CHANGED: (
+            Sentence(
+                _("发送结果：号码 %(phone)s 由“%(old)s”改为“%(new)s”"),
+                shows={"old": label_of(ContactStatus), "new": label_of(ContactStatus)},
+            ),
+            Sentence(_("%(actor)s 将手机号码由 %(old)s 改为 %(new)s")),
+            Sentence(_("%(actor)s 登记手机号码 %(new)s")),
+        ),
+        # The reason, never the data that was looked at.
+        T.UNMASKED: Sentence(_("%(actor)s 查看完整个人信息，事由：%(reason_code)s"), more=(_("（%(reason)s）"),)),
+        T.EXPORTED: _("%(actor)s 导出账户资料"),
+    },
+)
