@@ -76,9 +76,11 @@ def outage_history(outage: Outage) -> QuerySet[OutageEvent]:
 
 
 def outage_notice_counts(outage: Outage) -> dict[str, int]:
-    """Messages of this outage by status."""
+    """Messages of this outage by status, each under its label (待发送, 已送达 …), in the
+    statuses' order."""
     rows = Notice.objects.filter(outage_id=outage.pk).values_list("status").annotate(n=Count("id")).order_by()
-    return {status: n for status, n in rows}
+    found = dict(rows)
+    return {str(label): found[status] for status, label in NoticeStatus.choices if status in found}
 
 
 @dataclass

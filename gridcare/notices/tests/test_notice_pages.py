@@ -86,6 +86,8 @@ def test_a_planner_registers_an_outage_on_the_page_and_restores_it(town: City) -
     assert response.status_code == 302 and response.url == f"/notices/outages/{outage.pk}/"
     assert (outage.starts_at, outage.affected_accounts, outage.notices_queued) == (start, 1, 1)
     assert "线路检修" in signed_in(town.agent).get("/notices/outages/").content.decode()
+    detail = client.get(f"/notices/outages/{outage.pk}/").content.decode()
+    assert '<span class="chip">待发送 <b>1</b></span>' in detail and "queued" not in detail  # labels, not codes
     client.post(f"/notices/outages/{outage.pk}/cancel/")
     outage.refresh_from_db()
     assert outage.status == "cancelled"
