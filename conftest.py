@@ -8,6 +8,9 @@ from pytest_django import DjangoDbBlocker, Settings
 
 from gridcare.core.testing import City, city
 
+# The browser tests' fixtures (``browser``, ``opening_hours``): one place for every app's.
+pytest_plugins = ("gridcare.core.browser_testing",)
+
 
 class _FastHasher(PBKDF2PasswordHasher):
     # Tests sign in hundreds of times; the production hasher is deliberately slow.
@@ -95,10 +98,15 @@ def town(db: None) -> City:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked ``postgres`` run only when DATABASE_URL points at PostgreSQL."""
+    """Tests marked ``postgres`` run only when DATABASE_URL points at PostgreSQL; tests marked
+    ``browser`` (the pages in Chromium) once per CI, on SQLite: what they check is the pages."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
+        once = pytest.mark.skip(reason="browser tests run on SQLite only (once per CI)")
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(once)
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://...)")
     for item in items:
