@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,8 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from gridcare.billing.models import DunningStepKind, PaymentChannel, Tariff
 from gridcare.billing.rules.bill_dates import day_error, period_error
+from gridcare.billing.selectors import debit_bank_choices
 from gridcare.billing.services.readings import size_error
 from gridcare.billing.services.tariffs import TARIFF_NUMBERS
+from gridcare.core.forms import Picker, offer
+from gridcare.org.access import Scope
+from gridcare.org.selectors import unit_choices
 
 
 def upload_size(upload: UploadedFile) -> None:
@@ -36,9 +41,36 @@ def _period_field() -> forms.CharField:
     return forms.CharField(label=_("账期"), max_length=7, validators=[valid_period], help_text=_("如 2026-10"))
 
 
-class RunForm(forms.Form):
+def _unit_picker() -> Picker:
+    return Picker(label=_("供电单位"), blank=_("— 全部供电单位 —"))
+
+
+class UnitScopedForm(forms.Form):
+    """A billing-office form working on one supply unit: the units the caller's office works
+    (billing.access.work_unit's rule), "all" only for whoever may bill the whole company."""
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit = self.fields["unit"]
+        assert isinstance(unit, Picker)
+        unit.blank = unit.blank if scope.everything else None
+        # Left empty, a unit clerk's action works on their unit; a company-level clerk names one.
+        unit.required = not scope.everything and scope.unit_id is None
+        unit.offer(unit_choices(scope))
+        own = scope.staff.unit if scope.staff is not None and not scope.everything else None
+        if own is not None:
+            unit.initial = own.code
+        # A unit not offered is refused with work_unit's words (the service's refusal).
+        unit.error_messages["invalid_choice"] = (
+            _("您只能办理本供电单位（%(unit)s）的业务。") % {"unit": own.code}
+            if own is not None
+            else _("供电单位不存在。")
+        )
+
+
+class RunForm(UnitScopedForm):
     period = _period_field()
-    unit = forms.CharField(label=_("供电单位编码（留空为全部）"), required=False)
+    unit = _unit_picker()
 
 
 class ReadingsUploadForm(forms.Form):
@@ -83,18 +115,29 @@ class ReconnectionForm(forms.Form):
     at = forms.DateTimeField(label=_("复电时间"), validators=[valid_day])
 
 
-class ReconciliationForm(forms.Form):
+class ReconciliationForm(UnitScopedForm):
     channel = forms.ChoiceField(label=_("缴费渠道"), choices=PaymentChannel.choices)
     business_date = forms.DateField(label=_("对账日期"), validators=[valid_day])
     statement = forms.FileField(label=_("渠道对账文件（CSV 或 Excel：流水号、户号、金额）"), validators=[upload_size])
-    unit = forms.CharField(label=_("供电单位编码（留空为全部）"), required=False)
+    unit = _unit_picker()
 
 
-class DebitExportForm(forms.Form):
-    bank_code = forms.CharField(label=_("银行代码"), max_length=10, initial="ICBC")
+class BankPicker(Picker):
+    """A bank by name; its code as the service spells it (upper case)."""
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value)).strip().upper()
+
+
+class DebitExportForm(UnitScopedForm):
+    bank_code = BankPicker(label=_("银行"), initial="ICBC")
     period = _period_field()
     on = forms.DateField(label=_("扣款日期"), validators=[valid_day])
-    unit = forms.CharField(label=_("供电单位编码（留空为全部）"), required=False)
+    unit = _unit_picker()
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, scope=scope, **kwargs)
+        offer(self, bank_code=debit_bank_choices(scope))
 
 
 class DebitResultForm(forms.Form):

@@ -136,7 +136,7 @@ def reconnection(request: HttpRequest, step_id: int) -> HttpResponse:
 @staff_required
 def reconciliations(request: HttpRequest) -> HttpResponse:
     scope, user = _office(request)
-    form = forms.ReconciliationForm(request.POST or None, request.FILES or None)
+    form = forms.ReconciliationForm(request.POST or None, request.FILES or None, scope=scope)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["statement"]
         try:
@@ -176,7 +176,7 @@ def reconciliation(request: HttpRequest, reconciliation_id: int) -> HttpResponse
 @staff_required
 def debit_batches(request: HttpRequest) -> HttpResponse:
     scope, user = _office(request)
-    form = forms.DebitExportForm(request.POST or None, initial={"on": business_date()})
+    form = forms.DebitExportForm(request.POST or None, initial={"on": business_date()}, scope=scope)
     if request.method == "POST" and form.is_valid():
         batch = page_action(
             request,

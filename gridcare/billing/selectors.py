@@ -9,12 +9,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from gridcare.billing.access import unit_filter
 from gridcare.billing.conf import rule_int
 from gridcare.billing.models import (
     Bill,
     BillRun,
+    DebitAgreement,
     DebitBatch,
     DunningStep,
     DunningStepKind,
@@ -28,6 +31,7 @@ from gridcare.billing.models import (
 from gridcare.billing.rules.bill_penalty import bill_penalty
 from gridcare.billing.rules.bill_status import OPEN
 from gridcare.billing.rules.dunning_steps import cutoff_window, dunning_stage
+from gridcare.core.forms import Choice, named
 from gridcare.core.money import ZERO, MoneySum
 from gridcare.customers.models import Account, AccountStatus
 from gridcare.customers.rules import mask_name
@@ -292,3 +296,23 @@ def run_preview(*, period: str, unit_id: int | None) -> RunPreview:
     )
     billed = Bill.objects.filter(period=period, account__in=accounts).count()
     return RunPreview(accounts=accounts.count(), readings=counts["valid"], held=counts["held"], billed=billed)
+
+
+# The banks a debit file is made for, by name (a bank not listed shows its code).
+BANK_NAMES: dict[str, Promise] = {
+    "ICBC": _("中国工商银行"),
+    "ABC": _("中国农业银行"),
+    "BOC": _("中国银行"),
+    "CCB": _("中国建设银行"),
+    "BOCOM": _("交通银行"),
+    "PSBC": _("中国邮政储蓄银行"),
+}
+
+
+def debit_bank_choices(scope: Scope) -> list[Choice]:
+    """The banks a debit file may be made for (the picker of the debit page), by name: the banks
+    listed above and any other holding active agreements of the accounts the caller's billing
+    office works."""
+    held = DebitAgreement.objects.filter(unit_filter(scope, "account__supply_unit"), active=True)
+    codes = sorted({*BANK_NAMES, *held.values_list("bank_code", flat=True).distinct()})
+    return [(code, named(code, str(BANK_NAMES.get(code, code)))) for code in codes]

@@ -53,8 +53,7 @@ from gridcare.org.access import Capability, Scope, can, request_scope, require
 def runs(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
     require(scope, Capability.BILLING_OFFICE)
-    initial = {"unit": scope.staff.unit.code} if scope.staff and scope.staff.unit and not scope.everything else {}
-    form = forms.RunForm(request.POST or None, initial=initial)
+    form = forms.RunForm(request.POST or None, scope=scope)
     confirm = None
     if request.method == "POST" and form.is_valid() and not confirmed(request):
         confirm = page_action(request, lambda: _run_confirmation(request, scope, form.cleaned_data), form=form)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridcare.billing.services.tariffs import tariff_choices
 from gridcare.core.exceptions import InvalidInput
+from gridcare.core.forms import Picker, TypeaheadPicker, offer
 from gridcare.customers.models import (
     UNMASK_REASON_MAX_CHARS,
     AccountStatus,
@@ -17,8 +18,9 @@ from gridcare.customers.models import (
     UnmaskReason,
 )
 from gridcare.customers.rules import normalise_capacity_kva
-from gridcare.org.access import Scope
-from gridcare.org.models import Hall, SupplyUnit
+from gridcare.customers.selectors import area_choices, feeder_choices
+from gridcare.org.access import Reach, Scope
+from gridcare.org.selectors import hall_choices, unit_choices
 
 
 class TariffPicker(forms.ChoiceField):
@@ -45,10 +47,12 @@ class CustomerForm(forms.Form):
     id_number = forms.CharField(label=_("身份证号码"), max_length=18, required=False)
     phone = forms.CharField(label=_("手机号码"), max_length=20, required=False)
     address = forms.CharField(label=_("用电地址"), max_length=200)
-    supply_unit = forms.ChoiceField(label=_("供电单位"))
-    hall = forms.ChoiceField(label=_("营业厅"), required=False)
-    feeder = forms.CharField(label=_("线路编码"), max_length=30, required=False)
-    transformer_area = forms.CharField(label=_("台区编码"), max_length=30, required=False)
+    supply_unit = Picker(label=_("供电单位"))
+    hall = Picker(label=_("营业厅"), blank="—")
+    feeder = TypeaheadPicker(label=_("线路"), blank="", invalid=_("线路不存在或不在您的管辖范围：%(value)s。"))
+    transformer_area = TypeaheadPicker(
+        label=_("台区"), blank="", invalid=_("台区不存在或不在您的管辖范围：%(value)s。")
+    )
     tariff_code = TariffPicker(label=_("电价"), required=False)
     # Text checked by the service's own rule (customers.rules), so the page, the API and the
     # service refuse "1e300", NaN, negatives and a second decimal place with the same message.
@@ -65,13 +69,16 @@ class CustomerForm(forms.Form):
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _refresh_tariffs(self)
-        # Only the units where the caller may open accounts: those whose accounts they may read.
-        units = SupplyUnit.objects.filter(scope.unit_filter()).order_by("code")
-        halls = Hall.objects.filter(unit__in=units).select_related("unit").order_by("code")
-        unit_field, hall_field = self.fields["supply_unit"], self.fields["hall"]
-        assert isinstance(unit_field, forms.ChoiceField) and isinstance(hall_field, forms.ChoiceField)
-        unit_field.choices = [(u.code, f"{u.name}（{u.code}）") for u in units]
-        hall_field.choices = [("", "—")] + [(h.code, f"{h.name}（{h.code}）") for h in halls]
+        # Only the units where the caller may open accounts (those whose accounts they may read),
+        # their halls, feeders and 台区; whether a 台区 lies on the chosen unit and feeder is the
+        # service's check.
+        offer(
+            self,
+            supply_unit=unit_choices(scope, Reach.ACCOUNTS),
+            hall=hall_choices(scope, Reach.ACCOUNTS),
+            feeder=feeder_choices(scope.account_filter("unit")),
+            transformer_area=area_choices(scope.account_filter("feeder__unit")),
+        )
         if scope.staff is not None and scope.staff.unit is not None:
             self.fields["supply_unit"].initial = scope.staff.unit.code
         if scope.staff is not None and scope.staff.hall is not None:

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
 
+from gridcare.core.forms import Choice, named
 from gridcare.core.privacy import mask_text
 from gridcare.core.timezone import local_datetime
 from gridcare.customers import rules
@@ -21,6 +22,8 @@ from gridcare.customers.models import (
     ArchiveIssue,
     Contact,
     ContactStatus,
+    Feeder,
+    TransformerArea,
     UnmaskAlert,
     UnmaskAudit,
 )
@@ -320,3 +323,18 @@ def primary_phone_of(customer_id: OuterRef) -> Subquery:
         .values("phone")
     )
     return Subquery(phones)
+
+
+# -- what a staff form's pickers offer (gridcare.core.forms.TypeaheadPicker / MultiPicker) --------
+
+
+def feeder_choices(where: Q) -> list[Choice]:
+    """The feeders ``where`` lets the caller name (a unit filter on ``unit``), by name."""
+    feeders = Feeder.objects.filter(where).order_by("code").values_list("code", "name")
+    return [(code, named(code, name)) for code, name in feeders]
+
+
+def area_choices(where: Q) -> list[Choice]:
+    """The 台区 ``where`` lets the caller name (a unit filter on ``feeder__unit``), by name."""
+    areas = TransformerArea.objects.filter(where).order_by("code").values_list("code", "name")
+    return [(code, named(code, name)) for code, name in areas]

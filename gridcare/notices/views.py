@@ -105,7 +105,7 @@ def outage_list(request: HttpRequest) -> HttpResponse:
 def outage_new(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
     require(scope, Capability.OUTAGE_EDIT)
-    form = forms.OutageForm(request.POST or None)
+    form = forms.OutageForm(request.POST or None, scope=scope)
     confirm = None
     if request.method == "POST" and form.is_valid() and not confirmed(request):
         data = outages.NewOutage(**form.cleaned_data)

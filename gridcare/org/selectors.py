@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from gridcare.core.forms import Choice, named
 from gridcare.core.models import ApiToken
-from gridcare.org.access import Capability, Scope, can
-from gridcare.org.models import AuthEvent
+from gridcare.org.access import Capability, Path, Reach, Scope, can
+from gridcare.org.models import AuthEvent, Hall, Staff, SupplyUnit
 
 
 @dataclass(frozen=True)
@@ -114,3 +115,25 @@ def token_get(*, token_id: int) -> ApiToken:
     if token is None:
         raise NotFound(_("没有这个令牌。"))
     return token
+
+
+# -- what a staff form's pickers offer (gridcare.core.forms.Picker): by name, within the scope ----
+
+
+def unit_choices(scope: Scope, reach: Reach = Reach.UNIT) -> list[Choice]:
+    """The supply units ``scope`` reaches for rows of kind ``reach`` (a billing clerk: their unit;
+    ``Reach.ACCOUNTS``: where the person may open accounts; ``Reach.COMPANY``: any of the company)."""
+    units = SupplyUnit.objects.filter(scope.filter(reach, Path.unit_of(""))).order_by("code")
+    return [(u.code, named(u.code, u.name)) for u in units]
+
+
+def hall_choices(scope: Scope, reach: Reach = Reach.UNIT) -> list[Choice]:
+    """The halls of the units ``unit_choices(scope, reach)`` offers."""
+    halls = Hall.objects.filter(scope.filter(reach, Path.unit_of("unit"))).order_by("code")
+    return [(h.code, named(h.code, h.name)) for h in halls]
+
+
+def staff_choices(scope: Scope) -> list[Choice]:
+    """The active staff of the caller's company (a hand-over, a complaint found true), by name."""
+    people = Staff.objects.filter(scope.filter(Reach.COMPANY, Path(company="company_id")), active=True)
+    return [(p.employee_no, named(p.employee_no, p.name)) for p in people.order_by("employee_no")]

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gridcare.core.forms import Picker, TypeaheadPicker, offer
+from gridcare.customers.selectors import area_choices
+from gridcare.org.access import Path, Reach, Scope
 from gridcare.org.models import AreaType
+from gridcare.org.selectors import hall_choices, staff_choices, unit_choices
 from gridcare.workorders.models import Channel, ComplaintClass, ConnectionCategory, OrderType, Urgency
 from gridcare.workorders.services import NewOrder
 
@@ -22,8 +28,15 @@ class IntakeForm(forms.Form):
     )
     urgency = forms.ChoiceField(label=_("紧急程度"), choices=_BLANK + list(Urgency.choices), required=False)
     location = forms.CharField(label=_("地点"), max_length=200, required=False)
-    transformer_area = forms.CharField(label=_("台区编码"), max_length=30, required=False)
+    transformer_area = TypeaheadPicker(
+        label=_("台区"), blank="", invalid=_("台区不存在或不在您的管辖范围：%(value)s。")
+    )
     area_type = forms.ChoiceField(label=_("区域类型"), choices=_BLANK + list(AreaType.choices), required=False)
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The company's 台区: the service looks the code up in the caller's company.
+        offer(self, transformer_area=area_choices(scope.filter(Reach.COMPANY, Path.unit_of("feeder__unit"))))
 
     def new_order(self) -> NewOrder:
         data = self.cleaned_data
@@ -45,14 +58,25 @@ class IntakeForm(forms.Form):
 
 class ActionForm(forms.Form):
     note = forms.CharField(label=_("说明"), max_length=500, required=False)
-    unit = forms.CharField(label=_("供电单位编码"), max_length=20, required=False)
-    hall = forms.CharField(label=_("营业厅编码"), max_length=20, required=False)
+    # Where an order may be dispatched and to whom it may be handed: the company's units, halls
+    # and active staff (the services look each code up in the order's company).
+    unit = Picker(label=_("供电单位"), blank="—", invalid=_("供电单位不存在。"))
+    hall = Picker(label=_("营业厅"), blank="—", invalid=_("营业厅不存在。"))
     crew = forms.CharField(label=_("抢修班组"), max_length=100, required=False)
-    to = forms.CharField(label=_("接收人工号"), max_length=20, required=False)
+    to = TypeaheadPicker(label=_("接收人"), blank="", invalid=_("员工不存在。"))
     reached = forms.BooleanField(label=_("联系上客户"), required=False)
     satisfied = forms.ChoiceField(
         label=_("是否满意"), choices=[("", "—"), ("yes", _("满意")), ("no", _("不满意"))], required=False
     )
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer(
+            self,
+            unit=unit_choices(scope, Reach.COMPANY),
+            hall=hall_choices(scope, Reach.COMPANY),
+            to=staff_choices(scope),
+        )
 
 
 class ConnectionForm(forms.Form):
@@ -62,7 +86,7 @@ class ConnectionForm(forms.Form):
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     address = forms.CharField(label=_("用电地址"), max_length=200)
     category = forms.ChoiceField(label=_("类别"), choices=ConnectionCategory.choices)
-    supply_unit = forms.CharField(label=_("供电单位编码"), max_length=20)
+    supply_unit = Picker(label=_("供电单位"), invalid=_("供电单位不存在。"))
     # Text checked by the service's rule (workorders.rules.requested_capacity), so the page and
     # the API refuse "1e300", NaN, negatives and a second decimal with the same message.
     capacity_kva = forms.CharField(
@@ -72,6 +96,10 @@ class ConnectionForm(forms.Form):
         max_length=20,
         widget=forms.NumberInput(attrs={"min": "0", "step": "0.1"}),
     )
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer(self, supply_unit=unit_choices(scope, Reach.COMPANY))  # the service: any of the company's
 
 
 class AdvanceForm(forms.Form):

@@ -49,7 +49,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def intake(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
-    form = forms.IntakeForm(request.POST or None)
+    form = forms.IntakeForm(request.POST or None, scope=scope)
     if request.method == "POST" and form.is_valid():
         data = form.new_order()
         taken = page_action(
@@ -101,7 +101,7 @@ def _detail(request: HttpRequest, scope: Scope, order: WorkOrder, status: int = 
             "deadlines": selectors.deadline_rows(order),
             "history": selectors.order_history(order),
             "actions": _actions(scope, order),
-            "form": forms.ActionForm(),
+            "form": forms.ActionForm(scope=scope),
             "can_verify": can(scope, Capability.COMPLAINT_VERIFY) and order.type == "complaint" and not order.verified,
         },
         status=status,
@@ -186,8 +186,14 @@ def _act(kind: str, request: HttpRequest, scope: Scope, order: WorkOrder, data: 
 @staff_required
 def act(request: HttpRequest, number: str, kind: str) -> HttpResponse:
     scope, order = page_get(request, order_get_for_scope, number=number)
-    form = forms.ActionForm(request.POST)
-    form.is_valid()
+    form = forms.ActionForm(request.POST, scope=scope)
+    if not form.is_valid():
+        # A unit, hall or person that was not offered (another company's, or typed wrong): say
+        # which field, do nothing.
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}：{errors[0]}" if label else str(errors[0]))
+        return redirect("workorders:detail", number=number)
     try:
         _act(kind, request, scope, order, form.cleaned_data)
     except Forbidden as exc:
@@ -252,7 +258,7 @@ def figures_export(request: HttpRequest) -> HttpResponse:
 def connections(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
     mine = request.GET.get("mine", "1" if scope.role == "key_account_manager" else "") == "1"
-    form = forms.ConnectionForm(request.POST or None, initial=_unit_initial(scope))
+    form = forms.ConnectionForm(request.POST or None, initial=_unit_initial(scope), scope=scope)
     if request.method == "POST" and form.is_valid():
         data = services.NewApplication(**form.cleaned_data)
         created = page_action(

@@ -6,3 +6,16 @@ document.addEventListener("change", (event) => {
     field.form.submit();
   }
 });
+
+// A picker's filter box (gridcare.core.forms.FilteredSelectMultiple): hide the options of its
+// list that do not contain what is typed; the chosen ones stay visible.
+document.addEventListener("input", (event) => {
+  const box = event.target;
+  if (!(box instanceof HTMLInputElement) || !box.dataset.filterFor) return;
+  const list = document.getElementById(box.dataset.filterFor);
+  if (!(list instanceof HTMLSelectElement)) return;
+  const words = box.value.trim().toLowerCase();
+  for (const option of list.options) {
+    option.hidden = words !== "" && !option.selected && !option.text.toLowerCase().includes(words);
+  }
+});

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from pytest_django import Settings
@@ -31,7 +32,7 @@ from gridcare.billing.services.tariffs import tariff_create
 from gridcare.billing.tests.helpers import billable, billing_clerk, issued_bill, tariff_form, tariffs
 from gridcare.core.testing import City, signed_in
 from gridcare.core.timezone import SHANGHAI
-from gridcare.org.access import scope_for
+from gridcare.org.access import NOBODY, scope_for
 
 WINDOW = "账期须在 2000-01 至 2027-11 之间。"
 DAYS = "日期须在 2000-01 至 2027-11 之间。"
@@ -167,7 +168,11 @@ def test_the_dunning_service_refuses_a_date_outside_the_window(town: City, on: d
     ("form", "data", "errors"),
     [
         (forms.ReconnectionForm, {"at": "0001-01-01 10:00"}, {"at": [DAYS]}),
-        (forms.ReconciliationForm, {"channel": "wechat", "business_date": "9999-12-31"}, {"business_date": [DAYS]}),
+        (
+            partial(forms.ReconciliationForm, scope=NOBODY),
+            {"channel": "wechat", "business_date": "9999-12-31"},
+            {"business_date": [DAYS]},
+        ),
         (forms.ResolveForm, {"action": "corrected", "kwh": "1e300"}, {"kwh": ["确认总共不超过 14 个数字."]}),
         (forms.ResolveForm, {"action": "corrected", "kwh": "NaN"}, {"kwh": ["输入一个数字。"]}),
     ],

@@ -1,0 +1,45 @@
+"""Convention 3 on a work order's page: the dispatch unit and hall and the hand-over's receiver are
+picked by name from the order's company; a code from elsewhere is refused and changes nothing."""
+
+from __future__ import annotations
+
+from gridcare.core.testing import City, signed_in
+from gridcare.core.tests.test_pick_dont_type import options
+from gridcare.org.models import Staff
+from gridcare.workorders.models import OrderEvent, WorkOrder
+from gridcare.workorders.tests.conftest import Clock, take
+
+
+def test_the_order_page_offers_the_companys_units_halls_and_staff_by_name(town: City, clock: Clock) -> None:
+    order = take(town.agent)
+    page = signed_in(town.agent).get(f"/workorders/{order.number}/").content.decode()
+    company = Staff.objects.filter(company=town.company, active=True).order_by("employee_no")
+    assert options(page, "to") == [(s.employee_no, f"{s.name}（{s.employee_no}）") for s in company]
+    foreign = Staff.objects.get(user=town.foreign_clerk).employee_no
+    assert foreign not in dict(options(page, "to"))
+    assert options(page, "unit") == [("", "—"), ("U1", "城区供电所（U1）"), ("U2", "乡镇供电所（U2）")]
+    assert options(page, "hall") == [("", "—"), ("H1", "城区营业厅（H1）"), ("H2", "乡镇营业厅（H2）")]
+
+
+def test_a_hand_over_to_another_companys_person_is_refused_on_the_page_and_changes_nothing(
+    town: City, clock: Clock
+) -> None:
+    order = take(town.agent)
+    before = list(WorkOrder.objects.values())
+    foreign = Staff.objects.get(user=town.foreign_clerk).employee_no
+    client = signed_in(town.agent)
+    answer = client.post(f"/workorders/{order.number}/act/hand_over/", {"to": foreign, "note": "转交"})
+    assert answer.status_code == 302
+    assert [str(m) for m in client.get(answer["Location"]).context["messages"]] == ["接收人：员工不存在。"]
+    assert list(WorkOrder.objects.values()) == before
+    assert not order.events.filter(type=OrderEvent.Type.HANDED_OVER).exists()
+
+
+def test_a_dispatch_to_another_companys_unit_is_refused_and_changes_nothing(town: City, clock: Clock) -> None:
+    order = take(town.agent, type="fault", text="家里停电了", account_no=town.account.account_no)
+    before = list(WorkOrder.objects.values())
+    client = signed_in(town.agent)
+    answer = client.post(f"/workorders/{order.number}/act/dispatch/", {"unit": "X1", "note": "派单"})
+    assert answer.status_code == 302
+    assert [str(m) for m in client.get(answer["Location"]).context["messages"]] == ["供电单位：供电单位不存在。"]
+    assert list(WorkOrder.objects.values()) == before
