@@ -35,8 +35,8 @@ from gridcare.core.paging import export_response, paginate
 from gridcare.core.timezone import business_date
 from gridcare.core.views import (
     Confirmation,
+    ask_first,
     confirmation,
-    confirmed,
     form_errors_from,
     is_htmx,
     page_action,
@@ -54,11 +54,14 @@ def runs(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
     require(scope, Capability.BILLING_OFFICE)
     form = forms.RunForm(request.POST or None, scope=scope)
-    confirm = None
-    if request.method == "POST" and form.is_valid() and not confirmed(request):
-        confirm = page_action(request, lambda: _run_confirmation(request, scope, form.cleaned_data), form=form)
-    elif request.method == "POST" and form.is_valid():
-        run = page_action(request, lambda: _run_open(scope, form.cleaned_data, request.user), form=form)
+    confirm: Confirmation | None = None
+    if request.method == "POST" and form.is_valid():
+        confirm, run = ask_first(
+            request,
+            ask=lambda: _run_confirmation(request, scope, form.cleaned_data),
+            act=lambda: _run_open(scope, form.cleaned_data, request.user),
+            form=form,
+        )
         if run is not None:
             transaction.on_commit(lambda: bill_run_launch(run))
             return redirect("billing:run", run_id=run.pk)

@@ -11,13 +11,23 @@ from django.views.decorators.http import require_POST
 from gridcare.core import timezone as tz
 from gridcare.core.exceptions import DomainError
 from gridcare.core.paging import paginate
-from gridcare.core.views import confirmation, confirmed, flash_error, page_action, page_get, staff_required
+from gridcare.core.views import (
+    Confirmation,
+    ask_first,
+    confirmation,
+    confirmed,
+    flash_error,
+    page_action,
+    page_get,
+    staff_required,
+)
 from gridcare.notices import forms, reliability, selectors
 from gridcare.notices.access import outage_get_for_scope
 from gridcare.notices.defaults import DEFAULT_TEMPLATES
+from gridcare.notices.models import Outage
 from gridcare.notices.services import outages
 from gridcare.notices.services import templates as notice_templates
-from gridcare.org.access import Capability, can, request_scope, require
+from gridcare.org.access import Capability, Scope, can, request_scope, require
 
 
 @staff_required
@@ -106,41 +116,49 @@ def outage_new(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
     require(scope, Capability.OUTAGE_EDIT)
     form = forms.OutageForm(request.POST or None, scope=scope)
-    confirm = None
-    if request.method == "POST" and form.is_valid() and not confirmed(request):
+    confirm: Confirmation | None = None
+    if request.method == "POST" and form.is_valid():
         data = outages.NewOutage(**form.cleaned_data)
-        preview = page_action(request, lambda: outages.outage_preview(scope=scope, data=data), form=form)
-        if preview is not None:
-            sentence = _("将向 %(n)s 户发送停电通知（%(areas)s 个台区）。确认登记并通知？") % {
-                "n": f"{preview.accounts:,}",
-                "areas": preview.areas,
-            }
-            confirm = confirmation(request, sentence=sentence, button=_("确认登记并通知"))
-    elif request.method == "POST" and form.is_valid():
-        data = outages.NewOutage(**form.cleaned_data)
-        outage = page_action(
+        confirm, outage = ask_first(
             request,
-            lambda: outages.outage_register(scope=scope, actor=request.user, data=data),
-            success=lambda made: (
-                _("停电已登记，影响%(n)s户，已生成%(m)s条通知。")
-                % {"n": made.affected_accounts, "m": made.notices_queued}
-            ),
+            ask=lambda: _outage_confirmation(request, outages.outage_preview(scope=scope, data=data)),
+            act=lambda: outages.outage_register(scope=scope, actor=request.user, data=data),
             form=form,
+            success=_registered,
         )
         if outage is not None:
             return redirect("notices:outage_detail", outage_id=outage.pk)
     return render(request, "notices/outage_new.html", {"form": form, "confirm": confirm})
 
 
+def _registered(made: Outage) -> str:
+    return _("停电已登记，影响%(n)s户，已生成%(m)s条通知。") % {"n": made.affected_accounts, "m": made.notices_queued}
+
+
+def _outage_confirmation(request: HttpRequest, preview: outages.OutagePreview) -> Confirmation:
+    sentence = _("将向 %(n)s 户发送停电通知（%(areas)s 个台区）。确认登记并通知？") % {
+        "n": f"{preview.accounts:,}",
+        "areas": preview.areas,
+    }
+    return confirmation(request, sentence=sentence, button=_("确认登记并通知"))
+
+
 @staff_required
 def outage_detail(request: HttpRequest, outage_id: int) -> HttpResponse:
     scope, outage = page_get(request, outage_get_for_scope, outage_id=outage_id)
+    return _outage_page(request, scope, outage)
+
+
+def _outage_page(
+    request: HttpRequest, scope: Scope, outage: Outage, confirm: Confirmation | None = None
+) -> HttpResponse:
     context = {
         "o": selectors.outage_card(outage),
         "history": selectors.outage_history(outage),
         "counts": selectors.outage_notice_counts(outage),
         "can_change": can(scope, Capability.OUTAGE_EDIT),
         "restore_form": forms.RestoreForm(),
+        "confirm": confirm,
     }
     return render(request, "notices/outage_detail.html", context)
 
@@ -152,6 +170,11 @@ def outage_change(request: HttpRequest, outage_id: int, action: str) -> HttpResp
     form = forms.RestoreForm(request.POST)
     if action not in ("restore", "cancel") or not form.is_valid():
         raise Http404
+    if action == "cancel" and not confirmed(request) and can(scope, Capability.OUTAGE_EDIT):
+        sentence = _("取消后，受影响的 %(n)s 户将收到停电取消通知，尚未发出的停电通知撤回。确认取消这次停电？") % {
+            "n": f"{outage.affected_accounts:,}"
+        }
+        return _outage_page(request, scope, outage, confirmation(request, sentence=sentence, button=_("确认取消停电")))
     try:
         if action == "restore":
             outages.outage_restore(

@@ -88,7 +88,12 @@ def test_a_planner_registers_an_outage_on_the_page_and_restores_it(town: City) -
     assert "线路检修" in signed_in(town.agent).get("/notices/outages/").content.decode()
     detail = client.get(f"/notices/outages/{outage.pk}/").content.decode()
     assert '<span class="chip">待发送 <b>1</b></span>' in detail and "queued" not in detail  # labels, not codes
-    client.post(f"/notices/outages/{outage.pk}/cancel/")
+    asked = client.post(f"/notices/outages/{outage.pk}/cancel/")  # asked first: nothing cancelled
+    sentence = "取消后，受影响的 1 户将收到停电取消通知，尚未发出的停电通知撤回。确认取消这次停电？"
+    assert asked.status_code == 200 and sentence in asked.content.decode()
+    outage.refresh_from_db()
+    assert outage.status == "announced"
+    client.post(f"/notices/outages/{outage.pk}/cancel/", {"confirmed": "1"})
     outage.refresh_from_db()
     assert outage.status == "cancelled"
 
