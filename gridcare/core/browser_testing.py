@@ -37,7 +37,6 @@ ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--lang=zh-CN",  # the browser's own words (a file input's button) in Chinese too
 ]
 # A module of browser tests: ``pytestmark = BROWSER``.
 BROWSER = [

@@ -241,6 +241,8 @@ def test_agent_finds_the_caller_takes_an_order_and_hands_it_over(
     page.wait_for_selector(".messages li:has-text('已办理。')")
     order.refresh_from_db()
     assert order.owner == supervisor
+    handed = page.locator("tr", has_text="转交").last.inner_text()  # the history's new row, a sentence
+    assert "supervisor" in handed and "需核查计量装置" in handed
     look(page, "walk-agent-5-handed-over", *DESK)
 
 
@@ -324,4 +326,5 @@ def test_planner_registers_an_outage_after_confirming_and_reads_reliability(
     page.get_by_label("供电单位").select_option(label="城区供电所")
     page.get_by_role("button", name="查询").click()
     page.wait_for_selector("h2:has-text('城区供电所')")
+    assert "服务用户数 1 户" in page.inner_text("main")
     look(page, "walk-planner-5-reliability", *DESK)
