@@ -135,6 +135,7 @@ def test_hall_manager_watches_the_floor_figures_and_terminals(
     row.get_by_placeholder("故障描述").fill("屏幕无响应")
     row.get_by_role("button", name="报修").click()
     page.wait_for_selector("td:has-text('屏幕无响应')")
+    assert page.inner_text("#confirmations").strip().startswith("已保存。")
     look(page, "walk-manager-5-fault", *DESK)
 
     # The hall's screens, as the manager previews them: the board, the kiosk, a counter's pad.
