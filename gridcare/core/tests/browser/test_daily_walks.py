@@ -15,7 +15,7 @@ import pytest
 from gridcare.billing.models import Bill, BillRun, Payment, Reading
 from gridcare.billing.tests.helpers import billable, billing_clerk, issued_bill, tariffs
 from gridcare.core.browser_testing import BROWSER, DESK, TABLET, look, sign_in
-from gridcare.core.testing import PHONE, City
+from gridcare.core.testing import PHONE, City, make_account
 from gridcare.customers.models import UnmaskAudit
 from gridcare.customers.services import account_unmask
 from gridcare.halls.demo import configure_hall
@@ -169,6 +169,7 @@ def test_billing_clerk_imports_readings_runs_the_bills_and_exports_arrears(
     )
     tariffs()
     billable(town.account)
+    second = billable(make_account(4, town.unit, town.hall, "赵六", phone="13900004444"))
     issued_bill(town.account, "2026-08", "120.00", date(2026, 9, 15))  # overdue: in the arrears
     clerk = billing_clerk(town)
 
@@ -176,27 +177,37 @@ def test_billing_clerk_imports_readings_runs_the_bills_and_exports_arrears(
     look(page, "walk-billing-1-home", *DESK)
     _tile(page, "抄表数据与异常")
     look(page, "walk-billing-2-readings", *DESK)
-    csv = f"户号,账期,抄表日期,上次示数,本次示数\n{town.account.account_no},2026-10,2026-10-28,1000,1150\n"
+    csv = (
+        "户号,账期,抄表日期,上次示数,本次示数\n"
+        f"{town.account.account_no},2026-10,2026-10-28,1000,1150\n"
+        f"{second.account_no},2026-10,2026-10-28,2000,1900\n"  # the register went back: held
+    )
     page.get_by_label("抄表文件").set_input_files(
         {"name": "readings-2026-10.csv", "mimeType": "text/csv", "buffer": csv.encode()}
     )
     page.get_by_role("button", name="导入").click()
-    page.wait_for_selector(".messages li:has-text('已导入 1 行，0 行待处理异常。')")
-    assert Reading.objects.filter(period="2026-10").count() == 1
+    page.wait_for_selector(".messages li:has-text('已导入 2 行，1 行待处理异常。')")
+    assert Reading.objects.filter(period="2026-10").count() == 2
+    held = page.locator("tr", has_text=second.account_no)
     look(page, "walk-billing-3-imported", *DESK)
+    held.locator("[name=action]").select_option(label="更正电量")
+    held.locator("[name=kwh]").fill("100")
+    held.get_by_role("button", name="提交").click()
+    page.wait_for_selector("td:has-text('没有待处理的抄表异常')")
+    assert Reading.objects.get(account=second, period="2026-10").kwh == 100
 
     # The readings and runs pages show no billing-office navigation (their views do not say
     # can_bill): the way on is home.
     _tile(page, "抄核收出账")
     page.get_by_label("账期").fill("2026-10")
     page.get_by_role("button", name="开始出账").click()
-    page.wait_for_selector("#confirm-sentence:has-text('1 户已有抄表数据将生成账单')")
+    page.wait_for_selector("#confirm-sentence:has-text('2 户已有抄表数据将生成账单')")
     assert not BillRun.objects.filter(period="2026-10").exists()  # asked first, nothing started
     look(page, "walk-billing-4-confirm", *DESK)
     page.get_by_role("button", name="确认开始出账").click()
     page.wait_for_url("**/billing/runs/*/")
     run = BillRun.objects.get(period="2026-10")
-    assert Bill.objects.filter(period="2026-10").count() == 1
+    assert Bill.objects.filter(period="2026-10").count() == 2
     look(page, "walk-billing-5-run", *DESK)
     assert run.period == "2026-10"
 
