@@ -277,3 +277,61 @@ def export_response(
     if fmt == "xlsx":
         return xlsx_response(header, rows, name=name)
     return csv_response(header, rows, name=name)
+
+
+# -- sorting: ?sort=<key> or ?sort=-<key>, from the list's own whitelist -------------------------
+
+
+@dataclass(frozen=True)
+class SortLink:
+    url: str
+    arrow: str  # "▲" / "▼" on the column sorted by, "" elsewhere
+
+
+@dataclass(frozen=True)
+class Sorting:
+    """How a list is sorted: the chosen key from the view's whitelist (never a field the user
+    names), its direction, and the column links (``sorting.links.<key>.url``, ``.arrow``), each
+    keeping the page's other filters and going back to page 1."""
+
+    key: str
+    descending: bool
+    keys: tuple[str, ...]
+    query: QueryDict = field(default_factory=QueryDict)
+    param: str = "sort"
+
+    @property
+    def value(self) -> str:
+        return f"-{self.key}" if self.descending else self.key
+
+    @property
+    def links(self) -> dict[str, SortLink]:
+        found = {}
+        for key in self.keys:
+            query = self.query.copy()
+            query[self.param] = f"-{key}" if key == self.key and not self.descending else key
+            arrow = ("▼" if self.descending else "▲") if key == self.key else ""
+            found[key] = SortLink(url="?" + query.urlencode(), arrow=arrow)
+        return found
+
+
+def sort_rows(
+    request: HttpRequest, rows: QuerySet[Any], orders: dict[str, tuple[str, ...]], *, param: str = "sort"
+) -> tuple[QuerySet[Any], Sorting]:
+    """``rows`` in the order the request asks (``?sort=key`` ascending, ``-key`` descending; the
+    order fields come from ``orders``, the whitelist); a missing or unknown key keeps the
+    selector's own order. The page's and the export's rows are sorted the same way."""
+    wanted = request.GET.get(param, "")
+    descending, key = wanted.startswith("-"), wanted.removeprefix("-")
+    query = request.GET.copy()
+    for name in (param, "page"):
+        query.pop(name, None)
+    sorting = Sorting(
+        key=key if key in orders else "", descending=descending, keys=tuple(orders), query=query, param=param
+    )
+    if not sorting.key:
+        return rows, sorting
+    fields = [
+        f"-{f.removeprefix('-')}" if descending != f.startswith("-") else f.removeprefix("-") for f in orders[key]
+    ]
+    return rows.order_by(*fields), sorting

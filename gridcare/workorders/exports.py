@@ -1,7 +1,9 @@
-"""Excel export of the work-order figures."""
+"""Exports of the work orders: the list as the page filters it, and the figures workbook."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from datetime import datetime
 from io import BytesIO
 
 from django.utils.translation import gettext as _
@@ -9,7 +11,28 @@ from openpyxl import Workbook
 
 from gridcare.core.paging import export_row
 from gridcare.core.timezone import SHANGHAI
+from gridcare.workorders.models import WorkOrder
 from gridcare.workorders.selectors import Figures
+
+
+def order_list_header() -> list[str]:
+    return [_("工单编号"), _("类型"), _("紧急程度"), _("状态"), _("受理时间"), _("供电单位"), _("负责人"), _("诉求")]
+
+
+def order_list_lines(orders: Iterable[WorkOrder]) -> Iterator[list[str | datetime]]:
+    """One row per order, the columns of the list page (labels, never codes)."""
+    for o in orders:
+        kind = o.get_type_display() + (f" · {o.get_complaint_class_display()}" if o.complaint_class else "")
+        yield [
+            o.number,
+            kind,
+            o.get_urgency_display(),
+            o.get_status_display(),
+            o.received_at,
+            o.supply_unit.name if o.supply_unit else "",
+            o.owner.name if o.owner else "",
+            o.text,
+        ]
 
 
 def figures_workbook(f: Figures) -> bytes:

@@ -5,6 +5,7 @@ from gridcare.workorders import views
 app_name = "workorders"
 urlpatterns = [
     path("", views.order_list, name="list"),
+    path("export/", views.order_list_export, name="list_export"),
     path("new/", views.intake, name="intake"),
     path("suggest/", views.suggest, name="suggest"),
     path("lookup/", views.account_lookup, name="lookup"),

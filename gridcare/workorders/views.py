@@ -8,13 +8,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridcare.core.exceptions import DomainError, Forbidden
-from gridcare.core.paging import paginate
+from gridcare.core.paging import Sorting, export_response, paginate, sort_rows
 from gridcare.core.timezone import SHANGHAI, business_date, local_datetime, now
 from gridcare.core.views import flash_error, page_action, page_get, staff_required
 from gridcare.customers.selectors import account_card, account_search
@@ -26,9 +29,21 @@ from gridcare.workorders.access import (
 )
 from gridcare.workorders.models import ComplaintClass, OrderType, Status, Urgency, WorkOrder
 
+# The list's sortable columns (?sort=key or -key): the whitelist, never a field the user names.
+ORDER_SORTS: dict[str, tuple[str, ...]] = {
+    "number": ("number",),
+    "type": ("type", "-received_at"),
+    "urgency": ("urgency", "-received_at"),
+    "status": ("status", "-received_at"),
+    "received": ("received_at", "id"),
+    "unit": ("supply_unit__code", "-received_at"),
+    "owner": ("owner__name", "-received_at"),
+}
 
-@staff_required
-def order_list(request: HttpRequest) -> HttpResponse:
+
+def _listed(request: HttpRequest) -> tuple[QuerySet[WorkOrder], str, Sorting]:
+    """The orders of the list's view (open, overdue, soon, escalated, all), search and sort: the
+    page shows them in pages, the export whole."""
     scope = request_scope(request)
     view = request.GET.get("view", "open")
     at = now()
@@ -41,9 +56,33 @@ def order_list(request: HttpRequest) -> HttpResponse:
     else:
         q = request.GET.get("q", "").strip()
         orders = selectors.order_list(scope=scope, q=q, type=request.GET.get("type", ""), open_only=view == "open")
+    sorted_orders, sorting = sort_rows(request, orders, ORDER_SORTS)
+    return sorted_orders, view, sorting
+
+
+@staff_required
+def order_list(request: HttpRequest) -> HttpResponse:
+    orders, view, sorting = _listed(request)
     page = paginate(request, orders)
-    context = {"orders": page.items, "page": page, "view": view, "q": request.GET.get("q", "")}
+    context = {
+        "orders": page.items,
+        "page": page,
+        "view": view,
+        "q": request.GET.get("q", ""),
+        "sorting": sorting,
+        "export_url": reverse("workorders:list_export"),
+    }
     return render(request, "workorders/list.html", context)
+
+
+@staff_required
+def order_list_export(request: HttpRequest) -> HttpResponseBase:
+    """The list as it is filtered and sorted on the page, whole (no phone or name: as the page)."""
+    orders, view, _sorting = _listed(request)
+    name = f"workorders-{view}-{business_date().isoformat()}"
+    return export_response(
+        exports.order_list_header(), exports.order_list_lines(orders), name=name, fmt=request.GET.get("format", "")
+    )
 
 
 @staff_required

@@ -43,3 +43,19 @@ def test_a_dispatch_to_another_companys_unit_is_refused_and_changes_nothing(town
     assert answer.status_code == 302
     assert [str(m) for m in client.get(answer["Location"]).context["messages"]] == ["供电单位：供电单位不存在。"]
     assert list(WorkOrder.objects.values()) == before
+
+
+def test_the_intake_offers_the_companys_areas_and_keeps_what_was_typed_on_a_refusal(town: City, clock: Clock) -> None:
+    client = signed_in(town.agent)
+    assert options(client.get("/workorders/new/").content.decode(), "transformer_area") == [
+        ("T1", "城一线1号台区（T1）")
+    ]
+    before = WorkOrder.objects.count()
+    typed = {"channel": "phone_95598", "text": "路灯不亮已经三天了", "location": "解放路口", "transformer_area": "XT9"}
+    answer = client.post("/workorders/new/", typed)
+    assert answer.status_code == 200
+    assert answer.context["form"].errors == {"transformer_area": ["台区不存在或不在您的管辖范围：XT9。"]}
+    html = answer.content.decode()
+    assert ">路灯不亮已经三天了</textarea>" in html and 'name="location" value="解放路口"' in html
+    assert '<div class="field has-error"><label for="id_transformer_area">' in html
+    assert WorkOrder.objects.count() == before
