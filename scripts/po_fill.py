@@ -7,7 +7,8 @@ refills them, so a new string only needs a glossary line. makemessages guesses t
 new strings from similar old ones and marks them fuzzy; such guesses are wrong more often than
 not (过号 came out as "Meter no."), so a fuzzy entry that the glossary does not cover is emptied,
 never published. Prints the strings still untranslated. A plural entry's glossary value is the
-pair [singular, plural] ("%(n)s 段": ["%(n)s holiday", "%(n)s holidays"]).
+pair [singular, plural] ("%(n)s 段": ["%(n)s holiday", "%(n)s holidays"]). A string with a context
+(pgettext) is keyed "context::msgid" ("arrears::停电通知": "Cut-off notice"), else by its msgid.
 """
 
 from __future__ import annotations
@@ -79,20 +80,25 @@ def fill(po_path: Path, glossary: dict[str, Any]) -> list[str]:
     out: list[str] = []
     missing: list[str] = []
     flags_at: int | None = None  # index in `out` of the current entry's "#, ..." line
+    context = ""  # the current entry's msgctxt (pgettext): its glossary key is "context::msgid"
     i = 0
     while i < len(lines):
         line = lines[i]
         if not line.startswith("msgid "):
             if line.startswith("#,"):
                 flags_at = len(out)
+            elif line.startswith("msgctxt "):
+                context = _unquote(line[len("msgctxt ") :])
             elif not line.strip():
-                flags_at = None
+                flags_at, context = None, ""
             out.append(line)
             i += 1
             continue
+        keyed = {k[len(context) + 2 :]: v for k, v in glossary.items() if context and k.startswith(context + "::")}
+        known = {**glossary, **keyed} if context else glossary
         if lines[_after_string(lines, i)].startswith("msgid_plural"):
             fuzzy = flags_at is not None and "fuzzy" in out[flags_at]
-            entry, i, untranslated = _plural(lines, i, glossary, fuzzy)
+            entry, i, untranslated = _plural(lines, i, known, fuzzy)
             out.extend(entry)
             if untranslated:
                 missing.append(untranslated)
@@ -103,8 +109,8 @@ def fill(po_path: Path, glossary: dict[str, Any]) -> list[str]:
         out.extend(lines[i:j])
         current, k = _read_string(lines, j, "msgstr")
         fuzzy = flags_at is not None and "fuzzy" in out[flags_at]
-        if msgid and msgid in glossary:
-            out.append("msgstr " + json.dumps(glossary[msgid], ensure_ascii=False))
+        if msgid and msgid in known:
+            out.append("msgstr " + json.dumps(known[msgid], ensure_ascii=False))
         elif msgid and fuzzy:
             out.append('msgstr ""')  # an unconfirmed guess is not published
             missing.append(msgid)
@@ -114,7 +120,7 @@ def fill(po_path: Path, glossary: dict[str, Any]) -> list[str]:
                 missing.append(msgid)
         if fuzzy:
             _drop_fuzzy(out, flags_at)
-        flags_at = None
+        flags_at, context = None, ""
         i = k
     po_path.write_text("\n".join(out) + "\n", encoding="utf-8")
     return missing

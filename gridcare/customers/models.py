@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridcare.core.models import Event
 from gridcare.org.models import SupplyUnit
@@ -29,7 +30,7 @@ class ImportanceGrade(models.TextChoices):
 
 class AccountStatus(models.TextChoices):
     ACTIVE = "active", _("正常")
-    SUSPENDED = "suspended", _("暂停")
+    SUSPENDED = "suspended", pgettext_lazy("account status", "暂停")  # supply suspended (暂停用电)
     CLOSED = "closed", _("销户")
 
 
@@ -160,7 +161,7 @@ class AccountEvent(Event):
         TRANSFERRED = "transferred", _("过户")
         RENAMED = "renamed", _("更名")
         TARIFF_CHANGED = "tariff_changed", _("改类")
-        SUSPENDED = "suspended", _("暂停")
+        SUSPENDED = "suspended", pgettext_lazy("account status", "暂停")
         RESUMED = "resumed", _("恢复")
         CLOSED = "closed", _("销户")
         CONTACT_CHANGED = "contact_changed", _("联系方式变更")

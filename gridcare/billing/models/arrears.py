@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridcare.billing.models.bills import Bill
 
@@ -42,7 +43,7 @@ class PenaltyWaiver(models.Model):
 class DunningStepKind(models.TextChoices):
     REMINDER = "reminder", _("欠费提醒")
     NOTICE = "notice", _("催费通知")
-    CUTOFF_NOTICE = "cutoff_notice", _("停电通知")
+    CUTOFF_NOTICE = "cutoff_notice", pgettext_lazy("arrears", "停电通知")  # the notice before a cut-off
     CUTOFF = "cutoff", _("停电")
     RECONNECT = "reconnect", _("复电")
 

@@ -114,5 +114,5 @@ def test_english_mode_says_the_sentence_in_english() -> None:
     event = _event("suspended", old="active", new="suspended", reason="客户申请")
     with translation.override("en"):
         sentence = sentence_of(event)
-    assert sentence == "System changed the account status from “Active” to “Suspended”, reason: 客户申请"
+    assert sentence == "System changed the account status from “Active” to “Supply suspended”, reason: 客户申请"
     assert not SNAKE.search(sentence)
