@@ -230,6 +230,8 @@ LOGGING = {
 # --- gridcare ---------------------------------------------------------------------------
 # Demo accounts (seed_demo) all get this password (it meets the password policy).
 GRIDCARE_DEMO_PASSWORD = env_str("GRIDCARE_DEMO_PASSWORD", "Gridcare-demo1")
+# Weeks of past hall tickets, calls and ratings seed_demo gives every demo hall.
+GRIDCARE_DEMO_HISTORY_WEEKS = env_int("GRIDCARE_DEMO_HISTORY_WEEKS", 6)
 # Days an API token stays valid.
 GRIDCARE_API_TOKEN_DAYS = env_int("GRIDCARE_API_TOKEN_DAYS", 30)
 # Rows per page of every long list, on pages and as the API's default page_size (core/paging.py);

@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from gridcare.billing.demo import seed_billing
 from gridcare.customers.demo import seed_customers
-from gridcare.halls.demo import seed_halls
+from gridcare.halls.demo import history_weeks as _weeks
+from gridcare.halls.demo import seed_halls, seed_history
 from gridcare.notices.services.demo import seed_notices
 from gridcare.org.demo import demo_users, seed_org
 from gridcare.workorders.demo import seed_workorders
@@ -21,9 +22,24 @@ class Command(BaseCommand):
         parser.add_argument("--customers", type=int, default=20_000, help="number of demo customers")
         parser.add_argument("--orders", type=int, default=300, help="number of demo work orders")
         parser.add_argument("--seed", type=int, default=1, help="random seed of the demo city")
+        parser.add_argument(
+            "--history-weeks",
+            type=int,
+            default=None,
+            help="weeks of past hall tickets and ratings (default GRIDCARE_DEMO_HISTORY_WEEKS, 6)",
+        )
         parser.add_argument("--list-users", action="store_true", help="print the demo sign-ins")
 
-    def handle(self, *args: Any, customers: int, orders: int, seed: int, list_users: bool, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        customers: int,
+        orders: int,
+        seed: int,
+        history_weeks: int | None,
+        list_users: bool,
+        **options: Any,
+    ) -> None:
         started = time.perf_counter()
         seed_org(password=settings.GRIDCARE_DEMO_PASSWORD)
         seed_halls()
@@ -32,6 +48,8 @@ class Command(BaseCommand):
             seed=seed,
             progress=lambda n: self.stdout.write(f"  … {n:,} customers", ending="\r"),
         )
+        weeks = history_weeks if history_weeks is not None else _weeks()
+        self.stdout.write(f"hall history: {seed_history(weeks=weeks, seed=seed):,} tickets over {weeks} weeks")
         seed_workorders(count=orders, seed=seed)
         self.stdout.write(f"billing demo: {seed_billing()}")
         self.stdout.write(seed_notices())
