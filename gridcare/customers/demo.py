@@ -22,6 +22,7 @@ from gridcare.core.bulk import insert_rows, reserve_ids
 from gridcare.customers import rules
 from gridcare.customers.models import (
     Account,
+    ArchiveIssue,
     Contact,
     Customer,
     CustomerClass,
@@ -30,6 +31,7 @@ from gridcare.customers.models import (
     Meter,
     TransformerArea,
 )
+from gridcare.customers.quality import archive_check
 from gridcare.customers.services import account_sequence_catch_up
 from gridcare.org.demo import UNITS
 from gridcare.org.models import Hall, Role, Staff, SupplyUnit
@@ -380,3 +382,13 @@ def seed_customers(*, count: int, seed: int, progress: Callable[[int], None] | N
     # New accounts opened at a counter get serials after the demo's.
     account_sequence_catch_up()
     return created
+
+
+def seed_worklist() -> int:
+    """Fill the archive-quality worklist (/customers/worklist/) on the first run, as the nightly
+    job would (customers.quality.archive_check): the legacy records' wrong ID numbers, short
+    phones and missing 台区, and the phones the notices demo failed to reach. Once there is a
+    worklist it is the job's to refresh. Returns how many issues were opened."""
+    if ArchiveIssue.objects.exists():
+        return 0
+    return archive_check().opened

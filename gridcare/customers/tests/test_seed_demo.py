@@ -3,10 +3,13 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from gridcare.customers.demo import _generate_batch, _load_grid
-from gridcare.customers.models import Account, Contact, Customer, Meter, TransformerArea
+from gridcare.core.testing import signed_in
+from gridcare.customers.demo import _generate_batch, _load_grid, seed_worklist
+from gridcare.customers.models import Account, ArchiveIssue, Contact, Customer, Meter, TransformerArea
+from gridcare.customers.quality import archive_check
 from gridcare.customers.rules import is_valid_id_number, is_valid_phone
 from gridcare.org.demo import demo_users
 from gridcare.org.models import Company, Counter, Hall, Role, Staff, SupplyUnit
@@ -67,3 +70,20 @@ def test_demo_records_are_realistic_and_mostly_clean() -> None:
     from gridcare.customers.services import account_serials_reserve
 
     assert account_serials_reserve(1) == 1001
+
+
+@pytest.mark.django_db
+def test_the_first_run_fills_the_archive_quality_worklist() -> None:
+    call_command("seed_demo", "--customers", "1000", "--orders", "0", stdout=io.StringIO())
+    open_issues = ArchiveIssue.objects.filter(resolved_at__isnull=True)
+    kinds = set(open_issues.values_list("kind", flat=True))
+    assert {ArchiveIssue.Kind.INVALID_ID, ArchiveIssue.Kind.MISSING_PHONE, ArchiveIssue.Kind.INVALID_PHONE} <= kinds
+    # exactly what the nightly check finds: running it now opens and resolves nothing
+    count = open_issues.count()
+    assert count > 0
+    result = archive_check()
+    assert (result.opened, result.resolved) == (0, 0)
+    assert seed_worklist() == 0
+    page = signed_in(User.objects.get(username="sc.supervisor")).get("/customers/worklist/")
+    assert page.status_code == 200
+    assert str(ArchiveIssue.Kind.INVALID_ID.label) in page.content.decode()

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from gridcare.billing.demo import seed_billing
-from gridcare.customers.demo import seed_customers
+from gridcare.customers.demo import seed_customers, seed_worklist
 from gridcare.halls.demo import history_weeks as _weeks
 from gridcare.halls.demo import seed_halls, seed_history
 from gridcare.notices.services.demo import seed_notices
@@ -53,6 +53,7 @@ class Command(BaseCommand):
         seed_workorders(count=orders, seed=seed)
         self.stdout.write(f"billing demo: {seed_billing()}")
         self.stdout.write(seed_notices())
+        self.stdout.write(f"archive-quality worklist: {seed_worklist():,} new issues")
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(f"demo city ready: {created:,} new customers ({customers:,} wanted) in {elapsed:.1f} s")
