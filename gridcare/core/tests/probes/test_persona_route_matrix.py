@@ -114,6 +114,7 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "notices:template_edit": (C.TEMPLATE_EDIT, None),
     "notices:template_activate": (C.TEMPLATE_EDIT, None),
     "notices:outages": (None, None),
+    "notices:outages_export": (None, None),
     "notices:reliability": (C.RELIABILITY_VIEW, None),
     "notices:outage_new": (C.OUTAGE_EDIT, None),
     "notices:outage_detail": (None, "outage"),
