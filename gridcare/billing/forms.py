@@ -80,7 +80,16 @@ class ReadingsUploadForm(forms.Form):
 
 class ResolveForm(forms.Form):
     action = forms.ChoiceField(label=_("处理"), choices=[("accepted", _("确认无误")), ("corrected", _("更正电量"))])
-    kwh = forms.DecimalField(label=_("更正后电量"), required=False, min_value=0, max_digits=14, decimal_places=2)
+    kwh = forms.DecimalField(
+        label=_("更正后电量"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.NumberInput(
+            attrs={"placeholder": _("更正后电量（千瓦时）"), "aria-label": _("更正后电量（千瓦时）")}
+        ),
+    )
 
 
 class CounterPaymentForm(forms.Form):
@@ -88,7 +97,16 @@ class CounterPaymentForm(forms.Form):
         label=_("缴费方式"),
         choices=[(PaymentChannel.COUNTER_CASH, _("现金")), (PaymentChannel.COUNTER_CARD, _("刷卡"))],
     )
-    amount = forms.DecimalField(label=_("金额（元）"), decimal_places=2, max_digits=12, min_value=Decimal("0.01"))
+    amount = forms.DecimalField(
+        label=_("金额（元）"),
+        decimal_places=2,
+        max_digits=12,
+        min_value=Decimal("0.01"),
+        # Rendered inline beside the channel on the account page: the label is the box's own.
+        widget=forms.NumberInput(
+            attrs={"placeholder": _("收费金额（元）"), "aria-label": _("收费金额（元）"), "step": "0.01"}
+        ),
+    )
     # One key per rendered form: a double click or a resent form posts the same key, which is the
     # payment's channel serial, so the second post finds the first payment and records nothing.
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)

@@ -66,7 +66,8 @@ def runs(request: HttpRequest) -> HttpResponse:
             transaction.on_commit(lambda: bill_run_launch(run))
             return redirect("billing:run", run_id=run.pk)
     page = paginate(request, selectors.bill_runs(scope=scope))
-    return render(request, "billing/runs.html", {"form": form, "page": page, "confirm": confirm})
+    context = {"form": form, "page": page, "confirm": confirm, "can_bill": True}  # the menu: BILLING_OFFICE asked
+    return render(request, "billing/runs.html", context)
 
 
 def _run_confirmation(request: HttpRequest, scope: Scope, data: dict[str, Any]) -> Confirmation:
@@ -98,7 +99,7 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
     progress = selectors.run_progress(run_get_for_scope(scope=scope, run_id=run_id))
     template = "billing/_run_progress.html" if is_htmx(request) else "billing/run.html"
     events = paginate(request, progress["run"].events.order_by("-id"), param="events_page")
-    context = {**progress, "events": events}
+    context = {**progress, "events": events, "can_bill": True}
     return render(request, template, context)
 
 
@@ -283,6 +284,7 @@ def readings(request: HttpRequest) -> HttpResponse:
                     "errors": exc.errors,
                     "exceptions": paginate(request, selectors.open_exceptions(scope=scope)),
                     "resolve_form": forms.ResolveForm(),
+                    "can_bill": True,  # the billing office menu: this page asks BILLING_OFFICE
                 },
             )
         messages.success(request, _("已导入 %(n)s 行，%(e)s 行待处理异常。") % {"n": batch.rows, "e": batch.exceptions})
@@ -291,6 +293,7 @@ def readings(request: HttpRequest) -> HttpResponse:
         "form": form,
         "exceptions": paginate(request, selectors.open_exceptions(scope=scope)),
         "resolve_form": forms.ResolveForm(),
+        "can_bill": True,  # the billing office menu: this page asks BILLING_OFFICE
     }
     return render(request, "billing/readings.html", context)
 
@@ -307,5 +310,9 @@ def exception_resolution(request: HttpRequest, exception_id: int) -> HttpRespons
         page_action(
             request,
             lambda: exception_resolve(exception=exception, to=to, actor=request.user, kwh=form.cleaned_data["kwh"]),
+            success=_("户号 %(no)s %(period)s 的抄表异常%(how)s。")
+            % {"no": exception.reading.account.account_no, "period": exception.reading.period, "how": to.label},
         )
+    else:
+        messages.error(request, _("请选择处理方式；更正电量时请填写电量。"))
     return redirect("billing:readings")

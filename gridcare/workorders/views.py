@@ -3,6 +3,7 @@ actions, figures with Excel export, and the account manager's new connections.""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -131,7 +132,17 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
     return _detail(request, scope, order_get_for_scope(scope=scope, number=number))
 
 
+def _for_action(form: forms.ActionForm, action: str) -> forms.ActionForm:
+    """The order page's one action form under ids of its own for ``action`` (id_hand_over_note …),
+    so each action's labels point at its own fields; the choices are the form's, read once."""
+    own = copy.copy(form)
+    own.auto_id = f"id_{action}_%s"
+    vars(own)["_bound_fields_cache"] = {}  # Django's per-form cache of bound fields (their ids): not shared
+    return own
+
+
 def _detail(request: HttpRequest, scope: Scope, order: WorkOrder, status: int = 200) -> HttpResponse:
+    form = forms.ActionForm(scope=scope)
     return render(
         request,
         "workorders/detail.html",
@@ -139,8 +150,8 @@ def _detail(request: HttpRequest, scope: Scope, order: WorkOrder, status: int = 
             "order": order,
             "deadlines": selectors.deadline_rows(order),
             "history": selectors.order_history(order),
-            "actions": _actions(scope, order),
-            "form": forms.ActionForm(scope=scope),
+            "actions": [(a, _for_action(form, a)) for a in _actions(scope, order)],
+            "form": form,
             "can_verify": can(scope, Capability.COMPLAINT_VERIFY) and order.type == "complaint" and not order.verified,
         },
         status=status,

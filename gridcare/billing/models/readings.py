@@ -101,6 +101,13 @@ class ReadingException(models.Model):
     def __str__(self) -> str:
         return f"{self.reading_id} {self.kind}"
 
+    @property
+    def problem(self) -> str:
+        """The problem as a sentence (billing.rules.reading_problems)."""
+        from gridcare.billing.rules.reading_problems import problem_text
+
+        return problem_text(self.kind, self.detail or {}, str(self.get_kind_display()))
+
 
 class IntervalReading(models.Model):
     """Interval (load-curve) data: kWh in the interval starting at ``starts_at``."""
