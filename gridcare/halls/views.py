@@ -415,10 +415,13 @@ def _console_do(request: HttpRequest, counter: Counter, action: str) -> None:
         raise NotYourCounter(_("%(number)s号不在本窗口办理。") % {"number": ticket.number})
     if action == "recall":
         tickets.ticket_recall(scope=scope, actor=actor, ticket=ticket)
+        done = _("已重呼 %(number)s号。")
     elif action == "no_show":
         tickets.ticket_no_show(scope=scope, actor=actor, ticket=ticket)
+        done = _("%(number)s号已过号。")
     elif action == "finish":
         tickets.ticket_finish(scope=scope, actor=actor, ticket=ticket, outcome=request.POST.get("outcome", ""))
+        done = _("%(number)s号已办结。")
     elif action == "transfer":
         target = request.POST.get("target", "")
         kind, _sep, counter_id = target.partition(":")
@@ -426,8 +429,10 @@ def _console_do(request: HttpRequest, counter: Counter, action: str) -> None:
             tickets.ticket_transfer(scope=scope, actor=actor, ticket=ticket, counter_id=int(counter_id or 0))
         else:
             tickets.ticket_transfer(scope=scope, actor=actor, ticket=ticket, kind=counter_id or kind)
+        done = _("%(number)s号已转移，回到等候队列。")
     else:
         raise PermissionDenied
+    messages.success(request, done % {"number": ticket.number})
 
 
 # --- board, floor, pad -----------------------------------------------------------------------------

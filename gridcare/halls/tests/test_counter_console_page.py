@@ -34,6 +34,7 @@ def test_the_clerk_calls_finishes_and_sees_the_customers_account(hall_town: City
     ticket.refresh_from_db()
     assert (ticket.status, ticket.outcome) == ("finished", "已改类")
     assert 'id="current-number">—<' in page
+    assert '<li class="success">C001号已办结。</li>' in page  # the action confirms on the console
 
 
 @pytest.mark.django_db
