@@ -9,4 +9,5 @@ urlpatterns = [
     path("tokens/", views.security_tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.security_token_revoke, name="token_revoke"),
     path("events/", views.security_events, name="events"),
+    path("events/export/", views.security_events_export, name="events_export"),
 ]

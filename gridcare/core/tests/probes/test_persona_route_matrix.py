@@ -49,6 +49,7 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "security:tokens": (C.SECURITY, None),
     "security:token_revoke": (C.SECURITY, None),
     "security:events": (C.SECURITY, None),
+    "security:events_export": (C.SECURITY, None),
     "customers:search": (None, None),
     "customers:create": (C.ARCHIVE_EDIT, None),
     "customers:worklist": (C.ARCHIVE_QUALITY, None),
