@@ -8,9 +8,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.models import User
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,7 +26,7 @@ from gridcare.billing.services.debit import debit_batch_export, debit_batch_sett
 from gridcare.billing.services.reconcile import reconciliation_upload
 from gridcare.billing.services.tariffs import tariff_create, tariff_versions, tariffs_in_force
 from gridcare.core.exceptions import DomainError
-from gridcare.core.paging import export_response, paginate
+from gridcare.core.paging import export_response, paginate, sort_rows
 from gridcare.core.timezone import business_date
 from gridcare.core.views import form_errors_from, page_action, staff_required
 from gridcare.org.access import Capability, Scope, request_scope, require
@@ -156,12 +158,46 @@ def reconciliations(request: HttpRequest) -> HttpResponse:
             return redirect("billing:reconciliation", reconciliation_id=rec.pk)
     else:
         errors = {}
+    listed, sorting = sort_rows(request, selectors.reconciliations(scope=scope), RECONCILIATION_SORTS)
     context = {
         "form": form,
         "errors": errors,
-        "page": paginate(request, selectors.reconciliations(scope=scope)),
+        "page": paginate(request, listed),
+        "sorting": sorting,
+        "export_url": reverse("billing:reconciliations_export"),
     }
     return render(request, "billing/reconciliations.html", context)
+
+
+# The reconciliation list's sortable columns (?sort=key or -key); otherwise the newest first.
+RECONCILIATION_SORTS: dict[str, tuple[str, ...]] = {
+    "date": ("business_date", "id"),
+    "channel": ("channel", "-created_at", "-id"),
+    "matched": ("matched", "-created_at", "-id"),
+    "created": ("created_at", "id"),
+}
+
+
+@staff_required
+def reconciliations_export(request: HttpRequest) -> HttpResponseBase:
+    """The reconciliations the page lists, whole, in its order."""
+    scope, _user = _office(request)
+    listed, _sorting = sort_rows(request, selectors.reconciliations(scope=scope), RECONCILIATION_SORTS)
+    header = [_("对账日期"), _("缴费渠道"), _("范围"), _("对账文件"), _("一致"), _("差异"), _("对账人"), _("对账时间")]
+    lines = (
+        [
+            r.business_date.isoformat(),
+            r.get_channel_display(),
+            r.unit.name if r.unit else _("全部"),
+            r.statement_name,
+            r.matched,
+            r.differences,
+            r.actor.username if r.actor else "",
+            r.created_at,
+        ]
+        for r in listed.select_related("actor").annotate(differences=Count("items"))
+    )
+    return export_response(header, lines, name=f"reconciliations-{business_date()}", fmt=request.GET.get("format", ""))
 
 
 @staff_required
@@ -190,8 +226,60 @@ def debit_batches(request: HttpRequest) -> HttpResponse:
         )
         if batch is not None:
             return redirect("billing:debit_batch", batch_id=batch.pk)
-    context = {"form": form, "page": paginate(request, selectors.debit_batches(scope=scope))}
+    listed, sorting = sort_rows(request, selectors.debit_batches(scope=scope), DEBIT_SORTS)
+    context = {
+        "form": form,
+        "page": paginate(request, listed),
+        "sorting": sorting,
+        "export_url": reverse("billing:debit_batches_export"),
+    }
     return render(request, "billing/debit_batches.html", context)
+
+
+# The debit batch list's sortable columns (?sort=key or -key); otherwise the newest first.
+DEBIT_SORTS: dict[str, tuple[str, ...]] = {
+    "batch": ("id",),
+    "bank": ("bank_code", "-id"),
+    "period": ("period", "-id"),
+    "on": ("on", "-id"),
+    "total": ("total", "-id"),
+    "status": ("status", "-id"),
+}
+
+
+@staff_required
+def debit_batches_export(request: HttpRequest) -> HttpResponseBase:
+    """The debit batches the page lists, whole, in its order."""
+    scope, _user = _office(request)
+    listed, _sorting = sort_rows(request, selectors.debit_batches(scope=scope), DEBIT_SORTS)
+    header = [
+        _("批次"),
+        _("银行"),
+        _("范围"),
+        _("账期"),
+        _("扣款日期"),
+        _("笔数"),
+        _("代扣总额"),
+        _("状态"),
+        _("扣款成功"),
+        _("扣款失败"),
+    ]
+    lines = (
+        [
+            f"#{b.pk}",
+            b.bank_code,
+            b.unit.name if b.unit else _("全部"),
+            b.period,
+            b.on.isoformat(),
+            b.lines,
+            b.total,
+            b.get_status_display(),
+            b.paid,
+            b.failed,
+        ]
+        for b in listed
+    )
+    return export_response(header, lines, name=f"debit-batches-{business_date()}", fmt=request.GET.get("format", ""))
 
 
 @staff_required
