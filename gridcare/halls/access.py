@@ -9,9 +9,11 @@ and endpoints.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
@@ -181,3 +183,25 @@ def device_get_for_scope(*, scope: Scope, hall: Hall, device_id: int) -> HallDev
     if device is None:
         raise NotFound(_("未找到设备 %(id)s。") % {"id": device_id})
     return device
+
+
+# --- the ticket's own status page (the QR on the kiosk slip) -----------------------------------
+# A signed ticket id, so the page's address cannot be guessed from another ticket's; it shows
+# the number, the business and the people ahead, never a phone or an account.
+_TICKET_LINK_SALT = "gridcare.halls.ticket-status"
+
+
+def ticket_link_token(ticket: Ticket) -> str:
+    return signing.dumps(ticket.pk, salt=_TICKET_LINK_SALT)
+
+
+def ticket_for_link(token: str, *, today: date) -> Ticket:
+    """The ticket of a status link, only on the day it was taken (NotFound otherwise)."""
+    try:
+        ticket_id = signing.loads(token[:200], salt=_TICKET_LINK_SALT)
+    except signing.BadSignature:
+        raise NotFound(_("排队号链接无效。")) from None
+    ticket = Ticket.objects.select_related("hall", "business_type").filter(pk=ticket_id, day=today).first()
+    if ticket is None:
+        raise NotFound(_("该排队号已过期：排队号只在取号当天有效。"))
+    return ticket

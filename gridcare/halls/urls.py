@@ -17,6 +17,7 @@ urlpatterns = [
     path("<str:hall_code>/pad/<int:number>/", views.pad_by_number, name="pad_at"),
     path("<str:hall_code>/devices/", views.devices_page, name="devices"),
     path("device/pair/<str:code>/", views.device_pair, name="device_pair"),
+    path("t/<str:token>/", views.ticket_status, name="ticket_status"),
     path("counter/<int:counter_id>/", views.console, name="console"),
     path("counter/<int:counter_id>/<str:action>/", views.console_action, name="console_action"),
     path("pad/<int:counter_id>/", views.pad, name="pad"),

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_POST
 from gridcare.billing.selectors import AccountDue, account_due, bill_history, payment_history
 from gridcare.core.exceptions import DomainError, Forbidden, InvalidInput, NotFound
 from gridcare.core.paging import paginate
+from gridcare.core.qr import qr_svg
 from gridcare.core.timezone import business_date, now
 from gridcare.core.views import form_errors_from, is_htmx, page_get, staff_required
 from gridcare.customers.models import Account
@@ -43,8 +44,10 @@ from gridcare.halls.access import (
     hall_get_for_scope,
     request_device,
     terminal_get_for_scope,
+    ticket_for_link,
     ticket_get_for_device,
     ticket_get_for_scope,
+    ticket_link_token,
 )
 from gridcare.halls.exceptions import NotYourCounter
 from gridcare.halls.models import (
@@ -209,7 +212,14 @@ def kiosk(request: HttpRequest, screen: Screen, hall_code: str) -> HttpResponse:
             }
             return render(request, "halls/kiosk.html", context, status=exc.status_code)
         appointment = Appointment.objects.filter(ticket=ticket).first() if ticket.source == Source.APPOINTMENT else None
-        context = {"hall": hall, "ticket": selectors.ticket_view(ticket), "appointment": appointment}
+        status_url = request.build_absolute_uri(reverse("halls:ticket_status", args=[ticket_link_token(ticket)]))
+        context = {
+            "hall": hall,
+            "ticket": selectors.ticket_view(ticket),
+            "appointment": appointment,
+            "status_url": status_url,
+            "status_qr": qr_svg(status_url),
+        }
         return render(request, "halls/kiosk_ticket.html", context)
     return render(request, "halls/kiosk.html", context)
 
@@ -433,6 +443,19 @@ def _console_do(request: HttpRequest, counter: Counter, action: str) -> None:
     else:
         raise PermissionDenied
     messages.success(request, done % {"number": ticket.number})
+
+
+def ticket_status(request: HttpRequest, token: str) -> HttpResponse:
+    """/halls/t/<signed ticket>/: the customer's own page of their ticket, opened from the QR on
+    the slip (no sign-in): the number, its business, the people ahead and the wait, refreshed by
+    the page every 15 seconds; only on the day the ticket was taken."""
+    try:
+        ticket = ticket_for_link(token, today=business_date())
+    except NotFound as exc:
+        return render(request, "halls/ticket_status.html", {"gone": str(exc.message)}, status=404)
+    context = {"hall": ticket.hall, "ticket": selectors.ticket_view(ticket), "token": token}
+    template = "halls/_ticket_status.html" if is_htmx(request) else "halls/ticket_status.html"
+    return render(request, template, context)
 
 
 # --- board, floor, pad -----------------------------------------------------------------------------

@@ -131,7 +131,7 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
 del C
 
 # Pages anybody may open, signed in or not.
-PUBLIC = {"login", "set_language", "halls:device_pair", "dismiss_confirmation"}  # the last forgets a message
+PUBLIC = {"login", "set_language", "halls:device_pair", "halls:ticket_status", "dismiss_confirmation"}  # a ticket's own signed page; forgetting a message
 # Pages that answer those allowed with a redirect.
 REDIRECTS = {"halls:console_at", "halls:pad_at"}
 
