@@ -48,6 +48,7 @@ BROWSER = [
 # kiosk and guide's tablet either way round, the desk's 1366×768, a manager's phone on the floor.
 SIZES: dict[str, tuple[int, int]] = {
     "board": (1920, 1080),
+    "tv": (1280, 720),  # a television's own browser lays the page out at 720p
     "tablet": (1280, 800),
     "tablet-portrait": (800, 1280),
     "desk": (1366, 768),

@@ -143,7 +143,7 @@ def test_hall_manager_watches_the_floor_figures_and_terminals(
     page.go_back()
     page.get_by_role("link", name="叫号显示屏").click()
     page.wait_for_selector("#board")
-    look(page, "walk-manager-6-board", "board")
+    look(page, "walk-manager-6-board", "board", "tv")
     page.go_back()
     page.get_by_role("link", name="取号机").click()
     page.wait_for_selector("#kiosk-form")
