@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gridcare.billing.access import unit_filter
-from gridcare.billing.conf import rule_int
+from gridcare.billing.conf import billing_str, rule_int
 from gridcare.billing.models import (
     Bill,
     BillRun,
@@ -27,6 +27,7 @@ from gridcare.billing.models import (
     ReadingException,
     ReadingStatus,
     Reconciliation,
+    Tariff,
 )
 from gridcare.billing.rules.bill_penalty import bill_penalty
 from gridcare.billing.rules.bill_status import OPEN
@@ -316,3 +317,9 @@ def debit_bank_choices(scope: Scope) -> list[Choice]:
     held = DebitAgreement.objects.filter(unit_filter(scope, "account__supply_unit"), active=True)
     codes = sorted({*BANK_NAMES, *held.values_list("bank_code", flat=True).distinct()})
     return [(code, named(code, str(BANK_NAMES.get(code, code)))) for code in codes]
+
+
+def tariff_name(code: str) -> str | None:
+    """The name of the province's tariff ``code`` (its latest version), for a history's sentence."""
+    versions = Tariff.objects.filter(code=code, province=billing_str("PROVINCE")).order_by("-effective_from")
+    return versions.values_list("name", flat=True).first()

@@ -128,6 +128,13 @@ def label_of(choices: type[Choices]) -> Show:
     return show
 
 
+def present(name: Text | None) -> Text:
+    """A looked-up name (an owner app's selector: a unit's, a hall's); none found is missing."""
+    if name is None:
+        raise Missing
+    return name
+
+
 def one_of(labels: Mapping[Any, Text]) -> Show:
     """A value shown by a fixed table (booleans, the few codes a writer stores)."""
 

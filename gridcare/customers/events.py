@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from gridcare.core.events import Actor, record
-from gridcare.core.history import Missing, Sentence, Text, label_of, register
+from gridcare.core.history import Sentence, Text, label_of, present, register
 from gridcare.customers.models import (
     Account,
     AccountEvent,
@@ -17,6 +17,7 @@ from gridcare.customers.models import (
     CustomerClass,
     UnmaskReason,
 )
+from gridcare.org.selectors import unit_name
 
 
 def account_event(*, account: Account, type: AccountEvent.Type, actor: Actor, **parameters: Any) -> AccountEvent:
@@ -25,25 +26,16 @@ def account_event(*, account: Account, type: AccountEvent.Type, actor: Actor, **
 
 def _unit(code: Any) -> Text:
     """A supply unit's code (as 立户 stores it) shown as its name."""
-    from gridcare.org.models import SupplyUnit
-
-    name = SupplyUnit.objects.filter(code=code).values_list("name", flat=True).first()
-    if name is None:
-        raise Missing
-    return name
+    return present(unit_name(code=str(code)))
 
 
 def _tariff(code: Any) -> Text:
-    """A tariff code shown as the name of the company's tariff (its latest version), else as it is;
-    no tariff: 未指定."""
-    from gridcare.billing.conf import billing_str
-    from gridcare.billing.models import Tariff
+    """A tariff code shown as the name of the province's tariff, else as it is; none: 未指定."""
+    from gridcare.billing.selectors import tariff_name  # billing reads customers: imported late
 
     if code == "":
         return _("未指定")
-    versions = Tariff.objects.filter(code=code, province=billing_str("PROVINCE")).order_by("-effective_from")
-    name = versions.values_list("name", flat=True).first()
-    return name or str(code)
+    return tariff_name(str(code)) or str(code)
 
 
 _STATUS_CHANGE = Sentence(

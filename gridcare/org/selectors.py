@@ -120,6 +120,16 @@ def token_get(*, token_id: int) -> ApiToken:
 # -- what a staff form's pickers offer (gridcare.core.forms.Picker): by name, within the scope ----
 
 
+def unit_name(*, code: str | None = None, pk: int = 0) -> str | None:
+    """A supply unit's name by its code or id (a history's stored reference); None if none."""
+    units = SupplyUnit.objects.filter(code=code) if code is not None else SupplyUnit.objects.filter(pk=pk)
+    return units.values_list("name", flat=True).first()
+
+
+def hall_name(pk: int) -> str | None:
+    return Hall.objects.filter(pk=pk).values_list("name", flat=True).first()
+
+
 def unit_choices(scope: Scope, reach: Reach = Reach.UNIT) -> list[Choice]:
     """The supply units ``scope`` reaches for rows of kind ``reach`` (a billing clerk: their unit;
     ``Reach.ACCOUNTS``: where the person may open accounts; ``Reach.COMPANY``: any of the company)."""

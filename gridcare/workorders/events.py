@@ -10,8 +10,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gridcare.core.events import Actor, record
-from gridcare.core.history import Missing, Sentence, Text, label_of, moment, one_of, register
-from gridcare.org.models import Hall, SupplyUnit
+from gridcare.core.history import Sentence, Text, label_of, moment, one_of, present, register
+from gridcare.org.selectors import hall_name, unit_name
 from gridcare.workorders.models import (
     Channel,
     ComplaintClass,
@@ -39,17 +39,11 @@ def connection_event(
 
 
 def _unit(pk: Any) -> Text:
-    name = SupplyUnit.objects.filter(pk=pk).values_list("name", flat=True).first()
-    if name is None:
-        raise Missing
-    return name
+    return present(unit_name(pk=int(pk)))
 
 
 def _hall(pk: Any) -> Text:
-    name = Hall.objects.filter(pk=pk).values_list("name", flat=True).first()
-    if name is None:
-        raise Missing
-    return name
+    return present(hall_name(int(pk)))
 
 
 _deadline = label_of(Deadline.Kind)
