@@ -131,7 +131,13 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
 del C
 
 # Pages anybody may open, signed in or not.
-PUBLIC = {"login", "set_language", "halls:device_pair", "halls:ticket_status", "dismiss_confirmation"}  # a ticket's own signed page; forgetting a message
+PUBLIC = {
+    "login",
+    "set_language",
+    "halls:device_pair",
+    "halls:ticket_status",  # a ticket's own page, behind its signed link
+    "dismiss_confirmation",  # forgetting a page's message
+}
 # Pages that answer those allowed with a redirect.
 REDIRECTS = {"halls:console_at", "halls:pad_at"}
 
