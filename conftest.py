@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.utils import translation
 from pytest_django import DjangoDbBlocker, Settings
 
 from gridcare.core.testing import City, city
@@ -15,6 +18,16 @@ pytest_plugins = ("gridcare.core.browser_testing",)
 class _FastHasher(PBKDF2PasswordHasher):
     # Tests sign in hundreds of times; the production hasher is deliberately slow.
     iterations = 1
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the site's default language, and a request made in English (the
+    language cookie: LocaleMiddleware activates English in this thread and leaves it active) does
+    not carry English into the next test, or into a module's world built after it."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

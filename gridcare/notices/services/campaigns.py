@@ -49,7 +49,10 @@ def peak_shift_notify(*, scope: Scope, actor: User | AnonymousUser, order: PeakS
     """Tell every key account behind the feeders to keep its load under the limit in the window.
     Returns the number of messages queued; sending the same order again queues none."""
     require(scope, Capability.PEAK_SHIFT, message=_("只有大客户经理、规划员和系统管理员可以发布错峰通知。"))
-    feeders = list(Feeder.objects.filter(grid_filter(scope), code__in=order.feeders))
+    # A code a database cannot even compare (a NUL character: PostgreSQL refuses it in any text)
+    # is simply not a feeder: refused below with the others not found.
+    codes = [code for code in order.feeders if "\x00" not in code]
+    feeders = list(Feeder.objects.filter(grid_filter(scope), code__in=codes))
     problems: dict[str, str] = {}
     unknown = sorted(set(order.feeders) - {f.code for f in feeders})
     if unknown or not order.feeders:

@@ -58,3 +58,12 @@ def test_a_bad_order_is_refused_field_by_field(town: City) -> None:
         "limit_kw": "负荷上限应大于0。",
     }
     assert Notice.objects.count() == 0
+
+
+def test_a_feeder_code_with_a_nul_character_is_refused_not_a_server_error(town: City) -> None:
+    """PostgreSQL cannot compare a text with NUL in it: the code is refused as not found."""
+    bad = {**ORDER, "feeders": ["F1", "F\x001"]}
+    response = api_client(town.kam).post("/api/v1/notices/peak-shift", json.dumps(bad), content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"feeders": "线路不存在或不在您的管辖范围：F\x001。"}
+    assert Notice.objects.count() == 0
