@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import time
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from gridcare.core.exceptions import Conflict, InvalidInput
@@ -35,6 +37,13 @@ DEFAULT_TYPES: tuple[TypeDefault, ...] = (
 )
 
 
+def _stored_label(kind: Kind) -> str:
+    """A business type's name as stored: in the site's language (Chinese), whatever the language
+    of the person whose request sets the hall up (the kiosk and board show the stored name)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(kind.label)
+
+
 @transaction.atomic
 def hall_setup_defaults(*, hall: Hall) -> list[BusinessType]:
     """Create the eight business types of a hall where missing (idempotent)."""
@@ -44,7 +53,7 @@ def hall_setup_defaults(*, hall: Hall) -> list[BusinessType]:
             hall=hall,
             kind=default.kind,
             defaults={
-                "name": str(default.kind.label),
+                "name": _stored_label(default.kind),
                 "prefix": default.prefix,
                 "expected_minutes": default.expected_minutes,
             },

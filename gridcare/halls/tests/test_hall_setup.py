@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import time
 
 import pytest
+from django.utils import translation
 
 from gridcare.core.exceptions import Forbidden, InvalidInput
 from gridcare.core.testing import City, signed_in
@@ -133,3 +134,12 @@ def test_a_prefix_is_not_changed_on_a_day_the_type_has_issued_numbers(hall_town:
         )
     invoice.refresh_from_db()
     assert invoice.prefix == "E"
+
+
+@pytest.mark.django_db
+def test_a_hall_set_up_in_english_keeps_its_business_types_in_chinese(town: City) -> None:
+    """The stored names are the site's (the English of one is longer than the column)."""
+    with translation.override("en"):
+        setup.hall_setup_defaults(hall=town.hall)
+    names = dict(BusinessType.objects.filter(hall=town.hall).values_list("kind", "name"))
+    assert (names["new_connection"], names["key_account"]) == ("新装增容", "大客户服务")
