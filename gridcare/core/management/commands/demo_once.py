@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not Company.objects.exists():
-            self.stdout.write("首次运行：正在生成演示数据（约10秒）…")
+            self.stdout.write("首次运行：正在生成演示数据（约半分钟）…")
             call_command("seed_demo")
         self.stdout.write(self.style.SUCCESS(f"演示账号（密码均为 {settings.GRIDCARE_DEMO_PASSWORD}）："))
         for person in demo_users():
