@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from gridcare.billing.selectors import AccountDue, account_due
+from gridcare.billing.selectors import AccountDue, account_due, tariff_name
 from gridcare.core.timezone import business_date
 from gridcare.customers.models import Account
 from gridcare.halls.selectors import tickets_of_account
@@ -21,6 +21,7 @@ class Related:
     due: AccountDue | None = None  # None: the post may not see bills
     orders: list[Any] = field(default_factory=list)
     tickets: list[Any] = field(default_factory=list)
+    tariff: str = ""  # the account's tariff by its name (the code when the province has no such tariff)
 
 
 def related_to(*, scope: Scope, account: Account) -> Related:
@@ -29,4 +30,5 @@ def related_to(*, scope: Scope, account: Account) -> Related:
         due=due,
         orders=orders_of_account(scope=scope, account=account),
         tickets=tickets_of_account(scope=scope, account=account),
+        tariff=(tariff_name(account.tariff_code) or account.tariff_code) if account.tariff_code else "",
     )

@@ -47,3 +47,18 @@ def test_a_post_without_bill_view_sees_no_money_and_nothing_of_other_halls(town:
 def test_the_bills_page_links_back_to_the_card(town: City) -> None:
     page = signed_in(town.clerk).get(f"/billing/accounts/{town.account.account_no}/").content.decode()
     assert f'<a href="/customers/{town.account.account_no}/">← 返回客户档案</a>' in page
+
+
+def test_the_card_names_the_tariff_not_its_code(town: City) -> None:
+    from gridcare.billing.conf import billing_str
+    from gridcare.billing.models import Tariff
+    from gridcare.billing.tests.helpers import tariffs
+
+    tariffs()
+    town.account.tariff_code = "RES-TIER"
+    town.account.save(update_fields=["tariff_code"])
+    ours = Tariff.objects.filter(code="RES-TIER", province=billing_str("PROVINCE")).order_by("-effective_from")
+    name = ours.values_list("name", flat=True).first()
+    page = signed_in(town.clerk).get(f"/customers/{town.account.account_no}/").content.decode()
+    assert name and f"<dt>电价</dt><dd>{name}</dd>" in page
+    assert "RES-TIER" not in page.split('<section class="card related"')[0]
