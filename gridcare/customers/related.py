@@ -24,10 +24,14 @@ class Related:
     tariff: str = ""  # the account's tariff by its name (the code when the province has no such tariff)
 
 
+def due_for(*, scope: Scope, account: Account) -> AccountDue | None:
+    """What the account owes today, for a post that may see bills (None for the others)."""
+    return account_due(account=account, on=business_date()) if can(scope, Capability.BILL_VIEW) else None
+
+
 def related_to(*, scope: Scope, account: Account) -> Related:
-    due = account_due(account=account, on=business_date()) if can(scope, Capability.BILL_VIEW) else None
     return Related(
-        due=due,
+        due=due_for(scope=scope, account=account),
         orders=orders_of_account(scope=scope, account=account),
         tickets=tickets_of_account(scope=scope, account=account),
         tariff=(tariff_name(account.tariff_code) or account.tariff_code) if account.tariff_code else "",

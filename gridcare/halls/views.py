@@ -26,13 +26,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from gridcare.billing.selectors import AccountDue, account_due, bill_history, payment_history
+from gridcare.billing.selectors import AccountDue, bill_history, payment_history
 from gridcare.core.exceptions import DomainError, Forbidden, InvalidInput, NotFound
 from gridcare.core.paging import paginate
 from gridcare.core.qr import qr_svg
 from gridcare.core.timezone import business_date, now
 from gridcare.core.views import form_errors_from, is_htmx, page_get, staff_required
 from gridcare.customers.models import Account
+from gridcare.customers.related import due_for
 from gridcare.halls import figures, forms, selectors
 from gridcare.halls.access import (
     DEVICE_COOKIE,
@@ -53,7 +54,6 @@ from gridcare.halls.exceptions import NotYourCounter
 from gridcare.halls.models import (
     Appointment,
     BusinessType,
-    CounterSetup,
     CounterStatus,
     DeviceKind,
     HallDevice,
@@ -67,7 +67,7 @@ from gridcare.halls.services import appointments, devices, evaluations, setup, t
 from gridcare.halls.services.evaluations import REASONS
 from gridcare.org.access import Capability, Scope, can, request_scope, require
 from gridcare.org.models import Counter, Hall, Staff
-from gridcare.workorders.selectors import order_list
+from gridcare.workorders.selectors import orders_of_account
 
 View = Callable[..., HttpResponseBase]
 
@@ -354,14 +354,12 @@ class CustomerAtCounter:
 
 
 def _customer_at_counter(scope: Scope, account: Account) -> CustomerAtCounter:
-    open_orders = list(order_list(scope=scope, open_only=True).filter(account=account)[:5])
-    if not can(scope, Capability.BILL_VIEW):
-        return CustomerAtCounter(open_orders=open_orders, due=None, last_bill=None, last_payment=None)
+    due = due_for(scope=scope, account=account)
     return CustomerAtCounter(
-        open_orders=open_orders,
-        due=account_due(account=account, on=business_date()),
-        last_bill=bill_history(account=account).first(),
-        last_payment=payment_history(account=account).first(),
+        open_orders=orders_of_account(scope=scope, account=account, open_only=True),
+        due=due,
+        last_bill=bill_history(account=account).first() if due is not None else None,
+        last_payment=payment_history(account=account).first() if due is not None else None,
     )
 
 
@@ -521,7 +519,7 @@ def _pad_clerk(counter: Counter, to_rate: Ticket | None) -> Staff | None:
     at the counter."""
     if to_rate is not None and to_rate.clerk_id is not None:
         return Staff.objects.filter(user_id=to_rate.clerk_id).first()
-    setup = CounterSetup.objects.filter(counter=counter).select_related("clerk__staff").first()
+    setup = selectors.counter_setup(counter)
     return _staff_of(setup.clerk if setup else None)
 
 

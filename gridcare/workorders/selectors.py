@@ -61,9 +61,10 @@ def orders_found(*, scope: Scope, number: str = "", phone: str = "", limit: int 
     return list(order_list(scope=scope).filter(wanted)[:limit])
 
 
-def orders_of_account(*, scope: Scope, account: Account, limit: int = 5) -> list[WorkOrder]:
-    """The account's latest orders the caller may see (the account card's links), newest first."""
-    return list(order_list(scope=scope).filter(account=account)[:limit])
+def orders_of_account(*, scope: Scope, account: Account, limit: int = 5, open_only: bool = False) -> list[WorkOrder]:
+    """The account's latest orders the caller may see (the account card's links; the counter
+    console's open ones), newest first."""
+    return list(order_list(scope=scope, open_only=open_only).filter(account=account)[:limit])
 
 
 def orders_overdue(*, scope: Scope, at: datetime) -> QuerySet[WorkOrder]:
