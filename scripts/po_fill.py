@@ -75,6 +75,19 @@ def _plural(lines: list[str], i: int, glossary: dict[str, Any], fuzzy: bool) -> 
     return head + body, k, (None if forms and all(forms) else msgid)
 
 
+def read_glossary(path: Path) -> dict[str, Any]:
+    """The glossary at ``path`` and every ``*.json`` in ``glossary.d/`` beside it (one per new
+    app, so that work on two apps never edits the same file). A msgid given twice with two
+    different translations is an error."""
+    merged: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    for extra in sorted((path.parent / "glossary.d").glob("*.json")):
+        for msgid, text in json.loads(extra.read_text(encoding="utf-8")).items():
+            if msgid in merged and merged[msgid] != text:
+                raise SystemExit(f"{extra.name}: {msgid!r} is already translated differently")
+            merged[msgid] = text
+    return merged
+
+
 def fill(po_path: Path, glossary: dict[str, Any]) -> list[str]:
     lines = po_path.read_text(encoding="utf-8").splitlines()
     out: list[str] = []
@@ -128,7 +141,7 @@ def fill(po_path: Path, glossary: dict[str, Any]) -> list[str]:
 
 if __name__ == "__main__":
     po, glossary_path = Path(sys.argv[1]), Path(sys.argv[2])
-    missing = fill(po, json.loads(glossary_path.read_text(encoding="utf-8")))
+    missing = fill(po, read_glossary(glossary_path))
     for m in missing:
         print("untranslated:", m)
     print(f"{len(missing)} untranslated")
