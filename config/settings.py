@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "gridcare.billing",
     "gridcare.workorders",
     "gridcare.jobs",
+    "gridcare.assessment",
 ]
 
 MIDDLEWARE = [
