@@ -13,10 +13,19 @@ from django.utils.translation import gettext as _
 
 from gridcare.core import timezone as tz
 from gridcare.core.exceptions import InvalidInput
+from gridcare.core.privacy import mask_text
 from gridcare.notices import rules
 from gridcare.notices.access import outage_filter
 from gridcare.notices.defaults import DEFAULT_TEMPLATES
-from gridcare.notices.models import Category, Notice, NoticeStatus, NoticeTemplate, Outage, OutageEvent
+from gridcare.notices.models import (
+    Category,
+    Notice,
+    NoticeStatus,
+    NoticeTemplate,
+    Outage,
+    OutageAccount,
+    OutageEvent,
+)
 from gridcare.org.access import Scope
 
 
@@ -69,6 +78,58 @@ def outage_card(outage: Outage) -> dict[str, Any]:
         "affected_accounts": outage.affected_accounts,
         "notices_queued": outage.notices_queued,
     }
+
+
+@dataclass(frozen=True)
+class AccountNotice:
+    """One message to an account as its card shows it: labels, the recipient masked, and the
+    text (masked too) only for a post that may see bills."""
+
+    created_at: datetime
+    category: str
+    channel: str
+    status: str
+    recipient: str
+    content: str
+
+
+def notices_of_account(*, account: Any, show_text: bool, limit: int = 10) -> list[AccountNotice]:
+    """The latest messages sent to ``account`` (not the outage fan-outs: see
+    ``outages_of_account``), newest first, through the partial index on (account, -id)."""
+    rows = Notice.objects.filter(account=account, outage__isnull=True).select_related("text").order_by("-id")[:limit]
+    return [
+        AccountNotice(
+            created_at=n.created_at,
+            category=str(n.get_category_display()),
+            channel=str(n.get_channel_display()),
+            status=str(n.get_status_display()),
+            recipient=_masked_recipient(n),
+            content=mask_text(n.content) if show_text else "",
+        )
+        for n in rows
+    ]
+
+
+def _masked_recipient(notice: Notice) -> str:
+    if notice.channel == "wechat":  # the recipient is an openid: say where it goes, by its phone
+        return _("微信（%(phone)s）") % {"phone": mask_text(notice.fallback_phone) or "—"}
+    if "@" in notice.recipient:
+        name, _at, domain = notice.recipient.partition("@")
+        return f"{name[:1]}***@{domain}"
+    return mask_text(notice.recipient)
+
+
+def outages_of_account(*, account: Any, days: int = 90) -> list[Outage]:
+    """The outages of the last ``days`` days that cut ``account`` off (each was notified to it by
+    the fan-out), newest first. Outages are few; each is one probe of the (outage, account) index."""
+    since = tz.now() - timedelta(days=days)
+    recent = list(Outage.objects.filter(starts_at__gte=since).order_by("-starts_at", "-id")[:200])
+    hit = set(
+        OutageAccount.objects.filter(outage__in=[o.pk for o in recent], account=account).values_list(
+            "outage_id", flat=True
+        )
+    )
+    return [o for o in recent if o.pk in hit]
 
 
 def outage_history(outage: Outage) -> QuerySet[OutageEvent]:
