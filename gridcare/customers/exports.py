@@ -1,20 +1,25 @@
-"""Exports of archive data. Personal data leaves the system masked (CUST-4)."""
+"""Exports of archive data. Personal data leaves the system masked (CUST-4).
+
+Each list's export takes the rows the page lists (filtered and sorted by the view, so the page
+and its export agree), and writes them with the same masked values the page shows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from gridcare.customers import rules
-from gridcare.customers.models import ArchiveIssue
+from gridcare.customers.models import ArchiveIssue, UnmaskAudit
 from gridcare.customers.selectors import UnmaskAuditFilters, archive_worklist, unmask_audit_list, unmask_audit_row
 from gridcare.org.access import Scope
 
 
-def worklist_rows(*, scope: Scope, kind: str | None) -> Iterator[list[str]]:
-    yield [
+def worklist_header() -> list[str]:
+    return [
         _("户号"),
         _("客户名称"),
         _("用电地址"),
@@ -24,8 +29,11 @@ def worklist_rows(*, scope: Scope, kind: str | None) -> Iterator[list[str]]:
         _("证件号码"),
         _("发现时间"),
     ]
-    issues = archive_worklist(scope=scope, kind=kind).prefetch_related("account__customer__contacts")
-    for issue in issues.iterator(chunk_size=2000):
+
+
+def worklist_lines(issues: QuerySet[ArchiveIssue]) -> Iterator[list[str | datetime]]:
+    """One row per open issue, in the order of ``issues``; phones and ID numbers masked."""
+    for issue in issues.prefetch_related("account__customer__contacts").iterator(chunk_size=2000):
         account = issue.account
         phones = [rules.mask_phone(c.phone) for c in account.customer.contacts.all()]
         yield [
@@ -36,12 +44,18 @@ def worklist_rows(*, scope: Scope, kind: str | None) -> Iterator[list[str]]:
             str(ArchiveIssue.Kind(issue.kind).label),
             " ".join(phones),
             rules.mask_id_number(account.customer.id_number),
-            issue.found_at.isoformat(timespec="minutes"),
+            issue.found_at,  # Shanghai wall-clock, to the minute, as the page shows it
         ]
 
 
-def unmask_audit_rows(*, scope: Scope, filters: UnmaskAuditFilters) -> Iterator[list[Any]]:
-    yield [
+def worklist_rows(*, scope: Scope, kind: str | None) -> Iterator[list[Any]]:
+    """The header, then the worklist in its default order (account, then kind)."""
+    yield worklist_header()
+    yield from worklist_lines(archive_worklist(scope=scope, kind=kind))
+
+
+def unmask_audit_header() -> list[str]:
+    return [
         _("时间"),
         _("经办人"),
         _("用户名"),
@@ -54,7 +68,12 @@ def unmask_audit_rows(*, scope: Scope, filters: UnmaskAuditFilters) -> Iterator[
         _("原因说明"),
         _("结果"),
     ]
-    for audit in unmask_audit_list(scope=scope, filters=filters).iterator(chunk_size=2000):
+
+
+def unmask_audit_lines(audits: Iterable[UnmaskAudit]) -> Iterator[list[Any]]:
+    """One row per audit, through ``unmask_audit_row`` as the page: numbers typed into the
+    reason's text stay masked."""
+    for audit in audits:
         r = unmask_audit_row(audit)
         yield [
             audit.created_at,
@@ -69,3 +88,9 @@ def unmask_audit_rows(*, scope: Scope, filters: UnmaskAuditFilters) -> Iterator[
             r.reason_text,
             r.outcome,
         ]
+
+
+def unmask_audit_rows(*, scope: Scope, filters: UnmaskAuditFilters) -> Iterator[list[Any]]:
+    """The header, then the filtered audit in its default order (the newest first)."""
+    yield unmask_audit_header()
+    yield from unmask_audit_lines(unmask_audit_list(scope=scope, filters=filters).iterator(chunk_size=2000))

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -13,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridcare.core.exceptions import Conflict, DomainError, InvalidInput
-from gridcare.core.paging import export_response, paginate
+from gridcare.core.paging import Sorting, export_response, paginate, sort_rows
 from gridcare.core.views import form_errors_from, is_htmx, page_action, page_get, page_user, staff_required
 from gridcare.customers import forms, selectors, services, unmasking
 from gridcare.customers.access import account_get_for_scope
-from gridcare.customers.exports import unmask_audit_rows, worklist_rows
-from gridcare.customers.models import Account, AccountStatus, ArchiveIssue
+from gridcare.customers.exports import unmask_audit_header, unmask_audit_lines, worklist_header, worklist_lines
+from gridcare.customers.models import Account, AccountStatus, ArchiveIssue, UnmaskAudit
 from gridcare.customers.related import related_to
 from gridcare.org.access import (
     Capability,
@@ -159,27 +160,50 @@ def _worklist_scope(request: HttpRequest) -> Scope:
     return scope
 
 
+# The worklist's sortable columns (?sort=key or -key); otherwise by account, then problem.
+WORKLIST_SORTS: dict[str, tuple[str, ...]] = {
+    "account": ("account__account_no", "kind"),
+    "customer": ("account__customer__name", "account__account_no", "kind"),
+    "unit": ("account__supply_unit__code", "account__account_no", "kind"),
+    "kind": ("kind", "account__account_no"),
+    "found": ("found_at", "id"),
+}
+
+
+def _worklist_listed(request: HttpRequest, scope: Scope) -> tuple[QuerySet[ArchiveIssue], str | None, Sorting]:
+    """The open issues of the chosen problem kind, sorted: the page shows them in pages, the
+    export whole."""
+    kind = request.GET.get("kind") or None
+    issues, sorting = sort_rows(request, selectors.archive_worklist(scope=scope, kind=kind), WORKLIST_SORTS)
+    return issues, kind, sorting
+
+
 @staff_required
 def worklist(request: HttpRequest) -> HttpResponse:
     scope = _worklist_scope(request)
-    kind = request.GET.get("kind") or None
-    issues = paginate(request, selectors.archive_worklist(scope=scope, kind=kind))
+    listed, kind, sorting = _worklist_listed(request, scope)
     summary = selectors.archive_summary(scope=scope)
     kinds = [(value, label, summary["per_kind"].get(value, 0)) for value, label in ArchiveIssue.Kind.choices]
-    return render(
-        request,
-        "customers/worklist.html",
-        {"issues": issues, "summary": summary, "kinds": kinds, "kind": kind},
-    )
+    context = {
+        "issues": paginate(request, listed),
+        "summary": summary,
+        "kinds": kinds,
+        "kind": kind,
+        "sorting": sorting,
+        "export_url": reverse("customers:worklist_export"),
+    }
+    return render(request, "customers/worklist.html", context)
 
 
 @staff_required
 def worklist_export(request: HttpRequest) -> HttpResponseBase:
-    """The whole worklist as CSV (or ``format=xlsx``), personal data masked (CUST-4)."""
+    """The worklist as the page filters and sorts it, whole, as CSV (or ``format=xlsx``),
+    personal data masked (CUST-4)."""
     scope = _worklist_scope(request)
-    rows = worklist_rows(scope=scope, kind=request.GET.get("kind") or None)
-    header = next(rows)
-    return export_response(header, rows, name="archive-worklist", fmt=request.GET.get("format", ""))
+    listed, _kind, _sorting = _worklist_listed(request, scope)
+    return export_response(
+        worklist_header(), worklist_lines(listed), name="archive-worklist", fmt=request.GET.get("format", "")
+    )
 
 
 # -- the unmasking audit (CUST-4): supervisors for their unit, administrators for all ----------
@@ -205,17 +229,42 @@ def _audit_filters(form: forms.UnmaskAuditFilterForm) -> selectors.UnmaskAuditFi
     )
 
 
+# The audit's sortable columns (?sort=key or -key); otherwise the newest first. Never the
+# reason's text: its order would tell what the masked digits are.
+AUDIT_SORTS: dict[str, tuple[str, ...]] = {
+    "at": ("created_at", "id"),
+    "person": ("actor__username", "-created_at", "-id"),
+    "post": ("post", "-created_at", "-id"),
+    "actor_unit": ("actor_unit__code", "-created_at", "-id"),
+    "account": ("account__account_no", "-created_at", "-id"),
+    "customer": ("account__customer__name", "-created_at", "-id"),
+    "account_unit": ("account_unit__code", "-created_at", "-id"),
+    "reason": ("reason_code", "-created_at", "-id"),
+    "outcome": ("outcome", "-created_at", "-id"),
+}
+
+
+def _audit_listed(
+    request: HttpRequest, scope: Scope
+) -> tuple[QuerySet[UnmaskAudit], forms.UnmaskAuditFilterForm, Sorting]:
+    """The audit rows of the form's valid filters, sorted: the page and its export."""
+    form = forms.UnmaskAuditFilterForm(request.GET)
+    rows = selectors.unmask_audit_list(scope=scope, filters=_audit_filters(form))
+    listed, sorting = sort_rows(request, rows, AUDIT_SORTS)
+    return listed, form, sorting
+
+
 @staff_required
 def unmask_audit(request: HttpRequest) -> HttpResponse:
     scope = _audit_scope(request)
-    form = forms.UnmaskAuditFilterForm(request.GET)
-    rows = selectors.unmask_audit_list(scope=scope, filters=_audit_filters(form))
+    listed, form, sorting = _audit_listed(request, scope)
     return render(
         request,
         "customers/unmask_audit.html",
         {
             "form": form,
-            "page": paginate(request, rows).map(selectors.unmask_audit_row),
+            "page": paginate(request, listed).map(selectors.unmask_audit_row),
+            "sorting": sorting,
             "alerts": selectors.unmask_alerts_open(scope=scope),
             "export_url": reverse("customers:unmask_audit_export"),
         },
@@ -224,13 +273,12 @@ def unmask_audit(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def unmask_audit_export(request: HttpRequest) -> HttpResponseBase:
-    """The filtered audit, whole, as CSV or ``format=xlsx`` (formula-safe, numbers in the
-    reason's text masked)."""
+    """The filtered audit, whole, in the page's order, as CSV or ``format=xlsx`` (formula-safe,
+    numbers in the reason's text masked as on the page)."""
     scope = _audit_scope(request)
-    filters = _audit_filters(forms.UnmaskAuditFilterForm(request.GET))
-    rows = unmask_audit_rows(scope=scope, filters=filters)
-    header = next(rows)
-    return export_response(header, rows, name="unmask-audit", fmt=request.GET.get("format", ""))
+    listed, _form, _sorting = _audit_listed(request, scope)
+    lines = unmask_audit_lines(listed.iterator(chunk_size=2000))
+    return export_response(unmask_audit_header(), lines, name="unmask-audit", fmt=request.GET.get("format", ""))
 
 
 @staff_required
