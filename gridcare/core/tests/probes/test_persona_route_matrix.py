@@ -126,6 +126,7 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "calendar:year": (C.CALENDAR_VIEW, None),
     "jobs:index": (C.JOBS, None),
     "jobs:detail": (C.JOBS, None),
+    "jobs:runs_export": (C.JOBS, None),
     "jobs:run": (C.JOBS, None),
 }
 del C
