@@ -135,6 +135,7 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 
 def _register_routers() -> None:
+    from gridcare.assessment.api import router as assessment_router
     from gridcare.billing.api import router as billing_router
     from gridcare.core.api import router as calendar_router
     from gridcare.customers.api import router as customers_router
@@ -150,6 +151,7 @@ def _register_routers() -> None:
     api.add_router("/", notices_router)
     api.add_router("/", halls_router)
     api.add_router("/", calendar_router)
+    api.add_router("/", assessment_router)
 
 
 _register_routers()

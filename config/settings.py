@@ -434,6 +434,14 @@ GRIDCARE_UPLOADS = {
 # --- background jobs (gridcare/jobs, OPS-1) ------------------------------------------------
 # Schedules of the worker's jobs (python manage.py worker): "every 60s" / "every 5m" / "every 2h"
 # (counted from the worker's start), "daily HH:MM" (Asia/Shanghai), or "off" (run by hand only).
+# Assessment (ASSESS-1..7): the daily roll-ups, stars, surveys and reports.
+GRIDCARE_ASSESSMENT = {
+    # Days rolled up again every night besides yesterday (late evaluations and call-backs).
+    "ROLLUP_REDO_DAYS": env_int("GRIDCARE_ASSESSMENT_ROLLUP_REDO_DAYS", 1),
+    # How far back the first roll-up (or one after the worker was down) goes.
+    "ROLLUP_CATCH_UP_DAYS": env_int("GRIDCARE_ASSESSMENT_ROLLUP_CATCH_UP_DAYS", 400),
+}
+
 GRIDCARE_JOBS = {
     "SCHEDULES": {
         "send_notices": env_str("GRIDCARE_JOB_SEND_NOTICES", "every 60s"),
@@ -444,6 +452,7 @@ GRIDCARE_JOBS = {
         "mark_missed_appointments": env_str("GRIDCARE_JOB_MARK_MISSED_APPOINTMENTS", "daily 23:30"),
         "prune_job_runs": env_str("GRIDCARE_JOB_PRUNE_JOB_RUNS", "daily 03:30"),
         "prune_auth_audit": env_str("GRIDCARE_JOB_PRUNE_AUTH_AUDIT", "daily 03:45"),
+        "assessment_rollup": env_str("GRIDCARE_JOB_ASSESSMENT_ROLLUP", "daily 01:30"),
     },
     # The sender sends for this long per run (waiting 2 s whenever nothing is due), then the run
     # is recorded and the next one starts at the next interval.

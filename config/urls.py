@@ -13,6 +13,7 @@ urlpatterns = [
     path("notices/", include("gridcare.notices.urls")),
     path("calendar/", include("gridcare.core.urls")),
     path("jobs/", include("gridcare.jobs.urls")),
+    path("assessment/", include("gridcare.assessment.urls")),
     path("confirmations/dismiss/", confirmations.dismiss, name="dismiss_confirmation"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

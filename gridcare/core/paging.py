@@ -335,3 +335,22 @@ def sort_rows(
         f"-{f.removeprefix('-')}" if descending != f.startswith("-") else f.removeprefix("-") for f in orders[key]
     ]
     return rows.order_by(*fields), sorting
+
+
+def sort_items(
+    request: HttpRequest, rows: list[T], keys: dict[str, Callable[[T], Any]], *, param: str = "sort"
+) -> tuple[list[T], Sorting]:
+    """``sort_rows`` for rows computed in Python (figures): the same ``?sort=`` links, the key
+    functions from the page's whitelist; empty values (None) go last either way."""
+    wanted = request.GET.get(param, "")
+    descending, key = wanted.startswith("-"), wanted.removeprefix("-")
+    query = request.GET.copy()
+    for name in (param, "page"):
+        query.pop(name, None)
+    sorting = Sorting(key=key if key in keys else "", descending=descending, keys=tuple(keys), query=query, param=param)
+    if not sorting.key:
+        return rows, sorting
+    value = keys[sorting.key]
+    present = [r for r in rows if value(r) is not None]
+    missing = [r for r in rows if value(r) is None]
+    return sorted(present, key=value, reverse=descending) + missing, sorting

@@ -488,3 +488,70 @@ def appointment_counts(hall: Hall, start: date, end: date) -> dict[str, int]:
     """Appointments of the days ``start``…``end`` by status (the hall figures count the missed)."""
     tally = Tally(Appointment.objects.filter(hall=hall, day__gte=start, day__lte=end).values_list("status", flat=True))
     return {status: tally.get(status, 0) for status in AppointmentStatus.values}
+
+
+class TicketForFigures(NamedTuple):
+    """One ticket as the assessment roll-up reads it (its hall's unit and company included)."""
+
+    hall_id: int
+    unit_id: int
+    company_id: int
+    counter_id: int | None
+    clerk_id: int | None  # the user who called it
+    status: str
+    issued_at: datetime
+    first_called_at: datetime | None
+    called_at: datetime | None
+    finished_at: datetime | None
+    rating: str | None  # its evaluation, if the customer gave one
+
+
+def tickets_for_figures(*, start: date, end: date, halls: list[int] | None = None) -> list[TicketForFigures]:
+    """Every ticket of the days ``start``..``end`` (of ``halls``, default all), with its
+    evaluation, for the assessment roll-up and the raw check of its figures. Read hall by hall
+    through the (hall, day, status) index."""
+    chosen = halls if halls is not None else list(Hall.objects.values_list("pk", flat=True))
+    rows = Ticket.objects.filter(hall_id__in=chosen, day__gte=start, day__lte=end).values_list(
+        "hall_id",
+        "hall__unit_id",
+        "hall__unit__company_id",
+        "counter_id",
+        "clerk_id",
+        "status",
+        "issued_at",
+        "first_called_at",
+        "called_at",
+        "finished_at",
+        "evaluation__rating",
+    )
+    return [TicketForFigures(*row) for row in rows.iterator(chunk_size=20_000)]
+
+
+def tickets_behind_figure(
+    *,
+    scope: Scope,
+    start: date,
+    end: date,
+    hall_id: int | None = None,
+    counter_id: int | None = None,
+    clerk_id: int | None = None,
+    unit_id: int | None = None,
+) -> QuerySet[Ticket]:
+    """The tickets an assessment figure was computed from (its drill-down), in the caller's
+    scope, newest first."""
+    found = Ticket.objects.filter(scope.hall_filter(), day__gte=start, day__lte=end)
+    if hall_id is not None:
+        found = found.filter(hall_id=hall_id)
+    if counter_id is not None:
+        found = found.filter(counter_id=counter_id)
+    if clerk_id is not None:
+        found = found.filter(clerk_id=clerk_id)
+    if unit_id is not None:
+        found = found.filter(hall__unit_id=unit_id)
+    return found.select_related("hall", "counter", "business_type", "evaluation").order_by("-issued_at", "-id")
+
+
+def first_ticket_day(*, since: date) -> date | None:
+    """The first day on or after ``since`` with a ticket (where a first roll-up starts)."""
+    found = Ticket.objects.filter(day__gte=since).order_by("day").values_list("day", flat=True).first()
+    return found

@@ -18,6 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gridcare.assessment.services.rollup import rollup_due
 from gridcare.billing.services.arrears import remind_arrears as arrears_remind
 from gridcare.billing.services.bill_notify import bill_notify as period_notify
 from gridcare.core import timezone as tz
@@ -158,6 +159,15 @@ def prune_auth_audit(ctx: Context) -> Result:
     )
 
 
+def assessment_rollup(ctx: Context) -> Result:
+    rolled = rollup_due(stop=ctx.stop.is_set)
+    counts = {"days": len(rolled.days), "service_rows": rolled.service_rows, "order_rows": rolled.order_rows}
+    return Result(
+        _("汇总 %(days)d 天：服务记录 %(service_rows)d 行，工单记录 %(order_rows)d 行") % counts,
+        counts,
+    )
+
+
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("send_notices", gettext_lazy("发送通知"), send_notices),
     JobSpec("check_deadlines", gettext_lazy("工单时限预警与升级"), check_deadlines),
@@ -167,5 +177,6 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("mark_missed_appointments", gettext_lazy("预约爽约标记"), mark_missed_appointments),
     JobSpec("prune_job_runs", gettext_lazy("清理任务运行记录"), prune_job_runs),
     JobSpec("prune_auth_audit", gettext_lazy("清理过期登录审计记录"), prune_auth_audit),
+    JobSpec("assessment_rollup", gettext_lazy("考核数据日汇总"), assessment_rollup),
 )
 BY_NAME: dict[str, JobSpec] = {job.name: job for job in JOBS}

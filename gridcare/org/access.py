@@ -69,6 +69,8 @@ class Capability(StrEnum):
     ORDER_HANDOVER = "order_handover"  # hand an order over besides its owner
     INCIDENT_CONFIRM = "incident_confirm"  # a fault incident is an outage of its 台区/feeder (WO-4)
     ORDER_FIGURES = "order_figures"  # the work-order figures
+    # assessment (ASSESS-1..7)
+    ASSESS_FIGURES = "assess_figures"  # other people's and places' figures (one's own: every post)
     # the house
     CALENDAR_VIEW = "calendar_view"  # the working-day calendar
     CALENDAR_EDIT = "calendar_edit"
@@ -88,7 +90,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         {C.ARCHIVE_EDIT, C.ARCHIVE_QUALITY, C.ACCOUNT_UNMASK, C.BILL_VIEW, C.PAYMENT_TAKE, C.BANK_DEBIT_POST}
         | {C.WAIVER_REQUEST, C.WAIVER_APPROVE, C.HALL_VIEW, C.TICKET_ISSUE, C.TICKET_CALL, C.HALL_MANAGE}
         | {C.DEVICE_PREVIEW, C.HALL_FIGURES, C.TERMINALS_VIEW, C.CONNECTION_APPLY, C.ORDER_HANDOVER}
-        | {C.ORDER_FIGURES}
+        | {C.ORDER_FIGURES, C.ASSESS_FIGURES}
     ),
     Role.AGENT_95598: frozenset(
         {C.ACCOUNT_UNMASK, C.BILL_VIEW, C.CONNECTION_APPLY, C.CALLBACK_RECORD, C.INCIDENT_CONFIRM, C.ORDER_FIGURES}
@@ -102,10 +104,11 @@ POSTS: dict[Role, frozenset[Capability]] = {
         {C.ARCHIVE_QUALITY, C.UNMASK_AUDIT, C.BILL_VIEW, C.HALL_VIEW, C.HALL_FIGURES, C.TERMINALS_VIEW}
         | {C.NOTICE_QUALITY, C.RELIABILITY_VIEW, C.TEMPLATE_VIEW, C.TEMPLATE_EDIT, C.CALLBACK_RECORD}
         | {C.COMPLAINT_VERIFY, C.ORDER_HANDOVER, C.INCIDENT_CONFIRM, C.ORDER_FIGURES, C.CALENDAR_VIEW}
+        | {C.ASSESS_FIGURES}
     ),
     Role.PLANNER: frozenset(
         {C.HALL_VIEW, C.OUTAGE_EDIT, C.NOTICE_QUALITY, C.RELIABILITY_VIEW, C.TEMPLATE_VIEW, C.PEAK_SHIFT}
-        | {C.INCIDENT_CONFIRM, C.ORDER_FIGURES}
+        | {C.INCIDENT_CONFIRM, C.ORDER_FIGURES, C.ASSESS_FIGURES}
     ),
     Role.BILLING_CLERK: frozenset({C.BILL_VIEW, C.BANK_DEBIT_POST, C.BILLING_OFFICE, C.HALL_VIEW}),
     Role.ADMINISTRATOR: frozenset(Capability),
@@ -129,6 +132,7 @@ class Reach(StrEnum):
     CONNECTIONS = "connections"  # new connections: agents the company, unit posts their unit
     UNIT = "unit"  # unit posts their unit, company posts the company (grid, billing office)
     COMPANY = "company"  # every post of the company (outages: agents answer calls about them)
+    ASSESSMENT = "assessment"  # figures of people and places: hall staff their hall, planners the company
 
 
 @dataclass(frozen=True)
@@ -197,6 +201,10 @@ class Scope:
             return Level.COMPANY
         if reach is Reach.UNIT:
             return own_unit
+        if reach is Reach.ASSESSMENT:
+            if role in HALL_ROLES:
+                return Level.HALL
+            return Level.COMPANY if role == Role.PLANNER else own_unit
         if role in HALL_ROLES and reach in (Reach.HALLS, Reach.ORDERS):
             return Level.HALL
         if role == Role.AGENT_95598:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from gridcare.core.forms import Choice, named
 from gridcare.core.models import ApiToken
 from gridcare.org.access import Capability, Path, Reach, Scope, can
-from gridcare.org.models import AuthEvent, Hall, Staff, SupplyUnit
+from gridcare.org.models import AuthEvent, Company, Counter, Hall, Staff, SupplyUnit
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ LINKS: tuple[Link, ...] = (
     Link("notices:quality", _("通知渠道质量"), C.NOTICE_QUALITY),
     Link("notices:reliability", _("供电可靠性"), C.RELIABILITY_VIEW),
     Link("halls:index", _("营业厅排队叫号"), C.HALL_VIEW),
+    # Every post sees its own figures; ASSESS_FIGURES those of the people and places it oversees.
+    Link("assessment:figures", _("考核评价")),
     Link("billing:arrears", _("欠费台账"), C.BILL_VIEW),
     Link("billing:runs", _("抄核收出账"), C.BILLING_OFFICE),
     Link("billing:readings", _("抄表数据与异常"), C.BILLING_OFFICE),
@@ -147,3 +150,36 @@ def staff_choices(scope: Scope) -> list[Choice]:
     """The active staff of the caller's company (a hand-over, a complaint found true), by name."""
     people = Staff.objects.filter(scope.filter(Reach.COMPANY, Path(company="company_id")), active=True)
     return [(p.employee_no, named(p.employee_no, p.name)) for p in people.order_by("employee_no")]
+
+
+def staff_ids_by_user(user_ids: Iterable[int | None]) -> dict[int, int]:
+    """user id → staff id, for rows that name the user who acted (a ticket's clerk)."""
+    wanted = {u for u in user_ids if u is not None}
+    if not wanted:
+        return {}
+    return dict(Staff.objects.filter(user_id__in=wanted).values_list("user_id", "pk"))
+
+
+def names_of(level: str, ids: Iterable[int]) -> dict[int, str]:
+    """Display names of people, counters, halls, units or companies by id (the assessment
+    figures' rows): "张三（工号）", "营业厅 · 3号窗口", the hall's, unit's or company's name."""
+    wanted = sorted(set(ids))
+    if level == "person":
+        return {
+            pk: named(no, name)
+            for pk, no, name in Staff.objects.filter(pk__in=wanted).values_list("pk", "employee_no", "name")
+        }
+    if level == "counter":
+        rows = Counter.objects.filter(pk__in=wanted).values_list("pk", "hall__name", "number")
+        return {pk: _("%(hall)s · %(n)d号窗口") % {"hall": hall, "n": n} for pk, hall, n in rows}
+    if level == "hall":
+        return dict(Hall.objects.filter(pk__in=wanted).values_list("pk", "name"))
+    if level == "unit":
+        return dict(SupplyUnit.objects.filter(pk__in=wanted).values_list("pk", "name"))
+    return dict(Company.objects.filter(pk__in=wanted).values_list("pk", "name"))
+
+
+def user_of_staff(staff_id: int) -> int | None:
+    """The user id of a staff member (the tickets they called name the user)."""
+    found: int | None = Staff.objects.filter(pk=staff_id).values_list("user_id", flat=True).first()
+    return found

@@ -25,6 +25,7 @@ from gridcare.workorders.models import (
     NewConnection,
     OrderEvent,
     OrderType,
+    StaffFinding,
     Stage,
     WorkOrder,
 )
@@ -383,3 +384,72 @@ def connection_card(connection: NewConnection, at: datetime | None = None) -> di
             for s in connection.steps.order_by("finished_at", "id")
         ],
     }
+
+
+@dataclass(frozen=True)
+class OrderFact:
+    """One thing that happened to a work order in a window, as the assessment roll-up counts
+    it: ``kind`` is received / complaint / closed / deadline / callback / verified; ``staff_id``
+    the person it counts for (the owner; for ``verified`` the person found at fault); ``ok``
+    whether a deadline was met or a reached call-back satisfied (None where it does not apply)."""
+
+    kind: str
+    company_id: int
+    unit_id: int | None
+    hall_id: int | None
+    staff_id: int | None
+    ok: bool | None = None
+
+
+def order_facts_for_figures(*, start: datetime, end: datetime) -> list[OrderFact]:
+    """What happened to work orders in ``start`` ≤ t < ``end``: orders received (and among them
+    complaints), closed, deadlines falling due (met on time or not), call-backs that reached the
+    customer (satisfied or not), and complaints found true against a person."""
+    keys = ("company_id", "supply_unit_id", "hall_id", "owner_id")
+    facts: list[OrderFact] = []
+    window = {"gte": start, "lt": end}
+    for company, unit, hall, owner, type_ in WorkOrder.objects.filter(
+        received_at__gte=window["gte"], received_at__lt=window["lt"]
+    ).values_list(*keys, "type"):
+        facts.append(OrderFact("received", company, unit, hall, owner))
+        if type_ == OrderType.COMPLAINT:
+            facts.append(OrderFact("complaint", company, unit, hall, owner))
+    for company, unit, hall, owner in WorkOrder.objects.filter(
+        closed_at__gte=window["gte"], closed_at__lt=window["lt"]
+    ).values_list(*keys):
+        facts.append(OrderFact("closed", company, unit, hall, owner))
+    order_keys = tuple(f"order__{k}" for k in keys)
+    for company, unit, hall, owner, due, met in Deadline.objects.filter(
+        due_at__gte=window["gte"], due_at__lt=window["lt"]
+    ).values_list(*order_keys, "due_at", "met_at"):
+        facts.append(OrderFact("deadline", company, unit, hall, owner, ok=met is not None and met <= due))
+    for company, unit, hall, owner, satisfied in CallBack.objects.filter(
+        created_at__gte=window["gte"], created_at__lt=window["lt"], reached=True
+    ).values_list(*order_keys, "satisfied"):
+        facts.append(OrderFact("callback", company, unit, hall, owner, ok=bool(satisfied)))
+    for company, unit, hall, staff in StaffFinding.objects.filter(
+        created_at__gte=window["gte"], created_at__lt=window["lt"]
+    ).values_list("order__company_id", "order__supply_unit_id", "order__hall_id", "staff_id"):
+        facts.append(OrderFact("verified", company, unit, hall, staff))
+    return facts
+
+
+def orders_behind_figure(
+    *,
+    scope: Scope,
+    start: datetime,
+    end: datetime,
+    staff_id: int | None = None,
+    unit_id: int | None = None,
+    hall_id: int | None = None,
+) -> QuerySet[WorkOrder]:
+    """The work orders an assessment figure was computed from (received in the window), in the
+    caller's scope, newest first."""
+    found = WorkOrder.objects.filter(order_filter(scope), received_at__gte=start, received_at__lt=end)
+    if staff_id is not None:
+        found = found.filter(owner_id=staff_id)
+    if unit_id is not None:
+        found = found.filter(supply_unit_id=unit_id)
+    if hall_id is not None:
+        found = found.filter(hall_id=hall_id)
+    return found.select_related("owner", "supply_unit", "hall").order_by("-received_at", "-id")
