@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('org', '0006_crews'),
+        ('org', '0005_event_base'),
     ]
 
     operations = [
