@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from gridcare.billing.models import Bill
+from gridcare.billing.models import Bill, BillRun, DunningStep, ReadingException
 from gridcare.billing.selectors import DunningRow, dunning_row
 from gridcare.customers.rules import mask_name
 
@@ -96,3 +96,41 @@ def overdue_lines(bills: QuerySet[Bill]) -> Iterator[list[Any]]:
             b.paid_total,
             b.due_date.isoformat(),
         ]
+
+
+def reconnection_header() -> list[str]:
+    return [_("户号"), _("供电单位"), _("营业厅"), _("缴清日期"), _("复电时限")]
+
+
+def reconnection_lines(steps: QuerySet[DunningStep]) -> Iterator[list[Any]]:
+    """The reconnections due, as the dunning page lists them."""
+    for s in steps.iterator(chunk_size=CHUNK):
+        account = s.bill.account
+        yield [
+            account.account_no,
+            account.supply_unit.name,
+            account.hall.name if account.hall else "",
+            s.done_on.isoformat(),
+            s.deadline,
+        ]
+
+
+def run_header() -> list[str]:
+    return [_("账期"), _("范围"), _("状态"), _("已出账"), _("异常暂缓"), _("无抄表数据"), _("应收金额"), _("开始时间")]
+
+
+def run_lines(runs: QuerySet[BillRun]) -> Iterator[list[Any]]:
+    for r in runs.iterator(chunk_size=CHUNK):
+        scope = r.unit.name if r.unit else _("全部")
+        yield [r.period, scope, r.get_status_display(), r.billed, r.held, r.missing, r.amount, r.started_at]
+
+
+def exception_header() -> list[str]:
+    return [_("户号"), _("账期"), _("异常"), _("电量"), _("详情")]
+
+
+def exception_lines(exceptions: QuerySet[ReadingException]) -> Iterator[list[Any]]:
+    """The open reading exceptions, each problem as the sentence the page shows."""
+    for e in exceptions.iterator(chunk_size=CHUNK):
+        reading = e.reading
+        yield [reading.account.account_no, reading.period, e.get_kind_display(), reading.kwh, e.problem]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -92,6 +93,10 @@ class ResolveForm(forms.Form):
     )
 
 
+# One sentence for every way an amount can be wrong (not a number, zero or less, too many digits).
+AMOUNT_WRONG = _("请输入正确的金额（大于零，最多两位小数）。")
+
+
 class CounterPaymentForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("缴费方式"),
@@ -102,6 +107,13 @@ class CounterPaymentForm(forms.Form):
         decimal_places=2,
         max_digits=12,
         min_value=Decimal("0.01"),
+        error_messages={
+            "required": _("请输入收费金额。"),
+            **{
+                code: AMOUNT_WRONG
+                for code in ("invalid", "min_value", "max_digits", "max_decimal_places", "max_whole_digits")
+            },
+        },
         # Rendered inline beside the channel on the account page: the label is the box's own.
         widget=forms.NumberInput(
             attrs={"placeholder": _("收费金额（元）"), "aria-label": _("收费金额（元）"), "step": "0.01"}
@@ -113,8 +125,16 @@ class CounterPaymentForm(forms.Form):
 
 
 class WaiverForm(forms.Form):
-    period = forms.CharField(label=_("账期"), max_length=7, validators=[valid_period])
-    reason = forms.CharField(label=_("免收原因"), max_length=200)
+    """A penalty waiver request: one of the account's open bills (``periods``), and why."""
+
+    period = Picker(label=_("账期"), invalid=_("请选择一张待缴的账单。"))
+    reason = forms.CharField(
+        label=_("免收原因"), max_length=200, widget=forms.TextInput(attrs={"placeholder": _("违约金免收原因")})
+    )
+
+    def __init__(self, *args: Any, periods: Iterable[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer(self, period=[(p, p) for p in periods])
 
 
 class DunningStepForm(forms.Form):
@@ -125,12 +145,19 @@ class DunningStepForm(forms.Form):
             (DunningStepKind.CUTOFF_NOTICE, _("停电通知已送达")),
             (DunningStepKind.CUTOFF, _("已停电")),
         ],
+        widget=forms.HiddenInput,  # the row's stage says which step it records
     )
-    on = forms.DateField(label=_("日期"), validators=[valid_day])
+    on = forms.DateField(
+        label=_("日期"), validators=[valid_day], widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class ReconnectionForm(forms.Form):
-    at = forms.DateTimeField(label=_("复电时间"), validators=[valid_day])
+    at = forms.DateTimeField(
+        label=_("复电时间"),
+        validators=[valid_day],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
 
 
 class ReconciliationForm(UnitScopedForm):

@@ -4,11 +4,13 @@ objects are "not found" (404)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,14 +21,21 @@ from django.views.decorators.http import require_POST
 
 from gridcare.billing import access, forms, selectors
 from gridcare.billing.conf import billing_str
-from gridcare.billing.exports import dunning_header, dunning_lines, stage_label
-from gridcare.billing.models import DunningStepKind, Tariff
+from gridcare.billing.exports import (
+    dunning_header,
+    dunning_lines,
+    reconnection_header,
+    reconnection_lines,
+    stage_label,
+)
+from gridcare.billing.models import Bill, DunningStep, DunningStepKind, Tariff
 from gridcare.billing.services.arrears import dunning_step_take, reconnection_done
 from gridcare.billing.services.debit import debit_batch_export, debit_batch_settle
 from gridcare.billing.services.reconcile import reconciliation_upload
 from gridcare.billing.services.tariffs import tariff_create, tariff_versions, tariffs_in_force
+from gridcare.billing.views import sorted_list
 from gridcare.core.exceptions import DomainError
-from gridcare.core.paging import export_response, paginate, sort_rows
+from gridcare.core.paging import Sorting, export_response, paginate, sort_rows
 from gridcare.core.timezone import business_date
 from gridcare.core.views import form_errors_from, page_action, staff_required
 from gridcare.org.access import Capability, Scope, request_scope, require
@@ -66,38 +75,156 @@ def _dunning_filters(request: HttpRequest, scope: Scope) -> dict[str, Any]:
     }
 
 
+# The dunning list's sortable columns (?sort=key or -key); otherwise the oldest due first. The
+# bills are sorted in the database before ``dunning_row`` dresses each one, so only columns of the
+# bill and its account sort (account, unit, hall, period, due); what is owed, the latest step and
+# the step's window are worked out per row in Python and do not.
+DUNNING_SORTS: dict[str, tuple[str, ...]] = {
+    "account": ("account__account_no", "period", "id"),
+    "unit": ("account__supply_unit__name", "due_date", "account__account_no", "id"),
+    "hall": ("account__hall__name", "due_date", "account__account_no", "id"),
+    "period": ("period", "account__account_no", "id"),
+    "due": ("due_date", "account__account_no", "id"),
+}
+# The reconnections due (?reconnections_sort=key or -key); otherwise the nearest deadline first.
+RECONNECTION_SORTS: dict[str, tuple[str, ...]] = {
+    "account": ("bill__account__account_no", "deadline", "id"),
+    "unit": ("bill__account__supply_unit__name", "deadline", "id"),
+    "hall": ("bill__account__hall__name", "deadline", "id"),
+    "paid": ("done_on", "deadline", "id"),
+    "deadline": ("deadline", "id"),
+}
+# The step a bill waiting at a stage records from its row.
+STEP_OF_STAGE = {
+    "notice": DunningStepKind.NOTICE,
+    "cutoff_notice": DunningStepKind.CUTOFF_NOTICE,
+    "cutoff": DunningStepKind.CUTOFF,
+}
+
+
+def _step_ids(bill_id: int) -> str:
+    """Each row's step form under ids of its own (convention 6)."""
+    return f"id_step{bill_id}_%s"
+
+
+def _reconnection_ids(step_id: int) -> str:
+    return f"id_reconnect{step_id}_%s"
+
+
+@dataclass(frozen=True)
+class _DunningList:
+    filters: dict[str, Any]
+    counts: dict[str, int]
+    stage: str  # the stage asked for, else the first that has bills
+    bills: QuerySet[Bill]  # sorted as asked
+    sorting: Sorting
+
+
+def _dunning_list(request: HttpRequest, scope: Scope, on: date) -> _DunningList:
+    """The bills the dunning page lists (filtered, one stage, sorted): its pages and its export."""
+    filters = _dunning_filters(request, scope)
+    counts = selectors.dunning_counts(scope=scope, on=on, **filters["where"])
+    stage = filters["stage"] or next((s for s in selectors.DUNNING_STAGES if counts[s]), "reminder")
+    bills = selectors.dunning_bills(scope=scope, on=on, stage=stage, **filters["where"])
+    listed, sorting = sort_rows(request, bills, DUNNING_SORTS)
+    return _DunningList(filters, counts, stage, listed, sorting)
+
+
+def _reconnections(
+    request: HttpRequest, scope: Scope, where: dict[str, int | None]
+) -> tuple[QuerySet[DunningStep], Sorting]:
+    """The reconnections due the page lists (the dunning list's filters ``where``), sorted."""
+    steps = selectors.reconnections_due(scope=scope, **where)
+    return sorted_list(request, steps, RECONNECTION_SORTS, param="reconnections_sort", page_param="reconnections_page")
+
+
 @staff_required
 def dunning(request: HttpRequest) -> HttpResponse:
     """Overdue bills by the dunning step they wait for: one stage at a time, paged, with the
     count of every stage; the reconnections due, paged."""
     scope, _user = _office(request)
-    on = business_date()
-    filters = _dunning_filters(request, scope)
-    counts = selectors.dunning_counts(scope=scope, on=on, **filters["where"])
-    stage = filters["stage"] or next((s for s in selectors.DUNNING_STAGES if counts[s]), "reminder")
-    bills = selectors.dunning_bills(scope=scope, on=on, stage=stage, **filters["where"])
-    reconnections = selectors.reconnections_due(scope=scope, **filters["where"])
+    return _dunning_page(request, scope)
+
+
+def _dunning_page(
+    request: HttpRequest,
+    scope: Scope,
+    *,
+    refused_step: tuple[Bill, forms.DunningStepForm] | None = None,
+    refused_reconnection: tuple[DunningStep, forms.ReconnectionForm] | None = None,
+) -> HttpResponse:
+    """The dunning page; after a refused step or reconnection, with that row's form as it was
+    sent (what was typed, the message beside its field), answered 200 at the action's URL. A row
+    no longer on the page shows its form above the lists."""
+    on, now = business_date(), timezone.now()
+    listed = _dunning_list(request, scope, on)
+    page = paginate(request, listed.bills).map(lambda bill: selectors.dunning_row(bill, on))
+    steps, reconnection_sorting = _reconnections(request, scope, listed.filters["where"])
+    reconnections = paginate(request, steps, param="reconnections_page")
+    rows = [(r, _step_form(r, on, refused_step)) for r in page.items]
+    reconnection_rows = [(s, _reconnection_form(s, now, refused_reconnection)) for s in reconnections.items]
+    shown_bills, shown_steps = {r.bill.pk for r, _f in rows}, {s.pk for s, _f in reconnection_rows}
     context = {
-        **filters,
+        **listed.filters,
         "today": on,
-        "stage": stage,
-        "counts": [(s, stage_label(s), counts[s]) for s in selectors.DUNNING_STAGES],
-        "page": paginate(request, bills).map(lambda bill: selectors.dunning_row(bill, on)),
-        "reconnections": paginate(request, reconnections, param="reconnections_page"),
-        "now": timezone.now(),
+        "stage": listed.stage,
+        "counts": [(s, stage_label(s), listed.counts[s]) for s in selectors.DUNNING_STAGES],
+        "page": page,
+        "rows": rows,
+        "owed": selectors.owed_total(listed.bills),
+        "sorting": listed.sorting,
+        "export_url": reverse("billing:dunning_export"),
+        "reconnections": reconnections,
+        "reconnection_rows": reconnection_rows,
+        "reconnection_sorting": reconnection_sorting,
+        "reconnections_export_url": reverse("billing:reconnections_export"),
+        "refused_step": refused_step if refused_step and refused_step[0].pk not in shown_bills else None,
+        "refused_reconnection": (
+            refused_reconnection if refused_reconnection and refused_reconnection[0].pk not in shown_steps else None
+        ),
+        "now": now,
     }
     return render(request, "billing/dunning.html", context)
 
 
+def _step_form(
+    row: selectors.DunningRow, on: date, refused: tuple[Bill, forms.DunningStepForm] | None
+) -> forms.DunningStepForm | None:
+    if refused is not None and refused[0].pk == row.bill.pk:
+        return refused[1]
+    step = STEP_OF_STAGE.get(row.stage)
+    if step is None:  # reminders are sent by the daily job; a cut-off account waits for payment
+        return None
+    return forms.DunningStepForm(initial={"step": step, "on": on}, auto_id=_step_ids(row.bill.pk))
+
+
+def _reconnection_form(
+    step: DunningStep, now: datetime, refused: tuple[DunningStep, forms.ReconnectionForm] | None
+) -> forms.ReconnectionForm:
+    if refused is not None and refused[0].pk == step.pk:
+        return refused[1]
+    return forms.ReconnectionForm(initial={"at": now}, auto_id=_reconnection_ids(step.pk))
+
+
 @staff_required
 def dunning_export(request: HttpRequest) -> HttpResponseBase:
-    """The whole filtered dunning list (every stage, or the one asked for), masked."""
+    """The dunning list the page shows (its filters, its stage, its order), whole, masked."""
     scope, _user = _office(request)
     on = business_date()
-    filters = _dunning_filters(request, scope)
-    bills = selectors.dunning_bills(scope=scope, on=on, stage=filters["stage"], **filters["where"])
+    bills = _dunning_list(request, scope, on).bills
     name = f"dunning-{on.isoformat()}"
     return export_response(dunning_header(), dunning_lines(bills, on), name=name, fmt=request.GET.get("format", ""))
+
+
+@staff_required
+def reconnections_export(request: HttpRequest) -> HttpResponseBase:
+    """The reconnections due the page lists (its filters, its order), whole."""
+    scope, _user = _office(request)
+    steps, _sorting = _reconnections(request, scope, _dunning_filters(request, scope)["where"])
+    name = f"reconnections-{business_date().isoformat()}"
+    return export_response(
+        reconnection_header(), reconnection_lines(steps), name=name, fmt=request.GET.get("format", "")
+    )
 
 
 @staff_required
@@ -105,17 +232,18 @@ def dunning_export(request: HttpRequest) -> HttpResponseBase:
 def dunning_step(request: HttpRequest, bill_id: int) -> HttpResponse:
     scope, user = _office(request)
     bill = access.bill_get_for_scope(scope=scope, bill_id=bill_id)
-    form = forms.DunningStepForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请选择步骤并填写日期。"))
-    else:
+    form = forms.DunningStepForm(request.POST, auto_id=_step_ids(bill.pk))
+    if form.is_valid():
         step = DunningStepKind(form.cleaned_data["step"])
-        page_action(
+        taken = page_action(
             request,
             lambda: dunning_step_take(scope=scope, bill=bill, step=step, on=form.cleaned_data["on"], actor=user),
             success=_("户号 %(no)s：已记录“%(s)s”。") % {"no": bill.account.account_no, "s": step.label},
+            form=form,
         )
-    return redirect("billing:dunning")
+        if taken is not None:
+            return redirect("billing:dunning")
+    return _dunning_page(request, scope, refused_step=(bill, form))
 
 
 @staff_required
@@ -123,16 +251,17 @@ def dunning_step(request: HttpRequest, bill_id: int) -> HttpResponse:
 def reconnection(request: HttpRequest, step_id: int) -> HttpResponse:
     scope, user = _office(request)
     step = access.dunning_step_get_for_scope(scope=scope, step_id=step_id)
-    form = forms.ReconnectionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写复电时间。"))
-    else:
-        page_action(
+    form = forms.ReconnectionForm(request.POST, auto_id=_reconnection_ids(step.pk))
+    if form.is_valid():
+        done = page_action(
             request,
             lambda: reconnection_done(scope=scope, step=step, actor=user, at=form.cleaned_data["at"]),
             success=_("户号 %(no)s：已记录复电。") % {"no": step.bill.account.account_no},
+            form=form,
         )
-    return redirect("billing:dunning")
+        if done is not None:
+            return redirect("billing:dunning")
+    return _dunning_page(request, scope, refused_reconnection=(step, form))
 
 
 @staff_required

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +33,7 @@ from gridcare.billing.rules.bill_penalty import bill_penalty
 from gridcare.billing.rules.bill_status import OPEN
 from gridcare.billing.rules.dunning_steps import cutoff_window, dunning_stage
 from gridcare.core.forms import Choice, named
-from gridcare.core.money import ZERO, MoneySum
+from gridcare.core.money import ZERO, MoneySum, money_total
 from gridcare.customers.models import Account, AccountStatus
 from gridcare.customers.rules import mask_name
 from gridcare.org.access import Scope
@@ -119,6 +119,36 @@ def arrears_ledger(*, scope: Scope, on: date, by: str = "unit") -> QuerySet[Any]
         .values(name=F(group))
         .annotate(bills=Count("id"), accounts=Count("account", distinct=True), owed=MoneySum(F("amount") - F("paid")))
         .order_by("-owed", "name")
+    )
+
+
+@dataclass(frozen=True)
+class OverdueTotals:
+    """The totals of the arrears page's two lists (both read the overdue open bills in scope)."""
+
+    accounts: int
+    bills: int
+    amount: Decimal  # what the bills charged
+    paid: Decimal  # what was paid against them, penalties included (the page's 已缴)
+    owed: Decimal  # their unpaid principal (the ledger's 欠费本金)
+
+
+def overdue_totals(*, scope: Scope, on: date) -> OverdueTotals:
+    # The aliases are not the bills' column names: an aggregate named "paid" would be what
+    # F("paid") means in the next one.
+    found = _overdue_in(scope, on, None, None).aggregate(
+        n_accounts=Count("account", distinct=True),
+        n_bills=Count("id"),
+        charged=MoneySum("amount"),
+        settled=MoneySum(F("paid") + F("penalty_paid")),
+        unpaid=MoneySum(F("amount") - F("paid")),
+    )
+    return OverdueTotals(
+        accounts=found["n_accounts"],
+        bills=found["n_bills"],
+        amount=found["charged"],
+        paid=found["settled"],
+        owed=found["unpaid"],
     )
 
 
@@ -231,6 +261,11 @@ def dunning_bills(
     )
 
 
+def owed_total(bills: QuerySet[Bill]) -> Decimal:
+    """What ``bills`` (a dunning list, whole) still owe in principal."""
+    return money_total(bills.order_by(), F("amount") - F("paid"))
+
+
 def dunning_counts(*, scope: Scope, on: date, unit_id: int | None = None, hall_id: int | None = None) -> dict[str, int]:
     """How many bills wait for each dunning stage (one query)."""
     bills = _with_steps(_overdue_in(scope, on, unit_id, hall_id))
@@ -275,6 +310,27 @@ def debit_batches(*, scope: Scope) -> QuerySet[DebitBatch]:
 
 def bill_runs(*, scope: Scope) -> QuerySet[BillRun]:
     return BillRun.objects.filter(unit_filter(scope)).select_related("unit")
+
+
+@dataclass(frozen=True)
+class RunTotals:
+    billed: int
+    held: int
+    missing: int
+    amount: Decimal
+
+
+def bill_run_totals(*, scope: Scope) -> RunTotals:
+    """The totals of the bill runs the caller's office sees (the runs page's 合计 row)."""
+    found = BillRun.objects.filter(unit_filter(scope)).aggregate(
+        n_billed=Sum("billed"), n_held=Sum("held"), n_missing=Sum("missing"), charged=MoneySum("amount")
+    )
+    return RunTotals(
+        billed=found["n_billed"] or 0,
+        held=found["n_held"] or 0,
+        missing=found["n_missing"] or 0,
+        amount=found["charged"],
+    )
 
 
 @dataclass(frozen=True)

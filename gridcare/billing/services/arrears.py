@@ -78,21 +78,20 @@ def _cutoff_deadline(bill: Bill, step: DunningStepKind, on: date, steps: dict[st
         if not rules.cutoff_notice_allowed(
             bill.due_date, on, reminded=DunningStepKind.REMINDER in steps, overdue_days=overdue
         ):
-            raise BillingError(_("欠费逾期满 %(d)s 天且已提醒后，方可送达停电通知。") % {"d": overdue})
+            too_early = _("欠费逾期满 %(d)s 天且已提醒后，方可送达停电通知。") % {"d": overdue}
+            raise BillingError(too_early, errors={"on": too_early})
         # The cut-off may happen from notice + min days up to notice + max days.
         return datetime.combine(cutoff_window(on)[1], time(23, 59), tzinfo=SHANGHAI)
     if step == DunningStepKind.CUTOFF and DunningStepKind.CUTOFF_NOTICE in steps:
         earliest, latest = cutoff_window(steps[DunningStepKind.CUTOFF_NOTICE].done_on)
         if not earliest <= on <= latest:
-            raise BillingError(
-                _("停电须在停电通知送达后第 %(a)s 至 %(b)s 天之间（%(from)s 至 %(to)s）。")
-                % {
-                    "a": rule_int("DISCONNECT_NOTICE_MIN_DAYS"),
-                    "b": rule_int("DISCONNECT_NOTICE_MAX_DAYS"),
-                    "from": earliest.isoformat(),
-                    "to": latest.isoformat(),
-                }
-            )
+            outside = _("停电须在停电通知送达后第 %(a)s 至 %(b)s 天之间（%(from)s 至 %(to)s）。") % {
+                "a": rule_int("DISCONNECT_NOTICE_MIN_DAYS"),
+                "b": rule_int("DISCONNECT_NOTICE_MAX_DAYS"),
+                "from": earliest.isoformat(),
+                "to": latest.isoformat(),
+            }
+            raise BillingError(outside, errors={"on": outside})
     return None
 
 
@@ -104,7 +103,8 @@ def dunning_record(*, bill: Bill, step: DunningStepKind, on: date, actor: User |
         raise BillingError(_("复电在缴清欠费时自动安排。"))
     day_check(on, "on")
     if on < bill.due_date + timedelta(days=1):
-        raise BillingError(_("账单尚未逾期。"))
+        not_yet = _("这一天账单尚未逾期（缴费截止日 %(due)s）。") % {"due": bill.due_date.isoformat()}
+        raise BillingError(_("账单尚未逾期。"), errors={"on": not_yet})
     steps = {s.step: s for s in bill.dunning_steps.all()}
     if step == DunningStepKind.NOTICE and DunningStepKind.REMINDER not in steps:
         raise BillingError(_("须先发欠费提醒。"))

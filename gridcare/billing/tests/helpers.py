@@ -220,3 +220,25 @@ def tiered_tariff_fields(**changes: object) -> dict[str, object]:
         "tier3_price": Decimal("0.858"),
     }
     return {**fields, **changes}
+
+
+def six_overdue_bills(town: City) -> dict[str, Bill]:
+    """Six overdue bills of three accounts in both units, with distinct periods, amounts and due
+    dates, for the sorted lists (arrears, dunning): a1 is town.account (U1, H1), a2 the other
+    unit's (U2, H2), a4 a second account of U1 and H1. b1 is partly paid (100.00 and 1.50 of
+    penalty)."""
+    a4 = make_account(4, town.unit, town.hall, "赵六")
+    rows = {
+        "b1": (town.account, "2026-06", "300.00"),
+        "b2": (town.other_unit_account, "2026-05", "5.00"),
+        "b3": (town.other_unit_account, "2026-07", "10.00"),
+        "b4": (town.other_unit_account, "2026-08", "15.00"),
+        "b5": (a4, "2026-04", "40.00"),
+        "b6": (a4, "2026-09", "60.00"),
+    }
+    bills = {}
+    for key, (account, period, amount) in rows.items():
+        month = int(period[5:])
+        bills[key] = issued_bill(account, period, amount, date(2026, month + 1, 25))
+    Bill.objects.filter(pk=bills["b1"].pk).update(paid=Decimal("100.00"), penalty_paid=Decimal("1.50"))
+    return bills
