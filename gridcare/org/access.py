@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from gridcare.core.exceptions import Forbidden, NotFound
 from gridcare.core.sql import Columns, cache_related, fetch
 from gridcare.core.tokens import token_user
-from gridcare.org.models import HALL_ROLES, Company, Hall, Role, Staff, SupplyUnit
+from gridcare.org.models import HALL_ROLES, Company, Crew, Hall, Role, Staff, SupplyUnit
 
 
 class Capability(StrEnum):
@@ -71,6 +71,8 @@ class Capability(StrEnum):
     ORDER_FIGURES = "order_figures"  # the work-order figures
     # assessment (ASSESS-1..7)
     ASSESS_FIGURES = "assess_figures"  # other people's and places' figures (one's own: every post)
+    # the organisation
+    CREW_EDIT = "crew_edit"  # the repair crews (抢修班组) of the units in scope, which orders are dispatched to
     # the house
     CALENDAR_VIEW = "calendar_view"  # the working-day calendar
     CALENDAR_EDIT = "calendar_edit"
@@ -104,6 +106,10 @@ POSTS: dict[Role, frozenset[Capability]] = {
         {C.ARCHIVE_QUALITY, C.UNMASK_AUDIT, C.BILL_VIEW, C.HALL_VIEW, C.HALL_FIGURES, C.TERMINALS_VIEW}
         | {C.NOTICE_QUALITY, C.RELIABILITY_VIEW, C.TEMPLATE_VIEW, C.TEMPLATE_EDIT, C.CALLBACK_RECORD}
         | {C.COMPLAINT_VERIFY, C.ORDER_HANDOVER, C.INCIDENT_CONFIRM, C.ORDER_FIGURES, C.CALENDAR_VIEW}
+        # The unit's overseer of work-order handling (hand-overs, complaints, incidents) keeps
+        # its list of repair crews; hall posts, agents, planners and the billing office dispatch
+        # to the crews or never see them, and do not maintain them.
+        | {C.CREW_EDIT}
         | {C.ASSESS_FIGURES}
     ),
     Role.PLANNER: frozenset(
@@ -282,6 +288,19 @@ def require(user: Scope | User | AnonymousUser | None, capability: Capability, *
     if capability in HIDDEN:
         raise NotFound(_("页面不存在。"))
     raise Forbidden(message or _("您的岗位无权办理此项业务。"))
+
+
+def crew_filter(scope: Scope) -> Q:
+    """The repair crews of the units ``scope`` reaches (a unit post: its unit's)."""
+    return scope.filter(Reach.UNIT, Path.unit_of("unit"))
+
+
+def crew_get_for_scope(*, scope: Scope, crew_id: int) -> Crew:
+    """A crew of a unit in ``scope``; missing and another unit's are the same 404."""
+    crew = Crew.objects.filter(crew_filter(scope), pk=crew_id).select_related("unit").first()
+    if crew is None:
+        raise NotFound(_("没有这个班组。"))
+    return crew
 
 
 _STAFF = Columns(Staff, "s")

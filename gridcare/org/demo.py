@@ -1,4 +1,5 @@
-"""Demo organisation: one company, three supply units, four halls, staff for every role.
+"""Demo organisation: one company, three supply units, four halls, staff for every role, and two
+or three repair crews per unit (created through ``org.services``, so each has its history row).
 
 Idempotent: rows are found by their codes and created only when missing.
 """
@@ -12,7 +13,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from gridcare.org.models import AreaType, Company, Counter, Hall, PasswordAge, Role, Staff, SupplyUnit
+from gridcare.org.access import scope_for
+from gridcare.org.models import AreaType, Company, Counter, Crew, Hall, PasswordAge, Role, Staff, SupplyUnit
+from gridcare.org.services import crew_create
 
 COMPANY = ("HZ", "国网示范市供电公司")
 UNITS = (
@@ -27,6 +30,17 @@ HALLS = (
     ("H02", "SC", "钱江新城营业厅", "上城区富春路220号", 4),
     ("H03", "XS", "萧山城厢营业厅", "萧山区人民路58号", 5),
     ("H04", "CA", "千岛湖营业厅", "淳安县千岛湖镇新安大街9号", 3),
+)
+CREWS = (
+    # unit, crew name, leader
+    ("SC", "抢修一班", "陈建国"),
+    ("SC", "抢修二班", "林志强"),
+    ("SC", "配电运维班", "何晓东"),
+    ("XS", "抢修一班", "沈国平"),
+    ("XS", "抢修二班", "钱永红"),
+    ("XS", "城厢配网班", "孔德明"),
+    ("CA", "抢修一班", "方卫东"),
+    ("CA", "千岛湖供电所抢修班", "余海波"),
 )
 
 
@@ -88,7 +102,18 @@ def seed_org(*, password: str) -> Company:
         for n in range(1, counters + 1):
             Counter.objects.get_or_create(hall=hall, number=n, defaults={"name": f"{n}号窗口"})
     _seed_staff(company, password)
+    _seed_crews()
     return company
+
+
+def _seed_crews() -> None:
+    admin = get_user_model().objects.filter(username="admin").first()
+    if admin is None:
+        return
+    scope = scope_for(admin)
+    for unit, name, leader in CREWS:
+        if not Crew.objects.filter(unit__code=f"HZ-{unit}", name=name).exists():
+            crew_create(scope=scope, actor=admin, unit=f"HZ-{unit}", name=name, leader=leader)
 
 
 def _seed_staff(company: Company, password: str) -> None:

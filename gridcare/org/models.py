@@ -166,3 +166,50 @@ class PasswordAge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.set_at:%Y-%m-%d}"
+
+
+CREW_NAME_MAX = 50
+CREW_LEADER_MAX = 50
+
+
+class Crew(models.Model):
+    """A repair crew (抢修班组) of a supply unit: a work order is dispatched to one of the target
+    unit's active crews, by name (the order keeps the name). Maintained on 抢修班组 (/crews/) through
+    ``org.services``; a crew is never deleted, only taken off the list (``active``)."""
+
+    unit = models.ForeignKey(SupplyUnit, on_delete=models.PROTECT, related_name="crews", verbose_name=_("供电单位"))
+    name = models.CharField(_("班组名称"), max_length=CREW_NAME_MAX)
+    leader = models.CharField(_("班组长"), max_length=CREW_LEADER_MAX, blank=True)
+    active = models.BooleanField(_("在用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("抢修班组")
+        verbose_name_plural = _("抢修班组")
+        ordering = ["unit__code", "name"]
+        constraints = [models.UniqueConstraint(fields=["unit", "name"], name="crew_name_unique_in_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} · {self.name}"
+
+
+class CrewEvent(Event):
+    """The history of a crew: created, renamed (or its leader changed), deactivated, reactivated."""
+
+    class Type(models.TextChoices):
+        CREATED = "created", _("新建班组")
+        RENAMED = "renamed", _("修改班组")
+        DEACTIVATED = "deactivated", _("停用班组")
+        REACTIVATED = "reactivated", _("恢复班组")
+
+    type = models.CharField(_("类型"), max_length=30, choices=Type.choices)
+    crew = models.ForeignKey(Crew, on_delete=models.PROTECT, related_name="events")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("班组变更记录")
+        verbose_name_plural = _("班组变更记录")
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.crew_id} {self.created_at:%Y-%m-%d %H:%M}"

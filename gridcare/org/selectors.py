@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridcare.core.forms import Choice, named
 from gridcare.core.models import ApiToken
-from gridcare.org.access import Capability, Path, Reach, Scope, can
-from gridcare.org.models import AuthEvent, Company, Counter, Hall, Staff, SupplyUnit
+from gridcare.org.access import Capability, Path, Reach, Scope, can, crew_filter
+from gridcare.org.models import CREW_NAME_MAX, AuthEvent, Company, Counter, Crew, CrewEvent, Hall, Staff, SupplyUnit
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ LINKS: tuple[Link, ...] = (
     Link("billing:debit_batches", _("银行代扣"), C.BILLING_OFFICE),
     Link("billing:tariffs", _("电价管理"), C.TARIFF_EDIT),
     Link("jobs:index", _("后台任务"), C.JOBS),
+    Link("crews:list", pgettext_lazy("crews", "抢修班组"), C.CREW_EDIT),
     Link("calendar:list", _("节假日安排"), C.CALENDAR_VIEW),
     Link("security:locks", _("账号安全"), C.SECURITY),
 )
@@ -150,6 +152,51 @@ def staff_choices(scope: Scope) -> list[Choice]:
     """The active staff of the caller's company (a hand-over, a complaint found true), by name."""
     people = Staff.objects.filter(scope.filter(Reach.COMPANY, Path(company="company_id")), active=True)
     return [(p.employee_no, named(p.employee_no, p.name)) for p in people.order_by("employee_no")]
+
+
+# -- repair crews (抢修班组): a work order is dispatched to one of the target unit's active crews ---
+
+CrewGroup = tuple[str, list[Choice]]
+
+
+def crew_value(unit_code: str, name: str) -> str:
+    """How a crew picker names a crew: its unit's code and its name ("U1/抢修一班"), so the same
+    name in two units stays two choices."""
+    return f"{unit_code}/{name}"
+
+
+def crew_choices(scope: Scope, unit: str | None = None, reach: Reach = Reach.UNIT) -> list[CrewGroup]:
+    """The active crews of the units ``unit_choices(scope, reach)`` offers (of unit ``unit`` only,
+    by its code, when given), grouped by unit (名称（编码）), each shown as "单位 · 班组"."""
+    crews = Crew.objects.filter(scope.filter(reach, Path.unit_of("unit")), active=True).select_related("unit")
+    if unit is not None:
+        crews = crews.filter(unit__code=unit)
+    groups: dict[str, CrewGroup] = {}
+    for crew in crews.order_by("unit__code", "name"):
+        u = crew.unit
+        group = groups.setdefault(u.code, (named(u.code, u.name), []))
+        group[1].append((crew_value(u.code, crew.name), f"{u.name} · {crew.name}"))
+    return list(groups.values())
+
+
+def crew_named(unit: SupplyUnit | int, name: str) -> Crew | None:
+    """The active crew of ``unit`` (a unit or its id) called ``name``; None if it has none."""
+    name = name.strip()
+    if not name.isprintable() or len(name) > CREW_NAME_MAX:  # no such crew (and no NUL for PostgreSQL)
+        return None
+    unit_id = unit.pk if isinstance(unit, SupplyUnit) else unit
+    return Crew.objects.filter(unit_id=unit_id, name=name, active=True).first()
+
+
+def crew_list(scope: Scope) -> QuerySet[Crew]:
+    """Every crew of the units in ``scope`` (the inactive ones too), by unit and name."""
+    return Crew.objects.filter(crew_filter(scope)).select_related("unit").order_by("unit__code", "name", "id")
+
+
+def crew_history(scope: Scope, *, limit: int = 20) -> list[CrewEvent]:
+    """The latest changes to the crews in ``scope``, newest first."""
+    events = CrewEvent.objects.filter(crew__in=Crew.objects.filter(crew_filter(scope)))
+    return list(events.select_related("actor", "crew__unit").order_by("-created_at", "-id")[:limit])
 
 
 def staff_ids_by_user(user_ids: Iterable[int | None]) -> dict[int, int]:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("security/", include("gridcare.org.security_urls")),
+    path("crews/", include("gridcare.org.crew_urls")),
 ]

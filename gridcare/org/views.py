@@ -12,12 +12,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from gridcare.core.paging import export_response, paginate, sort_rows
 from gridcare.core.views import page_action, page_user, staff_required
 from gridcare.org import selectors, services
-from gridcare.org.access import Capability, request_scope, require
-from gridcare.org.forms import SignInForm
+from gridcare.org.access import Capability, Scope, crew_get_for_scope, request_scope, require
+from gridcare.org.forms import CrewChangeForm, CrewForm, SignInForm
+from gridcare.org.models import Crew
 from gridcare.org.selectors import home_links
 
 
@@ -160,3 +162,105 @@ def security_events_export(request: HttpRequest) -> HttpResponseBase:
     )
     name = f"security-events-{timezone.localdate().isoformat()}"
     return export_response(header, lines, name=name, fmt=request.GET.get("format", ""))
+
+
+# -- 抢修班组: the repair crews of the units in the caller's scope (CREW_EDIT) ----------------------
+
+
+def _crew_form(crew: Crew, data: Any = None) -> CrewChangeForm:
+    """A row's change form, under ids of its own (id_crew7_name …)."""
+    initial = {"name": crew.name, "leader": crew.leader}
+    return CrewChangeForm(data, initial=initial, auto_id=f"id_crew{crew.pk}_%s")
+
+
+def _crews_page(
+    request: HttpRequest,
+    scope: Scope,
+    *,
+    form: CrewForm | None = None,
+    changing: tuple[int, CrewChangeForm] | None = None,
+) -> HttpResponse:
+    """The list with the create form; a refused form (``form``, or a row's ``changing``: the
+    crew's id and its form) shown as it was typed, with its messages beside its fields."""
+    page = paginate(request, selectors.crew_list(scope))
+    refused = dict([changing]) if changing else {}
+    rows = [(crew, refused.get(crew.pk) or _crew_form(crew)) for crew in page.items]
+    context = {
+        "page": page,
+        "rows": rows,
+        "form": form or CrewForm(scope=scope),
+        "history": selectors.crew_history(scope),
+    }
+    return render(request, "org/crews.html", context)
+
+
+@staff_required
+def crews(request: HttpRequest) -> HttpResponseBase:
+    """GET: the crews and the form for a new one; POST: a new crew."""
+    scope = require(request_scope(request), Capability.CREW_EDIT)
+    form = CrewForm(request.POST if request.method == "POST" else None, scope=scope)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        made = page_action(
+            request,
+            lambda: services.crew_create(
+                scope=scope, actor=page_user(request), unit=data["unit"], name=data["name"], leader=data["leader"]
+            ),
+            success=lambda crew: _("已新建班组：%(crew)s。") % {"crew": str(crew)},
+            form=form,
+        )
+        if made is not None:
+            return redirect("crews:list")
+    return _crews_page(request, scope, form=form)
+
+
+@require_POST
+@staff_required
+def crew_change(request: HttpRequest, crew_id: int) -> HttpResponseBase:
+    """A crew's new name or leader; refused, the list again with the row's form as typed."""
+    scope = require(request_scope(request), Capability.CREW_EDIT)
+    crew = crew_get_for_scope(scope=scope, crew_id=crew_id)
+    form = _crew_form(crew, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        done = page_action(
+            request,
+            lambda: services.crew_rename(
+                scope=scope, actor=page_user(request), crew_id=crew.pk, name=data["name"], leader=data["leader"]
+            ),
+            success=lambda changed: _("已修改班组：%(crew)s。") % {"crew": str(changed)},
+            form=form,
+        )
+        if done is not None:
+            return redirect(reverse("crews:list") + _page_of(request))
+    return _crews_page(request, scope, changing=(crew.pk, form))
+
+
+def _page_of(request: HttpRequest) -> str:
+    page = request.GET.get("page", "")
+    return f"?page={page}" if page.isdigit() else ""
+
+
+def _crew_switch(request: HttpRequest, crew_id: int, *, active: bool) -> HttpResponseBase:
+    scope = require(request_scope(request), Capability.CREW_EDIT)
+    crew = crew_get_for_scope(scope=scope, crew_id=crew_id)
+    switch = services.crew_reactivate if active else services.crew_deactivate
+    said = _("已恢复班组：%(crew)s。") if active else _("已停用班组：%(crew)s，派单时不再可选。")
+    page_action(
+        request,
+        lambda: switch(scope=scope, actor=page_user(request), crew_id=crew.pk),
+        success=said % {"crew": str(crew)},
+    )
+    return redirect(reverse("crews:list") + _page_of(request))
+
+
+@require_POST
+@staff_required
+def crew_deactivate(request: HttpRequest, crew_id: int) -> HttpResponseBase:
+    return _crew_switch(request, crew_id, active=False)
+
+
+@require_POST
+@staff_required
+def crew_reactivate(request: HttpRequest, crew_id: int) -> HttpResponseBase:
+    return _crew_switch(request, crew_id, active=True)

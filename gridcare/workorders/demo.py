@@ -10,8 +10,9 @@ from django.contrib.auth.models import User
 
 from gridcare.core.timezone import now
 from gridcare.customers.models import Account
-from gridcare.org.access import scope_for
+from gridcare.org.access import Reach, Scope, scope_for
 from gridcare.org.models import Role, Staff, SupplyUnit
+from gridcare.org.selectors import crew_choices
 from gridcare.workorders import services, triage
 from gridcare.workorders.models import OrderType, Status, WorkOrder
 
@@ -27,9 +28,26 @@ def _any_unit(order: WorkOrder) -> str | None:
     return SupplyUnit.objects.filter(company_id=order.company_id).order_by("id").values_list("code", flat=True).first()
 
 
+def _crew(scope: Scope, unit: str | None, rng: random.Random) -> str:
+    """One of the active crews of the unit the order goes to (org.demo seeds two or three a unit)."""
+    groups = crew_choices(scope, unit=unit, reach=Reach.COMPANY) if unit else []
+    names = [value.partition("/")[2] for _unit, crews in groups for value, _label in crews]
+    return rng.choice(names) if names else ""
+
+
+def _unit_code(order: WorkOrder) -> str | None:
+    if order.supply_unit_id is None:
+        return None
+    return SupplyUnit.objects.filter(pk=order.supply_unit_id).values_list("code", flat=True).first()
+
+
 def _walk(order: WorkOrder, user: User, rng: random.Random) -> None:
     """Move an order some way along its path, at times after its intake."""
     scope = scope_for(user)
+    unit = None if order.supply_unit_id else _any_unit(order)
+    # The crew drawn from its own generator: the demo's orders walk as they did before crews were a list.
+    crew = _crew(scope, unit or _unit_code(order), random.Random(order.pk))
+    target = services.DispatchTarget(unit=unit, crew=crew)
     at = order.received_at
     fault = order.type == OrderType.FAULT
     path = [Status.ACCEPTED, Status.DISPATCHED] + (
@@ -40,7 +58,6 @@ def _walk(order: WorkOrder, user: User, rng: random.Random) -> None:
         at += timedelta(minutes=rng.randint(10, 50) if fault else rng.randint(60, 60 * 30))
         if at >= now():
             return
-        target = services.DispatchTarget(unit=None if order.supply_unit_id else _any_unit(order), crew="抢修一班")
         order = services.workorder_transition(scope=scope, actor=user, order=order, to=status, at=at, target=target)
     if order.status == Status.CLOSED and rng.random() < 0.7:
         reached = rng.random() < 0.85

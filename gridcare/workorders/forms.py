@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -9,7 +10,7 @@ from gridcare.core.forms import Picker, TypeaheadPicker, offer
 from gridcare.customers.selectors import area_choices
 from gridcare.org.access import Path, Reach, Scope
 from gridcare.org.models import AreaType
-from gridcare.org.selectors import hall_choices, staff_choices, unit_choices
+from gridcare.org.selectors import CrewGroup, crew_choices, hall_choices, staff_choices, unit_choices
 from gridcare.workorders.models import Channel, ComplaintClass, ConnectionCategory, OrderType, Urgency
 from gridcare.workorders.services import NewOrder
 
@@ -56,27 +57,115 @@ class IntakeForm(forms.Form):
         )
 
 
+def _note() -> forms.CharField:
+    return forms.CharField(label=_("说明"), max_length=500, required=False)
+
+
 class ActionForm(forms.Form):
-    note = forms.CharField(label=_("说明"), max_length=500, required=False)
-    # Where an order may be dispatched and to whom it may be handed: the company's units, halls
-    # and active staff (the services look each code up in the order's company).
+    """An action of the order page; each action's form adds its fields (``ACTION_FORMS``). Each
+    form on the page has ids of its own (``auto_id="id_<action>_%s"``: id_hand_over_note …)."""
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+
+
+class NoteForm(ActionForm):
+    """The actions whose only field is their note (accept, arrive, restore, reply, close,
+    contact, pause, reopen)."""
+
+    note = _note()
+
+
+class CrewPicker(Picker):
+    """The active repair crews of the units offered, grouped by unit, each shown as "单位 · 班组";
+    the value names the unit and the crew (``org.selectors.crew_value``), so the same name in two
+    units stays two choices. The form turns it back into the crew's name."""
+
+    def offer_groups(self, groups: Iterable[CrewGroup]) -> None:
+        self.choices = [*([("", self.blank)] if self.blank is not None else []), *groups]
+
+
+class DispatchForm(ActionForm):
+    """Where an order goes: the company's units and halls (the services look each code up in the
+    order's company) and one of the active crews of the unit it goes to (none: no crew named)."""
+
     unit = Picker(label=_("供电单位"), blank="—", invalid=_("供电单位不存在。"))
     hall = Picker(label=_("营业厅"), blank="—", invalid=_("营业厅不存在。"))
-    crew = forms.CharField(label=_("抢修班组"), max_length=100, required=False)
+    crew = CrewPicker(label=_("抢修班组"), blank="—", invalid=_("班组不存在或已停用，请从列表中选择。"))
+    note = _note()
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, scope=scope, **kwargs)
+        offer(self, unit=unit_choices(scope, Reach.COMPANY), hall=hall_choices(scope, Reach.COMPANY))
+        crew = self.fields["crew"]
+        assert isinstance(crew, CrewPicker)
+        crew.offer_groups(crew_choices(scope, reach=Reach.COMPANY))
+
+    def clean(self) -> dict[str, Any]:
+        """The picked crew as its name; its unit is where the order goes when no unit or hall is
+        picked, and must be the picked unit otherwise (a hall's unit is the service's check)."""
+        super().clean()
+        data = self.cleaned_data
+        picked = data.get("crew") or ""
+        unit_code, _sep, name = picked.partition("/")
+        data["crew"] = name
+        if not picked or data.get("hall"):
+            return data
+        if not data.get("unit"):
+            data["unit"] = unit_code
+        elif data["unit"] != unit_code:
+            self.add_error("crew", _("所选班组不属于派往的供电单位，请选择该单位的班组。"))
+        return data
+
+
+class StaffPickForm(ActionForm):
+    """A hand-over's receiver, or the staff member a complaint was found true against."""
+
     to = TypeaheadPicker(label=_("接收人"), blank="", invalid=_("员工不存在。"))
+    note = _note()
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, scope=scope, **kwargs)
+        offer(self, to=staff_choices(scope))
+
+
+class VerifyForm(StaffPickForm):
+    to = TypeaheadPicker(label=_("责任人"), blank="", invalid=_("员工不存在。"))
+    note = forms.CharField(label=_("查实情况"), max_length=500, required=False)
+
+
+class CallBackForm(ActionForm):
     reached = forms.BooleanField(label=_("联系上客户"), required=False)
     satisfied = forms.ChoiceField(
         label=_("是否满意"), choices=[("", "—"), ("yes", _("满意")), ("no", _("不满意"))], required=False
     )
+    note = _note()
 
-    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        offer(
-            self,
-            unit=unit_choices(scope, Reach.COMPANY),
-            hall=hall_choices(scope, Reach.COMPANY),
-            to=staff_choices(scope),
-        )
+
+class ConfirmOutageForm(ActionForm):
+    """Confirming an incident as an outage of its 台区 tells every customer there: asked first."""
+
+    confirmed = forms.BooleanField(
+        label=_("确认该故障为台区停电并通知全部受影响客户"),
+        error_messages={"required": _("请勾选确认后再提交。")},
+    )
+
+
+# The form of each action of the order page (``views._actions``), by the action's name.
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    "dispatch": DispatchForm,
+    "hand_over": StaffPickForm,
+    "call_back": CallBackForm,
+    "verify": VerifyForm,
+    "confirm_outage": ConfirmOutageForm,
+    "resume": ActionForm,  # a button
+}
+
+
+def action_form(action: str, *, scope: Scope, data: Any = None) -> ActionForm:
+    """The order page's form for ``action``, bound to ``data`` when given, under its own ids."""
+    return ACTION_FORMS.get(action, NoteForm)(data, scope=scope, auto_id=f"id_{action}_%s")
 
 
 class ConnectionForm(forms.Form):

@@ -3,7 +3,6 @@ actions, figures with Excel export, and the account manager's new connections.""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_POST
 from gridcare.core.exceptions import DomainError, Forbidden
 from gridcare.core.paging import Sorting, export_response, paginate, sort_rows
 from gridcare.core.timezone import SHANGHAI, business_date, local_datetime, now
-from gridcare.core.views import flash_error, page_action, page_get, staff_required
+from gridcare.core.views import flash_error, form_errors_from, page_action, page_get, staff_required
 from gridcare.customers.selectors import account_card, account_search
 from gridcare.org.access import Capability, Scope, can, request_scope, require
 from gridcare.workorders import exports, forms, selectors, services, triage
@@ -132,17 +131,20 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
     return _detail(request, scope, order_get_for_scope(scope=scope, number=number))
 
 
-def _for_action(form: forms.ActionForm, action: str) -> forms.ActionForm:
-    """The order page's one action form under ids of its own for ``action`` (id_hand_over_note …),
-    so each action's labels point at its own fields; the choices are the form's, read once."""
-    own = copy.copy(form)
-    own.auto_id = f"id_{action}_%s"
-    vars(own)["_bound_fields_cache"] = {}  # Django's per-form cache of bound fields (their ids): not shared
-    return own
+def _detail(
+    request: HttpRequest,
+    scope: Scope,
+    order: WorkOrder,
+    status: int = 200,
+    refused: tuple[str, forms.ActionForm] | None = None,
+) -> HttpResponse:
+    """The order page; ``refused``: the action whose form was refused and that form, shown as it
+    was typed with its messages beside its fields (every other action's form fresh)."""
+    kind, bound = refused if refused is not None else ("", None)
 
+    def form_of(action: str) -> forms.ActionForm:
+        return bound if bound is not None and action == kind else forms.action_form(action, scope=scope)
 
-def _detail(request: HttpRequest, scope: Scope, order: WorkOrder, status: int = 200) -> HttpResponse:
-    form = forms.ActionForm(scope=scope)
     return render(
         request,
         "workorders/detail.html",
@@ -150,12 +152,27 @@ def _detail(request: HttpRequest, scope: Scope, order: WorkOrder, status: int = 
             "order": order,
             "deadlines": selectors.deadline_rows(order),
             "history": selectors.order_history(order),
-            "actions": [(a, _for_action(form, a)) for a in _actions(scope, order)],
-            "form": form,
-            "can_verify": can(scope, Capability.COMPLAINT_VERIFY) and order.type == "complaint" and not order.verified,
+            "actions": [(a, form_of(a)) for a in _actions(scope, order)],
+            "verify_form": form_of("verify") if _can_verify(scope, order) else None,
         },
         status=status,
     )
+
+
+def _can_verify(scope: Scope, order: WorkOrder) -> bool:
+    return can(scope, Capability.COMPLAINT_VERIFY) and order.type == "complaint" and not order.verified
+
+
+def _offered(scope: Scope, order: WorkOrder) -> list[str]:
+    """The actions whose forms the order's page shows this person."""
+    return _actions(scope, order) + (["verify"] if _can_verify(scope, order) else [])
+
+
+# Every action the page posts (``_act``).
+_KINDS = frozenset(
+    {"accept", "dispatch", "arrive", "restore", "reply", "close", "contact", "pause", "resume", "hand_over"}
+    | {"reopen", "confirm_outage", "call_back", "verify"}
+)
 
 
 def _actions(scope: Scope, order: WorkOrder) -> list[str]:
@@ -232,28 +249,45 @@ def _act(kind: str, request: HttpRequest, scope: Scope, order: WorkOrder, data: 
         raise Http404
 
 
+# Where a service's message about one of its arguments goes on the action's form.
+_FIELD_OF = {"reason": "note", "employee_no": "to"}
+
+
+def _on_form(form: forms.ActionForm, exc: DomainError) -> None:
+    errors = {_FIELD_OF.get(key, key): message for key, message in exc.errors.items()}
+    form_errors_from(form, DomainError(exc.message, errors=errors))
+
+
 @require_POST
 @staff_required
 def act(request: HttpRequest, number: str, kind: str) -> HttpResponse:
+    """An action of the order page. Done: back to the page with its confirmation. Refused by the
+    form or the service: the page again (200) with the action's form as it was typed and the
+    message beside its field; refused as not this person's to do: the page with a 403."""
+    if kind not in _KINDS:
+        raise Http404
     scope, order = page_get(request, order_get_for_scope, number=number)
-    form = forms.ActionForm(request.POST, scope=scope)
-    if not form.is_valid():
-        # A unit, hall or person that was not offered (another company's, or typed wrong): say
-        # which field, do nothing.
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}：{errors[0]}" if label else str(errors[0]))
-        return redirect("workorders:detail", number=number)
-    try:
-        _act(kind, request, scope, order, form.cleaned_data)
-    except Forbidden as exc:
-        # Not this person's to do (first-ask ownership): say so on the order's page, with a 403.
-        flash_error(request, exc)
-        return _detail(request, scope, order_get_for_scope(scope=scope, number=number), status=403)
-    except DomainError as exc:
-        flash_error(request, exc)
-    else:
-        messages.success(request, _("已办理。"))
+    form = forms.action_form(kind, scope=scope, data=request.POST)
+    if form.is_valid():
+        try:
+            _act(kind, request, scope, order, form.cleaned_data)
+        except Forbidden as exc:
+            # Not this person's to do (first-ask ownership): say so on the order's page, with a 403.
+            flash_error(request, exc)
+            return _detail(request, scope, order_get_for_scope(scope=scope, number=number), status=403)
+        except DomainError as exc:
+            _on_form(form, exc)
+            order = order_get_for_scope(scope=scope, number=number)
+        else:
+            messages.success(request, _("已办理。"))
+            return redirect("workorders:detail", number=number)
+    if kind in _offered(scope, order):
+        return _detail(request, scope, order, refused=(kind, form))
+    # The order has moved on and no longer offers this action: its refusal as the page's messages.
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else str(error))
     return redirect("workorders:detail", number=number)
 
 

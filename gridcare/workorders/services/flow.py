@@ -15,9 +15,10 @@ from gridcare.core.timezone import now
 from gridcare.notices.services.outages import Reporter, fault_outage_restore
 from gridcare.org.access import Capability, Scope, can
 from gridcare.org.models import Hall, Staff, SupplyUnit
+from gridcare.org.selectors import crew_named
 from gridcare.workorders import rules
 from gridcare.workorders.events import order_event
-from gridcare.workorders.exceptions import InvalidTransition, WorkOrderError
+from gridcare.workorders.exceptions import InvalidTransition, UnknownCrew, WorkOrderError
 from gridcare.workorders.models import OPEN_STATUSES, Deadline, Incident, OrderEvent, Status, WorkOrder
 from gridcare.workorders.services.incidents import incident_outage
 from gridcare.workorders.services.notify import notify_restored, notify_status
@@ -38,7 +39,8 @@ OWNER_STEPS = frozenset({Status.REPLIED, Status.CLOSED})
 
 @dataclass(frozen=True)
 class DispatchTarget:
-    """Where an order goes: a unit, optionally one of its halls or a named repair crew."""
+    """Where an order goes: a unit, optionally one of its halls, and one of that unit's active
+    repair crews by name (org's crew list; empty: no crew named)."""
 
     unit: str | None = None
     hall: str | None = None
@@ -105,6 +107,7 @@ def _apply(
     note: str,
     target: DispatchTarget | None = None,
     tell: bool = True,
+    crew_checked: bool = False,
 ) -> None:
     current = order.status
     if not rules.can_transition(order.type, current, to):
@@ -123,7 +126,7 @@ def _apply(
     elif to == Status.ACCEPTED:
         fields += _take(scope, order)
     if to == Status.DISPATCHED:
-        fields += _dispatch(order, target or DispatchTarget())
+        fields += _dispatch(order, target or DispatchTarget(), crew_checked=crew_checked)
         details.update(unit=order.supply_unit_id, hall=order.hall_id, crew=order.crew)
     if to in _STAMPS:
         setattr(order, _STAMPS[to], at)
@@ -174,7 +177,7 @@ def _reopen(order: WorkOrder, at: datetime, actor: User | AnonymousUser) -> list
     return ["reopen_count", "closed_at", "replied_at"]
 
 
-def _dispatch(order: WorkOrder, target: DispatchTarget) -> list[str]:
+def _dispatch(order: WorkOrder, target: DispatchTarget, *, crew_checked: bool = False) -> list[str]:
     if target.hall:
         hall = Hall.objects.filter(code=target.hall, unit__company_id=order.company_id).select_related("unit").first()
         if hall is None:
@@ -187,7 +190,12 @@ def _dispatch(order: WorkOrder, target: DispatchTarget) -> list[str]:
         order.supply_unit = unit
     if order.supply_unit_id is None:
         raise InvalidInput(_("请选择派往的供电单位。"), errors={"unit": _("必填项。")})
-    order.crew = target.crew.strip()
+    crew = target.crew.strip()
+    if crew and not crew_checked and crew_named(order.supply_unit_id, crew) is None:
+        place = order.supply_unit.name if order.supply_unit else ""
+        said = _("“%(crew)s”不是%(unit)s在用的抢修班组，请从班组列表中选择。") % {"crew": crew[:50], "unit": place}
+        raise UnknownCrew(said, errors={"crew": said})
+    order.crew = crew
     return ["supply_unit", "hall", "crew"]
 
 
@@ -216,6 +224,8 @@ def _cascade(
         .exclude(pk=order.pk)
         .order_by("pk")
     )
+    # The crew was checked against the lead order's unit when it was dispatched; the other reports
+    # (a neighbouring unit's customers too) follow the same crew.
     crew = DispatchTarget(crew=order.crew)
     for sibling in siblings:
         path = rules.FAULT_PATH[rules.FAULT_PATH.index(Status(sibling.status)) + 1 : goal + 1]
@@ -230,6 +240,7 @@ def _cascade(
                 note=_("随故障事件处理"),
                 target=crew,
                 tell=tell,
+                crew_checked=True,
             )
     if to == Status.RESTORED:
         Incident.objects.filter(pk=incident_id).update(state=Incident.State.RESTORED, restored_at=at)

@@ -13,6 +13,8 @@ from django.utils import timezone
 from gridcare.core.testing import City
 from gridcare.core.timezone import SHANGHAI
 from gridcare.org.access import scope_for
+from gridcare.org.models import Crew
+from gridcare.org.services import crew_create
 from gridcare.workorders import services
 from gridcare.workorders.models import WorkOrder
 
@@ -53,6 +55,11 @@ def take(user: User, **data: Any) -> WorkOrder:
     fields.update(data)
     order, _ = services.workorder_intake(scope=scope_for(user), actor=user, data=services.NewOrder(**fields))
     return order
+
+
+def add_crew(town: City, name: str, unit: str = "U1", leader: str = "") -> Crew:
+    """A repair crew of ``unit``, made by the administrator on 抢修班组 (org.services)."""
+    return crew_create(scope=scope_for(town.admin), actor=town.admin, unit=unit, name=name, leader=leader)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from gridcare.core.testing import City, signed_in
 from gridcare.org.access import scope_for
 from gridcare.workorders import services
 from gridcare.workorders.models import Status, WorkOrder
-from gridcare.workorders.tests.conftest import Clock, take
+from gridcare.workorders.tests.conftest import Clock, add_crew, take
 
 SNAKE = re.compile(r"\b[a-z]+_[a-z_]+\b")
 
@@ -59,6 +59,7 @@ def test_each_step_of_a_complaint_reads_as_one_sentence(town: City, clock: Clock
 
 
 def test_a_fault_dispatched_and_overdue_reads_as_sentences(town: City, clock: Clock) -> None:
+    add_crew(town, "抢修一班")
     order = take(town.agent, type="fault", text="家里停电了", account_no=town.account.account_no)
     services.workorder_transition(scope=scope_for(town.agent), actor=town.agent, order=order, to=Status.ACCEPTED)
     services.workorder_transition(

@@ -19,7 +19,7 @@ from gridcare.notices.reliability import unit_reliability
 from gridcare.notices.services.outages import NewOutage, outage_register, outage_restore
 from gridcare.org.access import scope_for
 from gridcare.workorders.models import Incident, OrderEvent, Status, WorkOrder
-from gridcare.workorders.tests.conftest import Clock, take
+from gridcare.workorders.tests.conftest import Clock, add_crew, take
 
 PASSER_BY = "13700001111"  # reports from the street: no account, not in the archive
 
@@ -33,6 +33,7 @@ def area(town: City, clock: Clock) -> City:
     make_account(110, town.unit, town.hall, "无电话", transformer_area=town.area)
     closed = make_account(111, town.unit, town.hall, "已销户", phone="13600000000", transformer_area=town.area)
     Account.objects.filter(pk=closed.pk).update(status="closed")
+    add_crew(town, "城区抢修一班")
     return town
 
 

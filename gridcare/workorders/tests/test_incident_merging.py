@@ -8,7 +8,7 @@ from gridcare.core.testing import City, api_client, make_account
 from gridcare.customers.models import TransformerArea
 from gridcare.notices.models import Notice
 from gridcare.workorders.models import Incident, OrderEvent, Status, WorkOrder
-from gridcare.workorders.tests.conftest import Clock, take
+from gridcare.workorders.tests.conftest import Clock, add_crew, take
 
 
 def _neighbours(town: City, count: int) -> list[str]:
@@ -55,6 +55,7 @@ def test_reports_from_another_area_or_other_types_do_not_merge(town: City, clock
 def test_restoring_the_incident_restores_every_report_and_tells_every_customer(town: City, clock: Clock) -> None:
     numbers = _neighbours(town, 3)
     orders = [take(town.agent, type="fault", text="停电了", account_no=n) for n in numbers]
+    add_crew(town, "城区抢修一班")
     client = api_client(town.agent)
     lead = orders[0].number
     assert (

@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from gridcare.core.testing import City, api_client, signed_in
 from gridcare.notices.models import Notice
 from gridcare.workorders.models import Deadline, OrderEvent, Status, WorkOrder
-from gridcare.workorders.tests.conftest import Clock, take
+from gridcare.workorders.tests.conftest import Clock, add_crew, take
 
 ACTIONS = ("reply", "close", "pause", "resume")
 
@@ -103,6 +103,7 @@ def test_a_supervisor_steps_in_after_a_recorded_hand_over(town: City, clock: Clo
 
 def test_the_crew_steps_stay_shared_by_everyone_who_sees_the_order(town: City, clock: Clock) -> None:
     order = take(town.agent, type="fault", text="家里停电了", account_no=town.account.account_no)
+    add_crew(town, "抢修一班")
     unit = api_client(town.supervisor)  # not the owner: the unit works the fault
     assert (
         unit.post(f"/api/v1/workorders/{order.number}/dispatch", {"crew": "抢修一班"}, "application/json").status_code
