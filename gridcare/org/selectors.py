@@ -10,8 +10,8 @@ from django.db.models import Max, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from gridcare.core.forms import Choice, named
 from gridcare.core.models import ApiToken
@@ -107,6 +107,40 @@ def throttled_addresses() -> list[Lock]:
 def token_list() -> QuerySet[ApiToken]:
     """Every API token, newest first, with its user (never the token: only its digest is stored)."""
     return ApiToken.objects.select_related("user", "user__staff").order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class TokenRow:
+    """A token as the token list shows it and exports it: whose, when, and its state."""
+
+    pk: int
+    user: str
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime
+    state: str
+    revocable: bool
+
+
+def token_row(token: ApiToken, at: datetime | None = None) -> TokenRow:
+    at = at or timezone.now()
+    staff = getattr(token.user, "staff", None)
+    user = token.user.get_username() + (f"（{staff.name}）" if staff is not None else "")
+    if token.revoked_at is not None:
+        state = gettext("已吊销（%(at)s）") % {"at": f"{timezone.localtime(token.revoked_at):%Y-%m-%d %H:%M}"}
+    elif token.expires_at < at:
+        state = gettext("已到期")
+    else:
+        state = gettext("有效")
+    return TokenRow(
+        pk=token.pk,
+        user=user,
+        created_at=token.created_at,
+        last_used_at=token.last_used_at,
+        expires_at=token.expires_at,
+        state=state,
+        revocable=token.revoked_at is None,
+    )
 
 
 def auth_event_list() -> QuerySet[AuthEvent]:

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from gridcare.core.paging import export_row
 from gridcare.core.timezone import SHANGHAI
-from gridcare.workorders.models import WorkOrder
+from gridcare.workorders.models import ConnectionCategory, NewConnection, Stage, WorkOrder
 from gridcare.workorders.selectors import Figures
 
 
@@ -32,6 +32,25 @@ def order_list_lines(orders: Iterable[WorkOrder]) -> Iterator[list[str | datetim
             o.supply_unit.name if o.supply_unit else "",
             o.owner.name if o.owner else "",
             o.text,
+        ]
+
+
+def connection_list_header() -> list[str]:
+    return [_("申请编号"), _("申请人"), _("类别"), _("当前环节"), _("环节时限"), _("总时限"), _("客户经理")]
+
+
+def connection_list_lines(rows: Iterable[NewConnection]) -> Iterator[list[str | datetime | None]]:
+    """One row per application, the columns of the list page (labels, never codes)."""
+    for c in rows:
+        manager = c.account_manager
+        yield [
+            c.number,
+            c.applicant,
+            str(ConnectionCategory(c.category).label),
+            str(Stage(c.stage).label),
+            c.stage_due_at,
+            c.due_at,
+            manager.name if manager else "",
         ]
 
 

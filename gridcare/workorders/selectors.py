@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
@@ -347,6 +347,23 @@ def connection_list(*, scope: Scope, mine: bool = False, open_only: bool = True)
     if open_only:
         rows = rows.exclude(stage=Stage.DONE)
     return rows.order_by("due_at", "id")
+
+
+def _choice_order(field: str, values: list[str]) -> Case:
+    return Case(
+        *(When(**{field: value}, then=Value(i)) for i, value in enumerate(values)),
+        default=Value(len(values)),
+        output_field=IntegerField(),
+    )
+
+
+def connections_sortable(rows: QuerySet[NewConnection]) -> QuerySet[NewConnection]:
+    """``rows`` with the position of their category and stage in their lists (``category_order``,
+    ``stage_order``): the list sorts them as the process runs, not by their codes."""
+    return rows.annotate(
+        category_order=_choice_order("category", list(ConnectionCategory.values)),
+        stage_order=_choice_order("stage", list(Stage.values)),
+    )
 
 
 def connection_capacity_text(connection: NewConnection) -> str:

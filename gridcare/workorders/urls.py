@@ -12,6 +12,7 @@ urlpatterns = [
     path("figures/", views.figures, name="figures"),
     path("figures.xlsx", views.figures_export, name="figures_export"),
     path("connections/", views.connections, name="connections"),
+    path("connections/export/", views.connections_export, name="connections_export"),
     path("connections/<str:number>/advance/", views.connection_advance, name="connection_advance"),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/act/<str:kind>/", views.act, name="act"),

@@ -338,10 +338,30 @@ def figures_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# The new-connection list's sortable columns (?sort=key or -key); otherwise the nearest deadline first.
+CONNECTION_SORTS: dict[str, tuple[str, ...]] = {
+    "number": ("number",),
+    "applicant": ("applicant", "due_at", "id"),
+    "category": ("category_order", "due_at", "id"),
+    "stage": ("stage_order", "due_at", "id"),
+    "stage_due": ("stage_due_at", "due_at", "id"),
+    "due": ("due_at", "id"),
+    "manager": ("account_manager__name", "due_at", "id"),
+}
+
+
+def _connections_listed(request: HttpRequest, scope: Scope) -> tuple[QuerySet[Any], bool, Sorting]:
+    """The applications of the list (all of the caller's, or ``?mine=1`` theirs), sorted: the page
+    shows them in pages, the export whole."""
+    mine = request.GET.get("mine", "1" if scope.role == "key_account_manager" else "") == "1"
+    rows = selectors.connections_sortable(selectors.connection_list(scope=scope, mine=mine))
+    sorted_rows, sorting = sort_rows(request, rows, CONNECTION_SORTS)
+    return sorted_rows, mine, sorting
+
+
 @staff_required
 def connections(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
-    mine = request.GET.get("mine", "1" if scope.role == "key_account_manager" else "") == "1"
     form = forms.ConnectionForm(request.POST or None, initial=_unit_initial(scope), scope=scope)
     if request.method == "POST" and form.is_valid():
         data = services.NewApplication(**form.cleaned_data)
@@ -353,9 +373,31 @@ def connections(request: HttpRequest) -> HttpResponse:
         )
         if created is not None:
             return redirect("workorders:connections")
-    page = paginate(request, selectors.connection_list(scope=scope, mine=mine)).map(selectors.connection_card)
-    context = {"rows": page.items, "page": page, "mine": mine, "form": form, "advance_form": forms.AdvanceForm()}
+    rows, mine, sorting = _connections_listed(request, scope)
+    page = paginate(request, rows).map(selectors.connection_card)
+    context = {
+        "rows": page.items,
+        "page": page,
+        "mine": mine,
+        "form": form,
+        "advance_form": forms.AdvanceForm(),
+        "sorting": sorting,
+        "export_url": reverse("workorders:connections_export"),
+    }
     return render(request, "workorders/connections.html", context)
+
+
+@staff_required
+def connections_export(request: HttpRequest) -> HttpResponseBase:
+    """The list as the page filters and sorts it, whole (the page's columns: no phone, no address)."""
+    rows, mine, _sorting = _connections_listed(request, request_scope(request))
+    name = f"new-connections-{'mine-' if mine else ''}{business_date().isoformat()}"
+    return export_response(
+        exports.connection_list_header(),
+        exports.connection_list_lines(rows.iterator(chunk_size=2000)),
+        name=name,
+        fmt=request.GET.get("format", ""),
+    )
 
 
 def _unit_initial(scope: Scope) -> dict[str, str]:

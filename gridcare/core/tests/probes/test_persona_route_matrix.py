@@ -47,6 +47,7 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "security:locks": (C.SECURITY, None),
     "security:unlock": (C.SECURITY, None),
     "security:tokens": (C.SECURITY, None),
+    "security:tokens_export": (C.SECURITY, None),
     "security:token_revoke": (C.SECURITY, None),
     "security:events": (C.SECURITY, None),
     "security:events_export": (C.SECURITY, None),
@@ -68,6 +69,7 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "workorders:figures": (C.ORDER_FIGURES, None),
     "workorders:figures_export": (C.ORDER_FIGURES, None),
     "workorders:connections": (None, None),
+    "workorders:connections_export": (None, None),  # the list as filtered, each row through connection_filter
     "workorders:connection_advance": (None, "missing"),
     "workorders:detail": (None, "order"),
     "workorders:act": (None, "order"),
