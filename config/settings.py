@@ -440,6 +440,10 @@ GRIDCARE_ASSESSMENT = {
     "ROLLUP_REDO_DAYS": env_int("GRIDCARE_ASSESSMENT_ROLLUP_REDO_DAYS", 1),
     # How far back the first roll-up (or one after the worker was down) goes.
     "ROLLUP_CATCH_UP_DAYS": env_int("GRIDCARE_ASSESSMENT_ROLLUP_CATCH_UP_DAYS", 400),
+    # WO-7 "一次申告查实待岗": a complaint found true puts the person on standby (待岗) at once.
+    "STANDBY_ON_VERIFIED_COMPLAINT": env_bool("GRIDCARE_ASSESSMENT_STANDBY_ON_VERIFIED_COMPLAINT", True),
+    # The points of the penalty a verified complaint proposes in the rewards ledger (0: none).
+    "LEDGER_VERIFIED_COMPLAINT_POINTS": env_int("GRIDCARE_ASSESSMENT_LEDGER_VERIFIED_COMPLAINT_POINTS", -10),
 }
 
 GRIDCARE_JOBS = {

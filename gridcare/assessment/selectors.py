@@ -1,20 +1,39 @@
 """Reads of the assessment app: figures of any period from the daily roll-ups (ASSESS-2), and
-the same figures from the raw rows (the check, and the benchmark's baseline)."""
+the same figures from the raw rows (the check, and the benchmark's baseline); people's post
+states (ASSESS-3, WO-7: ``on_standby``, which the counters and the work-order intake ask) and
+the rewards and penalties ledger (ASSESS-1)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
 
-from django.db.models import Max
+from django.contrib.auth.models import User
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
-from gridcare.assessment.access import figures_filter
-from gridcare.assessment.models import OrderDay, RolledDay, ServiceDay
+from gridcare.assessment.access import figures_filter, people_filter
+from gridcare.assessment.models import (
+    LedgerEntry,
+    LedgerEvent,
+    LedgerStatus,
+    OrderDay,
+    PostEvent,
+    PostState,
+    PostStatus,
+    RolledDay,
+    ServiceDay,
+)
 from gridcare.assessment.rules.figures import Figures, Sums, figures, times_unpack
+from gridcare.core.forms import Choice
+from gridcare.core.money import ZERO, MoneySum
 from gridcare.halls.figures import wait_target_minutes
 from gridcare.org.access import Scope
-from gridcare.org.selectors import names_of
+from gridcare.org.models import Staff
+from gridcare.org.selectors import names_of, staff_choices
 
 LEVELS = ("person", "counter", "hall", "unit", "company")
 # The roll-up column that groups each level (a counter has no work orders).
@@ -112,3 +131,170 @@ def sums_from_raw(*, start: date, end: date, level: str) -> dict[int, Sums]:
                     found[key].add({c: getattr(o, c) for c in _ORDER_COUNTS})
         day += timedelta(days=1)
     return found
+
+
+# -- posts (ASSESS-3, WO-7): each person's current post state and its history --------------------
+
+
+def _latest_post() -> Any:
+    """The latest post-state row of the outer query's person (their current state)."""
+    return PostState.objects.filter(staff_id=OuterRef("pk")).order_by("-id")
+
+
+def current_post(staff: Staff | int) -> PostState | None:
+    """The person's latest post-state row (None: never changed, so on duty)."""
+    pk = staff if isinstance(staff, int) else staff.pk
+    return PostState.objects.filter(staff_id=pk).order_by("-id").first()
+
+
+def post_state_of(staff: Staff | int) -> str:
+    """The person's current post state (在岗 when no row says otherwise)."""
+    pk = staff if isinstance(staff, int) else staff.pk
+    state: str | None = PostState.objects.filter(staff_id=pk).order_by("-id").values_list("state", flat=True).first()
+    return state or PostStatus.ON_DUTY
+
+
+def on_standby(staff: Staff | int) -> bool:
+    """Whether the person is on standby (待岗): they may not sign in at a counter or take orders
+    until a supervisor restores them after retraining (WO-7)."""
+    return post_state_of(staff) == PostStatus.STANDBY
+
+
+@dataclass(frozen=True)
+class PostRow:
+    """A person as 岗位管理 lists them: who, where, and their current post state since when."""
+
+    employee_no: str
+    name: str
+    role: str
+    place: str
+    state: str
+    state_label: str
+    since: datetime | None
+
+
+# 岗位管理's sortable columns (?sort=); otherwise by 工号.
+POST_SORTS: dict[str, tuple[str, ...]] = {
+    "employee_no": ("employee_no",),
+    "name": ("name", "employee_no"),
+    "state": ("post_state", "employee_no"),
+    "since": ("post_since", "employee_no"),
+}
+
+
+def post_list(*, scope: Scope, state: str = "") -> QuerySet[Staff]:
+    """The active people ``scope`` sees with their current post state (``post_state``, on duty
+    without a row) and since when (``post_since``), of one state when ``state`` is one."""
+    latest = _latest_post()
+    people = (
+        Staff.objects.filter(people_filter(scope), active=True)
+        .select_related("unit", "hall")
+        .annotate(
+            post_state=Coalesce(Subquery(latest.values("state")[:1]), Value(PostStatus.ON_DUTY.value)),
+            post_since=Subquery(latest.values("since")[:1]),
+        )
+    )
+    if state in PostStatus.values:
+        people = people.filter(post_state=state)
+    return people.order_by("employee_no")
+
+
+def post_row(person: Staff) -> PostRow:
+    state = str(getattr(person, "post_state", "") or PostStatus.ON_DUTY)
+    return PostRow(
+        employee_no=person.employee_no,
+        name=person.name,
+        role=str(person.get_role_display()),
+        place=(person.hall.name if person.hall else person.unit.name if person.unit else ""),
+        state=state,
+        state_label=str(PostStatus(state).label),
+        since=getattr(person, "post_since", None),
+    )
+
+
+def post_counts(*, scope: Scope) -> list[tuple[str, str, int]]:
+    """How many people ``scope`` sees are in each post state: (state, label, count)."""
+    people: Any = post_list(scope=scope)  # annotated with post_state, which the stubs do not see
+    counted = dict(people.order_by().values_list("post_state").annotate(n=Count("pk")))
+    return [(value, str(label), counted.get(value, 0)) for value, label in PostStatus.choices]
+
+
+def post_history(staff: Staff) -> list[PostEvent]:
+    """The person's post history, oldest first."""
+    return list(PostEvent.objects.filter(staff=staff).select_related("actor").order_by("created_at", "id"))
+
+
+def people_choices(scope: Scope) -> list[Choice]:
+    """The staff picker's choices (``org.selectors.staff_choices``) of the people ``scope`` sees."""
+    mine = set(Staff.objects.filter(people_filter(scope), active=True).values_list("employee_no", flat=True))
+    return [choice for choice in staff_choices(scope) if choice[0] in mine]
+
+
+# -- the rewards and penalties ledger (奖惩台账, ASSESS-1) -----------------------------------------
+
+# The ledger's sortable columns (?sort=); otherwise the newest proposal first.
+LEDGER_SORTS: dict[str, tuple[str, ...]] = {
+    "proposed_at": ("proposed_at", "id"),
+    "period": ("period", "id"),
+    "staff": ("staff__employee_no", "id"),
+    "points": ("points", "id"),
+    "amount": ("amount", "id"),
+    "status": ("status", "id"),
+}
+
+
+def ledger_list(*, scope: Scope, employee_no: str = "", period: str = "", status: str = "") -> QuerySet[LedgerEntry]:
+    """The ledger entries about the people ``scope`` sees, filtered by person (工号), month and
+    status (an empty or unknown filter is none), newest first."""
+    rows = LedgerEntry.objects.filter(people_filter(scope, about=True)).select_related(
+        "staff", "proposed_by__staff", "decided_by__staff"
+    )
+    if employee_no:
+        rows = rows.filter(staff__employee_no=employee_no)
+    if period:
+        rows = rows.filter(period=period)
+    if status in LedgerStatus.values:
+        rows = rows.filter(status=status)
+    return rows.order_by("-proposed_at", "-id")
+
+
+@dataclass(frozen=True)
+class LedgerTotal:
+    """What one person's approved entries of one month add up to."""
+
+    employee_no: str
+    name: str
+    period: str
+    entries: int
+    points: int
+    amount: Decimal
+
+
+def ledger_totals(rows: QuerySet[LedgerEntry]) -> tuple[list[LedgerTotal], LedgerTotal]:
+    """The totals per person and month of the approved entries among ``rows`` (only approved
+    entries count), by person and month, and their grand total (Decimal yuan, summed in fen)."""
+    approved = rows.filter(status=LedgerStatus.APPROVED).order_by()
+    grouped = (
+        approved.values("staff__employee_no", "staff__name", "period")
+        .annotate(entries=Count("pk"), points=Coalesce(Sum("points"), 0), amount=MoneySum("amount"))
+        .order_by("staff__employee_no", "period")
+    )
+    totals = [
+        LedgerTotal(g["staff__employee_no"], g["staff__name"], g["period"], g["entries"], g["points"], g["amount"])
+        for g in grouped
+    ]
+    whole = approved.aggregate(entries=Count("pk"), points=Coalesce(Sum("points"), 0), amount=MoneySum("amount"))
+    grand = LedgerTotal("", "", "", whole["entries"], whole["points"], whole["amount"] or ZERO)
+    return totals, grand
+
+
+def ledger_history(entry: LedgerEntry) -> list[LedgerEvent]:
+    return list(entry.events.select_related("actor").order_by("created_at", "id"))
+
+
+def person_label(user: User | None) -> str:
+    """Who proposed or decided an entry: the staff name, else the username."""
+    if user is None:
+        return ""
+    staff = getattr(user, "staff", None)
+    return staff.name if staff is not None else user.get_username()

@@ -32,3 +32,7 @@ class NotYourCounter(Forbidden):
 class NotThisDevice(Forbidden):
     """Not for this caller: a device of another kind, hall or counter, or staff submitting what only
     a device may (a customer's rating comes from the counter's own evaluation pad)."""
+
+
+class OnStandby(Forbidden):
+    """The person is on standby (待岗, gridcare.assessment): no counter until a supervisor restores them."""

@@ -71,6 +71,10 @@ class Capability(StrEnum):
     ORDER_FIGURES = "order_figures"  # the work-order figures
     # assessment (ASSESS-1..7)
     ASSESS_FIGURES = "assess_figures"  # other people's and places' figures (one's own: every post)
+    POST_STATE_EDIT = "post_state_edit"  # a person's post state (培训/在岗/考核/轮岗/待岗) in one's reach
+    STANDBY_LIFT = "standby_lift"  # restore a person on standby (待岗) after retraining (ASSESS-3, WO-7)
+    LEDGER_PROPOSE = "ledger_propose"  # propose a reward or penalty in the ledger (奖惩台账)
+    LEDGER_APPROVE = "ledger_approve"  # approve or reject one another person proposed
     # the organisation
     CREW_EDIT = "crew_edit"  # the repair crews (抢修班组) of the units in scope, which orders are dispatched to
     # the house
@@ -93,6 +97,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         | {C.WAIVER_REQUEST, C.WAIVER_APPROVE, C.HALL_VIEW, C.TICKET_ISSUE, C.TICKET_CALL, C.HALL_MANAGE}
         | {C.DEVICE_PREVIEW, C.HALL_FIGURES, C.TERMINALS_VIEW, C.CONNECTION_APPLY, C.ORDER_HANDOVER}
         | {C.ORDER_FIGURES, C.ASSESS_FIGURES}
+        | {C.POST_STATE_EDIT, C.LEDGER_PROPOSE}  # their hall's staff; standby is lifted by a supervisor
     ),
     Role.AGENT_95598: frozenset(
         {C.ACCOUNT_UNMASK, C.BILL_VIEW, C.CONNECTION_APPLY, C.CALLBACK_RECORD, C.INCIDENT_CONFIRM, C.ORDER_FIGURES}
@@ -111,6 +116,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         # to the crews or never see them, and do not maintain them.
         | {C.CREW_EDIT}
         | {C.ASSESS_FIGURES}
+        | {C.POST_STATE_EDIT, C.STANDBY_LIFT, C.LEDGER_PROPOSE, C.LEDGER_APPROVE}
     ),
     Role.PLANNER: frozenset(
         {C.HALL_VIEW, C.OUTAGE_EDIT, C.NOTICE_QUALITY, C.RELIABILITY_VIEW, C.TEMPLATE_VIEW, C.PEAK_SHIFT}

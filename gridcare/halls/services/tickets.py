@@ -11,6 +11,7 @@ from django.db.models import F, Field, Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gridcare.assessment.selectors import on_standby
 from gridcare.core.calendar import is_working_day
 from gridcare.core.events import actor_user
 from gridcare.core.exceptions import InvalidInput, NotFound
@@ -28,6 +29,7 @@ from gridcare.halls.exceptions import (
     InvalidTransition,
     NotThisDevice,
     NotYourCounter,
+    OnStandby,
 )
 from gridcare.halls.models import (
     BusinessType,
@@ -359,13 +361,17 @@ def _holder(setup: CounterSetup) -> int | None:
 def require_operator(*, scope: Scope, actor: Actor, setup: CounterSetup, counter: Counter) -> bool:
     """Refuse (403, nothing written) anyone but the clerk signed in at the counter and the hall
     manager (administrators too). A clerk at a free counter signs in there by this action (True:
-    the caller records ``setup.clerk``), unless signed in at another counter of the hall."""
+    the caller records ``setup.clerk``), unless signed in at another counter of the hall. A person
+    on standby (待岗, gridcare.assessment) signs in nowhere and works no counter but the one they
+    were already signed in at, until a supervisor restores them."""
     require(scope, Capability.TICKET_CALL)
-    if can(scope, Capability.HALL_MANAGE):
-        return False
     me = getattr(actor, "pk", None)
     holder = _holder(setup)
     if me is not None and holder == me:
+        return False
+    if scope.staff is not None and on_standby(scope.staff):
+        raise OnStandby(_("您处于待岗状态，恢复上岗前不能在窗口登录或叫号。"))
+    if can(scope, Capability.HALL_MANAGE):
         return False
     if holder is not None or me is None:
         raise NotYourCounter(_("%(n)s号窗口已由其他营业员登录，您不能操作该窗口。") % {"n": counter.number})

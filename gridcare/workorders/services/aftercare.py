@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gridcare.assessment.services.posts import standby_for_finding
 from gridcare.core.exceptions import Forbidden, InvalidInput
 from gridcare.core.timezone import now
 from gridcare.org.access import Capability, Scope, can
@@ -111,6 +112,7 @@ def complaint_verify(
         finding = StaffFinding.objects.create(
             order=fresh, staff=person, note=note.strip(), recorded_by=actor, created_at=at
         )
+        standby_for_finding(finding)  # WO-7 一次申告查实待岗, and the penalty proposed (assessment)
         fresh.verified = True
         fresh.save(update_fields=["verified"])
         order_event(

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gridcare.assessment.selectors import on_standby
 from gridcare.core.events import actor_user
 from gridcare.core.exceptions import Forbidden, InvalidInput, NotFound
 from gridcare.core.timezone import SHANGHAI, now
@@ -155,6 +156,8 @@ def workorder_intake(
     """Take an order from any channel: number, type and class, deadlines and first-ask owner."""
     if not scope.is_staff or scope.company_id is None:
         raise Forbidden(_("只有员工可以受理工单。"))
+    if scope.staff is not None and on_standby(scope.staff):
+        raise Forbidden(_("您处于待岗状态，恢复上岗前不能受理工单。"))
     data = _validate(data)
     at = at or now()
     suggestion = triage.suggest(data.text)
