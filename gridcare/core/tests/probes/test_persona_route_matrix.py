@@ -131,6 +131,11 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "crews:change": (C.CREW_EDIT, "missing"),
     "crews:deactivate": (C.CREW_EDIT, "missing"),
     "crews:reactivate": (C.CREW_EDIT, "missing"),
+    # assessment: every post sees its own figures (ASSESS_FIGURES those it oversees);
+    # "missing": a level or key nobody has
+    "assessment:figures": (None, None),
+    "assessment:figures_export": (None, None),
+    "assessment:drill": (None, "missing"),
     "calendar:list": (C.CALENDAR_VIEW, None),
     "calendar:year": (C.CALENDAR_VIEW, None),
     "jobs:index": (C.JOBS, None),
