@@ -82,10 +82,12 @@ def staff_get_for_scope(*, scope: Scope, employee_no: str) -> Staff:
 
 def ledger_get_for_scope(*, scope: Scope, entry_id: int, lock: bool = False) -> LedgerEntry:
     """A ledger entry about a person ``scope`` sees (``lock``: for update, inside a transaction)."""
-    rows = LedgerEntry.objects.filter(people_filter(scope, about=True), pk=entry_id)
-    if lock:
-        rows = rows.select_for_update(of=("self",))
-    entry = rows.first()
+    entry = None
+    if 0 < entry_id < 2**63:  # beyond a bigint column no row can be (and SQLite refuses the number)
+        rows = LedgerEntry.objects.filter(people_filter(scope, about=True), pk=entry_id)
+        if lock:
+            rows = rows.select_for_update(of=("self",))
+        entry = rows.first()
     if entry is None:
         raise NotFound(_("没有这条奖惩记录，或不在您的范围内。"))
     return entry

@@ -1,11 +1,20 @@
 from django.urls import path
 
-from gridcare.assessment import views
+from gridcare.assessment import ledger_views, posts_views, views
 
 app_name = "assessment"
 
 urlpatterns = [
     path("", views.figures, name="figures"),
     path("export/", views.figures_export, name="figures_export"),
+    # 岗位管理 and 奖惩台账 (ASSESS-1, ASSESS-3), before the drill-down's "<level>/<key>/".
+    path("posts/", posts_views.post_list, name="posts"),
+    path("posts/export/", posts_views.post_export, name="posts_export"),
+    path("posts/<str:employee_no>/", posts_views.post_detail, name="post_detail"),
+    path("ledger/", ledger_views.ledger_list, name="ledger"),
+    path("ledger/export/", ledger_views.ledger_export, name="ledger_export"),
+    path("ledger/new/", ledger_views.ledger_new, name="ledger_new"),
+    path("ledger/<int:entry_id>/", ledger_views.ledger_entry, name="ledger_entry"),
+    path("ledger/<int:entry_id>/<str:action>/", ledger_views.ledger_decide, name="ledger_decide"),
     path("<str:level>/<int:key>/", views.drill, name="drill"),
 ]

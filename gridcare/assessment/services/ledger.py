@@ -210,11 +210,11 @@ def _decide(*, scope: Scope, actor: User | AnonymousUser, entry_id: int, to: Led
         raise Forbidden(_("您的岗位无权办理此项业务。"))
     note = str(note or "")
     required = _("驳回时请填写意见。") if to == LedgerStatus.REJECTED else ""
-    if message := text_error(note, required=required):
-        raise InvalidInput(message, errors={"note": message})
     with transaction.atomic():
         entry = ledger_get_for_scope(scope=scope, entry_id=entry_id, lock=True)
         _may_decide(scope, actor, entry, to)
+        if message := text_error(note, required=required):
+            raise InvalidInput(message, errors={"note": message})
         if _repeated(entry, actor, to):
             return entry
         if entry.status != LedgerStatus.PROPOSED:
@@ -235,7 +235,7 @@ def ledger_approve(*, scope: Scope, actor: User | AnonymousUser, entry_id: int, 
     return _decide(scope=scope, actor=actor, entry_id=entry_id, to=LedgerStatus.APPROVED, note=note)
 
 
-def ledger_reject(*, scope: Scope, actor: User | AnonymousUser, entry_id: int, note: str) -> LedgerEntry:
+def ledger_reject(*, scope: Scope, actor: User | AnonymousUser, entry_id: int, note: str = "") -> LedgerEntry:
     """Reject a proposed entry, saying why (LEDGER_APPROVE; a second person)."""
     return _decide(scope=scope, actor=actor, entry_id=entry_id, to=LedgerStatus.REJECTED, note=note)
 

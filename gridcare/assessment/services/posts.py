@@ -5,6 +5,7 @@ supervisor restores them after retraining."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from gridcare.assessment.events import post_event
 from gridcare.assessment.models import PostEvent, PostState, PostStatus
 from gridcare.assessment.rules.ledger import TEXT_MAX, text_error
 from gridcare.assessment.selectors import post_state_of
+from gridcare.core.events import actor_user
 from gridcare.core.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from gridcare.core.timezone import now
 from gridcare.org.access import Capability, Scope, can, require
@@ -48,13 +50,11 @@ def _checked(state: str, reason: str, retraining: str) -> None:
         raise InvalidInput(_("岗位变更有误。"), errors=errors)
 
 
-def post_state_set(
-    *, scope: Scope, actor: User | AnonymousUser, staff: Staff, state: str, reason: str, retraining: str = ""
-) -> PostState:
-    """Change ``staff``'s post state to ``state``. POST_STATE_EDIT, for a person in the caller's
-    reach (a hall manager: their hall's staff), never one's own. Leaving standby is a return
-    after retraining: STANDBY_LIFT (a supervisor or an administrator) and the retraining note.
-    Setting the state the person is already in is refused. Nothing is written when refused."""
+def _refusal(
+    *, scope: Scope, actor: User | AnonymousUser, staff: Staff, state: str, reason: str, retraining: str
+) -> str:
+    """Every check of a change (raising its refusal), reading the person's current state, which
+    it returns; nothing written."""
     require(scope, Capability.POST_STATE_EDIT)
     if not isinstance(actor, User):
         raise Forbidden(_("您的岗位无权办理此项业务。"))
@@ -63,32 +63,67 @@ def post_state_set(
     if scope.staff is not None and scope.staff.pk == staff.pk:
         raise Forbidden(_("不能变更自己的岗位状态。"))
     _checked(state, reason, retraining)
-    at = now()
+    current = post_state_of(staff)
+    if state == current:
+        message = _("该员工已是“%(state)s”状态。") % {"state": PostStatus(state).label}
+        raise Conflict(message, errors={"state": message})
+    if current == PostStatus.STANDBY and not can(scope, Capability.STANDBY_LIFT):
+        raise Forbidden(_("待岗人员须经复训后由监察考核员恢复上岗。"))
+    if current == PostStatus.STANDBY and not retraining.strip():
+        message = _("恢复上岗前请填写复训情况。")
+        raise InvalidInput(message, errors={"retraining": message})
+    return current
+
+
+@dataclass(frozen=True)
+class PostChange:
+    """What a change will do, for the page to ask first: the person, from and to."""
+
+    name: str
+    current: str
+    state: str
+
+    @property
+    def sentence(self) -> str:
+        return _("将 %(name)s 的岗位状态由“%(from)s”改为“%(to)s”。确认变更？") % {
+            "name": self.name,
+            "from": PostStatus(self.current).label,
+            "to": PostStatus(self.state).label,
+        }
+
+
+def post_state_preview(
+    *, scope: Scope, actor: User | AnonymousUser, staff: Staff, state: str, reason: str, retraining: str = ""
+) -> PostChange:
+    """``post_state_set``'s checks without writing: what the change will be, or its refusal."""
+    current = _refusal(scope=scope, actor=actor, staff=staff, state=state, reason=reason, retraining=retraining)
+    return PostChange(name=staff.name, current=current, state=state)
+
+
+def post_state_set(
+    *, scope: Scope, actor: User | AnonymousUser, staff: Staff, state: str, reason: str, retraining: str = ""
+) -> PostState:
+    """Change ``staff``'s post state to ``state``. POST_STATE_EDIT, for a person in the caller's
+    reach (a hall manager: their hall's staff), never one's own. Leaving standby is a return
+    after retraining: STANDBY_LIFT (a supervisor or an administrator) and the retraining note.
+    Setting the state the person is already in is refused. Nothing is written when refused."""
     with transaction.atomic():
         _lock(staff)
-        current = post_state_of(staff)
-        if state == current:
-            message = _("该员工已是“%(state)s”状态。") % {"state": PostStatus(state).label}
-            raise Conflict(message, errors={"state": message})
+        current = _refusal(scope=scope, actor=actor, staff=staff, state=state, reason=reason, retraining=retraining)
         leaves_standby = current == PostStatus.STANDBY
-        if leaves_standby and not can(scope, Capability.STANDBY_LIFT):
-            raise Forbidden(_("待岗人员须经复训后由监察考核员恢复上岗。"))
-        if leaves_standby and not retraining.strip():
-            message = _("恢复上岗前请填写复训情况。")
-            raise InvalidInput(message, errors={"retraining": message})
         row = PostState.objects.create(
             staff=staff,
             state=state,
-            since=at,
+            since=now(),
             reason=reason.strip(),
             retraining=retraining.strip() if leaves_standby else "",
-            by=actor,
+            by=actor_user(actor),
         )
         post_event(
             staff=staff,
             type=PostEvent.Type.RESTORED if leaves_standby else PostEvent.Type.CHANGED,
             actor=actor,
-            at=at,
+            at=row.since,
             **{"from": current, "to": state, "reason": row.reason},
             **({"retraining": row.retraining} if leaves_standby else {}),
         )

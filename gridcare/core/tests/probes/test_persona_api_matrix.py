@@ -109,6 +109,15 @@ OPERATIONS: dict[Operation, tuple[Capability | None, str | None]] = {
     ("POST", "/api/v1/halls/{hall_code}/appointments"): (C.TICKET_ISSUE, "hall"),
     ("POST", "/api/v1/appointments/{reference}/cancel"): (C.TICKET_ISSUE, "missing"),
     ("POST", "/api/v1/appointments/{reference}/check-in"): (C.TICKET_ISSUE, "missing"),
+    ("GET", "/api/v1/assessment/figures"): (None, None),  # one's own row without ASSESS_FIGURES
+    ("GET", "/api/v1/assessment/figures/{level}/{key}"): (None, None),  # the literal path: a 422
+    ("GET", "/api/v1/assessment/post-states"): (None, None),  # the page assessment:posts
+    ("POST", "/api/v1/assessment/post-states"): (C.POST_STATE_EDIT, None),
+    ("GET", "/api/v1/assessment/ledger"): (None, None),  # the page assessment:ledger
+    ("POST", "/api/v1/assessment/ledger"): (C.LEDGER_PROPOSE, None),
+    ("POST", "/api/v1/assessment/ledger/{entry_id}/approve"): (C.LEDGER_APPROVE, "missing"),
+    ("POST", "/api/v1/assessment/ledger/{entry_id}/reject"): (C.LEDGER_APPROVE, "missing"),
+    ("POST", "/api/v1/assessment/ledger/{entry_id}/withdraw"): (C.LEDGER_PROPOSE, "missing"),
     ("GET", "/api/v1/calendar/years"): (C.CALENDAR_VIEW, None),  # the page calendar:list
     ("GET", "/api/v1/calendar/years/{year}"): (C.CALENDAR_VIEW, None),  # the page calendar:year
     ("PUT", "/api/v1/calendar/years/{year}"): (C.CALENDAR_EDIT, None),
@@ -223,6 +232,19 @@ BODIES: dict[Operation, Overrides] = {
         "holidays": [{"name": "元旦", "first": "2026-01-01", "last": "2026-01-03"}],
     },
     ("POST", "/api/v1/terminals/{terminal_id}/status"): lambda w: {"status": "paper_out"},
+    ("POST", "/api/v1/assessment/post-states"): lambda w: {
+        "employee_no": w.town.users["clerk"].staff.employee_no,
+        "state": "training",
+        "reason": "岗前培训",
+    },
+    ("POST", "/api/v1/assessment/ledger"): lambda w: {
+        "employee_no": w.town.users["clerk"].staff.employee_no,
+        "kind": "reward",
+        "points": 5,
+        "reason": "客户表扬",
+        "source_kind": "praise_order",
+        "period": "2026-11",
+    },
 }
 QUERIES: dict[Operation, Overrides] = {
     ("GET", "/api/v1/outages/reliability"): lambda w: {"unit": w.town.unit.code, "month": w.bill.period},

@@ -136,6 +136,16 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "assessment:figures": (None, None),
     "assessment:figures_export": (None, None),
     "assessment:drill": (None, "missing"),
+    # 岗位管理 and 奖惩台账: every post its own row (ASSESS_FIGURES whom it oversees); "missing": a
+    # 工号 or entry nobody has
+    "assessment:posts": (None, None),
+    "assessment:posts_export": (None, None),
+    "assessment:post_detail": (None, "missing"),  # changing the state asks POST_STATE_EDIT
+    "assessment:ledger": (None, None),
+    "assessment:ledger_export": (None, None),
+    "assessment:ledger_new": (C.LEDGER_PROPOSE, None),
+    "assessment:ledger_entry": (None, "missing"),
+    "assessment:ledger_decide": (C.LEDGER_APPROVE, "missing"),  # POST only; withdrawing: LEDGER_PROPOSE
     "calendar:list": (C.CALENDAR_VIEW, None),
     "calendar:year": (C.CALENDAR_VIEW, None),
     "jobs:index": (C.JOBS, None),

@@ -62,6 +62,7 @@ class World:
             "tariff_id": str(self.bill.tariff_id),
             "payment_id": str(self.payment.pk),
             "outage_id": str(self.outage.pk),
+            "entry_id": "999999999",  # a rewards-ledger entry nobody has (assessment)
             "code": "arrears_reminder",
             "name": "send_notices",
             "period": self.bill.period,
