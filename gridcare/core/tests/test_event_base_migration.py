@@ -53,6 +53,20 @@ def fill_the_empty_tables() -> None:
             record(model, type="migrated", actor=None, parameters={"n": 1}, **about)
 
 
+def later_models() -> list[Any]:
+    """Today's models whose tables came after the event base (repair crews, assessment): the
+    demo writes them too, so the test gives them their tables for the seeding and takes them
+    away again before migrating forward (their own migrations create them). Referenced ones first."""
+    existing = set(connection.introspection.table_names())
+    missing = [m for m in apps.get_models() if m._meta.db_table not in existing and not m._meta.proxy]
+    names = {m._meta.label for m in missing}
+
+    def depth(model: Any) -> int:
+        return sum(1 for f in model._meta.concrete_fields if f.is_relation and f.related_model._meta.label in names)
+
+    return sorted(missing, key=depth)
+
+
 def migrate(executor: MigrationExecutor, targets: list[tuple[str, str]]) -> None:
     executor.loader.build_graph()
     executor.migrate(targets)
@@ -62,13 +76,21 @@ def migrate(executor: MigrationExecutor, targets: list[tuple[str, str]]) -> None
 def test_the_event_base_migrations_keep_every_row() -> None:
     executor = MigrationExecutor(connection)
     migrate(executor, BEFORE_THE_BASE)
+    later = later_models()
+    with connection.schema_editor() as editor:
+        for model in later:
+            editor.create_model(model)
     # The columns are the same before and after (only defaults, blanks and indexes change), so
     # today's models can write the old tables.
     call_command("seed_demo", customers=40, orders=20, stdout=StringIO())
     fill_the_empty_tables()
-    before = event_rows()
+    newer = {m._meta.label for m in later}
+    before = {label: rows for label, rows in event_rows().items() if label not in newer}
+    with connection.schema_editor() as editor:
+        for model in reversed(later):
+            editor.delete_model(model)
     migrate(executor, executor.loader.graph.leaf_nodes())
-    assert event_rows() == before
+    assert {label: rows for label, rows in event_rows().items() if label not in newer} == before
     # Not the tickets' and new connections' (the demo writes none of either): their tables change
     # as their siblings' do (halls.AppointmentEvent, workorders.OrderEvent).
     assert {label for label, rows in before.items() if not rows} <= {"halls.TicketEvent", "workorders.ConnectionEvent"}
