@@ -53,6 +53,16 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return _page(request, "403.html", 403, _message(exception) or _("您的岗位没有办理这项业务的权限。"))
 
 
+def bad_request_nul(request: HttpRequest) -> HttpResponse:
+    """A request carrying a NUL character (gridcare.core.middleware.RefuseNulMiddleware)."""
+    logger.warning("NUL refused %s %s", request.method, request.path)
+    if _is_api(request):
+        errors = {"__all__": _("提交的内容含有空字符（NUL），无法处理。")}
+        return JsonResponse({"detail": _("提交的数据有误。"), "errors": errors}, status=400)
+    message = _("地址或提交的内容含有无法识别的字符（空字符），没有办理。请检查后重新输入。")
+    return _page(request, "400.html", 400, message)
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form whose security token is missing or stale (a page left open past the session, or
     opened in another sign-in): say what to do, not Django's English explanation."""
