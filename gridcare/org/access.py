@@ -75,6 +75,13 @@ class Capability(StrEnum):
     STANDBY_LIFT = "standby_lift"  # restore a person on standby (待岗) after retraining (ASSESS-3, WO-7)
     LEDGER_PROPOSE = "ledger_propose"  # propose a reward or penalty in the ledger (奖惩台账)
     LEDGER_APPROVE = "ledger_approve"  # approve or reject one another person proposed
+    STAR_STANDARDS_EDIT = "star_standards_edit"  # the star standard sets (versioned, per post)
+    COMPLAINT_ANALYSIS = "complaint_analysis"  # complaints per 10,000 customers, causes, repeats, topics
+    COMPLAINT_CAUSE_EDIT = "complaint_cause_edit"  # the complaint cause taxonomy
+    SURVEY_MANAGE = "survey_manage"  # questionnaires, samples, invitations, social supervisors
+    SURVEY_RESULTS = "survey_results"  # response rates, answers, the satisfaction drivers (PLS)
+    ACTION_EDIT = "action_edit"  # improvement actions in one's reach (their effect is for all to see)
+    ASSESS_REPORTS = "assess_reports"  # the monthly management reports
     # the organisation
     CREW_EDIT = "crew_edit"  # the repair crews (抢修班组) of the units in scope, which orders are dispatched to
     # the house
@@ -98,6 +105,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         | {C.DEVICE_PREVIEW, C.HALL_FIGURES, C.TERMINALS_VIEW, C.CONNECTION_APPLY, C.ORDER_HANDOVER}
         | {C.ORDER_FIGURES, C.ASSESS_FIGURES}
         | {C.POST_STATE_EDIT, C.LEDGER_PROPOSE}  # their hall's staff; standby is lifted by a supervisor
+        | {C.ACTION_EDIT}  # their hall's improvement actions
     ),
     Role.AGENT_95598: frozenset(
         {C.ACCOUNT_UNMASK, C.BILL_VIEW, C.CONNECTION_APPLY, C.CALLBACK_RECORD, C.INCIDENT_CONFIRM, C.ORDER_FIGURES}
@@ -117,10 +125,14 @@ POSTS: dict[Role, frozenset[Capability]] = {
         | {C.CREW_EDIT}
         | {C.ASSESS_FIGURES}
         | {C.POST_STATE_EDIT, C.STANDBY_LIFT, C.LEDGER_PROPOSE, C.LEDGER_APPROVE}
+        # The unit's supervision (监察/考核): surveys and social supervisors, complaint analysis,
+        # improvement actions and the monthly report; the standards themselves are the company's.
+        | {C.COMPLAINT_ANALYSIS, C.SURVEY_MANAGE, C.SURVEY_RESULTS, C.ACTION_EDIT, C.ASSESS_REPORTS}
     ),
     Role.PLANNER: frozenset(
         {C.HALL_VIEW, C.OUTAGE_EDIT, C.NOTICE_QUALITY, C.RELIABILITY_VIEW, C.TEMPLATE_VIEW, C.PEAK_SHIFT}
         | {C.INCIDENT_CONFIRM, C.ORDER_FIGURES, C.ASSESS_FIGURES}
+        | {C.COMPLAINT_ANALYSIS, C.SURVEY_RESULTS, C.ASSESS_REPORTS}  # the company's, read only
     ),
     Role.BILLING_CLERK: frozenset({C.BILL_VIEW, C.BANK_DEBIT_POST, C.BILLING_OFFICE, C.HALL_VIEW}),
     Role.ADMINISTRATOR: frozenset(Capability),
