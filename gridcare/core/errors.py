@@ -63,6 +63,13 @@ def bad_request_nul(request: HttpRequest) -> HttpResponse:
     return _page(request, "400.html", 400, message)
 
 
+def invalid_nul_field(request: HttpRequest, field: str) -> HttpResponse:
+    """A JSON body whose ``field`` carries a NUL: refused like any other invalid value (422)."""
+    logger.warning("NUL refused %s %s in %s", request.method, request.path, field)
+    errors = {field: _("不能包含空字符（NUL）。")}
+    return JsonResponse({"detail": _("提交的数据有误。"), "errors": errors}, status=422)
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form whose security token is missing or stale (a page left open past the session, or
     opened in another sign-in): say what to do, not Django's English explanation."""

@@ -11,9 +11,8 @@ import json
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, QueryDict, UnreadablePostError
-from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 
 
@@ -33,59 +32,72 @@ class ChosenLanguageMiddleware:
 
 
 # What a request may not carry anywhere: PostgreSQL refuses a NUL (0x00) in text ("PostgreSQL text
-# fields cannot contain NUL (0x00) bytes"), so a NUL in a path, a query, a form or a JSON body
-# would reach a query and end as a server error. No person types one; it is refused at the edge,
-# once for every page and API operation, before any view reads it.
+# fields cannot contain NUL (0x00) bytes"), so a NUL in a path, a query or a JSON body would reach a
+# query and end as a server error. No person types one; it is refused at the edge, once for every
+# page and API operation, before any view reads it. A posted form is left to its form (Django's
+# CharField refuses a NUL on the field, and the page shows it there).
 NUL = "\x00"
 
 
-def _carries_nul(value: object) -> bool:
+def nul_field(value: object, path: str = "") -> str | None:
+    """The path ("feeders.1", "__all__" for the top) of the first value of a parsed JSON body
+    that carries a NUL, in its text or in a key; None when none does."""
     if isinstance(value, str):
-        return NUL in value
+        return (path or "__all__") if NUL in value else None
     if isinstance(value, dict):
-        return any(_carries_nul(k) or _carries_nul(v) for k, v in value.items())
+        for key, item in value.items():
+            here = f"{path}.{key}" if path else str(key)
+            if NUL in str(key):
+                return path or "__all__"
+            found = nul_field(item, here)
+            if found:
+                return found
     if isinstance(value, list):
-        return any(_carries_nul(v) for v in value)
-    return False
+        for index, item in enumerate(value):
+            found = nul_field(item, f"{path}.{index}" if path else str(index))
+            if found:
+                return found
+    return None
 
 
 def _querydict_carries_nul(data: QueryDict) -> bool:
     return any(NUL in key or any(NUL in v for v in values) for key, values in data.lists())
 
 
-def request_carries_nul(request: HttpRequest) -> bool:
-    if NUL in request.path_info or _querydict_carries_nul(request.GET):
-        return True
-    if request.method in ("GET", "HEAD", "OPTIONS"):
-        return False
+def json_body_nul_field(request: HttpRequest) -> str | None:
+    """The field of a JSON body that carries a NUL (None: none does, or not a JSON body)."""
     content_type = request.content_type or ""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return None
+    if content_type != "application/json" and not content_type.endswith("+json"):
+        return None
     try:
-        if content_type == "application/json" or content_type.endswith("+json"):
-            body = request.body
-            # JSON can only carry a NUL escaped (a raw control character is not JSON): parse only then.
-            if b"\\u0000" not in body and b"\x00" not in body:
-                return False
-            try:
-                return _carries_nul(json.loads(body))
-            except ValueError:
-                return b"\x00" in body
-        if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            return _querydict_carries_nul(request.POST)  # the fields; an uploaded file's bytes are its own
-    except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, UnreadablePostError, MultiPartParserError):
-        return False  # the view answers these as before (too large, or the client went away)
-    return False
+        body = request.body
+    except (RequestDataTooBig, UnreadablePostError):
+        return None  # the view answers these as before (too large, or the client went away)
+    # JSON carries a NUL only escaped (a raw control character is not JSON): parse only then.
+    if b"\\u0000" not in body and b"\x00" not in body:
+        return None
+    try:
+        return nul_field(json.loads(body))
+    except ValueError:
+        return "__all__" if b"\x00" in body else None
 
 
 class RefuseNulMiddleware:
-    """Answers 400 to a request that carries a NUL, in the house's shape (the JSON error on the
-    API's paths, the error page elsewhere); nothing behind it runs."""
+    """Refuses a request that carries a NUL before anything behind it runs, in the house's shape:
+    in a JSON body, a 422 naming the field (as every other invalid value); in the path or the
+    query, a 400 (the JSON error on the API's paths, the error page elsewhere)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request_carries_nul(request):
-            from gridcare.core.errors import bad_request_nul
+        from gridcare.core.errors import bad_request_nul, invalid_nul_field
 
+        if NUL in request.path_info or _querydict_carries_nul(request.GET):
             return bad_request_nul(request)
+        field = json_body_nul_field(request)
+        if field is not None:
+            return invalid_nul_field(request, field)
         return self.get_response(request)

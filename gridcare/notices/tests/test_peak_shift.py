@@ -61,9 +61,9 @@ def test_a_bad_order_is_refused_field_by_field(town: City) -> None:
 
 
 def test_a_feeder_code_with_a_nul_character_is_refused_not_a_server_error(town: City) -> None:
-    """PostgreSQL cannot compare a text with NUL in it: the code is refused as not found."""
+    """PostgreSQL cannot compare a text with NUL in it: refused at the edge, on its place."""
     bad = {**ORDER, "feeders": ["F1", "F\x001"]}
     response = api_client(town.kam).post("/api/v1/notices/peak-shift", json.dumps(bad), content_type="application/json")
     assert response.status_code == 422
-    assert response.json()["errors"] == {"feeders": "线路不存在或不在您的管辖范围：F\x001。"}
+    assert response.json()["errors"] == {"feeders.1": "不能包含空字符（NUL）。"}
     assert Notice.objects.count() == 0
