@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from gridcare.assessment.access import figures_filter, people_filter
@@ -68,10 +68,15 @@ def _checked_level(level: str) -> str:
     return level
 
 
-def sums_from_rollups(*, scope: Scope, start: date, end: date, level: str) -> dict[int, Sums]:
-    """Each subject's sums of the roll-up rows of ``start``..``end`` that ``scope`` may read."""
+def sums_from_rollups(
+    *, scope: Scope, start: date, end: date, level: str, key: int | None = None
+) -> dict[int, Sums]:
+    """Each subject's sums of the roll-up rows of ``start``..``end`` that ``scope`` may read
+    (only subject ``key``'s, when given)."""
     group = _GROUP[_checked_level(level)]
     visible = figures_filter(scope)
+    if key is not None:
+        visible &= Q(**{group: key})
     found: dict[int, Sums] = defaultdict(Sums)
     service = ServiceDay.objects.filter(visible, day__gte=start, day__lte=end).exclude(**{f"{group}__isnull": True})
     for row in service.values_list(group, *_SERVICE_COUNTS, "waits", "handles").iterator(chunk_size=5000):
@@ -99,10 +104,8 @@ def _rows(level: str, sums: dict[int, Sums]) -> list[FigureRow]:
 
 def figures_of(*, scope: Scope, start: date, end: date, level: str, key: int) -> FigureRow | None:
     """One subject's figures (None when it is not in the caller's reach or has none)."""
-    for row in figure_rows(scope=scope, start=start, end=end, level=level):
-        if row.key == key:
-            return row
-    return None
+    rows = _rows(level, sums_from_rollups(scope=scope, start=start, end=end, level=level, key=key))
+    return rows[0] if rows else None
 
 
 def rolled_through() -> date | None:
