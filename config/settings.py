@@ -445,6 +445,8 @@ GRIDCARE_ASSESSMENT = {
     "STANDBY_ON_VERIFIED_COMPLAINT": env_bool("GRIDCARE_ASSESSMENT_STANDBY_ON_VERIFIED_COMPLAINT", True),
     # The points of the penalty a verified complaint proposes in the rewards ledger (0: none).
     "LEDGER_VERIFIED_COMPLAINT_POINTS": env_int("GRIDCARE_ASSESSMENT_LEDGER_VERIFIED_COMPLAINT_POINTS", -10),
+    # The monthly reports (ASSESS-7): how many past months the worker writes when they are missing.
+    "REPORT_CATCH_UP_MONTHS": env_int("GRIDCARE_ASSESSMENT_REPORT_CATCH_UP_MONTHS", 3),
 }
 
 GRIDCARE_JOBS = {
@@ -458,6 +460,8 @@ GRIDCARE_JOBS = {
         "prune_job_runs": env_str("GRIDCARE_JOB_PRUNE_JOB_RUNS", "daily 03:30"),
         "prune_auth_audit": env_str("GRIDCARE_JOB_PRUNE_AUTH_AUDIT", "daily 03:45"),
         "assessment_rollup": env_str("GRIDCARE_JOB_ASSESSMENT_ROLLUP", "daily 01:30"),
+        # Last month's reports on the 1st, after its last day is rolled up (a later day catches up).
+        "assessment_reports": env_str("GRIDCARE_JOB_ASSESSMENT_REPORTS", "daily 04:00"),
     },
     # The sender sends for this long per run (waiting 2 s whenever nothing is due), then the run
     # is recorded and the next one starts at the next interval.

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from gridcare.assessment.models import LedgerEntry
 from gridcare.core.exceptions import NotFound
-from gridcare.org.access import Capability, Path, Reach, Scope, can
+from gridcare.org.access import Capability, Level, Path, Reach, Scope, can
 from gridcare.org.models import Staff
 
 # Roll-up rows carry their company, unit and hall.
@@ -91,3 +91,24 @@ def ledger_get_for_scope(*, scope: Scope, entry_id: int, lock: bool = False) -> 
     if entry is None:
         raise NotFound(_("没有这条奖惩记录，或不在您的范围内。"))
     return entry
+
+
+# -- monthly reports (ASSESS-7): supervisors their unit's, planners and administrators all ---------
+
+
+def reports_filter(scope: Scope) -> Q:
+    """The archived monthly reports ``scope`` may read (with ``Capability.ASSESS_REPORTS``): the
+    reports of the units its reach covers, and the company's report for a company-wide post."""
+    from gridcare.org.selectors import unit_ids_in_reach
+
+    if not can(scope, Capability.ASSESS_REPORTS):
+        return Q(pk__in=[])
+    level = scope.level(Reach.ASSESSMENT)
+    if level == Level.ALL:
+        return Q()
+    if level not in (Level.COMPANY, Level.UNIT):
+        return Q(pk__in=[])
+    units = Q(level="unit", subject_id__in=unit_ids_in_reach(scope, Reach.ASSESSMENT))
+    if level == Level.COMPANY:
+        return units | Q(level="company", subject_id=scope.company_id)
+    return units

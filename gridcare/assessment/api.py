@@ -292,3 +292,13 @@ def ledger_entry_reject(request: HttpRequest, entry_id: int, payload: DecisionIn
 def ledger_entry_withdraw(request: HttpRequest, entry_id: int, payload: DecisionIn) -> dict[str, Any]:
     """The proposer takes back an entry that waits for a decision (LEDGER_PROPOSE)."""
     return _decision(request, entry_id, payload, ledger.ledger_withdraw)
+
+
+def _add_part_routers() -> None:
+    """The parts of the assessment API kept in their own modules, under the same tag."""
+    from gridcare.assessment.reports_api import router as reports_router
+
+    router.add_router("", reports_router)
+
+
+_add_part_routers()

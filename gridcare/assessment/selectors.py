@@ -68,9 +68,7 @@ def _checked_level(level: str) -> str:
     return level
 
 
-def sums_from_rollups(
-    *, scope: Scope, start: date, end: date, level: str, key: int | None = None
-) -> dict[int, Sums]:
+def sums_from_rollups(*, scope: Scope, start: date, end: date, level: str, key: int | None = None) -> dict[int, Sums]:
     """Each subject's sums of the roll-up rows of ``start``..``end`` that ``scope`` may read
     (only subject ``key``'s, when given)."""
     group = _GROUP[_checked_level(level)]

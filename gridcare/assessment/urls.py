@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gridcare.assessment import ledger_views, posts_views, views
+from gridcare.assessment import ledger_views, posts_views, reports_views, views
 
 app_name = "assessment"
 
@@ -16,5 +16,9 @@ urlpatterns = [
     path("ledger/new/", ledger_views.ledger_new, name="ledger_new"),
     path("ledger/<int:entry_id>/", ledger_views.ledger_entry, name="ledger_entry"),
     path("ledger/<int:entry_id>/<str:action>/", ledger_views.ledger_decide, name="ledger_decide"),
+    # 月度报告 (ASSESS-7), also before the drill-down.
+    path("reports/", reports_views.report_list, name="reports"),
+    path("reports/<int:report_id>/", reports_views.report_detail, name="report"),
+    path("reports/<int:report_id>/<str:fmt>/", reports_views.report_file, name="report_file"),
     path("<str:level>/<int:key>/", views.drill, name="drill"),
 ]

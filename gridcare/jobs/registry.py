@@ -18,6 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gridcare.assessment.services.reports import reports_due
 from gridcare.assessment.services.rollup import rollup_due
 from gridcare.billing.services.arrears import remind_arrears as arrears_remind
 from gridcare.billing.services.bill_notify import bill_notify as period_notify
@@ -168,6 +169,14 @@ def assessment_rollup(ctx: Context) -> Result:
     )
 
 
+def assessment_reports(ctx: Context) -> Result:
+    done = reports_due(stop=ctx.stop.is_set)
+    counts = {"reports": len(done.written), "waiting": int(done.waiting)}
+    if done.waiting and not done.written:
+        return Result(_("上月数据尚未汇总完毕，月度报告稍后生成"), counts)
+    return Result(_("生成月度报告 %(reports)d 份") % counts, counts)
+
+
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("send_notices", gettext_lazy("发送通知"), send_notices),
     JobSpec("check_deadlines", gettext_lazy("工单时限预警与升级"), check_deadlines),
@@ -178,5 +187,6 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("prune_job_runs", gettext_lazy("清理任务运行记录"), prune_job_runs),
     JobSpec("prune_auth_audit", gettext_lazy("清理过期登录审计记录"), prune_auth_audit),
     JobSpec("assessment_rollup", gettext_lazy("考核数据日汇总"), assessment_rollup),
+    JobSpec("assessment_reports", gettext_lazy("优质服务月度报告"), assessment_reports),
 )
 BY_NAME: dict[str, JobSpec] = {job.name: job for job in JOBS}

@@ -264,3 +264,23 @@ def user_of_staff(staff_id: int) -> int | None:
     """The user id of a staff member (the tickets they called name the user)."""
     found: int | None = Staff.objects.filter(pk=staff_id).values_list("user_id", flat=True).first()
     return found
+
+
+def places_of(*, unit_id: int | None = None, company_id: int | None = None) -> list[tuple[int, str]]:
+    """(id, name) of the halls of a supply unit, or of the supply units of a company, by name
+    (the monthly report's breakdown)."""
+    if unit_id is not None:
+        return list(Hall.objects.filter(unit_id=unit_id).order_by("name", "pk").values_list("pk", "name"))
+    return list(SupplyUnit.objects.filter(company_id=company_id or 0).order_by("name", "pk").values_list("pk", "name"))
+
+
+def report_subjects() -> list[tuple[str, int, int]]:
+    """(level, id, company id) of every company and supply unit: the monthly reports' subjects."""
+    companies = [("company", pk, pk) for pk in Company.objects.order_by("pk").values_list("pk", flat=True)]
+    units = [("unit", pk, c) for pk, c in SupplyUnit.objects.order_by("pk").values_list("pk", "company_id")]
+    return companies + units
+
+
+def unit_ids_in_reach(scope: Scope, reach: Reach) -> list[int]:
+    """The ids of the supply units ``scope`` reaches for rows of kind ``reach``."""
+    return list(SupplyUnit.objects.filter(scope.filter(reach, Path.unit_of(""))).values_list("pk", flat=True))

@@ -39,6 +39,8 @@ QUIET = {
         "汇总 1 天：服务记录 0 行，工单记录 0 行",
         {"days": 1, "service_rows": 0, "order_rows": 0},
     ),
+    # Last month ended before the first day rolled up (yesterday): no report to write.
+    "assessment_reports": ("生成月度报告 0 份", {"reports": 0, "waiting": 0}),
 }
 
 

@@ -118,6 +118,8 @@ OPERATIONS: dict[Operation, tuple[Capability | None, str | None]] = {
     ("POST", "/api/v1/assessment/ledger/{entry_id}/approve"): (C.LEDGER_APPROVE, "missing"),
     ("POST", "/api/v1/assessment/ledger/{entry_id}/reject"): (C.LEDGER_APPROVE, "missing"),
     ("POST", "/api/v1/assessment/ledger/{entry_id}/withdraw"): (C.LEDGER_PROPOSE, "missing"),
+    ("GET", "/api/v1/assessment/reports"): (C.ASSESS_REPORTS, None),
+    ("GET", "/api/v1/assessment/reports/{report_id}"): (C.ASSESS_REPORTS, "missing"),
     ("GET", "/api/v1/calendar/years"): (C.CALENDAR_VIEW, None),  # the page calendar:list
     ("GET", "/api/v1/calendar/years/{year}"): (C.CALENDAR_VIEW, None),  # the page calendar:year
     ("PUT", "/api/v1/calendar/years/{year}"): (C.CALENDAR_EDIT, None),

@@ -146,6 +146,10 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "assessment:ledger_new": (C.LEDGER_PROPOSE, None),
     "assessment:ledger_entry": (None, "missing"),
     "assessment:ledger_decide": (C.LEDGER_APPROVE, "missing"),  # POST only; withdrawing: LEDGER_PROPOSE
+    # 月度报告: supervisors their unit's, planners and administrators the company's; "missing": no report
+    "assessment:reports": (C.ASSESS_REPORTS, None),
+    "assessment:report": (C.ASSESS_REPORTS, "missing"),
+    "assessment:report_file": (C.ASSESS_REPORTS, "missing"),
     "calendar:list": (C.CALENDAR_VIEW, None),
     "calendar:year": (C.CALENDAR_VIEW, None),
     "jobs:index": (C.JOBS, None),

@@ -63,6 +63,8 @@ class World:
             "payment_id": str(self.payment.pk),
             "outage_id": str(self.outage.pk),
             "entry_id": "999999999",  # a rewards-ledger entry nobody has (assessment)
+            "report_id": "999999999",  # a monthly report nobody has (assessment)
+            "fmt": "pdf",
             "code": "arrears_reminder",
             "name": "send_notices",
             "period": self.bill.period,

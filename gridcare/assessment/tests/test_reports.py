@@ -1,0 +1,200 @@
+"""The monthly management report (ASSESS-7): its numbers equal the figures of the month, the
+workbook and the PDF carry the same numbers, the worker writes last month's reports once the
+month is rolled up (and only then, and once), and each post reads only the reports of its reach."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from reportlab.pdfbase.ttfonts import TTFontFile
+
+from gridcare.assessment.models import MonthlyReport
+from gridcare.assessment.report_files import sections, shown
+from gridcare.assessment.selectors import figure_rows
+from gridcare.assessment.services.reports import report_generate, report_numbers, reports_due
+from gridcare.assessment.services.rollup import rollup_day
+from gridcare.assessment.tests.conftest import Made
+from gridcare.billing import pdf
+from gridcare.core.testing import City, api_client, signed_in
+from gridcare.org.access import scope_for
+from gridcare.org.models import Company, SupplyUnit
+
+NOVEMBER = date(2026, 11, 1)
+
+
+def _roll(first: date, last: date) -> None:
+    day = first
+    while day <= last:
+        rollup_day(day)
+        day += timedelta(days=1)
+
+
+@pytest.fixture
+def rolled(town: City, tickets: Made) -> Made:
+    _roll(tickets.first, tickets.last)
+    return tickets
+
+
+def _headline(numbers: dict[str, Any]) -> dict[str, Any]:
+    return {h["code"]: h["value"] for h in numbers["headline"]}
+
+
+def test_the_numbers_are_the_month_figures_rounded_as_shown(town: City, rolled: Made) -> None:
+    numbers = report_numbers(level="unit", key=town.unit.pk, month=NOVEMBER)
+    [row] = [
+        r
+        for r in figure_rows(scope=scope_for(town.admin), start=NOVEMBER, end=date(2026, 11, 30), level="unit")
+        if r.key == town.unit.pk
+    ]
+    f = row.figures
+    head = _headline(numbers)
+    assert head["tickets"] == f.tickets and head["served"] == f.served
+    assert head["within_target"] == round(f.within_target * 100, 1)
+    assert head["satisfaction_rate"] == round(f.satisfaction_rate * 100, 1)
+    assert head["wait_mean"] == round(f.wait_mean, 1)
+    assert (numbers["month"], numbers["level"], numbers["subject"]) == ("2026-11", "unit", "城区供电所")
+    # October had nothing: the previous month's values are empty, counts zero.
+    previous = {h["code"]: h["previous"] for h in numbers["headline"]}
+    assert (previous["tickets"], previous["within_target"]) == (0, None)
+    # The unit's halls: only 城区营业厅 is in 城区供电所, with the hall's own figures.
+    [hall] = [
+        r
+        for r in figure_rows(scope=scope_for(town.admin), start=NOVEMBER, end=date(2026, 11, 30), level="hall")
+        if r.key == town.hall.pk
+    ]
+    rows = {r["name"]: r["values"] for r in numbers["breakdown"]["rows"]}
+    assert list(rows) == ["城区营业厅"]
+    assert rows["城区营业厅"][0] == hall.figures.tickets
+    # The trend: twelve months ending with November, November's tickets the unit's.
+    assert numbers["trend"]["months"][0] == "2025-12" and numbers["trend"]["months"][-1] == "2026-11"
+    tickets = next(s for s in numbers["trend"]["series"] if s["code"] == "tickets")
+    assert tickets["values"] == [0] * 11 + [f.tickets]
+
+
+def test_the_company_report_breaks_down_by_unit(town: City, rolled: Made) -> None:
+    numbers = report_numbers(level="company", key=town.company.pk, month=NOVEMBER)
+    units = [r["name"] for r in numbers["breakdown"]["rows"]]
+    assert units == sorted(SupplyUnit.objects.filter(company=town.company).values_list("name", flat=True))
+    assert _headline(numbers)["tickets"] == len(rolled.tickets)
+
+
+def test_workbook_and_pdf_carry_the_same_numbers(town: City, rolled: Made) -> None:
+    report = report_generate(level="unit", key=town.unit.pk, month=NOVEMBER)
+    book = load_workbook(io.BytesIO(bytes(report.workbook)))
+    for heading, header, rows in sections(report.numbers):
+        sheet = book[heading[:31]]
+        assert [c.value for c in sheet[3]] == list(header)
+        written = [[c.value for c in line] for line in sheet.iter_rows(min_row=4)]
+        assert written == rows  # an empty value is an empty cell (None when read back)
+    document = bytes(report.pdf)
+    assert document.startswith(b"%PDF")
+    fonts = set(re.findall(rb"/BaseFont /(?:[A-Z]{6}\+)?([A-Za-z0-9-]+)", document))
+    assert b"GridcareSansSC" in fonts
+    printed = {
+        ord(c)
+        for _h, header, rows in sections(report.numbers)
+        for text in [*header, *(shown(v) for r in rows for v in r)]
+        for c in str(text)
+        if not c.isspace()
+    }
+    assert printed - set(TTFontFile(str(pdf.FONT_FILE)).charToGlyph) == set()
+
+
+def test_the_worker_waits_for_the_month_then_writes_each_report_once(town: City, rolled: Made) -> None:
+    done = reports_due(today=date(2026, 12, 1))
+    assert (done.written, done.waiting) == ([], True)  # rolled up only to 2026-11-06
+    assert MonthlyReport.objects.count() == 0
+    _roll(rolled.last + timedelta(days=1), date(2026, 11, 30))
+    done = reports_due(today=date(2026, 12, 1))
+    subjects = Company.objects.count() + SupplyUnit.objects.count()
+    assert len(done.written) == subjects and not done.waiting
+    assert set(MonthlyReport.objects.values_list("month", flat=True)) == {NOVEMBER}
+    first = {r.pk: r.generated_at for r in MonthlyReport.objects.all()}
+    again = reports_due(today=date(2026, 12, 2))
+    assert again.written == []
+    assert {r.pk: r.generated_at for r in MonthlyReport.objects.all()} == first  # archived: not rewritten
+
+
+@pytest.fixture
+def archived(town: City, rolled: Made) -> dict[str, MonthlyReport]:
+    _roll(rolled.last + timedelta(days=1), date(2026, 11, 30))
+    reports_due(today=date(2026, 12, 1))
+    return {
+        "company": MonthlyReport.objects.get(level="company", subject_id=town.company.pk),
+        "unit": MonthlyReport.objects.get(level="unit", subject_id=town.unit.pk),
+        "other_unit": MonthlyReport.objects.get(level="unit", subject_id=town.other_unit.pk),
+    }
+
+
+SEES = {
+    "admin": None,  # every report
+    "planner": {"company", "unit", "other_unit"},
+    "supervisor": {"unit"},
+    "other_supervisor": {"other_unit"},
+}
+
+
+@pytest.mark.parametrize("persona", ["admin", "planner", "supervisor", "other_supervisor"])
+def test_each_post_lists_and_opens_the_reports_of_its_reach(
+    town: City, archived: dict[str, MonthlyReport], persona: str
+) -> None:
+    client = signed_in(getattr(town, persona))
+    listed = client.get("/assessment/reports/")
+    assert listed.status_code == 200
+    ids = {r.pk for r in listed.context["page"]}
+    expected = SEES[persona]
+    if expected is None:
+        assert ids == set(MonthlyReport.objects.values_list("pk", flat=True))
+    else:
+        assert ids == {archived[k].pk for k in expected}
+    for key, report in archived.items():
+        page = client.get(f"/assessment/reports/{report.pk}/")
+        pdf_file = client.get(f"/assessment/reports/{report.pk}/pdf/")
+        if expected is None or key in expected:
+            assert page.status_code == 200
+            assert "优质服务月度报告" in page.content.decode()
+            assert pdf_file.status_code == 200 and pdf_file.content == bytes(report.pdf)
+        else:
+            assert (page.status_code, pdf_file.status_code) == (404, 404)
+
+
+@pytest.mark.parametrize("persona", ["clerk", "guide", "manager", "agent", "kam", "community", "outsider"])
+def test_posts_without_the_reports_capability_are_refused(
+    town: City, archived: dict[str, MonthlyReport], persona: str
+) -> None:
+    client = signed_in(getattr(town, persona))
+    page = 404 if persona == "outsider" else 403  # no staff post at all: the staff pages do not exist
+    assert client.get("/assessment/reports/").status_code == page
+    assert client.get(f"/assessment/reports/{archived['unit'].pk}/").status_code == page
+    assert api_client(getattr(town, persona)).get("/api/v1/assessment/reports").status_code == 403
+
+
+def test_the_page_shows_the_stored_numbers_and_a_wrong_format_is_a_404(
+    town: City, archived: dict[str, MonthlyReport]
+) -> None:
+    client = signed_in(town.supervisor)
+    report = archived["unit"]
+    page = client.get(f"/assessment/reports/{report.pk}/").content.decode()
+    tickets = _headline(report.numbers)["tickets"]
+    assert f"<td>取号数</td><td>{tickets}</td>" in page
+    assert 'id="report-data"' in page and "vendor/echarts/echarts.min.js" in page
+    assert client.get(f"/assessment/reports/{report.pk}/docx/").status_code == 404
+    xlsx = client.get(f"/assessment/reports/{report.pk}/xlsx/")
+    assert xlsx.status_code == 200 and xlsx.content == bytes(report.workbook)
+
+
+def test_the_api_lists_the_reach_and_gives_the_numbers(town: City, archived: dict[str, MonthlyReport]) -> None:
+    client = api_client(town.supervisor)
+    listed = client.get("/api/v1/assessment/reports?month=2026-11")
+    assert listed.status_code == 200
+    assert [(r["level"], r["subject"], r["month"]) for r in listed.json()] == [("unit", "城区供电所", "2026-11")]
+    one = client.get(f"/api/v1/assessment/reports/{archived['unit'].pk}").json()
+    assert one["numbers"] == archived["unit"].numbers
+    assert client.get(f"/api/v1/assessment/reports/{archived['other_unit'].pk}").status_code == 404
+    bad = client.get("/api/v1/assessment/reports?month=2026-13")
+    assert (bad.status_code, bad.json()["errors"]) == (422, {"month": "月份格式应为 YYYY-MM。"})
