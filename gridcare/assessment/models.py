@@ -625,6 +625,27 @@ class ImprovementAction(models.Model):
         return self.title
 
 
+class ActionEvent(Event):
+    """The history of an improvement action: created, edited, evaluated (the sentences of
+    ``events_actions.py``)."""
+
+    class Type(models.TextChoices):
+        CREATED = "created", _("创建措施")
+        EDITED = "edited", _("修改措施")
+        EVALUATED = "evaluated", _("评估效果")
+
+    action = models.ForeignKey(ImprovementAction, on_delete=models.PROTECT, related_name="events")
+    type = models.CharField(max_length=30, choices=Type.choices)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("改进措施记录")
+        verbose_name_plural = _("改进措施记录")
+
+    def __str__(self) -> str:
+        return f"{self.action_id} {self.type}"
+
+
 class MonthlyReport(models.Model):
     """A month's management report of a unit or of the company, archived: the numbers (one JSON
     the page, the workbook and the PDF are all made from) and the two files."""
