@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from gridcare.assessment.services.reports import reports_due
 from gridcare.assessment.services.rollup import rollup_due
 from gridcare.billing.demo import seed_billing
 from gridcare.customers.demo import seed_customers, seed_worklist
@@ -57,6 +58,8 @@ class Command(BaseCommand):
         self.stdout.write(f"archive-quality worklist: {seed_worklist():,} new issues")
         rolled = rollup_due()  # the assessment figures of the history, as the worker would each night
         self.stdout.write(f"assessment roll-up: {len(rolled.days)} days, {rolled.service_rows:,} service rows")
+        reports = reports_due()  # last month's reports, as the worker writes them on the 1st
+        self.stdout.write(f"monthly reports: {len(reports.written)}")
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(f"demo city ready: {created:,} new customers ({customers:,} wanted) in {elapsed:.1f} s")
