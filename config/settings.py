@@ -447,6 +447,12 @@ GRIDCARE_ASSESSMENT = {
     "LEDGER_VERIFIED_COMPLAINT_POINTS": env_int("GRIDCARE_ASSESSMENT_LEDGER_VERIFIED_COMPLAINT_POINTS", -10),
     # The monthly reports (ASSESS-7): how many past months the worker writes when they are missing.
     "REPORT_CATCH_UP_MONTHS": env_int("GRIDCARE_ASSESSMENT_REPORT_CATCH_UP_MONTHS", 3),
+    # The satisfaction drivers (PLS path model): the fewest complete answers it is estimated from.
+    "PLS_MIN_RESPONSES": env_int("GRIDCARE_ASSESSMENT_PLS_MIN_RESPONSES", 100),
+    # Improvement actions: the days compared before the start and after the due date, and the
+    # confidence of the before/after test in percent (95: significant at p < 0.05).
+    "ACTION_WINDOW_DAYS": env_int("GRIDCARE_ASSESSMENT_ACTION_WINDOW_DAYS", 30),
+    "ACTION_CONFIDENCE_PERCENT": env_int("GRIDCARE_ASSESSMENT_ACTION_CONFIDENCE_PERCENT", 95),
 }
 
 GRIDCARE_JOBS = {
@@ -462,6 +468,8 @@ GRIDCARE_JOBS = {
         "assessment_rollup": env_str("GRIDCARE_JOB_ASSESSMENT_ROLLUP", "daily 01:30"),
         # Last month's reports on the 1st, after its last day is rolled up (a later day catches up).
         "assessment_reports": env_str("GRIDCARE_JOB_ASSESSMENT_REPORTS", "daily 04:00"),
+        # Improvement actions whose after-window is rolled up are evaluated (a missed day catches up).
+        "assessment_actions": env_str("GRIDCARE_JOB_ASSESSMENT_ACTIONS", "daily 04:30"),
     },
     # The sender sends for this long per run (waiting 2 s whenever nothing is due), then the run
     # is recorded and the next one starts at the next interval.

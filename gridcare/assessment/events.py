@@ -70,3 +70,6 @@ register(
         L.WITHDRAWN: Sentence(_("%(actor)s 撤回"), more=(_NOTE,)),
     },
 )
+
+# The improvement actions' history registers its sentences beside its writer (its own module).
+from gridcare.assessment import events_actions  # noqa: E402, F401

@@ -18,6 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gridcare.assessment.services.actions import actions_evaluate_due
 from gridcare.assessment.services.reports import reports_due
 from gridcare.assessment.services.rollup import rollup_due
 from gridcare.billing.services.arrears import remind_arrears as arrears_remind
@@ -177,6 +178,12 @@ def assessment_reports(ctx: Context) -> Result:
     return Result(_("生成月度报告 %(reports)d 份") % counts, counts)
 
 
+def assessment_actions(ctx: Context) -> Result:
+    done = actions_evaluate_due(stop=ctx.stop.is_set)
+    counts = {"evaluated": done.evaluated}
+    return Result(_("评估改进措施效果 %(evaluated)d 项") % counts, counts)
+
+
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("send_notices", gettext_lazy("发送通知"), send_notices),
     JobSpec("check_deadlines", gettext_lazy("工单时限预警与升级"), check_deadlines),
@@ -188,5 +195,6 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("prune_auth_audit", gettext_lazy("清理过期登录审计记录"), prune_auth_audit),
     JobSpec("assessment_rollup", gettext_lazy("考核数据日汇总"), assessment_rollup),
     JobSpec("assessment_reports", gettext_lazy("优质服务月度报告"), assessment_reports),
+    JobSpec("assessment_actions", gettext_lazy("改进措施效果评估"), assessment_actions),
 )
 BY_NAME: dict[str, JobSpec] = {job.name: job for job in JOBS}

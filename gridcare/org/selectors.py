@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridcare.core.forms import Choice, named
 from gridcare.core.models import ApiToken
-from gridcare.org.access import Capability, Path, Reach, Scope, can, crew_filter
+from gridcare.org.access import Capability, Level, Path, Reach, Scope, can, crew_filter
 from gridcare.org.models import CREW_NAME_MAX, AuthEvent, Company, Counter, Crew, CrewEvent, Hall, Staff, SupplyUnit
 
 
@@ -284,3 +285,67 @@ def report_subjects() -> list[tuple[str, int, int]]:
 def unit_ids_in_reach(scope: Scope, reach: Reach) -> list[int]:
     """The ids of the supply units ``scope`` reaches for rows of kind ``reach``."""
     return list(SupplyUnit.objects.filter(scope.filter(reach, Path.unit_of(""))).values_list("pk", flat=True))
+
+
+# -- the places an assessment row is about (improvement actions' subjects) --------------------------
+
+# Each place's model and where it keeps its company, unit and hall.
+_PLACES: dict[str, tuple[type[Counter] | type[Hall] | type[SupplyUnit], Path]] = {
+    "counter": (Counter, Path(company="hall__unit__company_id", unit="hall__unit_id", hall="hall_id")),
+    "hall": (Hall, Path.hall_of("")),
+    "unit": (SupplyUnit, Path.unit_of("")),
+}
+
+
+def places_in_reach(scope: Scope, reach: Reach, level: str) -> QuerySet[Any]:
+    """The counters, halls or supply units (``level``) ``scope`` reaches for rows of kind
+    ``reach``; a hall-level post reaches no unit as a whole."""
+    model, path = _PLACES[level]
+    if level == "unit" and scope.level(reach) == Level.HALL:
+        return model.objects.none()
+    return model.objects.filter(scope.filter(reach, path))
+
+
+def place_code(level: str, place: Counter | Hall | SupplyUnit) -> str:
+    """How a picker and the API name a place: a unit's or hall's code, a counter as ``H1/3``."""
+    if isinstance(place, Counter):
+        return f"{place.hall.code}/{place.number}"
+    return place.code
+
+
+def place_choices(scope: Scope, reach: Reach, level: str) -> list[Choice]:
+    """``places_in_reach`` as a picker's choices, by name: ``城区营业厅 · 3号窗口（H1/3）``."""
+    rows = places_in_reach(scope, reach, level)
+    if level == "counter":
+        counters = rows.select_related("hall").order_by("hall__code", "number")
+        return [(place_code(level, c), named(place_code(level, c), _counter_name(c))) for c in counters]
+    return [(p.code, named(p.code, p.name)) for p in rows.order_by("code")]
+
+
+def _counter_name(counter: Counter) -> str:
+    return gettext("%(hall)s · %(n)d号窗口") % {"hall": counter.hall.name, "n": counter.number}
+
+
+def place_in_reach(scope: Scope, reach: Reach, level: str, code: str) -> int | None:
+    """The id of the place ``code`` (as ``place_code`` names it) if ``scope`` reaches it."""
+    rows = places_in_reach(scope, reach, level)
+    if not code.isprintable() or len(code) > 40:  # no such code (and no NUL for PostgreSQL)
+        return None
+    if level == "counter":
+        hall, _slash, number = code.rpartition("/")
+        if not hall or not number.isdigit() or len(number) > 5:
+            return None
+        rows = rows.filter(hall__code=hall, number=int(number))
+    else:
+        rows = rows.filter(code=code)
+    found: int | None = rows.values_list("pk", flat=True).first()
+    return found
+
+
+def place_codes(level: str, ids: Iterable[int]) -> dict[int, str]:
+    """id → ``place_code`` of the counters, halls or units ``ids`` (a stored subject shown again)."""
+    wanted = set(ids)
+    if level == "counter":
+        return {c.pk: place_code(level, c) for c in Counter.objects.filter(pk__in=wanted).select_related("hall")}
+    model = Hall if level == "hall" else SupplyUnit
+    return dict(model.objects.filter(pk__in=wanted).values_list("pk", "code"))

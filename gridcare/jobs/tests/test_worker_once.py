@@ -41,6 +41,8 @@ QUIET = {
     ),
     # Last month ended before the first day rolled up (yesterday): no report to write.
     "assessment_reports": ("生成月度报告 0 份", {"reports": 0, "waiting": 0}),
+    # No improvement action yet.
+    "assessment_actions": ("评估改进措施效果 0 项", {"evaluated": 0}),
 }
 
 
