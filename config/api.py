@@ -142,6 +142,7 @@ def _register_routers() -> None:
     from gridcare.halls.api import router as halls_router
     from gridcare.notices.api import router as notices_router
     from gridcare.org.api import router as org_router
+    from gridcare.portal.api import router as portal_router
     from gridcare.workorders.api import router as workorders_router
 
     api.add_router("/", org_router)
@@ -152,6 +153,7 @@ def _register_routers() -> None:
     api.add_router("/", halls_router)
     api.add_router("/", calendar_router)
     api.add_router("/", assessment_router)
+    api.add_router("/", portal_router)
 
 
 _register_routers()

@@ -52,11 +52,13 @@ INSTALLED_APPS = [
     "gridcare.workorders",
     "gridcare.jobs",
     "gridcare.assessment",
+    "gridcare.portal",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "gridcare.portal.access.PortalSessionMiddleware",  # the customer's own session (its own cookie)
     "gridcare.core.middleware.ChosenLanguageMiddleware",
     "gridcare.core.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gridcare.org.context_processors.staff",
+                "gridcare.portal.context_processors.portal",
                 "gridcare.core.confirmations.confirmations",
             ],
         },
@@ -453,6 +456,18 @@ GRIDCARE_ASSESSMENT = {
     # confidence of the before/after test in percent (95: significant at p < 0.05).
     "ACTION_WINDOW_DAYS": env_int("GRIDCARE_ASSESSMENT_ACTION_WINDOW_DAYS", 30),
     "ACTION_CONFIDENCE_PERCENT": env_int("GRIDCARE_ASSESSMENT_ACTION_CONFIDENCE_PERCENT", 95),
+}
+
+# The customer portal (SELF-2, issue 15): sign-in codes, tokens and the customer's own session.
+GRIDCARE_PORTAL = {
+    "CODE_TTL_SECONDS": env_int("GRIDCARE_PORTAL_CODE_TTL_SECONDS", 300),  # a code is valid 5 minutes
+    "CODE_MAX_TRIES": env_int("GRIDCARE_PORTAL_CODE_MAX_TRIES", 5),  # wrong tries before it is dead
+    "CODE_RESEND_SECONDS": env_int("GRIDCARE_PORTAL_CODE_RESEND_SECONDS", 60),  # one code a minute per phone
+    "CODE_PER_PHONE_HOUR": env_int("GRIDCARE_PORTAL_CODE_PER_PHONE_HOUR", 5),
+    "CODE_PER_ADDRESS_HOUR": env_int("GRIDCARE_PORTAL_CODE_PER_ADDRESS_HOUR", 30),
+    "BIND_FAILURES_PER_DAY": env_int("GRIDCARE_PORTAL_BIND_FAILURES_PER_DAY", 10),
+    "TOKEN_DAYS": env_int("GRIDCARE_PORTAL_TOKEN_DAYS", 30),
+    "SESSION_DAYS": env_int("GRIDCARE_PORTAL_SESSION_DAYS", 30),
 }
 
 GRIDCARE_JOBS = {

@@ -14,6 +14,7 @@ urlpatterns = [
     path("calendar/", include("gridcare.core.urls")),
     path("jobs/", include("gridcare.jobs.urls")),
     path("assessment/", include("gridcare.assessment.urls")),
+    path("portal/", include("gridcare.portal.urls")),
     path("confirmations/dismiss/", confirmations.dismiss, name="dismiss_confirmation"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

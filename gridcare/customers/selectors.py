@@ -338,3 +338,29 @@ def area_choices(where: Q) -> list[Choice]:
     """The 台区 ``where`` lets the caller name (a unit filter on ``feeder__unit``), by name."""
     areas = TransformerArea.objects.filter(where).order_by("code").values_list("code", "name")
     return [(code, named(code, name)) for code, name in areas]
+
+
+@dataclass(frozen=True)
+class BindingFacts:
+    """What binding an account in the portal checks: the account, its holder's name and ID
+    number (never shown to the customer), and whether it is closed."""
+
+    account_id: int
+    account_no: str
+    holder_name: str
+    holder_id_number: str
+    closed: bool
+
+
+def binding_facts(*, account_no: str) -> BindingFacts | None:
+    """The facts of the account ``account_no`` for a portal binding, or None."""
+    if not (isinstance(account_no, str) and account_no.isascii() and account_no.isdigit() and len(account_no) <= 10):
+        return None
+    row = (
+        Account.objects.filter(account_no=account_no)
+        .values_list("pk", "account_no", "customer__name", "customer__id_number", "status")
+        .first()
+    )
+    if row is None:
+        return None
+    return BindingFacts(row[0], row[1], row[2], row[3], row[4] == AccountStatus.CLOSED)

@@ -10,6 +10,10 @@ from gridcare.notices.models import Category
 
 # code: (category, text)
 DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
+    "portal_login_code": (
+        Category.VERIFICATION,
+        "【国网示范市供电公司】您的登录验证码为{code}，{minutes}分钟内有效。请勿告诉他人，工作人员不会向您索要验证码。",
+    ),
     "queue_near": (
         Category.QUEUE,
         "【国网示范市供电公司】您在{hall}取的{number}号，前面还有{ahead}位，请留意叫号，勿走远。",

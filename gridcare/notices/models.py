@@ -30,6 +30,7 @@ class Category(models.TextChoices):
     PEAK_SHIFT = "peak_shift", _("错峰安排")
     WORK_ORDER = "work_order", _("工单进度")
     SERVICE = "service", _("服务通知")
+    VERIFICATION = "verification", _("验证码")  # a sign-in code: sent at once, day or night, never opted out
 
 
 class NoticeStatus(models.TextChoices):

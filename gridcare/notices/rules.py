@@ -18,8 +18,9 @@ from gridcare.notices.models import Category, OutageKind
 SMS_SINGLE = 70
 SMS_PART = 67
 
-# Sent even in quiet hours: an outage, or a queue call the customer is waiting for in the hall.
-URGENT_CATEGORIES = frozenset({Category.OUTAGE, Category.QUEUE})
+# Sent even in quiet hours: an outage, a queue call the customer is waiting for in the hall, or
+# the sign-in code the customer has just asked for.
+URGENT_CATEGORIES = frozenset({Category.OUTAGE, Category.QUEUE, Category.VERIFICATION})
 # A customer may unsubscribe from reminders and marketing; never from outage notices, the
 # confirmation of a payment, a work order they opened, or a peak-shifting order for their plant.
 OPT_OUT_CATEGORIES = frozenset({Category.BILL, Category.ARREARS, Category.BALANCE, Category.SERVICE})
@@ -28,6 +29,7 @@ OPT_OUT_CATEGORIES = frozenset({Category.BILL, Category.ARREARS, Category.BALANC
 # then answers to the customer's own actions, then reminders.
 PRIORITY: dict[str, int] = {
     Category.QUEUE: 0,
+    Category.VERIFICATION: 0,
     Category.OUTAGE: 1,
     Category.PEAK_SHIFT: 1,
     Category.PAYMENT: 2,
@@ -62,6 +64,8 @@ VARIABLE_WIDTH: dict[str, int] = {
     "status": 8,
     "limit_kw": 6,
     "date": 11,
+    "code": 6,
+    "minutes": 2,
 }
 DEFAULT_WIDTH = 10
 
