@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -144,3 +145,60 @@ def shown(figure: str, value: float | None) -> str:
 def change_shown(figure: str, change: float | Decimal) -> str:
     """A change in human units with its sign: ``+5.0 个百分点``, ``-3.0 分钟``."""
     return f"{float(change):+.1f} {UNITS[FIGURE_KIND[figure]]}"
+
+
+VERDICTS: dict[str, Promise] = {
+    "effective": _("措施有效（在预期方向上显著改善）"),
+    "not_shown": _("效果不明显（变化不显著）"),
+    "worse": _("变差（向相反方向显著变化）"),
+}
+TESTS: dict[str, Promise] = {"two_proportion": _("双比例检验"), "mann_whitney": _("秩和检验（Mann–Whitney U）")}
+
+
+def _statistic(evaluation: dict[str, Any]) -> str:
+    name = "z" if evaluation["test"] == "two_proportion" else "U"
+    return f"{TESTS[evaluation['test']]} {name} = {evaluation['statistic']:.2f}，p = {evaluation['p_value']:.4f}"
+
+
+def evaluation_sentence(evaluation: dict[str, Any]) -> str:
+    """An evaluation (``services.actions``) as the action's page says it; "" before there is one."""
+    if not evaluation:
+        return ""
+    figure = evaluation["figure"]
+    label = FIGURE_LABELS[figure]
+    before, after = evaluation["before"], evaluation["after"]
+    if evaluation.get("no_data"):
+        window = before if evaluation["no_data"] == "before" else after
+        text = _("改进前的对比期（%(start)s 至 %(end)s）没有%(figure)s的数据，效果无法显示。")
+        if evaluation["no_data"] == "after":
+            text = _("改进后的对比期（%(start)s 至 %(end)s）没有%(figure)s的数据，效果无法显示。")
+        return str(text) % {"start": window["start"], "end": window["end"], "figure": label}
+    parts = [
+        str(_("%(figure)s由 %(before)s 变为 %(after)s"))
+        % {"figure": label, "before": shown(figure, before["value"]), "after": shown(figure, after["value"])}
+    ]
+    if evaluation.get("difference") is not None:
+        parts.append(
+            str(_("（%(change)s，预期 %(expected)s）"))
+            % {
+                "change": change_shown(figure, evaluation["difference"]),
+                "expected": change_shown(figure, Decimal(evaluation["expected"])),
+            }
+        )
+    if FIGURE_KIND[figure] == TIME:
+        low, high = evaluation["compared"]
+        parts.append(
+            str(_("，中位数 %(before)s → %(after)s")) % {"before": shown(figure, low), "after": shown(figure, high)}
+        )
+    parts.append(str(_("，样本量 %(before)d → %(after)d。")) % {"before": before["n"], "after": after["n"]})
+    parts.append(_statistic(evaluation) + str(_("：")) + str(VERDICTS[evaluation["verdict"]]))
+    if evaluation["verdict"] == "effective":
+        parts.append(str(_("，达到预期变化。") if evaluation.get("reached") else _("，但未达到预期变化。")))
+    else:
+        parts.append(str(_("。")))
+    if not evaluation.get("complete", True):
+        parts.append(
+            str(_("（对比期尚未满 %(days)d 天，数据截至 %(end)s；数据齐全后自动重新评估。）"))
+            % {"days": evaluation["window_days"], "end": after["end"]}
+        )
+    return "".join(parts)

@@ -120,6 +120,10 @@ OPERATIONS: dict[Operation, tuple[Capability | None, str | None]] = {
     ("POST", "/api/v1/assessment/ledger/{entry_id}/withdraw"): (C.LEDGER_PROPOSE, "missing"),
     ("GET", "/api/v1/assessment/reports"): (C.ASSESS_REPORTS, None),
     ("GET", "/api/v1/assessment/reports/{report_id}"): (C.ASSESS_REPORTS, "missing"),
+    ("GET", "/api/v1/assessment/actions"): (None, None),  # the page assessment:actions
+    ("POST", "/api/v1/assessment/actions"): (C.ACTION_EDIT, None),
+    ("GET", "/api/v1/assessment/actions/{action_id}"): (None, "missing"),
+    ("POST", "/api/v1/assessment/actions/{action_id}/evaluate"): (C.ACTION_EDIT, "missing"),
     ("GET", "/api/v1/calendar/years"): (C.CALENDAR_VIEW, None),  # the page calendar:list
     ("GET", "/api/v1/calendar/years/{year}"): (C.CALENDAR_VIEW, None),  # the page calendar:year
     ("PUT", "/api/v1/calendar/years/{year}"): (C.CALENDAR_EDIT, None),
@@ -239,6 +243,16 @@ BODIES: dict[Operation, Overrides] = {
         "employee_no": w.town.users["clerk"].staff.employee_no,
         "state": "training",
         "reason": "岗前培训",
+    },
+    ("POST", "/api/v1/assessment/actions"): lambda w: {
+        "title": "窗口服务规范培训",
+        "owner": w.town.users["manager"].staff.employee_no,
+        "level": "hall",
+        "subject": w.town.hall.code,
+        "figure": "satisfaction_rate",
+        "expected_change": "5",
+        "started_on": "2026-11-01",
+        "due_on": "2026-11-30",
     },
     ("POST", "/api/v1/assessment/ledger"): lambda w: {
         "employee_no": w.town.users["clerk"].staff.employee_no,

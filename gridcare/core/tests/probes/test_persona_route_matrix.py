@@ -150,6 +150,13 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "assessment:reports": (C.ASSESS_REPORTS, None),
     "assessment:report": (C.ASSESS_REPORTS, "missing"),
     "assessment:report_file": (C.ASSESS_REPORTS, "missing"),
+    # 改进措施: every post reads those of its reach; recording, editing, evaluating ask ACTION_EDIT.
+    "assessment:actions": (None, None),
+    "assessment:actions_export": (None, None),
+    "assessment:action_new": (C.ACTION_EDIT, None),
+    "assessment:action": (None, "missing"),
+    "assessment:action_edit": (C.ACTION_EDIT, "missing"),
+    "assessment:action_evaluate": (C.ACTION_EDIT, "missing"),  # POST only
     "calendar:list": (C.CALENDAR_VIEW, None),
     "calendar:year": (C.CALENDAR_VIEW, None),
     "jobs:index": (C.JOBS, None),

@@ -64,6 +64,7 @@ class World:
             "outage_id": str(self.outage.pk),
             "entry_id": "999999999",  # a rewards-ledger entry nobody has (assessment)
             "report_id": "999999999",  # a monthly report nobody has (assessment)
+            "action_id": "999999999",  # an improvement action nobody has (assessment)
             "fmt": "pdf",
             "code": "arrears_reminder",
             "name": "send_notices",
