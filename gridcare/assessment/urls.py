@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gridcare.assessment import actions_views, ledger_views, posts_views, reports_views, views
+from gridcare.assessment import actions_views, drivers_views, ledger_views, posts_views, reports_views, views
 
 app_name = "assessment"
 
@@ -20,12 +20,13 @@ urlpatterns = [
     path("reports/", reports_views.report_list, name="reports"),
     path("reports/<int:report_id>/", reports_views.report_detail, name="report"),
     path("reports/<int:report_id>/<str:fmt>/", reports_views.report_file, name="report_file"),
-    # 改进措施 (ASSESS-5), also before the drill-down.
+    # 改进措施 and 满意度驱动因素 (ASSESS-5), also before the drill-down.
     path("actions/", actions_views.action_list, name="actions"),
     path("actions/export/", actions_views.action_export, name="actions_export"),
     path("actions/new/", actions_views.action_new, name="action_new"),
     path("actions/<int:action_id>/", actions_views.action_detail, name="action"),
     path("actions/<int:action_id>/edit/", actions_views.action_edit, name="action_edit"),
     path("actions/<int:action_id>/evaluate/", actions_views.action_evaluate, name="action_evaluate"),
+    path("drivers/", drivers_views.drivers, name="drivers"),
     path("<str:level>/<int:key>/", views.drill, name="drill"),
 ]

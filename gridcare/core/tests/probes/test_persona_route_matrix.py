@@ -157,6 +157,7 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "assessment:action": (None, "missing"),
     "assessment:action_edit": (C.ACTION_EDIT, "missing"),
     "assessment:action_evaluate": (C.ACTION_EDIT, "missing"),  # POST only
+    "assessment:drivers": (C.SURVEY_RESULTS, None),
     "calendar:list": (C.CALENDAR_VIEW, None),
     "calendar:year": (C.CALENDAR_VIEW, None),
     "jobs:index": (C.JOBS, None),
