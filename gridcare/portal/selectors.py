@@ -67,4 +67,5 @@ def account_summary(binding: Binding, *, on: date) -> AccountSummary:
 
 
 def account_bills(account: Account) -> QuerySet[Bill]:
-    return bill_history(account=account)
+    """The account's bills, newest first, each with its account (the penalty to date reads it)."""
+    return bill_history(account=account).select_related("account")
