@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger("gridcare.errors")
 
 API_PREFIX = "/api/"
+PORTAL_PREFIX = "/portal/"
 
 
 def _is_api(request: HttpRequest) -> bool:
@@ -39,9 +40,16 @@ def _message(exception: Exception | None) -> str:
     return str(exception.args[0])
 
 
+def _is_portal(request: HttpRequest) -> bool:
+    """A customer's page (gridcare.portal): its errors look like the portal, not the staff site."""
+    return request.path.startswith(PORTAL_PREFIX)
+
+
 def _page(request: HttpRequest, template: str, status: int, message: str) -> HttpResponse:
     if _is_api(request):
         return JsonResponse({"detail": message, "errors": {}}, status=status)
+    if _is_portal(request):
+        return render(request, "portal/error.html", {"message": message, "status": status}, status=status)
     return render(request, template, {"message": message, "back": _back(request)}, status=status)
 
 
@@ -87,5 +95,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if _is_api(request):
         detail = _("服务器出错了，请稍后再试（错误编号 %(ref)s）。") % {"ref": reference}
         return JsonResponse({"detail": detail, "errors": {}, "reference": reference}, status=500)
-    body = loader.get_template("500.html").render({"reference": reference, "back": _back(request)})
+    template = "portal/500.html" if _is_portal(request) else "500.html"
+    body = loader.get_template(template).render({"reference": reference, "back": _back(request)})
     return HttpResponse(body, status=500)

@@ -100,3 +100,12 @@ def test_every_customer_page_is_english_when_chosen(town: City) -> None:
     text = _english_text(signed_out, "/portal/login/")
     assert text is not None and "Sign in with your mobile number" in text
     assert sorted(_runs(text) - _data_runs()) == []
+
+
+def test_a_customer_page_that_is_not_there_looks_like_the_portal(town: City) -> None:
+    client = _signed_in_page_client()
+    answer = client.get("/portal/accounts/9999999999/bills/")
+    assert answer.status_code == 404
+    page = answer.content.decode()
+    assert "没有找到这个户号，或尚未绑定。" in page and "portal/portal.css" in page and "95598" in page
+    assert "gridcare.css" not in page  # not the staff site's page
