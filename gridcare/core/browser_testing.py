@@ -171,3 +171,31 @@ def look(page: Page, name: str, *sizes: str) -> None:
         overflow = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert overflow[0] <= overflow[1], f"{name} at {size}: {overflow[0]}px wide in a {overflow[1]}px window"
         assert shown_internals(page.inner_text("body")) == [], f"{name} at {size}"
+
+
+AXE = Path(__file__).resolve().parent / "tests" / "vendor" / "axe-core" / "axe.min.js"
+SEVERE = ("serious", "critical")
+
+
+def axe_context(browser: Browser, size: str = "phone") -> BrowserContext:
+    """A context whose pages accept the injected accessibility checker: axe-core is added as a
+    script of the page, which the Content-Security-Policy (script-src 'self') would refuse."""
+    width, height = SIZES[size]
+    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": height}, bypass_csp=True)
+    context.set_default_timeout(20000)
+    return context
+
+
+def accessibility_violations(page: Page, impacts: tuple[str, ...] = SEVERE) -> list[str]:
+    """axe-core's violations of the page as it is now with one of ``impacts`` (WCAG 2.1 A and
+    AA rules and best practices), as "rule (impact): help — N elements" lines."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => [v.id, v.impact, v.help, v.nodes.length, v.nodes.slice(0, 3).map(n => n.target.join(' '))])"
+    )
+    return [
+        f"{rule} ({impact}): {text} — {count} elements, e.g. {targets}"
+        for rule, impact, text, count, targets in found
+        if impact in impacts
+    ]
