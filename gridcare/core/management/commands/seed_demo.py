@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from gridcare.assessment.services.reports import reports_due
 from gridcare.assessment.services.rollup import rollup_due
+from gridcare.portal.demo import seed_portal
 from gridcare.billing.demo import seed_billing
 from gridcare.customers.demo import seed_customers, seed_worklist
 from gridcare.halls.demo import history_weeks as _weeks
@@ -60,6 +61,7 @@ class Command(BaseCommand):
         self.stdout.write(f"assessment roll-up: {len(rolled.days)} days, {rolled.service_rows:,} service rows")
         reports = reports_due()  # last month's reports, as the worker writes them on the 1st
         self.stdout.write(f"monthly reports: {len(reports.written)}")
+        self.stdout.write(seed_portal())
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(f"demo city ready: {created:,} new customers ({customers:,} wanted) in {elapsed:.1f} s")
