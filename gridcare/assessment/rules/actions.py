@@ -79,8 +79,9 @@ WINDOW_MIN, WINDOW_MAX = 7, 180
 
 def figure_choices() -> list[tuple[str, str]]:
     """The figure picker: every figure by its Chinese label, with whether higher or lower is better."""
+    higher, lower = _("%(figure)s（越高越好）"), _("%(figure)s（越低越好）")
     return [
-        (code, f"{FIGURE_LABELS[code]}（{_('越高越好') if better == 'higher' else _('越低越好')}）")
+        (code, str(higher if better == "higher" else lower) % {"figure": FIGURE_LABELS[code]})
         for code, better in FIGURE_DIRECTION.items()
     ]
 
@@ -156,8 +157,12 @@ TESTS: dict[str, Promise] = {"two_proportion": _("双比例检验"), "mann_whitn
 
 
 def _statistic(evaluation: dict[str, Any]) -> str:
-    name = "z" if evaluation["test"] == "two_proportion" else "U"
-    return f"{TESTS[evaluation['test']]} {name} = {evaluation['statistic']:.2f}，p = {evaluation['p_value']:.4f}"
+    return str(_("%(test)s %(name)s = %(value)s，p = %(p)s")) % {
+        "test": TESTS[evaluation["test"]],
+        "name": "z" if evaluation["test"] == "two_proportion" else "U",
+        "value": f"{evaluation['statistic']:.2f}",
+        "p": f"{evaluation['p_value']:.4f}",
+    }
 
 
 def evaluation_sentence(evaluation: dict[str, Any]) -> str:
