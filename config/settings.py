@@ -424,7 +424,50 @@ GRIDCARE_BILLING = {
         "bank_debit": env_decimal("GRIDCARE_PAYMENT_MAX_BANK_DEBIT", "10000000.00"),
         "agency": env_decimal("GRIDCARE_PAYMENT_MAX_AGENCY", "10000.00"),
     },
+    # An online payment order (the portal, the app) may be paid for this long after it is made.
+    "PAYMENT_ORDER_MINUTES": env_int("GRIDCARE_PAYMENT_ORDER_MINUTES", 30),
 }
+
+# Paying online (BILL-4, issue 15): the providers the portal and the app offer, each off until it is
+# switched on with its keys (a PEM text or the path of a PEM file). The simulated provider plays one
+# for the demo and the tests (its own page, HMAC-SHA256-signed notifications with KEY, "" = derived
+# from SECRET_KEY); it is on in development and refused in production. NOTIFY_URL: the public
+# https address of POST /api/v1/payments/notify/<provider> that the provider calls.
+GRIDCARE_PAYMENT_PROVIDERS = {
+    "simulated": {
+        "ENABLED": env_bool("GRIDCARE_PAY_SIMULATED", GRIDCARE_ENV == "development"),
+        "KEY": env_str("GRIDCARE_PAY_SIMULATED_KEY", ""),
+    },
+    # WeChat Pay API v3 (H5 payment): the merchant's key signs the order, the platform's public key
+    # (or its certificate) verifies Wechatpay-Signature, the APIv3 key decrypts the notification.
+    "wechat": {
+        "ENABLED": env_bool("GRIDCARE_PAY_WECHAT", False),
+        "APPID": env_str("GRIDCARE_PAY_WECHAT_APPID", ""),
+        "MCHID": env_str("GRIDCARE_PAY_WECHAT_MCHID", ""),
+        "MERCHANT_SERIAL": env_str("GRIDCARE_PAY_WECHAT_MERCHANT_SERIAL", ""),
+        "MERCHANT_PRIVATE_KEY": env_str("GRIDCARE_PAY_WECHAT_MERCHANT_PRIVATE_KEY", ""),
+        "PLATFORM_PUBLIC_KEY": env_str("GRIDCARE_PAY_WECHAT_PLATFORM_PUBLIC_KEY", ""),
+        "PLATFORM_SERIAL": env_str("GRIDCARE_PAY_WECHAT_PLATFORM_SERIAL", ""),
+        "APIV3_KEY": env_str("GRIDCARE_PAY_WECHAT_APIV3_KEY", ""),
+        "NOTIFY_URL": env_str("GRIDCARE_PAY_WECHAT_NOTIFY_URL", ""),
+        "API_BASE": env_str("GRIDCARE_PAY_WECHAT_API_BASE", "https://api.mch.weixin.qq.com"),
+        "TIMEOUT_SECONDS": env_int("GRIDCARE_PAY_WECHAT_TIMEOUT_SECONDS", 10),
+        # A notification older than this (Wechatpay-Timestamp) is refused as a replay.
+        "MAX_SKEW_SECONDS": env_int("GRIDCARE_PAY_WECHAT_MAX_SKEW_SECONDS", 300),
+    },
+    # Alipay (手机网站支付 alipay.trade.wap.pay): the app's private key signs the request (RSA2),
+    # Alipay's public key verifies the notification.
+    "alipay": {
+        "ENABLED": env_bool("GRIDCARE_PAY_ALIPAY", False),
+        "APP_ID": env_str("GRIDCARE_PAY_ALIPAY_APP_ID", ""),
+        "APP_PRIVATE_KEY": env_str("GRIDCARE_PAY_ALIPAY_APP_PRIVATE_KEY", ""),
+        "ALIPAY_PUBLIC_KEY": env_str("GRIDCARE_PAY_ALIPAY_PUBLIC_KEY", ""),
+        "NOTIFY_URL": env_str("GRIDCARE_PAY_ALIPAY_NOTIFY_URL", ""),
+        "GATEWAY": env_str("GRIDCARE_PAY_ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do"),
+    },
+}
+if GRIDCARE_ENV == "production" and GRIDCARE_PAYMENT_PROVIDERS["simulated"]["ENABLED"]:
+    raise ImproperlyConfigured("GRIDCARE_ENV=production refuses the simulated payment provider (GRIDCARE_PAY_SIMULATED=1).")
 
 # Uploaded files (readings, statements, bank results): refused above MAX_BYTES before anything
 # reads them, above MAX_ROWS rows while reading, and an Excel file whose zip directory declares

@@ -21,6 +21,12 @@ from gridcare.billing.models.debit import (
     DebitBatch,
     DebitBatchStatus,
 )
+from gridcare.billing.models.orders import (
+    PaymentOrder,
+    PaymentOrderEvent,
+    PaymentOrderStatus,
+    PaymentPurpose,
+)
 from gridcare.billing.models.payments import (
     Payment,
     PaymentAllocation,
@@ -67,6 +73,10 @@ __all__ = [
     "Payment",
     "PaymentAllocation",
     "PaymentChannel",
+    "PaymentOrder",
+    "PaymentOrderEvent",
+    "PaymentOrderStatus",
+    "PaymentPurpose",
     "PenaltyWaiver",
     "PrepaidBalance",
     "PrepaidEntry",
