@@ -8,7 +8,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridcare.billing.models import Bill, BillEvent, BillRun, BillRunEvent, RunStatus
+from gridcare.billing.models import Bill, BillEvent, BillRun, BillRunEvent, PaymentOrder, PaymentOrderEvent, RunStatus
 from gridcare.core.events import Actor, record
 from gridcare.core.history import Missing, Text, register
 
@@ -58,5 +58,37 @@ register(
         ),
         T.FINISHED: _("批次计算完成：共出账 %(billed)s 户，异常暂缓 %(held)s 户，无抄表数据或电价 %(missing)s 户"),
         T.NOTICES_QUEUED: _("本账期出账通知已生成 %(queued)s 条"),
+    },
+)
+
+
+# --- online payment orders (BILL-4, issue 15) -------------------------------------------------
+
+
+class OrderEventType(models.TextChoices):
+    CREATED = "created", _("下单")
+    PAID = "paid", _("支付成功")
+    FAILED = "failed", _("支付失败")
+    EXPIRED = "expired", _("订单过期")
+    CANCELLED = "cancelled", _("取消订单")
+    REFUSED = "notification_refused", _("支付通知被拒")
+
+
+def order_event(*, order: PaymentOrder, type: OrderEventType, **parameters: Any) -> PaymentOrderEvent:
+    """A payment order's history row (the customer or the provider acted: no staff actor)."""
+    return record(PaymentOrderEvent, order=order, type=type.value, actor=None, parameters=parameters)
+
+
+OE = OrderEventType
+register(
+    PaymentOrderEvent,
+    labels=OE.choices,
+    sentences={
+        OE.CREATED: _("下单 %(amount)s 元，支付方式 %(provider)s"),
+        OE.PAID: _("支付成功，支付流水号 %(txn)s，入账 %(amount)s 元"),
+        OE.FAILED: _("支付未成功（%(state)s）"),
+        OE.EXPIRED: _("超过支付期限，订单关闭"),
+        OE.CANCELLED: _("客户取消了订单"),
+        OE.REFUSED: _("支付通知被拒：%(reason)s"),
     },
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gridcare.core.exceptions import Conflict, InvalidInput
+from gridcare.core.exceptions import Conflict, DomainError, InvalidInput, NotFound
 
 
 class BillingError(InvalidInput):
@@ -15,3 +15,24 @@ class InvalidTransition(Conflict):
 
 class DuplicateMismatch(Conflict):
     """The channel reused a transaction id with different payment data."""
+
+
+class ProviderUnavailable(NotFound):
+    """The payment provider is unknown, switched off, or not fully configured."""
+
+
+class BadNotification(DomainError):
+    """A provider's notification whose signature (or encryption) does not verify: nothing is read
+    from it and nothing changes."""
+
+    status_code = 401
+
+
+class ProviderFailed(DomainError):
+    """The provider did not take the order (unreachable, refused, an answer that does not verify)."""
+
+    status_code = 502
+
+
+class AmountMismatch(InvalidInput):
+    """A notification, correctly signed, reports another amount than the order's."""

@@ -73,6 +73,11 @@ def _amount_error(channel: str, amount: Decimal) -> str | None:
     return None
 
 
+def amount_error(channel: str, amount: Decimal) -> str | None:
+    """Why ``amount`` cannot be paid through ``channel`` in one payment (None: it can)."""
+    return _amount_error(channel, amount)
+
+
 def _paid_at_error(paid_at: datetime, now: datetime) -> str | None:
     if paid_at.tzinfo is None:
         return _("缴费时间须带时区。")
