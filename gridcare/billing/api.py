@@ -91,3 +91,9 @@ def account_due(request: HttpRequest, account_no: str) -> dict[str, Any]:
 def payment_create(request: HttpRequest, payload: PaymentSchemaIn) -> tuple[int, dict[str, Any]]:
     payment, created = payment_post(scope=scope_for(request.user), actor=request.user, data=PaymentIn(**payload.dict()))
     return (201 if created else 200), _payment_out(payment, created)
+
+
+# The payment providers' webhook (no sign-in: their signature is the credential).
+from gridcare.billing.notify_api import router as notify_router  # noqa: E402
+
+router.add_router("", notify_router)

@@ -295,6 +295,7 @@ OWN_AUTH = {
     ("POST", "/api/v1/devices/pair"),  # a hall device's one-time code
     ("POST", "/api/v1/portal/auth/code"),  # a customer's phone (gridcare.portal)
     ("POST", "/api/v1/portal/auth/token"),  # the phone and its one-time code
+    ("POST", "/api/v1/payments/notify/{provider}"),  # the payment provider's signature (billing)
 }
 # The customer's own operations (gridcare.portal) take a customer's token or session only: a
 # staff token, a staff session or nothing is no credential there (401), and nothing is written.
