@@ -164,3 +164,8 @@ def portal_bills(
     return api_page(
         response, selectors.account_bills(account), page=page, page_size=page_size, dress=_bill_out(business_date())
     )
+
+
+from gridcare.portal.pay_api import router as pay_router  # noqa: E402 - paying online (BILL-4)
+
+router.add_router("", pay_router)

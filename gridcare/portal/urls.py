@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gridcare.portal import views
+from gridcare.portal import pay_views, views
 
 app_name = "portal"
 
@@ -13,4 +13,11 @@ urlpatterns = [
     path("accounts/", views.accounts, name="accounts"),
     path("accounts/<str:account_no>/unbind/", views.unbind, name="unbind"),
     path("accounts/<str:account_no>/bills/", views.bills, name="bills"),
+    # paying online (BILL-4): pay_views
+    path("pay/orders/", pay_views.history, name="pay_orders"),
+    path("pay/orders/<str:order_no>/", pay_views.result, name="pay_result"),
+    path("pay/orders/<str:order_no>/go/", pay_views.go, name="pay_go"),
+    path("pay/orders/<str:order_no>/receipt.pdf", pay_views.receipt, name="pay_receipt"),
+    path("pay/sim/<str:order_no>/", pay_views.simulated, name="pay_sim"),
+    path("pay/<str:account_no>/", pay_views.pay, name="pay"),
 ]

@@ -121,6 +121,14 @@ def _same_request(order: PaymentOrder, *, account: Account, amount: Decimal, pur
     return (order.account_id, order.amount, order.purpose, order.provider) == (account.pk, amount, purpose, provider)
 
 
+def payment_order_preview(
+    *, account: Account, purpose: str, provider: str, origin: str, amount: Decimal | None = None
+) -> tuple[Decimal, str]:
+    """What ``payment_order_create`` would make (the amount and the channel), writing nothing:
+    the same checks, for the page that asks the customer to confirm first."""
+    return _check(account=account, purpose=purpose, provider=provider, origin=origin, amount=amount, key="")
+
+
 def payment_order_create(
     *,
     account: Account,
