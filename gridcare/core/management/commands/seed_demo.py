@@ -6,15 +6,16 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from gridcare.assessment.demo_drivers_actions import seed_drivers_and_actions
 from gridcare.assessment.services.reports import reports_due
 from gridcare.assessment.services.rollup import rollup_due
-from gridcare.portal.demo import seed_portal
 from gridcare.billing.demo import seed_billing
 from gridcare.customers.demo import seed_customers, seed_worklist
 from gridcare.halls.demo import history_weeks as _weeks
 from gridcare.halls.demo import seed_halls, seed_history
 from gridcare.notices.services.demo import seed_notices
 from gridcare.org.demo import demo_users, seed_org
+from gridcare.portal.demo import seed_portal
 from gridcare.workorders.demo import seed_workorders
 
 
@@ -59,6 +60,7 @@ class Command(BaseCommand):
         self.stdout.write(f"archive-quality worklist: {seed_worklist():,} new issues")
         rolled = rollup_due()  # the assessment figures of the history, as the worker would each night
         self.stdout.write(f"assessment roll-up: {len(rolled.days)} days, {rolled.service_rows:,} service rows")
+        self.stdout.write(seed_drivers_and_actions())
         reports = reports_due()  # last month's reports, as the worker writes them on the 1st
         self.stdout.write(f"monthly reports: {len(reports.written)}")
         self.stdout.write(seed_portal())
