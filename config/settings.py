@@ -467,7 +467,9 @@ GRIDCARE_PAYMENT_PROVIDERS = {
     },
 }
 if GRIDCARE_ENV == "production" and GRIDCARE_PAYMENT_PROVIDERS["simulated"]["ENABLED"]:
-    raise ImproperlyConfigured("GRIDCARE_ENV=production refuses the simulated payment provider (GRIDCARE_PAY_SIMULATED=1).")
+    raise ImproperlyConfigured(
+        "GRIDCARE_ENV=production refuses the simulated payment provider (GRIDCARE_PAY_SIMULATED=1)."
+    )
 
 # Uploaded files (readings, statements, bank results): refused above MAX_BYTES before anything
 # reads them, above MAX_ROWS rows while reading, and an Excel file whose zip directory declares
