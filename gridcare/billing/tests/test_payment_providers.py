@@ -315,3 +315,56 @@ def test_the_simulated_provider_through_the_webhook(town: City) -> None:
     )
     assert forged.status_code == 401
     assert Payment.objects.count() == 1
+
+
+def test_odd_bodies_never_break_the_webhook(town: City) -> None:
+    """Signed or not, whatever a body holds is a refusal in the house's shape, never a 500."""
+    client = Client()
+    simulated = PROVIDERS["simulated"]
+    odd = [b"", b"\xff\xfe\x00", b"[]", b"null", b'{"a":' * 50, b"a=1&a=2", b"x" * 70_000]
+    signed_simulated = [
+        json.dumps(body).encode()
+        for body in (
+            {},
+            {"state": "SUCCESS"},
+            {"state": "SUCCESS", "order_no": "PO1", "txn_id": "T", "amount": "abc", "paid_at": "2026-12-01T10:00:00"},
+            {"state": "SUCCESS", "order_no": ["PO1"], "txn_id": 5, "amount": "1", "paid_at": "x"},
+            {
+                "state": "REFUNDED",
+                "order_no": "PO1",
+                "txn_id": "T",
+                "amount": "1",
+                "paid_at": "2026-12-01T10:00:00+08:00",
+            },
+        )
+    ]
+    signed_wechat = [
+        json.dumps(body).encode()
+        for body in (
+            {},
+            {"resource": "x"},
+            {"resource": {"algorithm": "AEAD_AES_256_GCM", "nonce": "n", "ciphertext": "%%"}},
+        )
+    ]
+    for provider in ("simulated", "wechat", "alipay"):
+        for body in odd:
+            answer = client.post(NOTIFY + provider, data=body, content_type="application/json")
+            assert answer.status_code in (401, 404, 422), (provider, body[:20], answer.status_code)
+            assert set(answer.json()) == {"detail", "errors"}
+    for body in signed_simulated:
+        answer = client.post(
+            NOTIFY + "simulated",
+            data=body,
+            content_type="application/json",
+            headers={"X-Sim-Signature": simulated.sign(body)},  # type: ignore[attr-defined]
+        )
+        assert answer.status_code in (401, 404), (body, answer.status_code)
+    for body in signed_wechat:
+        answer = _post(client, "wechat", h.Signed(h.wechat_headers(body), body))
+        assert answer.status_code == 401, (body, answer.content)
+    for params in (
+        {"app_id": h.ALIPAY_APP_ID},
+        {"app_id": h.ALIPAY_APP_ID, "out_trade_no": "PO1", "trade_status": "TRADE_SUCCESS", "total_amount": "x"},
+    ):
+        assert _post(client, "alipay", h.alipay_notification(params)).status_code == 401
+    assert not Payment.objects.exists()
