@@ -271,7 +271,9 @@ def payment_order_notified(*, provider: str, notification: RawNotification) -> N
         raise AmountMismatch(message, errors={"amount": message})
     different = ""
     with transaction.atomic():
-        locked = PaymentOrder.objects.select_for_update().select_related("account", "payment").get(pk=order.pk)
+        # The payment is read after the lock, not joined: a notification that waited here for
+        # another one sees the order that one paid, and must see its payment too.
+        locked = PaymentOrder.objects.select_for_update(of=("self",)).select_related("account").get(pk=order.pk)
         if locked.status == S.PAID:
             if locked.provider_txn_id == notice.provider_txn_id:
                 return Notified(locked, locked.payment, False, ack)  # a retry: nothing changes

@@ -357,3 +357,27 @@ def test_ten_copies_of_one_notification_at_once_post_one_payment(town: City, set
     bill.refresh_from_db()
     assert bill.paid == Decimal("88.00")
     assert list(PaymentOrder.objects.get().events.values_list("type", flat=True)) == ["created", "paid"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("key", ["click-1", ""])
+def test_five_clicks_at_once_make_one_order(town: City, key: str) -> None:
+    issued_bill(town.account, "2026-10", "88.00", date(2030, 1, 25))
+
+    def click(_: int) -> tuple[int, bool]:
+        order, created = orders.payment_order_create(
+            account=town.account,
+            purpose="bill",
+            provider="simulated",
+            origin="web",
+            customer_ref=REF,
+            idempotency_key=key,
+        )
+        return order.pk, created
+
+    results, errors = run_together(5, click)
+    assert errors == []
+    assert len({pk for pk, _ in results}) == 1
+    assert sorted(created for _, created in results) == [False] * 4 + [True]
+    assert PaymentOrder.objects.count() == 1
