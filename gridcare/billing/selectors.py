@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -21,8 +22,11 @@ from gridcare.billing.models import (
     DebitBatch,
     DunningStep,
     DunningStepKind,
+    IntervalReading,
     Payment,
+    PaymentAllocation,
     PrepaidBalance,
+    PrepaidEntry,
     Reading,
     ReadingException,
     ReadingStatus,
@@ -34,6 +38,7 @@ from gridcare.billing.rules.bill_status import OPEN
 from gridcare.billing.rules.dunning_steps import cutoff_window, dunning_stage
 from gridcare.core.forms import Choice, named
 from gridcare.core.money import ZERO, MoneySum, money_total
+from gridcare.core.timezone import SHANGHAI, local_datetime
 from gridcare.customers.models import Account, AccountStatus
 from gridcare.customers.rules import mask_name
 from gridcare.org.access import Scope
@@ -379,3 +384,91 @@ def tariff_name(code: str) -> str | None:
     """The name of the province's tariff ``code`` (its latest version), for a history's sentence."""
     versions = Tariff.objects.filter(code=code, province=billing_str("PROVINCE")).order_by("-effective_from")
     return versions.values_list("name", flat=True).first()
+
+
+# -- the customer's own bill detail and usage (the portal, SELF-2) ------------------------------
+def account_bill(*, account: Account, period: str) -> Bill | None:
+    """The account's bill of ``period`` ("YYYY-MM") with its tariff, or None."""
+    return Bill.objects.filter(account=account, period=period).select_related("tariff", "account").first()
+
+
+@dataclass(frozen=True)
+class BillSettlement:
+    """One amount settled against a bill: a payment's share (penalty first, then electricity), or
+    the prepaid balance deducted when the bill was issued."""
+
+    at: datetime
+    channel: str  # the channel's label, or 预存抵扣
+    penalty: Decimal
+    principal: Decimal
+
+    @property
+    def amount(self) -> Decimal:
+        return self.penalty + self.principal
+
+
+def bill_settlements(bill: Bill) -> list[BillSettlement]:
+    """What was paid against ``bill``, oldest first: the payments' allocations and the prepaid
+    deduction at billing (together they are ``bill.paid_total``)."""
+    rows = [
+        BillSettlement(
+            at=a.payment.paid_at, channel=str(a.payment.get_channel_display()), penalty=a.penalty, principal=a.principal
+        )
+        for a in PaymentAllocation.objects.filter(bill=bill)
+        .select_related("payment")
+        .order_by("payment__paid_at", "pk")
+    ]
+    deducted = PrepaidEntry.objects.filter(bill=bill, kind=PrepaidEntry.Kind.DEDUCTION).order_by("created_at", "pk")
+    rows += [
+        BillSettlement(at=e.created_at, channel=str(_("预存抵扣")), penalty=ZERO, principal=-e.amount) for e in deducted
+    ]
+    return sorted(rows, key=lambda r: r.at)
+
+
+@dataclass(frozen=True)
+class MonthUsage:
+    period: str
+    kwh: Decimal
+    kwh_peak: Decimal
+    kwh_flat: Decimal
+    kwh_valley: Decimal
+    amount: Decimal
+
+
+def monthly_usage(*, account: Account, since: str) -> list[MonthUsage]:
+    """The billed kWh (and amount) of each period from ``since`` ("YYYY-MM") on, oldest first."""
+    rows = (
+        Bill.objects.filter(account=account, period__gte=since)
+        .order_by("period")
+        .values_list("period", "kwh", "kwh_peak", "kwh_flat", "kwh_valley", "amount")
+    )
+    return [MonthUsage(*row) for row in rows]
+
+
+def year_billed_kwh(*, account: Account, period: str) -> Decimal:
+    """The kWh billed in ``period``'s calendar year before it: what a yearly tier counts from."""
+    bills = Bill.objects.filter(account=account, period__gte=period[:4] + "-01", period__lt=period)
+    return money_total(bills, "kwh")
+
+
+def has_interval_data(*, account: Account) -> bool:
+    """Whether the account has any interval (load-curve) readings: daily usage exists only then."""
+    return IntervalReading.objects.filter(account=account).exists()
+
+
+def daily_usage(*, account: Account, start: date, end: date) -> dict[date, Decimal]:
+    """The metered kWh of each Shanghai day in [start, end] from the interval readings (days
+    without any interval are absent, not zero)."""
+    rows = (
+        IntervalReading.objects.filter(
+            account=account,
+            starts_at__gte=local_datetime(start, time.min),
+            starts_at__lt=local_datetime(end + timedelta(days=1), time.min),
+        )
+        .annotate(day=TruncDate("starts_at", tzinfo=SHANGHAI))
+        .order_by()
+        .values_list("day")
+        .annotate(total=MoneySum("kwh"))
+        .order_by("day")
+    )
+    return dict(rows)
