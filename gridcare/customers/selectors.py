@@ -252,6 +252,36 @@ def active_account_classes() -> list[tuple[int, str, str]]:
     return list(rows.values_list("id", "customer_class", "tariff_code"))
 
 
+# The history rows of a status change (暂停, 恢复, 销户): each keeps the status before it (``old``).
+_STATUS_EVENTS = (AccountEvent.Type.SUSPENDED, AccountEvent.Type.RESUMED, AccountEvent.Type.CLOSED)
+
+
+def active_accounts_at(*, on: date, where: Q | None = None) -> dict[int, int]:
+    """How many of the accounts ``where`` selects were active (正常) at the end of the day ``on``
+    (Shanghai), per supply unit id: opened by then, and in 正常 at that moment — the status they
+    have now, unless a status change came later, whose ``old`` says what it was then. What
+    complaints per 10,000 customers divide by (ASSESS-6)."""
+    end = local_datetime(on + timedelta(days=1), time.min)
+    accounts = Account.objects.filter(where or Q(), opened_on__lte=on)
+    rows = accounts.filter(status=AccountStatus.ACTIVE).order_by().values_list("supply_unit_id")
+    counts: dict[int, int] = dict(rows.annotate(n=Count("id")).values_list("supply_unit_id", "n"))
+    later = (
+        AccountEvent.objects.filter(account__in=accounts.values("pk"), type__in=_STATUS_EVENTS, created_at__gte=end)
+        .order_by("account_id", "created_at", "id")
+        .values_list("account_id", "parameters", "account__status", "account__supply_unit_id")
+    )
+    seen: set[int] = set()
+    for account_id, parameters, status_now, unit_id in later.iterator(chunk_size=2000):
+        if account_id in seen:
+            continue
+        seen.add(account_id)
+        then = parameters.get("old") if isinstance(parameters, dict) else None
+        if then is None or (then == AccountStatus.ACTIVE) == (status_now == AccountStatus.ACTIVE):
+            continue
+        counts[unit_id] = counts.get(unit_id, 0) + (1 if then == AccountStatus.ACTIVE else -1)
+    return {unit_id: n for unit_id, n in counts.items() if n}
+
+
 # -- accounts behind the grid (outage fan-out: up to a million rows, read in id order) ---------
 OPEN_STATUSES = [s.value for s in AccountStatus if s != AccountStatus.CLOSED]
 FAN_OUT_CHUNK = 20_000

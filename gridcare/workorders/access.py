@@ -24,7 +24,9 @@ def order_filter(scope: Scope, prefix: str = "") -> Q:
 def order_get_for_scope(*, scope: Scope, number: str) -> WorkOrder:
     order = (
         WorkOrder.objects.filter(order_filter(scope), number=number)
-        .select_related("owner", "supply_unit", "hall", "account", "incident", "transformer_area", "feeder")
+        .select_related(
+            "owner", "supply_unit", "hall", "account", "incident", "transformer_area", "feeder", "complaint_cause"
+        )
         .first()
     )
     if order is None:

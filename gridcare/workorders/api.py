@@ -7,8 +7,10 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from gridcare.core.exceptions import Forbidden
 from gridcare.core.paging import api_page
 from gridcare.core.timezone import now
 from gridcare.org.access import scope_for
@@ -32,6 +34,7 @@ class OrderIn(Schema):
     transformer_area: str | None = None
     area_type: Literal["urban", "rural", "remote"] | None = None
     location: str = ""
+    complaint_cause: str | None = None  # a cause's code (GET /complaint-causes), of the complaint's class
 
 
 class DeadlineOut(Schema):
@@ -60,6 +63,8 @@ class OrderOut(Schema):
     channel: str
     type: str
     complaint_class: str | None
+    complaint_cause: str | None  # the cause's code, once chosen (at intake or closing)
+    complaint_cause_name: str | None
     urgency: str
     status: str
     text: str
@@ -76,6 +81,19 @@ class OrderOut(Schema):
 
 class NoteIn(Schema):
     note: str = ""
+
+
+class CloseIn(Schema):
+    note: str = ""
+    # Closing a complaint without a cause chosen at intake needs one of its class (422 without).
+    complaint_cause: str | None = None
+
+
+class CauseOut(Schema):
+    code: str
+    name: str
+    complaint_class: str
+    position: int
 
 
 class DispatchIn(Schema):
@@ -138,6 +156,18 @@ def workorder_overdue(
     return api_page(response, orders, page=page, page_size=page_size, dress=selectors.order_card)
 
 
+@router.get("/complaint-causes", response={200: list[CauseOut], 403: ErrorOut})
+def complaint_cause_list(request: HttpRequest, complaint_class: str = "") -> list[dict[str, Any]]:
+    """The causes offered at intake and closing (active), by class and position; ``complaint_class``
+    narrows them to one class. Every staff post."""
+    if not scope_for(request.user).is_staff:
+        raise Forbidden(_("只有员工可以查看投诉原因。"))
+    return [
+        {"code": code, "name": name, "complaint_class": klass, "position": position}
+        for code, name, klass, position in selectors.cause_choices(complaint_class=complaint_class)
+    ]
+
+
 @router.get("/workorders/{number}", response={200: OrderOut, 404: ErrorOut})
 def workorder_detail(request: HttpRequest, number: str) -> dict[str, Any]:
     return selectors.order_card(order_get_for_scope(scope=scope_for(request.user), number=number))
@@ -176,8 +206,10 @@ def workorder_reply(request: HttpRequest, number: str, payload: NoteIn) -> dict[
 
 
 @router.post("/workorders/{number}/close", response={200: OrderOut, **ERRORS})
-def workorder_close(request: HttpRequest, number: str, payload: NoteIn) -> dict[str, Any]:
-    return _move(request, number, Status.CLOSED, payload.note)
+def workorder_close(request: HttpRequest, number: str, payload: CloseIn) -> dict[str, Any]:
+    """Closes the order; a complaint is put down to ``complaint_cause`` (required when none was
+    chosen at intake and its class offers causes; replaces the intake's when given)."""
+    return _move(request, number, Status.CLOSED, payload.note, cause=payload.complaint_cause or "")
 
 
 @router.post("/workorders/{number}/confirm-outage", response={200: OrderOut, **ERRORS})

@@ -13,7 +13,9 @@ from gridcare.core.events import Actor, record
 from gridcare.core.history import Sentence, Text, label_of, moment, one_of, present, register
 from gridcare.org.selectors import hall_name, unit_name
 from gridcare.workorders.models import (
+    CauseEvent,
     Channel,
+    ComplaintCause,
     ComplaintClass,
     ConnectionEvent,
     Deadline,
@@ -30,6 +32,10 @@ def order_event(
     *, order: WorkOrder, type: OrderEvent.Type, actor: Actor, at: datetime, **parameters: Any
 ) -> OrderEvent:
     return record(OrderEvent, order=order, type=type, actor=actor, at=at, parameters=parameters)
+
+
+def cause_event(*, cause: ComplaintCause | None, type: CauseEvent.Type, actor: Actor, **parameters: Any) -> CauseEvent:
+    return record(CauseEvent, cause=cause, type=type, actor=actor, parameters=parameters)
 
 
 def connection_event(
@@ -93,7 +99,7 @@ register(
     sentences={
         T.RECEIVED: Sentence(
             _("%(actor)s 经%(channel)s受理%(type_)s"),
-            more=(_("（%(complaint_class)s）"), _("，首问负责人 %(owner)s")),
+            more=(_("（%(complaint_class)s）"), _("，投诉原因：%(cause)s"), _("，首问负责人 %(owner)s")),
         ),
         T.TRANSITION: Sentence(
             _("%(actor)s 将工单由“%(from)s”改为“%(to)s”"),
@@ -124,9 +130,27 @@ register(
             "%(actor)s 确认故障事件 #%(incident)s 为台区停电（%(registered)s），影响 %(affected_accounts)s 户"
         ),
         T.PROVISIONAL: _("%(missing_years)s 年节假日安排尚未录入，“%(kind)s”时限暂按周一至周五计算至 %(due_at)s"),
+        T.CAUSE_SET: _("%(actor)s 将投诉原因定为“%(cause)s”"),
         T.RECOMPUTED: Sentence(
             _("按 %(year)s 年节假日安排重算“%(kind)s”时限：由 %(old_due_at)s 改为 %(new_due_at)s"),
             more=(_("（%(provisional)s）"),),
         ),
+    },
+)
+
+C = CauseEvent.Type
+register(
+    CauseEvent,
+    labels=C.choices,
+    shows={"complaint_class": label_of(ComplaintClass)},
+    sentences={
+        C.CREATED: _("%(actor)s 新增投诉原因“%(name)s”"),
+        C.CHANGED: (
+            Sentence(_("%(actor)s 将投诉原因“%(old)s”改为“%(name)s”，排序 %(position)s")),
+            Sentence(_("%(actor)s 修改投诉原因“%(name)s”")),
+        ),
+        C.DEACTIVATED: _("%(actor)s 停用投诉原因“%(name)s”"),
+        C.ACTIVATED: _("%(actor)s 重新启用投诉原因“%(name)s”"),
+        C.DELETED: Sentence(_("%(actor)s 删除未使用的投诉原因“%(name)s”"), more=(_("（%(complaint_class)s）"),)),
     },
 )

@@ -11,10 +11,41 @@ from gridcare.customers.selectors import area_choices
 from gridcare.org.access import Path, Reach, Scope
 from gridcare.org.models import AreaType
 from gridcare.org.selectors import CrewGroup, crew_choices, hall_choices, staff_choices, unit_choices
-from gridcare.workorders.models import Channel, ComplaintClass, ConnectionCategory, OrderType, Urgency
+from gridcare.workorders.models import Channel, ComplaintClass, ConnectionCategory, OrderType, Urgency, WorkOrder
+from gridcare.workorders.selectors import cause_choices
 from gridcare.workorders.services import NewOrder
 
 _BLANK: list[tuple[str, str]] = [("", "—")]
+
+
+class CauseSelect(forms.Select):
+    """The causes as a select whose options carry their class (``data-class``): intake.js shows
+    only the causes of the class chosen."""
+
+    classes: dict[str, str] = {}
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        klass = self.classes.get(str(value))
+        if klass:
+            option["attrs"]["data-class"] = klass
+        return option
+
+
+class CausePicker(Picker):
+    """An active complaint cause (投诉原因), shown as 分类 · 原因 where all classes are offered."""
+
+    widget = CauseSelect
+
+    def offer_causes(self, causes: Iterable[tuple[str, str, str, int]], *, with_class: bool) -> None:
+        causes = list(causes)
+        label = {k: str(v) for k, v in ComplaintClass.choices}
+        self.offer((code, f"{label[klass]} · {name}" if with_class else name) for code, name, klass, _p in causes)
+        assert isinstance(self.widget, CauseSelect)
+        self.widget.classes = {code: klass for code, _name, klass, _p in causes}
+
+
+_CAUSE_INVALID = _("投诉原因不存在或已停用，请从列表中选择。")
 
 
 class IntakeForm(forms.Form):
@@ -27,6 +58,7 @@ class IntakeForm(forms.Form):
     complaint_class = forms.ChoiceField(
         label=_("投诉分类"), choices=_BLANK + list(ComplaintClass.choices), required=False
     )
+    complaint_cause = CausePicker(label=_("投诉原因"), blank="—", invalid=_CAUSE_INVALID)
     urgency = forms.ChoiceField(label=_("紧急程度"), choices=_BLANK + list(Urgency.choices), required=False)
     location = forms.CharField(label=_("地点"), max_length=200, required=False)
     transformer_area = TypeaheadPicker(
@@ -38,6 +70,9 @@ class IntakeForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The company's 台区: the service looks the code up in the caller's company.
         offer(self, transformer_area=area_choices(scope.filter(Reach.COMPANY, Path.unit_of("feeder__unit"))))
+        cause = self.fields["complaint_cause"]
+        assert isinstance(cause, CausePicker)
+        cause.offer_causes(cause_choices(), with_class=True)
 
     def new_order(self) -> NewOrder:
         data = self.cleaned_data
@@ -54,6 +89,7 @@ class IntakeForm(forms.Form):
             transformer_area=data.get("transformer_area") or None,
             area_type=data.get("area_type") or None,
             location=data.get("location") or "",
+            complaint_cause=data.get("complaint_cause") or None,
         )
 
 
@@ -65,16 +101,35 @@ class ActionForm(forms.Form):
     """An action of the order page; each action's form adds its fields (``ACTION_FORMS``). Each
     form on the page has ids of its own (``auto_id="id_<action>_%s"``: id_hand_over_note …)."""
 
-    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, scope: Scope, order: WorkOrder | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.scope = scope
+        self.order = order
 
 
 class NoteForm(ActionForm):
-    """The actions whose only field is their note (accept, arrive, restore, reply, close,
-    contact, pause, reopen)."""
+    """The actions whose only field is their note (accept, arrive, restore, reply, contact,
+    pause, reopen)."""
 
     note = _note()
+
+
+class CloseForm(NoteForm):
+    """Closing: a complaint is put down to one of its class's causes (the one chosen at intake
+    is preselected; the service refuses closing without one)."""
+
+    complaint_cause = CausePicker(label=_("投诉原因"), blank="—", invalid=_CAUSE_INVALID)
+
+    def __init__(self, *args: Any, scope: Scope, order: WorkOrder | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, scope=scope, order=order, **kwargs)
+        if order is None or order.type != OrderType.COMPLAINT:
+            del self.fields["complaint_cause"]
+            return
+        cause = self.fields["complaint_cause"]
+        assert isinstance(cause, CausePicker)
+        cause.offer_causes(cause_choices(complaint_class=order.complaint_class), with_class=False)
+        if order.complaint_cause_id is not None and order.complaint_cause is not None:
+            cause.initial = order.complaint_cause.code
 
 
 class CrewPicker(Picker):
@@ -154,6 +209,7 @@ class ConfirmOutageForm(ActionForm):
 
 # The form of each action of the order page (``views._actions``), by the action's name.
 ACTION_FORMS: dict[str, type[ActionForm]] = {
+    "close": CloseForm,
     "dispatch": DispatchForm,
     "hand_over": StaffPickForm,
     "call_back": CallBackForm,
@@ -163,9 +219,10 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
 }
 
 
-def action_form(action: str, *, scope: Scope, data: Any = None) -> ActionForm:
-    """The order page's form for ``action``, bound to ``data`` when given, under its own ids."""
-    return ACTION_FORMS.get(action, NoteForm)(data, scope=scope, auto_id=f"id_{action}_%s")
+def action_form(action: str, *, scope: Scope, data: Any = None, order: WorkOrder | None = None) -> ActionForm:
+    """The order page's form for ``action`` (on ``order``), bound to ``data`` when given, under
+    its own ids."""
+    return ACTION_FORMS.get(action, NoteForm)(data, scope=scope, order=order, auto_id=f"id_{action}_%s")
 
 
 class ConnectionForm(forms.Form):
@@ -193,3 +250,19 @@ class ConnectionForm(forms.Form):
 
 class AdvanceForm(forms.Form):
     note = forms.CharField(label=_("环节说明"), max_length=200, required=False)
+
+
+class CauseForm(forms.Form):
+    """A new complaint cause (投诉原因): its class and name; placed last in its class unless a
+    position is given."""
+
+    complaint_class = forms.ChoiceField(label=_("投诉分类"), choices=ComplaintClass.choices)
+    name = forms.CharField(label=_("名称"), max_length=50)
+    position = forms.IntegerField(label=_("排序"), required=False, min_value=0, max_value=32_767)
+
+
+class CauseEditForm(forms.Form):
+    """Renaming or moving a cause (its class stays: the orders put down to it keep their class)."""
+
+    name = forms.CharField(label=_("名称"), max_length=50)
+    position = forms.IntegerField(label=_("排序"), min_value=0, max_value=32_767)

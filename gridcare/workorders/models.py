@@ -45,6 +45,52 @@ class ComplaintClass(models.TextChoices):
     GRID_CONSTRUCTION = "grid_construction", _("电网建设投诉")
 
 
+class ComplaintCause(models.Model):
+    """A cause a complaint is put down to (投诉原因), inside its complaint class: the taxonomy
+    administrators keep on 投诉原因 (``COMPLAINT_CAUSE_EDIT``). A cause orders were put down to is
+    never deleted, only deactivated (no longer offered, still counted)."""
+
+    code = models.CharField(_("编码"), max_length=30, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    complaint_class = models.CharField(_("投诉分类"), max_length=20, choices=ComplaintClass.choices)
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("投诉原因")
+        verbose_name_plural = _("投诉原因")
+        ordering = ["complaint_class", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["complaint_class", "name"], name="complaint_cause_name_once_a_class")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CauseEvent(Event):
+    """Append-only history of the cause taxonomy: who added, renamed, moved or deactivated what."""
+
+    class Type(models.TextChoices):
+        CREATED = "created", _("新增")
+        CHANGED = "changed", _("修改")
+        DEACTIVATED = "deactivated", _("停用")
+        ACTIVATED = "activated", _("启用")
+        DELETED = "deleted", _("删除")
+
+    # Kept when the cause is deleted (an unused one): the history says what it was.
+    cause = models.ForeignKey(ComplaintCause, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
+    type = models.CharField(max_length=20, choices=Type.choices)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("投诉原因记录")
+        verbose_name_plural = _("投诉原因记录")
+
+    def __str__(self) -> str:
+        return f"{self.cause_id} {self.type}"
+
+
 class Urgency(models.TextChoices):
     HIGH = "high", _("紧急")
     NORMAL = "normal", _("一般")
@@ -156,6 +202,15 @@ class WorkOrder(models.Model):
     escalated_at = models.DateTimeField(_("升级时间"), null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("重新处理次数"), default=0)
     verified = models.BooleanField(_("投诉查实"), default=False)
+    # Chosen at intake or, at the latest, when the complaint is closed (ASSESS-6).
+    complaint_cause = models.ForeignKey(
+        ComplaintCause,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("投诉原因"),
+    )
 
     class Meta:
         verbose_name = _("工单")
@@ -163,6 +218,9 @@ class WorkOrder(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(type="complaint") | Q(complaint_class=""), name="only_complaints_have_a_class"
+            ),
+            models.CheckConstraint(
+                condition=Q(type="complaint") | Q(complaint_cause__isnull=True), name="only_complaints_have_a_cause"
             ),
         ]
         indexes = [
@@ -231,6 +289,7 @@ class OrderEvent(Event):
         OUTAGE_CONFIRMED = "outage_confirmed", _("确认为停电")
         PROVISIONAL = "provisional_deadline", _("时限暂按周一至周五计算")
         RECOMPUTED = "deadline_recomputed", _("按节假日安排重算时限")
+        CAUSE_SET = "cause_set", _("投诉原因")
 
     order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(max_length=30, choices=Type.choices)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
@@ -208,3 +208,53 @@ def requested_capacity(raw: object, *, maximum: Decimal, places: int) -> Decimal
     if message is not None:
         raise InvalidInput(_("报装信息有误。"), errors={"capacity_kva": message})
     return value.quantize(Decimal(1).scaleb(-places))
+
+
+# -- complaint figures (ASSESS-6, the work-order figures) -------------------------------------------
+
+
+def per_10k(count: int, customers: int) -> float | None:
+    """``count`` per 10,000 customers (None without customers to divide by)."""
+    return count * 10_000 / customers if customers else None
+
+
+@dataclass(frozen=True)
+class Filed:
+    """One complaint as the repeat rule reads it: who filed it (account, else phone) and when
+    (its Shanghai date, and its exact time and id to order complaints of the same day)."""
+
+    pk: int
+    account_id: int | None
+    phone: str
+    received_at: datetime
+    day: date
+
+
+def _same_customer(a: Filed, b: Filed) -> bool:
+    """The same account; where either names no account, the same (non-empty) phone."""
+    if a.account_id is not None and b.account_id is not None:
+        return a.account_id == b.account_id
+    return bool(a.phone) and a.phone == b.phone
+
+
+def repeats(filed: Iterable[Filed], *, of: Collection[int], days: int) -> set[int]:
+    """The complaints among ``of`` (ids) filed again by a customer who had complained before on
+    the same day or one of the ``days`` days before it, counted in Shanghai calendar days and
+    inclusive: with 30, a complaint 30 days after the first repeats it, one 31 days after does
+    not. ``filed`` holds them and every earlier complaint they may repeat (any place)."""
+    by_account: dict[int, list[Filed]] = {}
+    by_phone: dict[str, list[Filed]] = {}
+    every = sorted(filed, key=lambda f: (f.received_at, f.pk))
+    found: set[int] = set()
+    for f in every:
+        if f.pk in of:
+            earlier = by_account.get(f.account_id, []) if f.account_id is not None else []
+            earlier = earlier + by_phone.get(f.phone, []) if f.phone else earlier
+            first_day = f.day - timedelta(days=days)
+            if any(e.day >= first_day and _same_customer(e, f) for e in earlier):
+                found.add(f.pk)
+        if f.account_id is not None:
+            by_account.setdefault(f.account_id, []).append(f)
+        if f.phone:
+            by_phone.setdefault(f.phone, []).append(f)
+    return found

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
@@ -13,12 +13,15 @@ from django.utils.translation import gettext as _
 from gridcare.core.exceptions import NotFound
 from gridcare.core.timezone import SHANGHAI, now
 from gridcare.customers.models import Account
+from gridcare.customers.selectors import active_accounts_at
 from gridcare.org.access import Level, Path, Reach, Scope
 from gridcare.org.models import Hall, SupplyUnit
 from gridcare.workorders.access import connection_filter, order_filter
 from gridcare.workorders.models import (
     OPEN_STATUSES,
     CallBack,
+    CauseEvent,
+    ComplaintCause,
     ComplaintClass,
     ConnectionCategory,
     Deadline,
@@ -29,7 +32,7 @@ from gridcare.workorders.models import (
     Stage,
     WorkOrder,
 )
-from gridcare.workorders.rules import setting
+from gridcare.workorders.rules import Filed, per_10k, repeats, setting
 
 # An open deadline reckoned over a year without a holiday notice (shown as 暂定 in lists).
 _provisional = Deadline.objects.filter(order=OuterRef("pk"), met_at__isnull=True, provisional=True)
@@ -40,7 +43,7 @@ def order_list(
 ) -> QuerySet[WorkOrder]:
     orders = (
         WorkOrder.objects.filter(order_filter(scope))
-        .select_related("owner", "supply_unit", "account", "incident")
+        .select_related("owner", "supply_unit", "account", "incident", "complaint_cause")
         .annotate(has_provisional_deadline=Exists(_provisional))
     )
     if status:
@@ -118,13 +121,15 @@ def deadline_rows(order: WorkOrder) -> list[dict[str, Any]]:
 
 def order_card(order: WorkOrder, suggestion: dict[str, Any] | None = None) -> dict[str, Any]:
     """What the API answers about an order."""
-    owner = order.owner
+    owner, cause = order.owner, order.complaint_cause
     return {
         "id": order.pk,
         "number": order.number,
         "channel": order.channel,
         "type": order.type,
         "complaint_class": order.complaint_class or None,
+        "complaint_cause": cause.code if cause else None,
+        "complaint_cause_name": cause.name if cause else None,
         "urgency": order.urgency,
         "status": order.status,
         "text": order.text,
@@ -261,7 +266,7 @@ class Figures:
 
     @property
     def complaints_per_10k(self) -> float | None:
-        return self.complaints * 10_000 / self.customers if self.customers else None
+        return per_10k(self.complaints, self.customers)
 
     @property
     def compliance(self) -> float | None:
@@ -297,20 +302,14 @@ def _counts(orders: QuerySet[WorkOrder], field: str) -> list[tuple[str, int]]:
 
 def figures(*, scope: Scope, start: datetime, end: datetime, viewed: Viewed | None = None) -> Figures:
     """Orders received in [start, end): by type, class, unit; complaints per 10,000 customers of
-    the same hall, unit or company as the complaints; deadline compliance (deadlines falling due
-    in the period, kept on time); repeat complaints (same account within the configured days);
-    call-back satisfaction."""
+    the same hall, unit or company as the complaints (active at the end of the period); deadline
+    compliance (deadlines falling due in the period, kept on time); repeat complaints (the same
+    customer within the configured days, ``repeat_complaint_ids``); call-back satisfaction."""
     viewed = viewed or _own_reach(scope)
     seen = order_filter(scope) & viewed.orders
     orders = WorkOrder.objects.filter(seen, received_at__gte=start, received_at__lt=end)
     complaints = orders.filter(type=OrderType.COMPLAINT)
-    days = setting("REPEAT_COMPLAINT_DAYS")
-    earlier = WorkOrder.objects.filter(
-        account_id=OuterRef("account_id"),
-        type=OrderType.COMPLAINT,
-        received_at__lt=OuterRef("received_at"),
-        received_at__gte=OuterRef("received_at") - timedelta(days=days),
-    )
+    last_day = (end - timedelta(microseconds=1)).astimezone(SHANGHAI).date()
     in_view = WorkOrder.objects.filter(seen).values("pk")
     due = Deadline.objects.filter(order__in=in_view, due_at__gte=start, due_at__lt=min(end, now()))
     kept = due.filter(met_at__isnull=False, met_at__lte=F("due_at"))
@@ -323,10 +322,10 @@ def figures(*, scope: Scope, start: datetime, end: datetime, viewed: Viewed | No
         by_class=_counts(complaints, "complaint_class"),
         by_unit=_counts(orders, "supply_unit__name"),
         complaints=complaints.count(),
-        customers=Account.objects.filter(viewed.customers, status="active").count(),
+        customers=sum(active_accounts_at(on=last_day, where=viewed.customers).values()),
         deadlines_due=due.count(),
         deadlines_kept=kept.count(),
-        repeat_complaints=complaints.filter(account__isnull=False).filter(Exists(earlier)).count(),
+        repeat_complaints=len(repeat_complaint_ids(complaints, days=setting("REPEAT_COMPLAINT_DAYS"))),
         callbacks_reached=calls.filter(reached=True).count(),
         callbacks_satisfied=calls.filter(reached=True, satisfied=True).count(),
         viewed=viewed,
@@ -335,6 +334,69 @@ def figures(*, scope: Scope, start: datetime, end: datetime, viewed: Viewed | No
         ),
         agreement_all=triage_agreement(WorkOrder.objects.filter(seen)),
     )
+
+
+# -- complaints: repeats, causes and the reads of the complaint analysis (ASSESS-6) -----------------
+
+
+def repeat_complaint_ids(complaints: QuerySet[WorkOrder], *, days: int) -> set[int]:
+    """The ids of ``complaints`` that repeat an earlier complaint of the same customer (the same
+    account; where either names none, the same phone) filed that day or up to ``days`` calendar
+    days before (inclusive, Shanghai dates: ``rules.repeats``), wherever the earlier one was
+    handled."""
+    mine = list(complaints.order_by().values_list("pk", "account_id", "phone", "received_at"))
+    if not mine:
+        return set()
+    first = min(r[3] for r in mine).astimezone(SHANGHAI).date() - timedelta(days=days)
+    last = max(r[3] for r in mine)
+    window = WorkOrder.objects.filter(
+        type=OrderType.COMPLAINT, received_at__gte=datetime.combine(first, time.min, tzinfo=SHANGHAI)
+    ).filter(received_at__lte=last)
+    others = window.order_by().values_list("pk", "account_id", "phone", "received_at")
+    rows = {r[0]: r for r in [*others.iterator(chunk_size=5000), *mine]}
+    filed = [
+        Filed(pk, account, phone or "", at, at.astimezone(SHANGHAI).date()) for pk, account, phone, at in rows.values()
+    ]
+    return repeats(filed, of={r[0] for r in mine}, days=days)
+
+
+def complaints_received(*, where: Q, start: datetime, end: datetime) -> QuerySet[WorkOrder]:
+    """The complaints received in ``start`` ≤ t < ``end`` among the orders ``where`` selects (the
+    caller's reach), with their unit, cause and owner, newest first."""
+    return (
+        WorkOrder.objects.filter(where, type=OrderType.COMPLAINT, received_at__gte=start, received_at__lt=end)
+        .select_related("supply_unit", "complaint_cause", "owner")
+        .order_by("-received_at", "-id")
+    )
+
+
+def complaint_texts(*, where: Q, start: datetime, end: datetime) -> list[tuple[int | None, str]]:
+    """(supply unit id, the customer's words) of every complaint received in ``start`` ≤ t <
+    ``end`` among the orders ``where`` selects, in id order: the topics' complaint texts."""
+    rows = WorkOrder.objects.filter(where, type=OrderType.COMPLAINT, received_at__gte=start, received_at__lt=end)
+    return list(rows.order_by("id").values_list("supply_unit_id", "text"))
+
+
+def cause_list(*, complaint_class: str = "", active_only: bool = False) -> QuerySet[ComplaintCause]:
+    """The cause taxonomy in its order (class, position), with how many orders use each cause."""
+    causes = ComplaintCause.objects.annotate(used=Count("orders"))
+    if complaint_class:
+        causes = causes.filter(complaint_class=complaint_class)
+    if active_only:
+        causes = causes.filter(active=True)
+    return causes.order_by(_choice_order("complaint_class", list(ComplaintClass.values)), "position", "id")
+
+
+def cause_choices(*, complaint_class: str = "") -> list[tuple[str, str, str, int]]:
+    """(code, name, class, position) of the active causes, by class and position: what intake
+    and closing offer."""
+    causes = cause_list(complaint_class=complaint_class, active_only=True)
+    return [(c.code, c.name, c.complaint_class, c.position) for c in causes]
+
+
+def cause_history(limit: int = 50) -> QuerySet[CauseEvent]:
+    """The latest changes of the taxonomy, newest first."""
+    return CauseEvent.objects.select_related("actor", "cause").order_by("-created_at", "-id")[:limit]
 
 
 # -- new connections -------------------------------------------------------------------------------

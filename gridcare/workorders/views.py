@@ -143,7 +143,7 @@ def _detail(
     kind, bound = refused if refused is not None else ("", None)
 
     def form_of(action: str) -> forms.ActionForm:
-        return bound if bound is not None and action == kind else forms.action_form(action, scope=scope)
+        return bound if bound is not None and action == kind else forms.action_form(action, scope=scope, order=order)
 
     return render(
         request,
@@ -242,7 +242,10 @@ def _act(kind: str, request: HttpRequest, scope: Scope, order: WorkOrder, data: 
         target = services.DispatchTarget(
             unit=data.get("unit") or None, hall=data.get("hall") or None, crew=data.get("crew") or ""
         )
-        services.workorder_transition(scope=scope, actor=user, order=order, to=moves[kind], note=note, target=target)
+        cause = data.get("complaint_cause") or ""
+        services.workorder_transition(
+            scope=scope, actor=user, order=order, to=moves[kind], note=note, target=target, cause=cause
+        )
     elif kind in others:
         others[kind]()
     else:
@@ -267,7 +270,7 @@ def act(request: HttpRequest, number: str, kind: str) -> HttpResponse:
     if kind not in _KINDS:
         raise Http404
     scope, order = page_get(request, order_get_for_scope, number=number)
-    form = forms.action_form(kind, scope=scope, data=request.POST)
+    form = forms.action_form(kind, scope=scope, data=request.POST, order=order)
     if form.is_valid():
         try:
             _act(kind, request, scope, order, form.cleaned_data)

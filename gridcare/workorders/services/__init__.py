@@ -46,3 +46,13 @@ from gridcare.workorders.services.connections import (  # noqa: E402
 )
 
 __all__ += ["NewApplication", "new_connection_advance", "new_connection_apply"]
+
+from gridcare.workorders.services.causes import (  # noqa: E402
+    cause_create,
+    cause_delete,
+    cause_for,
+    cause_set_active,
+    cause_update,
+)
+
+__all__ += ["cause_create", "cause_delete", "cause_for", "cause_set_active", "cause_update"]

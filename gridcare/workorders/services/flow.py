@@ -19,7 +19,18 @@ from gridcare.org.selectors import crew_named
 from gridcare.workorders import rules
 from gridcare.workorders.events import order_event
 from gridcare.workorders.exceptions import InvalidTransition, UnknownCrew, WorkOrderError
-from gridcare.workorders.models import OPEN_STATUSES, Deadline, Incident, OrderEvent, Status, WorkOrder
+from gridcare.workorders.models import (
+    OPEN_STATUSES,
+    ComplaintCause,
+    Deadline,
+    Incident,
+    OrderEvent,
+    OrderType,
+    Status,
+    WorkOrder,
+)
+from gridcare.workorders.services.causes import FIELD as CAUSE_FIELD
+from gridcare.workorders.services.causes import cause_for, cause_needed
 from gridcare.workorders.services.incidents import incident_outage
 from gridcare.workorders.services.notify import notify_restored, notify_status
 from gridcare.workorders.services.recalendar import deadline_resume, deadlines_create
@@ -68,16 +79,29 @@ def workorder_transition(
     at: datetime | None = None,
     note: str = "",
     target: DispatchTarget | None = None,
+    cause: str = "",
 ) -> WorkOrder:
     """The one way an order changes status. Refuses moves the table does not allow (409, nothing
-    changes), stamps the time, keeps deadlines, writes the event and the customer's message."""
+    changes), stamps the time, keeps deadlines, writes the event and the customer's message.
+    Closing a complaint puts it down to ``cause`` (a cause code of its class); without one it
+    must have been given at intake, unless its class offers none (422 on ``complaint_cause``)."""
     at = at or now()
     with transaction.atomic():
         fresh = _locked(order)
         # An incident that is an outage on record is restored through it: the outage tells the
         # customers behind it, and the reporters it missed, once each (no order's own message).
         outage = incident_outage(fresh.incident_id, at) if fresh.incident_id and to == Status.RESTORED else None
-        _apply(scope=scope, actor=actor, order=fresh, to=to, at=at, note=note, target=target, tell=outage is None)
+        _apply(
+            scope=scope,
+            actor=actor,
+            order=fresh,
+            to=to,
+            at=at,
+            note=note,
+            target=target,
+            tell=outage is None,
+            cause=cause,
+        )
         if fresh.incident_id and to in (Status.ARRIVED, Status.RESTORED):
             _cascade(scope=scope, actor=actor, order=fresh, to=to, at=at, tell=outage is None)
         if outage is not None:
@@ -108,6 +132,7 @@ def _apply(
     target: DispatchTarget | None = None,
     tell: bool = True,
     crew_checked: bool = False,
+    cause: str = "",
 ) -> None:
     current = order.status
     if not rules.can_transition(order.type, current, to):
@@ -128,16 +153,38 @@ def _apply(
     if to == Status.DISPATCHED:
         fields += _dispatch(order, target or DispatchTarget(), crew_checked=crew_checked)
         details.update(unit=order.supply_unit_id, hall=order.hall_id, crew=order.crew)
+    chosen = _closing_cause(order, cause) if to == Status.CLOSED else None
+    if chosen is not None:
+        order.complaint_cause = chosen
+        fields.append("complaint_cause")
     if to in _STAMPS:
         setattr(order, _STAMPS[to], at)
         fields.append(_STAMPS[to])
     order.status = to
     order.save(update_fields=fields)
     _keep_deadlines(order, to, at)
+    if chosen is not None:
+        order_event(order=order, type=OrderEvent.Type.CAUSE_SET, actor=actor, at=at, cause=chosen.name)
     order_event(order=order, type=OrderEvent.Type.TRANSITION, actor=actor, at=at, note=note, **details)
     notify_status(order)
     if to == Status.RESTORED and tell:
         notify_restored(order, at)
+
+
+def _closing_cause(order: WorkOrder, code: str) -> ComplaintCause | None:
+    """The cause a complaint is closed with (None: it keeps the one it has). A complaint without
+    one is refused unless its class offers none; another type's order takes no cause."""
+    if order.type != OrderType.COMPLAINT:
+        if code:
+            message = _("只有投诉工单有投诉原因。")
+            raise InvalidInput(message, errors={CAUSE_FIELD: message})
+        return None
+    if code:
+        return cause_for(code=code, complaint_class=order.complaint_class)
+    if order.complaint_cause_id is None and cause_needed(order.complaint_class):
+        message = _("办结投诉工单须选择投诉原因。")
+        raise InvalidInput(message, errors={CAUSE_FIELD: message})
+    return None
 
 
 def require_owner(scope: Scope, order: WorkOrder) -> None:

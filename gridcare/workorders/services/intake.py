@@ -24,6 +24,7 @@ from gridcare.workorders import rules, triage
 from gridcare.workorders.events import order_event
 from gridcare.workorders.models import (
     Channel,
+    ComplaintCause,
     ComplaintClass,
     OrderEvent,
     OrderType,
@@ -31,6 +32,7 @@ from gridcare.workorders.models import (
     Urgency,
     WorkOrder,
 )
+from gridcare.workorders.services.causes import CAUSE_CODE_MAX, cause_for
 from gridcare.workorders.services.incidents import incident_attach
 from gridcare.workorders.services.notify import notify_status
 from gridcare.workorders.services.recalendar import deadlines_create
@@ -52,6 +54,8 @@ class NewOrder:
     transformer_area: str | None = None
     area_type: str | None = None
     location: str = ""
+    # The cause's code (投诉原因, ASSESS-6): optional at intake, one of the final class's.
+    complaint_cause: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,10 @@ def _validate(data: NewOrder) -> NewOrder:
         errors["urgency"] = _("紧急程度不在允许范围内。")
     if data.complaint_class and data.type and data.type != OrderType.COMPLAINT:
         errors["complaint_class"] = _("只有投诉工单有投诉分类。")
+    if data.complaint_cause and ("\x00" in data.complaint_cause or len(data.complaint_cause) > CAUSE_CODE_MAX):
+        errors["complaint_cause"] = _("投诉原因不存在，请从列表中选择。")
+    elif data.complaint_cause and data.type and data.type != OrderType.COMPLAINT:
+        errors["complaint_cause"] = _("只有投诉工单有投诉原因。")
     if data.area_type and data.area_type not in AreaType.values:
         errors["area_type"] = _("区域类型应为 urban、rural 或 remote。")
     if errors:
@@ -128,10 +136,16 @@ def _place(scope: Scope, data: NewOrder) -> Place:
 
 
 def _classify(data: NewOrder, suggestion: triage.Suggestion) -> tuple[str, str]:
-    order_type = data.type or suggestion.type
+    """The final type and class: the agent's, else the triage suggestion's. A cause chosen
+    without a class makes the order a complaint of the cause's class."""
+    cause_class = ""
+    if data.complaint_cause and not data.complaint_class:
+        found = ComplaintCause.objects.filter(code=data.complaint_cause).values_list("complaint_class", flat=True)
+        cause_class = found.first() or ""
+    order_type = data.type or (OrderType.COMPLAINT if data.complaint_cause else suggestion.type)
     if order_type != OrderType.COMPLAINT:
         return order_type, ""
-    return order_type, data.complaint_class or suggestion.complaint_class or ComplaintClass.SERVICE
+    return order_type, data.complaint_class or cause_class or suggestion.complaint_class or ComplaintClass.SERVICE
 
 
 def _urgency(data: NewOrder, text: str, order_type: str) -> str:
@@ -162,6 +176,7 @@ def workorder_intake(
     at = at or now()
     suggestion = triage.suggest(data.text)
     order_type, complaint_class = _classify(data, suggestion)
+    cause = cause_for(code=data.complaint_cause, complaint_class=complaint_class) if data.complaint_cause else None
     place = _place(scope, data)
     hall_id = scope.hall_id if scope.hall_id else (place.account.hall_id if place.account else None)
     with transaction.atomic():
@@ -171,6 +186,7 @@ def workorder_intake(
             channel=data.channel,
             type=order_type,
             complaint_class=complaint_class,
+            complaint_cause=cause,
             urgency=_urgency(data, data.text, order_type),
             suggested_type=suggestion.type,
             suggested_class=suggestion.complaint_class or "",
@@ -199,6 +215,7 @@ def workorder_intake(
             channel=data.channel,
             type_=order_type,
             complaint_class=complaint_class,
+            cause=cause.name if cause else None,
             owner=order.owner.name if order.owner else None,
         )
         planned = rules.plan_deadlines(order.type, order.area_type, at, rules.DeadlineRules.from_settings())

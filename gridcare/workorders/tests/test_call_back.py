@@ -8,7 +8,7 @@ from gridcare.workorders.tests.conftest import Clock, take
 
 
 def _closed(town: City) -> WorkOrder:
-    order = take(town.agent, account_no=town.account.account_no)
+    order = take(town.agent, account_no=town.account.account_no, complaint_cause="service_attitude")
     client = api_client(town.agent)
     for action in ("reply", "close"):
         assert (
@@ -69,7 +69,7 @@ def test_an_unreached_customer_leaves_the_order_closed_for_another_call(town: Ci
 
 
 def test_a_hall_clerk_cannot_record_a_call_back_and_nothing_changes(town: City, clock: Clock) -> None:
-    order = take(town.clerk)
+    order = take(town.clerk, complaint_cause="service_attitude")
     for action in ("reply", "close"):
         api_client(town.clerk).post(f"/api/v1/workorders/{order.number}/{action}", {}, content_type="application/json")
     response = api_client(town.clerk).post(

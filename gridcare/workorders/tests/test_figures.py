@@ -16,7 +16,7 @@ from gridcare.workorders.tests.conftest import Clock, take
 def _month(town: City, clock: Clock) -> None:
     """Two complaints from one account 10 days apart (a repeat), a fault kept in time, a late inquiry."""
     start = clock.at
-    first = take(town.agent, account_no=town.account.account_no)
+    first = take(town.agent, account_no=town.account.account_no, complaint_cause="service_attitude")
     client = api_client(town.agent)
     for action in ("reply", "close"):
         client.post(f"/api/v1/workorders/{first.number}/{action}", {}, content_type="application/json")

@@ -36,7 +36,9 @@ def _complaint(town: City, clock: Clock) -> WorkOrder:
         scope=scope_for(agent), actor=agent, order=order, to_employee_no="T0006", reason="属城区供电所处理"
     )
     for to in (Status.REPLIED, Status.CLOSED):
-        services.workorder_transition(scope=scope_for(supervisor), actor=supervisor, order=order, to=to)
+        services.workorder_transition(
+            scope=scope_for(supervisor), actor=supervisor, order=order, to=to, cause="service_attitude"
+        )
     services.workorder_call_back(scope=scope_for(agent), actor=agent, order=order, reached=True, satisfied=False)
     return order
 
@@ -49,6 +51,7 @@ def test_each_step_of_a_complaint_reads_as_one_sentence(town: City, clock: Clock
         ("联系客户", "agent", "agent 已联系客户，备注：已电话联系"),
         ("转交", "agent", "agent 将工单由 agent 转交 supervisor，原因：属城区供电所处理"),
         ("状态变更", "supervisor", "supervisor 将工单由“已受理”改为“已答复”"),
+        ("投诉原因", "supervisor", "supervisor 将投诉原因定为“服务态度”"),
         ("状态变更", "supervisor", "supervisor 将工单由“已答复”改为“已办结”"),
         ("回访", "agent", "agent 回访：已联系上客户，客户不满意"),
         ("状态变更", "agent", "agent 将工单由“已办结”改为“已回访”"),

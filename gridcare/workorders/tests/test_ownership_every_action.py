@@ -28,7 +28,7 @@ def _snapshot(order: WorkOrder) -> tuple[Any, ...]:
 
 def _ready_for(action: str, town: City, clock: Clock) -> WorkOrder:
     """An order owned by the counter clerk of H1, in the state where ``action`` is allowed."""
-    order = take(town.clerk, text="营业厅工作人员态度很差")
+    order = take(town.clerk, text="营业厅工作人员态度很差", complaint_cause="service_attitude")
     owner = api_client(town.clerk)
     if action == "close":
         assert owner.post(f"/api/v1/workorders/{order.number}/reply", {}, "application/json").status_code == 200

@@ -29,7 +29,8 @@ def test_nothing_jumps_straight_to_called_back_except_a_closed_order(current: St
 def test_the_whole_life_of_a_complaint_through_the_api(town: City, clock: Clock) -> None:
     order = take(town.agent, account_no=town.account.account_no)
     client = api_client(town.agent)
-    steps = [("accept", {}), ("dispatch", {"unit": "U1", "crew": ""}), ("reply", {"note": "已道歉"}), ("close", {})]
+    close = {"complaint_cause": "service_attitude"}
+    steps = [("accept", {}), ("dispatch", {"unit": "U1", "crew": ""}), ("reply", {"note": "已道歉"}), ("close", close)]
     for action, body in steps:
         clock.advance(minutes=10)
         response = client.post(f"/api/v1/workorders/{order.number}/{action}", body, content_type="application/json")

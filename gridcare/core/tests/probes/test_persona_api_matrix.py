@@ -64,6 +64,7 @@ OPERATIONS: dict[Operation, tuple[Capability | None, str | None]] = {
     ("GET", "/api/v1/workorders"): (None, None),
     ("GET", "/api/v1/workorders/overdue"): (None, None),
     ("GET", "/api/v1/workorders/{number}"): (None, "order"),
+    ("GET", "/api/v1/complaint-causes"): (None, None),  # the causes intake and closing offer
     ("POST", "/api/v1/workorders/{number}/accept"): (None, "order"),
     ("POST", "/api/v1/workorders/{number}/dispatch"): (None, "order"),
     ("POST", "/api/v1/workorders/{number}/arrive"): (None, "order"),

@@ -68,6 +68,10 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "workorders:lookup": (None, None),
     "workorders:figures": (C.ORDER_FIGURES, None),
     "workorders:figures_export": (C.ORDER_FIGURES, None),
+    # 投诉原因 (ASSESS-6): administrators keep the taxonomy; "missing": a cause nobody has
+    "workorders:causes": (C.COMPLAINT_CAUSE_EDIT, None),
+    "workorders:cause_edit": (C.COMPLAINT_CAUSE_EDIT, "missing"),
+    "workorders:cause_state": (C.COMPLAINT_CAUSE_EDIT, "missing"),  # POST only
     "workorders:connections": (None, None),
     "workorders:connections_export": (None, None),  # the list as filtered, each row through connection_filter
     "workorders:connection_advance": (None, "missing"),
