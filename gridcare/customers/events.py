@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from gridcare.core.events import Actor, record
-from gridcare.core.history import Sentence, Text, label_of, present, register
+from gridcare.core.history import Sentence, Text, label_of, one_of, present, register
 from gridcare.customers.models import (
     Account,
     AccountEvent,
@@ -36,6 +36,24 @@ def _tariff(code: Any) -> Text:
     if code == "":
         return _("未指定")
     return tariff_name(str(code)) or str(code)
+
+
+# Where a customer's own change of their message settings came from.
+_SOURCE = one_of({"portal": _("客户通过网上营业厅"), "sms": _("客户短信回复退订")})
+
+
+def _category(code: Any) -> Text:
+    """A message kind (notices' Category) shown as its label."""
+    from gridcare.notices.models import Category  # notices reads customers: imported late
+
+    return label_of(Category)(code)
+
+
+def _channel(code: Any) -> Text:
+    """A channel shown as its label; "default" is the house's way (WeChat if followed, else SMS)."""
+    from gridcare.notices.models import Channel
+
+    return _("默认方式") if code == "default" else label_of(Channel)(code)
 
 
 _STATUS_CHANGE = Sentence(
@@ -78,5 +96,16 @@ register(
         # The reason, never the data that was looked at.
         T.UNMASKED: Sentence(_("%(actor)s 查看完整个人信息，事由：%(reason_code)s"), more=(_("（%(reason)s）"),)),
         T.EXPORTED: _("%(actor)s 导出账户资料"),
+        # The customer's own settings: no staff actor, the way it came (the portal, an SMS reply).
+        T.MESSAGE_CHANNEL: Sentence(
+            _("%(source)s：号码 %(phone)s 的“%(category)s”改为通过“%(channel)s”接收"),
+            shows={"source": _SOURCE, "category": _category, "channel": _channel},
+        ),
+        T.OPTED_OUT: Sentence(_("%(source)s：号码 %(phone)s 退订提醒类消息"), shows={"source": _SOURCE}),
+        T.OPTED_IN: Sentence(_("%(source)s：号码 %(phone)s 恢复接收提醒类消息"), shows={"source": _SOURCE}),
+        T.INVOICE_EMAIL: (
+            Sentence(_("%(source)s：电子发票邮箱改为 %(email)s"), shows={"source": _SOURCE}),
+            Sentence(_("%(source)s：取消电子发票邮箱"), shows={"source": _SOURCE}),
+        ),
     },
 )

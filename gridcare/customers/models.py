@@ -144,6 +144,11 @@ class Contact(models.Model):
     status = models.CharField(_("号码状态"), max_length=10, choices=ContactStatus.choices, default=ContactStatus.VALID)
     delivery_failures = models.PositiveIntegerField(_("连续发送失败次数"), default=0)
     opted_out = models.BooleanField(_("退订提醒类消息"), default=False)
+    # The customer's own choices (the portal's 消息设置, SELF-2): the channel of each kind of
+    # message that may be opted out of ({category: "sms" | "wechat" | "email"}; a kind not named
+    # goes the house's way), and the e-mail address for e-invoices (and messages chosen by e-mail).
+    channels = models.JSONField(_("消息接收渠道"), default=dict, blank=True)
+    invoice_email = models.CharField(_("电子发票邮箱"), max_length=254, blank=True, default="")
 
     class Meta:
         verbose_name = _("联系方式")
@@ -167,6 +172,11 @@ class AccountEvent(Event):
         CONTACT_CHANGED = "contact_changed", _("联系方式变更")
         UNMASKED = "unmasked", _("查看完整个人信息")
         EXPORTED = "exported", _("导出")
+        # The customer's own message settings (the portal, an SMS reply TD).
+        MESSAGE_CHANNEL = "message_channel", _("消息接收渠道变更")
+        OPTED_OUT = "opted_out", _("退订提醒类消息")
+        OPTED_IN = "opted_in", _("恢复接收提醒类消息")
+        INVOICE_EMAIL = "invoice_email", _("电子发票邮箱变更")
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(max_length=30, choices=Type.choices)

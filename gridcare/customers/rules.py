@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -219,3 +221,29 @@ def mask_name(name: str | None) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def mask_email(email: str | None) -> str:
+    """z***@example.com: the first character of the name and the domain."""
+    if not email:
+        return ""
+    name, at, domain = email.partition("@")
+    if not at:
+        return "*" * len(email)
+    return f"{name[:1]}***@{domain}"
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """A contact's own message settings (customers.preferences): the channel per kind of message
+    (a kind not named goes the house's way), opted out of reminders, the e-invoice address."""
+
+    channels: Mapping[str, str] = field(default_factory=dict)
+    opted_out: bool = False
+    invoice_email: str = ""
+
+
+def preferences_of(channels: object, opted_out: bool, invoice_email: str) -> Preferences:
+    """The settings as a contact row stores them (a stored value that is no mapping is none)."""
+    chosen = {str(k): str(v) for k, v in channels.items()} if isinstance(channels, dict) else {}
+    return Preferences(channels=chosen, opted_out=opted_out, invoice_email=invoice_email)

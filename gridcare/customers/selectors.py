@@ -394,3 +394,45 @@ def binding_facts(*, account_no: str) -> BindingFacts | None:
     if row is None:
         return None
     return BindingFacts(row[0], row[1], row[2], row[3], row[4] == AccountStatus.CLOSED)
+
+
+# -- a contact's own message settings (customers.preferences; the portal, the outbox) ----------
+def contact_preferences(*, account: Account) -> tuple[str, rules.Preferences] | None:
+    """(the masked phone, the settings) of the contact the account's messages go to first (the
+    primary one, then the oldest); None when the customer has no contact phone."""
+    contact = (
+        Contact.objects.filter(customer_id=account.customer_id)
+        .exclude(phone="")
+        .order_by("-is_primary", "id")
+        .only("phone", "channels", "opted_out", "invoice_email")
+        .first()
+    )
+    if contact is None:
+        return None
+    settings = rules.preferences_of(contact.channels, contact.opted_out, contact.invoice_email)
+    return rules.mask_phone(contact.phone), settings
+
+
+def any_channel_chosen() -> bool:
+    """Whether any contact has chosen a channel for some kind of message (the outbox skips the
+    look-up of a million phones when none has)."""
+    return Contact.objects.exclude(channels={}).exists()
+
+
+def channels_chosen(*, phones: Collection[str], category: str) -> dict[str, tuple[str, str]]:
+    """{phone: (channel, e-invoice address)} for the ``phones`` whose contact chose a channel for
+    messages of ``category`` (the oldest contact decides when a phone has several)."""
+    if not phones:
+        return {}
+    found: dict[str, tuple[str, str]] = {}
+    rows = (
+        Contact.objects.filter(phone__in=list(phones))
+        .exclude(channels={})
+        .order_by("-id")
+        .values_list("phone", "channels", "invoice_email")
+    )
+    for phone, channels, email in rows:
+        chosen = channels.get(category) if isinstance(channels, dict) else None
+        if chosen:
+            found[phone] = (str(chosen), email)
+    return found
