@@ -173,3 +173,8 @@ class QueuedOut(Schema):
 def peak_shift(request: HttpRequest, payload: PeakShiftIn) -> dict[str, int]:
     order = campaigns.PeakShift(**payload.dict())
     return {"queued": campaigns.peak_shift_notify(scope=scope_for(request.user), actor=request.user, order=order)}
+
+
+from gridcare.notices.inbound_api import router as inbound_router  # noqa: E402 - the gateway's inbound SMS (NOTE-3)
+
+router.add_router("", inbound_router)

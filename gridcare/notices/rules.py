@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import math
 import string
+import unicodedata
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 
 from django.utils.translation import gettext as _
 
 from gridcare.core.timezone import SHANGHAI
-from gridcare.notices.models import Category, OutageKind
+from gridcare.notices.models import Category, OutageKind, OutageStatus
 
 # One SMS carries 70 Chinese characters (UCS-2); a longer message is split into parts of 67, the
 # other 3 carrying the part header. Operators bill per part.
@@ -183,3 +184,25 @@ def percentile(sorted_values: Sequence[float], fraction: float) -> float | None:
         return None
     rank = max(1, math.ceil(fraction * len(sorted_values)))
     return sorted_values[rank - 1]
+
+
+# -- an SMS reply that unsubscribes (NOTE-3) --------------------------------------------------
+# What the house's messages end with ("回复TD退订"): a reply of either word opts the phone out.
+UNSUBSCRIBE_WORDS = frozenset({"TD", "退订"})
+
+
+def is_unsubscribe(text: str) -> bool:
+    """Whether an inbound SMS asks to unsubscribe: TD or 退订 alone, in any case or width, with
+    spaces and punctuation around it ("td", "ＴＤ", "退订。")."""
+    plain = unicodedata.normalize("NFKC", text or "").strip()
+    plain = plain.strip(string.punctuation + string.whitespace + "。！，、；：？…「」『』“”‘’").upper()
+    return plain in UNSUBSCRIBE_WORDS
+
+
+def outage_is_coming(*, status: str, starts_at: datetime, ends_at: datetime, now: datetime) -> bool:
+    """Whether a customer is told of an outage as coming or under way (else it is past): not yet
+    over and neither restored nor cancelled; a cancelled one whose start is still ahead too, so
+    the customer sees that it will not happen."""
+    if status == OutageStatus.CANCELLED:
+        return starts_at > now
+    return status in (OutageStatus.ANNOUNCED, OutageStatus.ONGOING) and ends_at > now

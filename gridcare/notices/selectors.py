@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -268,3 +269,47 @@ def quality_charts(rows: list[QualityRow]) -> list[Bar]:
             latency = (round(100.0 * r.p50 / slowest, 2), round(100.0 * r.p90 / slowest, 2))
         bars.append(Bar(label=f"{r.gateway or '—'} · {r.campaign}", segments=parts, latency=latency))
     return bars
+
+
+# -- the customer's own outages (the portal, SELF-2) --------------------------------------------
+@dataclass(frozen=True)
+class AccountOutage:
+    outage: Outage
+    account_ids: tuple[int, ...]  # which of the asked accounts it cuts off
+    coming: bool  # coming or under way (rules.outage_is_coming), else past
+
+
+CUSTOMER_OUTAGES_MAX = 500
+
+
+def outages_of_accounts(
+    *, account_ids: Sequence[int], days: int = 365, now: datetime | None = None
+) -> list[AccountOutage]:
+    """The outages that cut off any of ``account_ids`` (their ``OutageAccount`` rows, written
+    from the feeders' and 台区' accounts when the outage was registered): every one not yet over,
+    and those of the last ``days`` days; coming ones first (soonest first), then past ones (latest
+    first). Outages are few; their account rows are probed through the (outage, account) index."""
+    if not account_ids:
+        return []
+    moment = now or tz.now()
+    recent = list(
+        Outage.objects.filter(ends_at__gte=moment - timedelta(days=days)).order_by("-starts_at", "-id")[
+            :CUSTOMER_OUTAGES_MAX
+        ]
+    )
+    hit: dict[int, set[int]] = defaultdict(set)
+    rows = OutageAccount.objects.filter(outage__in=[o.pk for o in recent], account__in=list(account_ids))
+    for outage_id, account_id in rows.values_list("outage_id", "account_id"):
+        hit[outage_id].add(account_id)
+    found = [
+        AccountOutage(
+            outage=o,
+            account_ids=tuple(sorted(hit[o.pk])),
+            coming=rules.outage_is_coming(status=o.status, starts_at=o.starts_at, ends_at=o.ends_at, now=moment),
+        )
+        for o in recent
+        if o.pk in hit
+    ]
+    coming = sorted((f for f in found if f.coming), key=lambda f: (f.outage.starts_at, f.outage.pk))
+    return coming + [f for f in found if not f.coming]
+

@@ -27,6 +27,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from gridcare.core.bulk import insert_rows
+from gridcare.customers.selectors import any_channel_chosen, channels_chosen
 from gridcare.notices import rules
 from gridcare.notices.models import Channel, Notice, NoticeStatus, NoticeText, WeChatBinding
 from gridcare.notices.selectors import template_get, template_variables
@@ -110,8 +111,33 @@ def _openids(phones: Iterable[str]) -> dict[str, str]:
     return found
 
 
-def _routed(messages: Iterable[NewNotice]) -> Iterator[tuple[NewNotice, str, str, str]]:
+def _chosen(category: str, messages: Iterable[NewNotice]) -> Iterator[tuple[NewNotice, str, str, str]]:
+    """The phones whose customer chose a channel for this kind of message (the portal's 消息设置)
+    go that way: SMS even when the phone follows the official account, WeChat when it does,
+    e-mail to the customer's address (the phone kept as the fallback, so opting out still holds
+    when the message falls due). Everyone else goes the house's way (``_routed``)."""
+    iterator = iter(messages)
+    while chunk := list(islice(iterator, ROUTE_CHUNK)):
+        phones = [m.recipient for m in chunk if m.channel is None]
+        chosen = channels_chosen(phones=phones, category=category)
+        openids = _openids(phones)
+        for m in chunk:
+            choice, email = chosen.get(m.recipient, ("", "")) if m.channel is None else ("", "")
+            if m.channel is not None:
+                yield m, m.channel, m.recipient, m.fallback_phone
+            elif choice == Channel.EMAIL and email:
+                yield m, Channel.EMAIL, email, m.recipient
+            elif choice != Channel.SMS and m.recipient in openids:
+                yield m, Channel.WECHAT, openids[m.recipient], m.recipient
+            else:
+                yield m, Channel.SMS, m.recipient, ""
+
+
+def _routed(messages: Iterable[NewNotice], category: str = "") -> Iterator[tuple[NewNotice, str, str, str]]:
     """Each message with its (channel, recipient, fallback phone)."""
+    if category in rules.OPT_OUT_CATEGORIES and any_channel_chosen():
+        yield from _chosen(category, messages)
+        return
     if not WeChatBinding.objects.filter(active=True).exists():
         # Nobody follows the official account: every message without a channel goes by SMS.
         for m in messages:
@@ -159,7 +185,7 @@ def _rows(
         not_before = connection.ops.adapt_datetimefield_value(call.not_before)
     encode = json.JSONEncoder(ensure_ascii=False).encode if for_database else None
     code, outage_id, queued, sms = call.template_code, call.outage_id, NoticeStatus.QUEUED.value, Channel.SMS.value
-    for m, channel, recipient, fallback in _routed(messages):
+    for m, channel, recipient, fallback in _routed(messages, category):
         if m.text is not None:
             variables: dict[str, str] = {}
             body, segments = "", m.text.segments

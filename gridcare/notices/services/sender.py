@@ -122,10 +122,11 @@ def notice_claim(*, channel: str, limit: int, token: str, now: datetime, policy:
 
 
 def _phone_of(n: Notice) -> str:
-    """The phone behind a message: its recipient (SMS) or its SMS fallback (WeChat)."""
+    """The phone behind a message: its recipient (SMS) or the phone it went instead of (WeChat,
+    and an e-mail the customer chose for the kind of message)."""
     if n.channel == Channel.SMS:
         return n.recipient
-    return n.fallback_phone if n.channel == Channel.WECHAT else ""
+    return n.fallback_phone if n.channel in (Channel.WECHAT, Channel.EMAIL) else ""
 
 
 def _suppress_opted_out(rows: list[Notice], token: str) -> tuple[list[Notice], int]:

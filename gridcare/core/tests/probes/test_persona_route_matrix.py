@@ -296,6 +296,7 @@ def _api_client(probe: World, persona: str) -> Client:
 OWN_AUTH = {
     ("POST", "/api/v1/auth/token"),  # a username and password
     ("POST", "/api/v1/notices/receipts"),  # the gateway's signature
+    ("POST", "/api/v1/notices/inbound-sms"),  # the gateway's signature (a reply TD opts the phone out)
     ("POST", "/api/v1/devices/pair"),  # a hall device's one-time code
     ("POST", "/api/v1/portal/auth/code"),  # a customer's phone (gridcare.portal)
     ("POST", "/api/v1/portal/auth/token"),  # the phone and its one-time code
