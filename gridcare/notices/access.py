@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from gridcare.core.exceptions import NotFound
-from gridcare.notices.models import Outage
-from gridcare.org.access import Path, Reach, Scope
+from gridcare.notices.models import Outage, Publication
+from gridcare.org.access import Level, Path, Reach, Scope
 
 
 def outage_filter(scope: Scope) -> Q:
@@ -25,3 +25,23 @@ def outage_get_for_scope(*, scope: Scope, outage_id: int) -> Outage:
     if outage is None:
         raise NotFound(_("未找到该停电记录。"))
     return outage
+
+
+def publication_filter(scope: Scope) -> Q:
+    """The publications a caller keeps: an administrator every one, a company post its company's
+    (company-wide and its units'), a unit post its unit's."""
+    level = scope.level(Reach.UNIT)
+    if level == Level.ALL:
+        return Q()
+    if level == Level.COMPANY:
+        return Q(company_id=scope.company_id)
+    if level == Level.UNIT:
+        return Q(unit_id=scope.unit_id)
+    return Q(pk__in=[])
+
+
+def publication_get_for_scope(*, scope: Scope, publication_id: int) -> Publication:
+    found = Publication.objects.filter(publication_filter(scope), pk=publication_id).first()
+    if found is None:
+        raise NotFound(_("未找到该公告。"))
+    return found

@@ -335,3 +335,93 @@ class OutageEvent(Event):
 
     def __str__(self) -> str:
         return f"{self.outage_id} {self.type}"
+
+
+class PublicationKind(models.TextChoices):
+    TARIFF = "tariff", _("电价调整")
+    HALL_HOURS = "hall_hours", _("营业时间")
+    OUTAGE = "outage", _("停电信息")
+    CAMPAIGN = "campaign", _("服务活动")
+
+
+class PublicationArea(models.TextChoices):
+    """Who a publication is for: every customer, a company's, or one supply unit's."""
+
+    ALL = "all", _("全部地区")
+    COMPANY = "company", _("本公司")
+    UNIT = "unit", _("供电单位")
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+# A draft is published (at once, or at a time ahead); a published one may be withdrawn; a withdrawn
+# one stays withdrawn (a corrected text is a new publication).
+PUBLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    PublicationStatus.DRAFT: frozenset({PublicationStatus.PUBLISHED}),
+    PublicationStatus.PUBLISHED: frozenset({PublicationStatus.WITHDRAWN}),
+    PublicationStatus.WITHDRAWN: frozenset(),
+}
+
+
+class Publication(models.Model):
+    """A public notice or service publicity (SELF-3): tariff changes, hall hours, outages,
+    campaigns; shown in the customer portal to the customers of its area from ``published_at``
+    until it is withdrawn, and exported as an article for the company's WeChat official account."""
+
+    title = models.CharField(_("标题"), max_length=100)
+    body = models.TextField(_("正文"))
+    kind = models.CharField(_("类别"), max_length=12, choices=PublicationKind.choices)
+    area = models.CharField(_("发布范围"), max_length=10, choices=PublicationArea.choices)
+    company = models.ForeignKey("org.Company", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey("org.SupplyUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    status = models.CharField(
+        _("状态"), max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("公告")
+        verbose_name_plural = _("公告")
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(area="all", company__isnull=True, unit__isnull=True))
+                | Q(area="company", company__isnull=False, unit__isnull=True)
+                | Q(area="unit", company__isnull=False, unit__isnull=False),
+                name="publication_area_fits",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False), name="publication_published_at"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-published_at"], name="publication_live_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PublicationEvent(Event):
+    """Append-only history of a publication (written, edited, published, withdrawn)."""
+
+    class Type(models.TextChoices):
+        CREATED = "created", _("撰写")
+        EDITED = "edited", _("修改")
+        PUBLISHED = "published", _("发布")
+        WITHDRAWN = "withdrawn", _("撤回")
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=20, choices=Type.choices)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.publication_id} {self.type}"

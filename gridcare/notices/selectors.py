@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, QuerySet
+from django.db.models import Count, Exists, F, Q, QuerySet
 from django.db.models.expressions import Combinable
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from gridcare.core import timezone as tz
 from gridcare.core.exceptions import InvalidInput
 from gridcare.core.privacy import mask_text
 from gridcare.notices import rules
-from gridcare.notices.access import outage_filter
+from gridcare.notices.access import outage_filter, publication_filter
 from gridcare.notices.defaults import DEFAULT_TEMPLATES
 from gridcare.notices.models import (
     Category,
@@ -26,6 +26,10 @@ from gridcare.notices.models import (
     Outage,
     OutageAccount,
     OutageEvent,
+    Publication,
+    PublicationArea,
+    PublicationEvent,
+    PublicationStatus,
 )
 from gridcare.org.access import Scope
 
@@ -313,3 +317,34 @@ def outages_of_accounts(
     coming = sorted((f for f in found if f.coming), key=lambda f: (f.outage.starts_at, f.outage.pk))
     return coming + [f for f in found if not f.coming]
 
+
+# -- public notices and service publicity (SELF-3) ----------------------------------------------
+def publication_list(*, scope: Scope) -> QuerySet[Publication]:
+    """The publications the caller keeps (notices.access.publication_filter), newest first."""
+    rows = Publication.objects.filter(publication_filter(scope)).select_related("unit", "company", "author__staff")
+    return rows.order_by(F("published_at").desc(nulls_first=True), "-id")
+
+
+def publications_live(
+    *, company_ids: Collection[int], unit_ids: Collection[int], now: datetime | None = None
+) -> QuerySet[Publication]:
+    """What a customer of these companies and supply units sees: published (their time come), not
+    withdrawn, for every customer, for one of the companies or for one of the units; latest first."""
+    moment = now or tz.now()
+    area = Q(area=PublicationArea.ALL) | Q(area=PublicationArea.COMPANY, company_id__in=list(company_ids))
+    area |= Q(area=PublicationArea.UNIT, unit_id__in=list(unit_ids))
+    rows = Publication.objects.filter(area, status=PublicationStatus.PUBLISHED, published_at__lte=moment)
+    return rows.select_related("unit", "company").order_by("-published_at", "-id")
+
+
+def publication_area_label(publication: Publication) -> str:
+    """Who a publication is for, in words: 全部地区, the company's name, the unit's name."""
+    if publication.area == PublicationArea.UNIT and publication.unit is not None:
+        return publication.unit.name
+    if publication.area == PublicationArea.COMPANY and publication.company is not None:
+        return publication.company.name
+    return str(PublicationArea.ALL.label)
+
+
+def publication_history(publication: Publication) -> QuerySet[PublicationEvent]:
+    return publication.events.select_related("actor")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gridcare.notices import views
+from gridcare.notices import publication_views, views
 
 app_name = "notices"
 
@@ -15,4 +15,23 @@ urlpatterns = [
     path("outages/new/", views.outage_new, name="outage_new"),
     path("outages/<int:outage_id>/", views.outage_detail, name="outage_detail"),
     path("outages/<int:outage_id>/<str:action>/", views.outage_change, name="outage_change"),
+    # public notices and service publicity (SELF-3)
+    path("publications/", publication_views.publication_list, name="publications"),
+    path("publications/new/", publication_views.publication_new, name="publication_new"),
+    path("publications/<int:publication_id>/", publication_views.publication_detail, name="publication"),
+    path(
+        "publications/<int:publication_id>/publish/",
+        publication_views.publication_publish,
+        name="publication_publish",
+    ),
+    path(
+        "publications/<int:publication_id>/withdraw/",
+        publication_views.publication_withdraw,
+        name="publication_withdraw",
+    ),
+    path(
+        "publications/<int:publication_id>/article/",
+        publication_views.publication_article,
+        name="publication_article",
+    ),
 ]

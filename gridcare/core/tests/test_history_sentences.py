@@ -24,7 +24,7 @@ from gridcare.core.history import sentence_of, table_of
 from gridcare.core.models import Event
 from gridcare.customers.models import AccountEvent
 from gridcare.jobs.services import NOTICES_QUEUED
-from gridcare.notices.models import OutageEvent
+from gridcare.notices.models import OutageEvent, PublicationEvent
 from gridcare.workorders.models import OrderEvent
 
 APPS = Path(__file__).resolve().parents[2]
@@ -35,6 +35,7 @@ SHOWN: list[tuple[type[Event], type[Choices]]] = [
     (OrderEvent, OrderEvent.Type),
     (BillRunEvent, RunEventType),
     (OutageEvent, OutageEvent.Type),
+    (PublicationEvent, PublicationEvent.Type),
     (PostEvent, PostEvent.Type),
     (LedgerEvent, LedgerEvent.Type),
     (ActionEvent, ActionEvent.Type),

@@ -66,6 +66,7 @@ class World:
             "report_id": "999999999",  # a monthly report nobody has (assessment)
             "action_id": "999999999",  # an improvement action nobody has (assessment)
             "cause_id": "999999999",  # a complaint cause nobody has (workorders)
+            "publication_id": "999999999",  # a public notice nobody has (notices)
             "fmt": "pdf",
             "code": "arrears_reminder",
             "name": "send_notices",
