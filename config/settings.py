@@ -501,6 +501,9 @@ GRIDCARE_ASSESSMENT = {
     # confidence of the before/after test in percent (95: significant at p < 0.05).
     "ACTION_WINDOW_DAYS": env_int("GRIDCARE_ASSESSMENT_ACTION_WINDOW_DAYS", 30),
     "ACTION_CONFIDENCE_PERCENT": env_int("GRIDCARE_ASSESSMENT_ACTION_CONFIDENCE_PERCENT", 95),
+    # Complaint analysis (ASSESS-6): a complaint repeats one the same customer made that day or in
+    # the days before, up to this many calendar days (inclusive: day 30 counts, day 31 does not).
+    "REPEAT_COMPLAINT_DAYS": env_int("GRIDCARE_ASSESSMENT_REPEAT_COMPLAINT_DAYS", 30),
 }
 
 # The customer portal (SELF-2, issue 15): sign-in codes, tokens and the customer's own session.

@@ -297,12 +297,14 @@ def ledger_entry_withdraw(request: HttpRequest, entry_id: int, payload: Decision
 def _add_part_routers() -> None:
     """The parts of the assessment API kept in their own modules, under the same tag."""
     from gridcare.assessment.actions_api import router as actions_router
+    from gridcare.assessment.complaints_api import router as complaints_router
     from gridcare.assessment.drivers_api import router as drivers_router
     from gridcare.assessment.reports_api import router as reports_router
 
     router.add_router("", reports_router)
     router.add_router("", drivers_router)
     router.add_router("", actions_router)
+    router.add_router("", complaints_router)
 
 
 _add_part_routers()

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from gridcare.assessment import actions_views, drivers_views, ledger_views, posts_views, reports_views, views
+from gridcare.assessment import (
+    actions_views,
+    complaints_views,
+    drivers_views,
+    ledger_views,
+    posts_views,
+    reports_views,
+    views,
+)
 
 app_name = "assessment"
 
@@ -28,5 +36,9 @@ urlpatterns = [
     path("actions/<int:action_id>/edit/", actions_views.action_edit, name="action_edit"),
     path("actions/<int:action_id>/evaluate/", actions_views.action_evaluate, name="action_evaluate"),
     path("drivers/", drivers_views.drivers, name="drivers"),
+    # 投诉分析 (ASSESS-6), also before the drill-down.
+    path("complaints/", complaints_views.complaints, name="complaints"),
+    path("complaints/export/", complaints_views.complaints_export, name="complaints_export"),
+    path("complaints/orders/", complaints_views.complaint_orders, name="complaint_orders"),
     path("<str:level>/<int:key>/", views.drill, name="drill"),
 ]

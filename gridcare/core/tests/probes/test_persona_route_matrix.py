@@ -168,6 +168,10 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "assessment:action_edit": (C.ACTION_EDIT, "missing"),
     "assessment:action_evaluate": (C.ACTION_EDIT, "missing"),  # POST only
     "assessment:drivers": (C.SURVEY_RESULTS, None),
+    # 投诉分析 and its drill-down and export: supervisors their unit, planners and administrators the company
+    "assessment:complaints": (C.COMPLAINT_ANALYSIS, None),
+    "assessment:complaints_export": (C.COMPLAINT_ANALYSIS, None),
+    "assessment:complaint_orders": (C.COMPLAINT_ANALYSIS, None),
     "calendar:list": (C.CALENDAR_VIEW, None),
     "calendar:year": (C.CALENDAR_VIEW, None),
     "jobs:index": (C.JOBS, None),
