@@ -89,9 +89,10 @@ def _minutes(later: datetime | None, earlier: datetime | None) -> float | None:
 
 def hall_figures(hall: Hall, start: date, end: date) -> HallFigures:
     rows = list(
-        Ticket.objects.filter(hall=hall, day__gte=start, day__lte=end).values_list(
-            "day", "status", "issued_at", "first_called_at", "called_at", "finished_at", "counter_id"
-        )
+        # A ticket its holder cancelled before being called (线上取号) never arrived.
+        Ticket.objects.filter(hall=hall, day__gte=start, day__lte=end)
+        .exclude(status=TicketStatus.CANCELLED)
+        .values_list("day", "status", "issued_at", "first_called_at", "called_at", "finished_at", "counter_id")
     )
     at = now()
     today = business_date(at)

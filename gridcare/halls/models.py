@@ -107,6 +107,7 @@ class TicketStatus(models.TextChoices):
     CALLED = "called", _("已叫号")
     FINISHED = "finished", _("已办结")
     NO_SHOW = "no_show", _("过号")
+    CANCELLED = "cancelled", _("已取消")  # by its holder, before it was called (a remote ticket)
 
 
 class Ticket(models.Model):
@@ -176,6 +177,7 @@ class TicketEvent(Event):
         FINISHED = "finished", _("办结")
         NO_SHOW = "no_show", _("过号")
         NEAR_NOTIFIED = "near_notified", _("临近提醒")
+        CANCELLED = "cancelled", _("取消")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=20, choices=Type.choices)
@@ -197,11 +199,20 @@ class Rating(models.TextChoices):
     DISSATISFIED = "dissatisfied", _("不满意")
 
 
+class EvaluationSource(models.TextChoices):
+    PAD = "pad", _("评价器")
+    PORTAL = "portal", _("网上营业厅")
+
+
 class Evaluation(models.Model):
-    """One customer rating per finished ticket (HALL-6)."""
+    """One customer rating per finished ticket (HALL-6): on the counter's pad, or afterwards by the
+    ticket's holder in the portal (whichever comes first; the other is refused)."""
 
     ticket = models.OneToOneField(Ticket, on_delete=models.PROTECT, related_name="evaluation")
     rating = models.CharField(_("评价"), max_length=20, choices=Rating.choices)
+    source = models.CharField(
+        _("评价渠道"), max_length=10, choices=EvaluationSource.choices, default=EvaluationSource.PAD
+    )
     reasons = models.JSONField(_("原因"), default=list)
     hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="+")
     counter = models.ForeignKey(Counter, on_delete=models.PROTECT, related_name="+")

@@ -78,6 +78,7 @@ class Action(StrEnum):
     NO_SHOW = "no_show"
     FINISH = "finish"
     TRANSFER = "transfer"
+    CANCEL = "cancel"
 
 
 # The one transition table of a ticket: (status, action) → new status.
@@ -87,6 +88,7 @@ TRANSITIONS: dict[tuple[str, Action], str] = {
     (TicketStatus.CALLED, Action.NO_SHOW): TicketStatus.NO_SHOW,
     (TicketStatus.CALLED, Action.FINISH): TicketStatus.FINISHED,
     (TicketStatus.CALLED, Action.TRANSFER): TicketStatus.WAITING,
+    (TicketStatus.WAITING, Action.CANCEL): TicketStatus.CANCELLED,
 }
 
 
@@ -199,6 +201,23 @@ def as_waiting(ticket: Queued) -> Waiting:
     return Waiting(id=ticket.id, priority=ticket.priority, issued_at=ticket.issued_at, line=line)
 
 
+# --- remote tickets (线上取号, HALL-2): taken in the portal or the app --------------------------
+
+
+@dataclass(frozen=True)
+class RemoteRules:
+    daily_limit: int  # remote tickets one phone may take a day, in all halls (cancelled ones count)
+    rating_days: int  # a finished visit may be rated by its holder this many days after
+
+
+def remote_rules() -> RemoteRules:
+    conf: dict[str, Any] = settings.GRIDCARE_RULES
+    return RemoteRules(
+        daily_limit=int(conf.get("HALL_REMOTE_DAILY_LIMIT", 3)),
+        rating_days=int(conf.get("HALL_VISIT_RATING_DAYS", 7)),
+    )
+
+
 # --- appointments (预约办电, HALL-2): slots, references, the check-in window ---------------------
 
 SLOT_MINUTES = 30
@@ -214,6 +233,7 @@ class AppointmentRules:
     days_ahead: int  # bookable from tomorrow up to today + days_ahead
     early_minutes: int  # check-in opens this long before the slot starts …
     late_minutes: int  # … and closes this long after it ends
+    reminder_at: time = time(18, 0)  # the reminder leaves at this time the day before the slot
 
 
 def appointment_rules() -> AppointmentRules:
@@ -223,6 +243,7 @@ def appointment_rules() -> AppointmentRules:
         days_ahead=int(conf.get("HALL_APPOINTMENT_DAYS_AHEAD", 7)),
         early_minutes=int(conf.get("HALL_APPOINTMENT_EARLY_MINUTES", 30)),
         late_minutes=int(conf.get("HALL_APPOINTMENT_LATE_MINUTES", 15)),
+        reminder_at=time.fromisoformat(str(conf.get("HALL_APPOINTMENT_REMINDER_AT", "18:00"))),
     )
 
 
@@ -248,6 +269,12 @@ def check_in_window(day: date, starts_at: time, ends_at: time, rules: Appointmen
         local_datetime(day, starts_at) - timedelta(minutes=rules.early_minutes),
         local_datetime(day, ends_at) + timedelta(minutes=rules.late_minutes),
     )
+
+
+def reminder_moment(day: date, rules: AppointmentRules) -> datetime:
+    """When the booking reminder of an appointment on ``day`` leaves: the day before, at
+    ``reminder_at`` (Shanghai)."""
+    return local_datetime(day - timedelta(days=1), rules.reminder_at)
 
 
 def normalise_reference(raw: str) -> str:

@@ -12,8 +12,9 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy
 from pydantic import BaseModel, ConfigDict
 
+from gridcare.core.calendar import is_working_day
 from gridcare.core.sql import Columns, fetch
-from gridcare.core.timezone import business_date, now
+from gridcare.core.timezone import SHANGHAI, business_date, now
 from gridcare.customers import rules as customer_rules
 from gridcare.halls import rules
 from gridcare.halls.models import (
@@ -511,7 +512,8 @@ def tickets_for_figures(*, start: date, end: date, halls: list[int] | None = Non
     evaluation, for the assessment roll-up and the raw check of its figures. Read hall by hall
     through the (hall, day, status) index."""
     chosen = halls if halls is not None else list(Hall.objects.values_list("pk", flat=True))
-    rows = Ticket.objects.filter(hall_id__in=chosen, day__gte=start, day__lte=end).values_list(
+    found = Ticket.objects.filter(hall_id__in=chosen, day__gte=start, day__lte=end)
+    rows = found.exclude(status=TicketStatus.CANCELLED).values_list(
         "hall_id",
         "hall__unit_id",
         "hall__unit__company_id",
@@ -555,3 +557,77 @@ def first_ticket_day(*, since: date) -> date | None:
     """The first day on or after ``since`` with a ticket (where a first roll-up starts)."""
     found = Ticket.objects.filter(day__gte=since).order_by("day").values_list("day", flat=True).first()
     return found
+
+
+# --- the customer's side (线上取号 and appointments in the portal) -----------------------------
+
+
+@dataclass(frozen=True)
+class HallLine:
+    """A hall as a customer chooses one: where it is, its hours, open now, people waiting."""
+
+    code: str
+    name: str
+    address: str
+    opens_at: str
+    closes_at: str
+    open_now: bool
+    waiting: int
+
+
+def hall_lines(*, first_units: list[int] | None = None, at: datetime | None = None) -> list[HallLine]:
+    """Every hall with its waiting count today (one query for all), the halls of ``first_units``
+    (the customer's own supply units) first, then by code."""
+    at = at or now()
+    local = at.astimezone(SHANGHAI)
+    counts = dict(
+        Ticket.objects.filter(day=business_date(at), status=TicketStatus.WAITING)
+        .values_list("hall_id")
+        .annotate(n=Count("id"))
+        .values_list("hall_id", "n")
+    )
+    mine = set(first_units or [])
+    halls = sorted(Hall.objects.all(), key=lambda h: (h.unit_id not in mine, h.code))
+    return [
+        HallLine(
+            code=h.code,
+            name=h.name,
+            address=h.address,
+            opens_at=clock_text(h.opens_at),
+            closes_at=clock_text(h.closes_at),
+            open_now=rules.next_opening(local, opens=h.opens_at, closes=h.closes_at, working_day=is_working_day)
+            is None,
+            waiting=counts.get(h.pk, 0),
+        )
+        for h in halls
+    ]
+
+
+def tickets_of_holder(phone: str, *, since: date) -> QuerySet[Ticket]:
+    """The tickets taken with ``phone`` from ``since`` on, newest first, with their rating."""
+    return (
+        Ticket.objects.filter(phone=phone, day__gte=since)
+        .select_related("hall", "business_type", "evaluation")
+        .order_by("-issued_at", "-id")
+    )
+
+
+def appointments_of_holder(phone: str, *, since: date) -> QuerySet[Appointment]:
+    """The appointments booked for ``phone`` on ``since`` or later, soonest first."""
+    return (
+        Appointment.objects.filter(phone=phone, day__gte=since)
+        .select_related("hall", "business_type", "ticket", "account")
+        .order_by("day", "starts_at", "id")
+    )
+
+
+def appointment_of_holder(phone: str, reference: str) -> Appointment | None:
+    """The appointment of ``reference`` if it was booked for ``phone`` (None otherwise)."""
+    code = rules.normalise_reference(reference)[:20]
+    if not phone or not code:
+        return None
+    return (
+        Appointment.objects.filter(phone=phone, reference=code)
+        .select_related("hall", "business_type", "ticket", "account")
+        .first()
+    )

@@ -18,6 +18,10 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
         Category.QUEUE,
         "【国网示范市供电公司】您在{hall}取的{number}号，前面还有{ahead}位，请留意叫号，勿走远。",
     ),
+    "appointment_reminder": (
+        Category.SERVICE,
+        "【国网示范市供电公司】您预约了{day}{start}-{end}在{hall}办理{business}，预约号{reference}，请按时到厅签到。如需取消请登录网上营业厅。",
+    ),
     "bill_issued": (
         Category.BILL,
         "【国网示范市供电公司】户号{account_no}，{period}电费{amount}元，请于{due_date}前缴纳。",

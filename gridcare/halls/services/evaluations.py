@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy
 from gridcare.core.exceptions import Conflict, InvalidInput, NotFound
 from gridcare.core.timezone import now
 from gridcare.halls.exceptions import AlreadyEvaluated, InvalidTransition, NotThisDevice
-from gridcare.halls.models import DeviceKind, Evaluation, HallDevice, Rating, Ticket, TicketStatus
+from gridcare.halls.models import DeviceKind, Evaluation, EvaluationSource, HallDevice, Rating, Ticket, TicketStatus
+from gridcare.halls.rules import remote_rules
 from gridcare.halls.selectors import PAD_MINUTES
 
 # Why a customer was not (fully) satisfied: the pad offers these, and only these.
@@ -54,29 +55,45 @@ def evaluation_submit(
     clerk, counter and type. ``device`` None (a staff caller) is refused, nothing written."""
     ticket = Ticket.objects.filter(pk=ticket.pk).first() or ticket
     require_pad_of(device, ticket)
+    reasons = _checked(rating, reasons)
+    _refuse_unless_finished_and_unrated(ticket)
+    recent = ticket.finished_at is not None and now() - ticket.finished_at <= timedelta(minutes=PAD_MINUTES)
+    if _last_finished_at(ticket) != ticket.pk or not recent:
+        raise Conflict(_("只能评价本窗口刚办结的号。"))
+    return _create(ticket, rating, reasons, EvaluationSource.PAD)
+
+
+def _checked(rating: str, reasons: list[str] | None) -> list[str]:
+    """The reasons without repeats, once the rating and each reason are known ones."""
     reasons = list(dict.fromkeys(reasons or []))
     if rating not in Rating.values:
         raise InvalidInput(_("评价取值不正确。"), errors={"rating": _("取值不在允许范围内。")})
     unknown = [r for r in reasons if r not in REASONS]
     if unknown:
-        message = _("未知的不满意原因：%(r)s。") % {"r": "、".join(unknown)}
+        message = _("未知的不满意原因：%(r)s。") % {"r": "、".join(str(r)[:20] for r in unknown)}
         raise InvalidInput(message, errors={"reasons": message})
     if reasons and rating in (Rating.VERY_SATISFIED, Rating.SATISFIED):
         message = _("只有“基本满意”或“不满意”时才选择原因。")
         raise InvalidInput(message, errors={"reasons": message})
+    return reasons
+
+
+def _refuse_unless_finished_and_unrated(ticket: Ticket) -> None:
     if ticket.status != TicketStatus.FINISHED or ticket.counter_id is None:
         raise InvalidTransition(_("该号尚未办结，不能评价。"))
     if Evaluation.objects.filter(ticket=ticket).exists():
         raise AlreadyEvaluated(_("该号已评价过，每个号只能评价一次。"))
-    recent = ticket.finished_at is not None and now() - ticket.finished_at <= timedelta(minutes=PAD_MINUTES)
-    if _last_finished_at(ticket) != ticket.pk or not recent:
-        raise Conflict(_("只能评价本窗口刚办结的号。"))
+
+
+def _create(ticket: Ticket, rating: str, reasons: list[str], source: str) -> Evaluation:
+    assert ticket.counter_id is not None  # a finished ticket was served at a counter
     try:
         with transaction.atomic():
             return Evaluation.objects.create(
                 ticket=ticket,
                 rating=rating,
                 reasons=reasons,
+                source=source,
                 hall_id=ticket.hall_id,
                 counter_id=ticket.counter_id,
                 business_type_id=ticket.business_type_id,
@@ -85,3 +102,18 @@ def evaluation_submit(
             )
     except IntegrityError as exc:  # the same ticket rated twice at the same instant
         raise AlreadyEvaluated(_("该号已评价过，每个号只能评价一次。")) from exc
+
+
+def evaluation_by_holder(*, ticket: Ticket, phone: str, rating: str, reasons: list[str] | None = None) -> Evaluation:
+    """The holder's rating of a finished visit, in the portal or the app (the phone the ticket was
+    taken with), within ``HALL_VISIT_RATING_DAYS`` of its end. A ticket rated on the pad already,
+    or here before, is refused with nothing changed: one rating per ticket."""
+    ticket = Ticket.objects.filter(pk=ticket.pk).first() or ticket
+    if not phone or ticket.phone != phone:
+        raise NotFound(_("未找到排队号 %(id)s。") % {"id": ticket.pk})
+    reasons = _checked(rating, reasons)
+    _refuse_unless_finished_and_unrated(ticket)
+    days = remote_rules().rating_days
+    if ticket.finished_at is not None and now() - ticket.finished_at > timedelta(days=days):
+        raise Conflict(_("办结超过%(n)d天的业务不能再评价。") % {"n": days})
+    return _create(ticket, rating, reasons, EvaluationSource.PORTAL)

@@ -59,6 +59,7 @@ _REFUSALS = {
     Action.NO_SHOW: gettext_lazy("只能对已叫到的号办理过号，该号当前为“%(status)s”。"),
     Action.FINISH: gettext_lazy("只能办结已叫到的号，该号当前为“%(status)s”。"),
     Action.TRANSFER: gettext_lazy("只能转移已叫到的号，该号当前为“%(status)s”。"),
+    Action.CANCEL: gettext_lazy("只能取消等候中的号，该号当前为“%(status)s”。"),
 }
 
 
@@ -302,6 +303,7 @@ _EVENT_OF = {
     Action.NO_SHOW: TicketEvent.Type.NO_SHOW,
     Action.FINISH: TicketEvent.Type.FINISHED,
     Action.TRANSFER: TicketEvent.Type.TRANSFERRED,
+    Action.CANCEL: TicketEvent.Type.CANCELLED,
 }
 
 
@@ -461,14 +463,20 @@ def _notify_near(hall: Hall, waiting: list[Ticket], *, at: datetime, ageing: tim
         ahead = positions[ticket.id]
         if not ticket.phone or ticket.near_notified_at is not None or ahead > near:
             continue
-        notice_enqueue(
-            template_code="queue_near",
-            variables={"hall": hall.name, "number": ticket.number, "ahead": ahead},
-            recipient=ticket.phone,
-            dedupe_key=f"queue_near:{ticket.pk}",
-        )
-        Ticket.objects.filter(pk=ticket.pk).update(near_notified_at=at)
-        ticket_event(ticket=ticket, type=TicketEvent.Type.NEAR_NOTIFIED, actor=None, at=at, ahead=ahead)
+        tell_near(hall, ticket, ahead=ahead, at=at)
+
+
+def tell_near(hall: Hall, ticket: Ticket, *, ahead: int, at: datetime) -> None:
+    """The "your turn is near" message of one ticket, once (its dedupe key), and its event."""
+    notice_enqueue(
+        template_code="queue_near",
+        variables={"hall": hall.name, "number": ticket.number, "ahead": ahead},
+        recipient=ticket.phone,
+        dedupe_key=f"queue_near:{ticket.pk}",
+    )
+    Ticket.objects.filter(pk=ticket.pk).update(near_notified_at=at)
+    ticket.near_notified_at = at
+    ticket_event(ticket=ticket, type=TicketEvent.Type.NEAR_NOTIFIED, actor=None, at=at, ahead=ahead)
 
 
 # --- at the counter ------------------------------------------------------------------------------

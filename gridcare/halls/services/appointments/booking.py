@@ -29,9 +29,11 @@ from gridcare.halls.rules import (
     appointment_rules,
     clock_text,
     new_reference,
+    reminder_moment,
 )
 from gridcare.halls.services.appointments.slots import check_day, check_start, parse_day, parse_start, slot_taken
 from gridcare.halls.services.tickets import business_type_for
+from gridcare.notices.services import notice_enqueue
 from gridcare.org.access import Capability, Scope, require
 from gridcare.org.models import Hall
 
@@ -125,7 +127,35 @@ def appointment_book(
         appointment_event(
             appointment=appointment, type=AppointmentEvent.Type.BOOKED, actor=actor, at=appointment.created_at
         )
+        _queue_reminder(appointment)
     return appointment
+
+
+def reminder_key(appointment: Appointment) -> str:
+    return f"appointment_reminder:{appointment.pk}"
+
+
+def _queue_reminder(appointment: Appointment) -> None:
+    """The booking reminder, held in the outbox until the day before the slot (withdrawn when the
+    booking is cancelled first). A booking made after that moment gets none: it is fresh."""
+    leaves = reminder_moment(appointment.day, appointment_rules())
+    if leaves <= appointment.created_at:
+        return
+    notice_enqueue(
+        template_code="appointment_reminder",
+        variables={
+            "day": f"{appointment.day.month}月{appointment.day.day}日",
+            "start": clock_text(appointment.starts_at),
+            "end": clock_text(appointment.ends_at),
+            "hall": appointment.hall.name,
+            "business": appointment.business_type.name,
+            "reference": appointment.reference,
+        },
+        recipient=appointment.phone,
+        account_id=appointment.account_id,
+        dedupe_key=reminder_key(appointment),
+        not_before=leaves,
+    )
 
 
 def _refuse_duplicate(hall: Hall, booking: _Booking) -> None:

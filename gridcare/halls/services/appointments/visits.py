@@ -32,7 +32,9 @@ from gridcare.halls.rules import (
     clock_text,
     normalise_reference,
 )
+from gridcare.halls.services.appointments.booking import reminder_key
 from gridcare.halls.services.tickets import ticket_issue
+from gridcare.notices.services.withdrawals import notice_withdraw
 from gridcare.org.access import Capability, Scope, require
 from gridcare.org.models import Hall
 
@@ -192,6 +194,7 @@ def appointment_cancel(*, scope: Scope, actor: Actor, reference: str, phone: str
         appointment_event(
             appointment=appointment, type=AppointmentEvent.Type.CANCELLED, actor=actor, at=at, by=by, reason=reason
         )
+        notice_withdraw(dedupe_key=reminder_key(appointment), reason="appointment cancelled")
     return appointment
 
 
