@@ -17,6 +17,7 @@ from gridcare.workorders.models import (
     Incident,
     NewConnection,
     OrderEvent,
+    OrderRating,
     StaffFinding,
     TriageOverride,
     WorkOrder,
@@ -64,4 +65,4 @@ class NewConnectionAdmin(ReadOnlyAdmin):
         return selectors.connection_capacity_text(obj)
 
 
-admin.site.register([Deadline, OrderEvent, CallBack, ConnectionStep, ConnectionEvent], ReadOnlyAdmin)
+admin.site.register([Deadline, OrderEvent, CallBack, OrderRating, ConnectionStep, ConnectionEvent], ReadOnlyAdmin)

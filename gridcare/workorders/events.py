@@ -120,7 +120,11 @@ register(
         ),
         T.WARNED: _("“%(kind)s”时限将于 %(due_at)s 到期"),
         T.ESCALATED: Sentence(_("工单升级处理，原因：%(reason)s"), more=(_("，升级至 %(supervisor)s"),)),
-        T.CALLED_BACK: Sentence(_("%(actor)s 回访：%(reached)s"), more=(_("，%(satisfied)s"),)),
+        # ``channel``: the customer answered the call-back themselves, in the portal or the app.
+        T.CALLED_BACK: (
+            Sentence(_("客户经%(channel)s答复回访：%(satisfied)s"), more=(_("，意见：%(note)s"),)),
+            Sentence(_("%(actor)s 回访：%(reached)s"), more=(_("，%(satisfied)s"),)),
+        ),
         T.REOPENED: Sentence(_("%(actor)s 重新处理工单"), more=(_REASON,)),
         T.VERIFIED: Sentence(_("%(actor)s 查实投诉，责任人 %(staff)s"), more=(_("，处理：%(consequence)s"),)),
         T.TRIAGE_OVERRIDDEN: _(
@@ -131,6 +135,7 @@ register(
         ),
         T.PROVISIONAL: _("%(missing_years)s 年节假日安排尚未录入，“%(kind)s”时限暂按周一至周五计算至 %(due_at)s"),
         T.CAUSE_SET: _("%(actor)s 将投诉原因定为“%(cause)s”"),
+        T.RATED: Sentence(_("客户经%(channel)s评价本次服务 %(score)s 星"), more=(_("，评价：%(comment)s"),)),
         T.RECOMPUTED: Sentence(
             _("按 %(year)s 年节假日安排重算“%(kind)s”时限：由 %(old_due_at)s 改为 %(new_due_at)s"),
             more=(_("（%(provisional)s）"),),

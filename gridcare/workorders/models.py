@@ -290,6 +290,7 @@ class OrderEvent(Event):
         PROVISIONAL = "provisional_deadline", _("时限暂按周一至周五计算")
         RECOMPUTED = "deadline_recomputed", _("按节假日安排重算时限")
         CAUSE_SET = "cause_set", _("投诉原因")
+        RATED = "rated", _("客户评价")
 
     order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(max_length=30, choices=Type.choices)
@@ -303,14 +304,25 @@ class OrderEvent(Event):
         return f"{self.order_id} {self.type}"
 
 
+class CallBackSource(models.TextChoices):
+    AGENT = "agent", _("坐席回访")
+    CUSTOMER = "customer", _("客户在线答复")
+
+
 class CallBack(models.Model):
-    """回访 after closing (WO-5)."""
+    """回访 after closing (WO-5): an agent's call, or the customer's own answer in the portal or
+    the app (no staff actor then)."""
 
     order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="callbacks")
     reached = models.BooleanField(_("联系上客户"))
     satisfied = models.BooleanField(_("满意"), null=True, blank=True)
     note = models.CharField(_("备注"), max_length=500, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(
+        _("回访方式"), max_length=10, choices=CallBackSource.choices, default=CallBackSource.AGENT
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField()
 
     class Meta:
@@ -324,6 +336,27 @@ class CallBack(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.created_at:%Y-%m-%d}"
+
+
+class OrderRating(models.Model):
+    """The customer's rating of a closed order (1-5 stars, WO-5): one per order, given in the
+    portal or the app."""
+
+    order = models.OneToOneField(WorkOrder, on_delete=models.PROTECT, related_name="rating")
+    score = models.PositiveSmallIntegerField(_("评分"))
+    comment = models.CharField(_("评价内容"), max_length=300, blank=True)
+    channel = models.CharField(_("评价渠道"), max_length=20, choices=Channel.choices)
+    created_at = models.DateTimeField(_("评价时间"))
+
+    class Meta:
+        verbose_name = _("工单评价")
+        verbose_name_plural = _("工单评价")
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=1) & Q(score__lte=5), name="order_rating_one_to_five")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.score}"
 
 
 class TriageOverride(models.Model):

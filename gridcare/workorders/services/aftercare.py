@@ -9,13 +9,22 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gridcare.assessment.services.posts import standby_for_finding
+from gridcare.core.events import actor_user
 from gridcare.core.exceptions import Forbidden, InvalidInput
 from gridcare.core.timezone import now
 from gridcare.org.access import Capability, Scope, can
 from gridcare.org.models import Role, Staff
 from gridcare.workorders.events import order_event
 from gridcare.workorders.exceptions import InvalidTransition, WorkOrderError
-from gridcare.workorders.models import CallBack, OrderEvent, OrderType, StaffFinding, Status, WorkOrder
+from gridcare.workorders.models import (
+    CallBack,
+    CallBackSource,
+    OrderEvent,
+    OrderType,
+    StaffFinding,
+    Status,
+    WorkOrder,
+)
 from gridcare.workorders.services.flow import _locked, _refresh, workorder_transition
 
 
@@ -62,21 +71,48 @@ def workorder_call_back(
         fresh = _locked(order)
         if fresh.status != Status.CLOSED:
             raise WorkOrderError(_("只有已办结的工单可以回访。"))
-        CallBack.objects.create(
-            order=fresh, reached=reached, satisfied=satisfied, note=note, actor=actor, created_at=at
+        fresh = call_back_record(
+            scope=scope, actor=actor, order=fresh, reached=reached, satisfied=satisfied, note=note, at=at
         )
-        order_event(
-            order=fresh, type=OrderEvent.Type.CALLED_BACK, actor=actor, at=at, reached=reached, satisfied=satisfied
-        )
-        if reached:
-            fresh = workorder_transition(scope=scope, actor=actor, order=fresh, to=Status.CALLED_BACK, at=at)
-        if reached and satisfied is False:
-            fresh = workorder_transition(
-                scope=scope, actor=actor, order=fresh, to=Status.ACCEPTED, at=at, note=_("回访不满意，重新处理")
-            )
-            order_event(order=fresh, type=OrderEvent.Type.REOPENED, actor=actor, at=at, reason="dissatisfied")
-            workorder_escalate(order=fresh, actor=actor, at=at, reason="dissatisfied")
     return _refresh(order, fresh)
+
+
+def call_back_record(
+    *,
+    scope: Scope,
+    actor: User | AnonymousUser,
+    order: WorkOrder,
+    reached: bool,
+    satisfied: bool | None,
+    note: str,
+    at: datetime,
+    channel: str = "",
+) -> WorkOrder:
+    """The call-back row and what follows (inside the caller's transaction, ``order`` locked and
+    closed): reached, the order is called back; dissatisfied, it is reopened and escalated.
+    ``channel``: the customer answered themselves there (no agent)."""
+    CallBack.objects.create(
+        order=order,
+        reached=reached,
+        satisfied=satisfied,
+        note=note,
+        source=CallBackSource.CUSTOMER if channel else CallBackSource.AGENT,
+        actor=actor_user(actor),
+        created_at=at,
+    )
+    told = {"channel": channel, "note": note} if channel else {}
+    order_event(
+        order=order, type=OrderEvent.Type.CALLED_BACK, actor=actor, at=at, reached=reached, satisfied=satisfied, **told
+    )
+    if reached:
+        order = workorder_transition(scope=scope, actor=actor, order=order, to=Status.CALLED_BACK, at=at)
+    if reached and satisfied is False:
+        order = workorder_transition(
+            scope=scope, actor=actor, order=order, to=Status.ACCEPTED, at=at, note=_("回访不满意，重新处理")
+        )
+        order_event(order=order, type=OrderEvent.Type.REOPENED, actor=actor, at=at, reason="dissatisfied")
+        workorder_escalate(order=order, actor=actor, at=at, reason="dissatisfied")
+    return order
 
 
 def workorder_reopen(*, scope: Scope, actor: User | AnonymousUser, order: WorkOrder, reason: str) -> WorkOrder:
