@@ -169,3 +169,7 @@ def portal_bills(
 from gridcare.portal.pay_api import router as pay_router  # noqa: E402 - paying online (BILL-4)
 
 router.add_router("", pay_router)
+
+from gridcare.portal.usage_api import router as usage_router  # noqa: E402 - bills in depth, usage, outages, settings, notices
+
+router.add_router("", usage_router)

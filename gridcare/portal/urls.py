@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gridcare.portal import pay_views, views
+from gridcare.portal import news_views, pay_views, prefs_views, usage_views, views
 
 app_name = "portal"
 
@@ -20,4 +20,13 @@ urlpatterns = [
     path("pay/orders/<str:order_no>/receipt.pdf", pay_views.receipt, name="pay_receipt"),
     path("pay/sim/<str:order_no>/", pay_views.simulated, name="pay_sim"),
     path("pay/<str:account_no>/", pay_views.pay, name="pay"),
+    # bills in depth, usage, outages, message settings, public notices (SELF-2, SELF-3): usage_views, news_views, prefs_views
+    path("accounts/<str:account_no>/bills/<str:period>/", usage_views.bill, name="bill"),
+    path("accounts/<str:account_no>/bills/<str:period>/pdf/", usage_views.bill_pdf_view, name="bill_pdf"),
+    path("accounts/<str:account_no>/usage/", usage_views.usage_page, name="usage"),
+    path("usage/", usage_views.usage_home, name="usage_home"),
+    path("outages/", news_views.outages, name="outages"),
+    path("notices/", news_views.notices, name="notices"),
+    path("notices/<int:publication_id>/", news_views.notice, name="notice"),
+    path("preferences/", prefs_views.preferences, name="preferences"),
 ]

@@ -24,6 +24,7 @@ from gridcare.portal.access import customer_required, request_customer, sign_in,
 from gridcare.portal.events import portal_event
 from gridcare.portal.forms import BindForm, CodeForm, PhoneForm
 from gridcare.portal.models import PortalEvent, PortalUser
+from gridcare.portal.news_views import home_news
 from gridcare.portal.services import auth, bindings
 
 
@@ -92,7 +93,7 @@ def home(request: HttpRequest) -> HttpResponse:
         (selectors.account_summary(b, on=today), selectors.account_bills(b.account).first())
         for b in selectors.bindings(customer)
     ]
-    context = {"accounts": accounts, "customer": customer, "here": "home"}
+    context = {"accounts": accounts, "customer": customer, "here": "home", **home_news(customer)}
     return render(request, "portal/home.html", context)
 
 

@@ -145,10 +145,12 @@ def publication_transition(
     with transaction.atomic():
         locked = Publication.objects.select_for_update().get(pk=publication.pk)
         if to not in PUBLICATION_TRANSITIONS[locked.status]:
-            raise InvalidTransition(
-                _("公告当前为“%(status)s”，不能%(action)s。")
-                % {"status": locked.get_status_display(), "action": PublicationStatus(to).label}
+            refusal = (
+                _("公告当前为“%(status)s”，不能发布。")
+                if to == PublicationStatus.PUBLISHED
+                else _("公告当前为“%(status)s”，不能撤回。")
             )
+            raise InvalidTransition(refusal % {"status": locked.get_status_display()})
         locked.status = to
         if to == PublicationStatus.PUBLISHED:
             locked.published_at = max(at or moment, moment)
