@@ -173,3 +173,9 @@ router.add_router("", pay_router)
 from gridcare.portal.usage_api import router as usage_router  # noqa: E402 - bills in depth, usage, outages, settings, notices
 
 router.add_router("", usage_router)
+
+from gridcare.portal.request_api import router as request_router  # noqa: E402 - requests (WO-1, WO-5)
+from gridcare.portal.visit_api import router as visit_router  # noqa: E402 - hall visits (HALL-2)
+
+router.add_router("", visit_router)
+router.add_router("", request_router)

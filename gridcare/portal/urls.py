@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gridcare.portal import news_views, pay_views, prefs_views, usage_views, views
+from gridcare.portal import news_views, pay_views, prefs_views, request_views, usage_views, views, visit_views
 
 app_name = "portal"
 
@@ -29,4 +29,24 @@ urlpatterns = [
     path("notices/", news_views.notices, name="notices"),
     path("notices/<int:publication_id>/", news_views.notice, name="notice"),
     path("preferences/", prefs_views.preferences, name="preferences"),
+    # hall visits and requests (HALL-2, WO-1, WO-5): visit_views, request_views
+    path("service/", visit_views.service, name="service"),
+    path("visits/halls/", visit_views.halls, name="visit_halls"),
+    path("visits/halls/<str:hall_code>/ticket/", visit_views.take, name="visit_take"),
+    path("visits/halls/<str:hall_code>/book/", visit_views.book, name="visit_book"),
+    path("visits/tickets/", visit_views.tickets, name="visit_tickets"),
+    path("visits/tickets/<int:ticket_id>/", visit_views.ticket, name="visit_ticket"),
+    path("visits/tickets/<int:ticket_id>/cancel/", visit_views.ticket_cancel_view, name="visit_ticket_cancel"),
+    path("visits/tickets/<int:ticket_id>/rate/", visit_views.ticket_rate, name="visit_ticket_rate"),
+    path("visits/appointments/", visit_views.appointments, name="visit_appointments"),
+    path(
+        "visits/appointments/<str:reference>/cancel/",
+        visit_views.appointment_cancel_view,
+        name="visit_appointment_cancel",
+    ),
+    path("requests/", request_views.requests, name="requests"),
+    path("requests/new/<str:kind>/", request_views.new, name="request_new"),
+    path("requests/<str:number>/", request_views.detail, name="request"),
+    path("requests/<str:number>/callback/", request_views.callback, name="request_callback"),
+    path("requests/<str:number>/rate/", request_views.rate, name="request_rate"),
 ]

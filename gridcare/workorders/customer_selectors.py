@@ -102,7 +102,8 @@ CUSTOMER_SENTENCES: dict[str, _Say | None] = {
     T.CONTACTED: lambda p, o: gettext_lazy("工作人员已与您联系。"),
     T.PAUSED: lambda p, o: gettext_lazy("工单暂停处理，等待您的回复或补充材料。"),
     T.RESUMED: lambda p, o: gettext_lazy("工单恢复处理。"),
-    T.MERGED: lambda p, o: gettext_lazy("您报修的故障已与同一故障的其他报修合并抢修。"),
+    # ``first``: another order reported the incident first (none: this report opened it).
+    T.MERGED: lambda p, o: gettext_lazy("您报修的故障已与同一故障的其他报修合并抢修。") if p.get("first") else None,
     T.WARNED: None,
     T.ESCALATED: None,
     T.CALLED_BACK: _called_back,

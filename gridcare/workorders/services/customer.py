@@ -75,15 +75,15 @@ def customer_intake(
     return workorder_intake(scope=_company_scope(account.supply_unit.company_id), actor=CUSTOMER, data=data, at=at)
 
 
-def workorder_call_back_answer(*, order: WorkOrder, satisfied: bool, note: str = "", channel: str) -> WorkOrder:
+def workorder_call_back_answer(*, order: WorkOrder, satisfied: bool, comment: str = "", channel: str) -> WorkOrder:
     """The customer answers the call-back of their closed order: satisfied ends it (已回访);
     dissatisfied reopens it and escalates it to the unit's supervisor, as an agent's call-back
-    would. Answered once: an order already called back, or not closed, is refused unchanged."""
-    note = note.strip()
+    would; ``comment`` is kept as the call-back's note. Answered once: an order already called
+    back, or not closed, is refused unchanged."""
+    note = comment.strip()
     if len(note) > NOTE_MAX:
-        raise InvalidInput(
-            _("意见最多%(n)d个字。") % {"n": NOTE_MAX}, errors={"note": _("最多%(n)d个字。") % {"n": NOTE_MAX}}
-        )
+        message = _("最多%(n)d个字。") % {"n": NOTE_MAX}
+        raise InvalidInput(_("意见最多%(n)d个字。") % {"n": NOTE_MAX}, errors={"comment": message})
     channel = _channel(channel)
     at = now()
     with transaction.atomic():

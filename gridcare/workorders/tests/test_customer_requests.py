@@ -100,11 +100,12 @@ def test_the_customer_sees_their_accounts_and_their_phones_orders_only(town: Cit
 
 def test_a_satisfied_answer_ends_the_order_once(town: City, clock: Clock) -> None:
     order = _closed(town)
-    done = workorder_call_back_answer(order=order, satisfied=True, note="很及时", channel="web")
+    done = workorder_call_back_answer(order=order, satisfied=True, comment="很及时", channel="web")
     assert done.status == Status.CALLED_BACK
-    assert list(CallBack.objects.values_list("reached", "satisfied", "note", "source", "actor")) == [
-        (True, True, "很及时", "customer", None)
+    assert list(CallBack.objects.values_list("reached", "satisfied", "note", "source")) == [
+        (True, True, "很及时", "customer")
     ]
+    assert CallBack.objects.filter(actor__isnull=True).count() == 1
     event = order.events.get(type=OrderEvent.Type.CALLED_BACK)
     staff_line = [line.sentence for line in history_lines([event])]
     assert staff_line == ["客户经网站答复回访：客户满意，意见：很及时"]
@@ -117,7 +118,7 @@ def test_a_satisfied_answer_ends_the_order_once(town: City, clock: Clock) -> Non
 
 def test_a_dissatisfied_answer_reopens_and_escalates(town: City, clock: Clock) -> None:
     order = _closed(town)
-    workorder_call_back_answer(order=order, satisfied=False, note="没说清楚", channel="app")
+    workorder_call_back_answer(order=order, satisfied=False, comment="没说清楚", channel="app")
     order.refresh_from_db()
     assert (order.status, order.reopen_count, order.escalated_at) == (Status.ACCEPTED, 1, clock.at)
     before = _state()
@@ -135,8 +136,8 @@ def test_an_open_order_takes_no_answer_and_a_bad_note_nothing(town: City, clock:
     closed = _closed(town)
     before = _state()
     with pytest.raises(InvalidInput) as bad:
-        workorder_call_back_answer(order=closed, satisfied=True, note="长" * 501, channel="web")
-    assert bad.value.errors == {"note": "最多500个字。"}
+        workorder_call_back_answer(order=closed, satisfied=True, comment="长" * 501, channel="web")
+    assert bad.value.errors == {"comment": "最多500个字。"}
     assert _state() == before
 
 
