@@ -26,14 +26,14 @@ ERRORS = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 APP = "app"
 
 
-class RequestIn(Schema):
+class PortalRequestIn(Schema):
     type: str  # fault (报修), complaint (投诉), inquiry (咨询), suggestion (建议)
     account_no: str  # one of the customer's bound accounts: its address and 台区 are the order's
     text: str
     location: str = ""  # where exactly, when not at the account's address
 
 
-class RequestOut(Schema):
+class PortalRequestOut(Schema):
     number: str
     type: str
     type_label: str
@@ -51,7 +51,7 @@ class RequestOut(Schema):
     rating_comment: str
 
 
-class DeadlineOut(Schema):
+class PortalDeadlineOut(Schema):
     kind: str
     label: str
     due_at: datetime
@@ -60,34 +60,34 @@ class DeadlineOut(Schema):
     state_label: str
 
 
-class StepOut(Schema):
+class PortalStepOut(Schema):
     at: datetime
     sentence: str
 
 
-class RequestDetailOut(RequestOut):
-    deadlines: list[DeadlineOut]
-    steps: list[StepOut]
+class PortalRequestDetailOut(PortalRequestOut):
+    deadlines: list[PortalDeadlineOut]
+    steps: list[PortalStepOut]
 
 
-class CallBackIn(Schema):
+class PortalCallBackIn(Schema):
     satisfied: bool
     comment: str = ""
 
 
-class RatingIn(Schema):
+class PortalRatingIn(Schema):
     score: int  # 1-5 stars
     comment: str = ""
 
 
-class RatingOut(Schema):
+class PortalRatingOut(Schema):
     number: str
     score: int
     comment: str
 
 
-@router.post("/portal/requests", auth=CUSTOMER, response={201: RequestOut, **ERRORS})
-def portal_request_file(request: HttpRequest, payload: RequestIn) -> tuple[int, dict[str, Any]]:
+@router.post("/portal/requests", auth=CUSTOMER, response={201: PortalRequestOut, **ERRORS})
+def portal_request_file(request: HttpRequest, payload: PortalRequestIn) -> tuple[int, dict[str, Any]]:
     """File a request for a bound account: a work order of its unit, hall and 台区 with the
     customer's phone; the number and the progress come by SMS too."""
     customer = request_customer(request)
@@ -107,7 +107,7 @@ def portal_request_file(request: HttpRequest, payload: RequestIn) -> tuple[int, 
     return 201, request_reads.order_card(order)
 
 
-@router.get("/portal/requests", auth=CUSTOMER, response={200: list[RequestOut], **ERRORS})
+@router.get("/portal/requests", auth=CUSTOMER, response={200: list[PortalRequestOut], **ERRORS})
 def portal_requests(
     request: HttpRequest, response: HttpResponse, page: int = 1, page_size: int | None = None
 ) -> list[Any]:
@@ -116,7 +116,7 @@ def portal_requests(
     return api_page(response, rows, page=page, page_size=page_size, dress=request_reads.order_card)
 
 
-@router.get("/portal/requests/{number}", auth=CUSTOMER, response={200: RequestDetailOut, **ERRORS})
+@router.get("/portal/requests/{number}", auth=CUSTOMER, response={200: PortalRequestDetailOut, **ERRORS})
 def portal_request(request: HttpRequest, number: str) -> dict[str, Any]:
     """One order: its status, promised times and one customer sentence per step."""
     detail = request_reads.order_detail(request_reads.my_order(request_customer(request), number))
@@ -126,16 +126,16 @@ def portal_request(request: HttpRequest, number: str) -> dict[str, Any]:
     }
 
 
-@router.post("/portal/requests/{number}/callback", auth=CUSTOMER, response={200: RequestOut, **ERRORS})
-def portal_request_callback(request: HttpRequest, number: str, payload: CallBackIn) -> dict[str, Any]:
+@router.post("/portal/requests/{number}/callback", auth=CUSTOMER, response={200: PortalRequestOut, **ERRORS})
+def portal_request_callback(request: HttpRequest, number: str, payload: PortalCallBackIn) -> dict[str, Any]:
     """Answer the call-back of the closed order, once: satisfied ends it, dissatisfied reopens it."""
     order = request_reads.my_order(request_customer(request), number)
     done = workorder_call_back_answer(order=order, satisfied=payload.satisfied, comment=payload.comment, channel=APP)
     return request_reads.order_card(done)
 
 
-@router.post("/portal/requests/{number}/rating", auth=CUSTOMER, response={201: RatingOut, **ERRORS})
-def portal_request_rating(request: HttpRequest, number: str, payload: RatingIn) -> tuple[int, dict[str, Any]]:
+@router.post("/portal/requests/{number}/rating", auth=CUSTOMER, response={201: PortalRatingOut, **ERRORS})
+def portal_request_rating(request: HttpRequest, number: str, payload: PortalRatingIn) -> tuple[int, dict[str, Any]]:
     """Rate the closed order 1-5 stars, once (409 the second time, nothing changed)."""
     order = request_reads.my_order(request_customer(request), number)
     rating = workorder_rate(order=order, score=payload.score, comment=payload.comment, channel=APP)

@@ -25,7 +25,7 @@ router = Router(tags=["portal"])
 ERRORS = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-class HallOut(Schema):
+class PortalHallOut(Schema):
     code: str
     name: str
     address: str
@@ -36,24 +36,24 @@ class HallOut(Schema):
     waiting: int
 
 
-class BusinessTypeOut(Schema):
+class PortalBusinessTypeOut(Schema):
     kind: str
     name: str
     waiting: int
     estimated_wait_minutes: int
 
 
-class HallDetailOut(HallOut):
-    business_types: list[BusinessTypeOut]
+class PortalHallDetailOut(PortalHallOut):
+    business_types: list[PortalBusinessTypeOut]
 
 
-class TicketIn(Schema):
+class PortalTicketIn(Schema):
     hall: str
     business_type: str
     account_no: str = ""  # one of the customer's bound accounts, or empty
 
 
-class TicketOut(Schema):
+class PortalTicketOut(Schema):
     id: int
     number: str
     hall: str
@@ -72,19 +72,19 @@ class TicketOut(Schema):
     rating_label: str
 
 
-class VisitRatingIn(Schema):
+class PortalVisitRatingIn(Schema):
     rating: str  # very_satisfied, satisfied, basically_satisfied, dissatisfied
     reasons: list[str] = []  # with basically_satisfied or dissatisfied only
 
 
-class VisitRatingOut(Schema):
+class PortalVisitRatingOut(Schema):
     ticket_id: int
     rating: str
     rating_label: str
     reasons: list[str]
 
 
-class SlotOut(Schema):
+class PortalSlotOut(Schema):
     start: str
     end: str
     capacity: int
@@ -92,14 +92,14 @@ class SlotOut(Schema):
     free: int
 
 
-class SlotsOut(Schema):
+class PortalSlotsOut(Schema):
     hall: str
     date: date
     business_type: str
-    slots: list[SlotOut]
+    slots: list[PortalSlotOut]
 
 
-class AppointmentIn(Schema):
+class PortalAppointmentIn(Schema):
     hall: str
     business_type: str
     date: str  # YYYY-MM-DD
@@ -107,7 +107,7 @@ class AppointmentIn(Schema):
     account_no: str = ""
 
 
-class AppointmentOut(Schema):
+class PortalAppointmentOut(Schema):
     reference: str
     hall: str
     hall_name: str
@@ -128,22 +128,22 @@ def _card(ticket: Any) -> dict[str, Any]:
     return visit_reads.ticket_card(ticket)
 
 
-@router.get("/portal/halls", auth=CUSTOMER, response={200: list[HallOut], 401: ErrorOut})
+@router.get("/portal/halls", auth=CUSTOMER, response={200: list[PortalHallOut], 401: ErrorOut})
 def portal_halls(request: HttpRequest) -> list[dict[str, Any]]:
     """Every hall: address, hours, open now (or when it opens), people waiting; the halls of the
     customer's own supply units first."""
     return [c.as_dict() for c in visit_reads.hall_cards(request_customer(request))]
 
 
-@router.get("/portal/halls/{hall_code}", auth=CUSTOMER, response={200: HallDetailOut, **ERRORS})
+@router.get("/portal/halls/{hall_code}", auth=CUSTOMER, response={200: PortalHallDetailOut, **ERRORS})
 def portal_hall(request: HttpRequest, hall_code: str) -> dict[str, Any]:
     """One hall and the business taken remotely there, each with its line and the wait estimate."""
     card, types = visit_reads.hall_detail(visit_reads.hall_of(hall_code))
     return card.as_dict() | {"business_types": [t.__dict__ for t in types]}
 
 
-@router.post("/portal/tickets", auth=CUSTOMER, response={201: TicketOut, **ERRORS})
-def portal_ticket_take(request: HttpRequest, payload: TicketIn) -> tuple[int, dict[str, Any]]:
+@router.post("/portal/tickets", auth=CUSTOMER, response={201: PortalTicketOut, **ERRORS})
+def portal_ticket_take(request: HttpRequest, payload: PortalTicketIn) -> tuple[int, dict[str, Any]]:
     """Take a ticket for the customer's phone (线上取号). 409 with the hall's sentence outside its
     opening hours, for a second waiting ticket at the hall, or past the day's remote tickets."""
     customer = request_customer(request)
@@ -152,7 +152,7 @@ def portal_ticket_take(request: HttpRequest, payload: TicketIn) -> tuple[int, di
     return 201, _card(ticket)
 
 
-@router.get("/portal/tickets", auth=CUSTOMER, response={200: list[TicketOut], **ERRORS})
+@router.get("/portal/tickets", auth=CUSTOMER, response={200: list[PortalTicketOut], **ERRORS})
 def portal_tickets(
     request: HttpRequest, response: HttpResponse, page: int = 1, page_size: int | None = None
 ) -> list[Any]:
@@ -161,13 +161,13 @@ def portal_tickets(
     return api_page(response, rows, page=page, page_size=page_size, dress=_card)
 
 
-@router.get("/portal/tickets/{ticket_id}", auth=CUSTOMER, response={200: TicketOut, **ERRORS})
+@router.get("/portal/tickets/{ticket_id}", auth=CUSTOMER, response={200: PortalTicketOut, **ERRORS})
 def portal_ticket(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
     """The ticket's status, place and wait now (poll it every few seconds while it waits)."""
     return _card(visit_reads.my_ticket(request_customer(request), ticket_id))
 
 
-@router.post("/portal/tickets/{ticket_id}/cancel", auth=CUSTOMER, response={200: TicketOut, **ERRORS})
+@router.post("/portal/tickets/{ticket_id}/cancel", auth=CUSTOMER, response={200: PortalTicketOut, **ERRORS})
 def portal_ticket_cancel(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
     """Give a waiting ticket up (409 once called or ended)."""
     customer = request_customer(request)
@@ -175,8 +175,10 @@ def portal_ticket_cancel(request: HttpRequest, ticket_id: int) -> dict[str, Any]
     return _card(ticket_cancel(ticket=ticket, phone=customer.phone))
 
 
-@router.post("/portal/tickets/{ticket_id}/rating", auth=CUSTOMER, response={201: VisitRatingOut, **ERRORS})
-def portal_ticket_rating(request: HttpRequest, ticket_id: int, payload: VisitRatingIn) -> tuple[int, dict[str, Any]]:
+@router.post("/portal/tickets/{ticket_id}/rating", auth=CUSTOMER, response={201: PortalVisitRatingOut, **ERRORS})
+def portal_ticket_rating(
+    request: HttpRequest, ticket_id: int, payload: PortalVisitRatingIn
+) -> tuple[int, dict[str, Any]]:
     """Rate the finished visit on the halls' scale, once (409 if rated here or on the counter's pad)."""
     customer = request_customer(request)
     ticket = visit_reads.my_ticket(customer, ticket_id)
@@ -191,7 +193,7 @@ def portal_ticket_rating(request: HttpRequest, ticket_id: int, payload: VisitRat
     }
 
 
-@router.get("/portal/halls/{hall_code}/appointment-slots", auth=CUSTOMER, response={200: SlotsOut, **ERRORS})
+@router.get("/portal/halls/{hall_code}/appointment-slots", auth=CUSTOMER, response={200: PortalSlotsOut, **ERRORS})
 def portal_slots(request: HttpRequest, hall_code: str, date: str, business_type: str) -> dict[str, Any]:
     """The free places of each half-hour slot of a day (``date=YYYY-MM-DD``) and business."""
     hall = visit_reads.hall_of(hall_code)
@@ -204,7 +206,7 @@ def portal_slots(request: HttpRequest, hall_code: str, date: str, business_type:
     }
 
 
-@router.get("/portal/appointments", auth=CUSTOMER, response={200: list[AppointmentOut], **ERRORS})
+@router.get("/portal/appointments", auth=CUSTOMER, response={200: list[PortalAppointmentOut], **ERRORS})
 def portal_appointments(
     request: HttpRequest, response: HttpResponse, page: int = 1, page_size: int | None = None
 ) -> list[Any]:
@@ -213,8 +215,8 @@ def portal_appointments(
     return api_page(response, rows, page=page, page_size=page_size, dress=visit_reads.appointment_card)
 
 
-@router.post("/portal/appointments", auth=CUSTOMER, response={201: AppointmentOut, **ERRORS})
-def portal_appointment_book(request: HttpRequest, payload: AppointmentIn) -> tuple[int, dict[str, Any]]:
+@router.post("/portal/appointments", auth=CUSTOMER, response={201: PortalAppointmentOut, **ERRORS})
+def portal_appointment_book(request: HttpRequest, payload: PortalAppointmentIn) -> tuple[int, dict[str, Any]]:
     """Book a slot for the customer's phone: the hall's limits (places per slot, days ahead,
     working days, one booking per phone, day and business); the reminder comes the day before."""
     customer = request_customer(request)
@@ -232,7 +234,7 @@ def portal_appointment_book(request: HttpRequest, payload: AppointmentIn) -> tup
     return 201, visit_reads.appointment_card(appointment)
 
 
-@router.post("/portal/appointments/{reference}/cancel", auth=CUSTOMER, response={200: AppointmentOut, **ERRORS})
+@router.post("/portal/appointments/{reference}/cancel", auth=CUSTOMER, response={200: PortalAppointmentOut, **ERRORS})
 def portal_appointment_cancel(request: HttpRequest, reference: str) -> dict[str, Any]:
     """Cancel one of the customer's bookings (409 once checked in or past its time)."""
     customer = request_customer(request)

@@ -47,6 +47,15 @@ def _channel(channel: str) -> str:
     return channel
 
 
+def _control_characters(**fields: str) -> dict[str, str]:
+    """The fields holding control characters a customer cannot have typed (NUL and the like)."""
+    return {
+        name: _("含有无效字符。")
+        for name, value in fields.items()
+        if any(ch in value for ch in "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f")
+    }
+
+
 def customer_intake(
     *, account: Account, phone: str, type: str, text: str, location: str = "", channel: str, at: datetime | None = None
 ) -> tuple[WorkOrder, triage.Suggestion]:
@@ -60,6 +69,7 @@ def customer_intake(
         errors["text"] = _("请填写您的诉求。")
     elif len(text.strip()) > TEXT_MAX:
         errors["text"] = _("最多%(n)d个字。") % {"n": TEXT_MAX}
+    errors |= _control_characters(text=text, location=location)
     if channel not in CUSTOMER_CHANNELS:
         errors["channel"] = _("受理渠道不在允许范围内。")
     if errors:
@@ -84,6 +94,8 @@ def workorder_call_back_answer(*, order: WorkOrder, satisfied: bool, comment: st
     if len(note) > NOTE_MAX:
         message = _("最多%(n)d个字。") % {"n": NOTE_MAX}
         raise InvalidInput(_("意见最多%(n)d个字。") % {"n": NOTE_MAX}, errors={"comment": message})
+    if bad := _control_characters(comment=note):
+        raise InvalidInput(_("意见含有无效字符。"), errors=bad)
     channel = _channel(channel)
     at = now()
     with transaction.atomic():
@@ -114,6 +126,7 @@ def workorder_rate(*, order: WorkOrder, score: int, comment: str = "", channel: 
         errors["score"] = _("请选择1到5星。")
     if len(comment) > COMMENT_MAX:
         errors["comment"] = _("最多%(n)d个字。") % {"n": COMMENT_MAX}
+    errors |= _control_characters(comment=comment)
     if errors:
         raise InvalidInput(_("评价信息有误。"), errors=errors)
     channel = _channel(channel)

@@ -79,6 +79,11 @@ def test_bad_requests_are_refused_on_their_fields_and_nothing_is_written(town: C
     with pytest.raises(InvalidInput) as long:
         customer_intake(account=town.account, phone=PHONE, type="inquiry", text="问" * 501, channel="web")
     assert long.value.errors == {"text": "最多500个字。"}
+    with pytest.raises(InvalidInput) as control:
+        customer_intake(
+            account=town.account, phone=PHONE, type="fault", text="停\x00电", location="\x07", channel="web"
+        )
+    assert control.value.errors == {"text": "含有无效字符。", "location": "含有无效字符。"}
     with pytest.raises(InvalidInput) as where:
         customer_intake(account=town.account, phone=PHONE, type="fault", text="停电", location="x" * 201, channel="web")
     assert list(where.value.errors) == ["location"]
@@ -160,6 +165,15 @@ def test_ratings_out_of_range_or_of_an_open_order_change_nothing(town: City, clo
     with pytest.raises(Conflict) as open_order:
         workorder_rate(order=order, score=5, channel="web")
     assert str(open_order.value.message) == "工单办结后才能评价，当前为“已受理”。"
+    closed = _closed(town)
+    before = _state()
+    with pytest.raises(InvalidInput) as nul:
+        workorder_rate(order=closed, score=5, comment="好\x00", channel="web")
+    assert nul.value.errors == {"comment": "含有无效字符。"}
+    with pytest.raises(InvalidInput) as nul_answer:
+        workorder_call_back_answer(order=closed, satisfied=True, comment="\x00", channel="web")
+    assert nul_answer.value.errors == {"comment": "含有无效字符。"}
+    assert _state() == before
     for score in (0, 6, True, "5"):
         with pytest.raises(InvalidInput) as bad:
             workorder_rate(order=order, score=score, channel="web")  # type: ignore[arg-type]  # what a client may send
