@@ -210,8 +210,13 @@ class Evaluation(models.Model):
 
     ticket = models.OneToOneField(Ticket, on_delete=models.PROTECT, related_name="evaluation")
     rating = models.CharField(_("评价"), max_length=20, choices=Rating.choices)
+    # A database default too: the demo history writes ratings in bulk (gridcare.core.bulk).
     source = models.CharField(
-        _("评价渠道"), max_length=10, choices=EvaluationSource.choices, default=EvaluationSource.PAD
+        _("评价渠道"),
+        max_length=10,
+        choices=EvaluationSource.choices,
+        default=EvaluationSource.PAD,
+        db_default=EvaluationSource.PAD,
     )
     reasons = models.JSONField(_("原因"), default=list)
     hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="+")
