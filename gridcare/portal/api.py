@@ -27,31 +27,31 @@ PUBLIC_ERRORS = {422: ErrorOut, 429: ErrorOut}
 CUSTOMER_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
-class CodeIn(Schema):
+class PortalCodeIn(Schema):
     phone: str
 
 
-class CodeOut(Schema):
+class PortalCodeOut(Schema):
     detail: str
 
 
-class TokenIn(Schema):
+class PortalTokenIn(Schema):
     phone: str
     code: str
 
 
-class TokenOut(Schema):
+class PortalTokenOut(Schema):
     token: str
     token_type: str = "Bearer"  # noqa: S105 - the scheme's name, not a secret
 
 
-class BindIn(Schema):
+class PortalBindIn(Schema):
     account_no: str
     name: str = ""
     id_last6: str = ""
 
 
-class AccountOut(Schema):
+class PortalAccountOut(Schema):
     account_no: str
     holder: str  # the holder's name, masked
     address: str
@@ -62,7 +62,7 @@ class AccountOut(Schema):
     bound_at: str
 
 
-class BillOut(Schema):
+class PortalBillOut(Schema):
     period: str
     kwh: Decimal
     kwh_peak: Decimal
@@ -80,16 +80,16 @@ class BillOut(Schema):
     due_date: date
 
 
-@router.post("/portal/auth/code", auth=None, response={202: CodeOut, **PUBLIC_ERRORS})
-def portal_code(request: HttpRequest, payload: CodeIn) -> tuple[int, dict[str, str]]:
+@router.post("/portal/auth/code", auth=None, response={202: PortalCodeOut, **PUBLIC_ERRORS})
+def portal_code(request: HttpRequest, payload: PortalCodeIn) -> tuple[int, dict[str, str]]:
     """Send a six-digit sign-in code to ``phone`` by SMS (valid 5 minutes). The answer is the same
     whether or not the phone is a known customer's; asking too often is a 429."""
     auth.code_request(phone=payload.phone, address=get_client_ip_address(request))
     return 202, {"detail": _("验证码已发送，5分钟内有效。")}
 
 
-@router.post("/portal/auth/token", auth=None, response={200: TokenOut, **PUBLIC_ERRORS})
-def portal_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
+@router.post("/portal/auth/token", auth=None, response={200: PortalTokenOut, **PUBLIC_ERRORS})
+def portal_token(request: HttpRequest, payload: PortalTokenIn) -> dict[str, str]:
     """Exchange the phone and its code for the app's bearer token (``Authorization: Bearer gcp_…``)."""
     user = auth.code_verify(phone=payload.phone, code=payload.code)
     return {"token": auth.token_issue(user=user), "token_type": "Bearer"}
@@ -108,14 +108,14 @@ def _account_out(binding: Any) -> dict[str, Any]:
     return selectors.account_summary(binding, on=business_date()).__dict__
 
 
-@router.get("/portal/accounts", auth=CUSTOMER, response={200: list[AccountOut], 401: ErrorOut})
+@router.get("/portal/accounts", auth=CUSTOMER, response={200: list[PortalAccountOut], 401: ErrorOut})
 def portal_accounts(request: HttpRequest) -> list[dict[str, Any]]:
     """The accounts bound to the signed-in customer, with what each owes today."""
     return [_account_out(b) for b in selectors.bindings(request_customer(request))]
 
 
-@router.post("/portal/accounts", auth=CUSTOMER, response={201: AccountOut, **CUSTOMER_ERRORS})
-def portal_bind(request: HttpRequest, payload: BindIn) -> tuple[int, dict[str, Any]]:
+@router.post("/portal/accounts", auth=CUSTOMER, response={201: PortalAccountOut, **CUSTOMER_ERRORS})
+def portal_bind(request: HttpRequest, payload: PortalBindIn) -> tuple[int, dict[str, Any]]:
     """Bind an account: ``account_no`` with the holder's ``name`` or the ID number's last six
     characters ``id_last6``. Binding one already bound gives it again."""
     binding = bindings.account_bind(
@@ -154,7 +154,9 @@ def _bill_out(today: date) -> Any:
     return dress
 
 
-@router.get("/portal/accounts/{account_no}/bills", auth=CUSTOMER, response={200: list[BillOut], **CUSTOMER_ERRORS})
+@router.get(
+    "/portal/accounts/{account_no}/bills", auth=CUSTOMER, response={200: list[PortalBillOut], **CUSTOMER_ERRORS}
+)
 def portal_bills(
     request: HttpRequest, response: HttpResponse, account_no: str, page: int = 1, page_size: int | None = None
 ) -> list[dict[str, Any]]:

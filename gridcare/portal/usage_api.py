@@ -208,7 +208,7 @@ def portal_forecast(request: HttpRequest, account_no: str) -> dict[str, Any]:
     }
 
 
-class OutageOut(Schema):
+class PortalOutageOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -222,7 +222,7 @@ class OutageOut(Schema):
     account_nos: list[str]
 
 
-@router.get("/portal/outages", auth=CUSTOMER, response={200: list[OutageOut], 401: ErrorOut})
+@router.get("/portal/outages", auth=CUSTOMER, response={200: list[PortalOutageOut], 401: ErrorOut})
 def portal_outages(request: HttpRequest) -> list[dict[str, Any]]:
     """Planned and fault outages that cut off any of the customer's bound accounts: coming and
     under way first (soonest first), then those of the past year."""

@@ -69,7 +69,10 @@ def caller(request: pytest.FixtureRequest, persona: str, probe_world: World) -> 
     token = str(api_client(probe_world.town.users[persona]).defaults["HTTP_AUTHORIZATION"])
     answered = Caller(token=token, known=known)
     yield answered
-    if label not in OWN_AUTH and answered.statuses and set(answered.statuses) == {401}:
+    # A customer's own operation (gridcare.portal) answers any staff token 401, documented: the
+    # portal's tests probe it with customers; here it is checked for answering within its schema.
+    customer_only = label.split(" ", 1)[-1].startswith("/api/v1/portal/")
+    if label not in OWN_AUTH and not customer_only and answered.statuses and set(answered.statuses) == {401}:
         pytest.fail("every case was answered 401: the persona's token was refused, nothing was probed")
     if known and not answered.failures:
         pytest.fail("issue 11: this operation no longer fails for this persona: remove it from KNOWN_FAILURES")
