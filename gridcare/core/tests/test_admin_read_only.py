@@ -76,6 +76,7 @@ READ_ONLY = [
     "workorders.Incident",
     "workorders.NewConnection",
     "workorders.OrderEvent",
+    "workorders.OrderRating",
     "workorders.StaffFinding",
     "workorders.TriageOverride",
     "workorders.WorkOrder",
