@@ -504,6 +504,8 @@ GRIDCARE_ASSESSMENT = {
     # Complaint analysis (ASSESS-6): a complaint repeats one the same customer made that day or in
     # the days before, up to this many calendar days (inclusive: day 30 counts, day 31 does not).
     "REPEAT_COMPLAINT_DAYS": env_int("GRIDCARE_ASSESSMENT_REPEAT_COMPLAINT_DAYS", 30),
+    # Root-cause topics: how many past months the worker computes when they are missing.
+    "TOPICS_CATCH_UP_MONTHS": env_int("GRIDCARE_ASSESSMENT_TOPICS_CATCH_UP_MONTHS", 3),
 }
 
 # The customer portal (SELF-2, issue 15): sign-in codes, tokens and the customer's own session.
@@ -533,6 +535,8 @@ GRIDCARE_JOBS = {
         "assessment_reports": env_str("GRIDCARE_JOB_ASSESSMENT_REPORTS", "daily 04:00"),
         # Improvement actions whose after-window is rolled up are evaluated (a missed day catches up).
         "assessment_actions": env_str("GRIDCARE_JOB_ASSESSMENT_ACTIONS", "daily 04:30"),
+        # Last month's root-cause topics (complaints, survey comments) once; a missed month catches up.
+        "assessment_topics": env_str("GRIDCARE_JOB_ASSESSMENT_TOPICS", "daily 05:00"),
     },
     # The sender sends for this long per run (waiting 2 s whenever nothing is due), then the run
     # is recorded and the next one starts at the next interval.

@@ -99,10 +99,16 @@ def ledger_get_for_scope(*, scope: Scope, entry_id: int, lock: bool = False) -> 
 def reports_filter(scope: Scope) -> Q:
     """The archived monthly reports ``scope`` may read (with ``Capability.ASSESS_REPORTS``): the
     reports of the units its reach covers, and the company's report for a company-wide post."""
-    from gridcare.org.selectors import unit_ids_in_reach
-
     if not can(scope, Capability.ASSESS_REPORTS):
         return Q(pk__in=[])
+    return subjects_filter(scope)
+
+
+def subjects_filter(scope: Scope) -> Q:
+    """Rows about a unit or a company (``level``, ``subject_id``: monthly reports, topics) that
+    ``scope`` reaches: its units' rows, and its company's for a company-wide post."""
+    from gridcare.org.selectors import unit_ids_in_reach
+
     level = scope.level(Reach.ASSESSMENT)
     if level == Level.ALL:
         return Q()

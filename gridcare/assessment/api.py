@@ -300,11 +300,13 @@ def _add_part_routers() -> None:
     from gridcare.assessment.complaints_api import router as complaints_router
     from gridcare.assessment.drivers_api import router as drivers_router
     from gridcare.assessment.reports_api import router as reports_router
+    from gridcare.assessment.topics_api import router as topics_router
 
     router.add_router("", reports_router)
     router.add_router("", drivers_router)
     router.add_router("", actions_router)
     router.add_router("", complaints_router)
+    router.add_router("", topics_router)
 
 
 _add_part_routers()

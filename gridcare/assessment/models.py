@@ -565,8 +565,9 @@ class SurveyResponse(models.Model):
 
 
 class TopicMonth(models.Model):
-    """The recurring topics of one month's free text (survey comments or complaint texts):
-    ``topics`` is a list of {"words": [...], "count": n, "examples": [...]}."""
+    """The recurring topics of one month's free text (survey comments or complaint texts) of a
+    supply unit or of a company (``level``, ``subject_id`` as the monthly reports): ``topics`` is
+    a list of {"words": [...], "count": n, "examples": [...]}, examples masked."""
 
     class Source(models.TextChoices):
         SURVEYS = "surveys", _("调查意见")
@@ -574,6 +575,8 @@ class TopicMonth(models.Model):
 
     month = models.DateField(_("月份"))
     source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
+    level = models.CharField(_("层级"), max_length=10, default="company")  # unit, company
+    subject_id = models.BigIntegerField(_("对象"), default=0)
     documents = models.PositiveIntegerField(_("文本数"), default=0)
     topics = models.JSONField(_("主题"), default=list)
     computed_at = models.DateTimeField(_("计算时间"))
@@ -581,10 +584,14 @@ class TopicMonth(models.Model):
     class Meta:
         verbose_name = _("问题主题")
         verbose_name_plural = _("问题主题")
-        constraints = [models.UniqueConstraint(fields=["month", "source"], name="assess_topic_month_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "source", "level", "subject_id"], name="assess_topic_month_subject_once"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.source}"
+        return f"{self.month:%Y-%m} {self.source} {self.level}/{self.subject_id}"
 
 
 class ActionResult(models.TextChoices):

@@ -7,6 +7,7 @@ from gridcare.assessment import (
     ledger_views,
     posts_views,
     reports_views,
+    topics_views,
     views,
 )
 
@@ -40,5 +41,6 @@ urlpatterns = [
     path("complaints/", complaints_views.complaints, name="complaints"),
     path("complaints/export/", complaints_views.complaints_export, name="complaints_export"),
     path("complaints/orders/", complaints_views.complaint_orders, name="complaint_orders"),
+    path("topics/", topics_views.topics, name="topics"),
     path("<str:level>/<int:key>/", views.drill, name="drill"),
 ]

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from gridcare.assessment.services.actions import actions_evaluate_due
 from gridcare.assessment.services.reports import reports_due
 from gridcare.assessment.services.rollup import rollup_due
+from gridcare.assessment.services.topics import topics_due
 from gridcare.billing.services.arrears import remind_arrears as arrears_remind
 from gridcare.billing.services.bill_notify import bill_notify as period_notify
 from gridcare.core import timezone as tz
@@ -184,6 +185,12 @@ def assessment_actions(ctx: Context) -> Result:
     return Result(_("评估改进措施效果 %(evaluated)d 项") % counts, counts)
 
 
+def assessment_topics(ctx: Context) -> Result:
+    done = topics_due(stop=ctx.stop.is_set)
+    counts = {"computed": len(done.computed)}
+    return Result(_("计算问题主题 %(computed)d 项") % counts, counts)
+
+
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("send_notices", gettext_lazy("发送通知"), send_notices),
     JobSpec("check_deadlines", gettext_lazy("工单时限预警与升级"), check_deadlines),
@@ -196,5 +203,6 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("assessment_rollup", gettext_lazy("考核数据日汇总"), assessment_rollup),
     JobSpec("assessment_reports", gettext_lazy("优质服务月度报告"), assessment_reports),
     JobSpec("assessment_actions", gettext_lazy("改进措施效果评估"), assessment_actions),
+    JobSpec("assessment_topics", gettext_lazy("问题主题月度分析"), assessment_topics),
 )
 BY_NAME: dict[str, JobSpec] = {job.name: job for job in JOBS}

@@ -370,11 +370,11 @@ def complaints_received(*, where: Q, start: datetime, end: datetime) -> QuerySet
     )
 
 
-def complaint_texts(*, where: Q, start: datetime, end: datetime) -> list[tuple[int | None, str]]:
-    """(supply unit id, the customer's words) of every complaint received in ``start`` ≤ t <
-    ``end`` among the orders ``where`` selects, in id order: the topics' complaint texts."""
-    rows = WorkOrder.objects.filter(where, type=OrderType.COMPLAINT, received_at__gte=start, received_at__lt=end)
-    return list(rows.order_by("id").values_list("supply_unit_id", "text"))
+def complaint_texts(*, start: datetime, end: datetime) -> list[tuple[int, int | None, str]]:
+    """(company id, supply unit id, the customer's words) of every complaint received in
+    ``start`` ≤ t < ``end``, in id order: the root-cause topics' complaint texts."""
+    rows = WorkOrder.objects.filter(type=OrderType.COMPLAINT, received_at__gte=start, received_at__lt=end)
+    return list(rows.order_by("id").values_list("company_id", "supply_unit_id", "text"))
 
 
 def cause_list(*, complaint_class: str = "", active_only: bool = False) -> QuerySet[ComplaintCause]:

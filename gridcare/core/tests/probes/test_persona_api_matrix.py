@@ -123,6 +123,7 @@ OPERATIONS: dict[Operation, tuple[Capability | None, str | None]] = {
     ("GET", "/api/v1/assessment/reports/{report_id}"): (C.ASSESS_REPORTS, "missing"),
     ("GET", "/api/v1/assessment/drivers"): (C.SURVEY_RESULTS, None),  # the page assessment:drivers
     ("GET", "/api/v1/assessment/complaints"): (C.COMPLAINT_ANALYSIS, None),  # the page assessment:complaints
+    ("GET", "/api/v1/assessment/topics"): (C.COMPLAINT_ANALYSIS, None),  # the page assessment:topics
     ("GET", "/api/v1/assessment/actions"): (None, None),  # the page assessment:actions
     ("POST", "/api/v1/assessment/actions"): (C.ACTION_EDIT, None),
     ("GET", "/api/v1/assessment/actions/{action_id}"): (None, "missing"),

@@ -172,6 +172,7 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "assessment:complaints": (C.COMPLAINT_ANALYSIS, None),
     "assessment:complaints_export": (C.COMPLAINT_ANALYSIS, None),
     "assessment:complaint_orders": (C.COMPLAINT_ANALYSIS, None),
+    "assessment:topics": (C.COMPLAINT_ANALYSIS, None),  # 问题主题
     "calendar:list": (C.CALENDAR_VIEW, None),
     "calendar:year": (C.CALENDAR_VIEW, None),
     "jobs:index": (C.JOBS, None),
