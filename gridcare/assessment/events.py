@@ -72,4 +72,4 @@ register(
 )
 
 # The improvement actions' history registers its sentences beside its writer (its own module).
-from gridcare.assessment import events_actions  # noqa: E402, F401
+from gridcare.assessment import events_actions, events_surveys  # noqa: E402, F401

@@ -457,6 +457,7 @@ class Sample(models.Model):
     allocation = models.JSONField(_("样本分配"), default=dict)  # stratum → drawn
     excluded_opted_out = models.PositiveIntegerField(_("已退订排除"), default=0)
     excluded_recent = models.PositiveIntegerField(_("近期已调查排除"), default=0)
+    excluded_no_phone = models.PositiveIntegerField(_("无手机号排除"), default=0)
     status = models.CharField(_("状态"), max_length=10, choices=SampleStatus.choices, default=SampleStatus.DRAWN)
     expires_at = models.DateTimeField(_("答卷截止"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -507,9 +508,36 @@ class SocialSupervisor(models.Model):
     class Meta:
         verbose_name = _("社会监督员")
         verbose_name_plural = _("社会监督员")
+        constraints = [
+            models.UniqueConstraint(fields=["sample", "account"], name="assess_supervisor_once_per_sample"),
+            models.CheckConstraint(
+                condition=Q(term_start__isnull=True) | Q(term_end__isnull=True) | Q(term_end__gte=F("term_start")),
+                name="assess_supervisor_term_dates",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.state}"
+
+
+class SupervisorEvent(Event):
+    """The history of a social supervisor: invited by a sample, appointed for a term, declined,
+    ended (the sentences of ``events_surveys.py``)."""
+
+    class Type(models.TextChoices):
+        INVITED = "invited", _("邀请")
+        STATE = "state", _("状态变更")
+
+    supervisor = models.ForeignKey(SocialSupervisor, on_delete=models.PROTECT, related_name="events")
+    type = models.CharField(max_length=30, choices=Type.choices)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("社会监督员记录")
+        verbose_name_plural = _("社会监督员记录")
+
+    def __str__(self) -> str:
+        return f"{self.supervisor_id} {self.type}"
 
 
 class InviteChannel(models.TextChoices):
@@ -536,6 +564,14 @@ class SurveyInvite(models.Model):
         verbose_name = _("调查邀请")
         verbose_name_plural = _("调查邀请")
         indexes = [models.Index(fields=["sample", "answered_at"], name="assess_invite_sample_idx")]
+        # A sample invites each member once (sending twice sends once).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sample", "account"],
+                condition=Q(sample__isnull=False, account__isnull=False),
+                name="assess_invite_once_per_member",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.questionnaire_id} {self.channel}"

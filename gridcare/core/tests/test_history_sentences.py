@@ -16,7 +16,7 @@ import pytest
 from django.db.models import Choices
 from django.utils import timezone, translation
 
-from gridcare.assessment.models import ActionEvent, LedgerEvent, PostEvent
+from gridcare.assessment.models import ActionEvent, LedgerEvent, PostEvent, SupervisorEvent
 from gridcare.billing.events import RunEventType
 from gridcare.billing.models import BillRunEvent
 from gridcare.billing.services.bill_run import RUN_TRANSITIONS
@@ -39,6 +39,7 @@ SHOWN: list[tuple[type[Event], type[Choices]]] = [
     (PostEvent, PostEvent.Type),
     (LedgerEvent, LedgerEvent.Type),
     (ActionEvent, ActionEvent.Type),
+    (SupervisorEvent, SupervisorEvent.Type),
 ]
 SNAKE = re.compile(r"\b[a-z]+_[a-z_]+\b")
 
