@@ -506,6 +506,10 @@ GRIDCARE_ASSESSMENT = {
     "REPEAT_COMPLAINT_DAYS": env_int("GRIDCARE_ASSESSMENT_REPEAT_COMPLAINT_DAYS", 30),
     # Root-cause topics: how many past months the worker computes when they are missing.
     "TOPICS_CATCH_UP_MONTHS": env_int("GRIDCARE_ASSESSMENT_TOPICS_CATCH_UP_MONTHS", 3),
+    # Star ratings (ASSESS-1): the least score (0-100) of 5, 4, 3 and 2 stars (below: 1 star), and
+    # how many past months the worker rates when they are missing.
+    "STAR_BANDS": env_list("GRIDCARE_ASSESSMENT_STAR_BANDS", "90,75,60,40"),
+    "STARS_CATCH_UP_MONTHS": env_int("GRIDCARE_ASSESSMENT_STARS_CATCH_UP_MONTHS", 3),
 }
 
 # The customer portal (SELF-2, issue 15): sign-in codes, tokens and the customer's own session.
@@ -537,6 +541,8 @@ GRIDCARE_JOBS = {
         "assessment_actions": env_str("GRIDCARE_JOB_ASSESSMENT_ACTIONS", "daily 04:30"),
         # Last month's root-cause topics (complaints, survey comments) once; a missed month catches up.
         "assessment_topics": env_str("GRIDCARE_JOB_ASSESSMENT_TOPICS", "daily 05:00"),
+        # Last month's star ratings once it is rolled up; a missed month catches up.
+        "assessment_stars": env_str("GRIDCARE_JOB_ASSESSMENT_STARS", "daily 02:30"),
     },
     # The sender sends for this long per run (waiting 2 s whenever nothing is due), then the run
     # is recorded and the next one starts at the next interval.

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from gridcare.assessment.services.actions import actions_evaluate_due
 from gridcare.assessment.services.reports import reports_due
 from gridcare.assessment.services.rollup import rollup_due
+from gridcare.assessment.services.stars import stars_due
 from gridcare.assessment.services.topics import topics_due
 from gridcare.billing.services.arrears import remind_arrears as arrears_remind
 from gridcare.billing.services.bill_notify import bill_notify as period_notify
@@ -191,6 +192,14 @@ def assessment_topics(ctx: Context) -> Result:
     return Result(_("计算问题主题 %(computed)d 项") % counts, counts)
 
 
+def assessment_stars(ctx: Context) -> Result:
+    done = stars_due(stop=ctx.stop.is_set)
+    counts = {"months": len(done.months), "rated": done.rated, "waiting": int(done.waiting)}
+    if done.waiting and not done.months:
+        return Result(_("上月数据尚未汇总完毕，星级评定稍后进行"), counts)
+    return Result(_("星级评定 %(months)d 个月，共 %(rated)d 个对象") % counts, counts)
+
+
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("send_notices", gettext_lazy("发送通知"), send_notices),
     JobSpec("check_deadlines", gettext_lazy("工单时限预警与升级"), check_deadlines),
@@ -204,5 +213,6 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("assessment_reports", gettext_lazy("优质服务月度报告"), assessment_reports),
     JobSpec("assessment_actions", gettext_lazy("改进措施效果评估"), assessment_actions),
     JobSpec("assessment_topics", gettext_lazy("问题主题月度分析"), assessment_topics),
+    JobSpec("assessment_stars", gettext_lazy("星级评定"), assessment_stars),
 )
 BY_NAME: dict[str, JobSpec] = {job.name: job for job in JOBS}
