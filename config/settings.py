@@ -426,6 +426,9 @@ GRIDCARE_BILLING = {
     },
     # An online payment order (the portal, the app) may be paid for this long after it is made.
     "PAYMENT_ORDER_MINUTES": env_int("GRIDCARE_PAYMENT_ORDER_MINUTES", 30),
+    # Paid value-added services (WO-10): the most of one item in an order, and the most lines.
+    "SERVICE_QUANTITY_MAX": env_int("GRIDCARE_SERVICE_QUANTITY_MAX", 99),
+    "SERVICE_LINES_MAX": env_int("GRIDCARE_SERVICE_LINES_MAX", 10),
 }
 
 # Paying online (BILL-4, issue 15): the providers the portal and the app offer, each off until it is

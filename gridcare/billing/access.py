@@ -6,7 +6,16 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from gridcare.billing.models import Bill, BillRun, DebitBatch, DunningStep, ReadingException, Reconciliation
+from gridcare.billing.models import (
+    Bill,
+    BillRun,
+    DebitBatch,
+    DunningStep,
+    ReadingException,
+    Reconciliation,
+    ServiceItem,
+    ServiceOrder,
+)
 from gridcare.core.exceptions import Forbidden, NotFound
 from gridcare.org.access import Capability, Path, Reach, Scope, can, require
 from gridcare.org.models import SupplyUnit
@@ -98,3 +107,36 @@ def debit_batch_get_for_scope(*, scope: Scope, batch_id: int) -> DebitBatch:
     if found is None:
         raise NotFound(_("代扣批次不存在。"))
     return found
+
+
+# --- paid value-added services (WO-10) -----------------------------------------------------------
+
+
+def service_order_filter(scope: Scope) -> Q:
+    """Service orders of the accounts the caller reaches (hall staff and agents: the city's),
+    for the posts that take them."""
+    if not can(scope, Capability.SERVICE_ORDER_TAKE):
+        return Q(pk__in=[])
+    return scope.account_filter("account__supply_unit")
+
+
+def service_order_get_for_scope(*, scope: Scope, order_no: str) -> ServiceOrder:
+    number = str(order_no)
+    order = None
+    if number.isascii() and number.isalnum() and len(number) <= 32:
+        order = (
+            ServiceOrder.objects.filter(service_order_filter(scope), order_no=number)
+            .select_related("account__customer", "account__supply_unit", "payment")
+            .first()
+        )
+    if order is None:
+        raise NotFound(_("没有找到这张服务订单。"))
+    return order
+
+
+def service_item_get_for_scope(*, scope: Scope, item_id: int) -> ServiceItem:
+    """A catalogue item, for those who keep the catalogue (anyone else: the same 404)."""
+    item = ServiceItem.objects.filter(pk=item_id).first() if can(scope, Capability.SERVICE_CATALOGUE_EDIT) else None
+    if item is None:
+        raise NotFound(_("没有这个服务项目。"))
+    return item

@@ -97,3 +97,7 @@ def payment_create(request: HttpRequest, payload: PaymentSchemaIn) -> tuple[int,
 from gridcare.billing.notify_api import router as notify_router  # noqa: E402
 
 router.add_router("", notify_router)
+
+from gridcare.billing.service_api import router as service_router  # noqa: E402 - paid services (WO-10)
+
+router.add_router("", service_router)

@@ -8,9 +8,23 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridcare.billing.models import Bill, BillEvent, BillRun, BillRunEvent, PaymentOrder, PaymentOrderEvent, RunStatus
+from gridcare.billing.models import (
+    Bill,
+    BillEvent,
+    BillRun,
+    BillRunEvent,
+    PaymentOrder,
+    PaymentOrderEvent,
+    RunStatus,
+    ServiceCategory,
+    ServiceItem,
+    ServiceItemEvent,
+    ServiceOrder,
+    ServiceOrderEvent,
+    ServiceOrderSource,
+)
 from gridcare.core.events import Actor, record
-from gridcare.core.history import Missing, Text, register
+from gridcare.core.history import Missing, Sentence, Text, label_of, moment, register
 
 
 def bill_event(*, bill: Bill, type: str, actor: Actor, **parameters: Any) -> BillEvent:
@@ -90,5 +104,64 @@ register(
         OE.EXPIRED: _("超过支付期限，订单关闭"),
         OE.CANCELLED: _("客户取消了订单"),
         OE.REFUSED: _("支付通知被拒：%(reason)s"),
+    },
+)
+
+
+# --- paid value-added services (WO-10, issue 15) -------------------------------------------------
+
+
+def service_item_event(*, item: ServiceItem, type: str, actor: Actor, **parameters: Any) -> ServiceItemEvent:
+    return record(ServiceItemEvent, item=item, type=type, actor=actor, parameters=parameters)
+
+
+def service_order_event(*, order: ServiceOrder, type: str, actor: Actor, **parameters: Any) -> ServiceOrderEvent:
+    return record(ServiceOrderEvent, order=order, type=type, actor=actor, parameters=parameters)
+
+
+IT = ServiceItemEvent.Type
+# The item's fields a correction names (by code in the row, by label on the page).
+ITEM_FIELDS = {
+    "name": _("服务名称"),
+    "category": _("服务类别"),
+    "description": _("服务内容"),
+    "unit": _("计价单位"),
+    "tax_note": _("税费说明"),
+}
+
+
+def _fields(value: Any) -> Text:
+    if not isinstance(value, list) or not value or any(v not in ITEM_FIELDS for v in value):
+        raise Missing
+    return "、".join(str(ITEM_FIELDS[v]) for v in value)
+
+
+register(
+    ServiceItemEvent,
+    labels=IT.choices,
+    shows={"category": label_of(ServiceCategory), "fields": _fields},
+    sentences={
+        IT.CREATED: Sentence(
+            _("%(actor)s 新增服务项目“%(name)s”（%(category)s），单价 %(price)s 元/%(unit)s，自 %(valid_from)s 起执行")
+        ),
+        IT.CHANGED: Sentence(_("%(actor)s 修改了服务项目"), more=(_("：%(fields)s"),)),
+        IT.PRICED: _("%(actor)s 将单价调整为 %(price)s 元，自 %(valid_from)s 起执行"),
+        IT.DEACTIVATED: _("%(actor)s 将服务项目停售"),
+        IT.ACTIVATED: _("%(actor)s 恢复在售"),
+    },
+)
+
+SO = ServiceOrderEvent.Type
+register(
+    ServiceOrderEvent,
+    labels=SO.choices,
+    shows={"source": label_of(ServiceOrderSource), "at": moment},
+    sentences={
+        SO.ORDERED: Sentence(_("%(actor)s 通过%(source)s下单，金额 %(amount)s 元"), more=(_("：%(lines)s"),)),
+        SO.PAID: _("已支付 %(amount)s 元，支付流水号 %(txn)s"),
+        SO.SCHEDULED: Sentence(_("%(actor)s 预约上门时间 %(at)s"), more=(_("，%(note)s"),)),
+        SO.DONE: Sentence(_("%(actor)s 确认服务已完成"), more=(_("，%(note)s"),)),
+        SO.CANCELLED: Sentence(_("%(actor)s 取消了订单"), more=(_("，原因：%(reason)s"),)),
+        SO.PAID_AGAIN: _("订单已支付后又收到一笔 %(amount)s 元的支付（流水号 %(txn)s），已入账，请核实退款"),
     },
 )

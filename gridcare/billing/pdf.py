@@ -14,7 +14,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from gridcare.billing.models import Bill, Payment
+from gridcare.billing.models import Bill, Payment, ServiceOrder
 from gridcare.core.timezone import SHANGHAI
 from gridcare.customers.rules import mask_name
 
@@ -103,3 +103,30 @@ def receipt_lines(payment: Payment) -> list[tuple[str, str]]:
         (_("其中电费"), f"{payment.to_bills} 元"),
         (_("转入预存"), f"{payment.to_prepaid} 元"),
     ]
+
+
+def service_receipt_pdf(order: ServiceOrder) -> bytes:
+    """The receipt of a paid service order (WO-10): its lines as priced when ordered, and the payment."""
+    return _page(_("有偿服务收费凭证"), service_receipt_lines(order))
+
+
+def service_receipt_lines(order: ServiceOrder) -> list[tuple[str, str]]:
+    a = order.account
+    lines = [
+        (_("服务订单号"), order.order_no),
+        (_("户号"), a.account_no),
+        (_("户名"), mask_name(a.customer.name)),
+        (_("服务地址"), a.address),
+    ]
+    for line in order.lines.all():
+        lines.append((line.name, f"{line.unit_price} 元/{line.unit} × {line.quantity} = {line.amount} 元"))
+    lines.append((_("合计"), f"{order.amount} 元"))
+    payment = order.payment
+    if payment is not None:
+        lines += [
+            (_("缴费渠道"), str(payment.get_channel_display())),
+            (_("渠道流水号"), payment.channel_txn_id),
+            (_("缴费时间"), payment.paid_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")),
+            (_("实收金额"), f"{payment.amount} 元"),
+        ]
+    return lines

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gridcare.billing import office_views, views
+from gridcare.billing import office_views, service_views, views
 
 app_name = "billing"
 urlpatterns = [
@@ -28,6 +28,14 @@ urlpatterns = [
     path("debit/<int:batch_id>/file.csv", office_views.debit_file, name="debit_file"),
     path("tariffs/", office_views.tariffs, name="tariffs"),
     path("tariffs/<int:tariff_id>/new/", office_views.tariff_new, name="tariff_new"),
+    path("services/", service_views.services, name="services"),
+    path("services/new/", service_views.service_new, name="service_new"),
+    path("services/<int:item_id>/", service_views.service, name="service"),
+    path("services/<int:item_id>/active/", service_views.service_active, name="service_active"),
+    path("service-orders/", service_views.service_orders_page, name="service_orders"),
+    path("service-orders/new/", service_views.service_order_new, name="service_order_new"),
+    path("service-orders/<str:order_no>/", service_views.service_order, name="service_order"),
+    path("service-orders/<str:order_no>/act/", service_views.service_order_act, name="service_order_act"),
     path("accounts/<str:account_no>/", views.account, name="account"),
     path("accounts/<str:account_no>/pay/", views.counter_payment, name="pay"),
     path("accounts/<str:account_no>/waiver/", views.waiver_create, name="waiver"),

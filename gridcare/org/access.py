@@ -47,6 +47,8 @@ class Capability(StrEnum):
     TARIFF_EDIT = "tariff_edit"  # tariffs are provincial
     WAIVER_REQUEST = "waiver_request"  # ask for a penalty waiver
     WAIVER_APPROVE = "waiver_approve"  # approve one (another person than the asker)
+    SERVICE_CATALOGUE_EDIT = "service_catalogue_edit"  # the paid services' catalogue and prices (WO-10)
+    SERVICE_ORDER_TAKE = "service_order_take"  # order paid services for a customer, schedule and finish them
     # service halls
     HALL_VIEW = "hall_view"  # the queue pages of the halls in scope
     TICKET_ISSUE = "ticket_issue"  # issue tickets, appointments, terminal reports
@@ -97,18 +99,21 @@ POSTS: dict[Role, frozenset[Capability]] = {
     Role.COUNTER_CLERK: frozenset(
         {C.ARCHIVE_EDIT, C.ACCOUNT_UNMASK, C.BILL_VIEW, C.PAYMENT_TAKE, C.BANK_DEBIT_POST, C.WAIVER_REQUEST}
         | {C.HALL_VIEW, C.TICKET_ISSUE, C.TICKET_CALL, C.TERMINALS_VIEW, C.CONNECTION_APPLY}
+        | {C.SERVICE_ORDER_TAKE}  # 有偿增值服务 ordered at the counter (WO-10)
     ),
     Role.HALL_GUIDE: frozenset({C.BILL_VIEW, C.HALL_VIEW, C.TICKET_ISSUE, C.TERMINALS_VIEW}),
     Role.HALL_MANAGER: frozenset(
         {C.ARCHIVE_EDIT, C.ARCHIVE_QUALITY, C.ACCOUNT_UNMASK, C.BILL_VIEW, C.PAYMENT_TAKE, C.BANK_DEBIT_POST}
         | {C.WAIVER_REQUEST, C.WAIVER_APPROVE, C.HALL_VIEW, C.TICKET_ISSUE, C.TICKET_CALL, C.HALL_MANAGE}
         | {C.DEVICE_PREVIEW, C.HALL_FIGURES, C.TERMINALS_VIEW, C.CONNECTION_APPLY, C.ORDER_HANDOVER}
+        | {C.SERVICE_ORDER_TAKE}
         | {C.ORDER_FIGURES, C.ASSESS_FIGURES}
         | {C.POST_STATE_EDIT, C.LEDGER_PROPOSE}  # their hall's staff; standby is lifted by a supervisor
         | {C.ACTION_EDIT}  # their hall's improvement actions
     ),
     Role.AGENT_95598: frozenset(
         {C.ACCOUNT_UNMASK, C.BILL_VIEW, C.CONNECTION_APPLY, C.CALLBACK_RECORD, C.INCIDENT_CONFIRM, C.ORDER_FIGURES}
+        | {C.SERVICE_ORDER_TAKE}  # 95598 takes paid-service orders by phone
     ),
     Role.KEY_ACCOUNT_MANAGER: frozenset(
         {C.ARCHIVE_EDIT, C.ARCHIVE_QUALITY, C.ACCOUNT_UNMASK, C.BILL_VIEW, C.HALL_VIEW, C.PEAK_SHIFT}

@@ -172,6 +172,10 @@ from gridcare.portal.pay_api import router as pay_router  # noqa: E402 - paying 
 
 router.add_router("", pay_router)
 
+from gridcare.portal.service_api import router as service_router  # noqa: E402 - paid services (WO-10)
+
+router.add_router("", service_router)
+
 from gridcare.portal.usage_api import router as usage_router  # noqa: E402 - bills in depth, usage, outages, settings, notices
 
 router.add_router("", usage_router)

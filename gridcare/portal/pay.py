@@ -67,6 +67,9 @@ class OrderView:
 
 def order_view(order: PaymentOrder) -> OrderView:
     receipt = reverse("portal:pay_receipt", args=[order.order_no]) if order.payment_id else ""
+    service = order.service_order if order.service_order_id is not None else None
+    if receipt and service is not None:  # a paid service's own receipt (WO-10)
+        receipt = reverse("portal:service_receipt", args=[service.order_no])
     return OrderView(
         order_no=order.order_no,
         account_no=order.account.account_no,

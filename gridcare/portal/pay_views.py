@@ -42,7 +42,12 @@ WEB = "web"
 
 class PayForm(forms.Form):
     purpose = forms.ChoiceField(
-        label=gettext_lazy("缴费用途"), choices=PaymentPurpose.choices, widget=forms.RadioSelect
+        label=gettext_lazy("缴费用途"),
+        choices=[
+            (PaymentPurpose.BILL.value, PaymentPurpose.BILL.label),
+            (PaymentPurpose.TOPUP.value, PaymentPurpose.TOPUP.label),
+        ],
+        widget=forms.RadioSelect,
     )
     amount = forms.CharField(
         label=gettext_lazy("金额（元）"),
@@ -167,6 +172,9 @@ def receipt(request: HttpRequest, order_no: str) -> HttpResponse:
     order = _mine(request, order_no)
     if order.payment is None:
         raise Http404(_("这笔订单还没有支付成功，没有缴费凭证。"))
+    service = order.service_order if order.service_order_id is not None else None
+    if service is not None:  # a paid service's receipt is the service order's (WO-10)
+        return redirect("portal:service_receipt", service.order_no)
     answer = HttpResponse(receipt_pdf(order.payment), content_type="application/pdf")
     answer["Content-Disposition"] = f'inline; filename="receipt-{order.order_no}.pdf"'
     return answer

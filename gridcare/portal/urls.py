@@ -1,6 +1,15 @@
 from django.urls import path
 
-from gridcare.portal import news_views, pay_views, prefs_views, request_views, usage_views, views, visit_views
+from gridcare.portal import (
+    news_views,
+    pay_views,
+    prefs_views,
+    request_views,
+    service_views,
+    usage_views,
+    views,
+    visit_views,
+)
 
 app_name = "portal"
 
@@ -20,6 +29,14 @@ urlpatterns = [
     path("pay/orders/<str:order_no>/receipt.pdf", pay_views.receipt, name="pay_receipt"),
     path("pay/sim/<str:order_no>/", pay_views.simulated, name="pay_sim"),
     path("pay/<str:account_no>/", pay_views.pay, name="pay"),
+    # paid value-added services (WO-10): service_views
+    path("services/", service_views.catalogue, name="services"),
+    path("services/new/", service_views.order_new, name="service_new"),
+    path("services/orders/", service_views.order_list, name="service_orders"),
+    path("services/orders/<str:order_no>/", service_views.order_detail, name="service_order"),
+    path("services/orders/<str:order_no>/pay/", service_views.order_pay, name="service_pay"),
+    path("services/orders/<str:order_no>/cancel/", service_views.order_cancel, name="service_cancel"),
+    path("services/orders/<str:order_no>/receipt.pdf", service_views.order_receipt, name="service_receipt"),
     # bills in depth, usage, outages, message settings, public notices (SELF-2, SELF-3): usage_views, news_views, prefs_views
     path("accounts/<str:account_no>/bills/<str:period>/", usage_views.bill, name="bill"),
     path("accounts/<str:account_no>/bills/<str:period>/pdf/", usage_views.bill_pdf_view, name="bill_pdf"),

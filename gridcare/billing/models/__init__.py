@@ -27,6 +27,17 @@ from gridcare.billing.models.orders import (
     PaymentOrderStatus,
     PaymentPurpose,
 )
+from gridcare.billing.models.paid_services import (
+    ServiceCategory,
+    ServiceItem,
+    ServiceItemEvent,
+    ServiceOrder,
+    ServiceOrderEvent,
+    ServiceOrderLine,
+    ServiceOrderSource,
+    ServiceOrderStatus,
+    ServicePrice,
+)
 from gridcare.billing.models.payments import (
     Payment,
     PaymentAllocation,
@@ -87,6 +98,15 @@ __all__ = [
     "Reconciliation",
     "ReconciliationItem",
     "RunStatus",
+    "ServiceCategory",
+    "ServiceItem",
+    "ServiceItemEvent",
+    "ServiceOrder",
+    "ServiceOrderEvent",
+    "ServiceOrderLine",
+    "ServiceOrderSource",
+    "ServiceOrderStatus",
+    "ServicePrice",
     "SplitSource",
     "Tariff",
     "TariffKind",

@@ -28,6 +28,7 @@ class PaymentOrderStatus(models.TextChoices):
 class PaymentPurpose(models.TextChoices):
     BILL = "bill", _("缴纳电费")
     TOPUP = "topup", _("预存电费")
+    SERVICE = "service", _("有偿增值服务")  # a service order (WO-10): never settles bills
 
 
 class PaymentOrder(models.Model):
@@ -48,6 +49,10 @@ class PaymentOrder(models.Model):
     payment = models.OneToOneField(Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="order")
     customer_ref = models.CharField(max_length=40, blank=True, default="")
     idempotency_key = models.CharField(max_length=64, blank=True, default="")
+    # What a payment order of purpose "service" pays (WO-10); empty for the other purposes.
+    service_order = models.ForeignKey(
+        "billing.ServiceOrder", on_delete=models.PROTECT, null=True, blank=True, related_name="payment_orders"
+    )
 
     class Meta:
         verbose_name = _("支付订单")
@@ -62,6 +67,11 @@ class PaymentOrder(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status="paid") | Q(payment__isnull=False), name="payment_order_paid_has_payment"
+            ),
+            models.CheckConstraint(
+                condition=Q(purpose="service", service_order__isnull=False)
+                | (~Q(purpose="service") & Q(service_order__isnull=True)),
+                name="payment_order_service_has_its_order",
             ),
         ]
         indexes = [

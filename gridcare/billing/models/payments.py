@@ -39,6 +39,8 @@ class Payment(models.Model):
     to_penalty = models.DecimalField(_("抵违约金"), max_digits=14, decimal_places=2, default=0)
     to_bills = models.DecimalField(_("抵电费"), max_digits=14, decimal_places=2, default=0)
     to_prepaid = models.DecimalField(_("转预收"), max_digits=14, decimal_places=2, default=0)
+    # A paid value-added service (WO-10): the whole amount, never spread over bills or prepaid.
+    to_service = models.DecimalField(_("增值服务费"), max_digits=14, decimal_places=2, default=0, db_default=0)
     posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
 
     class Meta:

@@ -42,6 +42,7 @@ from gridcare.billing.models import (
     PaymentOrderEvent,
     PaymentOrderStatus,
     PaymentPurpose,
+    ServiceOrder,
 )
 from gridcare.billing.rules.payment_orders import may_move
 from gridcare.billing.selectors import account_due
@@ -53,6 +54,7 @@ from gridcare.billing.services.providers import (
     RawNotification,
     provider_for,
 )
+from gridcare.billing.services.service_order_status import service_order_paid
 from gridcare.core.events import record_many
 from gridcare.core.exceptions import Conflict, InvalidInput, NotFound
 from gridcare.core.timezone import SHANGHAI, business_date
@@ -117,8 +119,17 @@ def _check(
     return amount, channel
 
 
-def _same_request(order: PaymentOrder, *, account: Account, amount: Decimal, purpose: str, provider: str) -> bool:
-    return (order.account_id, order.amount, order.purpose, order.provider) == (account.pk, amount, purpose, provider)
+def _same_request(
+    order: PaymentOrder,
+    *,
+    account: Account,
+    amount: Decimal,
+    purpose: str,
+    provider: str,
+    service_order: ServiceOrder | None = None,
+) -> bool:
+    asked = (account.pk, amount, purpose, provider, service_order.pk if service_order else None)
+    return (order.account_id, order.amount, order.purpose, order.provider, order.service_order_id) == asked
 
 
 def payment_order_preview(
@@ -144,6 +155,29 @@ def payment_order_create(
     idempotency key, or their open order asking the same."""
     key = idempotency_key.strip()
     amount, channel = _check(account=account, purpose=purpose, provider=provider, origin=origin, amount=amount, key=key)
+    return _make(
+        account=account,
+        amount=amount,
+        purpose=purpose,
+        provider=provider,
+        channel=channel,
+        customer_ref=customer_ref,
+        key=key,
+    )
+
+
+def _make(
+    *,
+    account: Account,
+    amount: Decimal,
+    purpose: str,
+    provider: str,
+    channel: str,
+    customer_ref: str,
+    key: str,
+    service_order: ServiceOrder | None = None,
+) -> tuple[PaymentOrder, bool]:
+    """The order, or the same customer's order for ``key`` or their open one asking the same."""
     now = timezone.now()
     with transaction.atomic():
         # One order at a time per account: two clicks of "pay" queue here and the second finds the first.
@@ -152,7 +186,14 @@ def payment_order_create(
         if key:
             keyed = mine.filter(idempotency_key=key).first()
             if keyed is not None:
-                if not _same_request(keyed, account=account, amount=amount, purpose=purpose, provider=provider):
+                if not _same_request(
+                    keyed,
+                    account=account,
+                    amount=amount,
+                    purpose=purpose,
+                    provider=provider,
+                    service_order=service_order,
+                ):
                     raise Conflict(
                         _("这个幂等键已用于另一笔订单（%(no)s）。") % {"no": keyed.order_no},
                         errors={"idempotency_key": _("请为新的订单使用新的幂等键。")},
@@ -167,6 +208,7 @@ def payment_order_create(
                 channel=channel,
                 status=S.CREATED,
                 expires_at__gt=now + REUSE_MARGIN,
+                service_order=service_order,
             )
             .order_by("-created_at", "-pk")
             .first()
@@ -186,6 +228,7 @@ def payment_order_create(
                     expires_at=now + timedelta(minutes=billing_int("PAYMENT_ORDER_MINUTES")),
                     customer_ref=customer_ref,
                     idempotency_key=key,
+                    service_order=service_order,
                 )
         except IntegrityError:
             # The same key from another account's request at the same moment: the first one stands.
@@ -194,6 +237,47 @@ def payment_order_create(
             ) from None
         order_event(order=order, type=OrderEventType.CREATED, amount=str(amount), provider=provider, purpose=purpose)
     return order, True
+
+
+def payment_order_for_service(
+    *, service_order: ServiceOrder, provider: str, origin: str, customer_ref: str, idempotency_key: str = ""
+) -> tuple[PaymentOrder, bool]:
+    """A payment order of purpose ``service`` for the service order's amount (WO-10): the same
+    checks of the provider, the origin and the amount as a bill's, the amount always the order's
+    (never the caller's). The caller (``service_orders.service_order_pay``) checks the order may be
+    paid."""
+    key = idempotency_key.strip()
+    errors: dict[str, str] = {}
+    channel = origin
+    try:
+        channel = provider_for(provider).channel(origin)
+    except ProviderUnavailable as exc:
+        errors["provider"] = str(exc.message)
+    if origin not in ORIGINS:
+        errors["origin"] = _("缴费来源应为网站或App。")
+    if len(key) > 64:
+        errors["idempotency_key"] = _("幂等键最多 64 个字符。")
+    problem = amount_error(channel if channel in PaymentChannel.values else PaymentChannel.WEB, service_order.amount)
+    if problem:
+        errors["amount"] = problem
+    if errors:
+        raise InvalidInput(_("支付订单有误。"), errors=errors)
+    return _make(
+        account=service_order.account,
+        amount=service_order.amount,
+        purpose=PaymentPurpose.SERVICE,
+        provider=provider,
+        channel=channel,
+        customer_ref=customer_ref,
+        key=key,
+        service_order=service_order,
+    )
+
+
+def _description(order: PaymentOrder) -> str:
+    if order.purpose == PaymentPurpose.SERVICE and order.service_order is not None:
+        return f"有偿服务 订单{order.service_order.order_no}"
+    return f"电费缴费 户号{order.account.account_no}"
 
 
 def payment_order_start(*, order: PaymentOrder, client_ip: str, return_url: str) -> str:
@@ -206,7 +290,7 @@ def payment_order_start(*, order: PaymentOrder, client_ip: str, return_url: str)
     started = OrderToStart(
         order_no=order.order_no,
         amount=order.amount,
-        description=f"电费缴费 户号{order.account.account_no}",
+        description=_description(order),
         expires_at=order.expires_at,
         client_ip=client_ip,
         return_url=return_url,
@@ -250,7 +334,11 @@ def payment_order_notified(*, provider: str, notification: RawNotification) -> N
     except BadNotification as exc:
         logger.warning("refused a %s payment notification: %s", provider, exc.message)
         raise
-    order = PaymentOrder.objects.select_related("account").filter(order_no=notice.order_no, provider=provider).first()
+    order = (
+        PaymentOrder.objects.select_related("account", "service_order")
+        .filter(order_no=notice.order_no, provider=provider)
+        .first()
+    )
     if order is None:
         logger.error("a %s payment notification names no order of ours: %s", provider, notice.order_no)
         raise NotFound(_("没有这个支付订单。"))
@@ -289,6 +377,7 @@ def payment_order_notified(*, provider: str, notification: RawNotification) -> N
                     amount=locked.amount,
                     paid_at=_paid_at(notice.paid_at),
                 ),
+                service=locked.purpose == PaymentPurpose.SERVICE,
             )
             if not created and PaymentOrder.objects.filter(payment=payment).exclude(pk=locked.pk).exists():
                 raise Conflict(_("支付流水号 %(txn)s 已用于另一笔订单。") % {"txn": notice.provider_txn_id})
@@ -306,6 +395,8 @@ def payment_order_notified(*, provider: str, notification: RawNotification) -> N
                 payment=payment.pk,
                 late=late,
             )
+            if locked.service_order_id is not None:
+                service_order_paid(order_id=locked.service_order_id, payment=payment)
             return Notified(locked, payment, created, ack)
     message = _("订单已由支付流水号 %(first)s 支付，又收到流水号 %(second)s 的支付通知，未入账，请核实退款。") % {
         "first": different,

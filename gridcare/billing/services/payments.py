@@ -124,11 +124,14 @@ def payment_post(
     data: PaymentIn,
     capability: Capability = Capability.PAYMENT_TAKE,
     history: bool = False,
+    service: bool = False,
 ) -> tuple[Payment, bool]:
     """Post a payment. Returns (payment, created): a retried notification returns the first
     payment with created=False and changes nothing. ``capability`` posts it (the bank's debit
     results are also posted by the billing office). ``paid_at`` must lie within the configured
-    window around now, except for ``history`` (the demo city seeding past months)."""
+    window around now, except for ``history`` (the demo city seeding past months). ``service``:
+    the payment of a paid value-added service (WO-10), kept whole as ``to_service`` — never spread
+    over the account's bills or its prepaid balance, and no electricity receipt message."""
     require(scope, capability)
     _validate(data, history=history)
     lookup = {"channel": data.channel, "channel_txn_id": data.channel_txn_id}
@@ -150,7 +153,11 @@ def payment_post(
         except IntegrityError:
             # Another copy of the same notification won the insert: answer with its payment.
             return _same_or_conflict(Payment.objects.select_related("account").get(**lookup), data), False
-        _settle(payment, account, actor)
+        if service:
+            payment.to_service = payment.amount
+            payment.save(update_fields=["to_service"])
+        else:
+            _settle(payment, account, actor)
     return payment, True
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 
 from gridcare.assessment.models import ActionEvent, LedgerEvent, PostEvent, SupervisorEvent
 from gridcare.billing.events import RunEventType
-from gridcare.billing.models import BillRunEvent
+from gridcare.billing.models import BillRunEvent, ServiceItemEvent, ServiceOrderEvent
 from gridcare.billing.services.bill_run import RUN_TRANSITIONS
 from gridcare.core.history import sentence_of, table_of
 from gridcare.core.models import Event
@@ -36,6 +36,8 @@ SHOWN: list[tuple[type[Event], type[Choices]]] = [
     (BillRunEvent, RunEventType),
     (OutageEvent, OutageEvent.Type),
     (PublicationEvent, PublicationEvent.Type),
+    (ServiceItemEvent, ServiceItemEvent.Type),
+    (ServiceOrderEvent, ServiceOrderEvent.Type),
     (PostEvent, PostEvent.Type),
     (LedgerEvent, LedgerEvent.Type),
     (ActionEvent, ActionEvent.Type),

@@ -60,6 +60,9 @@ OPERATIONS: dict[Operation, tuple[Capability | None, str | None]] = {
     ("POST", "/api/v1/accounts/{account_no}/phone"): (C.ARCHIVE_EDIT, "account"),
     ("GET", "/api/v1/accounts/{account_no}/due"): (C.BILL_VIEW, "account"),  # the page billing:account
     ("POST", "/api/v1/payments"): (C.PAYMENT_TAKE, None),
+    ("GET", "/api/v1/service-catalogue"): (C.SERVICE_CATALOGUE_EDIT, None),  # the page billing:services
+    ("POST", "/api/v1/service-catalogue"): (C.SERVICE_CATALOGUE_EDIT, None),
+    ("GET", "/api/v1/service-orders"): (C.SERVICE_ORDER_TAKE, None),  # the page billing:service_orders
     ("POST", "/api/v1/workorders"): (None, None),
     ("GET", "/api/v1/workorders"): (None, None),
     ("GET", "/api/v1/workorders/overdue"): (None, None),

@@ -106,6 +106,15 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "billing:waiver": (C.WAIVER_REQUEST, "account"),
     "billing:bill_pdf": (C.BILL_VIEW, "account"),
     "billing:receipt_pdf": (C.BILL_VIEW, "account"),
+    # 有偿增值服务 (WO-10): administrators keep the catalogue; "missing": an item or order nobody has
+    "billing:services": (C.SERVICE_CATALOGUE_EDIT, None),
+    "billing:service_new": (C.SERVICE_CATALOGUE_EDIT, None),
+    "billing:service": (C.SERVICE_CATALOGUE_EDIT, "missing"),
+    "billing:service_active": (C.SERVICE_CATALOGUE_EDIT, "missing"),  # POST only
+    "billing:service_orders": (C.SERVICE_ORDER_TAKE, None),
+    "billing:service_order_new": (C.SERVICE_ORDER_TAKE, None),
+    "billing:service_order": (C.SERVICE_ORDER_TAKE, "missing"),
+    "billing:service_order_act": (C.SERVICE_ORDER_TAKE, "missing"),  # POST only
     "halls:index": (C.HALL_VIEW, None),
     "halls:kiosk": (C.DEVICE_PREVIEW, "hall"),
     "halls:guide": (C.TICKET_ISSUE, "hall"),

@@ -73,6 +73,8 @@ class World:
             "period": self.bill.period,
             "kind": "contact" if route.startswith("workorders:") else "rename",
             "action": "cancel" if route.startswith("notices:") else "call",
+            "item_id": "999999999",  # a paid-service catalogue item nobody has (billing, WO-10)
+            "order_no": "SO000000000000000000",  # a service or payment order nobody has (billing)
         }
         if route.startswith("halls:"):
             values["number"] = "1"  # a counter's number in its hall
