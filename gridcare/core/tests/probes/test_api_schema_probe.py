@@ -1,4 +1,5 @@
-"""Schemathesis over the OpenAPI document, as an administrator and as a counter clerk (issue 11).
+"""Schemathesis over the OpenAPI document, as an administrator and as a counter clerk (issue 11),
+and over the portal's operations as a customer (issue 15).
 
 Every operation of /api/v1/openapi.json is called in-process through the WSGI application with
 cases generated from its schema (its examples, coverage cases — boundaries, missing fields,
@@ -66,16 +67,40 @@ def probe_world(connection_kept: None) -> World:
 def caller(request: pytest.FixtureRequest, persona: str, probe_world: World) -> Iterator[Caller]:
     label = getattr(request.node, "operation_label", "")
     known = (label, persona) in KNOWN_FAILURES
-    token = str(api_client(probe_world.town.users[persona]).defaults["HTTP_AUTHORIZATION"])
+    # A customer's own operation (gridcare.portal) answers any staff token 401, documented; the
+    # customer persona calls those operations only, with a portal token of a customer who has
+    # bound the probes' account.
+    customer_only = label.split(" ", 1)[-1].startswith("/api/v1/portal/")
+    if persona == CUSTOMER:
+        if not customer_only:
+            pytest.skip("a customer's token reaches only the portal's operations")
+        token = f"Bearer {customer_token(probe_world)}"
+    else:
+        token = str(api_client(probe_world.town.users[persona]).defaults["HTTP_AUTHORIZATION"])
     answered = Caller(token=token, known=known)
     yield answered
-    # A customer's own operation (gridcare.portal) answers any staff token 401, documented: the
-    # portal's tests probe it with customers; here it is checked for answering within its schema.
-    customer_only = label.split(" ", 1)[-1].startswith("/api/v1/portal/")
-    if label not in OWN_AUTH and not customer_only and answered.statuses and set(answered.statuses) == {401}:
+    staff_at_portal = customer_only and persona != CUSTOMER
+    if label not in OWN_AUTH and not staff_at_portal and answered.statuses and set(answered.statuses) == {401}:
         pytest.fail("every case was answered 401: the persona's token was refused, nothing was probed")
     if known and not answered.failures:
         pytest.fail("issue 11: this operation no longer fails for this persona: remove it from KNOWN_FAILURES")
+
+
+CUSTOMER = "customer"
+CUSTOMER_PHONE = "13612340000"
+
+
+def customer_token(probe_world: World) -> str:
+    """A portal token of a customer signed in by the code flow who bound the probes' account."""
+    from gridcare.notices.models import Notice
+    from gridcare.portal.services import auth, bindings
+
+    auth.code_request(phone=CUSTOMER_PHONE, address="10.0.0.9")
+    notice = Notice.objects.filter(template_code="portal_login_code", recipient=CUSTOMER_PHONE).latest("pk")
+    user = auth.code_verify(phone=CUSTOMER_PHONE, code=str(notice.variables["code"]))
+    account = probe_world.town.account
+    bindings.account_bind(user=user, account_no=account.account_no, name=account.customer.name)
+    return str(auth.token_issue(user=user))
 
 
 @dataclass
@@ -100,7 +125,7 @@ def _use_real(value: Any) -> bool:
     return int(hashlib.sha256(repr(value).encode()).hexdigest(), 16) % 3 == 0
 
 
-@pytest.mark.parametrize("persona", ["admin", "clerk"])
+@pytest.mark.parametrize("persona", ["admin", "clerk", CUSTOMER])
 @schema.parametrize()
 @settings(
     max_examples=6,
