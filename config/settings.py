@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -487,7 +488,7 @@ GRIDCARE_UPLOADS = {
 # Schedules of the worker's jobs (python manage.py worker): "every 60s" / "every 5m" / "every 2h"
 # (counted from the worker's start), "daily HH:MM" (Asia/Shanghai), or "off" (run by hand only).
 # Assessment (ASSESS-1..7): the daily roll-ups, stars, surveys and reports.
-GRIDCARE_ASSESSMENT = {
+GRIDCARE_ASSESSMENT: dict[str, Any] = {  # Any: numbers, switches and the star bands' list
     # Days rolled up again every night besides yesterday (late evaluations and call-backs).
     "ROLLUP_REDO_DAYS": env_int("GRIDCARE_ASSESSMENT_ROLLUP_REDO_DAYS", 1),
     # How far back the first roll-up (or one after the worker was down) goes.

@@ -300,6 +300,7 @@ def _add_part_routers() -> None:
     from gridcare.assessment.complaints_api import router as complaints_router
     from gridcare.assessment.drivers_api import router as drivers_router
     from gridcare.assessment.reports_api import router as reports_router
+    from gridcare.assessment.stars_api import router as stars_router
     from gridcare.assessment.topics_api import router as topics_router
 
     router.add_router("", reports_router)
@@ -307,6 +308,7 @@ def _add_part_routers() -> None:
     router.add_router("", actions_router)
     router.add_router("", complaints_router)
     router.add_router("", topics_router)
+    router.add_router("", stars_router)
 
 
 _add_part_routers()

@@ -7,6 +7,7 @@ from gridcare.assessment import (
     ledger_views,
     posts_views,
     reports_views,
+    stars_views,
     topics_views,
     views,
 )
@@ -42,5 +43,11 @@ urlpatterns = [
     path("complaints/export/", complaints_views.complaints_export, name="complaints_export"),
     path("complaints/orders/", complaints_views.complaint_orders, name="complaint_orders"),
     path("topics/", topics_views.topics, name="topics"),
+    # 星级评定 and 星级标准 (ASSESS-1), also before the drill-down.
+    path("stars/", stars_views.star_list, name="stars"),
+    path("stars/export/", stars_views.star_export, name="stars_export"),
+    path("stars/<int:rating_id>/", stars_views.star_detail, name="star"),
+    path("standards/", stars_views.standards, name="standards"),
+    path("standards/new/", stars_views.standard_new, name="standard_new"),
     path("<str:level>/<int:key>/", views.drill, name="drill"),
 ]

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from gridcare.assessment.selectors_stars import hall_stars
 from gridcare.billing.selectors import AccountDue, bill_history, payment_history
 from gridcare.core.exceptions import DomainError, Forbidden, InvalidInput, NotFound
 from gridcare.core.paging import paginate
@@ -468,6 +469,8 @@ def board(request: HttpRequest, screen: Screen, hall_code: str) -> HttpResponse:
         "calls": selectors.recent_calls(hall),
         "queue": selectors.hall_queue(hall),
     }
+    if not is_htmx(request):  # the hall's latest stars, published (公示) on the board's frame
+        context["stars"] = hall_stars([hall.pk]).get(hall.pk)
     template = "halls/_board_state.html" if is_htmx(request) else "halls/board.html"
     return render(request, template, context)
 

@@ -34,6 +34,7 @@ class PortalHallOut(Schema):
     open_now: bool
     closed_notice: str  # when closed: when the hall opens next
     waiting: int
+    stars: str = ""  # the latest star rating, published (公示): "★★★★☆ 四星营业厅（2026年11月）"; "" unrated
 
 
 class PortalBusinessTypeOut(Schema):

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from gridcare.assessment.selectors_stars import hall_stars
 from gridcare.core.calendar import is_working_day
 from gridcare.core.exceptions import InvalidInput, NotFound
 from gridcare.core.timezone import business_date, now
@@ -57,6 +58,7 @@ class HallCard:
     open_now: bool
     closed_notice: str  # when closed: when it opens next (the kiosk's sentence)
     waiting: int
+    stars: str = ""  # the hall's latest star rating, published (公示): "★★★★☆ 四星营业厅（2026年11月）"
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -66,10 +68,12 @@ def hall_cards(customer: PortalUser) -> list[HallCard]:
     """Every hall, those of the customer's own supply units first."""
     units = [b.account.supply_unit_id for b in selectors.bindings(customer)]
     halls_by_code = {h.code: h for h in Hall.objects.all()}
+    stars = hall_stars(h.pk for h in halls_by_code.values())
     cards = []
     for line in halls.hall_lines(first_units=units):
         closed = "" if line.open_now else hall_closed_notice(halls_by_code[line.code]) or ""
-        cards.append(HallCard(**asdict(line), closed_notice=closed))
+        published = stars.get(halls_by_code[line.code].pk)
+        cards.append(HallCard(**asdict(line), closed_notice=closed, stars=published.text if published else ""))
     return cards
 
 
@@ -95,6 +99,7 @@ def hall_detail(hall: Hall) -> tuple[HallCard, list[TypeCard]]:
         open_now=closed is None,
         closed_notice=closed or "",
         waiting=queue.waiting,
+        stars=published.text if (published := hall_stars([hall.pk]).get(hall.pk)) else "",
     )
     types = [
         TypeCard(kind=t.kind, name=t.name, waiting=t.waiting, estimated_wait_minutes=t.estimated_wait_minutes)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 
-from gridcare.assessment.models import OrderDay, RolledDay, ServiceDay, Standard, StandardSet
+from gridcare.assessment.models import OrderDay, RolledDay, ServiceDay, Standard, StandardSet, StarPost
 from gridcare.assessment.rules.figures import MICROS_PER_MINUTE, times_pack
 from gridcare.core import timezone as tz
 from gridcare.core.testing import City
@@ -84,3 +84,35 @@ def standard_set(
             weight=weight,
         )
     return made
+
+
+CLERK_RULES = [
+    ("wait_mean", "at_most", "15", 20),
+    ("satisfaction_rate", "at_least", "95", 30),
+    ("callback_rate", "at_least", "90", 10),
+    ("verified", "at_most", "0", 40),
+]
+
+
+def november(town: City) -> City:
+    """November 2026: the clerk and the manager served at H1, the agent took orders; a set for
+    clerks, agents, halls and units (none for counters). Rated, it gives the clerk 5 stars (90),
+    the agent 1 (0), H1 3 (66.67) and U1 1 (0)."""
+    service(town, date(2026, 11, 2), user=town.clerk, counter=0, waits=[10, 14, 13.5], rated=(26, 25))
+    service(town, date(2026, 11, 3), user=town.manager, counter=1, waits=[20], rated=(2, 2))
+    orders(town, date(2026, 11, 4), user=town.agent, received=10, verified=1, callbacks=(10, 8))
+    standard_set(StarPost.COUNTER_CLERK, date(2026, 10, 1), CLERK_RULES, by=town.admin)
+    standard_set(
+        StarPost.AGENT_95598,
+        date(2026, 10, 1),
+        [("callback_rate", "at_least", "90", 50), ("verified", "at_most", "0", 50)],
+        by=town.admin,
+    )
+    standard_set(
+        StarPost.HALL,
+        date(2026, 10, 1),
+        [("wait_p90", "at_most", "10", 1), ("satisfaction_rate", "at_least", "90", 2)],
+        by=town.admin,
+    )
+    standard_set(StarPost.UNIT, date(2026, 10, 1), [("within_target", "at_least", "80", 1)], by=town.admin)
+    return town

@@ -13,40 +13,15 @@ from gridcare.assessment.models import StandardSet, StarPost, StarRating
 from gridcare.assessment.rules.stars import Rule, rate, reason_sentence, stars_of
 from gridcare.assessment.selectors_stars import rating_sentences, set_in_force
 from gridcare.assessment.services.stars import NewSet, NewStandard, ratings_compute, standard_set_create, stars_due
-from gridcare.assessment.tests.stars_helpers import DEC, NOV, orders, rolled, service, standard_set, staff_of
+from gridcare.assessment.tests.stars_helpers import DEC, NOV, november, rolled, service, staff_of, standard_set
 from gridcare.core.exceptions import Forbidden, InvalidInput
 from gridcare.core.testing import City
 from gridcare.org.access import scope_for
 
-CLERK_RULES = [
-    ("wait_mean", "at_most", "15", 20),
-    ("satisfaction_rate", "at_least", "95", 30),
-    ("callback_rate", "at_least", "90", 10),
-    ("verified", "at_most", "0", 40),
-]
-
 
 @pytest.fixture
 def month(town: City) -> City:
-    """November 2026: the clerk and the manager served at H1, the agent took orders."""
-    service(town, date(2026, 11, 2), user=town.clerk, counter=0, waits=[10, 14, 13.5], rated=(26, 25))
-    service(town, date(2026, 11, 3), user=town.manager, counter=1, waits=[20], rated=(2, 2))
-    orders(town, date(2026, 11, 4), user=town.agent, received=10, verified=1, callbacks=(10, 8))
-    standard_set(StarPost.COUNTER_CLERK, date(2026, 10, 1), CLERK_RULES, by=town.admin)
-    standard_set(
-        StarPost.AGENT_95598,
-        date(2026, 10, 1),
-        [("callback_rate", "at_least", "90", 50), ("verified", "at_most", "0", 50)],
-        by=town.admin,
-    )
-    standard_set(
-        StarPost.HALL,
-        date(2026, 10, 1),
-        [("wait_p90", "at_most", "10", 1), ("satisfaction_rate", "at_least", "90", 2)],
-        by=town.admin,
-    )
-    standard_set(StarPost.UNIT, date(2026, 10, 1), [("within_target", "at_least", "80", 1)], by=town.admin)
-    return town
+    return november(town)
 
 
 def _ratings(month: date) -> dict[tuple[str, int], tuple[str, int, Decimal]]:

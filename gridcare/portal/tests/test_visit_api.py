@@ -37,6 +37,7 @@ def test_the_halls_and_their_lines(halls: City, zhang: Customer) -> None:
         "open_now": True,
         "closed_notice": "",
         "waiting": 0,
+        "stars": "",  # never rated: nothing published
     }
     assert [h["code"] for h in answer.json()] == ["H1", "H2", "X1H"]  # the customer's own unit first
     one = zhang.api().get("/api/v1/portal/halls/H1").json()

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from gridcare.assessment.demo_drivers_actions import seed_drivers_and_actions
+from gridcare.assessment.demo_stars import seed_stars
 from gridcare.assessment.services.reports import reports_due
 from gridcare.assessment.services.rollup import rollup_due
 from gridcare.billing.demo import seed_billing
@@ -61,6 +62,7 @@ class Command(BaseCommand):
         rolled = rollup_due()  # the assessment figures of the history, as the worker would each night
         self.stdout.write(f"assessment roll-up: {len(rolled.days)} days, {rolled.service_rows:,} service rows")
         self.stdout.write(seed_drivers_and_actions())
+        self.stdout.write(seed_stars())  # before the reports, which count the month's stars
         reports = reports_due()  # last month's reports, as the worker writes them on the 1st
         self.stdout.write(f"monthly reports: {len(reports.written)}")
         self.stdout.write(seed_portal())

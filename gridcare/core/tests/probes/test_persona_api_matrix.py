@@ -124,6 +124,10 @@ OPERATIONS: dict[Operation, tuple[Capability | None, str | None]] = {
     ("POST", "/api/v1/assessment/ledger/{entry_id}/withdraw"): (C.LEDGER_PROPOSE, "missing"),
     ("GET", "/api/v1/assessment/reports"): (C.ASSESS_REPORTS, None),
     ("GET", "/api/v1/assessment/reports/{report_id}"): (C.ASSESS_REPORTS, "missing"),
+    ("GET", "/api/v1/assessment/stars"): (None, None),  # the page assessment:stars
+    ("GET", "/api/v1/assessment/stars/{rating_id}"): (None, "missing"),
+    ("GET", "/api/v1/assessment/standards"): (None, None),  # the page assessment:standards
+    ("POST", "/api/v1/assessment/standards"): (C.STAR_STANDARDS_EDIT, None),
     ("GET", "/api/v1/assessment/drivers"): (C.SURVEY_RESULTS, None),  # the page assessment:drivers
     ("GET", "/api/v1/assessment/complaints"): (C.COMPLAINT_ANALYSIS, None),  # the page assessment:complaints
     ("GET", "/api/v1/assessment/topics"): (C.COMPLAINT_ANALYSIS, None),  # the page assessment:topics
@@ -246,6 +250,11 @@ BODIES: dict[Operation, Overrides] = {
         "holidays": [{"name": "元旦", "first": "2026-01-01", "last": "2026-01-03"}],
     },
     ("POST", "/api/v1/terminals/{terminal_id}/status"): lambda w: {"status": "paper_out"},
+    ("POST", "/api/v1/assessment/standards"): lambda w: {
+        "post": "hall",
+        "valid_from": "2099-01",
+        "standards": [{"figure": "served", "comparison": "at_least", "threshold": "1", "weight": 1}],
+    },
     ("POST", "/api/v1/assessment/post-states"): lambda w: {
         "employee_no": w.town.users["clerk"].staff.employee_no,
         "state": "training",

@@ -169,6 +169,13 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "assessment:reports": (C.ASSESS_REPORTS, None),
     "assessment:report": (C.ASSESS_REPORTS, "missing"),
     "assessment:report_file": (C.ASSESS_REPORTS, "missing"),
+    # 星级评定: every post its own rating (ASSESS_FIGURES those it oversees); 星级标准: every post
+    # reads them, administrators make a new version
+    "assessment:stars": (None, None),
+    "assessment:stars_export": (None, None),
+    "assessment:star": (None, "missing"),
+    "assessment:standards": (None, None),
+    "assessment:standard_new": (C.STAR_STANDARDS_EDIT, None),
     # 改进措施: every post reads those of its reach; recording, editing, evaluating ask ACTION_EDIT.
     "assessment:actions": (None, None),
     "assessment:actions_export": (None, None),
