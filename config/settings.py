@@ -294,6 +294,10 @@ GRIDCARE_RULES = {
     "HALL_APPOINTMENT_DAYS_AHEAD": env_int("GRIDCARE_HALL_APPOINTMENT_DAYS_AHEAD", 7),
     "HALL_APPOINTMENT_EARLY_MINUTES": env_int("GRIDCARE_HALL_APPOINTMENT_EARLY_MINUTES", 30),
     "HALL_APPOINTMENT_LATE_MINUTES": env_int("GRIDCARE_HALL_APPOINTMENT_LATE_MINUTES", 15),
+    # Mobile service rounds (流动服务车, WO-9): how far ahead a unit's timetable reaches, and how
+    # many days of coming stops the portal shows a customer.
+    "HALL_MOBILE_ROUND_DAYS_AHEAD": env_int("GRIDCARE_HALL_MOBILE_ROUND_DAYS_AHEAD", 90),
+    "HALL_MOBILE_ROUND_PORTAL_DAYS": env_int("GRIDCARE_HALL_MOBILE_ROUND_PORTAL_DAYS", 30),
     "RELIABILITY_URBAN_TARGET": env_decimal("GRIDCARE_RELIABILITY_URBAN_TARGET", "0.999"),
 }
 
@@ -536,6 +540,8 @@ GRIDCARE_JOBS = {
         "remind_arrears": env_str("GRIDCARE_JOB_REMIND_ARREARS", "daily 09:00"),
         "archive_check": env_str("GRIDCARE_JOB_ARCHIVE_CHECK", "daily 02:00"),
         "mark_missed_appointments": env_str("GRIDCARE_JOB_MARK_MISSED_APPOINTMENTS", "daily 23:30"),
+        # The day before a mobile service round's stop (流动服务车), its 台区's customers are reminded.
+        "mobile_round_reminders": env_str("GRIDCARE_JOB_MOBILE_ROUND_REMINDERS", "daily 18:00"),
         "prune_job_runs": env_str("GRIDCARE_JOB_PRUNE_JOB_RUNS", "daily 03:30"),
         "prune_auth_audit": env_str("GRIDCARE_JOB_PRUNE_AUTH_AUDIT", "daily 03:45"),
         "assessment_rollup": env_str("GRIDCARE_JOB_ASSESSMENT_ROLLUP", "daily 01:30"),

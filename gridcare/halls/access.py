@@ -22,7 +22,17 @@ from django.utils.translation import gettext as _
 from gridcare.core.exceptions import NotFound
 from gridcare.core.sql import Columns, cache_related, fetch
 from gridcare.core.tokens import token_digest
-from gridcare.halls.models import BusinessType, DeviceKind, HallDevice, HallPolicy, Terminal, Ticket
+from gridcare.halls.home_selectors import home_visit_filter, round_filter
+from gridcare.halls.models import (
+    BusinessType,
+    DeviceKind,
+    HallDevice,
+    HallPolicy,
+    HomeVisit,
+    MobileRoundStop,
+    Terminal,
+    Ticket,
+)
 from gridcare.org.access import Scope
 from gridcare.org.models import Counter, Hall, SupplyUnit
 
@@ -205,3 +215,31 @@ def ticket_for_link(token: str, *, today: date) -> Ticket:
     if ticket is None:
         raise NotFound(_("该排队号已过期：排队号只在取号当天有效。"))
     return ticket
+
+
+# --- home service (上门服务) and the mobile service rounds (流动服务车) ----------------------------
+
+
+def home_visit_get_for_scope(*, scope: Scope, visit_id: int) -> HomeVisit:
+    """A home visit in the caller's reach (home_selectors.home_visit_filter); missing and
+    not-yours are the same 404."""
+    visit = None
+    if isinstance(visit_id, int) and 0 < visit_id < 2**63:
+        visit = (
+            HomeVisit.objects.filter(home_visit_filter(scope), pk=visit_id)
+            .select_related("hall", "account", "clerk", "account__transformer_area")
+            .first()
+        )
+    if visit is None:
+        raise NotFound(_("未找到该上门服务。"))
+    return visit
+
+
+def round_stop_get_for_scope(*, scope: Scope, stop_id: int) -> MobileRoundStop:
+    """A stop of a unit the caller keeps the timetable of; any other is a 404."""
+    stop = None
+    if isinstance(stop_id, int) and 0 < stop_id < 2**63:
+        stop = MobileRoundStop.objects.filter(round_filter(scope), pk=stop_id).select_related("unit", "area").first()
+    if stop is None:
+        raise NotFound(_("未找到该站点。"))
+    return stop

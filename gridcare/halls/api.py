@@ -544,3 +544,8 @@ def device_pair(request: HttpRequest, payload: PairIn) -> tuple[int, dict[str, A
         "counter_number": device.counter.number if device.counter else None,
         "name": device.name,
     }
+
+
+from gridcare.halls.home_api import router as home_router  # noqa: E402 - home service and mobile rounds (WO-9)
+
+router.add_router("", home_router)

@@ -472,3 +472,148 @@ class HallDeviceEvent(Event):
 
     def __str__(self) -> str:
         return f"{self.device_id} {self.type}"
+
+
+# --- home service (上门服务) and mobile service rounds (流动服务车), WO-9 ----------------------------
+
+
+class HomeVisitReason(models.TextChoices):
+    """Why the customer cannot come to the hall."""
+
+    ELDERLY = "elderly", _("高龄行动不便")
+    DISABLED = "disabled", _("残障")
+    ILL = "ill", _("患病卧床")
+    OTHER = "other", _("其他原因")
+
+
+class HomeVisitChannel(models.TextChoices):
+    """Where the request was taken."""
+
+    PORTAL = "portal", _("网上营业厅")
+    AGENT = "agent", _("95598热线")
+    HALL = "hall", _("营业厅")
+
+
+class HomeVisitStatus(models.TextChoices):
+    REQUESTED = "requested", _("待安排")
+    SCHEDULED = "scheduled", _("已安排")
+    DONE = "done", _("已办结")
+    FAILED = "failed", _("未办成")
+    CANCELLED = "cancelled", _("已取消")
+
+
+HOME_VISIT_OPEN = (HomeVisitStatus.REQUESTED, HomeVisitStatus.SCHEDULED)
+
+
+class HomeVisit(models.Model):
+    """A customer who cannot come to a hall asks for a clerk to come to them (上门服务, WO-9). The
+    account's hall owns it: its manager picks a day, a half-hour slot and one of the hall's clerks.
+    One open request per account and purpose (the business, as the hall names it)."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="home_visits")
+    account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="home_visits")
+    purpose = models.CharField(_("办理业务"), max_length=20, choices=Kind.choices)
+    reason = models.CharField(_("不能到厅的原因"), max_length=12, choices=HomeVisitReason.choices)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    address = models.CharField(_("上门地址"), max_length=200)
+    phone = models.CharField(_("联系电话"), max_length=11)
+    channel = models.CharField(_("受理渠道"), max_length=10, choices=HomeVisitChannel.choices)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=HomeVisitStatus.choices, default=HomeVisitStatus.REQUESTED
+    )
+    day = models.DateField(_("上门日期"), null=True, blank=True)
+    starts_at = models.TimeField(_("开始时间"), null=True, blank=True)
+    ends_at = models.TimeField(_("结束时间"), null=True, blank=True)
+    clerk = models.ForeignKey("org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="home_visits")
+    outcome_note = models.CharField(_("办理情况"), max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("申请时间"))
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("上门服务")
+        verbose_name_plural = _("上门服务")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "purpose"],
+                condition=Q(status__in=["requested", "scheduled"]),
+                name="home_visit_one_open_per_account_purpose",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="scheduled") | Q(day__isnull=False, starts_at__isnull=False, clerk__isnull=False),
+                name="home_visit_scheduled_has_slot_and_clerk",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["hall", "status"], name="home_visit_hall_status"),
+            models.Index(fields=["clerk", "day"], name="home_visit_clerk_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.account_id} {self.status}"
+
+
+class HomeVisitEvent(Event):
+    """Append-only history of a home visit: requested, scheduled, reassigned, done, failed, cancelled."""
+
+    class Type(models.TextChoices):
+        REQUESTED = "requested", _("申请上门服务")
+        SCHEDULED = "scheduled", _("安排上门")
+        REASSIGNED = "reassigned", _("改派")
+        DONE = "done", _("上门办结")
+        FAILED = "failed", _("上门未办成")
+        CANCELLED = "cancelled", _("取消")
+
+    home_visit = models.ForeignKey(HomeVisit, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=12, choices=Type.choices)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("上门服务记录")
+        verbose_name_plural = _("上门服务记录")
+
+    def __str__(self) -> str:
+        return f"{self.home_visit_id} {self.type}"
+
+
+class RoundStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class MobileRoundStop(models.Model):
+    """One stop of a supply unit's mobile service vehicle (流动服务车, WO-9): a village, the 台区
+    whose customers it serves, a day, a time and a place. Customers see the published ones."""
+
+    unit = models.ForeignKey("org.SupplyUnit", on_delete=models.PROTECT, related_name="mobile_round_stops")
+    village = models.CharField(_("村（社区）"), max_length=50)
+    area = models.ForeignKey("customers.TransformerArea", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("日期"))
+    starts_at = models.TimeField(_("开始时间"))
+    ends_at = models.TimeField(_("结束时间"))
+    place = models.CharField(_("停靠地点"), max_length=100)
+    status = models.CharField(_("状态"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("流动服务车站点")
+        verbose_name_plural = _("流动服务车站点")
+        ordering = ["day", "starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="mobile_round_ends_after_start"),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "day"], name="mobile_round_unit_day"),
+            models.Index(fields=["area", "day", "status"], name="mobile_round_area_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.village}"

@@ -1,10 +1,18 @@
 from django.urls import path
 
-from gridcare.halls import views
+from gridcare.halls import home_views, views
 
 app_name = "halls"
 urlpatterns = [
     path("", views.index, name="index"),
+    # home service (上门服务) and the mobile service rounds (流动服务车), WO-9: home_views
+    path("home-visits/", home_views.queue, name="home_visits"),
+    path("home-visits/new/", home_views.new, name="home_visit_new"),
+    path("home-visits/my-day/", home_views.my_day, name="home_my_day"),
+    path("home-visits/<int:visit_id>/", home_views.detail, name="home_visit"),
+    path("home-visits/<int:visit_id>/<str:action>/", home_views.act, name="home_visit_act"),
+    path("rounds/", home_views.rounds, name="rounds"),
+    path("rounds/<int:stop_id>/", home_views.round_stop, name="round_stop"),
     path("<str:hall_code>/kiosk/", views.kiosk, name="kiosk"),
     path("<str:hall_code>/guide/", views.guide, name="guide"),
     path("<str:hall_code>/board/", views.board, name="board"),

@@ -28,6 +28,7 @@ from gridcare.billing.services.bill_notify import bill_notify as period_notify
 from gridcare.core import timezone as tz
 from gridcare.customers.quality import archive_check as archive_check_all
 from gridcare.halls.services.appointments import appointments_mark_missed
+from gridcare.halls.services.mobile_rounds import mobile_round_reminders as round_reminders
 from gridcare.jobs.conf import jobs_int, schedule_setting
 from gridcare.jobs.rules import Schedule, parse_schedule
 from gridcare.jobs.services import bill_runs_notify, job_runs_prune
@@ -150,6 +151,11 @@ def mark_missed_appointments(ctx: Context) -> Result:
     return Result(_("%(n)d 个预约标记为爽约") % {"n": marked}, {"marked": marked})
 
 
+def mobile_round_reminders(ctx: Context) -> Result:
+    queued = round_reminders(today=tz.business_date())
+    return Result(_("流动服务车提醒 %(n)d 条") % {"n": queued}, {"queued": queued})
+
+
 def prune_job_runs(ctx: Context) -> Result:
     deleted = job_runs_prune(before=tz.now() - timedelta(days=jobs_int("KEEP_DAYS")))
     return Result(_("删除过期运行记录 %(n)d 条") % {"n": deleted}, {"deleted": deleted})
@@ -207,6 +213,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("remind_arrears", gettext_lazy("欠费提醒"), remind_arrears),
     JobSpec("archive_check", gettext_lazy("档案质量检查"), archive_check),
     JobSpec("mark_missed_appointments", gettext_lazy("预约爽约标记"), mark_missed_appointments),
+    JobSpec("mobile_round_reminders", gettext_lazy("流动服务车前一天提醒"), mobile_round_reminders),
     JobSpec("prune_job_runs", gettext_lazy("清理任务运行记录"), prune_job_runs),
     JobSpec("prune_auth_audit", gettext_lazy("清理过期登录审计记录"), prune_auth_audit),
     JobSpec("assessment_rollup", gettext_lazy("考核数据日汇总"), assessment_rollup),

@@ -22,6 +22,27 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
         Category.SERVICE,
         "【国网示范市供电公司】您预约了{day}{start}-{end}在{hall}办理{business}，预约号{reference}，请按时到厅签到。如需取消请登录网上营业厅。",
     ),
+    # Home service (上门服务) and the mobile service rounds (流动服务车), WO-9 (gridcare.halls).
+    "home_visit_scheduled": (
+        Category.WORK_ORDER,
+        "【国网示范市供电公司】您申请的上门服务（{business}）已安排：{day}{start}-{end}，工作人员{clerk}将上门办理，请保持电话畅通。",
+    ),
+    "home_visit_done": (
+        Category.WORK_ORDER,
+        "【国网示范市供电公司】您申请的上门服务（{business}）已办结。办理情况：{note}。感谢您的支持。",
+    ),
+    "home_visit_failed": (
+        Category.WORK_ORDER,
+        "【国网示范市供电公司】您申请的上门服务（{business}）本次未能办成：{note}。营业厅将与您联系，或请致电95598。",
+    ),
+    "home_visit_cancelled": (
+        Category.WORK_ORDER,
+        "【国网示范市供电公司】您申请的上门服务（{business}）已取消：{reason}。如有需要请致电95598或重新申请。",
+    ),
+    "mobile_round_reminder": (
+        Category.SERVICE,
+        "【国网示范市供电公司】流动服务车将于{day}{start}-{end}到{village}（{place}）现场办理缴费、业务咨询等，欢迎前来。",
+    ),
     "bill_issued": (
         Category.BILL,
         "【国网示范市供电公司】户号{account_no}，{period}电费{amount}元，请于{due_date}前缴纳。",

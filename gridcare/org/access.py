@@ -57,6 +57,10 @@ class Capability(StrEnum):
     DEVICE_PREVIEW = "device_preview"  # look at the kiosk, board and pad screens without a device
     HALL_FIGURES = "hall_figures"  # the hall figures and the live floor view
     TERMINALS_VIEW = "terminals_view"  # the self-service terminals page
+    HOME_VISIT_VIEW = "home_visit_view"  # the home-service (上门服务) queue and requests in reach (WO-9)
+    HOME_VISIT_REQUEST = "home_visit_request"  # ask for a home visit for a customer who cannot come
+    HOME_VISIT_MANAGE = "home_visit_manage"  # schedule a visit (date, slot, visiting clerk), reassign it
+    MOBILE_ROUND_EDIT = "mobile_round_edit"  # the unit's mobile service rounds (流动服务车) timetable
     # notices
     OUTAGE_EDIT = "outage_edit"  # register, restore and cancel outages
     NOTICE_QUALITY = "notice_quality"  # the channel-quality figures
@@ -100,6 +104,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         {C.ARCHIVE_EDIT, C.ACCOUNT_UNMASK, C.BILL_VIEW, C.PAYMENT_TAKE, C.BANK_DEBIT_POST, C.WAIVER_REQUEST}
         | {C.HALL_VIEW, C.TICKET_ISSUE, C.TICKET_CALL, C.TERMINALS_VIEW, C.CONNECTION_APPLY}
         | {C.SERVICE_ORDER_TAKE}  # 有偿增值服务 ordered at the counter (WO-10)
+        | {C.HOME_VISIT_VIEW, C.HOME_VISIT_REQUEST}  # 上门服务: asked for at the counter, visited by clerks
     ),
     Role.HALL_GUIDE: frozenset({C.BILL_VIEW, C.HALL_VIEW, C.TICKET_ISSUE, C.TERMINALS_VIEW}),
     Role.HALL_MANAGER: frozenset(
@@ -110,10 +115,12 @@ POSTS: dict[Role, frozenset[Capability]] = {
         | {C.ORDER_FIGURES, C.ASSESS_FIGURES}
         | {C.POST_STATE_EDIT, C.LEDGER_PROPOSE}  # their hall's staff; standby is lifted by a supervisor
         | {C.ACTION_EDIT}  # their hall's improvement actions
+        | {C.HOME_VISIT_VIEW, C.HOME_VISIT_REQUEST, C.HOME_VISIT_MANAGE}  # their hall's visits and clerks
     ),
     Role.AGENT_95598: frozenset(
         {C.ACCOUNT_UNMASK, C.BILL_VIEW, C.CONNECTION_APPLY, C.CALLBACK_RECORD, C.INCIDENT_CONFIRM, C.ORDER_FIGURES}
         | {C.SERVICE_ORDER_TAKE}  # 95598 takes paid-service orders by phone
+        | {C.HOME_VISIT_VIEW, C.HOME_VISIT_REQUEST}  # a caller who cannot come to a hall
     ),
     Role.KEY_ACCOUNT_MANAGER: frozenset(
         {C.ARCHIVE_EDIT, C.ARCHIVE_QUALITY, C.ACCOUNT_UNMASK, C.BILL_VIEW, C.HALL_VIEW, C.PEAK_SHIFT}
@@ -133,6 +140,8 @@ POSTS: dict[Role, frozenset[Capability]] = {
         # The unit's supervision (监察/考核): surveys and social supervisors, complaint analysis,
         # improvement actions and the monthly report; the standards themselves are the company's.
         | {C.COMPLAINT_ANALYSIS, C.SURVEY_MANAGE, C.SURVEY_RESULTS, C.ACTION_EDIT, C.ASSESS_REPORTS}
+        # The unit's home visits (looking on) and its mobile service rounds' timetable.
+        | {C.HOME_VISIT_VIEW, C.MOBILE_ROUND_EDIT}
     ),
     Role.PLANNER: frozenset(
         {C.HALL_VIEW, C.OUTAGE_EDIT, C.NOTICE_QUALITY, C.RELIABILITY_VIEW, C.TEMPLATE_VIEW, C.PEAK_SHIFT}

@@ -185,3 +185,7 @@ from gridcare.portal.visit_api import router as visit_router  # noqa: E402 - hal
 
 router.add_router("", visit_router)
 router.add_router("", request_router)
+
+from gridcare.portal.home_visit_api import router as home_visit_router  # noqa: E402 - home service, mobile rounds (WO-9)
+
+router.add_router("", home_visit_router)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from gridcare.portal import (
+    home_visit_views,
     news_views,
     pay_views,
     prefs_views,
@@ -61,6 +62,10 @@ urlpatterns = [
         visit_views.appointment_cancel_view,
         name="visit_appointment_cancel",
     ),
+    # home service and the mobile service rounds (WO-9): home_visit_views
+    path("home-visits/", home_visit_views.home_visits, name="home_visits"),
+    path("home-visits/<int:visit_id>/cancel/", home_visit_views.home_visit_cancel, name="home_visit_cancel"),
+    path("rounds/", home_visit_views.rounds, name="rounds"),
     path("requests/", request_views.requests, name="requests"),
     path("requests/new/<str:kind>/", request_views.new, name="request_new"),
     path("requests/<str:number>/", request_views.detail, name="request"),

@@ -14,6 +14,7 @@ from gridcare.billing.demo import seed_billing
 from gridcare.customers.demo import seed_customers, seed_worklist
 from gridcare.halls.demo import history_weeks as _weeks
 from gridcare.halls.demo import seed_halls, seed_history
+from gridcare.halls.home_demo import seed_home_services
 from gridcare.notices.services.demo import seed_notices
 from gridcare.org.demo import demo_users, seed_org
 from gridcare.portal.demo import seed_portal
@@ -66,6 +67,7 @@ class Command(BaseCommand):
         reports = reports_due()  # last month's reports, as the worker writes them on the 1st
         self.stdout.write(f"monthly reports: {len(reports.written)}")
         self.stdout.write(seed_portal())
+        self.stdout.write(seed_home_services())
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(f"demo city ready: {created:,} new customers ({customers:,} wanted) in {elapsed:.1f} s")

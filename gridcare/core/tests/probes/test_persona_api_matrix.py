@@ -113,6 +113,14 @@ OPERATIONS: dict[Operation, tuple[Capability | None, str | None]] = {
     ("POST", "/api/v1/halls/{hall_code}/appointments"): (C.TICKET_ISSUE, "hall"),
     ("POST", "/api/v1/appointments/{reference}/cancel"): (C.TICKET_ISSUE, "missing"),
     ("POST", "/api/v1/appointments/{reference}/check-in"): (C.TICKET_ISSUE, "missing"),
+    # 上门服务 and 流动服务车 (WO-9); "missing": a visit nobody has (the outcome: its clerk or HOME_VISIT_MANAGE)
+    ("GET", "/api/v1/home-visits"): (C.HOME_VISIT_VIEW, None),  # the page halls:home_visits
+    ("POST", "/api/v1/home-visits/{visit_id}/schedule"): (C.HOME_VISIT_MANAGE, "missing"),
+    ("POST", "/api/v1/home-visits/{visit_id}/done"): (None, "missing"),
+    ("POST", "/api/v1/home-visits/{visit_id}/failed"): (None, "missing"),
+    ("POST", "/api/v1/home-visits/{visit_id}/cancel"): (C.HOME_VISIT_REQUEST, "missing"),
+    ("GET", "/api/v1/mobile-rounds"): (C.MOBILE_ROUND_EDIT, None),  # the page halls:rounds
+    ("POST", "/api/v1/mobile-rounds"): (C.MOBILE_ROUND_EDIT, None),
     ("GET", "/api/v1/assessment/figures"): (None, None),  # one's own row without ASSESS_FIGURES
     ("GET", "/api/v1/assessment/figures/{level}/{key}"): (None, None),  # the literal path: a 422
     ("GET", "/api/v1/assessment/post-states"): (None, None),  # the page assessment:posts
@@ -245,6 +253,16 @@ BODIES: dict[Operation, Overrides] = {
     ("POST", "/api/v1/notices/peak-shift"): lambda w: {"feeders": [w.town.feeder.code], "end": "10:00"},
     ("POST", "/api/v1/halls/{hall_code}/appointments"): lambda w: {"date": _TOMORROW, "start": "09:00", "phone": PHONE},
     ("POST", "/api/v1/tickets/{ticket_id}/transfer"): lambda w: {"business_type": "consultation"},
+    ("POST", "/api/v1/home-visits/{visit_id}/schedule"): lambda w: {"date": _TOMORROW, "start": "09:00", "clerk": "T0001"},
+    ("POST", "/api/v1/mobile-rounds"): lambda w: {
+        "unit": w.town.unit.code,
+        "area": w.town.area.code,
+        "village": "城东村",
+        "date": _TOMORROW,
+        "start": "09:00",
+        "end": "11:00",
+        "place": "村委会门口",
+    },
     ("PUT", "/api/v1/calendar/years/{year}"): lambda w: {
         "source": "国办发明电〔2025〕7号",
         "holidays": [{"name": "元旦", "first": "2026-01-01", "last": "2026-01-03"}],

@@ -130,6 +130,15 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "halls:console": (C.TICKET_CALL, "hall"),
     "halls:console_action": (C.TICKET_CALL, "hall"),
     "halls:pad": (C.DEVICE_PREVIEW, "hall"),
+    # 上门服务 and 流动服务车 (WO-9): the queue in reach, asking, a clerk's own day (every post: its
+    # own visits), the unit's timetable; "missing": a visit or stop nobody has
+    "halls:home_visits": (C.HOME_VISIT_VIEW, None),
+    "halls:home_visit_new": (C.HOME_VISIT_REQUEST, None),
+    "halls:home_my_day": (None, None),
+    "halls:home_visit": (C.HOME_VISIT_VIEW, "missing"),
+    "halls:home_visit_act": (C.HOME_VISIT_VIEW, "missing"),  # POST only; each action asks its own
+    "halls:rounds": (C.MOBILE_ROUND_EDIT, None),
+    "halls:round_stop": (C.MOBILE_ROUND_EDIT, "missing"),
     "notices:quality": (C.NOTICE_QUALITY, None),
     "notices:templates": (C.TEMPLATE_VIEW, None),
     "notices:template_edit": (C.TEMPLATE_EDIT, None),

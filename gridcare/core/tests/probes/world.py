@@ -68,6 +68,8 @@ class World:
             "rating_id": "999999999",  # a star rating nobody has (assessment)
             "cause_id": "999999999",  # a complaint cause nobody has (workorders)
             "publication_id": "999999999",  # a public notice nobody has (notices)
+            "visit_id": "999999999",  # a home visit nobody has (halls, WO-9)
+            "stop_id": "999999999",  # a mobile-round stop nobody has (halls, WO-9)
             "fmt": "pdf",
             "code": "arrears_reminder",
             "name": "send_notices",
