@@ -514,11 +514,20 @@ GRIDCARE_ASSESSMENT: dict[str, Any] = {  # Any: numbers, switches and the star b
     "REPEAT_COMPLAINT_DAYS": env_int("GRIDCARE_ASSESSMENT_REPEAT_COMPLAINT_DAYS", 30),
     # Root-cause topics: how many past months the worker computes when they are missing.
     "TOPICS_CATCH_UP_MONTHS": env_int("GRIDCARE_ASSESSMENT_TOPICS_CATCH_UP_MONTHS", 3),
+    # Surveys (ASSESS-4/5): a customer sampled for a survey is not sampled again for this many
+    # months; an invitation's link expires after this many days; Neyman allocation weighs each
+    # stratum by the spread of its satisfaction in the surveys answered in these last days.
+    "SURVEY_REST_MONTHS": env_int("GRIDCARE_ASSESSMENT_SURVEY_REST_MONTHS", 6),
+    "SURVEY_INVITE_DAYS": env_int("GRIDCARE_ASSESSMENT_SURVEY_INVITE_DAYS", 14),
+    "SURVEY_NEYMAN_DAYS": env_int("GRIDCARE_ASSESSMENT_SURVEY_NEYMAN_DAYS", 365),
     # Star ratings (ASSESS-1): the least score (0-100) of 5, 4, 3 and 2 stars (below: 1 star), and
     # how many past months the worker rates when they are missing.
     "STAR_BANDS": env_list("GRIDCARE_ASSESSMENT_STAR_BANDS", "90,75,60,40"),
     "STARS_CATCH_UP_MONTHS": env_int("GRIDCARE_ASSESSMENT_STARS_CATCH_UP_MONTHS", 3),
 }
+
+# The address a survey's SMS link starts with (the public site, no trailing slash): /s/<token>/.
+GRIDCARE_SURVEY_LINK_BASE = env_str("GRIDCARE_SURVEY_LINK_BASE", "http://127.0.0.1:8000")
 
 # The customer portal (SELF-2, issue 15): sign-in codes, tokens and the customer's own session.
 GRIDCARE_PORTAL = {

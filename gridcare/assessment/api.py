@@ -301,6 +301,8 @@ def _add_part_routers() -> None:
     from gridcare.assessment.drivers_api import router as drivers_router
     from gridcare.assessment.reports_api import router as reports_router
     from gridcare.assessment.stars_api import router as stars_router
+    from gridcare.assessment.surveys_api import public_router as survey_link_router
+    from gridcare.assessment.surveys_api import router as surveys_router
     from gridcare.assessment.topics_api import router as topics_router
 
     router.add_router("", reports_router)
@@ -308,6 +310,8 @@ def _add_part_routers() -> None:
     router.add_router("", actions_router)
     router.add_router("", complaints_router)
     router.add_router("", topics_router)
+    router.add_router("", surveys_router)
+    router.add_router("", survey_link_router)  # /api/v1/surveys/{token}: no sign-in
     router.add_router("", stars_router)
 
 

@@ -8,6 +8,7 @@ from gridcare.assessment import (
     posts_views,
     reports_views,
     stars_views,
+    surveys_views,
     topics_views,
     views,
 )
@@ -49,5 +50,46 @@ urlpatterns = [
     path("stars/<int:rating_id>/", stars_views.star_detail, name="star"),
     path("standards/", stars_views.standards, name="standards"),
     path("standards/new/", stars_views.standard_new, name="standard_new"),
+    # 调查问卷, 抽样, 社会监督员 and 满意度调查 (ASSESS-4/5), also before the drill-down.
+    path("surveys/", surveys_views.survey_overview, name="surveys"),
+    path("surveys/questionnaires/", surveys_views.questionnaire_list, name="questionnaires"),
+    path("surveys/questionnaires/new/", surveys_views.questionnaire_new, name="questionnaire_new"),
+    path("surveys/questionnaires/<int:questionnaire_id>/", surveys_views.questionnaire_detail, name="questionnaire"),
+    path(
+        "surveys/questionnaires/<int:questionnaire_id>/questions/",
+        surveys_views.question_new,
+        name="question_new",
+    ),
+    path(
+        "surveys/questionnaires/<int:questionnaire_id>/questions/<int:question_id>/",
+        surveys_views.question_edit,
+        name="question_edit",
+    ),
+    path(
+        "surveys/questionnaires/<int:questionnaire_id>/questions/<int:question_id>/delete/",
+        surveys_views.question_delete,
+        name="question_delete",
+    ),
+    path(
+        "surveys/questionnaires/<int:questionnaire_id>/publish/",
+        surveys_views.questionnaire_publish,
+        name="questionnaire_publish",
+    ),
+    path(
+        "surveys/questionnaires/<int:questionnaire_id>/retire/",
+        surveys_views.questionnaire_retire,
+        name="questionnaire_retire",
+    ),
+    path(
+        "surveys/questionnaires/<int:questionnaire_id>/copy/",
+        surveys_views.questionnaire_copy,
+        name="questionnaire_copy",
+    ),
+    path("samples/", surveys_views.sample_list, name="samples"),
+    path("samples/new/", surveys_views.sample_new, name="sample_new"),
+    path("samples/<int:sample_id>/", surveys_views.sample_detail, name="sample"),
+    path("samples/<int:sample_id>/send/", surveys_views.sample_send, name="sample_send"),
+    path("supervisors/", surveys_views.supervisor_list, name="supervisors"),
+    path("supervisors/<int:supervisor_id>/", surveys_views.supervisor_detail, name="supervisor"),
     path("<str:level>/<int:key>/", views.drill, name="drill"),
 ]

@@ -9,7 +9,7 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
 
 from gridcare.core.forms import Choice, named
 from gridcare.core.privacy import mask_text
@@ -435,4 +435,82 @@ def channels_chosen(*, phones: Collection[str], category: str) -> dict[str, tupl
         chosen = channels.get(category) if isinstance(channels, dict) else None
         if chosen:
             found[phone] = (str(chosen), email)
+    return found
+
+
+# -- survey samples and invitations (gridcare.assessment, ASSESS-4/5) -------------------------
+
+
+@dataclass(frozen=True)
+class SurveyCandidate:
+    """An active account a survey sample may draw: its place in the strata, the phone its
+    messages go to first (the primary contact's, else the oldest; "" when none) and whether a
+    contact of its customer opted out of reminders and service messages."""
+
+    account_id: int
+    account_no: str
+    unit_id: int
+    customer_class: str
+    phone: str
+    opted_out: bool
+
+
+def _first_phone(customer: OuterRef) -> Subquery:
+    contacts = Contact.objects.filter(customer_id=customer).exclude(phone="").order_by("-is_primary", "id")
+    return Subquery(contacts.values("phone")[:1])
+
+
+def survey_candidates(*, where: Q) -> Iterator[SurveyCandidate]:
+    """Every active (正常) account ``where`` selects (a filter on Account: the sample's unit or
+    company), in id order."""
+    opted = Contact.objects.filter(customer_id=OuterRef("customer_id"), opted_out=True)
+    rows = (
+        Account.objects.filter(where, status=AccountStatus.ACTIVE)
+        .annotate(first_phone=_first_phone(OuterRef("customer_id")), opted=Exists(opted))
+        .order_by("id")
+        .values_list("id", "account_no", "supply_unit_id", "customer_class", "first_phone", "opted")
+    )
+    for pk, number, unit_id, kind, phone, opted_out in rows.iterator(chunk_size=FAN_OUT_CHUNK):
+        yield SurveyCandidate(pk, number, unit_id, kind, phone or "", bool(opted_out))
+
+
+@dataclass(frozen=True)
+class SurveyContact:
+    """What a sample's pages and its invitations need of a member: the masked name and phone
+    (shown), the phone itself (the invitation goes there), its supply unit and customer class."""
+
+    account_no: str
+    name: str  # masked
+    phone_shown: str  # masked
+    phone: str
+    unit_id: int
+    customer_class: str
+    opted_out: bool
+
+
+def survey_contacts(*, account_ids: Collection[int]) -> dict[int, SurveyContact]:
+    """{account id: its SurveyContact} for ``account_ids``."""
+    opted = Contact.objects.filter(customer_id=OuterRef("customer_id"), opted_out=True)
+    rows = (
+        Account.objects.filter(pk__in=list(account_ids))
+        .annotate(first_phone=_first_phone(OuterRef("customer_id")), opted=Exists(opted))
+        .values_list("id", "account_no", "customer__name", "first_phone", "supply_unit_id", "customer_class", "opted")
+    )
+    return {
+        pk: SurveyContact(
+            account_no=number,
+            name=rules.mask_name(name),
+            phone_shown=rules.mask_phone(phone),
+            phone=phone or "",
+            unit_id=unit_id,
+            customer_class=kind,
+            opted_out=bool(opted_out),
+        )
+        for pk, number, name, phone, unit_id, kind, opted_out in rows
+    }
+
+
+def account_unit_of(*, account_id: int) -> int | None:
+    """The supply unit id of the account ``account_id`` (None: no such account)."""
+    found: int | None = Account.objects.filter(pk=account_id).values_list("supply_unit_id", flat=True).first()
     return found

@@ -79,6 +79,12 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
         Category.PEAK_SHIFT,
         "【国网示范市供电公司】户号{account_no}：按有序用电安排，{date} {start}至{end}请将用电负荷控制在{limit_kw}千瓦以内，感谢配合。",
     ),
+    # A satisfaction survey's link (gridcare.assessment, ASSESS-5): a service message, so a
+    # customer who opted out is spared it (rules.OPT_OUT_CATEGORIES).
+    "survey_invite": (
+        Category.SERVICE,
+        "【国网示范市供电公司】诚邀您参加供电服务满意度调查，约需3分钟：{link} ，{expires}前有效。回复TD退订。",
+    ),
     "work_order_update": (
         Category.WORK_ORDER,
         "【国网示范市供电公司】您的工单{number}{status}。如有疑问请致电95598。",

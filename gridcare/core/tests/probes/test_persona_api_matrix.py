@@ -143,6 +143,13 @@ OPERATIONS: dict[Operation, tuple[Capability | None, str | None]] = {
     ("POST", "/api/v1/assessment/actions"): (C.ACTION_EDIT, None),
     ("GET", "/api/v1/assessment/actions/{action_id}"): (None, "missing"),
     ("POST", "/api/v1/assessment/actions/{action_id}/evaluate"): (C.ACTION_EDIT, "missing"),
+    # samples, questionnaires, social supervisors (ASSESS-4/5): as their pages
+    ("GET", "/api/v1/assessment/samples"): (C.SURVEY_RESULTS, None),
+    ("POST", "/api/v1/assessment/samples"): (C.SURVEY_MANAGE, None),
+    ("GET", "/api/v1/assessment/samples/{sample_id}"): (C.SURVEY_RESULTS, "missing"),
+    ("POST", "/api/v1/assessment/samples/{sample_id}/send"): (C.SURVEY_MANAGE, "missing"),
+    ("GET", "/api/v1/assessment/questionnaires"): (C.SURVEY_MANAGE, None),
+    ("GET", "/api/v1/assessment/supervisors"): (C.SURVEY_MANAGE, None),
     ("GET", "/api/v1/calendar/years"): (C.CALENDAR_VIEW, None),  # the page calendar:list
     ("GET", "/api/v1/calendar/years/{year}"): (C.CALENDAR_VIEW, None),  # the page calendar:year
     ("PUT", "/api/v1/calendar/years/{year}"): (C.CALENDAR_EDIT, None),
@@ -288,6 +295,7 @@ BODIES: dict[Operation, Overrides] = {
         "started_on": "2026-11-01",
         "due_on": "2026-11-30",
     },
+    ("POST", "/api/v1/assessment/samples"): lambda w: {"purpose": "survey", "size": 1, "unit": w.town.unit.code},
     ("POST", "/api/v1/assessment/ledger"): lambda w: {
         "employee_no": w.town.users["clerk"].staff.employee_no,
         "kind": "reward",

@@ -198,6 +198,25 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "assessment:complaints_export": (C.COMPLAINT_ANALYSIS, None),
     "assessment:complaint_orders": (C.COMPLAINT_ANALYSIS, None),
     "assessment:topics": (C.COMPLAINT_ANALYSIS, None),  # 问题主题
+    # 满意度调查 (ASSESS-4/5): SURVEY_RESULTS reads samples and response rates (supervisors their
+    # unit's, planners and administrators the company's); SURVEY_MANAGE keeps questionnaires,
+    # draws and sends samples and keeps social supervisors; "missing": an id nobody has
+    "assessment:surveys": (C.SURVEY_RESULTS, None),
+    "assessment:questionnaires": (C.SURVEY_MANAGE, None),
+    "assessment:questionnaire_new": (C.SURVEY_MANAGE, None),
+    "assessment:questionnaire": (C.SURVEY_MANAGE, "missing"),
+    "assessment:question_new": (C.SURVEY_MANAGE, "missing"),
+    "assessment:question_edit": (C.SURVEY_MANAGE, "missing"),
+    "assessment:question_delete": (C.SURVEY_MANAGE, "missing"),  # POST only
+    "assessment:questionnaire_publish": (C.SURVEY_MANAGE, "missing"),  # POST only
+    "assessment:questionnaire_retire": (C.SURVEY_MANAGE, "missing"),  # POST only
+    "assessment:questionnaire_copy": (C.SURVEY_MANAGE, "missing"),  # POST only
+    "assessment:samples": (C.SURVEY_RESULTS, None),
+    "assessment:sample_new": (C.SURVEY_MANAGE, None),
+    "assessment:sample": (C.SURVEY_RESULTS, "missing"),
+    "assessment:sample_send": (C.SURVEY_MANAGE, "missing"),  # POST only
+    "assessment:supervisors": (C.SURVEY_MANAGE, None),
+    "assessment:supervisor": (C.SURVEY_MANAGE, "missing"),
     "calendar:list": (C.CALENDAR_VIEW, None),
     "calendar:year": (C.CALENDAR_VIEW, None),
     "jobs:index": (C.JOBS, None),
@@ -214,6 +233,8 @@ PUBLIC = {
     "halls:device_pair",
     "halls:ticket_status",  # a ticket's own page, behind its signed link
     "dismiss_confirmation",  # forgetting a page's message
+    "survey:answer",  # a survey's SMS link (/s/<token>/), answered without signing in (assessment)
+    "survey:done",
 }
 # Pages that answer those allowed with a redirect.
 REDIRECTS = {"halls:console_at", "halls:pad_at"}
@@ -337,6 +358,8 @@ OWN_AUTH = {
     ("POST", "/api/v1/portal/auth/code"),  # a customer's phone (gridcare.portal)
     ("POST", "/api/v1/portal/auth/token"),  # the phone and its one-time code
     ("POST", "/api/v1/payments/notify/{provider}"),  # the payment provider's signature (billing)
+    ("GET", "/api/v1/surveys/{token}"),  # a survey link's own token, no sign-in (assessment)
+    ("POST", "/api/v1/surveys/{token}"),
 }
 # The customer's own operations (gridcare.portal) take a customer's token or session only: a
 # staff token, a staff session or nothing is no credential there (401), and nothing is written.

@@ -65,6 +65,10 @@ class World:
             "entry_id": "999999999",  # a rewards-ledger entry nobody has (assessment)
             "report_id": "999999999",  # a monthly report nobody has (assessment)
             "action_id": "999999999",  # an improvement action nobody has (assessment)
+            "sample_id": "999999999",  # a survey sample nobody has (assessment)
+            "questionnaire_id": "999999999",  # a questionnaire nobody has (assessment)
+            "question_id": "999999999",
+            "supervisor_id": "999999999",  # a social supervisor nobody has (assessment)
             "rating_id": "999999999",  # a star rating nobody has (assessment)
             "cause_id": "999999999",  # a complaint cause nobody has (workorders)
             "publication_id": "999999999",  # a public notice nobody has (notices)
