@@ -72,10 +72,30 @@ def ledger_rows(numbers: dict[str, Any]) -> list[list[Cell]]:
     return rows
 
 
+def complaint_rows(numbers: dict[str, Any]) -> list[list[Cell]]:
+    """The total, each class, then each cause with complaints (under its class's name)."""
+    found = numbers["complaints"]
+    lines = [found["total"], *found["by_class"]]
+    rows: list[list[Cell]] = [[x["label"], x["complaints"], x["per_10k"] or "—", x["repeats"]] for x in lines]
+    rows += [
+        [f"{x['group']} · {x['label']}", x["complaints"], x["per_10k"] or "—", x["repeats"]] for x in found["by_cause"]
+    ]
+    return rows
+
+
+def action_rows(numbers: dict[str, Any]) -> list[list[Cell]]:
+    actions = numbers["actions"]
+    rows: list[list[Cell]] = [
+        [_("本月评估：%(result)s") % {"result": x["label"]}, x["count"]] for x in actions["evaluated"]
+    ]
+    rows += [[_("月末进行中"), actions["running"]], [_("本月到期"), actions["due"]]]
+    return rows
+
+
 def sections(numbers: dict[str, Any]) -> list[tuple[str, list[str], list[list[Cell]]]]:
     """The report's tables in order: (heading, header, rows), for the workbook and the PDF."""
     trend = numbers["trend"]
-    return [
+    tables = [
         (_("主要指标"), [_("指标"), _("本月"), _("上月")], headline_rows(numbers)),
         (
             _("分项情况") if numbers["level"] == "unit" else _("各供电单位"),
@@ -86,6 +106,12 @@ def sections(numbers: dict[str, Any]) -> list[tuple[str, list[str], list[list[Ce
         (_("星级评定分布"), [_("层级"), "★★★★★", "★★★★", "★★★", "★★", "★"], star_rows(numbers)),
         (_("奖惩与岗位"), [_("项目"), _("数量")], ledger_rows(numbers)),
     ]
+    if "complaints" in numbers:  # reports archived before version 2 have neither
+        repeat = _("重复投诉（%(days)s天内）") % {"days": numbers["complaints"]["repeat_days"]}
+        header = [_("分类与原因"), _("投诉件数"), _("每万户投诉"), repeat]
+        tables.append((_("投诉分析"), header, complaint_rows(numbers)))
+        tables.append((_("改进措施"), [_("项目"), _("数量")], action_rows(numbers)))
+    return tables
 
 
 def report_workbook(numbers: dict[str, Any]) -> bytes:

@@ -129,9 +129,10 @@ class _Complaint:
         return self.day.replace(day=1)
 
 
-def _complaints(scope: Scope, first: date, last: date) -> tuple[list[_Complaint], set[int]]:
-    """The complaints in reach received from ``first`` to ``last`` and which of them repeat."""
-    found = complaints_received(where=orders_filter(scope), start=_begin(first), end=_begin(last + timedelta(days=1)))
+def _complaints(where: Q, first: date, last: date) -> tuple[list[_Complaint], set[int]]:
+    """The complaints of the orders ``where`` selects received from ``first`` to ``last`` and
+    which of them repeat."""
+    found = complaints_received(where=where, start=_begin(first), end=_begin(last + timedelta(days=1)))
     rows = found.values_list("pk", "received_at", "complaint_class", "supply_unit_id", "complaint_cause_id")
     complaints = [_Complaint(pk, at.astimezone(SHANGHAI).date(), k, u, c) for pk, at, k, u, c in rows]
     return complaints, repeat_complaint_ids(found, days=repeat_days())
@@ -193,7 +194,7 @@ def complaint_analysis(*, scope: Scope, start: date, end: date) -> Analysis:
     """The analysis of ``start``..``end`` (dates, both included) in ``scope``'s reach."""
     months = trend_months(end)
     first = min(start, months[0])
-    every, repeats = _complaints(scope, first, end)
+    every, repeats = _complaints(orders_filter(scope), first, end)
     rows = [r for r in every if start <= r.day <= end]
     units = active_accounts_at(on=end, where=accounts_filter(scope))
     customers = sum(units.values())
@@ -217,6 +218,36 @@ def complaint_analysis(*, scope: Scope, start: date, end: date) -> Analysis:
         by_unit=_by_unit(scope, rows, repeats, units),
         by_cause=_by_cause(rows, repeats, customers),
         trend=trend,
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A unit's or a company's complaints of a month, for its monthly report."""
+
+    total: Line
+    by_class: list[Line]
+    by_cause: list[Line]  # the causes with complaints, most first
+    repeat_days: int
+
+
+def subject_complaints(*, level: str, key: int, start: date, end: date) -> Summary:
+    """The complaints of supply unit (``level`` "unit") or company ``key`` from ``start`` to
+    ``end`` (both included), counted as the analysis counts them: by the orders' responsible
+    unit, per 10,000 of the accounts active at the end, repeats within ``REPEAT_COMPLAINT_DAYS``."""
+    orders = Q(supply_unit_id=key) if level == "unit" else Q(company_id=key)
+    accounts = Q(supply_unit_id=key) if level == "unit" else Q(supply_unit__company_id=key)
+    rows, repeats = _complaints(orders, start, end)
+    customers = sum(active_accounts_at(on=end, where=accounts).values())
+    causes = [line for line in _by_cause(rows, repeats, customers) if line.complaints]
+    return Summary(
+        total=_line(_("合计"), rows, repeats, customers),
+        by_class=[
+            _line(str(label), [r for r in rows if r.complaint_class == k], repeats, customers, **{"class": k})
+            for k, label in ComplaintClass.choices
+        ],
+        by_cause=sorted(causes, key=lambda line: -line.complaints),
+        repeat_days=repeat_days(),
     )
 
 

@@ -23,6 +23,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from gridcare.assessment.models import (
+    ActionResult,
+    ImprovementAction,
     LedgerEntry,
     LedgerKind,
     LedgerStatus,
@@ -34,13 +36,14 @@ from gridcare.assessment.models import (
 )
 from gridcare.assessment.rules.figures import Figures, Sums, figures
 from gridcare.assessment.selectors import rolled_through, sums_from_rollups
+from gridcare.assessment.selectors_complaints import Line, subject_complaints
 from gridcare.core import timezone as tz
 from gridcare.core.money import ZERO, MoneySum
 from gridcare.halls.figures import wait_target_minutes
 from gridcare.org.access import Scope
 from gridcare.org.selectors import names_of, places_of, report_subjects
 
-REPORT_VERSION = 1
+REPORT_VERSION = 2  # 2: the complaints and improvement actions sections
 EVERYONE = Scope(staff=None, company_id=None, unit_id=None, hall_id=None, everything=True)
 TREND_MONTHS = 12
 
@@ -203,7 +206,54 @@ def _stars(level: str, key: int, month: date) -> dict[str, Any]:
     return {"levels": rows}
 
 
-# Further sections (complaints, surveys, actions) register here: name → builder(level, key, month).
+def _complaint_line(line: Line) -> dict[str, Any]:
+    rate = line.per_10k
+    return {
+        "label": line.label,
+        "complaints": line.complaints,
+        "customers": line.customers,
+        "per_10k": f"{rate:.2f}" if rate is not None else None,
+        "repeats": line.repeats,
+        "group": line.group,
+    }
+
+
+def _complaints(level: str, key: int, month: date) -> dict[str, Any]:
+    """The month's complaints as 投诉分析 counts them: in all, by class, by cause (those with any)."""
+    found = subject_complaints(level=level, key=key, start=month, end=month_end(month))
+    return {
+        "repeat_days": found.repeat_days,
+        "total": _complaint_line(found.total),
+        "by_class": [_complaint_line(line) for line in found.by_class],
+        "by_cause": [_complaint_line(line) for line in found.by_cause],
+    }
+
+
+def _actions(level: str, key: int, month: date) -> dict[str, Any]:
+    """The improvement actions owned by the subject's staff: those evaluated in the month by
+    result, those still running at its end, and those due in it."""
+    owned = ImprovementAction.objects.filter(Q(owner__unit_id=key) if level == "unit" else Q(owner__company_id=key))
+    start = tz.local_datetime(month, time.min)
+    end = tz.local_datetime(month_end(month) + timedelta(days=1), time.min)
+    evaluated = dict(
+        owned.filter(evaluated_at__gte=start, evaluated_at__lt=end)
+        .order_by()
+        .values_list("result")
+        .annotate(n=Count("pk"))
+    )
+    last = month_end(month)
+    return {
+        "evaluated": [
+            {"result": value, "label": str(label), "count": evaluated.get(value, 0)}
+            for value, label in ActionResult.choices
+            if value
+        ],
+        "running": owned.filter(started_on__lte=last, evaluated_at__isnull=True).count(),
+        "due": owned.filter(due_on__gte=month, due_on__lte=last).count(),
+    }
+
+
+# Further sections (surveys …) register here: name → builder(level, key, month).
 SECTIONS: dict[str, Callable[[str, int, date], Any]] = {}
 
 
@@ -227,6 +277,8 @@ def report_numbers(*, level: str, key: int, month: date) -> dict[str, Any]:
         "stars": _stars(level, key, month),
         "ledger": _ledger(level, key, month),
         "posts": _posts(level, key, month),
+        "complaints": _complaints(level, key, month),
+        "actions": _actions(level, key, month),
     }
     for section, build in SECTIONS.items():
         numbers[section] = build(level, key, month)

@@ -198,3 +198,73 @@ def test_the_api_lists_the_reach_and_gives_the_numbers(town: City, archived: dic
     assert client.get(f"/api/v1/assessment/reports/{archived['other_unit'].pk}").status_code == 404
     bad = client.get("/api/v1/assessment/reports?month=2026-13")
     assert (bad.status_code, bad.json()["errors"]) == (422, {"month": "月份格式应为 YYYY-MM。"})
+
+
+def test_the_report_counts_the_complaints_as_the_analysis_does_and_the_actions(town: City) -> None:
+    """U1: 2 服务态度 and 1 电费电价 in November, one in October; U2: 1 停送电 with no cause; the
+    report of U1 and of the company, and one action of U1's supervisor evaluated in November."""
+    from gridcare.assessment.models import ActionResult, ImprovementAction
+    from gridcare.assessment.tests.complaints_helpers import at, complaint, more_accounts
+
+    more_accounts(town)
+    complaint(town, at(date(2026, 11, 3)), cause="service_attitude")
+    complaint(town, at(date(2026, 11, 9)), cause="service_attitude")
+    complaint(town, at(date(2026, 11, 30), 23, 59), complaint_class="business", cause="business_tariff")
+    complaint(town, at(date(2026, 11, 12)), unit=town.other_unit, complaint_class="outage")
+    complaint(town, at(date(2026, 10, 31), 23, 59), cause="service_conduct")
+    owner = town.supervisor.staff
+    common = {"owner": owner, "level": "unit", "subject_id": town.unit.pk, "figure": "wait_mean"}
+    common |= {"expected_change": -2, "created_by": town.supervisor, "created_at": at(date(2026, 9, 1))}
+    ImprovementAction.objects.create(
+        title="增开窗口",
+        started_on=date(2026, 9, 1),
+        due_on=date(2026, 10, 31),
+        result=ActionResult.EFFECTIVE,
+        evaluated_at=at(date(2026, 11, 2)),
+        **common,
+    )
+    ImprovementAction.objects.create(
+        title="引导分流", started_on=date(2026, 11, 1), due_on=date(2026, 11, 20), **common
+    )
+
+    unit = report_numbers(level="unit", key=town.unit.pk, month=NOVEMBER)
+    found = unit["complaints"]
+    assert found["total"] == {
+        "label": "合计",
+        "complaints": 3,
+        "customers": 4,
+        "per_10k": "7500.00",
+        "repeats": 0,
+        "group": "",
+    }
+    assert [(x["label"], x["complaints"]) for x in found["by_class"]][:2] == [("服务投诉", 2), ("营业投诉", 1)]
+    assert [(x["group"], x["label"], x["complaints"]) for x in found["by_cause"]] == [
+        ("服务投诉", "服务态度", 2),
+        ("营业投诉", "电费电价", 1),
+    ]
+    assert unit["actions"]["evaluated"] == [
+        {"result": "effective", "label": "有效", "count": 1},
+        {"result": "not_shown", "label": "效果不明显", "count": 0},
+        {"result": "worse", "label": "变差", "count": 0},
+    ]
+    assert (unit["actions"]["running"], unit["actions"]["due"]) == (1, 1)
+    company = report_numbers(level="company", key=town.company.pk, month=NOVEMBER)["complaints"]
+    assert (company["total"]["complaints"], company["total"]["customers"]) == (4, 6)
+    assert company["by_cause"][-1]["label"] == "（未填写原因）"
+    tables = {heading: rows for heading, _header, rows in sections(unit)}
+    assert tables["投诉分析"][:3] == [
+        ["合计", 3, "7500.00", 0],
+        ["服务投诉", 2, "5000.00", 0],
+        ["营业投诉", 1, "2500.00", 0],
+    ]
+    assert tables["投诉分析"][-2:] == [
+        ["服务投诉 · 服务态度", 2, "5000.00", 0],
+        ["营业投诉 · 电费电价", 1, "2500.00", 0],
+    ]
+    assert tables["改进措施"] == [
+        ["本月评估：有效", 1],
+        ["本月评估：效果不明显", 0],
+        ["本月评估：变差", 0],
+        ["月末进行中", 1],
+        ["本月到期", 1],
+    ]
