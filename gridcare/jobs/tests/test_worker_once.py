@@ -46,6 +46,9 @@ QUIET = {
     # No improvement action yet.
     "assessment_actions": ("评估改进措施效果 0 项", {"evaluated": 0}),
     # Last month ended before the first day rolled up: nothing to rate.
+    # No complaint or survey comment yet: the topics of the 3 catch-up months, both sources,
+    # of the city's 3 units and 2 companies, written empty (3 × 2 × 5).
+    "assessment_topics": ("计算问题主题 30 项", {"computed": 30}),
     "assessment_stars": ("星级评定 0 个月，共 0 个对象", {"months": 0, "rated": 0, "waiting": 0}),
 }
 
