@@ -548,6 +548,8 @@ GRIDCARE_JOBS = {
         "bill_notify": env_str("GRIDCARE_JOB_BILL_NOTIFY", "every 5m"),
         "remind_arrears": env_str("GRIDCARE_JOB_REMIND_ARREARS", "daily 09:00"),
         "archive_check": env_str("GRIDCARE_JOB_ARCHIVE_CHECK", "daily 02:00"),
+        # Online payment orders left unpaid past their time are closed (reading one closes it too).
+        "expire_payment_orders": env_str("GRIDCARE_JOB_EXPIRE_PAYMENT_ORDERS", "every 5m"),
         "mark_missed_appointments": env_str("GRIDCARE_JOB_MARK_MISSED_APPOINTMENTS", "daily 23:30"),
         # The day before a mobile service round's stop (流动服务车), its 台区's customers are reminded.
         "mobile_round_reminders": env_str("GRIDCARE_JOB_MOBILE_ROUND_REMINDERS", "daily 18:00"),

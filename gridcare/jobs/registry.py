@@ -25,6 +25,7 @@ from gridcare.assessment.services.stars import stars_due
 from gridcare.assessment.services.topics import topics_due
 from gridcare.billing.services.arrears import remind_arrears as arrears_remind
 from gridcare.billing.services.bill_notify import bill_notify as period_notify
+from gridcare.billing.services.payment_orders import payment_orders_expire
 from gridcare.core import timezone as tz
 from gridcare.customers.quality import archive_check as archive_check_all
 from gridcare.halls.services.appointments import appointments_mark_missed
@@ -151,6 +152,11 @@ def mark_missed_appointments(ctx: Context) -> Result:
     return Result(_("%(n)d 个预约标记为爽约") % {"n": marked}, {"marked": marked})
 
 
+def expire_payment_orders(ctx: Context) -> Result:
+    closed = payment_orders_expire()
+    return Result(_("关闭过期未支付订单 %(n)d 笔") % {"n": closed}, {"expired": closed})
+
+
 def mobile_round_reminders(ctx: Context) -> Result:
     queued = round_reminders(today=tz.business_date())
     return Result(_("流动服务车提醒 %(n)d 条") % {"n": queued}, {"queued": queued})
@@ -212,6 +218,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("bill_notify", gettext_lazy("出账通知"), bill_notify),
     JobSpec("remind_arrears", gettext_lazy("欠费提醒"), remind_arrears),
     JobSpec("archive_check", gettext_lazy("档案质量检查"), archive_check),
+    JobSpec("expire_payment_orders", gettext_lazy("关闭过期支付订单"), expire_payment_orders),
     JobSpec("mark_missed_appointments", gettext_lazy("预约爽约标记"), mark_missed_appointments),
     JobSpec("mobile_round_reminders", gettext_lazy("流动服务车前一天提醒"), mobile_round_reminders),
     JobSpec("prune_job_runs", gettext_lazy("清理任务运行记录"), prune_job_runs),

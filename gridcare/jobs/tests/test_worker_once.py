@@ -29,6 +29,8 @@ QUIET = {
     # The persona city's three accounts carry four archive issues, all new on this first check.
     "archive_check": ("检查用电户 3 户，新增问题 4 条，已解决 0 条", {"accounts": 3, "opened": 4, "resolved": 0}),
     "mark_missed_appointments": ("0 个预约标记为爽约", {"marked": 0}),
+    # No online payment order yet.
+    "expire_payment_orders": ("关闭过期未支付订单 0 笔", {"expired": 0}),
     # No mobile service round stop tomorrow.
     "mobile_round_reminders": ("流动服务车提醒 0 条", {"queued": 0}),
     "prune_job_runs": ("删除过期运行记录 0 条", {"deleted": 0}),
