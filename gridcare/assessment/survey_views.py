@@ -53,6 +53,7 @@ def survey_page(request: HttpRequest, token: str) -> HttpResponse:
         "questionnaire": questionnaire,
         "fields": _fields(questions, values, errors),
         "errors": errors,
+        "general_error": errors.get("__all__", ""),
         "scale": range(SCALE_MIN, SCALE_MAX + 1),
         "text_max": ANSWER_TEXT_MAX,
         "expires_at": state.invite.expires_at,
