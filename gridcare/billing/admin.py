@@ -22,6 +22,8 @@ from gridcare.billing.models import (
     DunningStep,
     Payment,
     PaymentAllocation,
+    PaymentOrder,
+    PaymentOrderEvent,
     PenaltyWaiver,
     PrepaidBalance,
     PrepaidEntry,
@@ -96,8 +98,16 @@ class PaymentAdmin(ReadOnlyAdmin):
     search_fields = ("channel_txn_id", "account__account_no")
 
 
+@admin.register(PaymentOrder)
+class PaymentOrderAdmin(ReadOnlyAdmin):
+    list_display = ("order_no", "account", "amount", "purpose", "provider", "status", "created_at", "paid_at")
+    list_filter = ("status", "purpose", "provider")
+    search_fields = ("order_no", "provider_txn_id", "account__account_no")
+
+
 admin.site.register(
     [
+        PaymentOrderEvent,
         ReadingImport,
         Reading,
         ReadingException,

@@ -37,6 +37,8 @@ READ_ONLY = [
     "billing.DunningStep",
     "billing.Payment",
     "billing.PaymentAllocation",
+    "billing.PaymentOrder",
+    "billing.PaymentOrderEvent",
     "billing.PenaltyWaiver",
     "billing.PrepaidBalance",
     "billing.PrepaidEntry",
