@@ -260,7 +260,11 @@ BODIES: dict[Operation, Overrides] = {
     ("POST", "/api/v1/notices/peak-shift"): lambda w: {"feeders": [w.town.feeder.code], "end": "10:00"},
     ("POST", "/api/v1/halls/{hall_code}/appointments"): lambda w: {"date": _TOMORROW, "start": "09:00", "phone": PHONE},
     ("POST", "/api/v1/tickets/{ticket_id}/transfer"): lambda w: {"business_type": "consultation"},
-    ("POST", "/api/v1/home-visits/{visit_id}/schedule"): lambda w: {"date": _TOMORROW, "start": "09:00", "clerk": "T0001"},
+    ("POST", "/api/v1/home-visits/{visit_id}/schedule"): lambda w: {
+        "date": _TOMORROW,
+        "start": "09:00",
+        "clerk": "T0001",
+    },
     ("POST", "/api/v1/mobile-rounds"): lambda w: {
         "unit": w.town.unit.code,
         "area": w.town.area.code,
