@@ -52,6 +52,10 @@ LEGIT_WRITES: dict[tuple[str, str], tuple[set[str], str]] = {
         "a template's wording is free text; every save is a new version",
     ),
     ("notices:outage_change", "/cancel/"): ({"notices_outageevent"}, "calling an outage off is a button, no fields"),
+    ("assessment:questionnaire_new", "/questionnaires/new/"): (
+        {"assessment_questionnaire"},
+        "a questionnaire draft's title and opening words are free text",
+    ),
 }
 
 # (route, persona) → what fails today; issue 11, being fixed in the app named.
