@@ -119,14 +119,15 @@ def service_receipt_lines(order: ServiceOrder) -> list[tuple[str, str]]:
         (_("服务地址"), a.address),
     ]
     for line in order.lines.all():
-        lines.append((line.name, f"{line.unit_price} 元/{line.unit} × {line.quantity} = {line.amount} 元"))
-    lines.append((_("合计"), f"{order.amount} 元"))
+        each = {"price": line.unit_price, "unit": line.unit, "n": line.quantity, "amount": line.amount}
+        lines.append((line.name, _("%(price)s 元/%(unit)s × %(n)s = %(amount)s 元") % each))
+    lines.append((_("合计"), _("%(amount)s 元") % {"amount": order.amount}))
     payment = order.payment
     if payment is not None:
         lines += [
             (_("缴费渠道"), str(payment.get_channel_display())),
             (_("渠道流水号"), payment.channel_txn_id),
             (_("缴费时间"), payment.paid_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")),
-            (_("实收金额"), f"{payment.amount} 元"),
+            (_("实收金额"), _("%(amount)s 元") % {"amount": payment.amount}),
         ]
     return lines

@@ -6,7 +6,9 @@
 - ``/billing/service-orders/``: the orders of the accounts in reach (SERVICE_ORDER_TAKE) — paged,
   filtered by status and an order or account number; a new order for an account found by the
   search box and picked from what it finds; an order's page with its lines, its history as
-  sentences, and its actions (counter payment, schedule, done, cancel), each asked first."""
+  sentences, and its actions (counter payment, schedule, done, cancel), each asked first; once
+  paid, its receipt (有偿服务收费凭证) as a PDF and as an 80 mm slip for the counter's printer
+  (``?print=receipt``), the same lines as the customer's in the portal."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +27,8 @@ from django.views.decorators.http import require_POST
 from gridcare.billing import service_selectors as reads
 from gridcare.billing.access import service_item_get_for_scope, service_order_get_for_scope
 from gridcare.billing.models import ServiceCategory, ServiceItem, ServiceOrder, ServiceOrderSource, ServiceOrderStatus
+from gridcare.billing.pdf import COMPANY, footer, service_receipt_lines, service_receipt_pdf
+from gridcare.billing.rules.paid_services import has_receipt
 from gridcare.billing.services import service_catalogue as catalogue
 from gridcare.billing.services import service_orders
 from gridcare.core.exceptions import DomainError
@@ -33,7 +37,7 @@ from gridcare.core.timezone import SHANGHAI, business_date
 from gridcare.core.views import Confirmation, confirmation, confirmed, form_errors_from, page_action, staff_required
 from gridcare.customers.access import account_get_for_scope
 from gridcare.customers.selectors import account_search
-from gridcare.org.access import Capability, request_scope, require
+from gridcare.org.access import Capability, can, request_scope, require
 
 C = Capability
 
@@ -202,7 +206,11 @@ class StaffOrderForm(forms.Form):
         assert isinstance(field, forms.ChoiceField)
         field.choices = accounts
         for row in items:
-            label = f"{row.item.name}（{row.price} 元/{row.item.unit}）"
+            label = _("%(name)s（%(price)s 元/%(unit)s）") % {
+                "name": row.item.name,
+                "price": row.price,
+                "unit": row.item.unit,
+            }
             self.fields[f"q_{row.item.code}"] = forms.IntegerField(
                 label=label, min_value=0, max_value=99, required=False, initial=0
             )
@@ -283,10 +291,12 @@ def _order_page(request: HttpRequest, order: ServiceOrder, **extra: Any) -> Http
         "lines": order.lines.all(),
         "history": reads.order_history(order),
         "schedule_form": extra.pop("schedule_form", None) or ScheduleForm(),
-        "can_pay": order.status == ServiceOrderStatus.ORDERED,
+        # the counter's cash and card are PAYMENT_TAKE's (a 95598 agent takes the order, not the money)
+        "can_pay": order.status == ServiceOrderStatus.ORDERED and can(request_scope(request), C.PAYMENT_TAKE),
         "can_schedule": order.status in (ServiceOrderStatus.PAID, ServiceOrderStatus.SCHEDULED),
         "can_done": order.status in (ServiceOrderStatus.PAID, ServiceOrderStatus.SCHEDULED),
         "can_cancel": order.status == ServiceOrderStatus.ORDERED,
+        "has_receipt": has_receipt(order.status),
         "confirm": None,
         **extra,
     }
@@ -296,7 +306,38 @@ def _order_page(request: HttpRequest, order: ServiceOrder, **extra: Any) -> Http
 @staff_required
 def service_order(request: HttpRequest, order_no: str) -> HttpResponse:
     scope = require(request_scope(request), C.SERVICE_ORDER_TAKE)
-    return _order_page(request, service_order_get_for_scope(scope=scope, order_no=order_no))
+    order = service_order_get_for_scope(scope=scope, order_no=order_no)
+    if request.GET.get("print") == "receipt":
+        return _receipt_print(request, order)
+    return _order_page(request, order)
+
+
+def _paid(order: ServiceOrder) -> ServiceOrder:
+    if not has_receipt(order.status):
+        raise Http404(_("这张订单还没有支付，没有收费凭证。"))
+    return order
+
+
+def _receipt_print(request: HttpRequest, order: ServiceOrder) -> HttpResponse:
+    """The receipt as a page for the counter's 80 mm printer: the lines of its PDF."""
+    context = {
+        "order": _paid(order),
+        "title": _("有偿服务收费凭证"),
+        "lines": service_receipt_lines(order),
+        "company": COMPANY,
+        "footer": footer(),
+    }
+    return render(request, "billing/print_service_receipt.html", context)
+
+
+@staff_required
+def service_order_receipt(request: HttpRequest, order_no: str) -> HttpResponse:
+    """The paid order's receipt PDF, printed for the customer at the counter."""
+    scope = require(request_scope(request), C.SERVICE_ORDER_TAKE)
+    order = _paid(service_order_get_for_scope(scope=scope, order_no=order_no))
+    answer = HttpResponse(service_receipt_pdf(order), content_type="application/pdf")
+    answer["Content-Disposition"] = f'inline; filename="service-receipt-{order.order_no}.pdf"'
+    return answer
 
 
 def _at(form: ScheduleForm) -> datetime:

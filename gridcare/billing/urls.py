@@ -36,6 +36,9 @@ urlpatterns = [
     path("service-orders/new/", service_views.service_order_new, name="service_order_new"),
     path("service-orders/<str:order_no>/", service_views.service_order, name="service_order"),
     path("service-orders/<str:order_no>/act/", service_views.service_order_act, name="service_order_act"),
+    path(
+        "service-orders/<str:order_no>/receipt.pdf", service_views.service_order_receipt, name="service_order_receipt"
+    ),
     path("accounts/<str:account_no>/", views.account, name="account"),
     path("accounts/<str:account_no>/pay/", views.counter_payment, name="pay"),
     path("accounts/<str:account_no>/waiver/", views.waiver_create, name="waiver"),

@@ -51,6 +51,11 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
         Category.PAYMENT,
         "【国网示范市供电公司】户号{account_no}于{paid_at}缴费{amount}元，感谢您的支持。",
     ),
+    # A paid value-added service's payment (有偿增值服务, WO-10; gridcare.billing), as payment_received for a bill.
+    "service_order_paid": (
+        Category.PAYMENT,
+        "【国网示范市供电公司】户号{account_no}的有偿服务订单{order_no}（{services}）已于{paid_at}支付{amount}元，工作人员将与您联系约定上门时间。",
+    ),
     "arrears_reminder": (
         Category.ARREARS,
         "【国网示范市供电公司】户号{account_no}尚欠电费{amount}元，已逾期{days}天，请尽快缴纳，以免产生违约金。",

@@ -26,8 +26,16 @@ MOVES: dict[str, frozenset[str]] = {
 }
 
 
+# The states of an order that was paid: it has a receipt (有偿服务收费凭证).
+PAID_STATES = frozenset({S.PAID, S.SCHEDULED, S.DONE})
+
+
 def may_move(status: str, to: str) -> bool:
     return to in MOVES.get(status, frozenset())
+
+
+def has_receipt(status: str) -> bool:
+    return status in PAID_STATES
 
 
 def price_on(versions: Iterable[tuple[date, Decimal]], day: date) -> Decimal | None:

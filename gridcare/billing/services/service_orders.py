@@ -253,8 +253,10 @@ def service_order_pay(
 
 def service_order_pay_at_counter(*, scope: Scope, actor: Actor, order: ServiceOrder, channel: str) -> Payment:
     """The customer pays at the counter (cash or card): posted once through ``payment_post``
-    (transaction id from the order number, so a second click finds the first payment)."""
+    (transaction id from the order number, so a second click finds the first payment). The money
+    is taken by the posts that take payments (PAYMENT_TAKE), refused before anything is read."""
     require(scope, Capability.SERVICE_ORDER_TAKE)
+    require(scope, Capability.PAYMENT_TAKE)
     if channel not in COUNTER_CHANNELS:
         message = _("请选择现金或刷卡。")
         raise InvalidInput(message, errors={"channel": message})

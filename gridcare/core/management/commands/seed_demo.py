@@ -11,13 +11,14 @@ from gridcare.assessment.demo_stars import seed_stars
 from gridcare.assessment.services.reports import reports_due
 from gridcare.assessment.services.rollup import rollup_due
 from gridcare.billing.demo import seed_billing
+from gridcare.billing.service_demo import seed_paid_services
 from gridcare.customers.demo import seed_customers, seed_worklist
 from gridcare.halls.demo import history_weeks as _weeks
 from gridcare.halls.demo import seed_halls, seed_history
 from gridcare.halls.home_demo import seed_home_services
 from gridcare.notices.services.demo import seed_notices
 from gridcare.org.demo import demo_users, seed_org
-from gridcare.portal.demo import seed_portal
+from gridcare.portal.demo import demo_customer_ref, seed_portal
 from gridcare.workorders.demo import seed_workorders
 
 
@@ -67,6 +68,7 @@ class Command(BaseCommand):
         reports = reports_due()  # last month's reports, as the worker writes them on the 1st
         self.stdout.write(f"monthly reports: {len(reports.written)}")
         self.stdout.write(seed_portal())
+        self.stdout.write(seed_paid_services(portal_ref=demo_customer_ref()))  # the demo customer's orders
         self.stdout.write(seed_home_services())
         elapsed = time.perf_counter() - started
         self.stdout.write(

@@ -115,6 +115,7 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "billing:service_order_new": (C.SERVICE_ORDER_TAKE, None),
     "billing:service_order": (C.SERVICE_ORDER_TAKE, "missing"),
     "billing:service_order_act": (C.SERVICE_ORDER_TAKE, "missing"),  # POST only
+    "billing:service_order_receipt": (C.SERVICE_ORDER_TAKE, "missing"),  # the paid order's receipt PDF
     "halls:index": (C.HALL_VIEW, None),
     "halls:kiosk": (C.DEVICE_PREVIEW, "hall"),
     "halls:guide": (C.TICKET_ISSUE, "hall"),
