@@ -140,6 +140,7 @@ def _register_routers() -> None:
     from gridcare.core.api import router as calendar_router
     from gridcare.customers.api import router as customers_router
     from gridcare.halls.api import router as halls_router
+    from gridcare.keyaccounts.api import router as keyaccounts_router
     from gridcare.notices.api import router as notices_router
     from gridcare.org.api import router as org_router
     from gridcare.portal.api import router as portal_router
@@ -154,6 +155,7 @@ def _register_routers() -> None:
     api.add_router("/", calendar_router)
     api.add_router("/", assessment_router)
     api.add_router("/", portal_router)
+    api.add_router("/", keyaccounts_router)
 
 
 _register_routers()

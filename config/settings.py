@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "gridcare.jobs",
     "gridcare.assessment",
     "gridcare.portal",
+    "gridcare.keyaccounts",
 ]
 
 MIDDLEWARE = [
