@@ -233,6 +233,11 @@ def questionnaire_questions(questionnaire: Questionnaire) -> QuerySet[Question]:
     return questionnaire.questions.order_by("position")
 
 
+def survey_open() -> bool:
+    """Whether a questionnaire is published, so a call-back or the pad may offer it."""
+    return Questionnaire.objects.filter(state=Questionnaire.State.PUBLISHED).exists()
+
+
 def published_choices() -> list[Choice]:
     """The published questionnaires a survey may send: 标题（第 n 版）."""
     rows = Questionnaire.objects.filter(state=Questionnaire.State.PUBLISHED).order_by("title", "-version")

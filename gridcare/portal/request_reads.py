@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
+from gridcare.assessment.selectors_surveys import survey_open
 from gridcare.portal import selectors
 from gridcare.portal.models import PortalUser
 from gridcare.workorders import customer_selectors as orders
@@ -70,6 +71,8 @@ def order_card(order: WorkOrder) -> dict[str, Any]:
         "received_at": order.received_at,
         "closed_at": order.closed_at,
         "can_call_back": order.status == Status.CLOSED,
+        # After the call-back, the satisfaction survey is offered where one is published (ASSESS-5).
+        "can_survey": order.status == Status.CALLED_BACK and survey_open(),
         "can_rate": order.status in RATABLE and rating is None,
         "rating_score": rating.score if rating else None,
         "rating_comment": rating.comment if rating else "",

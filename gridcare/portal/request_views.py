@@ -15,11 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from gridcare.assessment.services.surveys import survey_invite_offer
 from gridcare.core.exceptions import DomainError
 from gridcare.core.paging import paginate
 from gridcare.core.views import form_errors_from
 from gridcare.portal import request_reads, selectors
 from gridcare.portal.access import customer_required, request_customer
+from gridcare.workorders.models import Status
 from gridcare.workorders.services.customer import (
     COMMENT_MAX,
     NOTE_MAX,
@@ -169,6 +171,23 @@ def callback(request: HttpRequest, number: str) -> HttpResponse:
             messages.success(request, done)
             return redirect("portal:request", order.number)
     return _detail(request, number, callback_form=form)
+
+
+@customer_required
+@require_POST
+def survey(request: HttpRequest, number: str) -> HttpResponse:
+    """The satisfaction survey offered after the order's call-back: the same questionnaire link
+    each time for this order (answered once), or a sentence when none is running."""
+    order = request_reads.my_order(request_customer(request), number)
+    offered = (
+        survey_invite_offer(channel="callback", account_id=order.account_id, source_ref=order.number)
+        if order.status == Status.CALLED_BACK
+        else None
+    )
+    if offered is None:
+        messages.info(request, _("目前没有进行中的满意度调查，感谢您的关注。"))
+        return redirect("portal:request", order.number)
+    return redirect("survey:answer", offered.token)
 
 
 @customer_required

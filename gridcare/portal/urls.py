@@ -71,4 +71,5 @@ urlpatterns = [
     path("requests/<str:number>/", request_views.detail, name="request"),
     path("requests/<str:number>/callback/", request_views.callback, name="request_callback"),
     path("requests/<str:number>/rate/", request_views.rate, name="request_rate"),
+    path("requests/<str:number>/survey/", request_views.survey, name="request_survey"),
 ]

@@ -17,6 +17,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -64,6 +67,15 @@ def new_token() -> tuple[str, str]:
     """(a fresh random token for a link, its SHA-256: all that is kept)."""
     token = secrets.token_urlsafe(24)
     return token, token_hash(token)
+
+
+def offer_token(channel: str, source_ref: str) -> str:
+    """The token of the invitation offered for ``source_ref`` (an order's number, a ticket) on
+    ``channel``: the same every time it is offered, so a customer who comes back finds the same
+    questionnaire and answers it once; made with the site's secret key, so nobody can make the
+    token of a number (32 characters, as the random ones)."""
+    mac = hmac.new(settings.SECRET_KEY.encode(), f"survey-offer:{channel}:{source_ref}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(mac.digest()[:24]).decode()
 
 
 # -- sending a sample's invitations ----------------------------------------------------------------
@@ -185,25 +197,38 @@ class Offered:
 
 def survey_invite_offer(*, channel: str, account_id: int | None = None, source_ref: str = "") -> Offered | None:
     """An invitation to the newest published questionnaire for a customer just served (the
-    call-back's ``callback``, the evaluation pad's ``pad``); None when none is published."""
+    call-back's ``callback``, the evaluation pad's ``pad``); None when none is published. Offered
+    again for the same ``source_ref``, it is the same invitation (and link)."""
     if channel not in (InviteChannel.CALLBACK, InviteChannel.PAD):
         raise InvalidInput(_("调查渠道只能是回访或评价器。"))
     questionnaire = (
         Questionnaire.objects.filter(state=Questionnaire.State.PUBLISHED).order_by("-published_at", "-pk").first()
     )
+    ref = str(source_ref)[:50]
+    if ref:  # one invitation per order or ticket, whatever questionnaire is published later
+        token = offer_token(channel, ref)
+        digest = token_hash(token)
+        found = SurveyInvite.objects.filter(token_hash=digest).first()
+        if found is not None:
+            return Offered(invite=found, token=token, link=survey_link(token))
+    else:
+        token, digest = new_token()
     if questionnaire is None:
         return None
-    token, digest = new_token()
     at = now()
-    invite = SurveyInvite.objects.create(
-        questionnaire=questionnaire,
-        account_id=account_id,
-        channel=channel,
-        token_hash=digest,
-        source_ref=str(source_ref)[:50],
-        created_at=at,
-        expires_at=at + timedelta(days=invite_days()),
-    )
+    try:
+        with transaction.atomic():
+            invite = SurveyInvite.objects.create(
+                questionnaire=questionnaire,
+                account_id=account_id,
+                channel=channel,
+                token_hash=digest,
+                source_ref=ref,
+                created_at=at,
+                expires_at=at + timedelta(days=invite_days()),
+            )
+    except IntegrityError:  # offered at the same moment for the same order: the other one's
+        invite = SurveyInvite.objects.get(token_hash=digest)
     return Offered(invite=invite, token=token, link=survey_link(token))
 
 

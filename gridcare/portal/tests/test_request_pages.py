@@ -155,3 +155,35 @@ def test_every_request_page_is_english_when_chosen(halls: City, zhang: Customer)
     text = _english_text(client, f"/portal/requests/{order.number}/")
     assert text is not None
     assert sorted(_runs(text) - _data_runs() - masked) == []
+
+
+def test_after_the_call_back_the_survey_is_offered_once_per_order(halls: City, zhang: Customer, li: Customer) -> None:
+    """ASSESS-5: a satisfied call-back offers the published questionnaire; offered again, the same
+    link (answered once); nothing is offered before the call-back or when none is published."""
+    from gridcare.assessment.models import SurveyInvite, SurveyResponse
+    from gridcare.assessment.tests.surveys_helpers import published
+
+    client = page_client(zhang.user)
+    client.post("/portal/requests/new/inquiry/", {"account_no": halls.account.account_no, "text": "峰谷电价怎么办理？"})
+    order = WorkOrder.objects.get()
+    url = f"/portal/requests/{order.number}/survey/"
+    close(halls, order.number)
+    early = client.post(url)  # closed, not yet called back
+    assert "目前没有进行中的满意度调查" in _text(client.get(early["Location"]))
+    client.post(f"/portal/requests/{order.number}/callback/", {"satisfied": "1"})
+    assert "参加满意度调查" not in _text(client.get(f"/portal/requests/{order.number}/"))  # none published
+    assert _text(client.get(client.post(url)["Location"])).count("目前没有进行中的满意度调查") == 1
+    assert not SurveyInvite.objects.exists()
+
+    published(halls.supervisor)
+    page = _text(client.get(f"/portal/requests/{order.number}/"))
+    assert f'action="/portal/requests/{order.number}/survey/"' in page and "参加满意度调查" in page
+    first, again = client.post(url), client.post(url)
+    assert first.status_code == 302 and first["Location"].startswith("/s/")
+    assert again["Location"] == first["Location"]
+    invite = SurveyInvite.objects.get()
+    assert (invite.channel, invite.source_ref, invite.account_id) == ("callback", order.number, halls.account.pk)
+    assert page_client(li.user).post(url).status_code == 404
+    survey = client.get(first["Location"])
+    assert survey.status_code == 200
+    assert SurveyInvite.objects.count() == 1 and not SurveyResponse.objects.exists()

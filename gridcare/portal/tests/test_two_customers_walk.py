@@ -182,6 +182,7 @@ def test_every_portal_page_answers_another_customer_404_and_writes_nothing(
             "request",
             "request_callback",
             "request_rate",
+            "request_survey",
         ]
     )
 
