@@ -542,6 +542,20 @@ GRIDCARE_PORTAL = {
     "SESSION_DAYS": env_int("GRIDCARE_PORTAL_SESSION_DAYS", 30),
 }
 
+# Key accounts (大客户服务, KEY-1/2, issue 16): how many days after a recorded visit the next one is
+# due, by the account's importance grade (特级 30, 一级 60, 二级 90, 临时 30, any other 180), and
+# how many months an emergency supply plan (应急方案) stays valid before it is due for review.
+GRIDCARE_KEY_ACCOUNTS: dict[str, Any] = {  # Any: the visit intervals are a dict by grade
+    "VISIT_INTERVAL_DAYS": {
+        "special": env_int("GRIDCARE_KEY_ACCOUNTS_VISIT_DAYS_SPECIAL", 30),
+        "first": env_int("GRIDCARE_KEY_ACCOUNTS_VISIT_DAYS_FIRST", 60),
+        "second": env_int("GRIDCARE_KEY_ACCOUNTS_VISIT_DAYS_SECOND", 90),
+        "temporary": env_int("GRIDCARE_KEY_ACCOUNTS_VISIT_DAYS_TEMPORARY", 30),
+        "": env_int("GRIDCARE_KEY_ACCOUNTS_VISIT_DAYS_OTHER", 180),
+    },
+    "PLAN_REVIEW_MONTHS": env_int("GRIDCARE_KEY_ACCOUNTS_PLAN_REVIEW_MONTHS", 12),
+}
+
 GRIDCARE_JOBS = {
     "SCHEDULES": {
         "send_notices": env_str("GRIDCARE_JOB_SEND_NOTICES", "every 60s"),
@@ -554,6 +568,10 @@ GRIDCARE_JOBS = {
         "mark_missed_appointments": env_str("GRIDCARE_JOB_MARK_MISSED_APPOINTMENTS", "daily 23:30"),
         # The day before a mobile service round's stop (流动服务车), its 台区's customers are reminded.
         "mobile_round_reminders": env_str("GRIDCARE_JOB_MOBILE_ROUND_REMINDERS", "daily 18:00"),
+        # The day before a key-account visit its manager is reminded, once per visit.
+        "key_account_visit_reminders": env_str("GRIDCARE_JOB_KEY_ACCOUNT_VISIT_REMINDERS", "daily 08:00"),
+        # A published outage that touches key accounts: their managers get the list with each plan.
+        "key_account_outage_alerts": env_str("GRIDCARE_JOB_KEY_ACCOUNT_OUTAGE_ALERTS", "every 5m"),
         "prune_job_runs": env_str("GRIDCARE_JOB_PRUNE_JOB_RUNS", "daily 03:30"),
         "prune_auth_audit": env_str("GRIDCARE_JOB_PRUNE_AUTH_AUDIT", "daily 03:45"),
         "assessment_rollup": env_str("GRIDCARE_JOB_ASSESSMENT_ROLLUP", "daily 01:30"),

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -105,6 +105,19 @@ def account_due(*, account: Account, on: date) -> AccountDue:
     due = AccountDue(account=account, on=on, prepaid=prepaid_balance(account))
     due.bills = [OpenBill(bill=b, principal=b.amount - b.paid, penalty=bill_penalty(b, on)) for b in bills]
     return due
+
+
+def arrears_of(account_ref: OuterRef) -> Subquery:
+    """What the account ``account_ref`` still owes on its open bills (principal, without the
+    penalty), as a subquery another app's list annotates and sorts by (the key-account portfolio)."""
+    owed = (
+        Bill.objects.filter(account=account_ref, status__in=OPEN)
+        .order_by()
+        .values("account")
+        .annotate(owed=Sum(F("amount") - F("paid")))
+        .values("owed")
+    )
+    return Subquery(owed, output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
 def bill_history(*, account: Account) -> QuerySet[Bill]:
@@ -384,6 +397,18 @@ def tariff_name(code: str) -> str | None:
     """The name of the province's tariff ``code`` (its latest version), for a history's sentence."""
     versions = Tariff.objects.filter(code=code, province=billing_str("PROVINCE")).order_by("-effective_from")
     return versions.values_list("name", flat=True).first()
+
+
+def tariff_in_force(*, code: str, on: date) -> Tariff | None:
+    """The version of the province's tariff ``code`` that applies on ``on``, with its time-of-use
+    periods (the key accounts' energy diagnosis reads its bands and prices)."""
+    versions = Tariff.objects.filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gte=on),
+        code=code,
+        province=billing_str("PROVINCE"),
+        effective_from__lte=on,
+    )
+    return versions.order_by("-effective_from").prefetch_related("tou_periods").first()
 
 
 # -- the customer's own bill detail and usage (the portal, SELF-2) ------------------------------

@@ -107,5 +107,11 @@ register(
             Sentence(_("%(source)s：电子发票邮箱改为 %(email)s"), shows={"source": _SOURCE}),
             Sentence(_("%(source)s：取消电子发票邮箱"), shows={"source": _SOURCE}),
         ),
+        # The names as they were at the change (a person may later leave or be renamed).
+        T.MANAGER_CHANGED: (
+            Sentence(_("%(actor)s 将大客户经理由 %(old_name)s 改为 %(new_name)s"), more=(_("，原因：%(reason)s"),)),
+            Sentence(_("%(actor)s 指定大客户经理 %(new_name)s"), more=(_("，原因：%(reason)s"),)),
+            Sentence(_("%(actor)s 取消大客户经理 %(old_name)s"), more=(_("，原因：%(reason)s"),)),
+        ),
     },
 )

@@ -178,6 +178,8 @@ class AccountEvent(Event):
         OPTED_OUT = "opted_out", _("退订提醒类消息")
         OPTED_IN = "opted_in", _("恢复接收提醒类消息")
         INVOICE_EMAIL = "invoice_email", _("电子发票邮箱变更")
+        # Who manages the account (大客户经理), changed on 客户经理分配 (gridcare.keyaccounts).
+        MANAGER_CHANGED = "manager_changed", _("客户经理变更")
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(max_length=30, choices=Type.choices)

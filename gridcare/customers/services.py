@@ -32,7 +32,7 @@ from gridcare.customers.models import (
     TransformerArea,
 )
 from gridcare.org.access import Capability, Scope, require
-from gridcare.org.models import Hall, SupplyUnit
+from gridcare.org.models import Hall, Role, Staff, SupplyUnit
 
 Actor = User | AnonymousUser | None
 
@@ -316,6 +316,63 @@ def account_transition(*, scope: Scope, actor: Actor, account: Account, to: Acco
         locked.status = to
         locked.save(update_fields=["status", "updated_at"])
         account_event(account=locked, type=event_type, actor=actor, old=old, new=str(to), reason=reason)
+    return locked
+
+
+def _manager_problem(account_unit: SupplyUnit, staff: Staff | None, role: Role) -> str | None:
+    """Why ``staff`` cannot manage rows of ``account_unit`` in post ``role`` (None: they can)."""
+    if staff is None:
+        return None
+    if not staff.active or staff.role != role or staff.company_id != account_unit.company_id:
+        return _("请选择本公司在岗的%(post)s。") % {"post": Role(role).label}
+    if staff.unit_id is not None and staff.unit_id != account_unit.pk:
+        return _("请选择本供电所的%(post)s。") % {"post": Role(role).label}
+    return None
+
+
+def account_manager_set(
+    *, scope: Scope, actor: Actor, account: Account, staff: Staff | None, reason: str = ""
+) -> Account:
+    """The account's 大客户经理 (``staff``; None: none any more), with the account's history row.
+    Called by gridcare.keyaccounts, which keeps the assignments' own history beside it."""
+    require(scope, Capability.KEY_ASSIGN)
+    if len(reason or "") > STATUS_REASON_MAX:
+        message = _("原因不能超过%(n)d个字。") % {"n": STATUS_REASON_MAX}
+        raise InvalidInput(message, errors={"reason": message})
+    with transaction.atomic():
+        locked = _lock_open(account)
+        problem = _manager_problem(locked.supply_unit, staff, Role.KEY_ACCOUNT_MANAGER)
+        if problem:
+            raise InvalidInput(problem, errors={"staff": problem})
+        old = locked.key_account_manager
+        if (old.pk if old else None) == (staff.pk if staff else None):
+            raise Conflict(_("该户的大客户经理已是所选人员。"))
+        locked.key_account_manager = staff
+        locked.save(update_fields=["key_account_manager", "updated_at"])
+        account_event(
+            account=locked,
+            type=AccountEvent.Type.MANAGER_CHANGED,
+            actor=actor,
+            **({"old_name": old.name} if old else {}),
+            **({"new_name": staff.name} if staff else {}),
+            **({"reason": reason} if reason else {}),
+        )
+    return locked
+
+
+def area_manager_set(*, scope: Scope, actor: Actor, area: TransformerArea, staff: Staff | None) -> TransformerArea:
+    """The 台区's 台区经理 (``staff``; None: none any more). A 台区 keeps no history of its own:
+    gridcare.keyaccounts writes the assignment and its history row in the same transaction."""
+    require(scope, Capability.KEY_ASSIGN)
+    with transaction.atomic():
+        locked = TransformerArea.objects.select_for_update().select_related("feeder__unit").get(pk=area.pk)
+        problem = _manager_problem(locked.feeder.unit, staff, Role.COMMUNITY_MANAGER)
+        if problem:
+            raise InvalidInput(problem, errors={"staff": problem})
+        if locked.community_manager_id == (staff.pk if staff else None):
+            raise Conflict(_("该台区的台区经理已是所选人员。"))
+        locked.community_manager = staff
+        locked.save(update_fields=["community_manager"])
     return locked
 
 

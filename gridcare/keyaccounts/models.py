@@ -370,9 +370,13 @@ class Finding(models.Model):
 
 class KeyAccountEvent(Event):
     """The history of everything this app keeps about an account: assignments, visits, needs,
-    follow-ups, plans and findings (``type`` names the step, ``parameters`` its details)."""
+    follow-ups, plans and findings (``type`` names the step, ``parameters`` its details); a 台区's
+    assignment of its 台区经理 is about the ``area`` instead (no account)."""
 
-    account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    area = models.ForeignKey(
+        "customers.TransformerArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     visit = models.ForeignKey(Visit, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
     plan = models.ForeignKey(EmergencyPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
     finding = models.ForeignKey(Finding, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
@@ -380,7 +384,15 @@ class KeyAccountEvent(Event):
     class Meta(Event.Meta):
         verbose_name = _("大客户服务记录")
         verbose_name_plural = _("大客户服务记录")
-        indexes = [models.Index(fields=["account", "created_at"], name="keyacc_event_account_idx")]
+        indexes = [
+            models.Index(fields=["account", "created_at"], name="keyacc_event_account_idx"),
+            models.Index(fields=["area", "created_at"], name="keyacc_event_area_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(account__isnull=False) | Q(area__isnull=False), name="keyacc_event_names_its_object"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.account_id} {self.type}"
+        return f"{self.account_id or self.area_id} {self.type}"

@@ -26,6 +26,7 @@ from gridcare.notices.models import (
     Outage,
     OutageAccount,
     OutageEvent,
+    OutageStatus,
     Publication,
     PublicationArea,
     PublicationEvent,
@@ -316,6 +317,28 @@ def outages_of_accounts(
     ]
     coming = sorted((f for f in found if f.coming), key=lambda f: (f.outage.starts_at, f.outage.pk))
     return coming + [f for f in found if not f.coming]
+
+
+def outage_account_ids(*, outage_id: int, among: QuerySet[Any]) -> list[int]:
+    """Which accounts of ``among`` (a values list of account ids: the key accounts in a
+    manager's reach) the outage cuts off, from its ``OutageAccount`` rows."""
+    return list(
+        OutageAccount.objects.filter(outage_id=outage_id, account_id__in=among)
+        .order_by("account_id")
+        .values_list("account_id", flat=True)
+    )
+
+
+def outages_coming(*, now: datetime | None = None, days: int = 30) -> list[Outage]:
+    """The outages not yet over (announced, or under way) that were registered in the last
+    ``days`` days, soonest first: those whose key accounts' managers are to be told."""
+    moment = now or tz.now()
+    rows = Outage.objects.filter(
+        status__in=[OutageStatus.ANNOUNCED, OutageStatus.ONGOING],
+        ends_at__gt=moment,
+        created_at__gte=moment - timedelta(days=days),
+    )
+    return list(rows.order_by("starts_at", "id"))
 
 
 # -- public notices and service publicity (SELF-3) ----------------------------------------------

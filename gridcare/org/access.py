@@ -88,6 +88,11 @@ class Capability(StrEnum):
     SURVEY_RESULTS = "survey_results"  # response rates, answers, the satisfaction drivers (PLS)
     ACTION_EDIT = "action_edit"  # improvement actions in one's reach (their effect is for all to see)
     ASSESS_REPORTS = "assess_reports"  # the monthly management reports
+    # key accounts (大客户服务, KEY-1/2, issue 16)
+    KEY_PORTFOLIO = "key_portfolio"  # 我的客户: KAMs their accounts, 台区经理 their 台区', supervisors the unit's
+    KEY_ASSIGN = "key_assign"  # assign 大客户经理 to accounts and 台区经理 to 台区 (supervisors: their unit)
+    KEY_VISIT = "key_visit"  # plan, record and cancel visits; needs and follow-ups of the accounts in reach
+    KEY_PLAN_EDIT = "key_plan_edit"  # the accounts' emergency supply plans (应急方案), a new version each change
     # the organisation
     CREW_EDIT = "crew_edit"  # the repair crews (抢修班组) of the units in scope, which orders are dispatched to
     # the house
@@ -125,8 +130,12 @@ POSTS: dict[Role, frozenset[Capability]] = {
     Role.KEY_ACCOUNT_MANAGER: frozenset(
         {C.ARCHIVE_EDIT, C.ARCHIVE_QUALITY, C.ACCOUNT_UNMASK, C.BILL_VIEW, C.HALL_VIEW, C.PEAK_SHIFT}
         | {C.CONNECTION_APPLY}
+        | {C.KEY_PORTFOLIO, C.KEY_VISIT, C.KEY_PLAN_EDIT}  # their own accounts (keyaccounts.access)
     ),
-    Role.COMMUNITY_MANAGER: frozenset({C.ARCHIVE_QUALITY, C.ACCOUNT_UNMASK, C.BILL_VIEW, C.HALL_VIEW}),
+    Role.COMMUNITY_MANAGER: frozenset(
+        {C.ARCHIVE_QUALITY, C.ACCOUNT_UNMASK, C.BILL_VIEW, C.HALL_VIEW}
+        | {C.KEY_PORTFOLIO}  # the accounts of their 台区, read only
+    ),
     Role.SUPERVISOR: frozenset(
         {C.ARCHIVE_QUALITY, C.UNMASK_AUDIT, C.BILL_VIEW, C.HALL_VIEW, C.HALL_FIGURES, C.TERMINALS_VIEW}
         | {C.NOTICE_QUALITY, C.RELIABILITY_VIEW, C.TEMPLATE_VIEW, C.TEMPLATE_EDIT, C.CALLBACK_RECORD}
@@ -142,6 +151,8 @@ POSTS: dict[Role, frozenset[Capability]] = {
         | {C.COMPLAINT_ANALYSIS, C.SURVEY_MANAGE, C.SURVEY_RESULTS, C.ACTION_EDIT, C.ASSESS_REPORTS}
         # The unit's home visits (looking on) and its mobile service rounds' timetable.
         | {C.HOME_VISIT_VIEW, C.MOBILE_ROUND_EDIT}
+        # The unit's key accounts: who manages which, their visits and emergency plans.
+        | {C.KEY_PORTFOLIO, C.KEY_ASSIGN, C.KEY_VISIT, C.KEY_PLAN_EDIT}
     ),
     Role.PLANNER: frozenset(
         {C.HALL_VIEW, C.OUTAGE_EDIT, C.NOTICE_QUALITY, C.RELIABILITY_VIEW, C.TEMPLATE_VIEW, C.PEAK_SHIFT}

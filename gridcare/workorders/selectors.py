@@ -6,7 +6,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
@@ -69,6 +82,16 @@ def orders_of_account(*, scope: Scope, account: Account, limit: int = 5, open_on
     """The account's latest orders the caller may see (the account card's links; the counter
     console's open ones), newest first."""
     return list(order_list(scope=scope, open_only=open_only).filter(account=account)[:limit])
+
+
+def open_orders_of(account_ref: OuterRef, *, complaints: bool = False) -> Subquery:
+    """How many open work orders (``complaints``: open complaints) the account ``account_ref``
+    has, as a subquery another app's list annotates and sorts by (the key-account portfolio)."""
+    rows = WorkOrder.objects.filter(account=account_ref, status__in=OPEN_STATUSES)
+    if complaints:
+        rows = rows.filter(type=OrderType.COMPLAINT)
+    counted = rows.order_by().values("account").annotate(n=Count("id")).values("n")
+    return Subquery(counted, output_field=IntegerField())
 
 
 def orders_overdue(*, scope: Scope, at: datetime) -> QuerySet[WorkOrder]:
