@@ -5,13 +5,17 @@ and phones, and what a survey link opens."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gridcare.assessment.models import (
@@ -231,6 +235,35 @@ def questionnaire_list() -> QuerySet[Questionnaire]:
 
 def questionnaire_questions(questionnaire: Questionnaire) -> QuerySet[Question]:
     return questionnaire.questions.order_by("position")
+
+
+def offer_token(channel: str, source_ref: str) -> str:
+    """The token of the invitation offered for ``source_ref`` (an order's number, a ticket) on
+    ``channel``: the same every time it is offered, so a customer who comes back finds the same
+    questionnaire and answers it once; made with the site's secret key, so nobody can make the
+    token of a number (32 characters, as the random ones)."""
+    mac = hmac.new(settings.SECRET_KEY.encode(), f"survey-offer:{channel}:{source_ref}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(mac.digest()[:24]).decode()
+
+
+def pad_ref(ticket_id: int) -> str:
+    return f"ticket:{ticket_id}"
+
+
+def pad_offer_link(ticket_id: int) -> str:
+    """The address the evaluation pad shows as a QR code after a rating: the customer's phone
+    opens the survey offered for that ticket (``GRIDCARE_SURVEY_LINK_BASE``, as the SMS link)."""
+    base = str(getattr(settings, "GRIDCARE_SURVEY_LINK_BASE", "")).rstrip("/")
+    path = reverse("survey:pad_offer", args=[ticket_id, offer_token("pad", pad_ref(ticket_id))])
+    return f"{base}{path}"
+
+
+def ticket_account(ticket_id: int) -> tuple[bool, int | None]:
+    """Whether the ticket exists, and the account it was for (the pad's survey is about it)."""
+    from gridcare.halls.models import Ticket
+
+    found = Ticket.objects.filter(pk=ticket_id).values_list("account_id", flat=True)
+    return (True, found[0]) if found else (False, None)
 
 
 def survey_open() -> bool:

@@ -5,6 +5,7 @@ shows a page that says so and writes nothing."""
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -12,8 +13,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from gridcare.assessment.rules.surveys import ANSWER_TEXT_MAX, SCALE_MAX, SCALE_MIN, QuestionSpec
-from gridcare.assessment.selectors_surveys import InviteState, invite_for_token, question_specs
-from gridcare.assessment.services.surveys import survey_answer
+from gridcare.assessment.selectors_surveys import (
+    InviteState,
+    invite_for_token,
+    offer_token,
+    pad_ref,
+    question_specs,
+    ticket_account,
+)
+from gridcare.assessment.services.surveys import survey_answer, survey_invite_offer
 from gridcare.core.exceptions import DomainError, InvalidInput
 
 STATUS = {"unknown": 404, "expired": 410, "answered": 200}
@@ -59,6 +67,19 @@ def survey_page(request: HttpRequest, token: str) -> HttpResponse:
         "expires_at": state.invite.expires_at,
     }
     return render(request, "survey/answer.html", context)
+
+
+@never_cache
+def pad_offer(request: HttpRequest, ticket_id: int, token: str) -> HttpResponse:
+    """What the pad's QR code opens: the questionnaire offered for the ticket just rated (the
+    same invitation each time it is scanned; answered once). A made-up address is a 404."""
+    exists, account_id = ticket_account(ticket_id)
+    if not exists or not hmac.compare_digest(str(token), offer_token("pad", pad_ref(ticket_id))):
+        return _closed(request, InviteState(invite=None, state="unknown"))
+    offered = survey_invite_offer(channel="pad", account_id=account_id, source_ref=pad_ref(ticket_id))
+    if offered is None:
+        return render(request, "survey/closed.html", {"state": "none"})
+    return redirect("survey:answer", token=offered.token)
 
 
 @never_cache

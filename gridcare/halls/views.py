@@ -27,6 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from gridcare.assessment.selectors_stars import hall_stars
+from gridcare.assessment.selectors_surveys import pad_offer_link, survey_open
 from gridcare.billing.selectors import AccountDue, bill_history, payment_history
 from gridcare.core.exceptions import DomainError, Forbidden, InvalidInput, NotFound
 from gridcare.core.paging import paginate
@@ -489,6 +490,7 @@ def pad(request: HttpRequest, screen: Screen, counter_id: int) -> HttpResponse:
     counter = screen.counter
     assert counter is not None  # a pad's screen is always a counter's
     thanks = False
+    survey_qr = None
     if request.method == "POST" and screen.device is not None:
         try:
             ticket = ticket_get_for_device(device=screen.device, ticket_id=_posted_id(request, "ticket"))
@@ -499,6 +501,9 @@ def pad(request: HttpRequest, screen: Screen, counter_id: int) -> HttpResponse:
                 reasons=request.POST.getlist("reasons"),
             )
             thanks = True
+            # The satisfaction survey, offered as a QR code for the customer's phone (ASSESS-5).
+            if survey_open():
+                survey_qr = qr_svg(pad_offer_link(ticket.pk), scale=4)
         except DomainError as exc:
             messages.error(request, str(exc.message))
     to_rate = selectors.ticket_to_rate(counter)
@@ -511,6 +516,7 @@ def pad(request: HttpRequest, screen: Screen, counter_id: int) -> HttpResponse:
         "ticket": to_rate,
         "reasons": REASONS,
         "thanks": thanks,
+        "survey_qr": survey_qr,
         "preview": screen.preview,
     }
     template = "halls/_pad_state.html" if is_htmx(request) else "halls/pad.html"

@@ -17,9 +17,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -42,7 +39,7 @@ from gridcare.assessment.models import (
     SurveyResponse,
 )
 from gridcare.assessment.rules.surveys import check_answers
-from gridcare.assessment.selectors_surveys import invite_for_token, question_specs, token_hash
+from gridcare.assessment.selectors_surveys import invite_for_token, offer_token, question_specs, token_hash
 from gridcare.assessment.services.questionnaires import manager
 from gridcare.assessment.surveys_access import sample_get_to_manage
 from gridcare.core.exceptions import Conflict, InvalidInput, NotFound
@@ -67,15 +64,6 @@ def new_token() -> tuple[str, str]:
     """(a fresh random token for a link, its SHA-256: all that is kept)."""
     token = secrets.token_urlsafe(24)
     return token, token_hash(token)
-
-
-def offer_token(channel: str, source_ref: str) -> str:
-    """The token of the invitation offered for ``source_ref`` (an order's number, a ticket) on
-    ``channel``: the same every time it is offered, so a customer who comes back finds the same
-    questionnaire and answers it once; made with the site's secret key, so nobody can make the
-    token of a number (32 characters, as the random ones)."""
-    mac = hmac.new(settings.SECRET_KEY.encode(), f"survey-offer:{channel}:{source_ref}".encode(), hashlib.sha256)
-    return base64.urlsafe_b64encode(mac.digest()[:24]).decode()
 
 
 # -- sending a sample's invitations ----------------------------------------------------------------

@@ -236,6 +236,7 @@ PUBLIC = {
     "dismiss_confirmation",  # forgetting a page's message
     "survey:answer",  # a survey's SMS link (/s/<token>/), answered without signing in (assessment)
     "survey:done",
+    "survey:pad_offer",  # the evaluation pad's QR code after a rating (its signed address)
 }
 # Pages that answer those allowed with a redirect.
 REDIRECTS = {"halls:console_at", "halls:pad_at"}
