@@ -35,6 +35,16 @@ def _fast_passwords(settings: Settings) -> None:
     settings.PASSWORD_HASHERS = ["conftest._FastHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _load_store_dir(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test's key-account load data (Parquet files, keyaccounts.store) in a directory of its
+    own, created only when something is written, never in the project's var/loads."""
+    import uuid
+
+    root = tmp_path_factory.getbasetemp() / "loads" / uuid.uuid4().hex
+    settings.GRIDCARE_KEY_ACCOUNTS = {**django_settings.GRIDCARE_KEY_ACCOUNTS, "LOAD_STORE_DIR": str(root)}
+
+
 def calendar_seeded() -> None:
     """The calendar rows the migration seeds, again if a transactional test's flush emptied them."""
     from django.apps import apps

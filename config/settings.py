@@ -554,6 +554,39 @@ GRIDCARE_KEY_ACCOUNTS: dict[str, Any] = {  # Any: the visit intervals are a dict
         "": env_int("GRIDCARE_KEY_ACCOUNTS_VISIT_DAYS_OTHER", 180),
     },
     "PLAN_REVIEW_MONTHS": env_int("GRIDCARE_KEY_ACCOUNTS_PLAN_REVIEW_MONTHS", 12),
+    # Load data and energy diagnosis (KEY-3): where the Parquet files of the readings live, the
+    # largest file an import takes, and the jump between two readings that cannot be real (in per
+    # cent of the contract capacity).
+    "LOAD_STORE_DIR": env_str("GRIDCARE_KEY_ACCOUNTS_LOAD_STORE_DIR", str(BASE_DIR / "var" / "loads")),
+    "LOAD_FILE_MAX_MB": env_int("GRIDCARE_KEY_ACCOUNTS_LOAD_FILE_MAX_MB", 50),
+    "LOAD_JUMP_PERCENT": env_decimal("GRIDCARE_KEY_ACCOUNTS_LOAD_JUMP_PERCENT", "150"),
+    # The diagnosis: the share of peak energy whose move to the valley is priced; the basic charge
+    # by capacity (元/kVA·月) and by maximum demand (元/kW·月) where the tariff names none, and the
+    # least demand billed (per cent of the contract capacity); the power-factor standard where the
+    # tariff names none (0.90, 0.85 or 0.80 of the national table).
+    "SHIFT_PERCENT": env_decimal("GRIDCARE_KEY_ACCOUNTS_SHIFT_PERCENT", "10"),
+    "CAPACITY_PRICE": env_decimal("GRIDCARE_KEY_ACCOUNTS_CAPACITY_PRICE", "25.00"),
+    "DEMAND_PRICE": env_decimal("GRIDCARE_KEY_ACCOUNTS_DEMAND_PRICE", "38.00"),
+    "DEMAND_FLOOR_PERCENT": env_decimal("GRIDCARE_KEY_ACCOUNTS_DEMAND_FLOOR_PERCENT", "40"),
+    "PF_STANDARD": env_decimal("GRIDCARE_KEY_ACCOUNTS_PF_STANDARD", "0.90"),
+    # Anomalies: a base-load jump (per cent and kW over the median of the days before), weekend
+    # night load (per cent of the working days' load; the night's Beijing hours), demand near the
+    # contract capacity (per cent).
+    "BASE_JUMP_PERCENT": env_decimal("GRIDCARE_KEY_ACCOUNTS_BASE_JUMP_PERCENT", "30"),
+    "BASE_JUMP_MIN_KW": env_decimal("GRIDCARE_KEY_ACCOUNTS_BASE_JUMP_MIN_KW", "5"),
+    "BASE_JUMP_DAYS": env_int("GRIDCARE_KEY_ACCOUNTS_BASE_JUMP_DAYS", 7),
+    "WEEKEND_NIGHT_PERCENT": env_decimal("GRIDCARE_KEY_ACCOUNTS_WEEKEND_NIGHT_PERCENT", "50"),
+    "NIGHT_FROM_HOUR": env_int("GRIDCARE_KEY_ACCOUNTS_NIGHT_FROM_HOUR", 0),
+    "NIGHT_TO_HOUR": env_int("GRIDCARE_KEY_ACCOUNTS_NIGHT_TO_HOUR", 6),
+    "DEMAND_ALERT_PERCENT": env_decimal("GRIDCARE_KEY_ACCOUNTS_DEMAND_ALERT_PERCENT", "95"),
+    # The nightly remote check (KEY-4): overload (per cent of the contract capacity), a day's
+    # energy far from the same weekday of the weeks before (|z| above this, over that many weeks,
+    # with at least so many of them), and missing data (per cent of the day's readings absent).
+    "OVERLOAD_PERCENT": env_decimal("GRIDCARE_KEY_ACCOUNTS_OVERLOAD_PERCENT", "100"),
+    "USAGE_Z": env_decimal("GRIDCARE_KEY_ACCOUNTS_USAGE_Z", "3"),
+    "USAGE_WEEKS": env_int("GRIDCARE_KEY_ACCOUNTS_USAGE_WEEKS", 8),
+    "USAGE_MIN_WEEKS": env_int("GRIDCARE_KEY_ACCOUNTS_USAGE_MIN_WEEKS", 4),
+    "MISSING_PERCENT": env_decimal("GRIDCARE_KEY_ACCOUNTS_MISSING_PERCENT", "5"),
 }
 
 GRIDCARE_JOBS = {

@@ -93,6 +93,10 @@ class Capability(StrEnum):
     KEY_ASSIGN = "key_assign"  # assign 大客户经理 to accounts and 台区经理 to 台区 (supervisors: their unit)
     KEY_VISIT = "key_visit"  # plan, record and cancel visits; needs and follow-ups of the accounts in reach
     KEY_PLAN_EDIT = "key_plan_edit"  # the accounts' emergency supply plans (应急方案), a new version each change
+    # key accounts' load data, energy diagnosis and remote service (KEY-3/4, issue 16)
+    KEY_LOAD_IMPORT = "key_load_import"  # import metering exports of load data for the accounts in one's portfolio
+    KEY_DIAGNOSIS = "key_diagnosis"  # an account's energy diagnosis and the remote-service findings (worklist)
+    KEY_FINDING_HANDLE = "key_finding_handle"  # a finding's status: contacted, resolved, false alarm
     # the organisation
     CREW_EDIT = "crew_edit"  # the repair crews (抢修班组) of the units in scope, which orders are dispatched to
     # the house
@@ -130,6 +134,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
     Role.KEY_ACCOUNT_MANAGER: frozenset(
         {C.ARCHIVE_EDIT, C.ARCHIVE_QUALITY, C.ACCOUNT_UNMASK, C.BILL_VIEW, C.HALL_VIEW, C.PEAK_SHIFT}
         | {C.CONNECTION_APPLY}
+        | {C.KEY_LOAD_IMPORT, C.KEY_DIAGNOSIS, C.KEY_FINDING_HANDLE}  # load data and findings of their accounts
         | {C.KEY_PORTFOLIO, C.KEY_VISIT, C.KEY_PLAN_EDIT}  # their own accounts (keyaccounts.access)
     ),
     Role.COMMUNITY_MANAGER: frozenset(
@@ -151,6 +156,8 @@ POSTS: dict[Role, frozenset[Capability]] = {
         | {C.COMPLAINT_ANALYSIS, C.SURVEY_MANAGE, C.SURVEY_RESULTS, C.ACTION_EDIT, C.ASSESS_REPORTS}
         # The unit's home visits (looking on) and its mobile service rounds' timetable.
         | {C.HOME_VISIT_VIEW, C.MOBILE_ROUND_EDIT}
+        # The unit's key accounts' load data, diagnoses and remote-service findings.
+        | {C.KEY_LOAD_IMPORT, C.KEY_DIAGNOSIS, C.KEY_FINDING_HANDLE}
         # The unit's key accounts: who manages which, their visits and emergency plans.
         | {C.KEY_PORTFOLIO, C.KEY_ASSIGN, C.KEY_VISIT, C.KEY_PLAN_EDIT}
     ),
@@ -158,6 +165,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         {C.HALL_VIEW, C.OUTAGE_EDIT, C.NOTICE_QUALITY, C.RELIABILITY_VIEW, C.TEMPLATE_VIEW, C.PEAK_SHIFT}
         | {C.INCIDENT_CONFIRM, C.ORDER_FIGURES, C.ASSESS_FIGURES}
         | {C.COMPLAINT_ANALYSIS, C.SURVEY_RESULTS, C.ASSESS_REPORTS}  # the company's, read only
+        | {C.KEY_DIAGNOSIS}  # the key accounts' diagnoses and findings, read only
     ),
     Role.BILLING_CLERK: frozenset({C.BILL_VIEW, C.BANK_DEBIT_POST, C.BILLING_OFFICE, C.HALL_VIEW}),
     Role.ADMINISTRATOR: frozenset(Capability),

@@ -1,0 +1,162 @@
+"""Importing a metering system's load-data file (KEY-3): checked whole, then stored whole or not
+at all.
+
+Every row is checked first (``rules.load_file``) and every account with it: an account the
+importer cannot reach is "unknown" (nobody learns which numbers exist), one they reach that is not
+in their key-account reach is "not a key account" (``loads_access.diagnosis_filter``: a
+大客户经理 their own accounts, supervisors the unit's, administrators all). Any blocking problem
+refuses the file: the import is recorded as refused with its problems, and nothing reaches the
+store. Otherwise the readings replace the accounts' readings of the months the file covers
+(``store.ParquetLoadStore.write``: importing the same file twice gives the same data), and the
+import is recorded with its gaps listed. The store is written before the import row, so a failure
+between the two leaves data a repeated import rewrites identically."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pyarrow as pa
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridcare.customers.models import Account
+from gridcare.keyaccounts.exceptions import ImportRefused
+from gridcare.keyaccounts.loads_access import diagnosis_filter
+from gridcare.keyaccounts.loads_conf import key_decimal, key_int
+from gridcare.keyaccounts.models import LoadImport, LoadImportStatus, LoadProblem
+from gridcare.keyaccounts.rules import load_file as rules
+from gridcare.keyaccounts.store import SCHEMA, LoadStore, load_store
+from gridcare.org.access import Capability, Scope, require
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class AccountFacts:
+    unit: str
+    capacity_kva: Decimal
+    key: bool
+
+
+def _accounts(scope: Scope, account_nos: set[str]) -> dict[str, AccountFacts]:
+    """The accounts of the file the importer reaches, and whether each is in their portfolio."""
+    reach = Account.objects.filter(scope.account_filter(), account_no__in=account_nos)
+    keys = set(
+        Account.objects.filter(diagnosis_filter(scope), account_no__in=account_nos).values_list("account_no", flat=True)
+    )
+    return {
+        no: AccountFacts(unit=unit, capacity_kva=capacity, key=no in keys)
+        for no, unit, capacity in reach.values_list("account_no", "supply_unit__code", "contract_capacity_kva")
+    }
+
+
+def _account_problems(parsed: rules.Parsed, facts: dict[str, AccountFacts]) -> list[rules.Problem]:
+    found, said = [], set()
+    for line, no in zip(parsed.rows, parsed.account_nos, strict=True):
+        if no in said or (no in facts and facts[no].key):
+            continue
+        said.add(no)
+        if no not in facts:
+            found.append(rules.Problem("unknown_account", line, no, _("户号 %(no)s 不存在") % {"no": no}))
+        else:
+            detail = _("户号 %(no)s 不是您负责的大客户") % {"no": no}
+            found.append(rules.Problem("not_key_account", line, no, detail))
+    return found
+
+
+def _parse(file_name: str, data: bytes, interval_minutes: int | None) -> rules.Parsed:
+    errors: dict[str, str] = {}
+    if interval_minutes not in (None, *rules.INTERVALS):
+        errors["interval_minutes"] = _("数据间隔只能是 15、30 或 60 分钟。")
+    limit = key_int("LOAD_FILE_MAX_MB")
+    if not data:
+        errors["file"] = _("请选择要导入的文件。")
+    elif len(data) > limit * MB:
+        errors["file"] = _("文件超过 %(mb)s MB，请按月或按单位拆分后导入。") % {"mb": limit}
+    if errors:
+        raise ImportRefused(_("文件未导入。"), errors=errors)
+    try:
+        return rules.parse_rows(rules.read_table(file_name, data), interval_minutes=interval_minutes)
+    except rules.FileUnreadable as exc:
+        raise ImportRefused(_("文件未导入。"), errors={"file": str(exc)}) from exc
+
+
+def load_import(
+    *,
+    scope: Scope,
+    actor: User,
+    file_name: str,
+    data: bytes,
+    interval_minutes: int | None = None,
+    store: LoadStore | None = None,
+) -> LoadImport:
+    """Import a load-data file (KEY_LOAD_IMPORT): imported whole or refused whole, recorded either
+    way with its problems. A file that cannot be read at all raises ``ImportRefused`` (nothing is
+    recorded)."""
+    require(scope, Capability.KEY_LOAD_IMPORT)
+    file_name = (file_name or "").replace("\x00", "")[-200:] or "load.csv"
+    parsed = _parse(file_name, data, interval_minutes)
+    facts = _accounts(scope, set(parsed.account_nos))
+    parsed.problems += _account_problems(parsed, facts)
+    jump = key_decimal("LOAD_JUMP_PERCENT")
+    capacities = {no: f.capacity_kva for no, f in facts.items()}
+    parsed.problems += rules.jump_problems(parsed, capacity_kva=capacities, jump_percent=jump)
+    refused = parsed.blocking
+    if not refused:
+        _store(parsed, facts, store or load_store())
+    return _record(parsed, file_name=file_name, data=data, actor=actor, refused=refused)
+
+
+def _store(parsed: rules.Parsed, facts: dict[str, AccountFacts], store: LoadStore) -> None:
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, (no, start) in enumerate(zip(parsed.account_nos, parsed.starts, strict=True)):
+        groups[((start + rules.BEIJING).strftime("%Y-%m"), facts[no].unit)].append(i)
+    # An account's readings of a month go to one unit's partition: one write per (month, unit).
+    for (month, unit), rows in sorted(groups.items()):
+        table = pa.table(
+            {
+                "account_no": [parsed.account_nos[i] for i in rows],
+                "ts": [parsed.starts[i] for i in rows],
+                "kw": [parsed.kw[i] for i in rows],
+                "kvar": [parsed.kvar[i] for i in rows],
+                "interval_minutes": [parsed.interval_minutes] * len(rows),
+            },
+            schema=SCHEMA,
+        )
+        store.write(month=month, unit=unit, table=table)
+
+
+def _record(parsed: rules.Parsed, *, file_name: str, data: bytes, actor: User, refused: bool) -> LoadImport:
+    problems = sorted(parsed.problems, key=lambda p: (not p.blocking, p.row or 0, p.account_no))
+    with transaction.atomic():
+        record = LoadImport.objects.create(
+            file_name=file_name,
+            sha256=hashlib.sha256(data).hexdigest(),
+            interval_minutes=parsed.interval_minutes,
+            status=LoadImportStatus.REFUSED if refused else LoadImportStatus.IMPORTED,
+            rows=len(parsed.rows) + sum(1 for p in parsed.problems if p.kind == "bad_value"),
+            accounts=len(set(parsed.account_nos)),
+            first_at=min(parsed.starts, default=None),
+            last_at=max(parsed.starts, default=None),
+            months=rules.months_of(parsed),
+            has_kvar=parsed.has_kvar and any(v is not None for v in parsed.kvar),
+            imported_by=actor,
+            imported_at=timezone.now(),
+        )
+        LoadProblem.objects.bulk_create(
+            LoadProblem(
+                load_import=record,
+                row=p.row,
+                account_no=p.account_no[:20],
+                kind=p.kind,
+                detail=p.detail[:300],
+                blocking=p.blocking,
+            )
+            for p in problems[: rules.MAX_PROBLEMS]
+        )
+    return record
