@@ -601,6 +601,8 @@ GRIDCARE_JOBS = {
         "mark_missed_appointments": env_str("GRIDCARE_JOB_MARK_MISSED_APPOINTMENTS", "daily 23:30"),
         # The day before a mobile service round's stop (流动服务车), its 台区's customers are reminded.
         "mobile_round_reminders": env_str("GRIDCARE_JOB_MOBILE_ROUND_REMINDERS", "daily 18:00"),
+        # The nightly remote-service check over yesterday's load data of every key account (KEY-4).
+        "key_account_remote_check": env_str("GRIDCARE_JOB_KEY_ACCOUNT_REMOTE_CHECK", "daily 03:00"),
         # The day before a key-account visit its manager is reminded, once per visit.
         "key_account_visit_reminders": env_str("GRIDCARE_JOB_KEY_ACCOUNT_VISIT_REMINDERS", "daily 08:00"),
         # A published outage that touches key accounts: their managers get the list with each plan.

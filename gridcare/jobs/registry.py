@@ -34,6 +34,7 @@ from gridcare.jobs.conf import jobs_int, schedule_setting
 from gridcare.jobs.rules import Schedule, parse_schedule
 from gridcare.jobs.services import bill_runs_notify, job_runs_prune
 from gridcare.keyaccounts.services.plans import outage_alerts
+from gridcare.keyaccounts.services.remote import remote_check
 from gridcare.keyaccounts.services.visits import visit_reminders
 from gridcare.notices.models import Channel
 from gridcare.notices.services.gateways import gateway_for
@@ -169,6 +170,17 @@ def key_account_visit_reminders(ctx: Context) -> Result:
     return Result(_("大客户走访提醒 %(n)d 条") % {"n": queued}, {"queued": queued})
 
 
+def key_account_remote_check(ctx: Context) -> Result:
+    """The key accounts' load data of yesterday checked; findings merged into the worklist."""
+    done = remote_check()
+    counts = {"accounts": done.accounts, "new": done.new, "again": done.again}
+    return Result(
+        _("已检查 %(n)s 户大客户，新发现 %(new)s 条，再次发现 %(again)s 条")
+        % {"n": done.accounts, "new": done.new, "again": done.again},
+        counts,
+    )
+
+
 def key_account_outage_alerts(ctx: Context) -> Result:
     queued = outage_alerts(now=tz.now())
     return Result(_("停电涉及大客户提醒 %(n)d 条") % {"n": queued}, {"queued": queued})
@@ -235,6 +247,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("mobile_round_reminders", gettext_lazy("流动服务车前一天提醒"), mobile_round_reminders),
     JobSpec("key_account_visit_reminders", gettext_lazy("大客户走访前一天提醒"), key_account_visit_reminders),
     JobSpec("key_account_outage_alerts", gettext_lazy("停电涉及大客户时提醒客户经理"), key_account_outage_alerts),
+    JobSpec("key_account_remote_check", gettext_lazy("大客户远程服务检查"), key_account_remote_check),
     JobSpec("prune_job_runs", gettext_lazy("清理任务运行记录"), prune_job_runs),
     JobSpec("prune_auth_audit", gettext_lazy("清理过期登录审计记录"), prune_auth_audit),
     JobSpec("assessment_rollup", gettext_lazy("考核数据日汇总"), assessment_rollup),

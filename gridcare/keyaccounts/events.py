@@ -99,3 +99,6 @@ register(
     },
 )
 del T
+
+# The findings' sentences (KEY-4) join this table; after the register above.
+from gridcare.keyaccounts import events_findings  # noqa: E402, F401
