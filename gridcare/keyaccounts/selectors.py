@@ -384,3 +384,13 @@ def outage_key_accounts(*, scope: Scope, outage_id: int) -> list[TouchedAccount]
 
 def last_done_visit(account: Account) -> Visit | None:
     return Visit.objects.filter(account=account, status=VisitStatus.DONE).order_by("-planned_for").first()
+
+
+def assignment_history(*, scope: Scope, limit: int = 50) -> list[KeyAccountEvent]:
+    """The latest assignments of 大客户经理 and 台区经理 in the caller's unit, newest first."""
+    accounts = Account.objects.filter(assignable_filter(scope)).values("id")
+    areas = TransformerArea.objects.filter(scope.filter(Reach.UNIT, Path.unit_of("feeder__unit"))).values("id")
+    rows = KeyAccountEvent.objects.filter(type__in=["kam_assigned", "cm_assigned"]).filter(
+        Q(account__in=accounts) | Q(area__in=areas)
+    )
+    return list(rows.select_related("account__customer", "area", "actor__staff").order_by("-created_at", "-id")[:limit])

@@ -17,6 +17,7 @@ from gridcare.billing.models import BillRun
 from gridcare.core.testing import streamed
 from gridcare.core.tests.probes.world import HUGE, JUNK, World
 from gridcare.customers.models import Account
+from gridcare.keyaccounts.access import portfolio_filter
 from gridcare.notices.access import outage_filter
 from gridcare.notices.models import Outage
 from gridcare.org.access import HIDDEN, Capability, Scope, can, scope_for
@@ -49,7 +50,12 @@ class Route:
     def url(self, values: dict[str, str]) -> str:
         path = self.template
         for name, converter in self.converters.items():
-            kind = {"IntConverter": "int", "StringConverter": "str", "SlugConverter": "slug"}[type(converter).__name__]
+            kind = {
+                "IntConverter": "int",
+                "StringConverter": "str",
+                "SlugConverter": "slug",
+                "AccountNo": "account_no",  # gridcare.keyaccounts.urls: a 户号 of ten digits
+            }[type(converter).__name__]
             path = path.replace(f"<{kind}:{name}>", quote(str(values[name]), safe=""))
         return "/" + path
 
@@ -160,6 +166,7 @@ def in_scope(probe: World, scope: Scope, thing: str | None) -> bool:
         "order": lambda: WorkOrder.objects.filter(order_filter(scope), pk=probe.order.pk),
         "outage": lambda: Outage.objects.filter(outage_filter(scope), pk=probe.outage.pk),
         "run": lambda: BillRun.objects.filter(unit_filter(scope), pk=probe.bill.run_id),
+        "key_account": lambda: Account.objects.filter(portfolio_filter(scope), pk=town.account.pk),
     }
     return thing != "missing" and found[thing]().exists()
 

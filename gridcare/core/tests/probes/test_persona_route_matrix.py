@@ -218,6 +218,24 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "assessment:sample_send": (C.SURVEY_MANAGE, "missing"),  # POST only
     "assessment:supervisors": (C.SURVEY_MANAGE, None),
     "assessment:supervisor": (C.SURVEY_MANAGE, "missing"),
+    # 大客户服务 (KEY-1/2): "key_account": the city's account as the caller's portfolio has it (a
+    # 大客户经理 their own accounts, a 台区经理 their 台区', supervisors the unit's key accounts);
+    # "missing": a visit, need, follow-up or plan nobody has
+    "keyaccounts:portfolio": (C.KEY_PORTFOLIO, None),
+    "keyaccounts:portfolio_export": (C.KEY_PORTFOLIO, None),
+    "keyaccounts:assignments": (C.KEY_ASSIGN, None),
+    "keyaccounts:needs": (C.KEY_PORTFOLIO, None),
+    "keyaccounts:outage": (C.KEY_PORTFOLIO, "outage"),
+    "keyaccounts:visits": (C.KEY_VISIT, None),
+    "keyaccounts:visit": (C.KEY_PORTFOLIO, "missing"),
+    "keyaccounts:need_status": (C.KEY_VISIT, "missing"),  # POST only
+    "keyaccounts:follow_up_done": (C.KEY_VISIT, "missing"),  # POST only
+    "keyaccounts:plans_due": (C.KEY_PORTFOLIO, None),
+    "keyaccounts:plan": (C.KEY_PORTFOLIO, "missing"),
+    "keyaccounts:plan_pdf": (C.KEY_PORTFOLIO, "missing"),
+    "keyaccounts:account": (C.KEY_PORTFOLIO, "key_account"),
+    "keyaccounts:visit_new": (C.KEY_VISIT, "key_account"),
+    "keyaccounts:plan_new": (C.KEY_PLAN_EDIT, "key_account"),
     "calendar:list": (C.CALENDAR_VIEW, None),
     "calendar:year": (C.CALENDAR_VIEW, None),
     "jobs:index": (C.JOBS, None),
