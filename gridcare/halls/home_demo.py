@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
+from gridcare.core.exceptions import InvalidInput
 from gridcare.core.timezone import business_date, now
+from gridcare.customers import rules as customer_rules
 from gridcare.customers.models import Account, TransformerArea
 from gridcare.halls import home_selectors
 from gridcare.halls.home_forms import visit_days
@@ -27,10 +29,17 @@ VILLAGES = (("东岭村", "村委会广场"), ("西塘村", "文化礼堂门口"
 def seed_home_visits() -> int:
     if HomeVisit.objects.exists():
         return 0
-    accounts = list(Account.objects.filter(hall__isnull=False).exclude(customer__contacts__phone="").order_by("pk")[:3])
-    made = []
-    for account, (purpose, reason, note) in zip(accounts, ASKS, strict=False):
+    accounts = Account.objects.filter(hall__isnull=False).exclude(customer__contacts__phone="").order_by("pk")
+    made: list[HomeVisit] = []
+    for account in accounts[:50]:  # the first three whose phone is a mobile the clerk can call
+        if len(made) == len(ASKS):
+            break
+        purpose, reason, note = ASKS[len(made)]
         phone = account.customer.contacts.exclude(phone="").values_list("phone", flat=True).first() or ""
+        try:
+            customer_rules.normalise_phone(phone)
+        except InvalidInput:
+            continue
         ask = HomeVisitAsk(purpose=purpose, reason=reason, note=note, phone=phone)
         made.append(home_visit_request_by_customer(account=account, ask=ask)[0])
     days = visit_days()

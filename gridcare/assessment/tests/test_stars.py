@@ -48,11 +48,13 @@ def test_the_score_is_the_weight_met_over_the_total_and_the_bands_give_the_stars
     assert stars_of(Decimal("50"), (Decimal(95), Decimal(85), Decimal(70), Decimal(50))) == 2
     # a third of the weight: 33.33 (two places, half up)
     thirds = rate(
-        [Rule("served", "at_least", Decimal(1), 1), Rule("verified", "at_most", Decimal(0), 2)], {"served": 5.0}
+        [Rule("served", "at_least", Decimal(1), 1), Rule("verified", "at_most", Decimal(0), 2)],
+        {"served": 5.0, "verified": 0.0},
     )
     assert thirds.score == Decimal("100.00")
     thirds = rate(
-        [Rule("served", "at_least", Decimal(9), 2), Rule("verified", "at_most", Decimal(0), 1)], {"served": 5.0}
+        [Rule("served", "at_least", Decimal(9), 2), Rule("verified", "at_most", Decimal(0), 1)],
+        {"served": 5.0, "verified": 0.0},
     )
     assert thirds.score == Decimal("33.33")
 
