@@ -52,6 +52,10 @@ LEGIT_WRITES: dict[tuple[str, str], tuple[set[str], str]] = {
         "a template's wording is free text; every save is a new version",
     ),
     ("notices:outage_change", "/cancel/"): ({"notices_outageevent"}, "calling an outage off is a button, no fields"),
+    ("notices:outage_change", "/restore/"): (
+        {"notices_outageevent", "notices_notice"},
+        "restoring an outage under way is a button; its time is optional (now), the customers are told",
+    ),
     ("assessment:questionnaire_new", "/questionnaires/new/"): (
         {"assessment_questionnaire"},
         "a questionnaire draft's title and opening words are free text",
