@@ -6,3 +6,14 @@ from __future__ import annotations
 from ninja import Router
 
 router = Router(tags=["key-accounts"])
+
+
+def _add_part_routers() -> None:
+    """The parts of the key-account API kept in their own modules, under the same tag. The
+    load-data part comes first: its fixed paths (loads, findings) before any ``{account_no}``."""
+    from gridcare.keyaccounts.loads_api import router as loads_router
+
+    router.add_router("", loads_router)
+
+
+_add_part_routers()

@@ -18,6 +18,7 @@ from gridcare.core.testing import streamed
 from gridcare.core.tests.probes.world import HUGE, JUNK, World
 from gridcare.customers.models import Account
 from gridcare.keyaccounts.access import portfolio_filter
+from gridcare.keyaccounts.loads_access import diagnosis_filter
 from gridcare.notices.access import outage_filter
 from gridcare.notices.models import Outage
 from gridcare.org.access import HIDDEN, Capability, Scope, can, scope_for
@@ -166,6 +167,7 @@ def in_scope(probe: World, scope: Scope, thing: str | None) -> bool:
         "order": lambda: WorkOrder.objects.filter(order_filter(scope), pk=probe.order.pk),
         "outage": lambda: Outage.objects.filter(outage_filter(scope), pk=probe.outage.pk),
         "run": lambda: BillRun.objects.filter(unit_filter(scope), pk=probe.bill.run_id),
+        "key_diagnosis": lambda: Account.objects.filter(diagnosis_filter(scope), pk=town.account.pk),
         "key_account": lambda: Account.objects.filter(portfolio_filter(scope), pk=town.account.pk),
     }
     return thing != "missing" and found[thing]().exists()
