@@ -92,6 +92,19 @@ def action_rows(numbers: dict[str, Any]) -> list[list[Cell]]:
     return rows
 
 
+def survey_rows(numbers: dict[str, Any]) -> list[list[Cell]]:
+    surveys = numbers["surveys"]
+    rows: list[list[Cell]] = [
+        [_("发出邀请：%(channel)s") % {"channel": x["label"]}, x["count"]] for x in surveys["by_channel"]
+    ]
+    rows += [
+        [_("本月邀请已答"), surveys["answered_of_sent"]],
+        [_("本月邀请回复率（%）"), surveys["rate"] or "—"],
+        [_("本月收回答卷"), surveys["answered"]],
+    ]
+    return rows
+
+
 def sections(numbers: dict[str, Any]) -> list[tuple[str, list[str], list[list[Cell]]]]:
     """The report's tables in order: (heading, header, rows), for the workbook and the PDF."""
     trend = numbers["trend"]
@@ -111,6 +124,8 @@ def sections(numbers: dict[str, Any]) -> list[tuple[str, list[str], list[list[Ce
         header = [_("分类与原因"), _("投诉件数"), _("每万户投诉"), repeat]
         tables.append((_("投诉分析"), header, complaint_rows(numbers)))
         tables.append((_("改进措施"), [_("项目"), _("数量")], action_rows(numbers)))
+    if "surveys" in numbers:  # reports archived before version 3 have none
+        tables.append((_("满意度调查"), [_("项目"), _("数量")], survey_rows(numbers)))
     return tables
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from gridcare.assessment.models import (
     ActionResult,
     ImprovementAction,
+    InviteChannel,
     LedgerEntry,
     LedgerKind,
     LedgerStatus,
@@ -33,6 +34,8 @@ from gridcare.assessment.models import (
     PostStatus,
     RolledDay,
     StarRating,
+    SurveyInvite,
+    SurveyResponse,
 )
 from gridcare.assessment.rules.figures import Figures, Sums, figures
 from gridcare.assessment.selectors import rolled_through, sums_from_rollups
@@ -43,7 +46,7 @@ from gridcare.halls.figures import wait_target_minutes
 from gridcare.org.access import Scope
 from gridcare.org.selectors import names_of, places_of, report_subjects
 
-REPORT_VERSION = 2  # 2: the complaints and improvement actions sections
+REPORT_VERSION = 3  # 2: the complaints and improvement actions sections; 3: the surveys
 EVERYONE = Scope(staff=None, company_id=None, unit_id=None, hall_id=None, everything=True)
 TREND_MONTHS = 12
 
@@ -253,7 +256,32 @@ def _actions(level: str, key: int, month: date) -> dict[str, Any]:
     }
 
 
-# Further sections (surveys …) register here: name → builder(level, key, month).
+def _surveys(level: str, key: int, month: date) -> dict[str, Any]:
+    """The month's satisfaction surveys of the subject's customers: invitations made (SMS, after a
+    call-back, at the pad), answered (in the month), and the response rate of those made."""
+    start = tz.local_datetime(month, time.min)
+    end = tz.local_datetime(month_end(month) + timedelta(days=1), time.min)
+    whose = Q(account__supply_unit_id=key) if level == "unit" else Q(account__supply_unit__company_id=key)
+    made = SurveyInvite.objects.filter(whose, created_at__gte=start, created_at__lt=end)
+    by_channel = dict(made.order_by().values_list("channel").annotate(n=Count("pk")))
+    sent = sum(by_channel.values())
+    answered_of_sent = made.filter(answered_at__isnull=False).count()
+    answered = SurveyResponse.objects.filter(
+        Q(unit_id=key) if level == "unit" else Q(unit__company_id=key), answered_at__gte=start, answered_at__lt=end
+    ).count()
+    return {
+        "by_channel": [
+            {"channel": value, "label": str(label), "count": by_channel.get(value, 0)}
+            for value, label in InviteChannel.choices
+        ],
+        "sent": sent,
+        "answered_of_sent": answered_of_sent,
+        "rate": f"{answered_of_sent * 100 / sent:.1f}" if sent else None,
+        "answered": answered,
+    }
+
+
+# Further sections register here: name → builder(level, key, month).
 SECTIONS: dict[str, Callable[[str, int, date], Any]] = {}
 
 
@@ -279,6 +307,7 @@ def report_numbers(*, level: str, key: int, month: date) -> dict[str, Any]:
         "posts": _posts(level, key, month),
         "complaints": _complaints(level, key, month),
         "actions": _actions(level, key, month),
+        "surveys": _surveys(level, key, month),
     }
     for section, build in SECTIONS.items():
         numbers[section] = build(level, key, month)

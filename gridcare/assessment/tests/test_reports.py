@@ -268,3 +268,45 @@ def test_the_report_counts_the_complaints_as_the_analysis_does_and_the_actions(t
         ["月末进行中", 1],
         ["本月到期", 1],
     ]
+
+
+def test_the_report_counts_the_months_survey_invitations_and_answers(town: City) -> None:
+    """Two invitations this month to U1's customer (after a call-back, at the pad), one answered;
+    one to U2's customer; the unit's and the company's sections, and a month with none."""
+    from gridcare.assessment.services.surveys import survey_answer, survey_invite_offer
+    from gridcare.assessment.tests.surveys_helpers import published
+    from gridcare.core.timezone import business_date
+
+    published(town.supervisor)
+    first = survey_invite_offer(channel="callback", account_id=town.account.pk, source_ref="WO1")
+    survey_invite_offer(channel="pad", account_id=town.account.pk, source_ref="ticket:1")
+    survey_invite_offer(channel="pad", account_id=town.other_unit_account.pk, source_ref="ticket:2")
+    assert first is not None
+    survey_answer(token=first.token, answers={"q1": 8, "q2": "营业厅"})
+    month = business_date().replace(day=1)
+    unit = report_numbers(level="unit", key=town.unit.pk, month=month)["surveys"]
+    assert unit == {
+        "by_channel": [
+            {"channel": "sms", "label": "短信链接", "count": 0},
+            {"channel": "pad", "label": "评价器", "count": 1},
+            {"channel": "callback", "label": "回访后", "count": 1},
+        ],
+        "sent": 2,
+        "answered_of_sent": 1,
+        "rate": "50.0",
+        "answered": 1,
+    }
+    company = report_numbers(level="company", key=town.company.pk, month=month)["surveys"]
+    assert (company["sent"], company["answered_of_sent"], company["rate"], company["answered"]) == (3, 1, "33.3", 1)
+    numbers = report_numbers(level="unit", key=town.unit.pk, month=month)
+    tables = {heading: rows for heading, _header, rows in sections(numbers)}
+    assert tables["满意度调查"] == [
+        ["发出邀请：短信链接", 0],
+        ["发出邀请：评价器", 1],
+        ["发出邀请：回访后", 1],
+        ["本月邀请已答", 1],
+        ["本月邀请回复率（%）", "50.0"],
+        ["本月收回答卷", 1],
+    ]
+    earlier = report_numbers(level="unit", key=town.unit.pk, month=date(2026, 1, 1))["surveys"]
+    assert (earlier["sent"], earlier["rate"], earlier["answered"]) == (0, None, 0)
