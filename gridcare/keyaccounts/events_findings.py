@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridcare.core.history import Sentence, label_of, register, table_of
-from gridcare.keyaccounts.events import key_account_event  # noqa: F401 (the writer, for the services)
+from gridcare.keyaccounts import events  # noqa: F401 (its table first: this one extends it)
 from gridcare.keyaccounts.models import FindingKind, FindingStatus, KeyAccountEvent
 
 
@@ -20,7 +20,7 @@ class FindingEventType(models.TextChoices):
 F = FindingEventType
 # The shows are the sentences' own: "old" and "new" are a need's statuses in the table's.
 SHOWS = {"kind": label_of(FindingKind), "old": label_of(FindingStatus), "new": label_of(FindingStatus)}
-SENTENCES = {
+SENTENCES: dict[str, Sentence] = {
     F.FINDING_FOUND: Sentence(_("远程服务检查于 %(day)s 发现“%(kind)s”"), shows=SHOWS),
     F.FINDING_STATUS: Sentence(
         _("%(actor)s 将“%(kind)s”由“%(old)s”改为“%(new)s”"), more=(_("，说明：%(note)s"),), shows=SHOWS

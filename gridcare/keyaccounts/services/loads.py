@@ -24,6 +24,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridcare.core.events import Actor, actor_user
+from gridcare.core.exceptions import Forbidden
 from gridcare.customers.models import Account
 from gridcare.keyaccounts.exceptions import ImportRefused
 from gridcare.keyaccounts.loads_access import diagnosis_filter
@@ -89,7 +91,7 @@ def _parse(file_name: str, data: bytes, interval_minutes: int | None) -> rules.P
 def load_import(
     *,
     scope: Scope,
-    actor: User,
+    actor: Actor,
     file_name: str,
     data: bytes,
     interval_minutes: int | None = None,
@@ -99,6 +101,9 @@ def load_import(
     way with its problems. A file that cannot be read at all raises ``ImportRefused`` (nothing is
     recorded)."""
     require(scope, Capability.KEY_LOAD_IMPORT)
+    user = actor_user(actor)
+    if user is None:
+        raise Forbidden(_("您的岗位无权办理此项业务。"))
     file_name = (file_name or "").replace("\x00", "")[-200:] or "load.csv"
     parsed = _parse(file_name, data, interval_minutes)
     facts = _accounts(scope, set(parsed.account_nos))
@@ -109,7 +114,7 @@ def load_import(
     refused = parsed.blocking
     if not refused:
         _store(parsed, facts, store or load_store())
-    return _record(parsed, file_name=file_name, data=data, actor=actor, refused=refused)
+    return _record(parsed, file_name=file_name, data=data, actor=user, refused=refused)
 
 
 def _store(parsed: rules.Parsed, facts: dict[str, AccountFacts], store: LoadStore) -> None:

@@ -18,17 +18,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridcare.core.events import Actor
 from gridcare.core.exceptions import InvalidInput
 from gridcare.core.timezone import business_date
 from gridcare.customers.models import Account, AccountStatus
 from gridcare.keyaccounts.access import key_account_q
-from gridcare.keyaccounts.events_findings import FindingEventType, key_account_event
+from gridcare.keyaccounts.events import key_account_event
+from gridcare.keyaccounts.events_findings import FindingEventType
 from gridcare.keyaccounts.exceptions import StateConflict
 from gridcare.keyaccounts.loads_access import finding_get_for_scope
 from gridcare.keyaccounts.loads_conf import key_decimal, key_int
@@ -136,7 +137,7 @@ def remote_check(*, day: date | None = None, store: LoadStore | None = None) -> 
     return result
 
 
-def finding_transition(*, scope: Scope, actor: User, finding_id: int, status: str, note: str = "") -> Finding:
+def finding_transition(*, scope: Scope, actor: Actor, finding_id: int, status: str, note: str = "") -> Finding:
     """Move a finding in the caller's reach to ``status`` with ``note`` (KEY_FINDING_HANDLE)."""
     require(scope, Capability.KEY_FINDING_HANDLE)
     finding = finding_get_for_scope(scope=scope, finding_id=finding_id)
