@@ -264,6 +264,15 @@ INDUSTRY_CHOICES: list[Choice] = [(k, f"{k} {label}") for k, label in Industry.c
 # -- the calendar --------------------------------------------------------------------------------
 
 
+def month_start(raw: str) -> date:
+    """The first day of the month ``raw`` names (YYYY-MM), else of this month."""
+    try:
+        year, month = (int(p) for p in raw[:7].split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return business_date().replace(day=1)
+
+
 def month_visits(*, scope: Scope, manager: Staff | None, first: date) -> QuerySet[Visit]:
     """The visits of one month in the caller's reach (a manager's own when ``manager``)."""
     nxt = (first.replace(day=28) + timedelta(days=4)).replace(day=1)

@@ -31,14 +31,6 @@ from gridcare.org.access import Capability, Scope, can, request_scope, require
 from gridcare.org.models import Role
 
 
-def _month(raw: str) -> date:
-    try:
-        year, month = (int(p) for p in raw[:7].split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return business_date().replace(day=1)
-
-
 def _weeks(first: date, visits: list[Visit]) -> list[list[dict[str, Any]]]:
     """The month as weeks (Monday first) of days, each with its visits; blanks outside the month."""
     by_day: dict[date, list[Visit]] = {}
@@ -53,7 +45,7 @@ def _weeks(first: date, visits: list[Visit]) -> list[list[dict[str, Any]]]:
 @staff_required
 def calendar_page(request: HttpRequest) -> HttpResponse:
     scope = require(request_scope(request), Capability.KEY_VISIT)
-    first = _month(str(request.GET.get("month", "")))
+    first = selectors.month_start(str(request.GET.get("month", "")))
     managers = None if scope.role == Role.KEY_ACCOUNT_MANAGER else selectors.manager_choices(scope)
     manager = scope.staff if managers is None else None
     picked = str(request.GET.get("manager", "")).replace("\x00", "")[:20]

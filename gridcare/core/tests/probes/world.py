@@ -74,6 +74,9 @@ class World:
             "publication_id": "999999999",  # a public notice nobody has (notices)
             "visit_id": "999999999",  # a home visit nobody has (halls, WO-9)
             "stop_id": "999999999",  # a mobile-round stop nobody has (halls, WO-9)
+            "plan_id": "999999999",  # an emergency plan nobody has (keyaccounts, KEY-2)
+            "need_id": "999999999",  # a visit's need nobody has (keyaccounts)
+            "follow_up_id": "999999999",  # a visit's follow-up nobody has (keyaccounts)
             "fmt": "pdf",
             "code": "arrears_reminder",
             "name": "send_notices",
