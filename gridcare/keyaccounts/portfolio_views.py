@@ -82,24 +82,25 @@ def export_header() -> list[str]:
     ]  # fmt: skip
 
 
-def _export_line(a: Account) -> list[Any]:
+def _export_line(row: Any) -> list[Any]:
+    """One row of ``selectors.portfolio`` (an account with its figures annotated)."""
     from gridcare.keyaccounts.models import ImpactGrade, Industry
 
     return [
-        a.account_no,
-        a.customer.name,
-        a.supply_unit.name,
-        str(a.get_importance_grade_display()),
-        a.contract_capacity_kva,
-        str(Industry(a.industry).label) if a.industry else "",
-        str(ImpactGrade(a.impact).label) if a.impact else "",
-        a.key_account_manager.name if a.key_account_manager else "",
-        a.last_visit.isoformat() if a.last_visit else "",
-        a.next_visit.isoformat() if a.next_visit else "",
-        a.open_orders,
-        a.open_complaints,
-        a.arrears or 0,
-        a.open_findings,
+        row.account_no,
+        row.customer.name,
+        row.supply_unit.name,
+        str(row.get_importance_grade_display()),
+        row.contract_capacity_kva,
+        str(Industry(row.industry).label) if row.industry else "",
+        str(ImpactGrade(row.impact).label) if row.impact else "",
+        row.key_account_manager.name if row.key_account_manager else "",
+        row.last_visit.isoformat() if row.last_visit else "",
+        row.next_visit.isoformat() if row.next_visit else "",
+        row.open_orders,
+        row.open_complaints,
+        row.arrears or 0,
+        row.open_findings,
     ]
 
 
@@ -246,6 +247,7 @@ def _assign(request: HttpRequest, scope: Scope, kam_form: Any, area_form: Any) -
                 "reason": d["reason"],
             }
         return False, confirmation(request, sentence=sentence, button=_("确定分配"))
+    made: object
     if is_area:
         made = page_action(
             request,
