@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path, register_converter
 
-from gridcare.keyaccounts import plans_views, portfolio_views, visits_views
+from gridcare.keyaccounts import loads_views, plans_views, portfolio_views, visits_views
 
 app_name = "keyaccounts"
 
@@ -33,6 +33,13 @@ urlpatterns: list[URLPattern] = [
     path("plans/due/", plans_views.plans_due, name="plans_due"),
     path("plans/<int:plan_id>/", plans_views.plan, name="plan"),
     path("plans/<int:plan_id>/pdf/", plans_views.plan_file, name="plan_pdf"),
+    # load data, diagnosis and findings (KEY-3/4)
+    path("loads/", loads_views.loads, name="loads"),
+    path("loads/<int:import_id>/", loads_views.load, name="load"),
+    path("findings/", loads_views.findings, name="findings"),
+    path("findings/<int:finding_id>/status/", loads_views.finding_status, name="finding_status"),
+    path("<account_no:account_no>/diagnosis/", loads_views.diagnosis, name="diagnosis"),
+    path("<account_no:account_no>/diagnosis.pdf", loads_views.diagnosis_file, name="diagnosis_pdf"),
     path("<account_no:account_no>/", portfolio_views.account, name="account"),
     path("<account_no:account_no>/visits/new/", visits_views.visit_new, name="visit_new"),
     path("<account_no:account_no>/plans/new/", plans_views.plan_new, name="plan_new"),

@@ -19,4 +19,6 @@ def key_nav(context: dict[str, Any], here: str = "") -> dict[str, Any]:
         "portfolio": can(scope, Capability.KEY_PORTFOLIO),
         "assign": can(scope, Capability.KEY_ASSIGN),
         "visits": can(scope, Capability.KEY_VISIT),
+        "diagnosis": can(scope, Capability.KEY_DIAGNOSIS),
+        "loads": can(scope, Capability.KEY_LOAD_IMPORT),
     }

@@ -236,6 +236,14 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "keyaccounts:account": (C.KEY_PORTFOLIO, "key_account"),
     "keyaccounts:visit_new": (C.KEY_VISIT, "key_account"),
     "keyaccounts:plan_new": (C.KEY_PLAN_EDIT, "key_account"),
+    # load data, diagnosis and findings (KEY-3/4): "key_diagnosis": the city's account in the
+    # diagnosis reach (a 大客户经理 their own accounts, supervisors and planners the unit's or company's)
+    "keyaccounts:loads": (C.KEY_LOAD_IMPORT, None),
+    "keyaccounts:load": (C.KEY_LOAD_IMPORT, "missing"),
+    "keyaccounts:findings": (C.KEY_DIAGNOSIS, None),
+    "keyaccounts:finding_status": (C.KEY_FINDING_HANDLE, "missing"),  # POST only
+    "keyaccounts:diagnosis": (C.KEY_DIAGNOSIS, "key_diagnosis"),
+    "keyaccounts:diagnosis_pdf": (C.KEY_DIAGNOSIS, "key_diagnosis"),
     "calendar:list": (C.CALENDAR_VIEW, None),
     "calendar:year": (C.CALENDAR_VIEW, None),
     "jobs:index": (C.JOBS, None),
