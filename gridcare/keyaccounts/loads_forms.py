@@ -29,7 +29,12 @@ class UploadForm(forms.Form):
         help_text=_("计量系统导出的 CSV 或 Excel（.xlsx）：户号、时间、有功功率(kW)，可含无功功率(kvar)。"),
         error_messages={"required": _("请选择要导入的文件。"), "empty": _("文件是空的。")},
     )
-    interval_minutes = forms.ChoiceField(label=_("数据间隔"), choices=INTERVALS, required=False)
+    interval_minutes = forms.ChoiceField(
+        label=_("数据间隔"),
+        choices=INTERVALS,
+        required=False,
+        error_messages={"invalid_choice": _("数据间隔只能是 15、30 或 60 分钟。")},
+    )
     understood = forms.BooleanField(
         label=_("我已了解：文件中各户所涉月份的负荷数据将被本文件替换；有任何阻止导入的问题时整份文件不导入。"),
         error_messages={"required": _("请确认您已了解导入的后果。")},

@@ -82,9 +82,13 @@ def test_a_refused_file_lists_its_problems_as_sentences_and_stores_nothing(town:
     ("data", "field", "message"),
     [
         ({"understood": "on"}, "file", "请选择要导入的文件。"),
-        ({"interval_minutes": "45", "understood": "on", "with_file": True}, "interval_minutes", "45"),
+        (
+            {"interval_minutes": "45", "understood": "on", "with_file": True},
+            "interval_minutes",
+            "数据间隔只能是 15、30 或 60 分钟。",
+        ),
         ({"with_file": True}, "understood", "请确认您已了解导入的后果。"),
-        ({"interval_minutes": "15\x00", "understood": "on", "with_file": True}, "interval_minutes", ""),
+        ({"interval_minutes": "15x", "understood": "on", "with_file": True}, "interval_minutes", "15、30 或 60"),
     ],
 )
 def test_bad_input_is_refused_on_its_field_and_nothing_is_written(
