@@ -35,6 +35,11 @@ def yuan(value: Decimal | None) -> str:
     return "—" if value is None else f"{value:,.2f}"
 
 
+def percent(value: Decimal) -> str:
+    """A share as typed: 10, 12.5 (never 1E+1)."""
+    return f"{value.normalize():f}"
+
+
 def local(value: datetime | str | None) -> str:
     """A UTC moment as Beijing time, to the minute."""
     if value is None or value == "":
@@ -119,7 +124,7 @@ def summary(d: Diagnosis) -> list[str]:
             "lf": f"{p.load_factor * 100:.1f}",
         },
         _("电度电费约 %(charge)s 元；若把峰段用电的 %(share)s%% 移到谷段，可节省约 %(saving)s 元。")
-        % {"charge": yuan(d.energy_charge), "share": d.shift_percent.normalize(), "saving": yuan(d.shift_saving)},
+        % {"charge": yuan(d.energy_charge), "share": percent(d.shift_percent), "saving": yuan(d.shift_saving)},
         pf_sentence(d),
         cheaper_sentence(d),
     ]
@@ -158,7 +163,7 @@ def split_rows(d: Diagnosis) -> list[Row]:
 def money_rows(d: Diagnosis) -> list[Row]:
     rows = [
         [_("电度电费（元）"), yuan(d.energy_charge)],
-        [_("峰移谷比例"), f"{d.shift_percent.normalize()}%"],
+        [_("峰移谷比例"), f"{percent(d.shift_percent)}%"],
         [_("峰移谷可节省（元）"), yuan(d.shift_saving)],
         [_("无功电量（kvarh）"), kwh(d.kvarh) if d.kvarh is not None else "—"],
         [_("功率因数"), str(d.power_factor) if d.power_factor is not None else "—"],

@@ -138,7 +138,7 @@ def diagnosis(request: HttpRequest, account_no: str) -> HttpResponse:
             {
                 "start": made.diagnosis.first.isoformat(),
                 "end": made.diagnosis.last.isoformat(),
-                "shift": made.diagnosis.shift_percent.normalize(),
+                "shift": report.percent(made.diagnosis.shift_percent),
             }
         )
         form.is_valid()
@@ -148,7 +148,7 @@ def diagnosis(request: HttpRequest, account_no: str) -> HttpResponse:
             {
                 "start": made.diagnosis.first.isoformat(),
                 "end": made.diagnosis.last.isoformat(),
-                "shift": f"{made.diagnosis.shift_percent.normalize()}",
+                "shift": report.percent(made.diagnosis.shift_percent),
             }
         )
     context = {

@@ -6,9 +6,12 @@
   var holder = document.getElementById("diagnosis-data");
   if (!holder || typeof echarts === "undefined") return;
   var d = JSON.parse(holder.textContent);
+  var drawn = [];
   function box(id) { return document.getElementById(id); }
+  function draw(id, option) { var chart = echarts.init(box(id)); chart.setOption(option); drawn.push(chart); }
+  window.addEventListener("resize", function () { drawn.forEach(function (c) { c.resize(); }); });
   if (box("diag-curve")) {
-    echarts.init(box("diag-curve")).setOption({
+    draw("diag-curve", {
       animation: false,
       tooltip: { trigger: "axis" },
       grid: { left: 56, right: 16, top: 24, bottom: 64 },
@@ -22,7 +25,7 @@
   if (box("diag-heat")) {
     var days = d.days.length;
     box("diag-heat").style.height = Math.max(320, Math.min(days * 14 + 100, 1200)) + "px";
-    echarts.init(box("diag-heat")).setOption({
+    draw("diag-heat", {
       animation: false,
       tooltip: { position: "top" },
       grid: { left: 88, right: 16, top: 16, bottom: 72 },
@@ -33,7 +36,7 @@
     });
   }
   if (box("diag-profiles")) {
-    echarts.init(box("diag-profiles")).setOption({
+    draw("diag-profiles", {
       animation: false,
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
@@ -47,7 +50,7 @@
     });
   }
   if (box("diag-split")) {
-    echarts.init(box("diag-split")).setOption({
+    draw("diag-split", {
       animation: false,
       tooltip: { trigger: "axis" },
       grid: { left: 72, right: 16, top: 24, bottom: 32 },

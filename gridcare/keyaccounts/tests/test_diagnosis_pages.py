@@ -81,8 +81,11 @@ def test_the_default_period_is_the_30_days_up_to_yesterday(town: City) -> None:
 
 
 def test_the_share_to_shift_is_a_field(town: City) -> None:
-    made = signed_in(town.kam).get(url(town, f"start={DAY}&end={DAY}&shift=50")).context["report"]
+    answer = signed_in(town.kam).get(url(town, f"start={DAY}&end={DAY}&shift=50"))
+    made = answer.context["report"]
     d = made.diagnosis
+    assert "若把峰段用电的 50% 移到谷段" in answer.content.decode()
+    assert answer.context["form"]["shift"].value() == "50"
     prices = rules.TouPrices(Decimal(0), Decimal(0), Decimal(0))  # the city's account has no tariff
     assert d.shift_percent == Decimal(50)
     assert d.shift_saving == rules.shift_saving(d.split["peak"], share_percent=Decimal(50), prices=prices)
