@@ -136,6 +136,7 @@ def _account_page(request: HttpRequest, account: Account, profile_form: Any = No
         "can_visit": can(scope, Capability.KEY_VISIT),
         "can_plan": can(scope, Capability.KEY_PLAN_EDIT),
         "can_bills": can(scope, Capability.BILL_VIEW),
+        "can_diagnose": can(scope, Capability.KEY_DIAGNOSIS),
         "need_form": forms.NeedStatusForm(),
         "done_form": forms.FollowUpDoneForm(),
     }

@@ -132,3 +132,13 @@ def test_the_api_refuses_bad_facts_with_422_on_the_field(town: City) -> None:
     assert answer.status_code == 422
     assert set(answer.json()["errors"]) == {"load_composition"}
     assert Visit.objects.get(pk=visit_id).status == "planned"
+
+
+def test_the_account_page_links_its_diagnosis_and_findings_for_those_who_may_diagnose(town: City) -> None:
+    p = portfolio_city(town)
+    no = p.mine.account_no
+    links = (f'href="/key-accounts/{no}/diagnosis/"', f'href="/key-accounts/findings/?account_no={no}"')
+    for persona in ("kam", "supervisor", "admin"):
+        page = signed_in(town.users[persona]).get(f"/key-accounts/{no}/").content.decode()
+        assert all(link in page for link in links), persona
+        assert signed_in(town.users[persona]).get(f"/key-accounts/{no}/diagnosis/").status_code == 200, persona
