@@ -90,14 +90,14 @@ class VisitBrief(Schema):
     purpose: str
 
 
-class AccountOut(PortfolioRowOut):
+class KeyAccountOut(PortfolioRowOut):
     address: str
     visits: list[VisitBrief]
     current_plan_version: int | None
     next_visit_on: date | None
 
 
-@router.get("/key-accounts/portfolio/{account_no}", response={200: AccountOut, **ERRORS})
+@router.get("/key-accounts/portfolio/{account_no}", response={200: KeyAccountOut, **ERRORS})
 def account(request: HttpRequest, account_no: str) -> dict[str, Any]:
     """One account of the caller's portfolio: its figures, latest visits and current plan."""
     require(request.user, Capability.KEY_PORTFOLIO)

@@ -121,12 +121,12 @@ def visit_record(request: HttpRequest, visit_id: int, payload: RecordIn) -> dict
     return visit_out(done)
 
 
-class CancelIn(Schema):
+class VisitCancelIn(Schema):
     reason: str
 
 
 @router.post("/key-accounts/visits/{visit_id}/cancel", response={200: VisitOut, **ERRORS})
-def visit_cancel(request: HttpRequest, visit_id: int, payload: CancelIn) -> dict[str, Any]:
+def visit_cancel(request: HttpRequest, visit_id: int, payload: VisitCancelIn) -> dict[str, Any]:
     require(request.user, Capability.KEY_VISIT)
     scope, found = scoped_get(request, visit_get_for_scope, visit_id=visit_id)
     return visit_out(services.visit_cancel(scope=scope, actor=request.user, visit=found, reason=payload.reason))
