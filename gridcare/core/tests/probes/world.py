@@ -77,6 +77,8 @@ class World:
             "plan_id": "999999999",  # an emergency plan nobody has (keyaccounts, KEY-2)
             "need_id": "999999999",  # a visit's need nobody has (keyaccounts)
             "follow_up_id": "999999999",  # a visit's follow-up nobody has (keyaccounts)
+            "import_id": "999999999",  # a load-data import nobody has (keyaccounts, KEY-3)
+            "finding_id": "999999999",  # a remote-service finding nobody has (keyaccounts, KEY-4)
             "fmt": "pdf",
             "code": "arrears_reminder",
             "name": "send_notices",
