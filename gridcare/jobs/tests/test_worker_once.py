@@ -33,6 +33,14 @@ QUIET = {
     "expire_payment_orders": ("关闭过期未支付订单 0 笔", {"expired": 0}),
     # No mobile service round stop tomorrow.
     "mobile_round_reminders": ("流动服务车提醒 0 条", {"queued": 0}),
+    # No visit planned for tomorrow, no outage touching a key account.
+    "key_account_visit_reminders": ("大客户走访提醒 0 条", {"queued": 0}),
+    "key_account_outage_alerts": ("停电涉及大客户提醒 0 条", {"queued": 0}),
+    # No load data stored: no key account has a day to check.
+    "key_account_remote_check": (
+        "已检查 0 户大客户，新发现 0 条，再次发现 0 条",
+        {"accounts": 0, "new": 0, "again": 0},
+    ),
     "prune_job_runs": ("删除过期运行记录 0 条", {"deleted": 0}),
     "prune_auth_audit": (
         "删除过期登录审计记录：登录 0 条，失败 0 条，事件 0 条",
