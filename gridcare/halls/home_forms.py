@@ -17,7 +17,10 @@ from gridcare.halls.models import HomeVisitReason, HomeVisitStatus, Kind
 from gridcare.halls.rules import appointment_rules, clock_text, slot_starts
 from gridcare.org.models import Hall
 
-PURPOSES: list[Choice] = [(k, str(Kind(k).label)) for k in HOME_PURPOSES]
+
+def purposes() -> list[Choice]:
+    """The businesses a home visit may be for, in the request's language (read when shown)."""
+    return [(k, str(Kind(k).label)) for k in HOME_PURPOSES]
 
 
 def visit_days(today: date | None = None) -> list[date]:
@@ -40,7 +43,7 @@ class HomeRequestForm(forms.Form):
     """A staff member asks for a visit: the account picked from a search, the business, the reason."""
 
     account_no = Picker(label=_("用电户"), invalid=_("请从查询结果中选择用电户。"))
-    purpose = forms.ChoiceField(label=_("办理业务"), choices=PURPOSES)
+    purpose = forms.ChoiceField(label=_("办理业务"), choices=purposes)
     reason = forms.ChoiceField(label=_("不能到厅的原因"), choices=HomeVisitReason.choices)
     note = forms.CharField(label=_("说明"), max_length=NOTE_MAX, required=False, widget=forms.Textarea({"rows": 2}))
     phone = forms.CharField(label=_("联系电话"), max_length=20)

@@ -37,8 +37,8 @@ def _filter_form(scope: Scope, data: Any) -> forms.PortfolioFilterForm:
     return forms.PortfolioFilterForm(
         data,
         units=selectors.portfolio_unit_choices(scope),
-        grades=selectors.GRADE_CHOICES,
-        industries=selectors.INDUSTRY_CHOICES,
+        grades=selectors.grade_choices(),
+        industries=selectors.industry_choices(),
         managers=managers,
     )
 

@@ -254,11 +254,14 @@ def portfolio_unit_choices(scope: Scope) -> list[Choice]:
     return [(u.code, named(u.code, u.name)) for u in units]
 
 
-GRADE_CHOICES: list[Choice] = [
-    *((g, str(label)) for g, label in ImportanceGrade.choices if g),
-    ("none", str(ImportanceGrade.NONE.label)),
-]
-INDUSTRY_CHOICES: list[Choice] = [(k, f"{k} {label}") for k, label in Industry.choices]
+def grade_choices() -> list[Choice]:
+    """The importance grades to filter by, in the request's language (read when asked)."""
+    return [*((g, str(label)) for g, label in ImportanceGrade.choices if g), ("none", str(ImportanceGrade.NONE.label))]
+
+
+def industry_choices() -> list[Choice]:
+    """The GB/T 4754 sections to filter by, "C 制造业", in the request's language."""
+    return [(k, f"{k} {label}") for k, label in Industry.choices]
 
 
 # -- the calendar --------------------------------------------------------------------------------

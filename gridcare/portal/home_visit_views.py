@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from gridcare.core.exceptions import DomainError
 from gridcare.core.views import form_errors_from
-from gridcare.halls.home_forms import PURPOSES
+from gridcare.halls.home_forms import purposes
 from gridcare.halls.home_rules import NOTE_MAX
 from gridcare.halls.models import HomeVisitReason
 from gridcare.halls.services.home_visits import (
@@ -35,7 +35,7 @@ from gridcare.portal.access import customer_required, request_customer
 
 class HomeVisitForm(forms.Form):
     account_no = forms.ChoiceField(label=gettext_lazy("户号（上门地址）"), widget=forms.RadioSelect)
-    purpose = forms.ChoiceField(label=gettext_lazy("要办理的业务"), choices=PURPOSES, widget=forms.RadioSelect)
+    purpose = forms.ChoiceField(label=gettext_lazy("要办理的业务"), choices=purposes, widget=forms.RadioSelect)
     reason = forms.ChoiceField(
         label=gettext_lazy("不能到厅的原因"), choices=HomeVisitReason.choices, widget=forms.RadioSelect
     )
