@@ -103,7 +103,9 @@ def _line_error(line: LineIn, found: dict[str, tuple[ServiceItem, ServicePrice |
 
 def _catalogue_for(codes: list[str]) -> dict[str, tuple[ServiceItem, ServicePrice | None]]:
     today = business_date()
-    items = ServiceItem.objects.filter(code__in=[c for c in codes if isinstance(c, str) and len(c) <= 20])
+    items = ServiceItem.objects.filter(
+        code__in=[c for c in codes if isinstance(c, str) and len(c) <= 20 and "\x00" not in c]
+    )
     found: dict[str, tuple[ServiceItem, ServicePrice | None]] = {}
     for item in items:
         price = item.prices.filter(valid_from__lte=today).order_by("-valid_from").first()
