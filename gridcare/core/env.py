@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,11 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def _digest(name: Path) -> str:
+    """A short name for a project's database, so two clones' test databases differ."""
+    return hashlib.sha256(str(name.resolve()).encode()).hexdigest()[:10]
+
+
 def database_from_url(url: str, *, base_dir: Path) -> dict[str, Any]:
     """Turn DATABASE_URL into a Django DATABASES entry.
 
@@ -67,6 +74,12 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, Any]:
             # PRAGMAs above cost about as much as a whole counter request.
             "CONN_MAX_AGE": 600,
             "CONN_HEALTH_CHECKS": True,
+            # The test database is a file too, not SQLite's shared in-memory one: there, two
+            # connections (a browser test's live server and the test itself) meet table locks
+            # that fail at once ("database table is locked"); on a file, WAL and the busy
+            # timeout above make them wait, as in production. pytest-xdist's workers add
+            # their suffix to the name.
+            "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"gridcare-test-{_digest(name)}.sqlite3")},
         }
     if parsed.scheme in {"postgres", "postgresql"}:
         return {
