@@ -143,6 +143,7 @@ def _register_routers() -> None:
     from gridcare.keyaccounts.api import router as keyaccounts_router
     from gridcare.notices.api import router as notices_router
     from gridcare.org.api import router as org_router
+    from gridcare.planning.api import router as planning_router
     from gridcare.portal.api import router as portal_router
     from gridcare.workorders.api import router as workorders_router
 
@@ -156,6 +157,7 @@ def _register_routers() -> None:
     api.add_router("/", assessment_router)
     api.add_router("/", portal_router)
     api.add_router("/", keyaccounts_router)
+    api.add_router("/planning", planning_router)
 
 
 _register_routers()

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "gridcare.assessment",
     "gridcare.portal",
     "gridcare.keyaccounts",
+    "gridcare.planning",
 ]
 
 MIDDLEWARE = [

@@ -97,6 +97,9 @@ class Capability(StrEnum):
     KEY_LOAD_IMPORT = "key_load_import"  # import metering exports of load data for the accounts in one's portfolio
     KEY_DIAGNOSIS = "key_diagnosis"  # an account's energy diagnosis and the remote-service findings (worklist)
     KEY_FINDING_HANDLE = "key_finding_handle"  # a finding's status: contacted, resolved, false alarm
+    # planning (PLAN-1..3, issue 17)
+    PLAN_VIEW = "plan_view"  # staffing plans and simulations: planners the company, hall managers their hall (read)
+    PLAN_EDIT = "plan_edit"  # make, simulate and adopt plans, enter rosters, the outlet-network studies
     # the organisation
     CREW_EDIT = "crew_edit"  # the repair crews (抢修班组) of the units in scope, which orders are dispatched to
     # the house
@@ -125,6 +128,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         | {C.POST_STATE_EDIT, C.LEDGER_PROPOSE}  # their hall's staff; standby is lifted by a supervisor
         | {C.ACTION_EDIT}  # their hall's improvement actions
         | {C.HOME_VISIT_VIEW, C.HOME_VISIT_REQUEST, C.HOME_VISIT_MANAGE}  # their hall's visits and clerks
+        | {C.PLAN_VIEW}  # their hall's staffing plans, read only
     ),
     Role.AGENT_95598: frozenset(
         {C.ACCOUNT_UNMASK, C.BILL_VIEW, C.CONNECTION_APPLY, C.CALLBACK_RECORD, C.INCIDENT_CONFIRM, C.ORDER_FIGURES}
@@ -166,6 +170,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         | {C.INCIDENT_CONFIRM, C.ORDER_FIGURES, C.ASSESS_FIGURES}
         | {C.COMPLAINT_ANALYSIS, C.SURVEY_RESULTS, C.ASSESS_REPORTS}  # the company's, read only
         | {C.KEY_DIAGNOSIS}  # the key accounts' diagnoses and findings, read only
+        | {C.PLAN_VIEW, C.PLAN_EDIT}  # staffing plans, simulations and the outlet network (issue 17)
     ),
     Role.BILLING_CLERK: frozenset({C.BILL_VIEW, C.BANK_DEBIT_POST, C.BILLING_OFFICE, C.HALL_VIEW}),
     Role.ADMINISTRATOR: frozenset(Capability),

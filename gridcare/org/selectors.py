@@ -58,6 +58,7 @@ LINKS: tuple[Link, ...] = (
     Link("billing:services", _("增值服务目录"), C.SERVICE_CATALOGUE_EDIT),
     Link("keyaccounts:portfolio", _("大客户服务"), C.KEY_PORTFOLIO),
     Link("keyaccounts:findings", _("远程服务发现"), C.KEY_DIAGNOSIS),
+    Link("planning:index", _("服务规划"), C.PLAN_VIEW),
     Link("jobs:index", _("后台任务"), C.JOBS),
     Link("crews:list", pgettext_lazy("crews", "抢修班组"), C.CREW_EDIT),
     Link("calendar:list", _("节假日安排"), C.CALENDAR_VIEW),

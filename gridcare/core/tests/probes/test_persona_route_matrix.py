@@ -241,6 +241,8 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "keyaccounts:loads": (C.KEY_LOAD_IMPORT, None),
     "keyaccounts:load": (C.KEY_LOAD_IMPORT, "missing"),
     "keyaccounts:findings": (C.KEY_DIAGNOSIS, None),
+    # planning (issue 17)
+    "planning:index": (C.PLAN_VIEW, None),
     "keyaccounts:finding_status": (C.KEY_FINDING_HANDLE, "missing"),  # POST only
     "keyaccounts:diagnosis": (C.KEY_DIAGNOSIS, "key_diagnosis"),
     "keyaccounts:diagnosis_pdf": (C.KEY_DIAGNOSIS, "key_diagnosis"),

@@ -1,0 +1,16 @@
+"""Planning's API under /api/v1/planning/... (issue 17): each part's router (``*_api.py``) is
+added here, with the same access rules as the pages."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["planning"])
+
+
+def _add_part_routers() -> None:
+    """The parts of the planning API, each in its own module (staffing, simulations, network),
+    added here as they are built."""
+
+
+_add_part_routers()
