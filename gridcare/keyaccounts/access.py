@@ -24,10 +24,13 @@ def key_account_q(prefix: str = "") -> Q:
     return ~Q(**{f"{prefix}importance_grade": ""}) | Q(**{f"{prefix}key_account_manager__isnull": False})
 
 
-def portfolio_filter(scope: Scope, prefix: str = "") -> Q:
-    """The accounts (or rows reached through an account at ``prefix``, e.g. ``"account__"``)
-    in the caller's portfolio."""
-    if not can(scope, Capability.KEY_PORTFOLIO):
+def key_accounts_filter(scope: Scope, capability: Capability, prefix: str = "") -> Q:
+    """The key accounts (or rows reached through an account at ``prefix``, e.g. ``"account__"``)
+    the caller reaches for ``capability``: the one scope filter at the unit level, narrowed for a
+    大客户经理 to the accounts they manage and for a 台区经理 to their 台区' accounts; a post
+    without ``capability`` reaches none. The portfolio and the diagnosis are this filter with
+    their own capability."""
+    if not can(scope, capability):
         return Q(pk__in=[])
     unit = scope.filter(Reach.UNIT, Path.unit_of(f"{prefix}supply_unit"))
     if not scope.everything and scope.role == Role.KEY_ACCOUNT_MANAGER:
@@ -35,6 +38,11 @@ def portfolio_filter(scope: Scope, prefix: str = "") -> Q:
     if not scope.everything and scope.role == Role.COMMUNITY_MANAGER:
         return unit & Q(**{f"{prefix}transformer_area__community_manager": scope.staff})
     return unit & key_account_q(prefix)
+
+
+def portfolio_filter(scope: Scope, prefix: str = "") -> Q:
+    """The accounts in the caller's portfolio (KEY_PORTFOLIO)."""
+    return key_accounts_filter(scope, Capability.KEY_PORTFOLIO, prefix)
 
 
 def assignable_filter(scope: Scope, prefix: str = "") -> Q:

@@ -1,10 +1,10 @@
 """Which key accounts, load-data imports and findings a caller reaches (KEY-3/4); outside the
 reach objects are "not found", exactly like missing ones.
 
-The diagnosis reach (``diagnosis_filter``) is the one scope filter (``Scope.filter`` with
-``Reach.UNIT``: unit posts their unit, company posts such as planners the company, administrators
-everything) over the key accounts (``keyaccounts.access.key_account_q``), narrowed for a 大客户经理
-to the accounts they manage. A post without ``KEY_DIAGNOSIS`` reaches none. Imports are seen where
+The diagnosis reach (``diagnosis_filter``) is the key accounts' one filter
+(``keyaccounts.access.key_accounts_filter``: the scope filter at the unit level — unit posts their
+unit, company posts such as planners the company, administrators everything — narrowed for a
+大客户经理 to the accounts they manage) with ``KEY_DIAGNOSIS``. A post without ``KEY_DIAGNOSIS`` reaches none. Imports are seen where
 their importer works (a unit post: the unit's imports)."""
 
 from __future__ import annotations
@@ -14,21 +14,16 @@ from django.utils.translation import gettext as _
 
 from gridcare.core.exceptions import NotFound
 from gridcare.customers.models import Account
-from gridcare.keyaccounts.access import key_account_q
+from gridcare.keyaccounts.access import key_accounts_filter
 from gridcare.keyaccounts.models import Finding, LoadImport
 from gridcare.org.access import Capability, Path, Reach, Scope, can
-from gridcare.org.models import Role
 
 
 def diagnosis_filter(scope: Scope, prefix: str = "") -> Q:
     """The key accounts (or rows reached through an account at ``prefix``) whose load data,
-    diagnosis and findings the caller sees."""
-    if not can(scope, Capability.KEY_DIAGNOSIS):
-        return Q(pk__in=[])
-    unit = scope.filter(Reach.UNIT, Path.unit_of(f"{prefix}supply_unit"))
-    if not scope.everything and scope.role == Role.KEY_ACCOUNT_MANAGER:
-        return unit & Q(**{f"{prefix}key_account_manager": scope.staff})
-    return unit & key_account_q(prefix)
+    diagnosis and findings the caller sees (KEY_DIAGNOSIS): the portfolio's filter with its own
+    capability."""
+    return key_accounts_filter(scope, Capability.KEY_DIAGNOSIS, prefix)
 
 
 def clean_no(value: object, length: int = 10) -> str:
