@@ -608,6 +608,7 @@ GRIDCARE_JOBS = {
         "key_account_visit_reminders": env_str("GRIDCARE_JOB_KEY_ACCOUNT_VISIT_REMINDERS", "daily 08:00"),
         # A published outage that touches key accounts: their managers get the list with each plan.
         "key_account_outage_alerts": env_str("GRIDCARE_JOB_KEY_ACCOUNT_OUTAGE_ALERTS", "every 5m"),
+        "key_account_peak_shift_alerts": env_str("GRIDCARE_JOB_KEY_ACCOUNT_PEAK_SHIFT_ALERTS", "every 5m"),
         "prune_job_runs": env_str("GRIDCARE_JOB_PRUNE_JOB_RUNS", "daily 03:30"),
         "prune_auth_audit": env_str("GRIDCARE_JOB_PRUNE_AUTH_AUDIT", "daily 03:45"),
         "assessment_rollup": env_str("GRIDCARE_JOB_ASSESSMENT_ROLLUP", "daily 01:30"),

@@ -33,7 +33,7 @@ from gridcare.halls.services.mobile_rounds import mobile_round_reminders as roun
 from gridcare.jobs.conf import jobs_int, schedule_setting
 from gridcare.jobs.rules import Schedule, parse_schedule
 from gridcare.jobs.services import bill_runs_notify, job_runs_prune
-from gridcare.keyaccounts.services.plans import outage_alerts
+from gridcare.keyaccounts.services.plans import outage_alerts, peak_shift_alerts
 from gridcare.keyaccounts.services.remote import remote_check
 from gridcare.keyaccounts.services.visits import visit_reminders
 from gridcare.notices.models import Channel
@@ -186,6 +186,11 @@ def key_account_outage_alerts(ctx: Context) -> Result:
     return Result(_("停电涉及大客户提醒 %(n)d 条") % {"n": queued}, {"queued": queued})
 
 
+def key_account_peak_shift_alerts(ctx: Context) -> Result:
+    queued = peak_shift_alerts(now=tz.now())
+    return Result(_("错峰涉及大客户提醒 %(n)d 条") % {"n": queued}, {"queued": queued})
+
+
 def prune_job_runs(ctx: Context) -> Result:
     deleted = job_runs_prune(before=tz.now() - timedelta(days=jobs_int("KEEP_DAYS")))
     return Result(_("删除过期运行记录 %(n)d 条") % {"n": deleted}, {"deleted": deleted})
@@ -247,6 +252,9 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("mobile_round_reminders", gettext_lazy("流动服务车前一天提醒"), mobile_round_reminders),
     JobSpec("key_account_visit_reminders", gettext_lazy("大客户走访前一天提醒"), key_account_visit_reminders),
     JobSpec("key_account_outage_alerts", gettext_lazy("停电涉及大客户时提醒客户经理"), key_account_outage_alerts),
+    JobSpec(
+        "key_account_peak_shift_alerts", gettext_lazy("错峰涉及大客户时提醒客户经理"), key_account_peak_shift_alerts
+    ),
     JobSpec("key_account_remote_check", gettext_lazy("大客户远程服务检查"), key_account_remote_check),
     JobSpec("prune_job_runs", gettext_lazy("清理任务运行记录"), prune_job_runs),
     JobSpec("prune_auth_audit", gettext_lazy("清理过期登录审计记录"), prune_auth_audit),

@@ -8,7 +8,8 @@
 - ``/key-accounts/assignments/``: supervisors give accounts a 大客户经理 and 台区 a 台区经理
   (asked first), with each one's history;
 - ``/key-accounts/needs/``: the needs counted by category, industry and unit, with charts;
-- ``/key-accounts/outages/<id>/``: the key accounts an outage cuts off, each with its plan."""
+- ``/key-accounts/outages/<id>/``: the key accounts an outage cuts off, each with its plan;
+- ``/key-accounts/peak-shifts/<id>/``: those a peak-shift order (错峰) names, each with its plan."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from gridcare.keyaccounts import portfolio_forms as forms
 from gridcare.keyaccounts import selectors
 from gridcare.keyaccounts.access import account_get_for_scope
 from gridcare.keyaccounts.services import portfolio as services
-from gridcare.notices.access import outage_get_for_scope
+from gridcare.notices.access import outage_get_for_scope, peak_shift_get_for_scope
 from gridcare.org.access import Capability, Scope, can, request_scope, require
 from gridcare.org.models import Role
 
@@ -62,11 +63,12 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     page = paginate(request, rows)
     ids = [a.pk for a in page]
     outages, findings = selectors.coming_outages(ids), selectors.open_findings_by_kind(ids)
+    shifts = selectors.coming_peak_shifts(ids)
     context = {
         "form": form,
         "page": page,
         "sorting": sorting,
-        "rows": [(a, outages.get(a.pk, []), findings.get(a.pk, [])) for a in page],
+        "rows": [(a, outages.get(a.pk, []), findings.get(a.pk, []), shifts.get(a.pk, [])) for a in page],
         "reminders": selectors.reminders_of(scope.staff) if scope.staff else [],
         "follow_ups": selectors.open_follow_ups_of(scope.staff)[:10] if scope.staff else [],
         "can_assign": can(scope, Capability.KEY_ASSIGN),
@@ -131,6 +133,7 @@ def _account_page(request: HttpRequest, account: Account, profile_form: Any = No
         "plans": selectors.plans_of(account)[:10],
         "findings": selectors.findings_of(account),
         "outages": selectors.coming_outages([account.pk]).get(account.pk, []),
+        "peak_shifts": selectors.coming_peak_shifts([account.pk]).get(account.pk, []),
         "history": selectors.account_history(account),
         "assignments": selectors.assignments_of(account=account)[:20],
         "can_visit": can(scope, Capability.KEY_VISIT),
@@ -296,3 +299,18 @@ def outage(request: HttpRequest, outage_id: int) -> HttpResponse:
     found = outage_get_for_scope(scope=scope, outage_id=outage_id)
     touched = selectors.outage_key_accounts(scope=scope, outage_id=found.pk)
     return render(request, "keyaccounts/outage.html", {"outage": found, "touched": touched})
+
+
+@staff_required
+def peak_shift(request: HttpRequest, order_id: int) -> HttpResponse:
+    """The key accounts in the caller's reach behind a peak-shift order's feeders, each with its plan."""
+    scope = require(request_scope(request), Capability.KEY_PORTFOLIO)
+    found = peak_shift_get_for_scope(scope=scope, order_id=order_id)
+    touched = selectors.peak_shift_key_accounts(scope=scope, order_id=found.pk)
+    context = {
+        "order": found,
+        "feeders": [f.name for f in found.feeders.order_by("code")],
+        "touched": touched,
+        "can_list": can(scope, Capability.PEAK_SHIFT),
+    }
+    return render(request, "keyaccounts/peak_shift.html", context)

@@ -42,7 +42,12 @@ from gridcare.keyaccounts.models import (
     VisitNeed,
     VisitStatus,
 )
-from gridcare.notices.selectors import outage_account_ids, outages_of_accounts
+from gridcare.notices.selectors import (
+    outage_account_ids,
+    outages_of_accounts,
+    peak_shift_account_ids,
+    peak_shifts_of_accounts,
+)
 from gridcare.org.access import Path, Reach, Scope
 from gridcare.org.models import Role, Staff, SupplyUnit
 from gridcare.workorders.selectors import open_orders_of
@@ -137,6 +142,11 @@ def coming_outages(account_ids: Sequence[int]) -> dict[int, list[Any]]:
             for account_id in hit.account_ids:
                 found[account_id].append(hit.outage)
     return found
+
+
+def coming_peak_shifts(account_ids: Sequence[int]) -> dict[int, list[Any]]:
+    """The peak-shift orders (错峰) not over yet that name the feeder of each of ``account_ids``."""
+    return peak_shifts_of_accounts(account_ids=account_ids)
 
 
 def open_findings_by_kind(account_ids: Iterable[int]) -> dict[int, list[tuple[str, int]]]:
@@ -385,6 +395,19 @@ def outage_key_accounts(*, scope: Scope, outage_id: int) -> list[TouchedAccount]
     """The key accounts in the caller's reach that the outage cuts off, each with its plan."""
     among = Account.objects.filter(portfolio_filter(scope)).values("id")
     ids = outage_account_ids(outage_id=outage_id, among=among)
+    accounts = list(
+        Account.objects.filter(pk__in=ids)
+        .select_related("customer", "key_account_manager")
+        .order_by(grade_rank(), "account_no")
+    )
+    plans = {p.account_id: p for p in latest_plans(scope=scope).filter(account_id__in=ids)}
+    return [TouchedAccount(account=a, plan=plans.get(a.pk)) for a in accounts]
+
+
+def peak_shift_key_accounts(*, scope: Scope, order_id: int) -> list[TouchedAccount]:
+    """The key accounts in the caller's reach behind a peak-shift order's feeders, each with its plan."""
+    among = Account.objects.filter(portfolio_filter(scope)).values("id")
+    ids = peak_shift_account_ids(order_id=order_id, among=among)
     accounts = list(
         Account.objects.filter(pk__in=ids)
         .select_related("customer", "key_account_manager")

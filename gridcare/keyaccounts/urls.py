@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern] = [
     path("assignments/", portfolio_views.assignments, name="assignments"),
     path("needs/", portfolio_views.needs, name="needs"),
     path("outages/<int:outage_id>/", portfolio_views.outage, name="outage"),
+    path("peak-shifts/<int:order_id>/", portfolio_views.peak_shift, name="peak_shift"),
     path("visits/", visits_views.calendar_page, name="visits"),
     path("visits/<int:visit_id>/", visits_views.visit, name="visit"),
     path("needs/<int:need_id>/status/", visits_views.need_status, name="need_status"),

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from gridcare.core.exceptions import NotFound
-from gridcare.notices.models import Outage, Publication
+from gridcare.notices.models import Outage, PeakShiftOrder, Publication
 from gridcare.org.access import Level, Path, Reach, Scope
 
 
@@ -44,4 +44,17 @@ def publication_get_for_scope(*, scope: Scope, publication_id: int) -> Publicati
     found = Publication.objects.filter(publication_filter(scope), pk=publication_id).first()
     if found is None:
         raise NotFound(_("未找到该公告。"))
+    return found
+
+
+def peak_shift_filter(scope: Scope) -> Q:
+    """The peak-shift orders a caller sees: those of the company (its key-account managers and
+    planners issue them; every unit's managers are told of those touching their accounts)."""
+    return scope.filter(Reach.COMPANY, Path(company="company_id"))
+
+
+def peak_shift_get_for_scope(*, scope: Scope, order_id: int) -> PeakShiftOrder:
+    found = PeakShiftOrder.objects.filter(peak_shift_filter(scope), pk=order_id).first()
+    if found is None:
+        raise NotFound(_("未找到该错峰通知。"))
     return found

@@ -167,12 +167,17 @@ class PeakShiftIn(Schema):
 
 class QueuedOut(Schema):
     queued: int
+    order_id: int  # the stored order (the one issued before, when it is the same order again)
+    key_accounts: int
 
 
 @router.post("/notices/peak-shift", response={200: QueuedOut, **ERRORS})
 def peak_shift(request: HttpRequest, payload: PeakShiftIn) -> dict[str, int]:
+    """Issue a peak-shift order (错峰): stored, and a message queued to every key account behind
+    the feeders; the same order again queues none and answers the stored order."""
     order = campaigns.PeakShift(**payload.dict())
-    return {"queued": campaigns.peak_shift_notify(scope=scope_for(request.user), actor=request.user, order=order)}
+    done = campaigns.peak_shift_issue(scope=scope_for(request.user), actor=request.user, order=order)
+    return {"queued": done.queued, "order_id": done.order.pk, "key_accounts": done.order.key_accounts}
 
 
 from gridcare.notices.inbound_api import router as inbound_router  # noqa: E402 - the gateway's inbound SMS (NOTE-3)

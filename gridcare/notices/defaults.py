@@ -44,8 +44,8 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
         "【国网示范市供电公司】流动服务车将于{day}{start}-{end}到{village}（{place}）现场办理缴费、业务咨询等，欢迎前来。",
     ),
     # To a key-account manager (gridcare.keyaccounts, KEY-2), by the staff app's push: the day
-    # before a planned visit, and an outage that cuts off accounts of theirs (the list and each
-    # account's emergency plan are on the page named).
+    # before a planned visit, and an outage or a peak-shift order (错峰) that touches accounts of
+    # theirs (the list and each account's emergency plan are on the page named).
     "key_account_visit_reminder": (
         Category.WORK_ORDER,
         "【大客户服务】明天（{day}）您计划走访{customer}（户号{account_no}），目的：{purpose}。",
@@ -53,6 +53,10 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
     "key_account_outage": (
         Category.WORK_ORDER,
         "【大客户服务】{start}至{end}的停电涉及您的{count}户大客户：{accounts}。请查看各户应急方案：{link}",
+    ),
+    "key_account_peak_shift": (
+        Category.WORK_ORDER,
+        "【大客户服务】{date} {start}至{end}错峰，负荷上限{limit_kw}千瓦，涉及您的{count}户大客户：{accounts}。请查看各户应急方案：{link}",
     ),
     "bill_issued": (
         Category.BILL,

@@ -425,3 +425,36 @@ class PublicationEvent(Event):
 
     def __str__(self) -> str:
         return f"{self.publication_id} {self.type}"
+
+
+class PeakShiftOrder(models.Model):
+    """A peak-shift order (错峰, 有序用电): the key accounts behind its feeders keep their load
+    under ``limit_kw`` on ``day`` from ``start`` to ``end``. Written with its messages in one
+    transaction by ``campaigns.peak_shift_issue``; the same order again (same feeders, day, window
+    and limit: ``fingerprint``) is no second order."""
+
+    company = models.ForeignKey("org.Company", on_delete=models.PROTECT, related_name="+")
+    feeders = models.ManyToManyField("customers.Feeder", related_name="peak_shift_orders")
+    day = models.DateField(_("错峰日期"))
+    start = models.TimeField(_("开始时间"))
+    end = models.TimeField(_("结束时间"))
+    limit_kw = models.PositiveIntegerField(_("负荷上限(kW)"))
+    fingerprint = models.CharField(max_length=64, unique=True)
+    key_accounts = models.PositiveIntegerField(_("涉及大客户户数"), default=0)
+    notices_queued = models.PositiveIntegerField(_("通知条数"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("发布时间"))
+
+    class Meta:
+        verbose_name = _("错峰通知")
+        verbose_name_plural = _("错峰通知")
+        ordering = ["-day", "-start", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="peak_shift_ends_after_start")
+        ]
+        indexes = [models.Index(fields=["day", "end"], name="peak_shift_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.start:%H:%M}-{self.end:%H:%M} {self.limit_kw} kW"

@@ -16,7 +16,7 @@ from gridcare.core import timezone as tz
 from gridcare.core.exceptions import InvalidInput
 from gridcare.core.privacy import mask_text
 from gridcare.notices import rules
-from gridcare.notices.access import outage_filter, publication_filter
+from gridcare.notices.access import outage_filter, peak_shift_filter, publication_filter
 from gridcare.notices.defaults import DEFAULT_TEMPLATES
 from gridcare.notices.models import (
     Category,
@@ -27,6 +27,7 @@ from gridcare.notices.models import (
     OutageAccount,
     OutageEvent,
     OutageStatus,
+    PeakShiftOrder,
     Publication,
     PublicationArea,
     PublicationEvent,
@@ -339,6 +340,63 @@ def outages_coming(*, now: datetime | None = None, days: int = 30) -> list[Outag
         created_at__gte=moment - timedelta(days=days),
     )
     return list(rows.order_by("starts_at", "id"))
+
+
+# -- peak-shift orders (错峰, NOTE-2) -------------------------------------------------------------
+def peak_shift_list(*, scope: Scope) -> QuerySet[PeakShiftOrder]:
+    """The orders of the caller's company (notices.access.peak_shift_filter), the latest day first."""
+    rows = PeakShiftOrder.objects.filter(peak_shift_filter(scope)).select_related("created_by__staff")
+    return rows.prefetch_related("feeders").order_by("-day", "-start", "-id")
+
+
+def _not_over(moment: datetime) -> Q:
+    local = moment.astimezone(tz.SHANGHAI)
+    return Q(day__gt=local.date()) | Q(day=local.date(), end__gt=local.time())
+
+
+def peak_shifts_coming(*, now: datetime | None = None) -> list[PeakShiftOrder]:
+    """The orders whose window is not over yet, soonest first: those whose key accounts' managers
+    are to be told."""
+    rows = PeakShiftOrder.objects.filter(_not_over(now or tz.now()))
+    return list(rows.order_by("day", "start", "id"))
+
+
+def peak_shift_account_ids(*, order_id: int, among: QuerySet[Any]) -> list[int]:
+    """Which accounts of ``among`` (a values list of account ids: the key accounts in a manager's
+    reach) are behind the order's feeders, open ones only, in id order."""
+    from gridcare.customers.models import Account, AccountStatus
+
+    feeders = PeakShiftOrder.feeders.through.objects.filter(peakshiftorder_id=order_id).values("feeder_id")
+    rows = Account.objects.filter(pk__in=among, transformer_area__feeder_id__in=feeders)
+    return list(rows.exclude(status=AccountStatus.CLOSED).order_by("pk").values_list("pk", flat=True))
+
+
+def peak_shifts_of_accounts(
+    *, account_ids: Sequence[int], now: datetime | None = None
+) -> dict[int, list[PeakShiftOrder]]:
+    """The orders not over yet that name the feeder of each of ``account_ids``, soonest first."""
+    from gridcare.customers.models import Account
+
+    if not account_ids:
+        return {}
+    feeder_of = dict(
+        Account.objects.filter(pk__in=list(account_ids), transformer_area__isnull=False).values_list(
+            "pk", "transformer_area__feeder_id"
+        )
+    )
+    found: dict[int, list[PeakShiftOrder]] = defaultdict(list)
+    rows = PeakShiftOrder.objects.filter(_not_over(now or tz.now()), feeders__in=set(feeder_of.values()))
+    orders = {o.pk: o for o in rows.distinct().order_by("day", "start", "id")}
+    links = PeakShiftOrder.feeders.through.objects.filter(peakshiftorder_id__in=list(orders))
+    by_feeder: dict[int, list[int]] = defaultdict(list)
+    for order_id, feeder_id in links.values_list("peakshiftorder_id", "feeder_id"):
+        by_feeder[feeder_id].append(order_id)
+    position = {pk: i for i, pk in enumerate(orders)}
+    for account_id, feeder_id in feeder_of.items():
+        hits = sorted(by_feeder.get(feeder_id, []), key=position.__getitem__)
+        if hits:
+            found[account_id] = [orders[i] for i in hits]
+    return found
 
 
 # -- public notices and service publicity (SELF-3) ----------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gridcare.notices import publication_views, views
+from gridcare.notices import peak_shift_views, publication_views, views
 
 app_name = "notices"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("outages/new/", views.outage_new, name="outage_new"),
     path("outages/<int:outage_id>/", views.outage_detail, name="outage_detail"),
     path("outages/<int:outage_id>/<str:action>/", views.outage_change, name="outage_change"),
+    # peak-shift orders (错峰, NOTE-2)
+    path("peak-shifts/", peak_shift_views.peak_shift_list, name="peak_shifts"),
+    path("peak-shifts/new/", peak_shift_views.peak_shift_new, name="peak_shift_new"),
     # public notices and service publicity (SELF-3)
     path("publications/", publication_views.publication_list, name="publications"),
     path("publications/new/", publication_views.publication_new, name="publication_new"),

@@ -44,6 +44,7 @@ LINKS: tuple[Link, ...] = (
     Link("notices:quality", _("通知渠道质量"), C.NOTICE_QUALITY),
     Link("notices:reliability", _("供电可靠性"), C.RELIABILITY_VIEW),
     Link("notices:publications", _("公告发布"), C.TEMPLATE_EDIT),
+    Link("notices:peak_shifts", _("错峰通知"), C.PEAK_SHIFT),
     Link("halls:index", _("营业厅排队叫号"), C.HALL_VIEW),
     # Every post sees its own figures; ASSESS_FIGURES those of the people and places it oversees.
     Link("assessment:figures", _("考核评价")),

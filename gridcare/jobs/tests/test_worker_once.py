@@ -36,6 +36,7 @@ QUIET = {
     # No visit planned for tomorrow, no outage touching a key account.
     "key_account_visit_reminders": ("大客户走访提醒 0 条", {"queued": 0}),
     "key_account_outage_alerts": ("停电涉及大客户提醒 0 条", {"queued": 0}),
+    "key_account_peak_shift_alerts": ("错峰涉及大客户提醒 0 条", {"queued": 0}),
     # No load data stored: no key account has a day to check.
     "key_account_remote_check": (
         "已检查 0 户大客户，新发现 0 条，再次发现 0 条",

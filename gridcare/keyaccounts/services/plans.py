@@ -8,8 +8,10 @@ months after it is made unless a date is given.
 When an outage is registered (notices publishes it and fans it out to the customers), the
 worker's job ``key_account_outage_alerts`` sends each manager of the key accounts it cuts off one
 message with the list; the page ``/key-accounts/outages/<id>/`` lists the accounts with each
-plan. The dependency is one-way: this app reads the outage through notices' selectors, notices
-knows nothing of key accounts."""
+plan. A peak-shift order (错峰, stored by notices with its messages to the customers) is told
+the same way by the job ``key_account_peak_shift_alerts``, its page ``/key-accounts/peak-shifts/<id>/``.
+The dependency is one-way: this app reads the outage and the order through notices' selectors,
+notices knows nothing of key accounts."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -35,12 +37,13 @@ from gridcare.keyaccounts.rules import facts, plans
 from gridcare.keyaccounts.services.portfolio import acting_user
 from gridcare.keyaccounts.services.visits import staff_recipient
 from gridcare.notices.models import Channel
-from gridcare.notices.selectors import outage_account_ids, outages_coming
+from gridcare.notices.selectors import outage_account_ids, outages_coming, peak_shift_account_ids, peak_shifts_coming
 from gridcare.notices.services import notice_enqueue
 from gridcare.org.access import Capability, Scope, require
 from gridcare.org.models import Staff
 
 OUTAGE_TEMPLATE = "key_account_outage"
+PEAK_SHIFT_TEMPLATE = "key_account_peak_shift"
 NAMES_IN_MESSAGE = 5
 
 
@@ -125,10 +128,12 @@ def plan_create(
     return plan
 
 
-def _touched_by_manager(outage_id: int) -> dict[Staff, list[Account]]:
-    """The key accounts with a 大客户经理 the outage cuts off, by manager."""
-    key_accounts = Account.objects.filter(key_account_q(), key_account_manager__isnull=False).values("id")
-    ids = outage_account_ids(outage_id=outage_id, among=key_accounts)
+def _managed_key_accounts() -> QuerySet[Account, Any]:
+    return Account.objects.filter(key_account_q(), key_account_manager__isnull=False).values("id")
+
+
+def _by_manager(ids: list[int]) -> dict[Staff, list[Account]]:
+    """The accounts ``ids`` by their (active) 大客户经理."""
     by_manager: dict[Staff, list[Account]] = defaultdict(list)
     rows = Account.objects.filter(pk__in=ids).select_related("customer", "key_account_manager")
     for account in rows.order_by("account_no"):
@@ -143,28 +148,62 @@ def _when(moment: datetime) -> str:
     return f"{local.month}月{local.day}日{local:%H:%M}"
 
 
+def _names(accounts: list[Account]) -> str:
+    names = "、".join(a.customer.name for a in accounts[:NAMES_IN_MESSAGE])
+    return names + _("等") if len(accounts) > NAMES_IN_MESSAGE else names
+
+
 @transaction.atomic
 def outage_alerts(*, now: datetime | None = None) -> int:
     """One message to each manager whose key accounts a coming outage cuts off, once per outage
     and manager; returns the messages queued."""
     queued = 0
     for outage in outages_coming(now=now):
-        for manager, accounts in sorted(_touched_by_manager(outage.pk).items(), key=lambda kv: kv[0].pk):
-            names = "、".join(a.customer.name for a in accounts[:NAMES_IN_MESSAGE])
-            if len(accounts) > NAMES_IN_MESSAGE:
-                names += _("等")
+        for manager, accounts in sorted(
+            _by_manager(outage_account_ids(outage_id=outage.pk, among=_managed_key_accounts())).items(),
+            key=lambda kv: kv[0].pk,
+        ):
             made = notice_enqueue(
                 template_code=OUTAGE_TEMPLATE,
                 variables={
                     "start": _when(outage.starts_at),
                     "end": _when(outage.ends_at),
                     "count": len(accounts),
-                    "accounts": names,
+                    "accounts": _names(accounts),
                     "link": reverse("keyaccounts:outage", kwargs={"outage_id": outage.pk}),
                 },
                 recipient=staff_recipient(manager),
                 channel=Channel.PUSH,
                 dedupe_key=f"key_outage:{outage.pk}:{manager.pk}",
+            )
+            queued += made is not None
+    return queued
+
+
+@transaction.atomic
+def peak_shift_alerts(*, now: datetime | None = None) -> int:
+    """One message to each manager whose key accounts a peak-shift order not yet over names, once
+    per order and manager; returns the messages queued."""
+    queued = 0
+    for order in peak_shifts_coming(now=now):
+        for manager, accounts in sorted(
+            _by_manager(peak_shift_account_ids(order_id=order.pk, among=_managed_key_accounts())).items(),
+            key=lambda kv: kv[0].pk,
+        ):
+            made = notice_enqueue(
+                template_code=PEAK_SHIFT_TEMPLATE,
+                variables={
+                    "date": f"{order.day.month}月{order.day.day}日",
+                    "start": f"{order.start:%H:%M}",
+                    "end": f"{order.end:%H:%M}",
+                    "limit_kw": order.limit_kw,
+                    "count": len(accounts),
+                    "accounts": _names(accounts),
+                    "link": reverse("keyaccounts:peak_shift", kwargs={"order_id": order.pk}),
+                },
+                recipient=staff_recipient(manager),
+                channel=Channel.PUSH,
+                dedupe_key=f"key_peak_shift:{order.pk}:{manager.pk}",
             )
             queued += made is not None
     return queued

@@ -150,6 +150,8 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "notices:outage_new": (C.OUTAGE_EDIT, None),
     "notices:outage_detail": (None, "outage"),
     "notices:outage_change": (C.OUTAGE_EDIT, "outage"),
+    "notices:peak_shifts": (C.PEAK_SHIFT, None),
+    "notices:peak_shift_new": (C.PEAK_SHIFT, None),
     "notices:publications": (C.TEMPLATE_EDIT, None),
     "notices:publication_new": (C.TEMPLATE_EDIT, None),
     "notices:publication": (C.TEMPLATE_EDIT, "missing"),
@@ -226,6 +228,7 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "keyaccounts:assignments": (C.KEY_ASSIGN, None),
     "keyaccounts:needs": (C.KEY_PORTFOLIO, None),
     "keyaccounts:outage": (C.KEY_PORTFOLIO, "outage"),
+    "keyaccounts:peak_shift": (C.KEY_PORTFOLIO, "missing"),
     "keyaccounts:visits": (C.KEY_VISIT, None),
     "keyaccounts:visit": (C.KEY_PORTFOLIO, "missing"),
     "keyaccounts:need_status": (C.KEY_VISIT, "missing"),  # POST only
