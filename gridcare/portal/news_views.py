@@ -4,13 +4,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from gridcare.notices.selectors import publication_area_label
 from gridcare.portal import usage_selectors as usage
 from gridcare.portal.access import customer_required, request_customer
-from gridcare.portal.models import PortalUser
+from gridcare.portal.models import Binding, PortalUser
 
 HOME_NOTICES = 3
 
@@ -34,10 +36,10 @@ def notice(request: HttpRequest, publication_id: int) -> HttpResponse:
     return render(request, "portal/notice.html", {"p": found, "area": publication_area_label(found)})
 
 
-def home_news(customer: PortalUser) -> dict[str, object]:
+def home_news(customer: PortalUser, bound: Sequence[Binding]) -> dict[str, object]:
     """What the home page shows of these: the coming outages of the customer's accounts and the
-    latest notices of their area."""
+    latest notices of their area (``bound``: the customer's bindings, read once for the page)."""
     return {
-        "coming_outages": [o for o in usage.my_outages(customer) if o.coming],
-        "latest_notices": usage.my_publications(customer)[:HOME_NOTICES],
+        "coming_outages": [o for o in usage.my_outages(customer, bound=bound) if o.coming],
+        "latest_notices": usage.my_publications(customer, limit=HOME_NOTICES, bound=bound),
     }

@@ -7,6 +7,7 @@ selectors and rules (billing, notices, customers) for an account already checked
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -27,7 +28,7 @@ from gridcare.customers.selectors import contact_preferences
 from gridcare.notices import selectors as notices
 from gridcare.notices.models import Category, Publication
 from gridcare.notices.rules import OPT_OUT_CATEGORIES
-from gridcare.portal.models import PortalUser
+from gridcare.portal.models import Binding, PortalUser
 from gridcare.portal.selectors import bindings
 
 PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -151,10 +152,11 @@ class MyOutage:
     account_nos: list[str]
 
 
-def my_outages(user: PortalUser, *, days: int = 365) -> list[MyOutage]:
+def my_outages(user: PortalUser, *, days: int = 365, bound: Sequence[Binding] | None = None) -> list[MyOutage]:
     """The planned and fault outages that cut off any of the customer's bound accounts: coming
-    (and under way) first, soonest first, then the past year's, latest first."""
-    numbers = {b.account_id: b.account.account_no for b in bindings(user)}
+    (and under way) first, soonest first, then the past year's, latest first. ``bound``: the
+    customer's bindings when the caller has read them already (the home page)."""
+    numbers = {b.account_id: b.account.account_no for b in (bindings(user) if bound is None else bound)}
     found = notices.outages_of_accounts(account_ids=sorted(numbers), days=days)
     return [
         MyOutage(
@@ -201,16 +203,17 @@ def my_preferences(user: PortalUser) -> list[AccountPreferences]:
 
 
 # -- public notices of my area --------------------------------------------------------------------
-def _area(user: PortalUser) -> tuple[set[int], set[int]]:
-    accounts = [b.account for b in bindings(user)]
+def _area(user: PortalUser, bound: Sequence[Binding] | None = None) -> tuple[set[int], set[int]]:
+    accounts = [b.account for b in (bindings(user) if bound is None else bound)]
     return {a.supply_unit.company_id for a in accounts}, {a.supply_unit_id for a in accounts}
 
 
-def my_publications(user: PortalUser) -> list[Publication]:
+def my_publications(user: PortalUser, *, limit: int = 100, bound: Sequence[Binding] | None = None) -> list[Publication]:
     """The public notices for the customer's area (every customer's, their accounts' companies'
-    and supply units'), latest first; a customer without a bound account sees those for all."""
-    companies, units = _area(user)
-    return list(notices.publications_live(company_ids=companies, unit_ids=units)[:100])
+    and supply units'), latest first, at most ``limit``; a customer without a bound account sees
+    those for all."""
+    companies, units = _area(user, bound)
+    return list(notices.publications_live(company_ids=companies, unit_ids=units)[:limit])
 
 
 def my_publication(user: PortalUser, publication_id: object) -> Publication:

@@ -89,11 +89,9 @@ def logout(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     customer = request_customer(request)
     today = business_date()
-    accounts = [
-        (selectors.account_summary(b, on=today), selectors.account_bills(b.account).first())
-        for b in selectors.bindings(customer)
-    ]
-    context = {"accounts": accounts, "customer": customer, "here": "home", **home_news(customer)}
+    bound = list(selectors.bindings(customer))  # read once: the accounts, the outages and the area
+    accounts = [(selectors.account_summary(b, on=today), selectors.account_bills(b.account).first()) for b in bound]
+    context = {"accounts": accounts, "customer": customer, "here": "home", **home_news(customer, bound)}
     return render(request, "portal/home.html", context)
 
 
