@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.contrib.sessions.backends.db import SessionStore
+from django.db import connections
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
@@ -29,6 +30,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from gridcare.core import timezone as tz
 from gridcare.core.exceptions import NotFound
+from gridcare.core.sql import Columns, cache_related, fetch
 from gridcare.portal import rules
 from gridcare.portal.models import PortalToken, PortalUser
 
@@ -77,9 +79,25 @@ def signed_in_customer(request: HttpRequest) -> PortalUser | None:
     if hasattr(request, "_portal_user"):
         return request._portal_user  # type: ignore[attr-defined,no-any-return]
     user_id = portal_session(request).get(USER_KEY)
-    user = PortalUser.objects.filter(pk=user_id, active=True).first() if isinstance(user_id, int) else None
+    user = _active_customer(user_id) if isinstance(user_id, int) else None
     request._portal_user = user  # type: ignore[attr-defined]
     return user
+
+
+_CUSTOMER = Columns(PortalUser, "p")
+_TOKEN = Columns(PortalToken, "t")
+
+
+def _active_customer(user_id: int) -> PortalUser | None:
+    """The active customer ``user_id``, read by hand: every portal page and call asks it
+    (gridcare.core.sql)."""
+    connection = connections["default"]
+    rows = fetch(
+        f"SELECT {_CUSTOMER.sql(connection)} FROM {connection.ops.quote_name(_CUSTOMER.table)} p "  # noqa: S608 - names from model metadata, values as parameters
+        "WHERE p.id = %s AND p.active",
+        [user_id],
+    )
+    return _CUSTOMER.load(rows[0], 0, connection) if rows else None
 
 
 def sign_in(request: HttpRequest, user: PortalUser) -> None:
@@ -99,15 +117,19 @@ def token_customer(token: str) -> PortalUser | None:
     if not token.startswith(rules.TOKEN_PREFIX) or len(token) > 100:
         return None
     now = tz.now()
-    row = (
-        PortalToken.objects.filter(
-            key_hash=rules.token_hash(token), revoked_at__isnull=True, expires_at__gt=now, user__active=True
-        )
-        .select_related("user")
-        .first()
+    connection = connections["default"]
+    quote = connection.ops.quote_name
+    rows = fetch(
+        f"SELECT {_TOKEN.sql(connection)}, {_CUSTOMER.sql(connection)} FROM {quote(_TOKEN.table)} t "  # noqa: S608 - names from model metadata, values as parameters
+        f"JOIN {quote(_CUSTOMER.table)} p ON p.id = t.user_id "
+        "WHERE t.key_hash = %s",
+        [rules.token_hash(token)],
     )
-    if row is None:
+    row = _TOKEN.load(rows[0], 0, connection) if rows else None
+    customer = _CUSTOMER.load(rows[0], len(_TOKEN), connection) if rows else None
+    if row is None or customer is None or row.revoked_at is not None or row.expires_at <= now or not customer.active:
         return None
+    cache_related(row, "user", customer)
     if row.last_used_at is None or now - row.last_used_at > TOKEN_TOUCH:
         PortalToken.objects.filter(pk=row.pk).update(last_used_at=now)
     return row.user

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridcare.billing.rules.bill_penalty import bill_penalty
+from gridcare.billing.selectors import accounts_at_a_glance
 from gridcare.core.exceptions import DomainError
 from gridcare.core.paging import paginate
 from gridcare.core.timezone import business_date
@@ -89,8 +90,9 @@ def logout(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     customer = request_customer(request)
     today = business_date()
-    bound = list(selectors.bindings(customer))  # read once: the accounts, the outages and the area
-    accounts = [(selectors.account_summary(b, on=today), selectors.account_bills(b.account).first()) for b in bound]
+    bound = selectors.bound_list(customer)  # read once: the accounts, the outages and the area
+    glance = accounts_at_a_glance(accounts=[b.account for b in bound], on=today)
+    accounts = [(selectors.summary_of(b, glance[b.account_id][0]), glance[b.account_id][1]) for b in bound]
     context = {"accounts": accounts, "customer": customer, "here": "home", **home_news(customer, bound)}
     return render(request, "portal/home.html", context)
 
