@@ -11,16 +11,20 @@ queries them with DuckDB, embedded in the process::
 - columns: ``account_no`` (string), ``ts`` (timestamp, microseconds, UTC — the interval's start),
   ``kw`` (float64, the interval's mean active power), ``kvar`` (float64, nullable: the meter did not
   give reactive power), ``interval_minutes`` (int16: 15, 30 or 60);
-- within a file, rows are sorted by account and time.
+- within a file, rows are sorted by account and time (a partition may hold several files; no
+  account is in two of them); zstd (level 1), account_no dictionary-encoded.
 
 Spark, Trino (Hive connector) and ClickHouse (``s3``/``file`` with ``hive_partitioning``) read the
 same directory as a table partitioned by ``month`` and ``unit`` without any change.
 
 Writing replaces: ``write`` takes the readings of some accounts for one month and removes those
 accounts' earlier readings of that month (in every unit), so importing the same file twice leaves
-the same data. A partition is rewritten whole: the new file is written under a temporary name and
-renamed into place before the old files are removed, under a lock file per month, so a reader sees
-the old files or the new ones and two writers never interleave.
+the same data (``write_month``: several units' readings of a month at once). The files of a
+partition that hold any of those accounts, and its small files, are rewritten as one: the new file
+is written under a temporary name and renamed into place before the old files are removed, under a
+lock file per month, so a reader sees the old files or the new ones and two writers never
+interleave. A large file holding none of them (its account statistics, else its account column,
+say so) is left as it is, so importing a month file by file does not rewrite what came before.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from __future__ import annotations
 import fcntl
 import os
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -94,6 +98,8 @@ class MonthFigures:
 class LoadStore(Protocol):
     def write(self, *, month: str, unit: str, table: pa.Table) -> int: ...
 
+    def write_month(self, *, month: str, tables: Mapping[str, pa.Table]) -> int: ...
+
     def read(self, *, account_no: str, start: datetime, end: datetime) -> Readings: ...
 
     def daily(self, *, first: date, last: date, account_nos: Sequence[str] | None = None) -> list[DayFigures]: ...
@@ -136,36 +142,60 @@ class ParquetLoadStore:
         """Store ``table`` (SCHEMA's columns) as the readings of its accounts in ``month`` for
         ``unit``, replacing every earlier reading of those accounts in that month. Returns the
         number of readings written."""
-        table = table.select(SCHEMA.names).cast(SCHEMA)
-        accounts = pc.unique(table["account_no"])
+        return self.write_month(month=month, tables={unit: table})
+
+    def write_month(self, *, month: str, tables: Mapping[str, pa.Table]) -> int:
+        """``write`` for several units' tables of one month at once, under one lock: every
+        partition of the month is looked at once, whatever the number of units."""
+        tables = {unit: t.select(SCHEMA.names).cast(SCHEMA) for unit, t in tables.items()}
+        if not tables:
+            return 0
+        accounts = pc.unique(pa.chunked_array([t["account_no"] for t in tables.values()], pa.string()))
+        accounts = accounts.combine_chunks() if isinstance(accounts, pa.ChunkedArray) else accounts
+        span = (pc.min(accounts).as_py(), pc.max(accounts).as_py())
         with self._locked(month):
             month_dir = self.root / f"month={month}"
-            for unit_dir in sorted(month_dir.glob("unit=*")) if month_dir.exists() else []:
-                if unit_dir.name != f"unit={unit}":
-                    self._rewrite(unit_dir, keep_out=accounts, add=None)
-            self._rewrite(month_dir / f"unit={unit}", keep_out=accounts, add=table)
-        return int(table.num_rows)
+            existing = {p.name.removeprefix("unit=") for p in month_dir.glob("unit=*")} if month_dir.exists() else set()
+            for unit in sorted(existing | set(tables)):
+                self._rewrite(month_dir / f"unit={unit}", keep_out=accounts, span=span, add=tables.get(unit))
+        return sum(int(t.num_rows) for t in tables.values())
 
-    def _rewrite(self, unit_dir: Path, *, keep_out: pa.Array, add: pa.Table | None) -> None:
+    def _rewrite(self, unit_dir: Path, *, keep_out: pa.Array, span: tuple[Any, Any], add: pa.Table | None) -> None:
+        """Write ``add`` into the partition, without ``keep_out``'s earlier readings. A file that
+        holds none of those accounts (its statistics, else its account column, say so) is left as
+        it is when it is large; small files are merged into the new one."""
         old = sorted(unit_dir.glob("part-*.parquet")) if unit_dir.exists() else []
-        parts = []
-        if old:
-            existing = pq.read_table(old, schema=SCHEMA)
-            kept = existing.filter(pc.invert(pc.is_in(existing["account_no"], value_set=keep_out)))
-            if add is None and kept.num_rows == existing.num_rows:
-                return  # none of these accounts here: nothing to change
-            parts.append(kept)
+        parts, replaced = [], []
+        for path in old:
+            if _holds_none(path, keep_out, span):
+                if add is None or pq.ParquetFile(path).metadata.num_rows >= KEEP_FILE_ROWS:
+                    continue  # untouched
+                parts.append(pq.read_table(path, schema=SCHEMA))
+            else:
+                existing = pq.read_table(path, schema=SCHEMA)
+                parts.append(existing.filter(pc.invert(pc.is_in(existing["account_no"], value_set=keep_out))))
+            replaced.append(path)
+        if add is None and not replaced:
+            return  # none of these accounts here: nothing to change
         if add is not None:
             parts.append(add)
         merged = pa.concat_tables(parts) if parts else None
         unit_dir.mkdir(parents=True, exist_ok=True)
         if merged is not None and merged.num_rows:
-            merged = merged.sort_by([("account_no", "ascending"), ("ts", "ascending")])
+            if not _sorted(merged):
+                merged = merged.sort_by([("account_no", "ascending"), ("ts", "ascending")])
             name = f"part-{uuid.uuid4().hex}.parquet"
             temporary = unit_dir / f".{name}.tmp"
-            pq.write_table(merged, temporary, compression="zstd", row_group_size=1_000_000)
+            pq.write_table(
+                merged,
+                temporary,
+                compression="zstd",
+                compression_level=1,
+                use_dictionary=["account_no", "interval_minutes"],
+                row_group_size=1_000_000,
+            )
             os.replace(temporary, unit_dir / name)
-        for path in old:
+        for path in replaced:
             path.unlink()
 
     # -- reading ------------------------------------------------------------------------------
@@ -239,6 +269,38 @@ MONTHLY_SQL = (
     " WHERE (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], account_no)) GROUP BY ALL"
     " ORDER BY account_no, month"
 )
+
+
+KEEP_FILE_ROWS = 500_000  # a file this large that a write does not concern stays as it is
+
+
+def _holds_none(path: Path, accounts: pa.Array, span: tuple[Any, Any]) -> bool:
+    """Whether the file holds none of ``accounts`` (``span``: their least and greatest)."""
+    meta = pq.ParquetFile(path).metadata
+    column = SCHEMA.names.index("account_no")
+    ranges: list[tuple[Any, Any]] = []
+    for g in range(meta.num_row_groups):
+        stats = meta.row_group(g).column(column).statistics
+        if stats is None or not stats.has_min_max:
+            break
+        ranges.append((stats.min, stats.max))
+    if len(ranges) == meta.num_row_groups and all(high < span[0] or low > span[1] for low, high in ranges):
+        return True
+    held = pq.read_table(path, columns=["account_no"])["account_no"]
+    return not pc.any(pc.is_in(held, value_set=accounts)).as_py()
+
+
+def _sorted(table: pa.Table) -> bool:
+    """Whether the rows are in account and time order (one pass over two columns)."""
+    if table.num_rows < 2:
+        return True
+    account = table["account_no"].combine_chunks()
+    ts = table["ts"].combine_chunks()
+    a, b = account.slice(0, len(account) - 1), account.slice(1)
+    later = pc.less(a, b)
+    same = pc.equal(a, b)
+    in_time = pc.less_equal(ts.slice(0, len(ts) - 1), ts.slice(1))
+    return bool(pc.all(pc.or_(later, pc.and_(same, in_time))).as_py())
 
 
 def _accounts(account_nos: Sequence[str] | None) -> list[Any]:

@@ -11,7 +11,15 @@ Every problem is found, with its row: a value that is not a number, negative act
 same account and time twice, a time off the interval's grid — these refuse the file as a whole —
 and gaps (missing intervals inside an account's period), which are listed and do not. Whether an
 account exists and is a key account, and impossible jumps (which need the contract capacity), are
-the service's checks (``jump_problems`` here does the arithmetic)."""
+the service's checks (``jump_problems`` here does the arithmetic).
+
+Columns, not rows: a month of 15-minute data of a thousand accounts is millions of readings, so
+the file is read into text columns (``read_columns``: pyarrow's CSV reader; the ``csv`` module
+only for a file pyarrow cannot split into equal rows, and openpyxl for Excel) and every check is
+done on whole arrays with numpy and pyarrow compute. Times and numbers in the usual shapes are
+converted on the arrays; a cell in any other shape goes through ``parse_time`` / ``parse_number``
+one by one, so what is accepted, and the value it gives, is the same either way. Only the first
+``MAX_PROBLEMS`` problems of each kind (by row) become sentences; the rest are counted."""
 
 from __future__ import annotations
 
@@ -19,13 +27,16 @@ import csv
 import io
 import math
 import re
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 from django.utils.translation import gettext as _
 
 INTERVALS = (15, 30, 60)
@@ -51,6 +62,25 @@ TIME_FORMATS: tuple[str, ...] = (
     "%Y-%m-%dT%H:%M",
     "%Y%m%d%H%M",
 )
+# The shapes converted on the arrays: each is one of TIME_FORMATS with two-digit fields (Y: year,
+# M: month, D: day, h, m, s), where that format's reading and this one's always agree. Any other
+# shape (one-digit fields, other spaces, out-of-range values) is left to ``parse_time``.
+FAST_TIMES = (
+    "YYYY-MM-DD hh:mm:ss",
+    "YYYY-MM-DD hh:mm",
+    "YYYY/MM/DD hh:mm:ss",
+    "YYYY/MM/DD hh:mm",
+    "YYYYMMDD hh:mm:ss",
+    "YYYYMMDD hh:mm",
+    "YYYY-MM-DDThh:mm:ss",
+    "YYYY-MM-DDThh:mm",
+    "YYYYMMDDhhmm",
+)
+# What str.strip() removes among ASCII characters (others: the cell goes the one-by-one way).
+ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+US = 1_000_000  # microseconds a second
+BEIJING_US = 8 * 3600 * US
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class FileUnreadable(ValueError):
@@ -67,19 +97,58 @@ class Problem:
 
 
 @dataclass
+class Columns:
+    """A table's data rows as text columns, blank rows left out; ``lines`` numbers the rows the
+    way the problems name them (the header is line 1, blank rows are not counted)."""
+
+    header: list[Any]
+    lines: np.ndarray[Any, np.dtype[np.int64]]
+    cells: dict[str, pa.StringArray]  # COLUMNS' names found in the header → each row's text
+    raw_times: list[Any] | None = None  # Excel: the time cells as read (datetimes), for parse_time
+
+
+@dataclass
 class Parsed:
+    """The readings of a file (the rows without a bad value, in file order) and its problems.
+
+    ``account_index`` points into ``accounts`` (sorted), ``appearance`` counts the accounts in
+    the order the file first names them, ``starts`` are UTC microseconds since the
+    epoch, ``kvar`` is NaN where the meter gave none; ``order`` sorts the readings by account,
+    time and row."""
+
     interval_minutes: int = 0
-    rows: list[int] = field(default_factory=list)  # each reading's line
-    account_nos: list[str] = field(default_factory=list)
-    starts: list[datetime] = field(default_factory=list)  # UTC
-    kw: list[float] = field(default_factory=list)
-    kvar: list[float | None] = field(default_factory=list)
+    rows: np.ndarray[Any, np.dtype[np.int64]] = field(default_factory=lambda: np.zeros(0, np.int64))
+    accounts: list[str] = field(default_factory=list)
+    account_index: np.ndarray[Any, np.dtype[np.int64]] = field(default_factory=lambda: np.zeros(0, np.int64))
+    starts: np.ndarray[Any, np.dtype[np.int64]] = field(default_factory=lambda: np.zeros(0, np.int64))
+    kw: np.ndarray[Any, np.dtype[np.float64]] = field(default_factory=lambda: np.zeros(0))
+    kvar: np.ndarray[Any, np.dtype[np.float64]] = field(default_factory=lambda: np.zeros(0))
+    order: np.ndarray[Any, np.dtype[np.int64]] = field(default_factory=lambda: np.zeros(0, np.int64))
+    appearance: np.ndarray[Any, np.dtype[np.int64]] = field(default_factory=lambda: np.zeros(0, np.int64))
+    first_rows: list[tuple[str, int]] = field(default_factory=list)  # each account's first row, in file order
     problems: list[Problem] = field(default_factory=list)
+    bad_rows: int = 0  # rows left out for a bad value
     has_kvar: bool = False
 
     @property
     def blocking(self) -> bool:
         return any(p.blocking for p in self.problems)
+
+    @property
+    def first_at(self) -> datetime | None:
+        return moment(int(self.starts.min())) if self.starts.size else None
+
+    @property
+    def last_at(self) -> datetime | None:
+        return moment(int(self.starts.max())) if self.starts.size else None
+
+    def account_nos(self) -> pa.StringArray:
+        """Each reading's account."""
+        return pa.array(self.accounts, pa.string()).take(pa.array(self.account_index))
+
+
+def moment(microseconds: int) -> datetime:
+    return EPOCH + timedelta(microseconds=microseconds)
 
 
 def _header_key(text: Any) -> str:
@@ -87,10 +156,11 @@ def _header_key(text: Any) -> str:
     return re.sub(r"\s+", "", value)
 
 
-def read_table(file_name: str, data: bytes) -> list[list[Any]]:
-    """The file's rows (the header first) as CSV or Excel by its name."""
+# -- reading ----------------------------------------------------------------------------------
+def read_columns(file_name: str, data: bytes) -> Columns:
+    """The file's data rows as text columns, CSV or Excel by its name."""
     if file_name.lower().endswith((".xlsx", ".xlsm")):
-        return _excel_rows(data)
+        return columns_from_rows(_excel_rows(data), excel=True)
     if not file_name.lower().endswith((".csv", ".txt")):
         raise FileUnreadable(_("只能导入 CSV 或 Excel（.xlsx）文件。"))
     if b"\x00" in data:
@@ -100,8 +170,64 @@ def read_table(file_name: str, data: bytes) -> list[list[Any]]:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+        utf8 = data.removeprefix(b"\xef\xbb\xbf") if encoding == "utf-8-sig" else text.encode()
+        return _csv_columns(text, utf8)
     raise FileUnreadable(_("文件编码无法识别，请以 UTF-8 或 GBK 编码导出。"))
+
+
+def _csv_columns(text: str, utf8: bytes) -> Columns:
+    first = [row for row, _i in zip(_nonblank(text), range(2), strict=False)]
+    if len(first) < 2:
+        raise FileUnreadable(_("文件中没有数据行。"))
+    header = first[0]
+    where = columns_of(header)
+    uneven: list[Any] = []
+
+    def note(row: Any) -> str:
+        uneven.append(row)
+        return "skip"
+
+    names = [f"c{i}" for i in range(len(header))]
+    try:
+        table = pcsv.read_csv(
+            io.BytesIO(utf8),
+            read_options=pcsv.ReadOptions(column_names=names, block_size=16 << 20),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=note),
+            convert_options=pcsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, OverflowError):
+        uneven.append(None)
+    if uneven:  # rows of other lengths than the header's: the csv module reads them as they are
+        return columns_from_rows(list(_nonblank(text)))
+    columns = [table.column(n).combine_chunks() for n in names]
+    keep = np.zeros(table.num_rows, dtype=bool)
+    for column in columns:
+        keep |= ~_is_blank(column)
+    kept = np.flatnonzero(keep)[1:]  # the first row left is the header
+    chosen = pa.array(kept)
+    return Columns(
+        header=list(header),
+        lines=np.arange(2, kept.size + 2, dtype=np.int64),
+        cells={name: columns[i].take(chosen) for name, i in where.items()},
+    )
+
+
+def _nonblank(text: str) -> Iterator[list[str]]:
+    return (row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row))
+
+
+def _is_blank(column: pa.StringArray) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """Cells that str.strip() empties."""
+    blank: np.ndarray[Any, np.dtype[np.bool_]]
+    blank = pc.equal(pc.utf8_trim(column, characters=ASCII_SPACE), "").to_numpy(zero_copy_only=False)
+    other = np.flatnonzero(~pc.string_is_ascii(column).to_numpy(zero_copy_only=False))
+    for i in other:
+        blank[i] = not str(column[int(i)].as_py()).strip()
+    return blank
 
 
 def _excel_rows(data: bytes) -> list[list[Any]]:
@@ -115,6 +241,35 @@ def _excel_rows(data: bytes) -> list[list[Any]]:
     rows = [list(row) for row in sheet.iter_rows(values_only=True) if any(v not in (None, "") for v in row)]
     book.close()
     return rows
+
+
+def _number_text(value: Any) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return str(value or "")
+
+
+def columns_from_rows(rows: Sequence[Sequence[Any]], *, excel: bool = False) -> Columns:
+    """Rows (the header first, blank rows left out) as text columns: the text each cell is
+    judged by, as the row-by-row reading of a cell sees it (a missing cell is empty)."""
+    if len(rows) < 2:
+        raise FileUnreadable(_("文件中没有数据行。"))
+    where = columns_of(rows[0])
+    body = rows[1:]
+    found: dict[str, pa.StringArray] = {}
+    raw_times = None
+    for name, index in where.items():
+        values = [row[index] if index < len(row) else None for row in body]
+        if name == "kw":
+            texts = [_number_text(v) for v in values]
+        elif name == "kvar":
+            texts = ["" if v in (None, "") else str(v) for v in values]
+        else:
+            texts = [str(v or "") for v in values]
+        if name == "ts" and excel:
+            raw_times = values
+        found[name] = pa.array(texts, pa.string())
+    return Columns(list(rows[0]), np.arange(2, len(body) + 2, dtype=np.int64), found, raw_times)
 
 
 def columns_of(header: Sequence[Any]) -> dict[str, int]:
@@ -133,6 +288,7 @@ def columns_of(header: Sequence[Any]) -> dict[str, int]:
     return found
 
 
+# -- one cell ---------------------------------------------------------------------------------
 def parse_time(value: Any) -> datetime | None:
     """A Beijing time from a cell (text or an Excel datetime), as an aware UTC datetime."""
     local: datetime | None = None
@@ -148,7 +304,10 @@ def parse_time(value: Any) -> datetime | None:
                 continue
         if local is None:
             return None
-    return (local - BEIJING).replace(tzinfo=UTC)
+    try:
+        return (local - BEIJING).replace(tzinfo=UTC)
+    except OverflowError:  # the first hours of year 1
+        return None
 
 
 def parse_number(value: Any) -> float | None:
@@ -162,26 +321,140 @@ def parse_number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def detect_interval(parsed: Parsed) -> int:
-    """The most common distance in minutes between an account's consecutive readings."""
-    by_account: dict[str, list[datetime]] = defaultdict(list)
-    for no, start in zip(parsed.account_nos, parsed.starts, strict=True):
-        by_account[no].append(start)
-    steps: Counter[int] = Counter()
-    for starts in by_account.values():
-        starts.sort()
-        steps.update(int((b - a).total_seconds() // 60) for a, b in zip(starts, starts[1:], strict=False) if b > a)
-    return steps.most_common(1)[0][0] if steps else 15
+# -- whole columns ----------------------------------------------------------------------------
+def _text_bytes(text: pa.StringArray) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """A string array's offsets (int64, n + 1) and its bytes."""
+    text = pc.cast(text, pa.large_string()) if not pa.types.is_large_string(text.type) else text
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64, count=len(text) + 1, offset=text.offset * 8)
+    data = text.buffers()[2]
+    return offsets, np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
 
 
-def parse_rows(rows: Sequence[Sequence[Any]], *, interval_minutes: int | None = None) -> Parsed:
-    """The readings of a table (header first) and their problems."""
-    if len(rows) < 2:
+def local_times(
+    text: pa.StringArray, raw: list[Any] | None = None
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Each cell's Beijing wall time as microseconds since 1970-01-01 00:00 (as if UTC), and
+    whether it could be read — exactly ``parse_time``'s answer for every cell."""
+    n = len(text)
+    trimmed = pc.utf8_trim(text, characters=ASCII_SPACE)
+    offsets, data = _text_bytes(trimmed)
+    lengths = np.diff(offsets)
+    ascii_ok = pc.string_is_ascii(trimmed).to_numpy(zero_copy_only=False)
+    value = np.zeros(n, dtype=np.int64)
+    ok = np.zeros(n, dtype=bool)
+    for shape in FAST_TIMES:
+        rows = np.flatnonzero((lengths == len(shape)) & ~ok & ascii_ok)
+        if rows.size:
+            got, good = _fast_time(shape, offsets[rows], data)
+            value[rows[good]] = got[good]
+            ok[rows[good]] = True
+    empty = (lengths == 0) if raw is None else np.zeros(n, dtype=bool)
+    for i in np.flatnonzero(~ok & ~empty):  # any other shape: one by one
+        cell = raw[int(i)] if raw is not None else text[int(i)].as_py()
+        found = parse_time(cell)
+        if found is not None:
+            value[i] = (found - EPOCH) // timedelta(microseconds=1) + BEIJING_US
+            ok[i] = True
+    return value, ok
+
+
+def _fast_time(shape: str, starts: np.ndarray[Any, Any], data: np.ndarray[Any, Any]) -> tuple[Any, Any]:
+    good = np.ones(starts.size, dtype=bool)
+    fields: dict[str, np.ndarray[Any, Any]] = {k: np.zeros(starts.size, dtype=np.int64) for k in "YMDhms"}
+    for position, char in enumerate(shape):
+        byte = data[starts + position]
+        if char in fields:
+            digit = byte.astype(np.int64) - 48
+            good &= (digit >= 0) & (digit <= 9)
+            fields[char] = fields[char] * 10 + digit
+        else:
+            good &= byte == ord(char)
+    year, month, day = fields["Y"], fields["M"], fields["D"]
+    hour, minute, second = fields["h"], fields["m"], fields["s"]
+    good &= (year >= 1901) & (year <= 2999) & (month >= 1) & (month <= 12) & (day >= 1)
+    good &= (hour <= 23) & (minute <= 59) & (second <= 59)
+    first = ((np.where(good, year, 1970) - 1970) * 12 + np.where(good, month, 1) - 1).astype("datetime64[M]")
+    days = (first + 1).astype("datetime64[D]") - first.astype("datetime64[D]")
+    good &= day <= days.astype(np.int64)
+    date = first.astype("datetime64[D]").astype(np.int64) + day - 1
+    return ((date * 24 + hour) * 60 + minute) * 60 * US + second * US, good
+
+
+def numbers(text: pa.StringArray) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Each cell as a float and whether it is a finite number — ``parse_number``'s answer."""
+    n = len(text)
+    trimmed = pc.utf8_trim(text, characters=ASCII_SPACE)
+    try:
+        value = pc.cast(trimmed, pa.float64()).to_numpy(zero_copy_only=False).astype(np.float64)
+        fast = np.ones(n, dtype=bool)
+    except pa.ArrowInvalid:
+        simple = pc.match_substring_regex(trimmed, r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+        simple = pc.and_(pc.fill_null(simple, False), pc.string_is_ascii(trimmed))
+        value = pc.cast(pc.if_else(simple, trimmed, pa.scalar(None, pa.string())), pa.float64())
+        value = value.to_numpy(zero_copy_only=False).astype(np.float64)
+        fast = simple.to_numpy(zero_copy_only=False)
+    ok = fast & np.isfinite(value)
+    empty = pc.equal(text, "").to_numpy(zero_copy_only=False)
+    for i in np.flatnonzero(~fast & ~empty):  # commas, spaces, other digits: one by one
+        found = parse_number(text[int(i)].as_py())
+        if found is not None:
+            value[i], ok[i] = found, True
+    return value, ok
+
+
+def _texts(column: pa.StringArray, where: np.ndarray[Any, Any], limit: int = 40) -> list[str]:
+    return [str(v or "")[:limit] for v in column.take(pa.array(where)).to_pylist()]
+
+
+def _account_texts(column: pa.StringArray) -> pa.StringArray:
+    """Each cell's account: stripped, at most 20 characters."""
+    trimmed = pc.utf8_slice_codeunits(pc.utf8_trim(column, characters=ASCII_SPACE), 0, 20)
+    other = np.flatnonzero(~pc.string_is_ascii(column).to_numpy(zero_copy_only=False))
+    if not other.size:
+        return trimmed
+    values = trimmed.to_pylist()
+    for i in other:
+        values[i] = str(column[int(i)].as_py() or "").strip()[:20]
+    return pa.array(values, pa.string())
+
+
+def parse_columns(columns: Columns, *, interval_minutes: int | None = None) -> Parsed:
+    """The readings of a file's columns and their problems."""
+    if columns.lines.size < 1:
         raise FileUnreadable(_("文件中没有数据行。"))
-    where = columns_of(rows[0])
-    parsed = Parsed(has_kvar="kvar" in where)
-    for line, row in enumerate(rows[1:], start=2):
-        _parse_row(parsed, line, row, where)
+    cells = columns.cells
+    accounts = _account_texts(cells["account_no"])
+    local, ts_ok = local_times(cells["ts"], columns.raw_times)
+    kw, kw_ok = numbers(cells["kw"])
+    n = columns.lines.size
+    kvar = np.full(n, np.nan)
+    kvar_ok = np.ones(n, dtype=bool)
+    if "kvar" in cells:
+        given = pc.not_equal(cells["kvar"], "").to_numpy(zero_copy_only=False)
+        values, good = numbers(cells["kvar"])
+        kvar = np.where(given, values, np.nan)
+        kvar_ok = ~given | good
+    no_account = pc.equal(accounts, "").to_numpy(zero_copy_only=False)
+    bad = no_account | ~ts_ok | ~kw_ok | ~kvar_ok
+    parsed = Parsed(has_kvar="kvar" in cells, bad_rows=int(bad.sum()))
+    said = {"ts": ts_ok, "kw": kw_ok, "kvar": kvar_ok}
+    parsed.problems += _bad_value_problems(columns, accounts, np.flatnonzero(bad)[:MAX_PROBLEMS], said)
+    keep = np.flatnonzero(~bad)
+    taken = pa.array(keep)
+    parsed.rows = columns.lines[keep]
+    parsed.starts = local[keep] - BEIJING_US
+    parsed.kw, parsed.kvar = kw[keep], kvar[keep]
+    _index_accounts(parsed, accounts.take(taken))
+    negative = np.flatnonzero(parsed.kw < 0)
+    parsed.problems += [
+        Problem(
+            "negative",
+            int(parsed.rows[i]),
+            parsed.accounts[parsed.account_index[i]],
+            _("有功功率为负值：%(kw)s kW") % {"kw": float(parsed.kw[i])},
+        )
+        for i in negative[:MAX_PROBLEMS]
+    ]
     step = interval_minutes or detect_interval(parsed)
     if step not in INTERVALS:
         raise FileUnreadable(
@@ -192,98 +465,168 @@ def parse_rows(rows: Sequence[Sequence[Any]], *, interval_minutes: int | None = 
     return parsed
 
 
-def _cell(row: Sequence[Any], index: int | None) -> Any:
-    return row[index] if index is not None and index < len(row) else None
+def _bad_value_problems(
+    columns: Columns, accounts: pa.StringArray, where: np.ndarray[Any, Any], ok: dict[str, Any]
+) -> list[Problem]:
+    if not where.size:
+        return []
+    cells = columns.cells
+    nos = _texts(accounts, where, 20)
+    times, kws = _texts(cells["ts"], where), _texts(cells["kw"], where)
+    kvars = _texts(cells["kvar"], where) if "kvar" in cells else [""] * where.size
+    found = []
+    for k, i in enumerate(where):
+        said = []
+        if not nos[k]:
+            said.append(_("户号为空"))
+        if not ok["ts"][i]:
+            said.append(_("时间“%(value)s”无法识别") % {"value": times[k]})
+        if not ok["kw"][i]:
+            said.append(_("有功功率“%(value)s”不是数字") % {"value": kws[k]})
+        if not ok["kvar"][i]:
+            said.append(_("无功功率“%(value)s”不是数字") % {"value": kvars[k]})
+        found.append(Problem("bad_value", int(columns.lines[i]), nos[k], "；".join(said)))
+    return found
 
 
-def _parse_row(parsed: Parsed, line: int, row: Sequence[Any], where: dict[str, int]) -> None:
-    account_no = str(_cell(row, where["account_no"]) or "").strip()[:20]
-    start = parse_time(_cell(row, where["ts"]))
-    kw = parse_number(_cell(row, where["kw"]))
-    raw_kvar = _cell(row, where.get("kvar"))
-    kvar = None if raw_kvar in (None, "") else parse_number(raw_kvar)
-    bad = []
-    if not account_no:
-        bad.append(_("户号为空"))
-    if start is None:
-        bad.append(_("时间“%(value)s”无法识别") % {"value": str(_cell(row, where["ts"]) or "")[:40]})
-    if kw is None:
-        bad.append(_("有功功率“%(value)s”不是数字") % {"value": str(_cell(row, where["kw"]) or "")[:40]})
-    if raw_kvar not in (None, "") and kvar is None:
-        bad.append(_("无功功率“%(value)s”不是数字") % {"value": str(raw_kvar)[:40]})
-    if bad:
-        parsed.problems.append(Problem("bad_value", line, account_no, "；".join(bad)))
-        return
-    assert start is not None and kw is not None
-    if kw < 0:
-        parsed.problems.append(Problem("negative", line, account_no, _("有功功率为负值：%(kw)s kW") % {"kw": kw}))
-    parsed.rows.append(line)
-    parsed.account_nos.append(account_no)
-    parsed.starts.append(start)
-    parsed.kw.append(kw)
-    parsed.kvar.append(kvar)
+def _index_accounts(parsed: Parsed, accounts: pa.StringArray) -> None:
+    """Accounts sorted, each reading's index into them, each account's first row, the order."""
+    encoded = pc.dictionary_encode(accounts)
+    seen = encoded.dictionary.to_pylist()  # in the order of first appearance
+    by_name = sorted(range(len(seen)), key=seen.__getitem__)
+    rank = np.empty(len(seen), dtype=np.int64)
+    rank[by_name] = np.arange(len(seen))
+    appearance = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    parsed.accounts = [seen[i] for i in by_name]
+    parsed.account_index = rank[appearance] if len(seen) else appearance
+    _codes, first = np.unique(appearance, return_index=True)
+    parsed.first_rows = [(seen[c], int(parsed.rows[f])) for c, f in zip(_codes, first, strict=True)]
+    parsed.order = np.lexsort((np.arange(parsed.starts.size), parsed.starts, parsed.account_index))
+    parsed.appearance = appearance
 
 
-def beijing_text(start: datetime) -> str:
+def detect_interval(parsed: Parsed) -> int:
+    """The most common distance in minutes between an account's consecutive readings (of equal
+    counts, the one met first: accounts in file order, each in time order)."""
+    appearance = parsed.appearance
+    order = np.lexsort((parsed.starts, appearance))
+    who, when = appearance[order], parsed.starts[order]
+    apart = when[1:] - when[:-1]
+    steps = (apart // (60 * US))[(who[1:] == who[:-1]) & (apart > 0)]
+    if not steps.size:
+        return 15
+    values, first, counts = np.unique(steps, return_index=True, return_counts=True)
+    best = np.flatnonzero(counts == counts.max())
+    return int(values[best[np.argmin(first[best])]])
+
+
+def beijing_text(start: datetime | int) -> str:
+    if not isinstance(start, datetime):
+        start = moment(int(start))
     return (start + BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
 def _grid_problems(parsed: Parsed) -> None:
     """Off-grid times, duplicates and gaps, per account."""
-    step = timedelta(minutes=parsed.interval_minutes)
-    seen: dict[tuple[str, datetime], int] = {}
-    by_account: dict[str, list[datetime]] = defaultdict(list)
-    for line, no, start in zip(parsed.rows, parsed.account_nos, parsed.starts, strict=True):
-        local = start + BEIJING
-        if local.second or local.microsecond or (local.hour * 60 + local.minute) % parsed.interval_minutes:
-            detail = _("时刻 %(at)s 不在 %(minutes)s 分钟的间隔上") % {
-                "at": beijing_text(start),
-                "minutes": parsed.interval_minutes,
-            }
-            parsed.problems.append(Problem("off_grid", line, no, detail))
-        if (no, start) in seen:
-            detail = _("与第 %(row)s 行时刻相同（%(at)s）") % {"row": seen[(no, start)], "at": beijing_text(start)}
-            parsed.problems.append(Problem("duplicate", line, no, detail))
-            continue
-        seen[(no, start)] = line
-        by_account[no].append(start)
-    for no, starts in sorted(by_account.items()):
-        starts.sort()
-        for a, b in zip(starts, starts[1:], strict=False):
-            missing = int((b - a) / step) - 1
-            if missing > 0:
-                detail = _("%(first)s 至 %(last)s 缺少 %(count)s 个数据点") % {
-                    "first": beijing_text(a + step),
-                    "last": beijing_text(b - step),
-                    "count": missing,
-                }
-                parsed.problems.append(Problem("gap", None, no, detail, blocking=False))
+    step = parsed.interval_minutes * 60 * US
+    nos = parsed.accounts
+    off = np.flatnonzero((parsed.starts + BEIJING_US) % step != 0)
+    parsed.problems += [
+        Problem(
+            "off_grid",
+            int(parsed.rows[i]),
+            nos[parsed.account_index[i]],
+            _("时刻 %(at)s 不在 %(minutes)s 分钟的间隔上")
+            % {"at": beijing_text(int(parsed.starts[i])), "minutes": parsed.interval_minutes},
+        )
+        for i in off[:MAX_PROBLEMS]
+    ]
+    order = parsed.order
+    who, when = parsed.account_index[order], parsed.starts[order]
+    same = np.zeros(order.size, dtype=bool)
+    same[1:] = (who[1:] == who[:-1]) & (when[1:] == when[:-1])
+    # the first row of each run of equal (account, time): what a duplicate repeats
+    run_first = order[np.maximum.accumulate(np.where(same, 0, np.arange(order.size)))]
+    twice = np.flatnonzero(same)
+    twice = twice[np.argsort(order[twice], kind="stable")][:MAX_PROBLEMS]
+    parsed.problems += [
+        Problem(
+            "duplicate",
+            int(parsed.rows[order[k]]),
+            nos[who[k]],
+            _("与第 %(row)s 行时刻相同（%(at)s）")
+            % {"row": int(parsed.rows[run_first[k]]), "at": beijing_text(int(when[k]))},
+        )
+        for k in twice
+    ]
+    once_who, once_when = who[~same], when[~same]
+    missing = (once_when[1:] - once_when[:-1]) // step - 1
+    gaps = np.flatnonzero((once_who[1:] == once_who[:-1]) & (missing > 0))[:MAX_PROBLEMS]
+    parsed.problems += [
+        Problem(
+            "gap",
+            None,
+            nos[once_who[k]],
+            _("%(first)s 至 %(last)s 缺少 %(count)s 个数据点")
+            % {
+                "first": beijing_text(int(once_when[k]) + step),
+                "last": beijing_text(int(once_when[k + 1]) - step),
+                "count": int(missing[k]),
+            },
+            blocking=False,
+        )
+        for k in gaps
+    ]
 
 
 def jump_problems(parsed: Parsed, *, capacity_kva: dict[str, Decimal], jump_percent: Decimal) -> list[Problem]:
     """Consecutive readings of an account whose active power changes by more than
     ``jump_percent`` % of its contract capacity (no capacity: not checked)."""
-    order = sorted(range(len(parsed.rows)), key=lambda i: (parsed.account_nos[i], parsed.starts[i]))
-    found = []
-    step = timedelta(minutes=parsed.interval_minutes)
-    for i, j in zip(order, order[1:], strict=False):
-        no = parsed.account_nos[i]
-        capacity = capacity_kva.get(no, Decimal(0))
-        if no != parsed.account_nos[j] or capacity <= 0 or parsed.starts[j] - parsed.starts[i] != step:
-            continue
-        limit = float(capacity * jump_percent / 100)
-        change = abs(parsed.kw[j] - parsed.kw[i])
-        if change > limit:
-            detail = _("%(at)s 有功功率由 %(a)s kW 突变为 %(b)s kW，超过合同容量的 %(percent)s%%") % {
-                "at": beijing_text(parsed.starts[j]),
-                "a": f"{parsed.kw[i]:g}",
-                "b": f"{parsed.kw[j]:g}",
+    if parsed.order.size < 2:
+        return []
+    limits = np.array(
+        [
+            float(c * jump_percent / 100) if (c := capacity_kva.get(no, Decimal(0))) > 0 else np.inf
+            for no in parsed.accounts
+        ]
+    )
+    i, j = parsed.order[:-1], parsed.order[1:]
+    who = parsed.account_index[i]
+    step = parsed.interval_minutes * 60 * US
+    jump = (
+        (who == parsed.account_index[j])
+        & (parsed.starts[j] - parsed.starts[i] == step)
+        & (np.abs(parsed.kw[j] - parsed.kw[i]) > limits[who])
+    )
+    hits = np.flatnonzero(jump)
+    hits = hits[np.argsort(parsed.rows[j[hits]], kind="stable")][:MAX_PROBLEMS]
+    return [
+        Problem(
+            "jump",
+            int(parsed.rows[j[k]]),
+            parsed.accounts[who[k]],
+            _("%(at)s 有功功率由 %(a)s kW 突变为 %(b)s kW，超过合同容量的 %(percent)s%%")
+            % {
+                "at": beijing_text(int(parsed.starts[j[k]])),
+                "a": f"{parsed.kw[i[k]]:g}",
+                "b": f"{parsed.kw[j[k]]:g}",
                 "percent": f"{jump_percent:g}",
-            }
-            found.append(Problem("jump", parsed.rows[j], no, detail))
-    return found
+            },
+        )
+        for k in hits
+    ]
+
+
+def month_index(parsed: Parsed) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """Each reading's Beijing month, as months since 1970-01."""
+    local = (parsed.starts + BEIJING_US).astype("datetime64[us]")
+    return local.astype("datetime64[M]").astype(np.int64)
+
+
+def month_name(index: int) -> str:
+    return str(np.datetime64(int(index), "M"))
 
 
 def months_of(parsed: Parsed) -> list[str]:
     """The Beijing months the readings fall in."""
-    return sorted({(s + BEIJING).strftime("%Y-%m") for s in parsed.starts})
+    return [month_name(m) for m in np.unique(month_index(parsed))]

@@ -14,10 +14,10 @@ between the two leaves data a repeated import rewrites identically."""
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+import numpy as np
 import pyarrow as pa
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -58,11 +58,10 @@ def _accounts(scope: Scope, account_nos: set[str]) -> dict[str, AccountFacts]:
 
 
 def _account_problems(parsed: rules.Parsed, facts: dict[str, AccountFacts]) -> list[rules.Problem]:
-    found, said = [], set()
-    for line, no in zip(parsed.rows, parsed.account_nos, strict=True):
-        if no in said or (no in facts and facts[no].key):
+    found = []
+    for no, line in parsed.first_rows:  # each account once, at its first row
+        if no in facts and facts[no].key:
             continue
-        said.add(no)
         if no not in facts:
             found.append(rules.Problem("unknown_account", line, no, _("户号 %(no)s 不存在") % {"no": no}))
         else:
@@ -83,7 +82,7 @@ def _parse(file_name: str, data: bytes, interval_minutes: int | None) -> rules.P
     if errors:
         raise ImportRefused(_("文件未导入。"), errors=errors)
     try:
-        return rules.parse_rows(rules.read_table(file_name, data), interval_minutes=interval_minutes)
+        return rules.parse_columns(rules.read_columns(file_name, data), interval_minutes=interval_minutes)
     except rules.FileUnreadable as exc:
         raise ImportRefused(_("文件未导入。"), errors={"file": str(exc)}) from exc
 
@@ -106,7 +105,7 @@ def load_import(
         raise Forbidden(_("您的岗位无权办理此项业务。"))
     file_name = (file_name or "").replace("\x00", "")[-200:] or "load.csv"
     parsed = _parse(file_name, data, interval_minutes)
-    facts = _accounts(scope, set(parsed.account_nos))
+    facts = _accounts(scope, set(parsed.accounts))
     parsed.problems += _account_problems(parsed, facts)
     jump = key_decimal("LOAD_JUMP_PERCENT")
     capacities = {no: f.capacity_kva for no, f in facts.items()}
@@ -118,22 +117,30 @@ def load_import(
 
 
 def _store(parsed: rules.Parsed, facts: dict[str, AccountFacts], store: LoadStore) -> None:
-    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, (no, start) in enumerate(zip(parsed.account_nos, parsed.starts, strict=True)):
-        groups[((start + rules.BEIJING).strftime("%Y-%m"), facts[no].unit)].append(i)
-    # An account's readings of a month go to one unit's partition: one write per (month, unit).
-    for (month, unit), rows in sorted(groups.items()):
-        table = pa.table(
-            {
-                "account_no": [parsed.account_nos[i] for i in rows],
-                "ts": [parsed.starts[i] for i in rows],
-                "kw": [parsed.kw[i] for i in rows],
-                "kvar": [parsed.kvar[i] for i in rows],
-                "interval_minutes": [parsed.interval_minutes] * len(rows),
-            },
-            schema=SCHEMA,
-        )
-        store.write(month=month, unit=unit, table=table)
+    """One write per month (all its units' partitions under the month's lock), each unit's table
+    in account and time order."""
+    units = sorted({facts[no].unit for no in parsed.accounts})
+    unit_of = np.array([units.index(facts[no].unit) for no in parsed.accounts], dtype=np.int64)
+    order = parsed.order
+    month = rules.month_index(parsed)[order]
+    unit = unit_of[parsed.account_index[order]]
+    accounts = pa.array(parsed.accounts, pa.string())
+    for m in np.unique(month):
+        tables = {}
+        for u in np.unique(unit[month == m]):
+            rows = order[(month == m) & (unit == u)]
+            kvar = parsed.kvar[rows]
+            tables[units[u]] = pa.table(
+                {
+                    "account_no": accounts.take(pa.array(parsed.account_index[rows])),
+                    "ts": pa.array(parsed.starts[rows].view("datetime64[us]"), pa.timestamp("us", tz="UTC")),
+                    "kw": pa.array(parsed.kw[rows]),
+                    "kvar": pa.array(kvar, mask=np.isnan(kvar)),
+                    "interval_minutes": pa.array(np.full(rows.size, parsed.interval_minutes, dtype=np.int16)),
+                },
+                schema=SCHEMA,
+            )
+        store.write_month(month=rules.month_name(int(m)), tables=tables)
 
 
 def _record(parsed: rules.Parsed, *, file_name: str, data: bytes, actor: User, refused: bool) -> LoadImport:
@@ -144,12 +151,12 @@ def _record(parsed: rules.Parsed, *, file_name: str, data: bytes, actor: User, r
             sha256=hashlib.sha256(data).hexdigest(),
             interval_minutes=parsed.interval_minutes,
             status=LoadImportStatus.REFUSED if refused else LoadImportStatus.IMPORTED,
-            rows=len(parsed.rows) + sum(1 for p in parsed.problems if p.kind == "bad_value"),
-            accounts=len(set(parsed.account_nos)),
-            first_at=min(parsed.starts, default=None),
-            last_at=max(parsed.starts, default=None),
+            rows=int(parsed.rows.size) + parsed.bad_rows,
+            accounts=len(parsed.accounts),
+            first_at=parsed.first_at,
+            last_at=parsed.last_at,
             months=rules.months_of(parsed),
-            has_kvar=parsed.has_kvar and any(v is not None for v in parsed.kvar),
+            has_kvar=parsed.has_kvar and bool((~np.isnan(parsed.kvar)).any()),
             imported_by=actor,
             imported_at=timezone.now(),
         )
