@@ -9,8 +9,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 
 from gridcare.core.exceptions import InvalidInput
@@ -19,7 +22,7 @@ from gridcare.core.timezone import business_date
 from gridcare.keyaccounts import selectors_loads as selectors
 from gridcare.keyaccounts.exceptions import ImportRefused
 from gridcare.keyaccounts.loads_access import diagnosis_account_get, import_get_for_scope
-from gridcare.keyaccounts.loads_conf import key_int
+from gridcare.keyaccounts.loads_conf import key_decimal, key_int
 from gridcare.keyaccounts.models import Finding, LoadImport
 from gridcare.keyaccounts.rules.diagnosis import Diagnosis
 from gridcare.keyaccounts.services.loads import MB, load_import
@@ -207,6 +210,65 @@ def period(start: str, end: str) -> tuple[date, date]:
     return found["start"], found["end"]
 
 
+class _ShareField(forms.DecimalField):
+    """A decimal whose refusal says each thing once (out of range and too many digits are one
+    message here)."""
+
+    def run_validators(self, value: Any) -> None:
+        try:
+            super().run_validators(value)
+        except ValidationError as exc:
+            raise ValidationError(list(dict.fromkeys(exc.messages))) from None
+
+
+def shift_field() -> forms.DecimalField:
+    """The share of the peak energy to move to the valley (percent, 0 to 100, one decimal), as
+    the diagnosis page's field and the API's ``shift`` both check it."""
+    wrong = gettext_lazy("请填写 0 到 100 之间的数。")
+    return _ShareField(
+        label=gettext_lazy("峰移谷比例（%）"),
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        max_digits=5,
+        decimal_places=1,
+        error_messages={
+            "invalid": wrong,
+            "min_value": wrong,
+            "max_value": wrong,
+            "max_digits": wrong,
+            "max_decimal_places": gettext_lazy("最多一位小数。"),
+        },
+    )
+
+
+def shift_percent(value: str) -> Decimal:
+    """``shift`` as asked (default SHIFT_PERCENT), refused on its field as the page refuses it."""
+    try:
+        found = shift_field().clean(value[:40])
+    except ValidationError as exc:
+        raise InvalidInput(_("峰移谷比例有误。"), errors={"shift": exc.messages[0]}) from exc
+    return key_decimal("SHIFT_PERCENT") if found is None else Decimal(found)
+
+
+def _asked(start: str, end: str, shift: str) -> tuple[date, date, Decimal]:
+    """The period and the share to shift, every problem on its field at once."""
+    errors: dict[str, Any] = {}
+    days: tuple[date, date] | None = None
+    share: Decimal | None = None
+    try:
+        days = period(start, end)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    try:
+        share = shift_percent(shift)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    if days is None or share is None:
+        raise InvalidInput(_("诊断条件有误。"), errors=errors)
+    return days[0], days[1], share
+
+
 def diagnosis_out(account_no: str, d: Diagnosis) -> dict[str, Any]:
     return {
         "account_no": account_no,
@@ -239,13 +301,18 @@ def diagnosis_out(account_no: str, d: Diagnosis) -> dict[str, Any]:
 
 
 @router.get("/key-accounts/{account_no}/diagnosis", response={200: DiagnosisOut, **ERRORS})
-def account_diagnosis(request: HttpRequest, account_no: str, start: str = "", end: str = "") -> dict[str, Any]:
+def account_diagnosis(
+    request: HttpRequest, account_no: str, start: str = "", end: str = "", shift: str = ""
+) -> dict[str, Any]:
     """The energy diagnosis of a key account for the Beijing days ``start``..``end`` (YYYY-MM-DD,
-    default the 30 days up to yesterday): the same numbers as the page and the PDF."""
+    default the 30 days up to yesterday), with the saving of moving ``shift`` percent of the peak
+    energy to the valley (0 to 100, one decimal; default SHIFT_PERCENT): the same numbers as the
+    page and the PDF."""
     scope = require(scope_for(request.user), Capability.KEY_DIAGNOSIS)
     account = diagnosis_account_get(scope=scope, account_no=account_no)
-    first, last = period(start, end)
-    return diagnosis_out(account.account_no, selectors.account_diagnosis(account=account, first=first, last=last))
+    first, last, share = _asked(start, end, shift)
+    found = selectors.account_diagnosis(account=account, first=first, last=last, shift_percent=share)
+    return diagnosis_out(account.account_no, found)
 
 
 # -- the worklist -------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ and a finding's status; the services decide, their refusals land on these fields
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -13,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridcare.core.exceptions import InvalidInput
 from gridcare.core.forms import Choice, Picker
-from gridcare.keyaccounts.loads_api import period
+from gridcare.keyaccounts.loads_api import period, shift_field
 from gridcare.keyaccounts.models import FindingKind, FindingStatus
 
 INTERVALS = [("", _("自动识别")), ("15", _("15 分钟")), ("30", _("30 分钟")), ("60", _("60 分钟"))]
@@ -51,21 +50,7 @@ class PeriodForm(forms.Form):
 
     start = forms.CharField(label=_("开始日期"), required=False, widget=_date())
     end = forms.CharField(label=_("结束日期"), required=False, widget=_date())
-    shift = forms.DecimalField(
-        label=_("峰移谷比例（%）"),
-        required=False,
-        min_value=Decimal(0),
-        max_value=Decimal(100),
-        max_digits=5,
-        decimal_places=1,
-        error_messages={
-            "invalid": _("请填写 0 到 100 之间的数。"),
-            "min_value": _("请填写 0 到 100 之间的数。"),
-            "max_value": _("请填写 0 到 100 之间的数。"),
-            "max_digits": _("请填写 0 到 100 之间的数。"),
-            "max_decimal_places": _("最多一位小数。"),
-        },
-    )
+    shift = shift_field()  # the API checks its ``shift`` with the same field
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

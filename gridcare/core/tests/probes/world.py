@@ -79,6 +79,7 @@ class World:
             "follow_up_id": "999999999",  # a visit's follow-up nobody has (keyaccounts)
             "import_id": "999999999",  # a load-data import nobody has (keyaccounts, KEY-3)
             "finding_id": "999999999",  # a remote-service finding nobody has (keyaccounts, KEY-4)
+            "order_id": "999999999",  # a peak-shift order (错峰) nobody has (keyaccounts)
             "fmt": "pdf",
             "code": "arrears_reminder",
             "name": "send_notices",
