@@ -590,6 +590,29 @@ GRIDCARE_KEY_ACCOUNTS: dict[str, Any] = {  # Any: the visit intervals are a dict
     "MISSING_PERCENT": env_decimal("GRIDCARE_KEY_ACCOUNTS_MISSING_PERCENT", "5"),
 }
 
+# The outlet network (营业网点规划, PLAN-3, issue 17): what a counter handles in a year (tickets;
+# 250 working days × 7.5 hours × 8 an hour, less a fifth for breaks and peaks), the costs a site
+# gets when the planner has not entered its own (yuan a year), how many counters a hall's site may
+# grow to beyond those it has, the cost of a customer's trip (yuan per visit and kilometre, the
+# weight of distance in the objective), the farthest a customer should travel (km), how long HiGHS
+# may search and the relative MIP gap it stops at; the recommendations: a closed hall with a
+# candidate opened within MOVE_KM is moved (移), one whose tickets per counter-hour are below
+# CONVERT_DENSITY with a self-service share of at least CONVERT_SELF_SERVICE_PERCENT is converted
+# to self-service (改).
+GRIDCARE_PLANNING_NETWORK: dict[str, Any] = {
+    "TICKETS_PER_COUNTER_YEAR": env_int("GRIDCARE_PLANNING_NETWORK_TICKETS_PER_COUNTER_YEAR", 12000),
+    "FIXED_COST": env_decimal("GRIDCARE_PLANNING_NETWORK_FIXED_COST", "400000.00"),
+    "COUNTER_COST": env_decimal("GRIDCARE_PLANNING_NETWORK_COUNTER_COST", "150000.00"),
+    "EXTRA_COUNTERS": env_int("GRIDCARE_PLANNING_NETWORK_EXTRA_COUNTERS", 2),
+    "DISTANCE_COST": env_decimal("GRIDCARE_PLANNING_NETWORK_DISTANCE_COST", "2.00"),
+    "MAX_KM": env_decimal("GRIDCARE_PLANNING_NETWORK_MAX_KM", "15"),
+    "TIME_LIMIT_SECONDS": env_int("GRIDCARE_PLANNING_NETWORK_TIME_LIMIT_SECONDS", 30),
+    "MIP_GAP_PERCENT": env_decimal("GRIDCARE_PLANNING_NETWORK_MIP_GAP_PERCENT", "0.5"),
+    "MOVE_KM": env_decimal("GRIDCARE_PLANNING_NETWORK_MOVE_KM", "3"),
+    "CONVERT_DENSITY": env_decimal("GRIDCARE_PLANNING_NETWORK_CONVERT_DENSITY", "2"),
+    "CONVERT_SELF_SERVICE_PERCENT": env_decimal("GRIDCARE_PLANNING_NETWORK_CONVERT_SELF_SERVICE_PERCENT", "30"),
+}
+
 GRIDCARE_JOBS = {
     "SCHEDULES": {
         "send_notices": env_str("GRIDCARE_JOB_SEND_NOTICES", "every 60s"),

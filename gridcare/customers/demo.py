@@ -8,6 +8,7 @@ transaction of bulk inserts.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -145,10 +146,24 @@ class _Grid:
     kams: dict[int, int | None]  # unit id → key-account manager staff id
 
 
+def area_place(centre: tuple[Decimal, Decimal], index: int) -> tuple[Decimal, Decimal]:
+    """A 台区's demo place: on a sunflower spiral around its unit's first hall, out to ~7 km."""
+    radius = 0.065 * math.sqrt((index + 1) / (FEEDERS_PER_UNIT * AREAS_PER_FEEDER))
+    angle = index * 2.399963  # the golden angle
+    lat = float(centre[0]) + radius * math.sin(angle)
+    lon = float(centre[1]) + radius * math.cos(angle) / math.cos(math.radians(float(centre[0])))
+    return Decimal(f"{lat:.6f}"), Decimal(f"{lon:.6f}")
+
+
 def seed_grid() -> None:
-    """Feeders and 台区 for every demo unit, each 台区 with its community manager."""
+    """Feeders and 台区 for every demo unit, each 台区 with its community manager and its place
+    around the unit's first hall (for the outlet-network page)."""
     for code, name, _area, _region in UNITS:
         unit = SupplyUnit.objects.get(code=f"HZ-{code}")
+        hall = Hall.objects.filter(unit=unit, latitude__isnull=False).order_by("code").first()
+        centre = None
+        if hall is not None and hall.latitude is not None and hall.longitude is not None:
+            centre = (hall.latitude, hall.longitude)
         manager = Staff.objects.filter(unit=unit, role=Role.COMMUNITY_MANAGER).first()
         for f in range(1, FEEDERS_PER_UNIT + 1):
             feeder, _ = Feeder.objects.get_or_create(
@@ -156,7 +171,7 @@ def seed_grid() -> None:
                 defaults={"unit": unit, "name": f"10kV {name[:2]}{f}号线"},
             )
             for a in range(1, AREAS_PER_FEEDER + 1):
-                TransformerArea.objects.get_or_create(
+                area, _ = TransformerArea.objects.get_or_create(
                     code=f"{code}-F{f:02d}-T{a:02d}",
                     defaults={
                         "feeder": feeder,
@@ -164,6 +179,9 @@ def seed_grid() -> None:
                         "community_manager": manager,
                     },
                 )
+                if area.latitude is None and centre is not None:
+                    lat, lon = area_place(centre, (f - 1) * AREAS_PER_FEEDER + a - 1)
+                    TransformerArea.objects.filter(pk=area.pk).update(latitude=lat, longitude=lon)
 
 
 def _load_grid() -> _Grid:

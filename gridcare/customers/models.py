@@ -58,6 +58,9 @@ class TransformerArea(models.Model):
     community_manager = models.ForeignKey(
         "org.Staff", on_delete=models.SET_NULL, null=True, blank=True, related_name="areas"
     )
+    # Where the 台区 is (its transformer, WGS-84 degrees), for the outlet-network studies (PLAN-3).
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
 
     class Meta:
         verbose_name = _("台区")

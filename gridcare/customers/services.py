@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridcare.billing.services.tariffs import tariff_code_error
-from gridcare.core.exceptions import Conflict, Forbidden, InvalidInput
+from gridcare.core.exceptions import Conflict, Forbidden, InvalidInput, NotFound
+from gridcare.core.geo import coordinates
 from gridcare.core.timezone import business_date
 from gridcare.customers import rules, unmasking
 from gridcare.customers.events import account_event
@@ -31,7 +32,7 @@ from gridcare.customers.models import (
     Sequence,
     TransformerArea,
 )
-from gridcare.org.access import Capability, Scope, require
+from gridcare.org.access import Capability, Path, Reach, Scope, require
 from gridcare.org.models import Hall, Role, Staff, SupplyUnit
 
 Actor = User | AnonymousUser | None
@@ -490,3 +491,22 @@ def contacts_delivery_ok(*, phones: Collection[str]) -> int:
     cleared = contacts.update(status=ContactStatus.VALID, delivery_failures=0)
     _contact_status_events(changing, ContactStatus.VALID)
     return cleared
+
+
+def area_locate(*, scope: Scope, area_code: str, latitude: Any, longitude: Any) -> TransformerArea:
+    """Set (or clear, both empty) a 台区's coordinates (its transformer), for the outlet-network
+    studies: planners and administrators (PLAN_EDIT), the 台区 of their company. A bad degree is
+    refused on its field; nothing is written."""
+    require(scope, Capability.PLAN_EDIT)
+    code = str(area_code)[:30].replace("\x00", "")
+    where = scope.filter(Reach.COMPANY, Path.unit_of("feeder__unit"))
+    area = TransformerArea.objects.filter(where, code=code).first()
+    if area is None:
+        raise NotFound(_("未找到台区 %(code)s。") % {"code": code})
+    lat, lon, errors = coordinates(latitude, longitude)
+    if errors:
+        raise InvalidInput(next(iter(errors.values())), errors=errors)
+    with transaction.atomic():
+        TransformerArea.objects.filter(pk=area.pk).update(latitude=lat, longitude=lon)
+    area.latitude, area.longitude = lat, lon
+    return area

@@ -7,6 +7,7 @@ Idempotent: rows are found by their codes and created only when missing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -31,6 +32,13 @@ HALLS = (
     ("H03", "XS", "萧山城厢营业厅", "萧山区人民路58号", 5),
     ("H04", "CA", "千岛湖营业厅", "淳安县千岛湖镇新安大街9号", 3),
 )
+# Where the halls are (WGS-84), for the outlet-network page (PLAN-3): Hangzhou's districts.
+HALL_PLACES = {
+    "H01": ("30.253000", "120.170000"),
+    "H02": ("30.246000", "120.211000"),
+    "H03": ("30.165000", "120.268000"),
+    "H04": ("29.605000", "119.042000"),
+}
 CREWS = (
     # unit, crew name, leader
     ("SC", "抢修一班", "陈建国"),
@@ -99,6 +107,9 @@ def seed_org(*, password: str) -> Company:
             code=code,
             defaults={"unit": SupplyUnit.objects.get(code=f"HZ-{unit}"), "name": name, "address": address},
         )
+        if hall.latitude is None and code in HALL_PLACES:  # a database seeded before halls had places
+            lat, lon = HALL_PLACES[code]
+            Hall.objects.filter(pk=hall.pk).update(latitude=Decimal(lat), longitude=Decimal(lon))
         for n in range(1, counters + 1):
             Counter.objects.get_or_create(hall=hall, number=n, defaults={"name": f"{n}号窗口"})
     _seed_staff(company, password)

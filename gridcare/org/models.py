@@ -52,6 +52,9 @@ class Hall(models.Model):
     address = models.CharField(_("地址"), max_length=200, blank=True)
     opens_at = models.TimeField(_("开门时间"), default=time(8, 30))
     closes_at = models.TimeField(_("关门时间"), default=time(17, 30))
+    # Where the hall is (WGS-84 degrees), for the outlet-network studies (PLAN-3); None: not placed yet.
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
 
     class Meta:
         verbose_name = _("营业厅")

@@ -6,6 +6,7 @@ Each is one transaction with its audit row (``AuthEvent``, ``CrewEvent``)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
@@ -19,13 +20,23 @@ from django.utils.translation import gettext as _
 
 from gridcare.core.events import Actor, record_many
 from gridcare.core.exceptions import Conflict, InvalidInput, NotFound
+from gridcare.core.geo import coordinates
 from gridcare.core.models import ApiToken
 from gridcare.core.tokens import token_digest
 from gridcare.org import selectors
 from gridcare.org.access import Capability, Path, Reach, Scope, crew_get_for_scope, require
 from gridcare.org.checks import MIN_AUDIT_DAYS
 from gridcare.org.events import auth_event, crew_event
-from gridcare.org.models import CREW_LEADER_MAX, CREW_NAME_MAX, AuthEvent, Crew, CrewEvent, PasswordAge, SupplyUnit
+from gridcare.org.models import (
+    CREW_LEADER_MAX,
+    CREW_NAME_MAX,
+    AuthEvent,
+    Crew,
+    CrewEvent,
+    Hall,
+    PasswordAge,
+    SupplyUnit,
+)
 
 
 def lock_release(*, actor: User, username: str) -> int:
@@ -253,3 +264,24 @@ def crew_deactivate(*, scope: Scope, actor: Actor, crew_id: int) -> Crew:
 def crew_reactivate(*, scope: Scope, actor: Actor, crew_id: int) -> Crew:
     """Puts a deactivated crew back on the dispatch list."""
     return _crew_set_active(scope=scope, actor=actor, crew_id=crew_id, active=True)
+
+
+# -- where a hall is (PLAN-3) ---------------------------------------------------------------------
+
+
+def hall_locate(*, scope: Scope, hall_code: str, latitude: Any, longitude: Any) -> Hall:
+    """Set (or clear, both empty) a hall's coordinates, for the outlet-network studies: planners
+    and administrators (PLAN_EDIT), the halls of their company. A bad degree is refused on its
+    field; nothing is written."""
+    require(scope, Capability.PLAN_EDIT)
+    code = str(hall_code)[:20].replace("\x00", "")
+    hall = Hall.objects.filter(scope.filter(Reach.COMPANY, Path.hall_of("")), code=code).first()
+    if hall is None:
+        raise NotFound(_("未找到营业厅 %(code)s。") % {"code": code})
+    lat, lon, errors = coordinates(latitude, longitude)
+    if errors:
+        raise InvalidInput(next(iter(errors.values())), errors=errors)
+    with transaction.atomic():
+        Hall.objects.filter(pk=hall.pk).update(latitude=lat, longitude=lon)
+    hall.latitude, hall.longitude = lat, lon
+    return hall

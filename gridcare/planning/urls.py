@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from gridcare.planning import views
+from gridcare.planning import views, views_network
 
 app_name = "planning"
 
@@ -8,4 +8,15 @@ urlpatterns: list[URLPattern] = [
     path("", views.index, name="index"),
     # staffing plans (PLAN-1), the simulated hall day (PLAN-2), the outlet network (PLAN-3): each
     # part's paths are added here as it is built.
+    # the outlet network (PLAN-3)
+    path("network/", views_network.network_index, name="network"),
+    path("network/places/", views_network.places, name="network_places"),
+    path("network/sites/new/", views_network.site_new, name="network_site_new"),
+    path("network/sites/hall/", views_network.hall_site, name="network_hall_site"),
+    path("network/sites/<int:site_id>/", views_network.site_edit, name="network_site"),
+    path("network/scenarios/new/", views_network.scenario_new, name="network_scenario_new"),
+    path("network/scenarios/<int:scenario_id>/", views_network.scenario_page, name="network_scenario"),
+    path("network/scenarios/<int:scenario_id>/solve/", views_network.scenario_solve, name="network_solve"),
+    path("network/scenarios/<int:scenario_id>/export.xlsx", views_network.scenario_export, name="network_export"),
+    path("network/compare/", views_network.compare, name="network_compare"),
 ]

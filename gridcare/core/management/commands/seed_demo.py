@@ -19,6 +19,7 @@ from gridcare.halls.home_demo import seed_home_services
 from gridcare.keyaccounts.demo import seed_key_accounts
 from gridcare.notices.services.demo import seed_notices
 from gridcare.org.demo import demo_users, seed_org
+from gridcare.planning.demo_network import seed_network_sites
 from gridcare.portal.demo import demo_customer_ref, seed_portal
 from gridcare.workorders.demo import seed_workorders
 
@@ -72,6 +73,7 @@ class Command(BaseCommand):
         self.stdout.write(seed_paid_services(portal_ref=demo_customer_ref()))  # the demo customer's orders
         self.stdout.write(seed_home_services())
         self.stdout.write(seed_key_accounts())  # assignments, visits, needs and plans of the demo 大客户经理
+        self.stdout.write(seed_network_sites())  # candidate sites of the outlet network (PLAN-3)
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(f"demo city ready: {created:,} new customers ({customers:,} wanted) in {elapsed:.1f} s")

@@ -56,6 +56,15 @@ OPERATIONS: dict[Operation, tuple[Capability | None, str | None]] = {
     ("GET", "/api/v1/key-accounts/loads/{import_id}"): (C.KEY_LOAD_IMPORT, "missing"),
     ("GET", "/api/v1/key-accounts/{account_no}/diagnosis"): (C.KEY_DIAGNOSIS, "key_diagnosis"),
     ("GET", "/api/v1/key-accounts/findings"): (C.KEY_DIAGNOSIS, None),
+    # the outlet network (PLAN-3): planners and administrators; "missing": a site or scenario nobody has
+    ("GET", "/api/v1/planning/network/sites"): (C.PLAN_EDIT, None),
+    ("POST", "/api/v1/planning/network/sites"): (C.PLAN_EDIT, None),
+    ("PUT", "/api/v1/planning/network/sites/{site_id}"): (C.PLAN_EDIT, "missing"),
+    ("GET", "/api/v1/planning/network/scenarios"): (C.PLAN_EDIT, None),
+    ("POST", "/api/v1/planning/network/scenarios"): (C.PLAN_EDIT, None),
+    ("GET", "/api/v1/planning/network/scenarios/{scenario_id}"): (C.PLAN_EDIT, "missing"),
+    ("POST", "/api/v1/planning/network/scenarios/{scenario_id}/solve"): (C.PLAN_EDIT, "missing"),
+    ("GET", "/api/v1/planning/network/halls"): (C.PLAN_EDIT, None),
     ("POST", "/api/v1/key-accounts/findings/{finding_id}/status"): (C.KEY_FINDING_HANDLE, "missing"),
     # the key-account portfolio, visits and plans (KEY-1/2); "key_account": the world's account as
     # the caller's portfolio has it (as the pages keyaccounts:account …)

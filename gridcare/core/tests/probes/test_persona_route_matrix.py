@@ -246,6 +246,17 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "keyaccounts:findings": (C.KEY_DIAGNOSIS, None),
     # planning (issue 17)
     "planning:index": (C.PLAN_VIEW, None),
+    # the outlet network (PLAN-3): planners and administrators; "missing": a site or scenario nobody has
+    "planning:network": (C.PLAN_EDIT, None),
+    "planning:network_places": (C.PLAN_EDIT, None),
+    "planning:network_site_new": (C.PLAN_EDIT, None),
+    "planning:network_hall_site": (C.PLAN_EDIT, None),
+    "planning:network_site": (C.PLAN_EDIT, "missing"),
+    "planning:network_scenario_new": (C.PLAN_EDIT, None),
+    "planning:network_scenario": (C.PLAN_EDIT, "missing"),
+    "planning:network_solve": (C.PLAN_EDIT, "missing"),  # POST only
+    "planning:network_export": (C.PLAN_EDIT, "missing"),
+    "planning:network_compare": (C.PLAN_EDIT, None),
     "keyaccounts:finding_status": (C.KEY_FINDING_HANDLE, "missing"),  # POST only
     "keyaccounts:diagnosis": (C.KEY_DIAGNOSIS, "key_diagnosis"),
     "keyaccounts:diagnosis_pdf": (C.KEY_DIAGNOSIS, "key_diagnosis"),

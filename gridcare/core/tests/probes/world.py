@@ -80,6 +80,8 @@ class World:
             "import_id": "999999999",  # a load-data import nobody has (keyaccounts, KEY-3)
             "finding_id": "999999999",  # a remote-service finding nobody has (keyaccounts, KEY-4)
             "order_id": "999999999",  # a peak-shift order (错峰) nobody has (keyaccounts)
+            "site_id": "999999999",  # a network site nobody has (planning, PLAN-3)
+            "scenario_id": "999999999",  # a network scenario nobody has (planning, PLAN-3)
             "fmt": "pdf",
             "code": "arrears_reminder",
             "name": "send_notices",
