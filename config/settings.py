@@ -657,3 +657,18 @@ GRIDCARE_JOBS = {
     # Run records older than this are deleted by the prune_job_runs job.
     "KEEP_DAYS": env_int("GRIDCARE_JOBS_KEEP_DAYS", 30),
 }
+
+# The staffing plan (PLAN-1, issue 17): the share of customers to be called within the hall's
+# waiting target (GRIDCARE_HALL_WAIT_TARGET_MINUTES, 15 minutes, the same figure as the average
+# wait target) when the planner enters none (percent); the weeks of a hall's history the forecast,
+# handling times and open counters are read from; the longest plan (days) and how far ahead it may
+# start (days); the days the forecast's rolling-origin backtest forecasts; the fewest finished
+# tickets of a business type whose handling times are used (fewer: its expected minutes).
+GRIDCARE_PLANNING_STAFFING: dict[str, Any] = {
+    "SHARE_TARGET_PERCENT": env_decimal("GRIDCARE_PLANNING_STAFFING_SHARE_TARGET_PERCENT", "80"),
+    "HISTORY_WEEKS": env_int("GRIDCARE_PLANNING_STAFFING_HISTORY_WEEKS", 8),
+    "MAX_DAYS": env_int("GRIDCARE_PLANNING_STAFFING_MAX_DAYS", 31),
+    "DAYS_AHEAD": env_int("GRIDCARE_PLANNING_STAFFING_DAYS_AHEAD", 92),
+    "BACKTEST_ORIGINS": env_int("GRIDCARE_PLANNING_STAFFING_BACKTEST_ORIGINS", 10),
+    "MIN_HANDLING_SAMPLES": env_int("GRIDCARE_PLANNING_STAFFING_MIN_HANDLING_SAMPLES", 20),
+}

@@ -631,3 +631,26 @@ def appointment_of_holder(phone: str, reference: str) -> Appointment | None:
         .select_related("hall", "business_type", "ticket", "account")
         .first()
     )
+
+
+class PlanningTicket(NamedTuple):
+    """A ticket as the staffing plan reads it (PLAN-1): when it came, for what, and when and at
+    which counter it was served (times aware, None when it never was)."""
+
+    day: date
+    kind: str
+    issued_at: datetime
+    called_at: datetime | None
+    finished_at: datetime | None
+    counter_id: int | None
+    status: str
+
+
+def tickets_for_planning(*, hall: Hall, first: date, last: date) -> list[PlanningTicket]:
+    """The hall's tickets of the days ``first``..``last`` (cancelled remote tickets are no
+    arrivals and are left out), through the (hall, day, status) index."""
+    found = Ticket.objects.filter(hall=hall, day__gte=first, day__lte=last).exclude(status=TicketStatus.CANCELLED)
+    rows = found.values_list(
+        "day", "business_type__kind", "issued_at", "called_at", "finished_at", "counter_id", "status"
+    )
+    return [PlanningTicket(*row) for row in rows.iterator(chunk_size=20_000)]

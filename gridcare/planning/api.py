@@ -11,6 +11,9 @@ router = Router(tags=["planning"])
 def _add_part_routers() -> None:
     """The parts of the planning API, each in its own module (staffing, simulations, network),
     added here as they are built."""
+    from gridcare.planning.staffing_api import router as staffing_router
+
+    router.add_router("", staffing_router)
     from gridcare.planning.network_api import router as network_router
 
     router.add_router("", network_router)

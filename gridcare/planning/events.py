@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridcare.core.events import Actor, record
+from gridcare.core.history import Sentence, register
 from gridcare.planning.models import PlanningEvent
 
 
@@ -29,3 +30,21 @@ def planning_event(
     is a parameter of the sentence."""
     about = {k: about_and_parameters.pop(k) for k in ("plan", "site", "scenario", "hall") if k in about_and_parameters}
     return record(PlanningEvent, type=type, actor=actor, at=at, parameters=about_and_parameters, **about)
+
+
+# The sentences of planning's history (issue 13, convention 4). The staffing plan's (PLAN-1) are
+# its own; the simulation's and the network's say what was done until their parts add detail.
+T = PlanningEventType
+register(
+    PlanningEvent,
+    labels=T.choices,
+    sentences={
+        T.PLAN_CREATED: Sentence(_("%(actor)s 制定 %(first_day)s 至 %(last_day)s 的排班计划")),
+        T.PLAN_SIMULATED: Sentence(_("%(actor)s 对排班计划做仿真检验")),
+        T.PLAN_ADOPTED: Sentence(_("%(actor)s 采用排班计划")),
+        T.PLAN_SUPERSEDED: Sentence(_("%(actor)s 采用了日期重叠的新计划，本计划被替代")),
+        T.ROSTER_ENTERED: Sentence(_("%(actor)s 录入 %(day)s 的排班（%(slots)s 个时段）")),
+        T.SITE_SAVED: Sentence(_("%(actor)s 保存网点")),
+        T.SCENARIO_SOLVED: Sentence(_("%(actor)s 求解网点规划方案")),
+    },
+)

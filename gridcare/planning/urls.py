@@ -1,11 +1,16 @@
 from django.urls import URLPattern, path
 
-from gridcare.planning import views, views_network
+from gridcare.planning import staffing_views, views, views_network
 
 app_name = "planning"
 
 urlpatterns: list[URLPattern] = [
     path("", views.index, name="index"),
+    path("staffing/", staffing_views.plans, name="staffing"),
+    path("staffing/roster/", staffing_views.roster, name="roster"),
+    path("staffing/<int:plan_id>/", staffing_views.plan_page, name="staffing_plan"),
+    path("staffing/<int:plan_id>/adopt/", staffing_views.plan_adopt, name="staffing_adopt"),
+    path("staffing/<int:plan_id>/export.xlsx", staffing_views.plan_export, name="staffing_export"),
     # staffing plans (PLAN-1), the simulated hall day (PLAN-2), the outlet network (PLAN-3): each
     # part's paths are added here as it is built.
     # the outlet network (PLAN-3)

@@ -56,6 +56,14 @@ OPERATIONS: dict[Operation, tuple[Capability | None, str | None]] = {
     ("GET", "/api/v1/key-accounts/loads/{import_id}"): (C.KEY_LOAD_IMPORT, "missing"),
     ("GET", "/api/v1/key-accounts/{account_no}/diagnosis"): (C.KEY_DIAGNOSIS, "key_diagnosis"),
     ("GET", "/api/v1/key-accounts/findings"): (C.KEY_DIAGNOSIS, None),
+    # the staffing plan (PLAN-1, issue 17): "hall" is H1; a hall manager reads their own hall's
+    ("GET", "/api/v1/planning/queueing/erlang-c"): (C.PLAN_VIEW, None),
+    ("GET", "/api/v1/planning/forecasts"): (C.PLAN_VIEW, None),
+    ("POST", "/api/v1/planning/staffing-plans"): (C.PLAN_EDIT, None),
+    ("GET", "/api/v1/planning/staffing-plans"): (C.PLAN_VIEW, None),
+    ("GET", "/api/v1/planning/staffing-plans/{plan_id}"): (C.PLAN_VIEW, "missing"),
+    ("POST", "/api/v1/planning/staffing-plans/{plan_id}/adopt"): (C.PLAN_EDIT, "missing"),
+    ("PUT", "/api/v1/planning/rosters/{hall_code}/{day}"): (C.PLAN_EDIT, "hall"),
     # the outlet network (PLAN-3): planners and administrators; "missing": a site or scenario nobody has
     ("GET", "/api/v1/planning/network/sites"): (C.PLAN_EDIT, None),
     ("POST", "/api/v1/planning/network/sites"): (C.PLAN_EDIT, None),
@@ -338,10 +346,26 @@ BODIES: dict[Operation, Overrides] = {
         "source_kind": "praise_order",
         "period": "2026-11",
     },
+    ("POST", "/api/v1/planning/staffing-plans"): lambda w: {
+        "hall": w.town.hall.code,
+        "first_day": _TOMORROW,
+        "last_day": _TOMORROW,
+    },
 }
 QUERIES: dict[Operation, Overrides] = {
     ("GET", "/api/v1/outages/reliability"): lambda w: {"unit": w.town.unit.code, "month": w.bill.period},
     ("GET", "/api/v1/halls/{hall_code}/appointment-slots"): lambda w: {"date": _TOMORROW, "business_type": "payment"},
+    ("GET", "/api/v1/planning/forecasts"): lambda w: {
+        "hall": w.town.hall.code,
+        "first_day": _TOMORROW,
+        "last_day": _TOMORROW,
+    },
+    ("GET", "/api/v1/planning/queueing/erlang-c"): lambda w: {
+        "arrivals_per_hour": 20,
+        "aht_seconds": 300,
+        "agents": 3,
+        "target_seconds": 900,
+    },
 }
 
 

@@ -246,6 +246,11 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "keyaccounts:findings": (C.KEY_DIAGNOSIS, None),
     # planning (issue 17)
     "planning:index": (C.PLAN_VIEW, None),
+    "planning:staffing": (C.PLAN_VIEW, None),
+    "planning:staffing_plan": (C.PLAN_VIEW, "missing"),
+    "planning:staffing_adopt": (C.PLAN_EDIT, "missing"),  # POST only
+    "planning:staffing_export": (C.PLAN_VIEW, "missing"),
+    "planning:roster": (C.PLAN_EDIT, None),
     # the outlet network (PLAN-3): planners and administrators; "missing": a site or scenario nobody has
     "planning:network": (C.PLAN_EDIT, None),
     "planning:network_places": (C.PLAN_EDIT, None),

@@ -80,6 +80,7 @@ class World:
             "import_id": "999999999",  # a load-data import nobody has (keyaccounts, KEY-3)
             "finding_id": "999999999",  # a remote-service finding nobody has (keyaccounts, KEY-4)
             "order_id": "999999999",  # a peak-shift order (错峰) nobody has (keyaccounts)
+            "day": "2099-01-05",  # a roster's day, past what a roster may be entered for (planning, PLAN-1)
             "site_id": "999999999",  # a network site nobody has (planning, PLAN-3)
             "scenario_id": "999999999",  # a network scenario nobody has (planning, PLAN-3)
             "fmt": "pdf",
