@@ -658,6 +658,22 @@ GRIDCARE_JOBS = {
     "KEEP_DAYS": env_int("GRIDCARE_JOBS_KEEP_DAYS", 30),
 }
 
+# The simulated hall day (PLAN-2, issue 17): the largest run anyone may ask for (replications,
+# hours of a day, counters, arrivals an hour) and the most customers all replications together may
+# simulate (about a second of work), so nobody makes the server compute for minutes; the days of
+# a hall's history its handling times, priorities and patience are read from; the mean patience
+# (minutes) assumed when neither the request nor the history gives one (0: nobody leaves).
+GRIDCARE_PLANNING_SIMULATION: dict[str, Any] = {
+    "MAX_REPLICATIONS": env_int("GRIDCARE_PLANNING_SIMULATION_MAX_REPLICATIONS", 200),
+    "MAX_HOURS": env_int("GRIDCARE_PLANNING_SIMULATION_MAX_HOURS", 24),
+    "MAX_WARMUP_HOURS": env_int("GRIDCARE_PLANNING_SIMULATION_MAX_WARMUP_HOURS", 8),
+    "MAX_COUNTERS": env_int("GRIDCARE_PLANNING_SIMULATION_MAX_COUNTERS", 60),
+    "MAX_ARRIVALS_PER_HOUR": env_int("GRIDCARE_PLANNING_SIMULATION_MAX_ARRIVALS_PER_HOUR", 1000),
+    "MAX_CUSTOMERS": env_int("GRIDCARE_PLANNING_SIMULATION_MAX_CUSTOMERS", 100000),
+    "HISTORY_DAYS": env_int("GRIDCARE_PLANNING_SIMULATION_HISTORY_DAYS", 90),
+    "DEFAULT_PATIENCE_MINUTES": env_int("GRIDCARE_PLANNING_SIMULATION_DEFAULT_PATIENCE_MINUTES", 0),
+}
+
 # The staffing plan (PLAN-1, issue 17): the share of customers to be called within the hall's
 # waiting target (GRIDCARE_HALL_WAIT_TARGET_MINUTES, 15 minutes, the same figure as the average
 # wait target) when the planner enters none (percent); the weeks of a hall's history the forecast,

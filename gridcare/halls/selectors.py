@@ -633,6 +633,42 @@ def appointment_of_holder(phone: str, reference: str) -> Appointment | None:
     )
 
 
+@dataclass(frozen=True)
+class ServiceHistory:
+    """A hall's recorded service for the planners' simulation (PLAN-2): the handling minutes of
+    its finished tickets (call to finish), its tickets by priority class, and for the patience
+    estimate the minutes customers waited until first called (finished and no-show alike; a
+    no-show left some time before) and how many left unserved (no-shows)."""
+
+    handling_minutes: list[float]
+    priorities: dict[str, int]
+    waited_minutes: float
+    left: int
+
+
+def service_history(
+    *, hall: Hall, since: date, business_type_id: int | None = None, limit: int = 20_000
+) -> ServiceHistory:
+    """The hall's (or one business type's) tickets from ``since`` on, newest ``limit`` first."""
+    found = Ticket.objects.filter(hall=hall, day__gte=since).exclude(status=TicketStatus.CANCELLED)
+    if business_type_id is not None:
+        found = found.filter(business_type_id=business_type_id)
+    rows = found.order_by("-issued_at").values_list(
+        "status", "priority", "issued_at", "first_called_at", "called_at", "finished_at"
+    )[:limit]
+    handling: list[float] = []
+    priorities: Tally[str] = Tally()
+    waited, left = 0.0, 0
+    for status, priority, issued_at, first_called_at, called_at, finished_at in rows:
+        priorities[priority] += 1
+        if status == TicketStatus.FINISHED and called_at and finished_at and finished_at > called_at:
+            handling.append((finished_at - called_at).total_seconds() / 60)
+        if status in (TicketStatus.FINISHED, TicketStatus.NO_SHOW) and first_called_at:
+            waited += max((first_called_at - issued_at).total_seconds() / 60, 0.0)
+            left += status == TicketStatus.NO_SHOW
+    return ServiceHistory(handling_minutes=handling, priorities=dict(priorities), waited_minutes=waited, left=left)
+
+
 class PlanningTicket(NamedTuple):
     """A ticket as the staffing plan reads it (PLAN-1): when it came, for what, and when and at
     which counter it was served (times aware, None when it never was)."""

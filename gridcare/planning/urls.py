@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from gridcare.planning import staffing_views, views, views_network
+from gridcare.planning import simulation_views, staffing_views, views, views_network
 
 app_name = "planning"
 
@@ -13,6 +13,8 @@ urlpatterns: list[URLPattern] = [
     path("staffing/<int:plan_id>/export.xlsx", staffing_views.plan_export, name="staffing_export"),
     # staffing plans (PLAN-1), the simulated hall day (PLAN-2), the outlet network (PLAN-3): each
     # part's paths are added here as it is built.
+    path("simulate/", simulation_views.simulate, name="simulate"),
+    path("staffing/<int:plan_id>/simulate/", simulation_views.plan_simulation, name="plan_simulation"),
     # the outlet network (PLAN-3)
     path("network/", views_network.network_index, name="network"),
     path("network/places/", views_network.places, name="network_places"),

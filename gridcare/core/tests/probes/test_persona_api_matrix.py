@@ -191,6 +191,8 @@ OPERATIONS: dict[Operation, tuple[Capability | None, str | None]] = {
     ("GET", "/api/v1/calendar/years"): (C.CALENDAR_VIEW, None),  # the page calendar:list
     ("GET", "/api/v1/calendar/years/{year}"): (C.CALENDAR_VIEW, None),  # the page calendar:year
     ("PUT", "/api/v1/calendar/years/{year}"): (C.CALENDAR_EDIT, None),
+    # the simulated hall day (PLAN-2, issue 17): PLAN_VIEW may simulate (a hall in the body: the caller's)
+    ("POST", "/api/v1/planning/simulations"): (C.PLAN_VIEW, None),
 }
 del C
 
@@ -262,6 +264,14 @@ def _value(schema: dict[str, Any]) -> Any:
 # Values a bare type does not give (a real choice, a pattern, a range, a row of the world).
 Overrides = Callable[[World], dict[str, Any]]
 BODIES: dict[Operation, Overrides] = {
+    ("POST", "/api/v1/planning/simulations"): lambda w: {
+        "counters": 2,
+        "hours": 2,
+        "arrivals_per_hour": 10,
+        "service": {"distribution": "exponential", "mean_minutes": 5},
+        "replications": 2,
+        "seed": 1,
+    },
     ("POST", "/api/v1/customers"): lambda w: {
         "customer_class": "residential",
         "supply_unit": w.town.unit.code,

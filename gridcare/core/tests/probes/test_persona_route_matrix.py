@@ -271,6 +271,9 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "jobs:detail": (C.JOBS, None),
     "jobs:runs_export": (C.JOBS, None),
     "jobs:run": (C.JOBS, None),
+    # the simulated hall day (PLAN-2, issue 17): PLAN_VIEW simulates; a plan's run is PLAN_EDIT
+    "planning:simulate": (C.PLAN_VIEW, None),
+    "planning:plan_simulation": (C.PLAN_EDIT, "missing"),  # POST only
 }
 del C
 
