@@ -77,9 +77,10 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, Any]:
             # The test database is a file too, not SQLite's shared in-memory one: there, two
             # connections (a browser test's live server and the test itself) meet table locks
             # that fail at once ("database table is locked"); on a file, WAL and the busy
-            # timeout above make them wait, as in production. pytest-xdist's workers add
-            # their suffix to the name.
-            "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"gridcare-test-{_digest(name)}.sqlite3")},
+            # timeout above make them wait, as in production. One file per process (two test
+            # runs of one checkout at once must not share it); pytest-xdist's workers are
+            # processes of their own and add their suffix too.
+            "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"gridcare-test-{_digest(name)}-{os.getpid()}.sqlite3")},
         }
     if parsed.scheme in {"postgres", "postgresql"}:
         return {

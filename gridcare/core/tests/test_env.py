@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -16,12 +17,14 @@ def test_sqlite_urls_are_relative_to_the_project_or_absolute() -> None:
 
 def test_the_sqlite_test_database_is_a_file_of_its_own_per_project() -> None:
     # Not SQLite's shared in-memory database, whose table locks fail at once when a browser
-    # test's live server and the test write together; one file per project, in the temp dir.
+    # test's live server and the test write together; one file per project and process, in the temp dir.
     one = database_from_url("sqlite:///db.sqlite3", base_dir=Path("/srv/a"))["TEST"]["NAME"]
     two = database_from_url("sqlite:///db.sqlite3", base_dir=Path("/srv/b"))["TEST"]["NAME"]
     assert Path(one).parent == Path(tempfile.gettempdir())
     assert Path(one).name.startswith("gridcare-test-") and one.endswith(".sqlite3")
     assert one != two and ":memory:" not in one and "mode=memory" not in one
+    # and one per process: two test runs of the same checkout at once do not share a file
+    assert one.endswith(f"-{os.getpid()}.sqlite3")
 
 
 def test_postgres_urls_are_split_into_django_settings() -> None:
