@@ -150,8 +150,7 @@ class ParquetLoadStore:
         tables = {unit: t.select(SCHEMA.names).cast(SCHEMA) for unit, t in tables.items()}
         if not tables:
             return 0
-        accounts = pc.unique(pa.chunked_array([t["account_no"] for t in tables.values()], pa.string()))
-        accounts = accounts.combine_chunks() if isinstance(accounts, pa.ChunkedArray) else accounts
+        accounts = pc.unique(pa.concat_arrays([pc.unique(t["account_no"]) for t in tables.values()]))
         span = (pc.min(accounts).as_py(), pc.max(accounts).as_py())
         with self._locked(month):
             month_dir = self.root / f"month={month}"

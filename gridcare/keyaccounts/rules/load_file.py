@@ -128,6 +128,7 @@ class Parsed:
     first_rows: list[tuple[str, int]] = field(default_factory=list)  # each account's first row, in file order
     problems: list[Problem] = field(default_factory=list)
     bad_rows: int = 0  # rows left out for a bad value
+    month_index: np.ndarray[Any, np.dtype[np.int64]] | None = None  # month_index(), once
     has_kvar: bool = False
 
     @property
@@ -165,18 +166,34 @@ def read_columns(file_name: str, data: bytes) -> Columns:
         raise FileUnreadable(_("只能导入 CSV 或 Excel（.xlsx）文件。"))
     if b"\x00" in data:
         raise FileUnreadable(_("文件不是文本格式的 CSV。"))
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        utf8 = data.removeprefix(b"\xef\xbb\xbf") if encoding == "utf-8-sig" else text.encode()
-        return _csv_columns(text, utf8)
-    raise FileUnreadable(_("文件编码无法识别，请以 UTF-8 或 GBK 编码导出。"))
+    utf8 = data.removeprefix(b"\xef\xbb\xbf")
+    if _is_utf8(utf8):
+        return _csv_columns(utf8, "utf-8")
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise FileUnreadable(_("文件编码无法识别，请以 UTF-8 或 GBK 编码导出。")) from None
+    return _csv_columns(text.encode(), "utf-8", text)
 
 
-def _csv_columns(text: str, utf8: bytes) -> Columns:
-    first = [row for row, _i in zip(_nonblank(text), range(2), strict=False)]
+def _is_utf8(data: bytes) -> bool:
+    """Whether the bytes are UTF-8 (checked in C, without decoding the whole file in Python)."""
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64).tobytes())
+    try:
+        pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)]).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _csv_columns(utf8: bytes, encoding: str, text: str | None = None) -> Columns:
+    def whole() -> str:
+        return text if text is not None else utf8.decode(encoding)
+
+    head = utf8[: 1 << 16].decode(encoding, errors="ignore")
+    first = [row for row, _i in zip(_nonblank(head), range(2), strict=False)]
+    if len(first) < 2 and len(utf8) > 1 << 16:
+        first = [row for row, _i in zip(_nonblank(whole()), range(2), strict=False)]
     if len(first) < 2:
         raise FileUnreadable(_("文件中没有数据行。"))
     header = first[0]
@@ -202,31 +219,50 @@ def _csv_columns(text: str, utf8: bytes) -> Columns:
     except (pa.ArrowInvalid, OverflowError):
         uneven.append(None)
     if uneven:  # rows of other lengths than the header's: the csv module reads them as they are
-        return columns_from_rows(list(_nonblank(text)))
-    columns = [table.column(n).combine_chunks() for n in names]
-    keep = np.zeros(table.num_rows, dtype=bool)
-    for column in columns:
-        keep |= ~_is_blank(column)
-    kept = np.flatnonzero(keep)[1:]  # the first row left is the header
-    chosen = pa.array(kept)
+        return columns_from_rows(list(_nonblank(whole())))
+    columns = [table.column(n) for n in names]
+    kept = np.flatnonzero(~_blank_rows(columns))[1:]  # the first row left is the header
+    if kept.size and kept[-1] - kept[0] == kept.size - 1:  # no blank row among the data: slices
+        cells = {name: columns[i].slice(int(kept[0]), int(kept.size)) for name, i in where.items()}
+    else:
+        chosen = pa.array(kept, pa.int64())
+        cells = {name: columns[i].take(chosen) for name, i in where.items()}
     return Columns(
         header=list(header),
         lines=np.arange(2, kept.size + 2, dtype=np.int64),
-        cells={name: columns[i].take(chosen) for name, i in where.items()},
+        cells={name: _one_chunk(c) for name, c in cells.items()},
     )
+
+
+def _one_chunk(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
 
 
 def _nonblank(text: str) -> Iterator[list[str]]:
     return (row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row))
 
 
-def _is_blank(column: pa.StringArray) -> np.ndarray[Any, np.dtype[np.bool_]]:
+def _blank_rows(columns: list[pa.ChunkedArray]) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """Rows whose every cell str.strip() empties (the first column decides most rows)."""
+    blank = _is_blank(columns[0])
+    for column in columns[1:]:
+        maybe = np.flatnonzero(blank)
+        if not maybe.size:
+            break
+        blank[maybe] = _is_blank(column.take(pa.array(maybe)))
+    return blank
+
+
+def _is_blank(column: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, np.dtype[np.bool_]]:
     """Cells that str.strip() empties."""
     blank: np.ndarray[Any, np.dtype[np.bool_]]
-    blank = pc.equal(pc.utf8_trim(column, characters=ASCII_SPACE), "").to_numpy(zero_copy_only=False)
-    other = np.flatnonzero(~pc.string_is_ascii(column).to_numpy(zero_copy_only=False))
-    for i in other:
-        blank[i] = not str(column[int(i)].as_py()).strip()
+    lengths = pc.binary_length(pc.utf8_trim(column, characters=ASCII_SPACE))
+    blank = pc.equal(lengths, 0).to_numpy(zero_copy_only=False)
+    other = np.flatnonzero(~blank & ~pc.string_is_ascii(column).to_numpy(zero_copy_only=False))
+    if other.size:  # other spaces (U+3000 …): the cells made of spaces alone, one by one
+        spaces = pc.match_substring_regex(column.take(pa.array(other)), r"^[\s\p{Z}\x{85}\x{1c}-\x{1f}]*$")
+        for i in other[_one_chunk(spaces).to_numpy(zero_copy_only=False)]:
+            blank[i] = not str(column[int(i)].as_py()).strip()
     return blank
 
 
@@ -323,11 +359,30 @@ def parse_number(value: Any) -> float | None:
 
 # -- whole columns ----------------------------------------------------------------------------
 def _text_bytes(text: pa.StringArray) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-    """A string array's offsets (int64, n + 1) and its bytes."""
-    text = pc.cast(text, pa.large_string()) if not pa.types.is_large_string(text.type) else text
-    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64, count=len(text) + 1, offset=text.offset * 8)
+    """A string array's offsets (n + 1) and its bytes, without copying."""
+    wide = pa.types.is_large_string(text.type)
+    size = 8 if wide else 4
+    offsets = np.frombuffer(
+        text.buffers()[1], dtype=np.int64 if wide else np.int32, count=len(text) + 1, offset=text.offset * size
+    )
     data = text.buffers()[2]
     return offsets, np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+
+
+def _fast_times(text: pa.StringArray) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """The cells in one of FAST_TIMES' shapes, converted on the arrays."""
+    n = len(text)
+    offsets, data = _text_bytes(text)
+    lengths = np.diff(offsets)
+    value = np.zeros(n, dtype=np.int64)
+    ok = np.zeros(n, dtype=bool)
+    for shape in FAST_TIMES:
+        rows = np.flatnonzero((lengths == len(shape)) & ~ok)
+        if rows.size:
+            got, good = _fast_time(shape, offsets[rows].astype(np.int64), data)
+            value[rows[good]] = got[good]
+            ok[rows[good]] = True
+    return value, ok
 
 
 def local_times(
@@ -335,37 +390,52 @@ def local_times(
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """Each cell's Beijing wall time as microseconds since 1970-01-01 00:00 (as if UTC), and
     whether it could be read — exactly ``parse_time``'s answer for every cell."""
-    n = len(text)
-    trimmed = pc.utf8_trim(text, characters=ASCII_SPACE)
-    offsets, data = _text_bytes(trimmed)
-    lengths = np.diff(offsets)
-    ascii_ok = pc.string_is_ascii(trimmed).to_numpy(zero_copy_only=False)
-    value = np.zeros(n, dtype=np.int64)
-    ok = np.zeros(n, dtype=bool)
-    for shape in FAST_TIMES:
-        rows = np.flatnonzero((lengths == len(shape)) & ~ok & ascii_ok)
-        if rows.size:
-            got, good = _fast_time(shape, offsets[rows], data)
-            value[rows[good]] = got[good]
-            ok[rows[good]] = True
-    empty = (lengths == 0) if raw is None else np.zeros(n, dtype=bool)
-    for i in np.flatnonzero(~ok & ~empty):  # any other shape: one by one
-        cell = raw[int(i)] if raw is not None else text[int(i)].as_py()
-        found = parse_time(cell)
-        if found is not None:
-            value[i] = (found - EPOCH) // timedelta(microseconds=1) + BEIJING_US
-            ok[i] = True
+    if raw is None and len(text) > 1000:  # a file repeats its times, account after account
+        encoded = pc.dictionary_encode(text)
+        if len(encoded.dictionary) < len(text) // 4:
+            distinct, readable = local_times(encoded.dictionary)
+            index = encoded.indices.to_numpy(zero_copy_only=False)
+            return distinct[index], readable[index]
+    value, ok = _fast_times(text)
+    rest = np.flatnonzero(~ok)
+    if rest.size:  # with spaces around: the same shapes once stripped (of what str.strip strips)
+        trimmed = pc.utf8_trim(text.take(pa.array(rest)), characters=ASCII_SPACE)
+        again, good = _fast_times(_one_chunk(trimmed))
+        value[rest[good]], ok[rest[good]] = again[good], True
+        empty = pc.equal(trimmed, "").to_numpy(zero_copy_only=False) if raw is None else np.zeros(rest.size, bool)
+        for i in rest[~good & ~empty]:  # any other shape: one by one
+            cell = raw[int(i)] if raw is not None else text[int(i)].as_py()
+            found = parse_time(cell)
+            if found is not None:
+                value[i] = (found - EPOCH) // timedelta(microseconds=1) + BEIJING_US
+                ok[i] = True
     return value, ok
+
+
+DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+def civil_days(year: Any, month: Any, day: Any) -> Any:
+    """Days since 1970-01-01 of proleptic Gregorian dates (arrays; H. Hinnant's days_from_civil)."""
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
+    return era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
 
 
 def _fast_time(shape: str, starts: np.ndarray[Any, Any], data: np.ndarray[Any, Any]) -> tuple[Any, Any]:
     good = np.ones(starts.size, dtype=bool)
     fields: dict[str, np.ndarray[Any, Any]] = {k: np.zeros(starts.size, dtype=np.int64) for k in "YMDhms"}
+    width = len(shape)
+    packed = starts.size > 0 and starts[-1] - starts[0] == width * (starts.size - 1)
+    # every cell of this shape, one after the other: the bytes as a matrix, without copying
+    matrix = data[starts[0] : starts[-1] + width].reshape(starts.size, width) if packed else None
     for position, char in enumerate(shape):
-        byte = data[starts + position]
+        byte = matrix[:, position] if matrix is not None else data[starts + position]
         if char in fields:
-            digit = byte.astype(np.int64) - 48
-            good &= (digit >= 0) & (digit <= 9)
+            digit = byte - np.uint8(48)  # below "0" wraps round above 9
+            good &= digit <= 9
             fields[char] = fields[char] * 10 + digit
         else:
             good &= byte == ord(char)
@@ -373,16 +443,21 @@ def _fast_time(shape: str, starts: np.ndarray[Any, Any], data: np.ndarray[Any, A
     hour, minute, second = fields["h"], fields["m"], fields["s"]
     good &= (year >= 1901) & (year <= 2999) & (month >= 1) & (month <= 12) & (day >= 1)
     good &= (hour <= 23) & (minute <= 59) & (second <= 59)
-    first = ((np.where(good, year, 1970) - 1970) * 12 + np.where(good, month, 1) - 1).astype("datetime64[M]")
-    days = (first + 1).astype("datetime64[D]") - first.astype("datetime64[D]")
-    good &= day <= days.astype(np.int64)
-    date = first.astype("datetime64[D]").astype(np.int64) + day - 1
+    month = np.where(good, month, 1)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    good &= day <= DAYS_IN_MONTH[month - 1] + ((month == 2) & leap)
+    date = civil_days(year, month, day)
     return ((date * 24 + hour) * 60 + minute) * 60 * US + second * US, good
 
 
 def numbers(text: pa.StringArray) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """Each cell as a float and whether it is a finite number — ``parse_number``'s answer."""
     n = len(text)
+    try:  # the usual file: every cell a plain number
+        value = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False).astype(np.float64)
+        return value, np.isfinite(value)
+    except pa.ArrowInvalid:
+        pass
     trimmed = pc.utf8_trim(text, characters=ASCII_SPACE)
     try:
         value = pc.cast(trimmed, pa.float64()).to_numpy(zero_copy_only=False).astype(np.float64)
@@ -439,12 +514,15 @@ def parse_columns(columns: Columns, *, interval_minutes: int | None = None) -> P
     parsed = Parsed(has_kvar="kvar" in cells, bad_rows=int(bad.sum()))
     said = {"ts": ts_ok, "kw": kw_ok, "kvar": kvar_ok}
     parsed.problems += _bad_value_problems(columns, accounts, np.flatnonzero(bad)[:MAX_PROBLEMS], said)
-    keep = np.flatnonzero(~bad)
-    taken = pa.array(keep)
-    parsed.rows = columns.lines[keep]
-    parsed.starts = local[keep] - BEIJING_US
-    parsed.kw, parsed.kvar = kw[keep], kvar[keep]
-    _index_accounts(parsed, accounts.take(taken))
+    if parsed.bad_rows:
+        keep = np.flatnonzero(~bad)
+        parsed.rows, local, kw, kvar = columns.lines[keep], local[keep], kw[keep], kvar[keep]
+        accounts = accounts.take(pa.array(keep))
+    else:
+        parsed.rows = columns.lines
+    parsed.starts = local - BEIJING_US
+    parsed.kw, parsed.kvar = kw, kvar
+    _index_accounts(parsed, _one_chunk(accounts))
     negative = np.flatnonzero(parsed.kw < 0)
     parsed.problems += [
         Problem(
@@ -498,10 +576,15 @@ def _index_accounts(parsed: Parsed, accounts: pa.StringArray) -> None:
     rank[by_name] = np.arange(len(seen))
     appearance = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     parsed.accounts = [seen[i] for i in by_name]
-    parsed.account_index = rank[appearance] if len(seen) else appearance
-    _codes, first = np.unique(appearance, return_index=True)
-    parsed.first_rows = [(seen[c], int(parsed.rows[f])) for c, f in zip(_codes, first, strict=True)]
-    parsed.order = np.lexsort((np.arange(parsed.starts.size), parsed.starts, parsed.account_index))
+    in_order = bool(np.array_equal(rank, np.arange(len(seen))))  # the file names them in order
+    parsed.account_index = appearance if in_order else rank[appearance]
+    # the indices count up as accounts first appear: where the running maximum grows
+    grows = np.flatnonzero(np.diff(np.maximum.accumulate(appearance), prepend=-1) > 0)
+    parsed.first_rows = [(seen[c], int(parsed.rows[f])) for c, f in enumerate(grows)]
+    who, when = parsed.account_index, parsed.starts
+    ordered = bool(np.all((who[1:] > who[:-1]) | ((who[1:] == who[:-1]) & (when[1:] >= when[:-1]))))
+    # an export account by account, each in time order, is in order already (checked in one pass)
+    parsed.order = np.arange(who.size) if ordered else np.lexsort((when, who))  # stable: rows in file order
     parsed.appearance = appearance
 
 
@@ -509,15 +592,17 @@ def detect_interval(parsed: Parsed) -> int:
     """The most common distance in minutes between an account's consecutive readings (of equal
     counts, the one met first: accounts in file order, each in time order)."""
     appearance = parsed.appearance
-    order = np.lexsort((parsed.starts, appearance))
+    same = np.array_equal(appearance, parsed.account_index)  # accounts sorted as they appear
+    order = parsed.order if same else np.lexsort((parsed.starts, appearance))
     who, when = appearance[order], parsed.starts[order]
     apart = when[1:] - when[:-1]
     steps = (apart // (60 * US))[(who[1:] == who[:-1]) & (apart > 0)]
     if not steps.size:
         return 15
-    values, first, counts = np.unique(steps, return_index=True, return_counts=True)
-    best = np.flatnonzero(counts == counts.max())
-    return int(values[best[np.argmin(first[best])]])
+    counted = pc.value_counts(pa.array(steps))  # in the order each distance is first met
+    values = counted.field("values").to_numpy()
+    counts = counted.field("counts").to_numpy()
+    return int(values[np.argmax(counts)])  # of equal counts, the first
 
 
 def beijing_text(start: datetime | int) -> str:
@@ -619,8 +704,10 @@ def jump_problems(parsed: Parsed, *, capacity_kva: dict[str, Decimal], jump_perc
 
 def month_index(parsed: Parsed) -> np.ndarray[Any, np.dtype[np.int64]]:
     """Each reading's Beijing month, as months since 1970-01."""
-    local = (parsed.starts + BEIJING_US).astype("datetime64[us]")
-    return local.astype("datetime64[M]").astype(np.int64)
+    if parsed.month_index is None:
+        local = (parsed.starts + BEIJING_US).view("datetime64[us]")
+        parsed.month_index = local.astype("datetime64[M]").astype(np.int64)
+    return parsed.month_index
 
 
 def month_name(index: int) -> str:
@@ -629,4 +716,4 @@ def month_name(index: int) -> str:
 
 def months_of(parsed: Parsed) -> list[str]:
     """The Beijing months the readings fall in."""
-    return [month_name(m) for m in np.unique(month_index(parsed))]
+    return [month_name(m) for m in sorted(pc.unique(pa.array(month_index(parsed))).to_pylist())]

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
@@ -125,10 +126,11 @@ def _store(parsed: rules.Parsed, facts: dict[str, AccountFacts], store: LoadStor
     month = rules.month_index(parsed)[order]
     unit = unit_of[parsed.account_index[order]]
     accounts = pa.array(parsed.accounts, pa.string())
-    for m in np.unique(month):
+    for m in sorted(pc.unique(pa.array(month)).to_pylist()):
         tables = {}
-        for u in np.unique(unit[month == m]):
-            rows = order[(month == m) & (unit == u)]
+        in_month = month == m
+        for u in sorted(pc.unique(pa.array(unit[in_month])).to_pylist()):
+            rows = order[in_month & (unit == u)]
             kvar = parsed.kvar[rows]
             tables[units[u]] = pa.table(
                 {
