@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridcare.core.views import ask_first, confirmation, flash_error, form_errors_from, page_get, staff_required
-from gridcare.org.access import Capability, request_scope, require
+from gridcare.org.access import Capability, can, request_scope, require
 from gridcare.planning.access import plan_get_for_scope
 from gridcare.planning.exceptions import PlanRefused
 from gridcare.planning.selectors_simulation import SimulationRun, simulation_run
@@ -98,7 +98,7 @@ def simulate(request: HttpRequest) -> HttpResponse:
         except PlanRefused as exc:
             exc.errors = {FIELDS.get(k, k): v for k, v in exc.errors.items()}
             form_errors_from(form, exc)
-    context: dict[str, Any] = {"form": form, "run": run}
+    context: dict[str, Any] = {"form": form, "run": run, "can_edit": can(scope, Capability.PLAN_EDIT)}
     if run is not None:
         hours = _by_hour(run)
         context |= {

@@ -138,6 +138,16 @@ def test_the_partial_shows_the_result_and_the_button(town: City) -> None:
     assert "{" not in shown.replace("{%", "")  # no dicts on screen
 
 
+def test_the_plan_page_shows_the_part_and_links_the_simulation(town: City) -> None:
+    plan = make_plan(town)
+    page = signed_in(town.planner).get(f"/planning/staffing/{plan.pk}/").content.decode()
+    assert "尚未仿真检验" in page and f'action="/planning/staffing/{plan.pk}/simulate/"' in page
+    assert 'href="/planning/simulate/"' in page
+    plan_simulate(scope=scope_for(town.planner), actor=town.planner, plan_id=plan.pk, replications=2, seed=1)
+    read = signed_in(town.manager).get(f"/planning/staffing/{plan.pk}/").content.decode()
+    assert "客户平均等候" in read and f"/planning/staffing/{plan.pk}/simulate/" not in read  # read only
+
+
 @pytest.mark.parametrize("persona", sorted(STAFF_PERSONAS))
 def test_who_may_run_a_plan_from_its_page(town: City, persona: str) -> None:
     plan = make_plan(town)
