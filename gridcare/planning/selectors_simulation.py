@@ -106,6 +106,8 @@ class _Checks:
 
     def schedule(self, hours: int) -> tuple[tuple[float, ...], tuple[float, ...]]:
         lim = self.limit
+        if "hours" in self.errors:  # a list per hour cannot be checked against bad hours
+            return (1.0,) * hours, (0.0,) * hours
         counters = _per_hour(self.ask.counters, hours=hours, high=lim["MAX_COUNTERS"], whole=True)
         if counters is None or not any(counters):
             self.errors["counters"] = _(

@@ -19,7 +19,7 @@ router = Router(tags=["planning"])
 Number = int | float
 
 
-class ServiceIn(Schema):
+class SimulationServiceIn(Schema):
     distribution: str = "exponential"  # exponential | empirical (the hall's recorded handling times)
     mean_minutes: Number | None = None
     hall: str | None = None  # a hall's code
@@ -31,7 +31,7 @@ class SimulationIn(Schema):
     hours: Number
     warmup_hours: Number | None = None
     arrivals_per_hour: Number | list[Number]  # customers an hour, or one number per hour
-    service: ServiceIn
+    service: SimulationServiceIn
     patience_minutes: Number | None = None  # mean patience (0: nobody leaves; absent: the hall's)
     diversion_percent: Number | None = None  # self-service diversion share, %
     replications: Number

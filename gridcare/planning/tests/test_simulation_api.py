@@ -98,6 +98,11 @@ def test_bad_or_too_large_input_is_refused_on_its_field(town: City, change: dict
     assert any(k == field or k.startswith(field + ".") for k in errors), errors
 
 
+def test_bad_hours_are_said_once_not_as_wrong_lists(town: City) -> None:
+    answer = post(town, {**BODY, "hours": 30, "counters": [2] * 30})
+    assert answer.status_code == 422 and set(answer.json()["errors"]) == {"hours"}
+
+
 def test_a_hall_outside_ones_own_is_not_found(town: City) -> None:
     body = {**BODY, "service": {"distribution": "exponential", "mean_minutes": 5, "hall": "H2"}}
     assert post(town, body, "manager").status_code == 404  # H2 is the other manager's
