@@ -160,3 +160,50 @@ def test_a_visit_is_planned_from_the_calendar_recorded_with_facts_and_its_follow
     page.wait_for_selector("h2:has-text('我的跟进事项')")
     assert "发送增容办理流程和所需资料" in page.inner_text("body")
     look(page, "key-portfolio-follow-up", *DESK)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_peak_shift_order_is_issued_asked_first_and_its_key_accounts_listed(
+    town: City, live_server: Any, browser: Any
+) -> None:
+    """错峰: a 大客户经理 issues an order from its list (the feeder picked by name), is told how
+    many key accounts it reaches and confirms; the list links the accounts it touches, each with
+    its plan, and 我的客户 links the coming order."""
+    from gridcare.customers.models import TransformerArea
+    from gridcare.keyaccounts.services.plans import PlanData, plan_create
+    from gridcare.keyaccounts.tests.test_plans import PLAN
+    from gridcare.notices.models import PeakShiftOrder
+
+    p = portfolio_city(town)
+    for account in (p.mine, p.others):
+        account.transformer_area = TransformerArea.objects.get(code="T1")
+        account.save(update_fields=["transformer_area"])
+    plan = plan_create(scope=scope_for(town.kam), actor=town.kam, account=p.mine, data=PlanData(**PLAN))
+    day = business_date() + timedelta(days=3)
+    page = sign_in(browser, live_server, town.kam)
+    page.get_by_role("link", name="错峰通知").click()
+    page.wait_for_selector("text=还没有错峰通知。")
+    page.get_by_role("link", name="发布错峰通知").click()
+    page.locator("select[name=feeders]").select_option(label="10kV 城一线（F1）")
+    page.get_by_label("错峰日期").fill(day.isoformat())
+    page.get_by_label("开始时间").fill("10:00")
+    page.get_by_label("结束时间").fill("12:00")
+    page.get_by_label("负荷上限(kW)").fill("800")
+    page.get_by_role("button", name="发布并通知").click()
+    page.wait_for_selector(f"text=将通知 1 户大客户：{day.isoformat()} 10:00 至 12:00")  # 城东机械厂 has a mobile
+    assert PeakShiftOrder.objects.count() == 0  # asked first: nothing issued yet
+    look(page, "key-peak-shift-confirm", *DESK)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.get_by_role("button", name="确认发布").click()
+    page.wait_for_selector("text=错峰通知已发布，涉及 1 户大客户，已生成 1 条通知。")
+    order = PeakShiftOrder.objects.get()
+    look(page, "key-peak-shifts", *DESK)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.get_by_role("link", name=day.isoformat()).click()
+    page.wait_for_selector("h1:has-text('错峰涉及的大客户')")
+    body = page.inner_text("body")
+    assert "城东机械厂" in body and "城南医院" not in body and "负荷上限 800 kW" in body
+    assert page.get_by_role("link", name="第 1 版").get_attribute("href") == f"/key-accounts/plans/{plan.pk}/"
+    look(page, "key-peak-shift-accounts", *DESK)
+    page.goto(f"{live_server.url}/key-accounts/")
+    assert page.locator(f"a[href='/key-accounts/peak-shifts/{order.pk}/']").count() == 1
