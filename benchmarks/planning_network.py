@@ -105,9 +105,12 @@ def main() -> None:
     parser.add_argument("--areas", type=int, default=2000)
     parser.add_argument("--sites", type=int, default=100)
     parser.add_argument("--max-km", type=float, default=8.0)
+    parser.add_argument("--time-limit", type=float, default=30.0, help="HiGHS seconds (the setting's default)")
     args = parser.parse_args()
     demands, sites = world(args.seed, args.areas, args.sites)
-    knobs = Knobs(max_km=args.max_km, tickets_per_counter=12_000, distance_cost=2.0, time_limit=60, mip_gap=0.005)
+    knobs = Knobs(
+        max_km=args.max_km, tickets_per_counter=12_000, distance_cost=2.0, time_limit=args.time_limit, mip_gap=0.005
+    )
     answer = solve(demands, sites, knobs)
     g_cost, g_seconds = greedy(demands, sites, knobs)
     print(f"machine: {machine()}")

@@ -112,3 +112,13 @@ def test_too_few_counters_for_the_visits_is_infeasible() -> None:
 def test_a_budget_below_any_answer_is_infeasible() -> None:
     answer = solve(P, [A, B], knobs(budget=150.0))
     assert (answer.status, answer.reason) == ("infeasible", "solver")
+
+
+def test_a_large_model_solved_in_two_passes_reports_its_gap_against_fractional_counters() -> None:
+    # The two passes (sites with counters as fractions, then whole counters at those sites) find
+    # the same answer; the bound of the first pass is A with 1.4 counters: 100 + 70 + 6·D.
+    answer = solve(P, [A, B], knobs(direct_pairs=0))
+    assert answer.counters == {"A": 2}
+    assert answer.objective == pytest.approx(200 + 6 * D, abs=1e-6)
+    assert answer.gap == pytest.approx(1 - (170 + 6 * D) / (200 + 6 * D), abs=1e-6)
+    assert answer.status == "feasible"
