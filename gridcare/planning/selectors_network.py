@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.db.models.functions import TruncMonth
 
 from gridcare.core.timezone import SHANGHAI, business_date
@@ -94,7 +94,7 @@ def hall_figures(halls: list[Hall], *, start: date, end: date) -> list[HallFigur
         f.tickets += row["n"]
         f.counter_hours += hours
         f.months.append((f"{row['month']:%Y-%m}", row["n"], row["n"] / hours if hours else None))
-    year_share = ((end - start).days + 1) / 365
+    year_share = ((end - _covered_from(done, start)).days + 1) / 365
     for f in found.values():
         f.capacity = f.counters * float(network_setting("TICKETS_PER_COUNTER_YEAR")) * year_share
     _origins(found, done, halls)
@@ -114,6 +114,12 @@ def hall_figures(halls: list[Hall], *, start: date, end: date) -> list[HallFigur
     for hall_id, parameters in uses.values_list("terminal__hall_id", "parameters"):
         found[hall_id].self_service += int((parameters or {}).get("count", 1) or 1)
     return [found[h.pk] for h in halls]
+
+
+def _covered_from(done: Any, start: date) -> date:
+    """The first day of the window the history covers (a hall opened, or the data start, later)."""
+    first = done.aggregate(first=Min("day"))["first"]
+    return max(start, first) if first is not None else start
 
 
 def _aware(moment: datetime) -> datetime:
@@ -192,9 +198,10 @@ def area_demand(company_id: int, *, start: date, end: date) -> tuple[list[AreaDe
         if row["n"] > served.get(key, (0, ""))[0]:
             served[key] = (row["n"], row["hall__code"])
     total = sum(counts.values())
-    # The halls' year shared out by accounts; with no finished ticket in the window, one visit a
-    # year per account (so a new network can still be planned).
-    per_year = tickets * 365 / ((end - start).days + 1) if tickets else float(total)
+    # The halls' year shared out by accounts (over the days the history covers, when it starts
+    # inside the window); with no finished ticket, one visit a year per account.
+    days = (end - _covered_from(done, start)).days + 1
+    per_year = tickets * 365 / days if tickets else float(total)
     found = [
         AreaDemand(
             key=a.code,

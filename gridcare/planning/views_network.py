@@ -45,6 +45,7 @@ ACTIONS = {
     model.MOVE: gettext_lazy("迁移"),
     model.CONVERT: gettext_lazy("改为自助"),
     model.BUILD: gettext_lazy("新建"),
+    model.MOVED_IN: gettext_lazy("迁入"),
     "": gettext_lazy("不开设"),
 }
 
@@ -251,6 +252,8 @@ def advice_sentence(site: dict[str, Any]) -> str:
         return _("迁至%(target)s（%(n)s 个窗口）") % {"target": target, "n": n}
     if action == model.CONVERT:
         return _("改为自助服务点，柜台业务转%(target)s") % {"target": target}
+    if action == model.MOVED_IN:
+        return _("新址，承接%(target)s的业务（%(n)s 个窗口）") % {"target": target, "n": n}
     if action == model.BUILD:
         return _("新建，%(n)s 个窗口") % {"n": n}
     if action == model.CLOSE:

@@ -15,7 +15,7 @@
     data: data.areas,
     tooltip: { formatter: function (p) { return p.value[2] + "<br>" + data.axis.customers + " " + p.value[3] + "<br>" + data.axis.served + " " + p.value[4] + " (" + p.value[5] + " km)"; } }
   }];
-  var colours = { keep: "#2b7a0b", build: "#1f5fbf", move: "#8e44ad", merge: "#c0392b", convert: "#d68910", close: "#7f8c8d", "": "#bdc3c7" };
+  var colours = { keep: "#2b7a0b", build: "#1f5fbf", move: "#8e44ad", moved_in: "#6c3483", merge: "#c0392b", convert: "#d68910", close: "#7f8c8d", "": "#bdc3c7" };
   Object.keys(data.labels).forEach(function (action) {
     var sites = data.sites.filter(function (s) { return s[3] === action; });
     if (!sites.length) return;

@@ -315,6 +315,7 @@ def _answer(
 # -- the recommendations -------------------------------------------------------------------------
 
 KEEP, CLOSE, MERGE, MOVE, CONVERT, BUILD = "keep", "close", "merge", "move", "convert", "build"
+MOVED_IN = "moved_in"  # the candidate a hall moves to (移): it opens with the hall's business
 
 
 @dataclass(frozen=True)
@@ -362,9 +363,14 @@ def recommend(demands: list[Demand], sites: list[Site], knobs: Knobs, answer: An
             found.append(Recommendation(site.key, MERGE, target, site.counters_now, 0))
         else:
             found.append(Recommendation(site.key, CLOSE, None, site.counters_now, 0))
+    moves = {r.target: r.site for r in found if r.action == MOVE}
     for key, counters in answer.counters.items():
-        if not by_key[key].existing and key not in claimed:
-            found.append(Recommendation(key, BUILD, None, 0, counters))
+        if not by_key[key].existing:
+            found.append(
+                Recommendation(key, MOVED_IN, moves[key], 0, counters)
+                if key in moves
+                else Recommendation(key, BUILD, None, 0, counters)
+            )
     return found
 
 

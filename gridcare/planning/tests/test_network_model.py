@@ -11,6 +11,7 @@ from gridcare.planning.rules.network import (
     KEEP,
     MERGE,
     MOVE,
+    MOVED_IN,
     Demand,
     Knobs,
     Recommendation,
@@ -73,7 +74,10 @@ def test_a_barred_hall_moves_to_the_candidate() -> None:
     answer = solve(P, [barred, B], knobs())
     assert answer.counters == {"B": 2}
     assert answer.objective == pytest.approx(200 + 8 * D, abs=1e-6)
-    assert recommend(P, [barred, B], knobs(move_km=10.0), answer) == [Recommendation("A", MOVE, "B", 2, 2)]
+    assert recommend(P, [barred, B], knobs(move_km=10.0), answer) == [
+        Recommendation("A", MOVE, "B", 2, 2),
+        Recommendation("B", MOVED_IN, "A", 0, 2),
+    ]
     # Farther than the move distance, the hall is merged into the site that takes its 台区.
     assert recommend(P, [barred, B], knobs(move_km=5.0), answer) == [
         Recommendation("A", MERGE, "B", 2, 0),
