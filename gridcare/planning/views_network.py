@@ -249,7 +249,7 @@ def advice_sentence(site: dict[str, Any]) -> str:
     if action == model.MERGE:
         return _("撤销，并入%(target)s") % {"target": target}
     if action == model.MOVE:
-        return _("迁至%(target)s（%(n)s 个窗口）") % {"target": target, "n": n}
+        return _("迁至%(target)s（%(n)s 个窗口）") % {"target": target, "n": site.get("target_counters", 0)}
     if action == model.CONVERT:
         return _("改为自助服务点，柜台业务转%(target)s") % {"target": target}
     if action == model.MOVED_IN:

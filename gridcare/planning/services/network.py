@@ -430,6 +430,7 @@ def _result(
                 "action": advice[s.key].action if s.key in advice else "",
                 "target": advice[s.key].target if s.key in advice else None,
                 "target_name": names.get(advice[s.key].target or "", "") if s.key in advice else "",
+                "target_counters": answer.counters.get(advice[s.key].target or "", 0) if s.key in advice else 0,
             }
             for s in sites
         ],
