@@ -14,7 +14,7 @@ def _add_part_routers() -> None:
     from gridcare.planning.staffing_api import router as staffing_router
 
     router.add_router("", staffing_router)
-    from gridcare.planning.simulations_api import router as simulations_router
+    from gridcare.planning.simulation_api import router as simulations_router
 
     router.add_router("", simulations_router)
     from gridcare.planning.network_api import router as network_router

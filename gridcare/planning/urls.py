@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from gridcare.planning import simulation_views, staffing_views, views, views_network
+from gridcare.planning import network_views, simulation_views, staffing_views, views
 
 app_name = "planning"
 
@@ -16,14 +16,14 @@ urlpatterns: list[URLPattern] = [
     path("simulate/", simulation_views.simulate, name="simulate"),
     path("staffing/<int:plan_id>/simulate/", simulation_views.plan_simulation, name="plan_simulation"),
     # the outlet network (PLAN-3)
-    path("network/", views_network.network_index, name="network"),
-    path("network/places/", views_network.places, name="network_places"),
-    path("network/sites/new/", views_network.site_new, name="network_site_new"),
-    path("network/sites/hall/", views_network.hall_site, name="network_hall_site"),
-    path("network/sites/<int:site_id>/", views_network.site_edit, name="network_site"),
-    path("network/scenarios/new/", views_network.scenario_new, name="network_scenario_new"),
-    path("network/scenarios/<int:scenario_id>/", views_network.scenario_page, name="network_scenario"),
-    path("network/scenarios/<int:scenario_id>/solve/", views_network.scenario_solve, name="network_solve"),
-    path("network/scenarios/<int:scenario_id>/export.xlsx", views_network.scenario_export, name="network_export"),
-    path("network/compare/", views_network.compare, name="network_compare"),
+    path("network/", network_views.network_index, name="network"),
+    path("network/places/", network_views.places, name="network_places"),
+    path("network/sites/new/", network_views.site_new, name="network_site_new"),
+    path("network/sites/hall/", network_views.hall_site, name="network_hall_site"),
+    path("network/sites/<int:site_id>/", network_views.site_edit, name="network_site"),
+    path("network/scenarios/new/", network_views.scenario_new, name="network_scenario_new"),
+    path("network/scenarios/<int:scenario_id>/", network_views.scenario_page, name="network_scenario"),
+    path("network/scenarios/<int:scenario_id>/solve/", network_views.scenario_solve, name="network_solve"),
+    path("network/scenarios/<int:scenario_id>/export.xlsx", network_views.scenario_export, name="network_export"),
+    path("network/compare/", network_views.compare, name="network_compare"),
 ]
