@@ -29,8 +29,10 @@ the same weekday); and the process's peak memory (maxrss).
 from __future__ import annotations
 
 import argparse
+import atexit
 import io
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -222,6 +224,7 @@ def main() -> None:
 
     rng = np.random.default_rng(16)
     root = Path(tempfile.mkdtemp(prefix="gridcare-loads-"))
+    atexit.register(shutil.rmtree, root, True)  # a year of 10,000 accounts is about 5 GB of Parquet
     store = ParquetLoadStore(root)
     account_nos = [f"{i:010d}" for i in range(args.accounts)]
     months = month_starts(args.months, datetime.now(UTC).date())
@@ -258,6 +261,8 @@ def main() -> None:
     started = time.perf_counter()
     found = check_day(day=last, accounts=accounts, store=store, t=remote_thresholds())
     print(f"nightly check of {last}: {len(found):,} findings in {time.perf_counter() - started:.2f} s")
+    size = sum(p.stat().st_size for p in root.rglob("*.parquet"))
+    print(f"the store on disk: {size / 2**30:.2f} GiB of Parquet")
     print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 
