@@ -153,57 +153,55 @@ def _names(accounts: list[Account]) -> str:
     return names + _("等") if len(accounts) > NAMES_IN_MESSAGE else names
 
 
+def _tell_managers(account_ids: Any, *, template: str, variables: dict[str, Any], link: str, dedupe: str) -> int:
+    """One push message to each active manager of the key accounts ``account_ids`` (a subquery
+    of the managed ones) with the count and names of their own accounts and the page's link;
+    ``dedupe`` + the manager's id keeps it once. Returns the messages queued."""
+    queued = 0
+    for manager, accounts in sorted(_by_manager(account_ids).items(), key=lambda kv: kv[0].pk):
+        made = notice_enqueue(
+            template_code=template,
+            variables={**variables, "count": len(accounts), "accounts": _names(accounts), "link": link},
+            recipient=staff_recipient(manager),
+            channel=Channel.PUSH,
+            dedupe_key=f"{dedupe}:{manager.pk}",
+        )
+        queued += made is not None
+    return queued
+
+
 @transaction.atomic
 def outage_alerts(*, now: datetime | None = None) -> int:
     """One message to each manager whose key accounts a coming outage cuts off, once per outage
     and manager; returns the messages queued."""
-    queued = 0
-    for outage in outages_coming(now=now):
-        for manager, accounts in sorted(
-            _by_manager(outage_account_ids(outage_id=outage.pk, among=_managed_key_accounts())).items(),
-            key=lambda kv: kv[0].pk,
-        ):
-            made = notice_enqueue(
-                template_code=OUTAGE_TEMPLATE,
-                variables={
-                    "start": _when(outage.starts_at),
-                    "end": _when(outage.ends_at),
-                    "count": len(accounts),
-                    "accounts": _names(accounts),
-                    "link": reverse("keyaccounts:outage", kwargs={"outage_id": outage.pk}),
-                },
-                recipient=staff_recipient(manager),
-                channel=Channel.PUSH,
-                dedupe_key=f"key_outage:{outage.pk}:{manager.pk}",
-            )
-            queued += made is not None
-    return queued
+    return sum(
+        _tell_managers(
+            outage_account_ids(outage_id=outage.pk, among=_managed_key_accounts()),
+            template=OUTAGE_TEMPLATE,
+            variables={"start": _when(outage.starts_at), "end": _when(outage.ends_at)},
+            link=reverse("keyaccounts:outage", kwargs={"outage_id": outage.pk}),
+            dedupe=f"key_outage:{outage.pk}",
+        )
+        for outage in outages_coming(now=now)
+    )
 
 
 @transaction.atomic
 def peak_shift_alerts(*, now: datetime | None = None) -> int:
     """One message to each manager whose key accounts a peak-shift order not yet over names, once
     per order and manager; returns the messages queued."""
-    queued = 0
-    for order in peak_shifts_coming(now=now):
-        for manager, accounts in sorted(
-            _by_manager(peak_shift_account_ids(order_id=order.pk, among=_managed_key_accounts())).items(),
-            key=lambda kv: kv[0].pk,
-        ):
-            made = notice_enqueue(
-                template_code=PEAK_SHIFT_TEMPLATE,
-                variables={
-                    "date": f"{order.day.month}月{order.day.day}日",
-                    "start": f"{order.start:%H:%M}",
-                    "end": f"{order.end:%H:%M}",
-                    "limit_kw": order.limit_kw,
-                    "count": len(accounts),
-                    "accounts": _names(accounts),
-                    "link": reverse("keyaccounts:peak_shift", kwargs={"order_id": order.pk}),
-                },
-                recipient=staff_recipient(manager),
-                channel=Channel.PUSH,
-                dedupe_key=f"key_peak_shift:{order.pk}:{manager.pk}",
-            )
-            queued += made is not None
-    return queued
+    return sum(
+        _tell_managers(
+            peak_shift_account_ids(order_id=order.pk, among=_managed_key_accounts()),
+            template=PEAK_SHIFT_TEMPLATE,
+            variables={
+                "date": f"{order.day.month}月{order.day.day}日",
+                "start": f"{order.start:%H:%M}",
+                "end": f"{order.end:%H:%M}",
+                "limit_kw": order.limit_kw,
+            },
+            link=reverse("keyaccounts:peak_shift", kwargs={"order_id": order.pk}),
+            dedupe=f"key_peak_shift:{order.pk}",
+        )
+        for order in peak_shifts_coming(now=now)
+    )
