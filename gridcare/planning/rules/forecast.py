@@ -108,8 +108,9 @@ def _after_off_profiles(
     (kinds have too few such days each to have their own)."""
     if len(after) < _MIN_AFTER_OFF_DAYS:
         return profile
-    pooled = _profiles({d: {("*", s): n for (_k, s), n in history[d].items()} for d in all_days}, all_days, ["*"])["*"]
-    shaped = _profiles({d: {("*", s): n for (_k, s), n in history[d].items()} for d in after}, after, ["*"])["*"]
+    together = {d: {("*", s): n for s, n in slot_totals(history[d]).items()} for d in all_days}
+    pooled = _profiles(together, all_days, ["*"])["*"]
+    shaped = _profiles(together, after, ["*"])["*"]
     out = {}
     for kind in kinds:
         raw = {

@@ -67,3 +67,31 @@ def test_the_backtest_of_a_noiseless_history_is_near_exact_and_beats_the_baselin
 def test_too_little_history_has_no_backtest() -> None:
     result = rules.backtest(history(date(2026, 11, 23), date(2026, 11, 27)), is_working=weekdays, edge_days=3)
     assert (result.mape, result.naive_mape, result.ratio, result.origins) == (None, None, None, 0)
+
+
+def test_the_after_off_shape_counts_every_kind_of_a_half_hour_whatever_the_order() -> None:
+    """The mornings after a day off are shaped by all kinds of each half hour together: a
+    history whose days list their kinds in another order is the same history (PostgreSQL returns
+    tickets in no fixed order)."""
+    past: dict[date, dict[tuple[str, int], float]] = {}
+    for d in (date(2026, 11, 2) + timedelta(days=n) for n in range(26)):
+        if not weekdays(d):
+            continue
+        after = d.weekday() == 0  # Mondays follow the weekend: their mornings are busier
+        past[d] = {
+            ("payment", 18): 40.0 if after else 20.0,
+            ("invoice", 18): 10.0,
+            ("payment", 19): 20.0,
+            ("invoice", 19): 10.0,
+        }
+    model = rules.fit(past, is_working=weekdays, edge_days=0)
+    # Mondays have 50 of 80 at 09:00 (all days 680 of 1,280): payment's 480 of 880 and invoice's
+    # 200 of 400 reshaped by (50/80)/(680/1,280) against (30/80)/(600/1,280), then normalised
+    assert model.profile_after_off["payment"][18] == pytest.approx(0.6382978723404256)
+    assert model.profile_after_off["invoice"][18] == pytest.approx(0.5952380952380952)
+    reordered = {d: dict(reversed(list(counts.items()))) for d, counts in past.items()}
+    again = rules.fit(reordered, is_working=weekdays, edge_days=0)
+    assert again.profile_after_off == model.profile_after_off
+    assert rules.backtest(reordered, is_working=weekdays, edge_days=0, origins=5) == rules.backtest(
+        past, is_working=weekdays, edge_days=0, origins=5
+    )

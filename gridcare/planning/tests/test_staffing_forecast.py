@@ -39,7 +39,7 @@ def test_the_backtest_beats_the_seasonal_naive_baseline(demo: Hall) -> None:
     history = hall_history(demo, until=TODAY)
     test = rules.backtest(history.arrivals, is_working=is_working_day, edge_days=EDGE_DAYS, origins=10)
     assert test.origins == 10 and test.history_days == 40
-    assert test.mape == pytest.approx(29.74, abs=0.01)
+    assert test.mape == pytest.approx(30.63, abs=0.01)
     assert test.naive_mape == pytest.approx(39.42, abs=0.01)
     assert test.ratio is not None and test.ratio < 0.8
 
