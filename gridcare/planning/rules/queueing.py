@@ -240,3 +240,52 @@ def erlang_a(
         mean_wait_seconds=queue_length / arrival,
         occupancy=min(1.0, busy / agents),
     )
+
+
+def agents_needed_a(
+    *,
+    arrivals_per_hour: float,
+    aht_seconds: float,
+    target_seconds: float,
+    service_level: float,
+    patience_seconds: float,
+    max_abandonment: float = 1.0,
+) -> int:
+    """The fewest agents whose Erlang-A figures reach ``service_level`` (the share of all
+    arrivals served within the target, those who leave counting as not served) with at most
+    ``max_abandonment`` (a share) leaving; 0 when nobody comes. Never more than Erlang C asks for
+    the same service level (leaving shortens the queue), so the search is a bisection below it."""
+    _check(arrivals_per_hour, aht_seconds, 0, target_seconds)
+    if not 0 <= service_level < 1:
+        raise ValueError("service_level must be a share in [0, 1)")
+    if not 0 < max_abandonment <= 1:
+        raise ValueError("max_abandonment must be a share in (0, 1]")
+    if arrivals_per_hour * aht_seconds == 0:
+        return 0
+
+    def enough(agents: int) -> bool:
+        found = erlang_a(
+            arrivals_per_hour=arrivals_per_hour,
+            aht_seconds=aht_seconds,
+            agents=agents,
+            target_seconds=target_seconds,
+            patience_seconds=patience_seconds,
+        )
+        return found.service_level >= service_level and found.abandonment <= max_abandonment
+
+    high = agents_needed(
+        arrivals_per_hour=arrivals_per_hour,
+        aht_seconds=aht_seconds,
+        target_seconds=target_seconds,
+        service_level=service_level,
+    )
+    while not enough(high):  # only for an abandonment cap stricter than Erlang C's staffing gives
+        high *= 2
+    low = 0  # never enough: nobody is served without an agent
+    while high - low > 1:
+        middle = (low + high) // 2
+        if enough(middle):
+            high = middle
+        else:
+            low = middle
+    return high
