@@ -20,6 +20,9 @@ def _add_part_routers() -> None:
     from gridcare.planning.network_api import router as network_router
 
     router.add_router("", network_router)
+    from gridcare.planning.desk_api import router as desk_router
+
+    router.add_router("", desk_router)
 
 
 _add_part_routers()

@@ -54,6 +54,11 @@ class StaffingPlan(models.Model):
     status = models.CharField(_("状态"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     # The forecast's backtest (MAPE, the seasonal-naive baseline's, their ratio) when it was made.
     forecast = models.JSONField(_("预测检验"), default=dict, blank=True)
+    # The customers' mean patience the leaving figures were reckoned with (Erlang A): the hall's
+    # estimate from its history, else the setting; None: nobody is taken to leave.
+    patience_minutes = models.DecimalField(
+        _("平均耐心时长（分钟）"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
     # The simulation the plan was run through before adoption (mean wait and its 95% interval,
     # share within 15 minutes, abandonment, utilisation, replications, seed).
     simulation = models.JSONField(_("仿真结果"), default=dict, blank=True)
@@ -85,6 +90,10 @@ class StaffingSlot(models.Model):
     arrivals = models.DecimalField(max_digits=9, decimal_places=2)  # forecast tickets in the half hour
     needed = models.PositiveSmallIntegerField()
     open = models.PositiveSmallIntegerField(null=True, blank=True)  # roster or history; None: not known
+    # The share of the half hour's customers expected to leave unserved (Erlang A, %), with the
+    # counters needed and with those open (None: open not known, or no patience to reckon with).
+    leaving_needed = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    leaving_open = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["plan", "day", "slot"], name="planning_slot_one_per_plan")]

@@ -30,6 +30,8 @@ from gridcare.planning.access import hall_filter
 from gridcare.planning.models import Roster, StaffingPlan
 from gridcare.planning.rules import forecast as rules
 from gridcare.planning.rules.staffing import Period, divertible_kinds, periods, slot_of
+from gridcare.planning.selectors_simulation import hall_history as service_history_of
+from gridcare.planning.selectors_simulation import patience_of
 
 
 def staffing_settings() -> dict[str, Any]:
@@ -107,6 +109,13 @@ def forecast(hall: Hall, *, first: date, last: date, today: date) -> HallForecas
     return HallForecast({d: rules.predict(model, d, is_working=is_working_day) for d in days}, test, history)
 
 
+def patience_minutes(hall: Hall) -> tuple[float | None, bool]:
+    """The customers' mean patience at ``hall`` for the plan's leaving figures (Erlang A), the
+    simulation's: the hall's estimate from its recent tickets, else the setting (None: nobody
+    leaves); and whether it came from the history."""
+    return patience_of(None, service_history_of(hall))
+
+
 def divertible(hall: Hall) -> frozenset[str]:
     """The business kinds the hall's working terminals can do (the diversion lever's reach)."""
     kinds = Terminal.objects.filter(hall=hall, status=TerminalStatus.IN_SERVICE).values_list("kind", flat=True)
@@ -179,7 +188,14 @@ def plan_days(plan: StaffingPlan) -> list[PlanDay]:
             PlanDay(
                 day=day,
                 slots=[
-                    {"slot": f"{s.slot:%H:%M}", "arrivals": float(s.arrivals), "needed": s.needed, "open": s.open}
+                    {
+                        "slot": f"{s.slot:%H:%M}",
+                        "arrivals": float(s.arrivals),
+                        "needed": s.needed,
+                        "open": s.open,
+                        "leaving_needed": s.leaving_needed,
+                        "leaving_open": s.leaving_open,
+                    }
                     for s in slots
                 ],
                 periods=found,
@@ -222,13 +238,24 @@ def export_rows(plan: StaffingPlan) -> list[list[Any]]:
             s.needed,
             "" if s.open is None else s.open,
             "" if s.open is None else s.needed - s.open,
+            "" if s.leaving_needed is None else s.leaving_needed,
+            "" if s.leaving_open is None else s.leaving_open,
         ]
         for s in plan.slots.order_by("day", "slot")
     ]
 
 
 def export_header() -> list[str]:
-    return [_("日期"), _("时段开始"), _("预测到达（人）"), _("需要窗口"), _("开放窗口"), _("缺口（需要减开放）")]
+    return [
+        _("日期"),
+        _("时段开始"),
+        _("预测到达（人）"),
+        _("需要窗口"),
+        _("开放窗口"),
+        _("缺口（需要减开放）"),
+        _("预计离开比例（按需要窗口，%）"),
+        _("预计离开比例（按开放窗口，%）"),
+    ]
 
 
 def kind_label(kind: str) -> str:
@@ -237,12 +264,21 @@ def kind_label(kind: str) -> str:
 
 def totals(plan: StaffingPlan) -> dict[str, Any]:
     """The plan's sums: arrivals, counter-hours needed and open, half hours under and over."""
-    rows = list(plan.slots.values_list("arrivals", "needed", "open"))
-    known = [(n, o) for _a, n, o in rows if o is not None]
+    rows = list(plan.slots.values_list("arrivals", "needed", "open", "leaving_needed", "leaving_open"))
+    known = [(n, o) for _a, n, o, _ln, _lo in rows if o is not None]
+
+    def leaving(column: int) -> Decimal | None:
+        found = [(Decimal(r[0]), Decimal(str(r[column]))) for r in rows if r[column] is not None]
+        if not found:
+            return None
+        return sum((a * share / 100 for a, share in found), Decimal(0)).quantize(Decimal("0.1"))
+
     return {
-        "arrivals": sum((a for a, _n, _o in rows), Decimal(0)),
-        "needed_hours": Decimal(sum(n for _a, n, _o in rows)) / 2,
+        "arrivals": sum((r[0] for r in rows), Decimal(0)),
+        "needed_hours": Decimal(sum(r[1] for r in rows)) / 2,
         "open_hours": Decimal(sum(o for _n, o in known)) / 2 if known else None,
         "under": sum(1 for n, o in known if n > o),
         "over": sum(1 for n, o in known if o > n),
+        "leaving_needed": leaving(3),  # customers expected to leave unserved (Erlang A)
+        "leaving_open": leaving(4),
     }

@@ -138,6 +138,8 @@ class StaffingSlotOut(Schema):
     arrivals: Decimal
     needed: int
     open: int | None
+    leaving_needed: Decimal | None  # % expected to leave unserved with the counters needed (Erlang A)
+    leaving_open: Decimal | None  # … with the counters open (null: open not known)
 
 
 class StaffingPlanOut(Schema):
@@ -148,6 +150,7 @@ class StaffingPlanOut(Schema):
     wait_target_minutes: int
     share_target_percent: Decimal
     diversion_percent: Decimal
+    patience_minutes: Decimal | None  # the mean patience the leaving figures were reckoned with
     status: str
     forecast: dict[str, Any]
     simulation: dict[str, Any]
@@ -168,6 +171,7 @@ def plan_out(plan: StaffingPlan) -> dict[str, Any]:
         "wait_target_minutes": plan.wait_target_minutes,
         "share_target_percent": plan.share_target_percent,
         "diversion_percent": plan.diversion_percent,
+        "patience_minutes": plan.patience_minutes,
         "status": plan.status,
         "forecast": plan.forecast,
         "simulation": plan.simulation,
@@ -178,7 +182,15 @@ def plan_out(plan: StaffingPlan) -> dict[str, Any]:
 
 def plan_detail(plan: StaffingPlan) -> dict[str, Any]:
     slots = [
-        {"day": s.day, "slot": f"{s.slot:%H:%M}", "arrivals": s.arrivals, "needed": s.needed, "open": s.open}
+        {
+            "day": s.day,
+            "slot": f"{s.slot:%H:%M}",
+            "arrivals": s.arrivals,
+            "needed": s.needed,
+            "open": s.open,
+            "leaving_needed": s.leaving_needed,
+            "leaving_open": s.leaving_open,
+        }
         for s in plan.slots.order_by("day", "slot")
     ]
     return {**plan_out(plan), "slots": slots}

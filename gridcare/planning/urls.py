@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from gridcare.planning import network_views, simulation_views, staffing_views, views
+from gridcare.planning import desk_views, network_views, simulation_views, staffing_views, views
 
 app_name = "planning"
 
@@ -15,6 +15,8 @@ urlpatterns: list[URLPattern] = [
     # part's paths are added here as it is built.
     path("simulate/", simulation_views.simulate, name="simulate"),
     path("staffing/<int:plan_id>/simulate/", simulation_views.plan_simulation, name="plan_simulation"),
+    # the 95598 desk's agents per half hour (Erlang A)
+    path("desk/", desk_views.desk, name="desk"),
     # the outlet network (PLAN-3)
     path("network/", network_views.network_index, name="network"),
     path("network/places/", network_views.places, name="network_places"),

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, time
 
-from gridcare.planning.rules.queueing import agents_for_wait, agents_needed
+from gridcare.planning.rules.queueing import agents_for_wait, agents_needed, erlang_a
 
 HALF_HOUR_SECONDS = 1800
 # The business a self-service terminal of each kind does (halls.TerminalKind → halls.Kind): the
@@ -55,6 +55,30 @@ def counters_needed(*, arrivals: float, aht_seconds: float, wait_target_seconds:
         ),
         agents_for_wait(arrivals_per_hour=per_hour, aht_seconds=aht_seconds, asa_seconds=wait_target_seconds),
     )
+
+
+def leaving_share(
+    *,
+    arrivals: float,
+    aht_seconds: float,
+    counters: int | None,
+    wait_target_seconds: float,
+    patience_seconds: float | None,
+) -> float | None:
+    """The share (0..1) of one half hour's customers who leave unserved at ``counters`` open, by
+    Erlang A with the customers' mean patience; None when the counters or the patience are not
+    known. Nobody coming: nobody leaves; customers and no counter: everybody does."""
+    if counters is None or patience_seconds is None:
+        return None
+    if arrivals <= 0 or aht_seconds <= 0:
+        return 0.0
+    return erlang_a(
+        arrivals_per_hour=arrivals * 3600 / HALF_HOUR_SECONDS,
+        aht_seconds=aht_seconds,
+        agents=counters,
+        target_seconds=wait_target_seconds,
+        patience_seconds=patience_seconds,
+    ).abandonment
 
 
 def slot_start(slot: int) -> time:

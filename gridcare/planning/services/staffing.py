@@ -25,6 +25,7 @@ from gridcare.planning.models import PlanStatus, Roster, StaffingPlan, StaffingS
 from gridcare.planning.rules.staffing import (
     after_diversion,
     counters_needed,
+    leaving_share,
     mean_handling_seconds,
     opening_slots,
     slot_of,
@@ -128,11 +129,29 @@ class SlotFigures:
     arrivals: Decimal
     needed: int
     open: int | None
+    leaving_needed: Decimal | None = None  # % expected to leave unserved (Erlang A)
+    leaving_open: Decimal | None = None
 
 
-def plan_figures(hall: Hall, wanted: PlanInput, *, today: date) -> tuple[list[SlotFigures], dict[str, Any]]:
-    """The half hours of the plan (forecast arrivals after diversion, counters needed and open)
-    and the forecast's backtest. Reads only."""
+def _percent_of(share: float | None) -> Decimal | None:
+    return None if share is None else Decimal(str(round(100 * share, 2)))
+
+
+def _leaving(
+    arrivals: float, aht: float, counters: int | None, target: float, patience: float | None
+) -> Decimal | None:
+    share = leaving_share(
+        arrivals=arrivals, aht_seconds=aht, counters=counters, wait_target_seconds=target, patience_seconds=patience
+    )
+    return _percent_of(share)
+
+
+def plan_figures(
+    hall: Hall, wanted: PlanInput, *, today: date
+) -> tuple[list[SlotFigures], dict[str, Any], float | None]:
+    """The half hours of the plan (forecast arrivals after diversion, counters needed and open,
+    the share expected to leave with each), the forecast's backtest and the mean patience in
+    minutes the leaving was reckoned with (the hall's estimate, else the setting). Reads only."""
     found = reads.forecast(hall, first=wanted.first_day, last=wanted.last_day, today=today)
     if not found.history.arrivals:
         raise PlanRefused(_("该营业厅近期没有取号记录，无法预测到达量。"))
@@ -141,6 +160,8 @@ def plan_figures(hall: Hall, wanted: PlanInput, *, today: date) -> tuple[list[Sl
     target = wanted.wait_target_minutes * 60
     within = float(wanted.share_target_percent) / 100
     slots = opening_slots(hall.opens_at, hall.closes_at)
+    patience_minutes, _estimated = reads.patience_minutes(hall)
+    patience = None if patience_minutes is None else patience_minutes * 60
     rows: list[SlotFigures] = []
     for day, counts in sorted(found.days.items()):
         if not counts:
@@ -155,8 +176,19 @@ def plan_figures(hall: Hall, wanted: PlanInput, *, today: date) -> tuple[list[Sl
             needed = counters_needed(
                 arrivals=arrivals, aht_seconds=aht, wait_target_seconds=target, share_within=within
             )
-            rows.append(SlotFigures(day, slot, Decimal(str(round(arrivals, 2))), needed, open_[slot]))
-    return rows, found.backtest.as_dict()
+
+            rows.append(
+                SlotFigures(
+                    day,
+                    slot,
+                    Decimal(str(round(arrivals, 2))),
+                    needed,
+                    open_[slot],
+                    _leaving(arrivals, aht, needed, target, patience),
+                    _leaving(arrivals, aht, open_[slot], target, patience),
+                )
+            )
+    return rows, found.backtest.as_dict(), patience_minutes
 
 
 def plan_create(*, scope: Scope, actor: Actor, hall: Hall, ask: PlanAsk) -> StaffingPlan:
@@ -166,7 +198,7 @@ def plan_create(*, scope: Scope, actor: Actor, hall: Hall, ask: PlanAsk) -> Staf
     at = now()
     today = business_date(at)
     wanted = plan_input(ask, today=today)
-    rows, backtest = plan_figures(hall, wanted, today=today)
+    rows, backtest, patience = plan_figures(hall, wanted, today=today)
     if not rows:
         raise PlanRefused(
             _("所选日期营业厅均不营业，没有可排班的时段。"), errors={"first_day": _("所选日期营业厅均不营业。")}
@@ -186,10 +218,23 @@ def plan_create(*, scope: Scope, actor: Actor, hall: Hall, ask: PlanAsk) -> Staf
             return existing
         creator = actor_user(actor)
         assert creator is not None  # require() let a staff member in
-        plan = StaffingPlan.objects.create(**same, forecast=backtest, created_by=creator, created_at=at)
+        plan = StaffingPlan.objects.create(
+            **same,
+            forecast=backtest,
+            patience_minutes=None if patience is None else Decimal(str(round(patience, 2))),
+            created_by=creator,
+            created_at=at,
+        )
         StaffingSlot.objects.bulk_create(
             StaffingSlot(
-                plan=plan, day=r.day, slot=slot_start(r.slot), arrivals=r.arrivals, needed=r.needed, open=r.open
+                plan=plan,
+                day=r.day,
+                slot=slot_start(r.slot),
+                arrivals=r.arrivals,
+                needed=r.needed,
+                open=r.open,
+                leaving_needed=r.leaving_needed,
+                leaving_open=r.leaving_open,
             )
             for r in rows
         )

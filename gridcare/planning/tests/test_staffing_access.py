@@ -123,7 +123,15 @@ def test_the_api_reads_per_post(town: City, plans: dict[str, StaffingPlan], pers
             assert got.status_code == 404
             continue
         assert got.json()["slots"] == [
-            {"day": f"{plan.first_day}", "slot": "09:00", "arrivals": "12.00", "needed": 3, "open": 2}
+            {
+                "day": f"{plan.first_day}",
+                "slot": "09:00",
+                "arrivals": "12.00",
+                "needed": 3,
+                "open": 2,
+                "leaving_needed": None,
+                "leaving_open": None,
+            }
         ]
 
 
