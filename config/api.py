@@ -141,6 +141,8 @@ def _register_routers() -> None:
     from gridcare.customers.api import router as customers_router
     from gridcare.halls.api import router as halls_router
     from gridcare.keyaccounts.api import router as keyaccounts_router
+    from gridcare.knowledge.api import router as knowledge_router
+    from gridcare.knowledge.portal_api import router as knowledge_portal_router
     from gridcare.notices.api import router as notices_router
     from gridcare.org.api import router as org_router
     from gridcare.planning.api import router as planning_router
@@ -160,4 +162,6 @@ def _register_routers() -> None:
     api.add_router("/planning", planning_router)
 
 
+    api.add_router("/knowledge", knowledge_router)
+    api.add_router("/", knowledge_portal_router)  # the portal's help: /api/v1/portal/help/…
 _register_routers()

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "gridcare.portal",
     "gridcare.keyaccounts",
     "gridcare.planning",
+    "gridcare.knowledge",
 ]
 
 MIDDLEWARE = [
@@ -608,6 +609,15 @@ GRIDCARE_PLANNING_NETWORK: dict[str, Any] = {
     "MAX_KM": env_decimal("GRIDCARE_PLANNING_NETWORK_MAX_KM", "15"),
     "TIME_LIMIT_SECONDS": env_int("GRIDCARE_PLANNING_NETWORK_TIME_LIMIT_SECONDS", 30),
     "MIP_GAP_PERCENT": env_decimal("GRIDCARE_PLANNING_NETWORK_MIP_GAP_PERCENT", "0.5"),
+# The knowledge base (SELF-1, SELF-4, issue 18): a bill's usage is unusual (and links the
+# energy-saving advice) when it is this many per cent above the same month last year, or when it
+# reaches this tier; how many suggestions the work-order and counter consoles show.
+GRIDCARE_KNOWLEDGE = {
+    "UNUSUAL_USAGE_PERCENT": env_int("GRIDCARE_KNOWLEDGE_UNUSUAL_USAGE_PERCENT", 30),
+    "UNUSUAL_USAGE_TIER": env_int("GRIDCARE_KNOWLEDGE_UNUSUAL_USAGE_TIER", 3),
+    "SUGGESTIONS": env_int("GRIDCARE_KNOWLEDGE_SUGGESTIONS", 5),
+}
+
     "MOVE_KM": env_decimal("GRIDCARE_PLANNING_NETWORK_MOVE_KM", "3"),
     "CONVERT_DENSITY": env_decimal("GRIDCARE_PLANNING_NETWORK_CONVERT_DENSITY", "2"),
     "CONVERT_SELF_SERVICE_PERCENT": env_decimal("GRIDCARE_PLANNING_NETWORK_CONVERT_SELF_SERVICE_PERCENT", "30"),

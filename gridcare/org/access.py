@@ -100,6 +100,10 @@ class Capability(StrEnum):
     # planning (PLAN-1..3, issue 17)
     PLAN_VIEW = "plan_view"  # staffing plans and simulations: planners the company, hall managers their hall (read)
     PLAN_EDIT = "plan_edit"  # make, simulate and adopt plans, enter rosters, the outlet-network studies
+    # the knowledge base (营销服务知识库, SELF-1/4, issue 18)
+    KNOWLEDGE_VIEW = "knowledge_view"  # search and read the company's articles, suggestions while serving
+    KNOWLEDGE_EDIT = "knowledge_edit"  # write articles and drafts, submit them; the search figures
+    KNOWLEDGE_REVIEW = "knowledge_review"  # publish or reject another person's version
     # the organisation
     CREW_EDIT = "crew_edit"  # the repair crews (抢修班组) of the units in scope, which orders are dispatched to
     # the house
@@ -117,8 +121,9 @@ POSTS: dict[Role, frozenset[Capability]] = {
         | {C.HALL_VIEW, C.TICKET_ISSUE, C.TICKET_CALL, C.TERMINALS_VIEW, C.CONNECTION_APPLY}
         | {C.SERVICE_ORDER_TAKE}  # 有偿增值服务 ordered at the counter (WO-10)
         | {C.HOME_VISIT_VIEW, C.HOME_VISIT_REQUEST}  # 上门服务: asked for at the counter, visited by clerks
+        | {C.KNOWLEDGE_VIEW}
     ),
-    Role.HALL_GUIDE: frozenset({C.BILL_VIEW, C.HALL_VIEW, C.TICKET_ISSUE, C.TERMINALS_VIEW}),
+    Role.HALL_GUIDE: frozenset({C.BILL_VIEW, C.HALL_VIEW, C.TICKET_ISSUE, C.TERMINALS_VIEW, C.KNOWLEDGE_VIEW}),
     Role.HALL_MANAGER: frozenset(
         {C.ARCHIVE_EDIT, C.ARCHIVE_QUALITY, C.ACCOUNT_UNMASK, C.BILL_VIEW, C.PAYMENT_TAKE, C.BANK_DEBIT_POST}
         | {C.WAIVER_REQUEST, C.WAIVER_APPROVE, C.HALL_VIEW, C.TICKET_ISSUE, C.TICKET_CALL, C.HALL_MANAGE}
@@ -129,21 +134,25 @@ POSTS: dict[Role, frozenset[Capability]] = {
         | {C.ACTION_EDIT}  # their hall's improvement actions
         | {C.HOME_VISIT_VIEW, C.HOME_VISIT_REQUEST, C.HOME_VISIT_MANAGE}  # their hall's visits and clerks
         | {C.PLAN_VIEW}  # their hall's staffing plans, read only
+        | {C.KNOWLEDGE_VIEW, C.KNOWLEDGE_EDIT}  # their hall's scripts and answers, reviewed by a supervisor
     ),
     Role.AGENT_95598: frozenset(
         {C.ACCOUNT_UNMASK, C.BILL_VIEW, C.CONNECTION_APPLY, C.CALLBACK_RECORD, C.INCIDENT_CONFIRM, C.ORDER_FIGURES}
         | {C.SERVICE_ORDER_TAKE}  # 95598 takes paid-service orders by phone
         | {C.HOME_VISIT_VIEW, C.HOME_VISIT_REQUEST}  # a caller who cannot come to a hall
+        | {C.KNOWLEDGE_VIEW}
     ),
     Role.KEY_ACCOUNT_MANAGER: frozenset(
         {C.ARCHIVE_EDIT, C.ARCHIVE_QUALITY, C.ACCOUNT_UNMASK, C.BILL_VIEW, C.HALL_VIEW, C.PEAK_SHIFT}
         | {C.CONNECTION_APPLY}
         | {C.KEY_LOAD_IMPORT, C.KEY_DIAGNOSIS, C.KEY_FINDING_HANDLE}  # load data and findings of their accounts
         | {C.KEY_PORTFOLIO, C.KEY_VISIT, C.KEY_PLAN_EDIT}  # their own accounts (keyaccounts.access)
+        | {C.KNOWLEDGE_VIEW}
     ),
     Role.COMMUNITY_MANAGER: frozenset(
         {C.ARCHIVE_QUALITY, C.ACCOUNT_UNMASK, C.BILL_VIEW, C.HALL_VIEW}
         | {C.KEY_PORTFOLIO}  # the accounts of their 台区, read only
+        | {C.KNOWLEDGE_VIEW}
     ),
     Role.SUPERVISOR: frozenset(
         {C.ARCHIVE_QUALITY, C.UNMASK_AUDIT, C.BILL_VIEW, C.HALL_VIEW, C.HALL_FIGURES, C.TERMINALS_VIEW}
@@ -164,6 +173,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         | {C.KEY_LOAD_IMPORT, C.KEY_DIAGNOSIS, C.KEY_FINDING_HANDLE}
         # The unit's key accounts: who manages which, their visits and emergency plans.
         | {C.KEY_PORTFOLIO, C.KEY_ASSIGN, C.KEY_VISIT, C.KEY_PLAN_EDIT}
+        | {C.KNOWLEDGE_VIEW, C.KNOWLEDGE_EDIT, C.KNOWLEDGE_REVIEW}  # the knowledge base: another person's version, never their own
     ),
     Role.PLANNER: frozenset(
         {C.HALL_VIEW, C.OUTAGE_EDIT, C.NOTICE_QUALITY, C.RELIABILITY_VIEW, C.TEMPLATE_VIEW, C.PEAK_SHIFT}
@@ -172,7 +182,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         | {C.KEY_DIAGNOSIS}  # the key accounts' diagnoses and findings, read only
         | {C.PLAN_VIEW, C.PLAN_EDIT}  # staffing plans, simulations and the outlet network (issue 17)
     ),
-    Role.BILLING_CLERK: frozenset({C.BILL_VIEW, C.BANK_DEBIT_POST, C.BILLING_OFFICE, C.HALL_VIEW}),
+    Role.BILLING_CLERK: frozenset({C.BILL_VIEW, C.BANK_DEBIT_POST, C.BILLING_OFFICE, C.HALL_VIEW, C.KNOWLEDGE_VIEW}),
     Role.ADMINISTRATOR: frozenset(Capability),
 }
 # Refused as "not found" (404), not "forbidden": nobody learns these pages exist.

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from gridcare.knowledge import portal_views as help_views
+
 from gridcare.portal import (
     home_visit_views,
     news_views,
@@ -72,4 +74,7 @@ urlpatterns = [
     path("requests/<str:number>/callback/", request_views.callback, name="request_callback"),
     path("requests/<str:number>/rate/", request_views.rate, name="request_rate"),
     path("requests/<str:number>/survey/", request_views.survey, name="request_survey"),
+    # the help: the knowledge base's public articles (gridcare.knowledge, SELF-1)
+    path("help/", help_views.help_page, name="help"),
+    path("help/<int:article_id>/", help_views.help_article, name="help_article"),
 ]

@@ -193,6 +193,19 @@ OPERATIONS: dict[Operation, tuple[Capability | None, str | None]] = {
     ("PUT", "/api/v1/calendar/years/{year}"): (C.CALENDAR_EDIT, None),
     # the simulated hall day (PLAN-2, issue 17): PLAN_VIEW may simulate (a hall in the body: the caller's)
     ("POST", "/api/v1/planning/simulations"): (C.PLAN_VIEW, None),
+    # the knowledge base (SELF-1, issue 18), as its pages; "missing": an article or version nobody has
+    ("GET", "/api/v1/knowledge/search"): (C.KNOWLEDGE_VIEW, None),
+    ("GET", "/api/v1/knowledge/articles"): (C.KNOWLEDGE_VIEW, None),
+    ("POST", "/api/v1/knowledge/articles"): (C.KNOWLEDGE_EDIT, None),
+    ("GET", "/api/v1/knowledge/articles/{article_id}"): (C.KNOWLEDGE_VIEW, "missing"),
+    ("GET", "/api/v1/knowledge/articles/{article_id}/versions"): (C.KNOWLEDGE_VIEW, "missing"),
+    ("POST", "/api/v1/knowledge/articles/{article_id}/versions"): (C.KNOWLEDGE_EDIT, "missing"),
+    ("GET", "/api/v1/knowledge/articles/{article_id}/diff"): (C.KNOWLEDGE_VIEW, "missing"),
+    ("POST", "/api/v1/knowledge/articles/{article_id}/feedback"): (C.KNOWLEDGE_VIEW, "missing"),
+    ("POST", "/api/v1/knowledge/versions/{version_id}/submit"): (C.KNOWLEDGE_EDIT, "missing"),
+    ("POST", "/api/v1/knowledge/versions/{version_id}/approve"): (C.KNOWLEDGE_REVIEW, "missing"),
+    ("POST", "/api/v1/knowledge/versions/{version_id}/reject"): (C.KNOWLEDGE_REVIEW, "missing"),
+    ("GET", "/api/v1/knowledge/figures"): (C.KNOWLEDGE_EDIT, None),
 }
 del C
 

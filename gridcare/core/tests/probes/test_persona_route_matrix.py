@@ -289,6 +289,20 @@ PUBLIC = {
     "survey:pad_offer",  # the evaluation pad's QR code after a rating (its signed address)
 }
 # Pages that answer those allowed with a redirect.
+    # the knowledge base (SELF-1, issue 18): KNOWLEDGE_VIEW reads, KNOWLEDGE_EDIT writes drafts,
+    # KNOWLEDGE_REVIEW publishes another person's; "missing": an article or version nobody has
+    "knowledge:search": (C.KNOWLEDGE_VIEW, None),
+    "knowledge:suggest": (C.KNOWLEDGE_VIEW, None),  # the intake's and the counter console's fragment
+    "knowledge:article_new": (C.KNOWLEDGE_EDIT, None),
+    "knowledge:article": (C.KNOWLEDGE_VIEW, "missing"),
+    "knowledge:feedback": (C.KNOWLEDGE_VIEW, "missing"),  # POST only
+    "knowledge:used": (C.KNOWLEDGE_VIEW, "missing"),  # POST only
+    "knowledge:version_new": (C.KNOWLEDGE_EDIT, "missing"),
+    "knowledge:version": (C.KNOWLEDGE_EDIT, "missing"),
+    "knowledge:version_submit": (C.KNOWLEDGE_EDIT, "missing"),  # POST only
+    "knowledge:version_review": (C.KNOWLEDGE_REVIEW, "missing"),  # POST only
+    "knowledge:review": (C.KNOWLEDGE_REVIEW, None),
+    "knowledge:figures": (C.KNOWLEDGE_EDIT, None),
 REDIRECTS = {"halls:console_at", "halls:pad_at"}
 
 # (route or "METHOD /api/path", persona) → what fails today; issue 11, being fixed in the app named.

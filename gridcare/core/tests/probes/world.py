@@ -85,6 +85,8 @@ class World:
             "scenario_id": "999999999",  # a network scenario nobody has (planning, PLAN-3)
             "fmt": "pdf",
             "code": "arrears_reminder",
+            "article_id": "999999999",  # a knowledge article nobody has (knowledge, SELF-1)
+            "version_id": "999999999",  # an article version nobody has (knowledge)
             "name": "send_notices",
             "period": self.bill.period,
             "kind": "contact" if route.startswith("workorders:") else "rename",
