@@ -113,9 +113,9 @@ class FeedbackCounts:
 
 def feedback_counts(article: Article) -> FeedbackCounts:
     counts = Feedback.objects.filter(article=article).aggregate(
-        helpful=Count("pk", filter=Q(helpful=True)), unhelpful=Count("pk", filter=Q(helpful=False))
+        yes=Count("pk", filter=Q(helpful=True)), no=Count("pk", filter=Q(helpful=False))
     )
-    return FeedbackCounts(helpful=counts["helpful"], unhelpful=counts["unhelpful"])
+    return FeedbackCounts(helpful=counts["yes"], unhelpful=counts["no"])
 
 
 def my_feedback(article: Article, *, user_id: int | None = None, customer_id: int | None = None) -> bool | None:

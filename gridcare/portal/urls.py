@@ -1,7 +1,6 @@
 from django.urls import path
 
 from gridcare.knowledge import portal_views as help_views
-
 from gridcare.portal import (
     home_visit_views,
     news_views,

@@ -17,6 +17,7 @@ from gridcare.halls.demo import history_weeks as _weeks
 from gridcare.halls.demo import seed_halls, seed_history
 from gridcare.halls.home_demo import seed_home_services
 from gridcare.keyaccounts.demo import seed_key_accounts
+from gridcare.knowledge.demo import seed_knowledge
 from gridcare.notices.services.demo import seed_notices
 from gridcare.org.demo import demo_users, seed_org
 from gridcare.planning.demo_network import seed_network_sites
@@ -74,6 +75,7 @@ class Command(BaseCommand):
         self.stdout.write(seed_home_services())
         self.stdout.write(seed_key_accounts())  # assignments, visits, needs and plans of the demo 大客户经理
         self.stdout.write(seed_network_sites())  # candidate sites of the outlet network (PLAN-3)
+        self.stdout.write(seed_knowledge())  # the knowledge base's articles (SELF-1, SELF-4)
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(f"demo city ready: {created:,} new customers ({customers:,} wanted) in {elapsed:.1f} s")
