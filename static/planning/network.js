@@ -7,10 +7,16 @@
   var box = document.getElementById("network-map");
   if (!holder || !box || typeof echarts === "undefined") return;
   var data = JSON.parse(holder.textContent);
+  function pad(side) {
+    return function (range) {
+      var margin = (range.max - range.min) / 20 || 0.01;
+      return Number((side < 0 ? range.min - margin : range.max + margin).toFixed(3));
+    };
+  }
   var series = [{
     name: data.axis.areas,
     type: "scatter",
-    symbolSize: function (v) { return Math.max(3, Math.min(14, Math.sqrt(v[3] || 0) / 2)); },
+    symbolSize: function (v) { return Math.max(6, Math.min(14, Math.sqrt(v[3] || 0) / 2)); },
     itemStyle: { color: "#9aa5b1", opacity: 0.6 },
     data: data.areas,
     tooltip: { formatter: function (p) { return p.value[2] + "<br>" + data.axis.customers + " " + p.value[3] + "<br>" + data.axis.served + " " + p.value[4] + " (" + p.value[5] + " km)"; } }
@@ -33,9 +39,10 @@
     animation: false,
     tooltip: { trigger: "item" },
     legend: { top: 0 },
-    grid: { left: 64, right: 24, top: 40, bottom: 40 },
-    xAxis: { type: "value", name: data.axis.lon, scale: true },
-    yAxis: { type: "value", name: data.axis.lat, scale: true },
+    grid: { left: 64, right: 24, top: 40, bottom: 56 },
+    // A margin of a twentieth around the places, so a hall at the edge is not cut in half.
+    xAxis: { type: "value", name: data.axis.lon, nameLocation: "middle", nameGap: 28, scale: true, min: pad(-1), max: pad(1), axisLabel: { hideOverlap: true } },
+    yAxis: { type: "value", name: data.axis.lat, scale: true, min: pad(-1), max: pad(1) },
     series: series
   });
   window.addEventListener("resize", function () {
