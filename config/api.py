@@ -148,10 +148,12 @@ def _register_routers() -> None:
     from gridcare.planning.api import router as planning_router
     from gridcare.portal.api import router as portal_router
     from gridcare.workorders.api import router as workorders_router
+    from gridcare.workorders.desk_api import router as workorders_desk_router
 
     api.add_router("/", org_router)
     api.add_router("/", customers_router)
     api.add_router("/", billing_router)
+    api.add_router("/", workorders_desk_router)  # before /workorders/{number}: /workorders/inbox is no number
     api.add_router("/", workorders_router)
     api.add_router("/", notices_router)
     api.add_router("/", halls_router)

@@ -218,6 +218,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (work-order attachments) in the default storage: never served from here by the
+# web server, only through the permission-checked download views. var/ is not in git.
+MEDIA_ROOT = Path(env_str("GRIDCARE_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+MEDIA_URL = "/media-not-served/"
 
 # Every log line goes through the personal-data mask (mobiles, ID numbers: core/privacy.py),
 # the development server's request log included (a search by mobile puts it in the URL).
@@ -386,6 +390,20 @@ GRIDCARE_WORKORDERS = {
     # The largest capacity (kVA) a new-connection application may ask for: above it is a typing
     # error (the archive's contract capacity has the same limit).
     "NEW_CONNECTION_MAX_KVA": env_decimal("GRIDCARE_WO_NEW_CONNECTION_MAX_KVA", "999999"),
+    # Attachments (issue 18): the largest file, and the kinds allowed (checked by content, not name).
+    "ATTACHMENT_MAX_BYTES": env_int("GRIDCARE_WO_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
+    "ATTACHMENT_TYPES": env_str("GRIDCARE_WO_ATTACHMENT_TYPES", "jpg,png,pdf,docx,xlsx"),
+    "ATTACHMENTS_PER_ORDER": env_int("GRIDCARE_WO_ATTACHMENTS_PER_ORDER", 30),
+    # The most rows one Excel/CSV export of the search holds (more: the first ones and a last line saying so).
+    "EXPORT_MAX_ROWS": env_int("GRIDCARE_WO_EXPORT_MAX_ROWS", 5000),
+    # Saved searches a person may keep.
+    "SAVED_SEARCHES_MAX": env_int("GRIDCARE_WO_SAVED_SEARCHES_MAX", 30),
+    # A message to the owner (the staff app, by 工号) when their order is escalated; off by default.
+    "ESCALATION_NOTIFY_OWNER": env_bool("GRIDCARE_WO_ESCALATION_NOTIFY_OWNER", False),
+    # Triage retraining: the fewest agents' overrides before a retrain is tried, and every how
+    # many-th override (by id) is held out to score the current and the candidate model.
+    "TRIAGE_RETRAIN_MIN_OVERRIDES": env_int("GRIDCARE_WO_TRIAGE_RETRAIN_MIN_OVERRIDES", 20),
+    "TRIAGE_HOLD_OUT_EVERY": env_int("GRIDCARE_WO_TRIAGE_HOLD_OUT_EVERY", 5),
 }
 # Holiday data (State Council notices) that seeds the calendar of a new database; empty:
 # gridcare/core/holidays_cn.json. After that the calendar is edited at /calendar/.
@@ -653,6 +671,8 @@ GRIDCARE_JOBS = {
         "assessment_topics": env_str("GRIDCARE_JOB_ASSESSMENT_TOPICS", "daily 05:00"),
         # Last month's star ratings once it is rolled up; a missed month catches up.
         "assessment_stars": env_str("GRIDCARE_JOB_ASSESSMENT_STARS", "daily 02:30"),
+        # The triage model retrained from the agents' overrides; kept only if it scores no lower.
+        "retrain_triage": env_str("GRIDCARE_JOB_RETRAIN_TRIAGE", "daily 02:15"),
     },
     # The sender sends for this long per run (waiting 2 s whenever nothing is due), then the run
     # is recorded and the next one starts at the next interval.

@@ -40,7 +40,7 @@ from gridcare.notices.models import Channel
 from gridcare.notices.services.gateways import gateway_for
 from gridcare.notices.services.sender import RoundResult, Sender
 from gridcare.org.services import auth_audit_prune
-from gridcare.workorders.services import deadlines_check
+from gridcare.workorders.services import deadlines_check, triage_retrain
 
 
 @dataclass(frozen=True)
@@ -241,6 +241,21 @@ def assessment_stars(ctx: Context) -> Result:
     return Result(_("星级评定 %(months)d 个月，共 %(rated)d 个对象") % counts, counts)
 
 
+def retrain_triage(ctx: Context) -> Result:
+    """The triage model retrained from the agents' overrides; adopted only if it scores no lower."""
+    made = triage_retrain()
+    if made is None:
+        return Result(_("人工修正不足或无新增，未重新训练"), {"trained": 0, "adopted": 0})
+    counts = {"trained": 1, "adopted": int(made.adopted), "overrides": made.overrides}
+    words = _("第 %(v)d 版：新模型 %(new).3f，原模型 %(old).3f，%(verdict)s") % {
+        "v": made.version,
+        "new": made.candidate_accuracy,
+        "old": made.current_accuracy,
+        "verdict": _("已采用") if made.adopted else _("保留原模型"),
+    }
+    return Result(words, counts)
+
+
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("send_notices", gettext_lazy("发送通知"), send_notices),
     JobSpec("check_deadlines", gettext_lazy("工单时限预警与升级"), check_deadlines),
@@ -263,5 +278,6 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("assessment_actions", gettext_lazy("改进措施效果评估"), assessment_actions),
     JobSpec("assessment_topics", gettext_lazy("问题主题月度分析"), assessment_topics),
     JobSpec("assessment_stars", gettext_lazy("星级评定"), assessment_stars),
+    JobSpec("retrain_triage", gettext_lazy("工单分类模型重新训练"), retrain_triage),
 )
 BY_NAME: dict[str, JobSpec] = {job.name: job for job in JOBS}

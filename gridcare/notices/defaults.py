@@ -105,6 +105,12 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
         Category.SERVICE,
         "【国网示范市供电公司】诚邀您参加供电服务满意度调查，约需3分钟：{link} ，{expires}前有效。回复TD退订。",
     ),
+    # To a member of staff, by the staff app's push to their 工号 (gridcare.workorders, issue 18):
+    # an order of theirs urged by the customer, or escalated (GRIDCARE_WO_ESCALATION_NOTIFY_OWNER).
+    "work_order_staff_alert": (
+        Category.WORK_ORDER,
+        "【95598工单】您负责的工单{number}{what}，请及时处理。",
+    ),
     "work_order_update": (
         Category.WORK_ORDER,
         "【国网示范市供电公司】您的工单{number}{status}。如有疑问请致电95598。",

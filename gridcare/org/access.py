@@ -75,6 +75,8 @@ class Capability(StrEnum):
     ORDER_HANDOVER = "order_handover"  # hand an order over besides its owner
     INCIDENT_CONFIRM = "incident_confirm"  # a fault incident is an outage of its 台区/feeder (WO-4)
     ORDER_FIGURES = "order_figures"  # the work-order figures
+    ORDER_INBOX = "order_inbox"  # 我的待办: the staff inbox and its count in the top bar (issue 18)
+    ORDER_MERGE = "order_merge"  # merge a duplicate order into another (issue 18)
     # assessment (ASSESS-1..7)
     ASSESS_FIGURES = "assess_figures"  # other people's and places' figures (one's own: every post)
     POST_STATE_EDIT = "post_state_edit"  # a person's post state (培训/在岗/考核/轮岗/待岗) in one's reach
@@ -121,6 +123,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         | {C.HALL_VIEW, C.TICKET_ISSUE, C.TICKET_CALL, C.TERMINALS_VIEW, C.CONNECTION_APPLY}
         | {C.SERVICE_ORDER_TAKE}  # 有偿增值服务 ordered at the counter (WO-10)
         | {C.HOME_VISIT_VIEW, C.HOME_VISIT_REQUEST}  # 上门服务: asked for at the counter, visited by clerks
+        | {C.ORDER_INBOX}  # orders taken at the counter wait in the clerk's inbox (issue 18)
         | {C.KNOWLEDGE_VIEW}
     ),
     Role.HALL_GUIDE: frozenset({C.BILL_VIEW, C.HALL_VIEW, C.TICKET_ISSUE, C.TERMINALS_VIEW, C.KNOWLEDGE_VIEW}),
@@ -130,6 +133,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         | {C.DEVICE_PREVIEW, C.HALL_FIGURES, C.TERMINALS_VIEW, C.CONNECTION_APPLY, C.ORDER_HANDOVER}
         | {C.SERVICE_ORDER_TAKE}
         | {C.ORDER_FIGURES, C.ASSESS_FIGURES}
+        | {C.ORDER_INBOX, C.ORDER_MERGE}  # their hall's orders (issue 18)
         | {C.POST_STATE_EDIT, C.LEDGER_PROPOSE}  # their hall's staff; standby is lifted by a supervisor
         | {C.ACTION_EDIT}  # their hall's improvement actions
         | {C.HOME_VISIT_VIEW, C.HOME_VISIT_REQUEST, C.HOME_VISIT_MANAGE}  # their hall's visits and clerks
@@ -140,6 +144,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         {C.ACCOUNT_UNMASK, C.BILL_VIEW, C.CONNECTION_APPLY, C.CALLBACK_RECORD, C.INCIDENT_CONFIRM, C.ORDER_FIGURES}
         | {C.SERVICE_ORDER_TAKE}  # 95598 takes paid-service orders by phone
         | {C.HOME_VISIT_VIEW, C.HOME_VISIT_REQUEST}  # a caller who cannot come to a hall
+        | {C.ORDER_INBOX, C.ORDER_MERGE}  # the 95598 desk: inbox, duplicates merged (issue 18)
         | {C.KNOWLEDGE_VIEW}
     ),
     Role.KEY_ACCOUNT_MANAGER: frozenset(
@@ -158,6 +163,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         {C.ARCHIVE_QUALITY, C.UNMASK_AUDIT, C.BILL_VIEW, C.HALL_VIEW, C.HALL_FIGURES, C.TERMINALS_VIEW}
         | {C.NOTICE_QUALITY, C.RELIABILITY_VIEW, C.TEMPLATE_VIEW, C.TEMPLATE_EDIT, C.CALLBACK_RECORD}
         | {C.COMPLAINT_VERIFY, C.ORDER_HANDOVER, C.INCIDENT_CONFIRM, C.ORDER_FIGURES, C.CALENDAR_VIEW}
+        | {C.ORDER_INBOX, C.ORDER_MERGE}  # escalations wait in their inbox; duplicates merged (issue 18)
         # The unit's overseer of work-order handling (hand-overs, complaints, incidents) keeps
         # its list of repair crews; hall posts, agents, planners and the billing office dispatch
         # to the crews or never see them, and do not maintain them.

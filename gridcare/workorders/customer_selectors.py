@@ -115,6 +115,16 @@ CUSTOMER_SENTENCES: dict[str, _Say | None] = {
     T.RECOMPUTED: None,
     T.CAUSE_SET: None,
     T.RATED: _rated,
+    # The desk (issue 18): an internal note and an attachment are for staff only; a public reply
+    # is the customer's to read.
+    T.NOTE: None,
+    T.PUBLIC_REPLY: lambda p, o: _("工作人员答复：%(text)s") % {"text": p.get("text", "")},
+    T.ATTACHED: None,
+    T.URGED: lambda p, o: gettext_lazy("已收到您的催办，工作人员将尽快处理。"),
+    T.MERGED_INTO: lambda p, o: (
+        _("您的诉求已与工单 %(into)s 合并处理，请以该工单的进展为准。") % {"into": p.get("into", "")}
+    ),
+    T.ABSORBED: None,
 }
 
 

@@ -140,6 +140,13 @@ register(
             _("按 %(year)s 年节假日安排重算“%(kind)s”时限：由 %(old_due_at)s 改为 %(new_due_at)s"),
             more=(_("（%(provisional)s）"),),
         ),
+        # The desk (issue 18)
+        T.NOTE: _("%(actor)s 内部备注（客户不可见）：%(text)s"),
+        T.PUBLIC_REPLY: _("%(actor)s 答复客户：%(text)s"),
+        T.ATTACHED: _("%(actor)s 上传附件“%(name)s”（%(size_kb)s KB）"),
+        T.URGED: _("%(actor)s 受理客户催办（催办工单 %(urging)s），累计催办 %(count)s 次"),
+        T.MERGED_INTO: Sentence(_("%(actor)s 将本工单作为重复工单并入 %(into)s"), more=(_REASON,)),
+        T.ABSORBED: Sentence(_("%(actor)s 将重复工单 %(duplicate)s 并入本工单"), more=(_REASON,)),
     },
 )
 

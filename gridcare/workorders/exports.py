@@ -6,21 +6,50 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from io import BytesIO
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from gridcare.core.paging import export_row
 from gridcare.core.timezone import SHANGHAI
+from gridcare.customers.rules import mask_phone
 from gridcare.workorders.models import ConnectionCategory, NewConnection, Stage, WorkOrder
+from gridcare.workorders.rules import setting
 from gridcare.workorders.selectors import Figures
 
 
 def order_list_header() -> list[str]:
-    return [_("工单编号"), _("类型"), _("紧急程度"), _("状态"), _("受理时间"), _("供电单位"), _("负责人"), _("诉求")]
+    return [
+        _("工单编号"),
+        _("类型"),
+        _("紧急程度"),
+        _("状态"),
+        _("受理时间"),
+        _("供电单位"),
+        _("负责人"),
+        _("诉求"),
+        _("联系电话"),
+        _("户号"),
+        _("催办次数"),
+    ]
 
 
-def order_list_lines(orders: Iterable[WorkOrder]) -> Iterator[list[str | datetime]]:
-    """One row per order, the columns of the list page (labels, never codes)."""
+def export_max_rows() -> int:
+    return setting("EXPORT_MAX_ROWS")
+
+
+def order_list_capped(orders: QuerySet[WorkOrder]) -> Iterator[list[str | datetime | int]]:
+    """The rows of ``order_list_lines`` up to EXPORT_MAX_ROWS; past it, a last line saying how many
+    there were and that only the first ones are in the file."""
+    cap = export_max_rows()
+    total = orders.count()
+    yield from order_list_lines(orders[:cap].iterator(chunk_size=2000))
+    if total > cap:
+        yield [_("共 %(total)d 张工单，仅导出前 %(cap)d 张；请缩小查询范围后分批导出。") % {"total": total, "cap": cap}]
+
+
+def order_list_lines(orders: Iterable[WorkOrder]) -> Iterator[list[str | datetime | int]]:
+    """One row per order, the columns of the list page (labels, never codes); phones masked."""
     for o in orders:
         kind = o.get_type_display() + (f" · {o.get_complaint_class_display()}" if o.complaint_class else "")
         yield [
@@ -32,6 +61,9 @@ def order_list_lines(orders: Iterable[WorkOrder]) -> Iterator[list[str | datetim
             o.supply_unit.name if o.supply_unit else "",
             o.owner.name if o.owner else "",
             o.text,
+            mask_phone(o.phone),
+            o.account.account_no if o.account else "",
+            o.urge_count,
         ]
 
 

@@ -266,3 +266,70 @@ class CauseEditForm(forms.Form):
 
     name = forms.CharField(label=_("名称"), max_length=50)
     position = forms.IntegerField(label=_("排序"), min_value=0, max_value=32_767)
+
+
+# -- the desk (issue 18) -----------------------------------------------------------------------------
+
+
+class OrderSearchForm(forms.Form):
+    """The order list's search: by number, full phone, account, words, type, class, cause,
+    status, unit, owner and the days received (Shanghai dates), each optional."""
+
+    number = forms.CharField(label=_("工单编号"), max_length=30, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    account_no = forms.CharField(label=_("户号"), max_length=20, required=False)
+    text = forms.CharField(label=_("诉求内容"), max_length=100, required=False)
+    type = Picker(label=_("工单类型"), blank="—", invalid=_("工单类型不在允许范围内。"))
+    complaint_class = Picker(label=_("投诉分类"), blank="—", invalid=_("投诉分类不在允许范围内。"))
+    cause = Picker(label=_("投诉原因"), blank="—", invalid=_CAUSE_INVALID)
+    status = Picker(label=_("状态"), blank="—", invalid=_("状态不在允许范围内。"))
+    unit = Picker(label=_("供电单位"), blank="—", invalid=_("供电单位不存在或不在您的管辖范围。"))
+    owner = TypeaheadPicker(label=_("负责人"), blank="", invalid=_("员工不存在，请从列表中选择。"))
+    received_from = forms.DateField(
+        label=_("受理日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from gridcare.workorders.models import Status
+
+        offer(
+            self,
+            type=[(k, str(v)) for k, v in OrderType.choices],
+            complaint_class=[(k, str(v)) for k, v in ComplaintClass.choices],
+            cause=[(code, name) for code, name, _k, _p in cause_choices()],
+            status=[(k, str(v)) for k, v in Status.choices],
+            unit=unit_choices(scope),
+            owner=staff_choices(scope),
+        )
+
+
+class DeskNoteForm(forms.Form):
+    """An internal note (内部备注) or a public reply (答复客户) on the order page."""
+
+    kind = forms.ChoiceField(
+        label=_("类别"), choices=[("note", _("内部备注（客户不可见）")), ("reply", _("答复客户（客户可见并收到通知）"))]
+    )
+    text = forms.CharField(label=_("内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("附件"), help_text=_("照片或文件：jpg、png、pdf、docx、xlsx"))
+
+
+class UrgeForm(forms.Form):
+    """The customer urges an open order (催办): what they said, by which channel."""
+
+    channel = forms.ChoiceField(label=_("受理渠道"), choices=Channel.choices, initial=Channel.PHONE_95598)
+    text = forms.CharField(label=_("催办内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MergeForm(forms.Form):
+    duplicate = forms.CharField(label=_("重复工单编号"), max_length=30)
+    reason = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class SavedSearchForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=40)
+    query = forms.CharField(max_length=2000, required=False, widget=forms.HiddenInput)

@@ -106,6 +106,8 @@ class Status(models.TextChoices):
     REPLIED = "replied", _("已答复")
     CLOSED = "closed", _("已办结")
     CALLED_BACK = "called_back", _("已回访")
+    # A duplicate merged into another order (issue 18): closed, its history shown on the kept one.
+    MERGED = "merged", _("已合并")
 
 
 OPEN_STATUSES = (
@@ -212,6 +214,16 @@ class WorkOrder(models.Model):
         verbose_name=_("投诉原因"),
     )
 
+    # Urging (催办, issue 18): an urging order names the order it urges; the urged order counts them.
+    urges = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="urgings", verbose_name=_("催办工单")
+    )
+    urge_count = models.PositiveSmallIntegerField(_("催办次数"), default=0)
+    # A duplicate merged into this order (status MERGED): its history and attachments show there.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged", verbose_name=_("并入工单")
+    )
+
     class Meta:
         verbose_name = _("工单")
         verbose_name_plural = _("工单")
@@ -291,6 +303,13 @@ class OrderEvent(Event):
         RECOMPUTED = "deadline_recomputed", _("按节假日安排重算时限")
         CAUSE_SET = "cause_set", _("投诉原因")
         RATED = "rated", _("客户评价")
+        # The desk (issue 18)
+        NOTE = "note", _("内部备注")
+        PUBLIC_REPLY = "public_reply", _("答复客户")
+        ATTACHED = "attached", _("上传附件")
+        URGED = "urged", _("客户催办")
+        MERGED_INTO = "merged_into", _("合并至工单")
+        ABSORBED = "absorbed", _("合并重复工单")
 
     order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(max_length=30, choices=Type.choices)
@@ -503,3 +522,123 @@ class ConnectionEvent(Event):
 
     def __str__(self) -> str:
         return f"{self.connection_id} {self.type}"
+
+
+# -- the desk (issue 18): attachments, the staff inbox, saved searches, triage model versions -----
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    """Where a file is stored: a random name under the order's id (never the name the user gave)."""
+    import uuid
+
+    return f"workorders/{instance.order_id}/{uuid.uuid4().hex}.{instance.kind}"
+
+
+class Attachment(models.Model):
+    """A file on an order (a photo of the fault, a document), stored in the default storage under
+    a random name; its kind was read from its content (``rules.sniff``), not from its name."""
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    name = models.CharField(_("文件名"), max_length=120)
+    kind = models.CharField(_("类型"), max_length=10)  # jpg, png, pdf, docx, xlsx
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("大小"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("工单附件")
+        verbose_name_plural = _("工单附件")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind in ("jpg", "png")
+
+
+class InboxReason(models.TextChoices):
+    HANDED_OVER = "handed_over", _("转交给我")
+    WARNED = "warned", _("时限预警")
+    ESCALATED = "escalated", _("升级督办")
+    CALLBACK_DUE = "callback_due", _("待回访")
+    URGED = "urged", _("客户催办")
+
+
+class InboxItem(models.Model):
+    """Something that waits for one person on one order (the staff inbox). It waits while the
+    order is open (a call-back: while it is closed and not called back) and nobody marked it done;
+    the same reason again on the same order raises ``times`` instead of adding a row."""
+
+    staff = models.ForeignKey("org.Staff", on_delete=models.CASCADE, related_name="inbox")
+    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="inbox_items")
+    reason = models.CharField(_("事由"), max_length=20, choices=InboxReason.choices)
+    times = models.PositiveSmallIntegerField(default=1)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("待办提醒")
+        verbose_name_plural = _("待办提醒")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff", "order", "reason"], condition=Q(done_at__isnull=True), name="one_open_inbox_item"
+            )
+        ]
+        indexes = [models.Index(fields=["staff", "done_at"], name="inbox_staff_open")]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} {self.order_id} {self.reason}"
+
+
+class SavedSearch(models.Model):
+    """A person's named search of the order list (the query string of its filters)."""
+
+    staff = models.ForeignKey("org.Staff", on_delete=models.CASCADE, related_name="saved_order_searches")
+    name = models.CharField(_("名称"), max_length=40)
+    query = models.CharField(_("查询条件"), max_length=1000)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("常用查询")
+        verbose_name_plural = _("常用查询")
+        constraints = [models.UniqueConstraint(fields=["staff", "name"], name="saved_search_name_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TriageModel(models.Model):
+    """One retraining of the triage models (WO-6, issue 18): the candidate's and the then current
+    model's accuracy on the same held-out set, and whether the candidate was adopted. The adopted
+    version with the highest number is what suggests; ``blob`` is the pickled pair of pipelines."""
+
+    version = models.PositiveIntegerField(unique=True)
+    trained_at = models.DateTimeField(_("训练时间"))
+    overrides = models.PositiveIntegerField(_("人工修正数"))
+    examples = models.PositiveIntegerField(_("训练样本数"))
+    held_out = models.PositiveIntegerField(_("留出样本数"))
+    candidate_accuracy = models.FloatField(_("新模型准确率"))
+    current_accuracy = models.FloatField(_("原模型准确率"))
+    candidate_class_accuracy = models.FloatField(null=True, blank=True)
+    current_class_accuracy = models.FloatField(null=True, blank=True)
+    previous_version = models.PositiveIntegerField(null=True, blank=True)  # the current one then (None: built-in)
+    adopted = models.BooleanField(_("已采用"), default=False)
+    blob = models.BinaryField()
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("分类模型版本")
+        verbose_name_plural = _("分类模型版本")
+
+    def __str__(self) -> str:
+        return f"v{self.version}"

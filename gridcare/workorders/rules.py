@@ -28,7 +28,13 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.REPLIED: frozenset({Status.CLOSED}),
     Status.CLOSED: frozenset({Status.CALLED_BACK, Status.ACCEPTED}),
     Status.CALLED_BACK: frozenset({Status.ACCEPTED}),
+    # A merged duplicate stays merged: its customer is served on the order it was merged into.
+    Status.MERGED: frozenset(),
 }
+# Any open order may be merged into another (issue 18).
+for _open in (Status.RECEIVED, Status.ACCEPTED, Status.DISPATCHED, Status.ARRIVED, Status.RESTORED, Status.REPLIED):
+    TRANSITIONS[_open] = TRANSITIONS[_open] | {Status.MERGED}
+del _open
 
 # The statuses a fault order passes through on its way to restoration, in order.
 FAULT_PATH: tuple[Status, ...] = (
@@ -258,3 +264,63 @@ def repeats(filed: Iterable[Filed], *, of: Collection[int], days: int) -> set[in
         if f.phone:
             by_phone.setdefault(f.phone, []).append(f)
     return found
+
+
+# -- attachments (issue 18): what a file is, read from its first bytes, never from its name ---------
+
+# kind → (content type, the names a file of that kind may carry)
+ATTACHMENT_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "jpg": ("image/jpeg", (".jpg", ".jpeg")),
+    "png": ("image/png", (".png",)),
+    "pdf": ("application/pdf", (".pdf",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",)),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",)),
+}
+# The part of an Office Open XML package that says what it is.
+_OOXML_MAIN = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+
+
+def sniff(content: bytes) -> str | None:
+    """The kind of a file (jpg, png, pdf, docx, xlsx) from its content, or None: a renamed HTML
+    page or program, or anything else, is none of them whatever its name says."""
+    import zipfile
+    from io import BytesIO
+
+    if content.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if content.startswith(b"%PDF-"):
+        return "pdf"
+    if content.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(BytesIO(content)) as package:
+                names = set(package.namelist())
+        except (zipfile.BadZipFile, ValueError, OSError):
+            return None
+        if "[Content_Types].xml" not in names:
+            return None
+        return next((kind for kind, main in _OOXML_MAIN.items() if main in names), None)
+    return None
+
+
+def size_words(size: int) -> str:
+    """10 MB, 512 KB: a size limit as a person reads it."""
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.3g} MB"
+    return f"{size / 1024:.3g} KB"
+
+
+def attachment_problem(*, name: str, content: bytes, max_bytes: int, allowed: Collection[str]) -> tuple[str, str]:
+    """(kind, "") for an acceptable file, or ("", the Chinese reason it is refused)."""
+    if not content:
+        return "", _("文件为空。")
+    if len(content) > max_bytes:
+        return "", _("文件超过 %(limit)s 的上限。") % {"limit": size_words(max_bytes)}
+    kind = sniff(content)
+    names = ", ".join(sorted(allowed))
+    if kind is None or kind not in allowed:
+        return "", _("只能上传以下类型的文件：%(kinds)s（按文件内容识别）。") % {"kinds": names}
+    if not name.lower().endswith(ATTACHMENT_KINDS[kind][1]):
+        return "", _("文件名与文件内容不符（内容为 %(kind)s）。") % {"kind": kind}
+    return kind, ""

@@ -246,6 +246,24 @@ def evaluate_binary(
     return per_label(test_y, [str(p) for p in model.predict(test_x)])
 
 
+HOLD_OUT_FOLD = 0  # the labelled set's templates kept out of every retraining, to score on
+
+
+def score(trained: Models, examples: Sequence[Example]) -> tuple[float, float | None]:
+    """(type accuracy, complaint-class accuracy among the complaints) of ``trained`` on ``examples``."""
+    if not examples:
+        return 0.0, None
+    predicted = trained.type_model.predict([normalise(e.text) for e in examples])
+    type_ok = sum(1 for e, p in zip(examples, predicted, strict=True) if str(p) == e.type)
+    complaints = [e for e in examples if e.type == OrderType.COMPLAINT and e.complaint_class]
+    class_accuracy = None
+    if complaints:
+        classes = trained.class_model.predict([normalise(e.text) for e in complaints])
+        class_ok = sum(1 for e, p in zip(complaints, classes, strict=True) if str(p) == e.complaint_class)
+        class_accuracy = class_ok / len(complaints)
+    return type_ok / len(examples), class_accuracy
+
+
 def accuracy(scores: Sequence[Score]) -> float:
     return sum(s.correct for s in scores) / sum(s.support for s in scores)
 

@@ -22,12 +22,13 @@ from gridcare.core.timezone import SHANGHAI, business_date, local_datetime, now
 from gridcare.core.views import flash_error, form_errors_from, page_action, page_get, staff_required
 from gridcare.customers.selectors import account_card, account_search
 from gridcare.org.access import Capability, Scope, can, request_scope, require
-from gridcare.workorders import exports, forms, selectors, services, triage
+from gridcare.workorders import exports, forms, selectors, services, triage_store
+from gridcare.workorders import selectors_desk as desk
 from gridcare.workorders.access import (
     connection_get_for_scope,
     order_get_for_scope,
 )
-from gridcare.workorders.models import ComplaintClass, OrderType, Status, Urgency, WorkOrder
+from gridcare.workorders.models import OPEN_STATUSES, ComplaintClass, OrderType, Status, Urgency, WorkOrder
 
 # The list's sortable columns (?sort=key or -key): the whitelist, never a field the user names.
 ORDER_SORTS: dict[str, tuple[str, ...]] = {
@@ -41,9 +42,10 @@ ORDER_SORTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _listed(request: HttpRequest) -> tuple[QuerySet[WorkOrder], str, Sorting]:
-    """The orders of the list's view (open, overdue, soon, escalated, all), search and sort: the
-    page shows them in pages, the export whole."""
+def _listed(request: HttpRequest) -> tuple[QuerySet[WorkOrder], str, Sorting, forms.OrderSearchForm]:
+    """The orders of the list's view (open, overdue, soon, escalated, all), the quick search, the
+    search form's fields and the sort: the page shows them in pages, the export whole. A search
+    the form refuses (a partial phone) finds nothing, its message beside the field."""
     scope = request_scope(request)
     view = request.GET.get("view", "open")
     at = now()
@@ -54,15 +56,28 @@ def _listed(request: HttpRequest) -> tuple[QuerySet[WorkOrder], str, Sorting]:
     elif view == "escalated":
         orders = selectors.orders_escalated(scope=scope)
     else:
-        q = request.GET.get("q", "").strip()
+        q = request.GET.get("q", "").strip()[:60]
         orders = selectors.order_list(scope=scope, q=q, type=request.GET.get("type", ""), open_only=view == "open")
+    search = forms.OrderSearchForm(request.GET, scope=scope)
+    if search.is_valid():
+        asked: dict[str, Any] = {name: search.cleaned_data.get(name) or "" for name in desk.OrderQuery.names()}
+        asked["received_from"] = asked["received_from"] or None
+        asked["received_to"] = asked["received_to"] or None
+        query = desk.OrderQuery(**asked)
+        try:
+            orders = desk.order_search(orders=orders, query=query)
+        except DomainError as exc:
+            form_errors_from(search, exc)
+            orders = orders.none()
+    else:
+        orders = orders.none()
     sorted_orders, sorting = sort_rows(request, orders, ORDER_SORTS)
-    return sorted_orders, view, sorting
+    return sorted_orders, view, sorting, search
 
 
 @staff_required
 def order_list(request: HttpRequest) -> HttpResponse:
-    orders, view, sorting = _listed(request)
+    orders, view, sorting, search = _listed(request)
     page = paginate(request, orders)
     context = {
         "orders": page.items,
@@ -71,17 +86,24 @@ def order_list(request: HttpRequest) -> HttpResponse:
         "q": request.GET.get("q", ""),
         "sorting": sorting,
         "export_url": reverse("workorders:list_export"),
+        "search": search,
+        "searched": any(request.GET.get(name) for name in desk.OrderQuery.names()),
+        "saved": desk.saved_searches(request_scope(request)),
+        "query": request.GET.urlencode(),
+        "save_form": forms.SavedSearchForm(),
+        "export_max": exports.export_max_rows(),
     }
     return render(request, "workorders/list.html", context)
 
 
 @staff_required
 def order_list_export(request: HttpRequest) -> HttpResponseBase:
-    """The list as it is filtered and sorted on the page, whole (no phone or name: as the page)."""
-    orders, view, _sorting = _listed(request)
+    """The list as it is filtered and sorted on the page, whole up to EXPORT_MAX_ROWS (then the
+    first ones and a last line saying how many there were); phones masked as on the page."""
+    orders, view, _sorting, _search = _listed(request)
     name = f"workorders-{view}-{business_date().isoformat()}"
     return export_response(
-        exports.order_list_header(), exports.order_list_lines(orders), name=name, fmt=request.GET.get("format", "")
+        exports.order_list_header(), exports.order_list_capped(orders), name=name, fmt=request.GET.get("format", "")
     )
 
 
@@ -106,7 +128,7 @@ def intake(request: HttpRequest) -> HttpResponse:
 def suggest(request: HttpRequest) -> HttpResponse:
     """htmx: the triage suggestion for the text typed so far, to pre-fill type and class."""
     text = request.POST.get("text", "") if request.method == "POST" else request.GET.get("text", "")
-    s = triage.suggest(text) if text.strip() else None
+    s = triage_store.suggest(text) if text.strip() else None
     labels = {}
     if s is not None:
         labels = {
@@ -152,11 +174,28 @@ def _detail(
             "order": order,
             "deadlines": selectors.deadline_rows(order),
             "history": selectors.order_history(order),
+            "desk_lines": desk.desk_lines(order),
             "actions": [(a, form_of(a)) for a in _actions(scope, order)],
             "verify_form": form_of("verify") if _can_verify(scope, order) else None,
+            **_desk(scope, order),
         },
         status=status,
     )
+
+
+def _desk(scope: Scope, order: WorkOrder) -> dict[str, Any]:
+    """The order page's desk parts: attachments (its own and its merged duplicates'), the note,
+    urge and merge forms where the order takes them, the orders merged into it or it urges."""
+    is_open = order.status in OPEN_STATUSES
+    return {
+        "attachments": desk.order_attachments(order),
+        "merged": desk.merged_orders(order),
+        "urgings": order.urgings.order_by("id"),
+        "note_form": forms.DeskNoteForm(auto_id="note_%s") if order.status != Status.MERGED else None,
+        "attachment_form": forms.AttachmentForm(auto_id="attach_%s") if order.status != Status.MERGED else None,
+        "urge_form": forms.UrgeForm(auto_id="urge_%s") if is_open else None,
+        "merge_form": forms.MergeForm(auto_id="merge_%s") if is_open and can(scope, Capability.ORDER_MERGE) else None,
+    }
 
 
 def _can_verify(scope: Scope, order: WorkOrder) -> bool:

@@ -56,3 +56,26 @@ from gridcare.workorders.services.causes import (  # noqa: E402
 )
 
 __all__ += ["cause_create", "cause_delete", "cause_for", "cause_set_active", "cause_update"]
+
+from gridcare.workorders.services.desk import (  # noqa: E402
+    attachment_add,
+    merge_preview,
+    workorder_merge,
+    workorder_note,
+    workorder_reply_public,
+)
+from gridcare.workorders.services.inbox import inbox_done  # noqa: E402
+from gridcare.workorders.services.searches import saved_search_delete, saved_search_save  # noqa: E402
+from gridcare.workorders.services.triage_retrain import triage_retrain  # noqa: E402
+
+__all__ += [
+    "attachment_add",
+    "inbox_done",
+    "merge_preview",
+    "saved_search_delete",
+    "saved_search_save",
+    "triage_retrain",
+    "workorder_merge",
+    "workorder_note",
+    "workorder_reply_public",
+]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from gridcare.workorders.exceptions import InvalidTransition, WorkOrderError
 from gridcare.workorders.models import (
     CallBack,
     CallBackSource,
+    InboxReason,
     OrderEvent,
     OrderType,
     StaffFinding,
@@ -26,6 +28,7 @@ from gridcare.workorders.models import (
     WorkOrder,
 )
 from gridcare.workorders.services.flow import _locked, _refresh, workorder_transition
+from gridcare.workorders.services.inbox import inbox_add, staff_alert
 
 
 def unit_supervisor(order: WorkOrder) -> Staff | None:
@@ -38,7 +41,7 @@ def workorder_escalate(*, order: WorkOrder, actor: User | AnonymousUser | None, 
     """Raise an order to its unit's supervisor: an event and the escalation stamp (call inside a transaction)."""
     supervisor = unit_supervisor(order)
     WorkOrder.objects.filter(pk=order.pk, escalated_at__isnull=True).update(escalated_at=at)
-    order_event(
+    event = order_event(
         order=order,
         type=OrderEvent.Type.ESCALATED,
         actor=actor,
@@ -47,6 +50,17 @@ def workorder_escalate(*, order: WorkOrder, actor: User | AnonymousUser | None, 
         supervisor=supervisor.name if supervisor else None,
         supervisor_id=supervisor.pk if supervisor else None,
     )
+    inbox_add(staff=supervisor, order=order, reason=InboxReason.ESCALATED, at=at, note=str(_reason_text(reason)))
+    if settings.GRIDCARE_WORKORDERS["ESCALATION_NOTIFY_OWNER"]:
+        staff_alert(staff=order.owner, order=order, what=_("已升级督办"), key=f"escalated:{event.pk}")
+
+
+def _reason_text(reason: str) -> str:
+    if reason == "dissatisfied":
+        return _("回访不满意")
+    if reason.startswith("overdue:"):
+        return _("时限超时")
+    return reason
 
 
 def workorder_call_back(

@@ -14,8 +14,9 @@ from django.db.models import QuerySet
 
 from gridcare.core.timezone import now
 from gridcare.workorders.events import order_event
-from gridcare.workorders.models import OPEN_STATUSES, Deadline, OrderEvent
+from gridcare.workorders.models import OPEN_STATUSES, Deadline, InboxReason, OrderEvent
 from gridcare.workorders.services.aftercare import workorder_escalate
+from gridcare.workorders.services.inbox import inbox_add
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ def open_deadlines(**conditions: object) -> QuerySet[Deadline]:
     watch warns about and escalates, and what a calendar change recomputes."""
     return Deadline.objects.filter(
         met_at__isnull=True, order__paused_at__isnull=True, order__status__in=OPEN_STATUSES, **conditions
-    ).select_related("order")
+    ).select_related("order", "order__owner")
 
 
 def deadlines_check(*, at: datetime | None = None, batch: int = 1000) -> CheckResult:
@@ -47,6 +48,13 @@ def deadlines_check(*, at: datetime | None = None, batch: int = 1000) -> CheckRe
                 at=at,
                 kind=deadline.kind,
                 due_at=deadline.due_at.isoformat(),
+            )
+            inbox_add(
+                staff=deadline.order.owner,
+                order=deadline.order,
+                reason=InboxReason.WARNED,
+                at=at,
+                note=str(Deadline.Kind(deadline.kind).label),
             )
             warned += 1
     overdue = open_deadlines(escalated_at__isnull=True, due_at__lte=at)

@@ -23,6 +23,7 @@ from gridcare.workorders.models import (
     OPEN_STATUSES,
     ComplaintCause,
     Deadline,
+    InboxReason,
     Incident,
     OrderEvent,
     OrderType,
@@ -31,6 +32,7 @@ from gridcare.workorders.models import (
 )
 from gridcare.workorders.services.causes import FIELD as CAUSE_FIELD
 from gridcare.workorders.services.causes import cause_for, cause_needed
+from gridcare.workorders.services.inbox import callback_person, inbox_add
 from gridcare.workorders.services.incidents import incident_outage
 from gridcare.workorders.services.notify import notify_restored, notify_status
 from gridcare.workorders.services.recalendar import deadline_resume, deadlines_create
@@ -41,6 +43,7 @@ _STAMPS: dict[Status, str] = {
     Status.RESTORED: "restored_at",
     Status.REPLIED: "replied_at",
     Status.CLOSED: "closed_at",
+    Status.MERGED: "closed_at",
 }
 
 # The owner's own steps (WO-2): answering and closing. Dispatch, arrival and restoration are done
@@ -166,6 +169,8 @@ def _apply(
     if chosen is not None:
         order_event(order=order, type=OrderEvent.Type.CAUSE_SET, actor=actor, at=at, cause=chosen.name)
     order_event(order=order, type=OrderEvent.Type.TRANSITION, actor=actor, at=at, note=note, **details)
+    if to == Status.CLOSED:
+        inbox_add(staff=callback_person(order), order=order, reason=InboxReason.CALLBACK_DUE, at=at)
     notify_status(order)
     if to == Status.RESTORED and tell:
         notify_restored(order, at)
@@ -323,6 +328,7 @@ def workorder_hand_over(
             to=new_owner.name,
             reason=reason.strip(),
         )
+        inbox_add(staff=new_owner, order=fresh, reason=InboxReason.HANDED_OVER, at=now(), note=reason.strip())
     return _refresh(order, fresh)
 
 

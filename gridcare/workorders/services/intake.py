@@ -20,7 +20,7 @@ from gridcare.customers.rules import normalise_phone
 from gridcare.customers.selectors import account_search
 from gridcare.org.access import Scope
 from gridcare.org.models import AreaType, SupplyUnit
-from gridcare.workorders import rules, triage
+from gridcare.workorders import rules, triage, triage_store
 from gridcare.workorders.events import order_event
 from gridcare.workorders.models import (
     Channel,
@@ -33,6 +33,7 @@ from gridcare.workorders.models import (
     WorkOrder,
 )
 from gridcare.workorders.services.causes import CAUSE_CODE_MAX, cause_for
+from gridcare.workorders.services.desk import urge_link, urged_original
 from gridcare.workorders.services.incidents import incident_attach
 from gridcare.workorders.services.notify import notify_status
 from gridcare.workorders.services.recalendar import deadlines_create
@@ -56,6 +57,9 @@ class NewOrder:
     location: str = ""
     # The cause's code (投诉原因, ASSESS-6): optional at intake, one of the final class's.
     complaint_cause: str | None = None
+    # The number of an open order this one urges (催办, issue 18): the new order is an urging
+    # linked to it, with the original's account and phone unless others are given.
+    urges: str | None = None
 
 
 @dataclass(frozen=True)
@@ -172,9 +176,20 @@ def workorder_intake(
         raise Forbidden(_("只有员工可以受理工单。"))
     if scope.staff is not None and on_standby(scope.staff):
         raise Forbidden(_("您处于待岗状态，恢复上岗前不能受理工单。"))
+    original = None
+    if data.urges:
+        original = urged_original(scope=scope, number=str(data.urges)[:30])
+        data = replace(
+            data,
+            type=OrderType.URGING,
+            complaint_class=None,
+            complaint_cause=None,
+            account_no=data.account_no or (original.account.account_no if original.account else None),
+            phone=data.phone or original.phone or None,
+        )
     data = _validate(data)
     at = at or now()
-    suggestion = triage.suggest(data.text)
+    suggestion = triage_store.suggest(data.text)
     order_type, complaint_class = _classify(data, suggestion)
     cause = cause_for(code=data.complaint_cause, complaint_class=complaint_class) if data.complaint_cause else None
     place = _place(scope, data)
@@ -220,9 +235,12 @@ def workorder_intake(
         )
         planned = rules.plan_deadlines(order.type, order.area_type, at, rules.DeadlineRules.from_settings())
         deadlines_create(order=order, planned=planned, actor=actor, at=at)
-        _keep_override(order, data, suggestion, actor, at)
+        if original is None:  # an urging's type is not the agent's judgment of the text
+            _keep_override(order, data, suggestion, actor, at)
         if order_type == OrderType.FAULT and (place.area or place.feeder):
             incident_attach(order=order, actor=actor, at=at)
+        if original is not None:
+            urge_link(urging=order, original=original, actor=actor, at=at)
         notify_status(order)
     return order, suggestion
 

@@ -66,3 +66,41 @@ def add_crew(town: City, name: str, unit: str = "U1", leader: str = "") -> Crew:
 def fault(town: City, clock: Clock) -> WorkOrder:
     """A fault report from town.account (台区 T1, urban), taken by the 95598 agent."""
     return take(town.agent, type="fault", text="家里停电了", account_no=town.account.account_no)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Any) -> None:
+    """Attachments go to the test's own directory (the default storage follows MEDIA_ROOT)."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+def stored_files(root: str) -> list[str]:
+    """Every file under the media root, relative to it."""
+    import os
+
+    found = []
+    for folder, _dirs, names in os.walk(root):
+        found += [os.path.relpath(os.path.join(folder, n), root) for n in names]
+    return sorted(found)
+
+
+# The smallest files of each kind the desk accepts, made here (no fixtures on disk).
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
+
+
+def docx_bytes() -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("word/document.xml", "<w:document/>")
+    return out.getvalue()

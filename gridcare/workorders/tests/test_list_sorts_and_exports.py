@@ -53,7 +53,19 @@ def test_the_export_is_the_pages_list_whole_with_its_filter_and_order(town: City
     query = "view=all&q=路灯&sort=received"
     assert _numbers(client, query) == [first.number, third.number]
     rows = _exported(client, query)
-    assert rows[0] == ["工单编号", "类型", "紧急程度", "状态", "受理时间", "供电单位", "负责人", "诉求"]
+    assert rows[0] == [
+        "工单编号",
+        "类型",
+        "紧急程度",
+        "状态",
+        "受理时间",
+        "供电单位",
+        "负责人",
+        "诉求",
+        "联系电话",
+        "户号",
+        "催办次数",
+    ]
     assert [(r[0], r[7]) for r in rows[1:]] == [(first.number, "路灯不亮"), (third.number, "路灯闪烁")]
     page = client.get(f"/workorders/?{query}").content.decode()
     assert "/workorders/export/?view=all&amp;q=%E8%B7%AF%E7%81%AF&amp;sort=received&amp;format=csv" in page

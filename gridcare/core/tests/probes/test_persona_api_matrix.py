@@ -120,6 +120,22 @@ OPERATIONS: dict[Operation, tuple[Capability | None, str | None]] = {
     ("POST", "/api/v1/workorders/{number}/resume"): (None, "order"),
     ("POST", "/api/v1/workorders/{number}/hand-over"): (C.ORDER_HANDOVER, "order"),  # or the owner
     ("POST", "/api/v1/workorders/{number}/verify"): (C.COMPLAINT_VERIFY, "order"),
+    # the 95598 desk (issue 18): "missing" an attachment, inbox item or saved search nobody has
+    ("GET", "/api/v1/workorders/{number}/attachments"): (None, "order"),
+    ("POST", "/api/v1/workorders/{number}/attachments"): (None, "order"),
+    ("GET", "/api/v1/workorders/{number}/attachments/{attachment_id}"): (None, "missing"),
+    ("GET", "/api/v1/workorders/{number}/notes"): (None, "order"),
+    ("POST", "/api/v1/workorders/{number}/notes"): (None, "order"),
+    ("POST", "/api/v1/workorders/{number}/replies"): (None, "order"),  # the owner's (OWNER_RULES)
+    ("POST", "/api/v1/workorders/{number}/urge"): (None, "order"),
+    ("POST", "/api/v1/workorders/{number}/merge"): (C.ORDER_MERGE, "order"),
+    ("GET", "/api/v1/workorders/inbox"): (C.ORDER_INBOX, None),
+    ("POST", "/api/v1/workorders/inbox/{item_id}/done"): (C.ORDER_INBOX, "missing"),
+    ("GET", "/api/v1/workorders/search"): (None, None),
+    ("GET", "/api/v1/workorders/saved-searches"): (None, None),
+    ("POST", "/api/v1/workorders/saved-searches"): (None, None),
+    ("DELETE", "/api/v1/workorders/saved-searches/{search_id}"): (None, "missing"),
+    ("GET", "/api/v1/workorders/triage/models"): (C.ORDER_FIGURES, None),
     ("POST", "/api/v1/new-connections"): (C.CONNECTION_APPLY, None),
     ("GET", "/api/v1/new-connections"): (None, None),
     ("POST", "/api/v1/new-connections/{number}/advance"): (None, "missing"),  # a work order's number
@@ -213,7 +229,7 @@ del C
 # owner (accept, reply, close, pause, resume, hand-over) and the clerk signed in at the counter.
 OWNER_RULES = {
     ("POST", f"/api/v1/workorders/{{number}}/{step}")
-    for step in ("accept", "reply", "close", "pause", "resume", "hand-over")
+    for step in ("accept", "reply", "close", "pause", "resume", "hand-over", "replies")
 } | {
     ("POST", f"/api/v1/{thing}/{step}")
     for thing, steps in (
@@ -312,6 +328,9 @@ BODIES: dict[Operation, Overrides] = {
     ("POST", "/api/v1/workorders"): lambda w: {"channel": "phone_95598", "account_no": w.town.account.account_no},
     ("POST", "/api/v1/workorders/{number}/hand-over"): lambda w: {"to": w.town.users["clerk"].staff.employee_no},
     ("POST", "/api/v1/workorders/{number}/verify"): lambda w: {"employee_no": w.town.users["clerk"].staff.employee_no},
+    ("POST", "/api/v1/workorders/{number}/urge"): lambda w: {"text": "客户来电催办", "channel": "phone_95598"},
+    ("POST", "/api/v1/workorders/{number}/merge"): lambda w: {"duplicate": "NOSUCHORDER"},
+    ("POST", "/api/v1/workorders/saved-searches"): lambda w: {"name": "我的投诉", "query": "type=complaint"},
     ("POST", "/api/v1/new-connections"): lambda w: {"supply_unit": w.town.unit.code, "phone": PHONE},
     ("POST", "/api/v1/outages"): lambda w: {
         "kind": "emergency",

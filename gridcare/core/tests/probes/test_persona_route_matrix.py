@@ -77,6 +77,20 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "workorders:connection_advance": (None, "missing"),
     "workorders:detail": (None, "order"),
     "workorders:act": (None, "order"),
+    # the 95598 desk (issue 18): the inbox for the posts that handle orders; attachments, notes,
+    # urging on any order the person sees; merging ORDER_MERGE; the triage page as the figures
+    "workorders:inbox": (C.ORDER_INBOX, None),
+    "workorders:inbox_count": (C.ORDER_INBOX, None),
+    "workorders:inbox_done": (C.ORDER_INBOX, "missing"),  # POST only
+    "workorders:open_orders": (None, None),
+    "workorders:search_save": (None, None),  # POST only
+    "workorders:search_delete": (None, "missing"),  # POST only
+    "workorders:triage": (C.ORDER_FIGURES, None),
+    "workorders:attachment_upload": (None, "order"),  # POST only
+    "workorders:attachment_download": (None, "missing"),
+    "workorders:note": (None, "order"),  # POST only
+    "workorders:urge": (None, "order"),  # POST only
+    "workorders:merge": (C.ORDER_MERGE, "order"),  # POST only
     "billing:runs": (C.BILLING_OFFICE, None),
     "billing:run": (C.BILLING_OFFICE, "run"),
     "billing:runs_export": (C.BILLING_OFFICE, None),

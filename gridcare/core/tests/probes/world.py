@@ -71,6 +71,8 @@ class World:
             "supervisor_id": "999999999",  # a social supervisor nobody has (assessment)
             "rating_id": "999999999",  # a star rating nobody has (assessment)
             "cause_id": "999999999",  # a complaint cause nobody has (workorders)
+            "attachment_id": "999999999",  # a work-order attachment nobody has (workorders, issue 18)
+            "search_id": "999999999",  # a saved search nobody has (workorders)
             "publication_id": "999999999",  # a public notice nobody has (notices)
             "visit_id": "999999999",  # a home visit nobody has (halls, WO-9)
             "stop_id": "999999999",  # a mobile-round stop nobody has (halls, WO-9)
