@@ -263,7 +263,13 @@ GRIDCARE_RULES = {
     # NDRC 2617: tier 2 = tier 1 + 0.05, tier 3 = tier 1 + 0.30 yuan/kWh.
     "TIER2_INCREMENT": env_decimal("GRIDCARE_TIER2_INCREMENT", "0.05"),
     "TIER3_INCREMENT": env_decimal("GRIDCARE_TIER3_INCREMENT", "0.30"),
+    # NDRC 2021 notice: peak/valley prices at least 3:1, 4:1 where the province's peak-valley load
+    # gap (峰谷差率, the system's, a per cent the province publishes) exceeds 40%.
     "TOU_MIN_PEAK_VALLEY_RATIO": env_decimal("GRIDCARE_TOU_MIN_PEAK_VALLEY_RATIO", "3"),
+    "TOU_MIN_PEAK_VALLEY_RATIO_WIDE_GAP": env_decimal("GRIDCARE_TOU_MIN_PEAK_VALLEY_RATIO_WIDE_GAP", "4"),
+    "TOU_WIDE_GAP_PERCENT": env_decimal("GRIDCARE_TOU_WIDE_GAP_PERCENT", "40"),
+    "TOU_PEAK_VALLEY_LOAD_GAP_PERCENT": env_decimal("GRIDCARE_TOU_PEAK_VALLEY_LOAD_GAP_PERCENT", "0"),
+    # Large industry and the two-part tariff: receiving capacity at or above this (kVA).
     "TWO_PART_MIN_KVA": env_decimal("GRIDCARE_TWO_PART_MIN_KVA", "315"),
     "PREPAID_WARNING_YUAN": env_decimal("GRIDCARE_PREPAID_WARNING_YUAN", "30.00"),
     # Disconnection for arrears.
@@ -609,6 +615,15 @@ GRIDCARE_KEY_ACCOUNTS: dict[str, Any] = {  # Any: the visit intervals are a dict
     "MISSING_PERCENT": env_decimal("GRIDCARE_KEY_ACCOUNTS_MISSING_PERCENT", "5"),
 }
 
+# The knowledge base (SELF-1, SELF-4, issue 18): a bill's usage is unusual (and links the
+# energy-saving advice) when it is this many per cent above the same month last year, or when it
+# reaches this tier; how many suggestions the work-order and counter consoles show.
+GRIDCARE_KNOWLEDGE = {
+    "UNUSUAL_USAGE_PERCENT": env_int("GRIDCARE_KNOWLEDGE_UNUSUAL_USAGE_PERCENT", 30),
+    "UNUSUAL_USAGE_TIER": env_int("GRIDCARE_KNOWLEDGE_UNUSUAL_USAGE_TIER", 3),
+    "SUGGESTIONS": env_int("GRIDCARE_KNOWLEDGE_SUGGESTIONS", 5),
+}
+
 # The outlet network (营业网点规划, PLAN-3, issue 17): what a counter handles in a year (tickets;
 # 250 working days × 7.5 hours × 8 an hour, less a fifth for breaks and peaks), the costs a site
 # gets when the planner has not entered its own (yuan a year), how many counters a hall's site may
@@ -627,15 +642,6 @@ GRIDCARE_PLANNING_NETWORK: dict[str, Any] = {
     "MAX_KM": env_decimal("GRIDCARE_PLANNING_NETWORK_MAX_KM", "15"),
     "TIME_LIMIT_SECONDS": env_int("GRIDCARE_PLANNING_NETWORK_TIME_LIMIT_SECONDS", 30),
     "MIP_GAP_PERCENT": env_decimal("GRIDCARE_PLANNING_NETWORK_MIP_GAP_PERCENT", "0.5"),
-# The knowledge base (SELF-1, SELF-4, issue 18): a bill's usage is unusual (and links the
-# energy-saving advice) when it is this many per cent above the same month last year, or when it
-# reaches this tier; how many suggestions the work-order and counter consoles show.
-GRIDCARE_KNOWLEDGE = {
-    "UNUSUAL_USAGE_PERCENT": env_int("GRIDCARE_KNOWLEDGE_UNUSUAL_USAGE_PERCENT", 30),
-    "UNUSUAL_USAGE_TIER": env_int("GRIDCARE_KNOWLEDGE_UNUSUAL_USAGE_TIER", 3),
-    "SUGGESTIONS": env_int("GRIDCARE_KNOWLEDGE_SUGGESTIONS", 5),
-}
-
     "MOVE_KM": env_decimal("GRIDCARE_PLANNING_NETWORK_MOVE_KM", "3"),
     "CONVERT_DENSITY": env_decimal("GRIDCARE_PLANNING_NETWORK_CONVERT_DENSITY", "2"),
     "CONVERT_SELF_SERVICE_PERCENT": env_decimal("GRIDCARE_PLANNING_NETWORK_CONVERT_SELF_SERVICE_PERCENT", "30"),
@@ -710,6 +716,18 @@ GRIDCARE_PLANNING_SIMULATION: dict[str, Any] = {
 # handling times and open counters are read from; the longest plan (days) and how far ahead it may
 # start (days); the days the forecast's rolling-origin backtest forecasts; the fewest finished
 # tickets of a business type whose handling times are used (fewer: its expected minutes).
+# The 95598 desk's staffing calculator (Erlang A): the usual hotline targets, 80% of calls answered
+# within 20 seconds with at most 5% hanging up, callers' mean patience 2 minutes until a desk
+# measures its own; the limits of what one may ask.
+GRIDCARE_PLANNING_DESK: dict[str, Any] = {
+    "TARGET_SECONDS": env_int("GRIDCARE_PLANNING_DESK_TARGET_SECONDS", 20),
+    "SERVICE_LEVEL_PERCENT": env_decimal("GRIDCARE_PLANNING_DESK_SERVICE_LEVEL_PERCENT", "80"),
+    "MAX_ABANDONMENT_PERCENT": env_decimal("GRIDCARE_PLANNING_DESK_MAX_ABANDONMENT_PERCENT", "5"),
+    "PATIENCE_SECONDS": env_int("GRIDCARE_PLANNING_DESK_PATIENCE_SECONDS", 120),
+    "AHT_SECONDS": env_int("GRIDCARE_PLANNING_DESK_AHT_SECONDS", 240),
+    "MAX_CALLS_PER_HALF_HOUR": env_int("GRIDCARE_PLANNING_DESK_MAX_CALLS_PER_HALF_HOUR", 5000),
+}
+
 GRIDCARE_PLANNING_STAFFING: dict[str, Any] = {
     "SHARE_TARGET_PERCENT": env_decimal("GRIDCARE_PLANNING_STAFFING_SHARE_TARGET_PERCENT", "80"),
     "HISTORY_WEEKS": env_int("GRIDCARE_PLANNING_STAFFING_HISTORY_WEEKS", 8),

@@ -86,9 +86,16 @@ def _clean_new_customer(scope: Scope, data: NewCustomer) -> dict[str, Any]:
     elif len(name) > NAME_MAX:
         errors["name"] = _("客户名称不能超过100个字。")
     clean["name"] = name
+    clean["capacity"] = _collect(
+        errors, "contract_capacity_kva", rules.normalise_capacity_kva, data.contract_capacity_kva
+    )
     if data.customer_class not in CustomerClass.values:
         errors["customer_class"] = _("用电类别应为居民、一般工商业、大工业或农业之一。")
-    elif data.tariff_code and (problem := tariff_code_error(code=data.tariff_code, customer_class=data.customer_class)):
+    elif data.tariff_code and (
+        problem := tariff_code_error(
+            code=data.tariff_code, customer_class=data.customer_class, capacity_kva=clean["capacity"]
+        )
+    ):
         errors["tariff_code"] = problem
     address = (data.address or "").strip()
     if len(address) < 5:
@@ -100,9 +107,6 @@ def _clean_new_customer(scope: Scope, data: NewCustomer) -> dict[str, Any]:
         _collect(errors, "id_number", rules.normalise_id_number, data.id_number) if data.id_number else ""
     )
     clean["phone"] = _collect(errors, "phone", rules.normalise_phone, data.phone) if data.phone else ""
-    clean["capacity"] = _collect(
-        errors, "contract_capacity_kva", rules.normalise_capacity_kva, data.contract_capacity_kva
-    )
     if data.importance_grade not in ImportanceGrade.values:
         errors["importance_grade"] = _("重要等级不在允许范围内。")
     # Opening is scoped like reading (CUST-1): a unit outside the caller's reach is "not found",
@@ -266,7 +270,11 @@ def account_change_tariff(
     _require_archive_editor(scope)
     if customer_class not in CustomerClass.values:
         raise InvalidInput(_("用电类别不在允许范围内。"), errors={"customer_class": _("用电类别不在允许范围内。")})
-    if tariff_code and (problem := tariff_code_error(code=tariff_code, customer_class=customer_class)):
+    if tariff_code and (
+        problem := tariff_code_error(
+            code=tariff_code, customer_class=customer_class, capacity_kva=account.contract_capacity_kva
+        )
+    ):
         raise InvalidInput(_("电价有误，请按提示修改。"), errors={"tariff_code": problem})
     with transaction.atomic():
         locked = _lock_open(account)

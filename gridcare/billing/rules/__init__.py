@@ -15,7 +15,9 @@ from gridcare.billing.rules.tariffs import (
     tiered_charge,
     tiered_tou_charge,
     tou_charge,
+    tou_min_ratio,
     tou_ratio_ok,
+    two_part_capacity_problem,
     two_part_charge,
 )
 
@@ -41,6 +43,8 @@ __all__ = [
     "tiered_charge",
     "tiered_tou_charge",
     "tou_charge",
+    "tou_min_ratio",
     "tou_ratio_ok",
+    "two_part_capacity_problem",
     "two_part_charge",
 ]

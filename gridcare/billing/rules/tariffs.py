@@ -97,6 +97,23 @@ def flat_charge(kwh: Decimal, price: Decimal) -> Decimal:
     return yuan(kwh * price)
 
 
+def tou_min_ratio(*, load_gap_percent: Decimal, base: Decimal, wide: Decimal, wide_gap_percent: Decimal) -> Decimal:
+    """The least peak/valley price ratio (NDRC 2021 notice): ``base`` (3:1), or ``wide`` (4:1)
+    where the province's peak-valley load gap exceeds ``wide_gap_percent`` (40%)."""
+    return wide if load_gap_percent > wide_gap_percent else base
+
+
+def two_part_capacity_problem(*, kind: str, customer_class: str, capacity_kva: Decimal, minimum_kva: Decimal) -> str:
+    """Why an account of ``capacity_kva`` cannot be of ``customer_class`` on a tariff of ``kind``
+    (the two-part rule: large industry is 315 kVA and above, and the two-part tariff is for
+    capacities from 315 kVA): "industrial_small", "two_part_small", or "" when it can."""
+    if customer_class == "large_industrial" and capacity_kva < minimum_kva:
+        return "industrial_small"
+    if kind == "two_part" and capacity_kva < minimum_kva:
+        return "two_part_small"
+    return ""
+
+
 def tou_ratio_ok(peak_price: Decimal, valley_price: Decimal, minimum_ratio: Decimal) -> bool:
     """The peak/valley price ratio must be at least ``minimum_ratio`` (3:1, or 4:1)."""
     return valley_price > 0 and peak_price >= valley_price * minimum_ratio

@@ -48,16 +48,44 @@ def tariff_choices(*, on: date | None = None) -> list[tuple[str, list[tuple[str,
     ]
 
 
-def tariff_code_error(*, code: str, customer_class: str, on: date | None = None) -> str | None:
-    """Why an account of ``customer_class`` cannot take tariff ``code`` (None: it can). An
-    account with a code that names no tariff in force would be left out of every bill run."""
+def tariff_code_error(
+    *, code: str, customer_class: str, on: date | None = None, capacity_kva: Decimal | None = None
+) -> str | None:
+    """Why an account of ``customer_class`` (and ``capacity_kva``, when known) cannot take tariff
+    ``code`` (None: it can). An account with a code that names no tariff in force would be left
+    out of every bill run; large industry and the two-part tariff are for 315 kVA and above."""
     found = tariffs_in_force(province=billing_str("PROVINCE"), on=on or business_date()).get(code)
     if found is None:
         return str(_("电价 %(code)s 不存在或未生效，请从列表中选择。") % {"code": code})
     if not rules.tariff_fits_class(found.kind, customer_class):
         label = CustomerClass(customer_class).label if customer_class in CustomerClass.values else customer_class
         return str(_("“%(name)s”不适用于%(cls)s用户，请选择该用电类别的电价。") % {"name": found.name, "cls": label})
+    if capacity_kva is not None:
+        minimum = rule_decimal("TWO_PART_MIN_KVA")
+        problem = rules.two_part_capacity_problem(
+            kind=found.kind, customer_class=customer_class, capacity_kva=capacity_kva, minimum_kva=minimum
+        )
+        values = {"kva": f"{capacity_kva:f}", "min": f"{minimum:f}", "name": found.name}
+        if problem == "industrial_small":
+            return str(
+                _("大工业用电须受电容量 %(min)s kVA 及以上（本户 %(kva)s kVA），请按一般工商业用电办理。") % values
+            )
+        if problem == "two_part_small":
+            return str(
+                _("“%(name)s”为两部制电价，适用于受电容量 %(min)s kVA 及以上的用户（本户 %(kva)s kVA）。") % values
+            )
     return None
+
+
+def tou_min_ratio() -> Decimal:
+    """The least peak/valley price ratio in force: 3:1, or 4:1 where the province's peak-valley
+    load gap (GRIDCARE_TOU_PEAK_VALLEY_LOAD_GAP_PERCENT) exceeds 40%."""
+    return rules.tou_min_ratio(
+        load_gap_percent=rule_decimal("TOU_PEAK_VALLEY_LOAD_GAP_PERCENT"),
+        base=rule_decimal("TOU_MIN_PEAK_VALLEY_RATIO"),
+        wide=rule_decimal("TOU_MIN_PEAK_VALLEY_RATIO_WIDE_GAP"),
+        wide_gap_percent=rule_decimal("TOU_WIDE_GAP_PERCENT"),
+    )
 
 
 def _tier_errors(t: Tariff) -> dict[str, str]:
@@ -77,8 +105,9 @@ def _tier_errors(t: Tariff) -> dict[str, str]:
 def _tou_errors(t: Tariff) -> dict[str, str]:
     if t.peak_price is None or t.valley_price is None:
         return {"peak_price": _("分时电价须填写峰、谷电价。")}
-    if not rules.tou_ratio_ok(t.peak_price, t.valley_price, rule_decimal("TOU_MIN_PEAK_VALLEY_RATIO")):
-        return {"peak_price": _("峰谷电价比不得低于 %(r)s:1。") % {"r": rule_decimal("TOU_MIN_PEAK_VALLEY_RATIO")}}
+    least = tou_min_ratio()
+    if not rules.tou_ratio_ok(t.peak_price, t.valley_price, least):
+        return {"peak_price": _("峰谷电价比不得低于 %(r)s:1。") % {"r": f"{least:f}"}}
     return {}
 
 

@@ -1,9 +1,11 @@
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
 from gridcare.billing.models import Tariff, TariffKind
+from gridcare.billing.rules import tou_min_ratio, two_part_capacity_problem
 from gridcare.billing.services.tariffs import tariff_create, tariffs_in_force
 from gridcare.billing.tests.helpers import tariffs, tiered_tariff_fields
 from gridcare.core.exceptions import InvalidInput
@@ -56,3 +58,43 @@ def test_a_tou_tariff_needs_a_peak_valley_ratio_of_three(db: None) -> None:
     with pytest.raises(InvalidInput):
         tariff_create(**fields)
     assert tariff_create(**{**fields, "peak_price": Decimal("0.90")}).pk is not None
+
+
+def test_where_the_load_gap_exceeds_40_percent_the_ratio_is_four(db: None, settings: Any) -> None:
+    """NDRC 2021: 3:1 in general, 4:1 where the province's peak-valley load gap exceeds 40%."""
+    settings.GRIDCARE_RULES = {**settings.GRIDCARE_RULES, "TOU_PEAK_VALLEY_LOAD_GAP_PERCENT": Decimal("42.5")}
+    fields = {
+        "code": "COM-TOU",
+        "province": "ZJ",
+        "name": "工商业",
+        "kind": TariffKind.TOU,
+        "effective_from": date(2027, 1, 1),
+        "price": Decimal("0.65"),
+        "peak_price": Decimal("1.19"),
+        "valley_price": Decimal("0.30"),
+    }
+    with pytest.raises(InvalidInput) as refused:
+        tariff_create(**fields)
+    assert refused.value.errors == {"peak_price": "峰谷电价比不得低于 4:1。"}
+    assert not Tariff.objects.exists()
+    assert tariff_create(**{**fields, "peak_price": Decimal("1.20")}).pk is not None
+    # exactly 40% is no wider than 40%: 3:1
+    settings.GRIDCARE_RULES = {**settings.GRIDCARE_RULES, "TOU_PEAK_VALLEY_LOAD_GAP_PERCENT": Decimal("40")}
+    assert tariff_create(**{**fields, "code": "COM-TOU2", "peak_price": Decimal("0.90")}).pk is not None
+
+
+def test_the_two_part_capacity_rule() -> None:
+    def problem(kind: str, customer_class: str, kva: str) -> str:
+        return two_part_capacity_problem(
+            kind=kind, customer_class=customer_class, capacity_kva=Decimal(kva), minimum_kva=Decimal(315)
+        )
+
+    assert problem("two_part", "large_industrial", "315") == ""
+    assert problem("two_part", "large_industrial", "314.9") == "industrial_small"
+    assert problem("two_part", "commercial", "200") == "two_part_small"
+    assert problem("two_part", "commercial", "400") == ""  # commerce may choose it from 315 kVA
+    assert problem("tou", "commercial", "400") == ""
+    assert problem("tou", "commercial", "50") == ""
+    assert tou_min_ratio(
+        load_gap_percent=Decimal("40.01"), base=Decimal(3), wide=Decimal(4), wide_gap_percent=Decimal(40)
+    ) == Decimal(4)

@@ -94,7 +94,25 @@ def test_a_tariff_change_to_a_tariff_of_another_class_is_refused_on_page_and_api
     assert _state(town) == before
 
 
+def test_large_industry_and_the_two_part_tariff_need_315_kva(town: City) -> None:
+    """The two-part rule (BILL-1): an account of 100 kVA is refused large industry, and the
+    two-part tariff; nothing changes."""
+    Account.objects.filter(pk=town.account.pk).update(contract_capacity_kva=100)
+    before = _state(town)
+    answer = _api(
+        town,
+        f"accounts/{town.account.account_no}/tariff",
+        {"customer_class": "large_industrial", "tariff_code": "IND-2PART"},
+    )
+    assert (answer.status_code, answer.json()["errors"]) == (
+        422,
+        {"tariff_code": "大工业用电须受电容量 315 kVA 及以上（本户 100.0 kVA），请按一般工商业用电办理。"},
+    )
+    assert _state(town) == before
+
+
 def test_a_tariff_change_to_a_fitting_tariff_is_made(town: City) -> None:
+    Account.objects.filter(pk=town.account.pk).update(contract_capacity_kva=400)
     answer = _api(
         town,
         f"accounts/{town.account.account_no}/tariff",
