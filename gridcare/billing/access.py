@@ -3,7 +3,7 @@ account outside the caller's scope is "not found" (404)."""
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from gridcare.billing.models import (
@@ -11,8 +11,11 @@ from gridcare.billing.models import (
     BillRun,
     DebitBatch,
     DunningStep,
+    Payment,
     ReadingException,
     Reconciliation,
+    Refund,
+    RefundBatch,
     ServiceItem,
     ServiceOrder,
 )
@@ -140,3 +143,50 @@ def service_item_get_for_scope(*, scope: Scope, item_id: int) -> ServiceItem:
     if item is None:
         raise NotFound(_("没有这个服务项目。"))
     return item
+
+
+# --- money back and money returned (issue 19) ----------------------------------------------------
+
+
+def payment_get_for_scope(*, scope: Scope, payment_id: int) -> Payment:
+    """A payment of an account the caller reaches (its reversal is asked of the service)."""
+    found = (
+        Payment.objects.filter(scope.account_filter("account__supply_unit"), pk=payment_id)
+        .select_related("account__customer", "account__supply_unit")
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("缴费记录不存在。"))
+    return found
+
+
+def refund_filter(scope: Scope) -> Q:
+    """Refunds of the accounts the caller reaches, for the posts that ask for or decide them
+    (every holder of REFUND_REQUEST also holds REFUND_APPROVE)."""
+    if not can(scope, Capability.REFUND_APPROVE):
+        return Q(pk__in=[])
+    return scope.account_filter("account__supply_unit")
+
+
+def refund_get_for_scope(*, scope: Scope, refund_id: int) -> Refund:
+    found = (
+        Refund.objects.filter(refund_filter(scope), pk=refund_id)
+        .select_related("account__customer", "account__supply_unit", "payment", "requested_by", "decided_by", "batch")
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("退款申请不存在。"))
+    return found
+
+
+def refund_batches_for_scope(scope: Scope) -> QuerySet[RefundBatch]:
+    """The refund batches holding a refund the caller reaches."""
+    reached = Refund.objects.filter(refund_filter(scope), batch=OuterRef("pk"))
+    return RefundBatch.objects.filter(Exists(reached))
+
+
+def refund_batch_get_for_scope(*, scope: Scope, batch_id: int) -> RefundBatch:
+    found = refund_batches_for_scope(scope).filter(pk=batch_id).select_related("created_by", "paid_by").first()
+    if found is None:
+        raise NotFound(_("退款批次不存在。"))
+    return found

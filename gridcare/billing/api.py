@@ -10,12 +10,14 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from gridcare.billing import selectors
-from gridcare.billing.models import Payment
+from gridcare.billing.access import payment_get_for_scope
+from gridcare.billing.models import Payment, PaymentReversal
 from gridcare.billing.services.payments import PaymentIn, payment_post
+from gridcare.billing.services.reversals import payment_reverse
 from gridcare.core.timezone import business_date
 from gridcare.customers.access import account_get_for_scope
 from gridcare.org.access import Capability, require, scope_for
-from gridcare.org.api import ERRORS
+from gridcare.org.api import ERRORS, scoped_get
 
 router = Router(tags=["billing"])
 
@@ -91,6 +93,50 @@ def account_due(request: HttpRequest, account_no: str) -> dict[str, Any]:
 def payment_create(request: HttpRequest, payload: PaymentSchemaIn) -> tuple[int, dict[str, Any]]:
     payment, created = payment_post(scope=scope_for(request.user), actor=request.user, data=PaymentIn(**payload.dict()))
     return (201 if created else 200), _payment_out(payment, created)
+
+
+class ReversalIn(Schema):
+    reason: str  # bank_return / channel_refund / chargeback / counter_error
+    reference: str  # the channel's (return or refund number) or the office's
+
+
+class ReversalOut(Schema):
+    id: int
+    payment: int
+    account_no: str
+    reason: str
+    reference: str
+    amount: Decimal
+    from_bills: Decimal
+    from_penalty: Decimal
+    from_prepaid: Decimal
+    reopened: Decimal  # prepaid already spent on later bills: those bills owe it again
+    uncovered: Decimal  # neither in the balance nor on a bill (refunded): for the office to recover
+    reversed_at: datetime
+    created: bool
+
+
+def _reversal_out(reversal: PaymentReversal, payment: Payment, created: bool) -> dict[str, Any]:
+    fields = ("reason", "reference", "amount", "from_bills", "from_penalty", "from_prepaid", "reopened", "uncovered")
+    return {
+        "id": reversal.pk,
+        "payment": payment.pk,
+        "account_no": payment.account.account_no,
+        **{name: getattr(reversal, name) for name in fields},
+        "reversed_at": reversal.reversed_at,
+        "created": created,
+    }
+
+
+@router.post("/payments/{payment_id}/reversal", response={200: ReversalOut, 201: ReversalOut, **ERRORS})
+def payment_reversal(request: HttpRequest, payment_id: int, payload: ReversalIn) -> tuple[int, dict[str, Any]]:
+    """Reverse a payment once (issue 19): 201 the first time, 200 with the same reversal for the
+    same reference (however many copies at once), 409 for another reference once reversed."""
+    scope, payment = scoped_get(request, payment_get_for_scope, payment_id=payment_id)
+    reversal, created = payment_reverse(
+        scope=scope, actor=request.user, payment=payment, reason=payload.reason, reference=payload.reference
+    )
+    return (201 if created else 200), _reversal_out(reversal, payment, created)
 
 
 # The payment providers' webhook (no sign-in: their signature is the credential).

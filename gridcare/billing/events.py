@@ -13,8 +13,14 @@ from gridcare.billing.models import (
     BillEvent,
     BillRun,
     BillRunEvent,
+    Payment,
+    PaymentEvent,
     PaymentOrder,
     PaymentOrderEvent,
+    Refund,
+    RefundEvent,
+    RefundMethod,
+    ReversalReason,
     RunStatus,
     ServiceCategory,
     ServiceItem,
@@ -163,5 +169,75 @@ register(
         SO.DONE: Sentence(_("%(actor)s 确认服务已完成"), more=(_("，%(note)s"),)),
         SO.CANCELLED: Sentence(_("%(actor)s 取消了订单"), more=(_("，原因：%(reason)s"),)),
         SO.PAID_AGAIN: _("订单已支付后又收到一笔 %(amount)s 元的支付（流水号 %(txn)s），已入账，请核实退款"),
+    },
+)
+
+
+# --- money back and money returned (issue 19) ------------------------------------------------------
+
+
+def payment_event(*, payment: Payment, type: PaymentEvent.Type, actor: Actor, **parameters: Any) -> PaymentEvent:
+    return record(PaymentEvent, payment=payment, type=type.value, actor=actor, parameters=parameters)
+
+
+def refund_event(*, refund: Refund, type: RefundEvent.Type, actor: Actor, **parameters: Any) -> RefundEvent:
+    return record(RefundEvent, refund=refund, type=type.value, actor=actor, parameters=parameters)
+
+
+def _money(value: Any) -> Text:
+    """An amount kept as text ("120.00") shown as ¥120.00 (anything else is missing)."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise Missing from exc
+    if not amount.is_finite():
+        raise Missing
+    return f"¥{amount:.2f}"
+
+
+def _positive_money(value: Any) -> Text:
+    shown = _money(value)
+    if shown == "¥0.00":
+        raise Missing  # the clause is left out
+    return shown
+
+
+PE = PaymentEvent.Type
+register(
+    PaymentEvent,
+    labels=PE.choices,
+    shows={
+        "reason": label_of(ReversalReason),
+        "amount": _money,
+        "from_prepaid": _positive_money,
+        "reopened": _positive_money,
+        "uncovered": _positive_money,
+    },
+    sentences={
+        PE.REVERSED: Sentence(
+            _("%(actor)s 冲正了这笔 %(amount)s 的缴费（%(reason)s，凭证号 %(reference)s）"),
+            more=(
+                _("，账单 %(bills)s 恢复为欠费"),
+                _("，扣回预存 %(from_prepaid)s"),
+                _("，已用于出账抵扣的 %(reopened)s 转为欠费"),
+                _("，%(uncovered)s 未能扣回（已用于退款），请另行追回"),
+            ),
+        ),
+    },
+)
+
+RE = RefundEvent.Type
+register(
+    RefundEvent,
+    labels=RE.choices,
+    shows={"amount": _money, "method": label_of(RefundMethod)},
+    sentences={
+        RE.REQUESTED: Sentence(_("%(actor)s 申请退款 %(amount)s（%(method)s）"), more=(_("，原因：%(reason)s"),)),
+        RE.APPROVED: Sentence(_("%(actor)s 批准了退款"), more=(_("，意见：%(note)s"),)),
+        RE.REJECTED: Sentence(_("%(actor)s 驳回了退款，款项退回预存余额"), more=(_("，意见：%(note)s"),)),
+        RE.EXPORTED: _("%(actor)s 将退款导出到退款批次 #%(batch)s"),
+        RE.PAID: _("%(actor)s 确认退款批次 #%(batch)s 已付款"),
     },
 )

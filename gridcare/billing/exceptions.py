@@ -36,3 +36,11 @@ class ProviderFailed(DomainError):
 
 class AmountMismatch(InvalidInput):
     """A notification, correctly signed, reports another amount than the order's."""
+
+
+class ReversalConflict(Conflict):
+    """The payment was already reversed under another reference."""
+
+
+class RefundRefused(Conflict):
+    """A refund step its state, or the person, does not allow (the requester approving)."""

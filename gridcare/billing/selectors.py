@@ -177,7 +177,7 @@ def bill_history(*, account: Account) -> QuerySet[Bill]:
 
 
 def payment_history(*, account: Account) -> QuerySet[Payment]:
-    return Payment.objects.filter(account=account).order_by("-paid_at", "-id")
+    return Payment.objects.filter(account=account).select_related("reversal").order_by("-paid_at", "-id")
 
 
 def arrears_ledger(*, scope: Scope, on: date, by: str = "unit") -> QuerySet[Any]:
@@ -489,15 +489,25 @@ def bill_settlements(bill: Bill) -> list[BillSettlement]:
     deduction at billing (together they are ``bill.paid_total``)."""
     rows = [
         BillSettlement(
-            at=a.payment.paid_at, channel=str(a.payment.get_channel_display()), penalty=a.penalty, principal=a.principal
+            at=a.reversal.reversed_at if a.reversal else a.payment.paid_at,
+            channel=str(_("缴费冲正")) if a.reversal else str(a.payment.get_channel_display()),
+            penalty=a.penalty,
+            principal=a.principal,
         )
         for a in PaymentAllocation.objects.filter(bill=bill)
-        .select_related("payment")
+        .select_related("payment", "reversal")
         .order_by("payment__paid_at", "pk")
     ]
-    deducted = PrepaidEntry.objects.filter(bill=bill, kind=PrepaidEntry.Kind.DEDUCTION).order_by("created_at", "pk")
+    # The deduction at billing, and (issue 19) a reversal giving back a deduction that had
+    # spent the reversed payment's deposit: the bill owes that part again.
+    labels: dict[str, Promise] = {
+        PrepaidEntry.Kind.DEDUCTION: _("预存抵扣"),
+        PrepaidEntry.Kind.UNDEDUCTED: _("冲正撤销抵扣"),
+    }
+    deducted = PrepaidEntry.objects.filter(bill=bill, kind__in=list(labels)).order_by("created_at", "pk")
     rows += [
-        BillSettlement(at=e.created_at, channel=str(_("预存抵扣")), penalty=ZERO, principal=-e.amount) for e in deducted
+        BillSettlement(at=e.created_at, channel=str(labels[e.kind]), penalty=ZERO, principal=-e.amount)
+        for e in deducted
     ]
     return sorted(rows, key=lambda r: r.at)
 

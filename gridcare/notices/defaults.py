@@ -66,6 +66,16 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
         Category.PAYMENT,
         "【国网示范市供电公司】户号{account_no}于{paid_at}缴费{amount}元，感谢您的支持。",
     ),
+    # A payment reversed (冲正, issue 19; gridcare.billing): a bank return, a refund, a chargeback, a counter error.
+    "payment_reversed": (
+        Category.PAYMENT,
+        "【国网示范市供电公司】户号{account_no}于{paid_at}的缴费{amount}元已撤销（{reason}），当前应缴电费{due}元。如有疑问请致电95598。",
+    ),
+    # A refund of the credit balance paid out (退费, issue 19; gridcare.billing).
+    "refund_paid": (
+        Category.PAYMENT,
+        "【国网示范市供电公司】户号{account_no}的退款{amount}元已于{day}退至{to}，请注意查收。如有疑问请致电95598。",
+    ),
     # A paid value-added service's payment (有偿增值服务, WO-10; gridcare.billing), as payment_received for a bill.
     "service_order_paid": (
         Category.PAYMENT,

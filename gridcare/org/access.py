@@ -49,6 +49,9 @@ class Capability(StrEnum):
     WAIVER_APPROVE = "waiver_approve"  # approve one (another person than the asker)
     SERVICE_CATALOGUE_EDIT = "service_catalogue_edit"  # the paid services' catalogue and prices (WO-10)
     SERVICE_ORDER_TAKE = "service_order_take"  # order paid services for a customer, schedule and finish them
+    PAYMENT_REVERSE = "payment_reverse"  # reverse a payment once (冲正: bank return, refund, chargeback, counter error)
+    REFUND_REQUEST = "refund_request"  # ask for a credit balance's refund, export the bank's file, mark it paid
+    REFUND_APPROVE = "refund_approve"  # see refunds; approve or reject one another person asked for
     # service halls
     HALL_VIEW = "hall_view"  # the queue pages of the halls in scope
     TICKET_ISSUE = "ticket_issue"  # issue tickets, appointments, terminal reports
@@ -180,6 +183,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         # The unit's key accounts: who manages which, their visits and emergency plans.
         | {C.KEY_PORTFOLIO, C.KEY_ASSIGN, C.KEY_VISIT, C.KEY_PLAN_EDIT}
         | {C.KNOWLEDGE_VIEW, C.KNOWLEDGE_EDIT, C.KNOWLEDGE_REVIEW}  # the knowledge base: another person's version, never their own
+        | {C.PAYMENT_REVERSE, C.REFUND_APPROVE}  # the unit's reversals; refunds asked by its billing office (issue 19)
     ),
     Role.PLANNER: frozenset(
         {C.HALL_VIEW, C.OUTAGE_EDIT, C.NOTICE_QUALITY, C.RELIABILITY_VIEW, C.TEMPLATE_VIEW, C.PEAK_SHIFT}
@@ -188,7 +192,12 @@ POSTS: dict[Role, frozenset[Capability]] = {
         | {C.KEY_DIAGNOSIS}  # the key accounts' diagnoses and findings, read only
         | {C.PLAN_VIEW, C.PLAN_EDIT}  # staffing plans, simulations and the outlet network (issue 17)
     ),
-    Role.BILLING_CLERK: frozenset({C.BILL_VIEW, C.BANK_DEBIT_POST, C.BILLING_OFFICE, C.HALL_VIEW, C.KNOWLEDGE_VIEW}),
+    Role.BILLING_CLERK: frozenset(
+        {C.BILL_VIEW, C.BANK_DEBIT_POST, C.BILLING_OFFICE, C.HALL_VIEW, C.KNOWLEDGE_VIEW}
+        # Money back (issue 19): a counter error is reversed by the office on the clerk's request;
+        # a refund asked by one clerk is approved by another, or by the unit's supervisor.
+        | {C.PAYMENT_REVERSE, C.REFUND_REQUEST, C.REFUND_APPROVE}
+    ),
     Role.ADMINISTRATOR: frozenset(Capability),
 }
 # Refused as "not found" (404), not "forbidden": nobody learns these pages exist.

@@ -57,10 +57,16 @@ class Payment(models.Model):
 
 
 class PaymentAllocation(models.Model):
+    """A payment's share of a bill. A reversal writes the counter-row (the same amounts negated,
+    ``reversal`` set), so a bill's allocations still add up to what it shows as paid."""
+
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
     bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="allocations")
     penalty = models.DecimalField(_("违约金"), max_digits=14, decimal_places=2, default=0)
     principal = models.DecimalField(_("电费"), max_digits=14, decimal_places=2, default=0)
+    reversal = models.ForeignKey(
+        "billing.PaymentReversal", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"{self.payment_id}→{self.bill_id}"
@@ -86,12 +92,21 @@ class PrepaidEntry(models.Model):
     class Kind(models.TextChoices):
         DEPOSIT = "deposit", _("预存")
         DEDUCTION = "deduction", _("出账抵扣")
+        # A reversed payment (issue 19): its deposit taken back (negative, ``payment``), and a
+        # deduction at billing that had spent it given back to the balance (positive, ``bill``)
+        # before it is taken back, so that bill owes the amount again.
+        REVERSAL = "reversal", _("冲正扣回")
+        UNDEDUCTED = "undeducted", _("冲正撤销抵扣")
+        # A refund (issue 19): held when asked for (negative), given back if rejected (positive).
+        REFUND = "refund", _("退款")
+        RELEASED = "released", _("退款驳回退回")
 
     account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     amount = models.DecimalField(_("金额"), max_digits=14, decimal_places=2)
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, null=True, related_name="+")
     bill = models.ForeignKey(Bill, on_delete=models.PROTECT, null=True, related_name="+")
+    refund = models.ForeignKey("billing.Refund", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField()
 
     def __str__(self) -> str:

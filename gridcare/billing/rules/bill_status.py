@@ -11,3 +11,11 @@ BILL_TRANSITIONS: dict[str, set[str]] = {
     BillStatus.PARTLY_PAID: {BillStatus.PARTLY_PAID, BillStatus.PAID},
     BillStatus.PAID: set(),
 }
+# The moves a payment's reversal makes (issue 19): the bill owes again what the payment had
+# settled. Only ``bill_transition(..., reversal=True)`` reads this table, so a payment still
+# never moves a paid bill back.
+REVERSAL_TRANSITIONS: dict[str, set[str]] = {
+    BillStatus.ISSUED: {BillStatus.ISSUED},
+    BillStatus.PARTLY_PAID: {BillStatus.ISSUED, BillStatus.PARTLY_PAID},
+    BillStatus.PAID: {BillStatus.ISSUED, BillStatus.PARTLY_PAID, BillStatus.PAID},
+}

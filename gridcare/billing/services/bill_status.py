@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from gridcare.billing.events import bill_event
 from gridcare.billing.exceptions import InvalidTransition
 from gridcare.billing.models import Bill, BillStatus
-from gridcare.billing.rules.bill_status import BILL_TRANSITIONS
+from gridcare.billing.rules.bill_status import BILL_TRANSITIONS, REVERSAL_TRANSITIONS
 
 
 def bill_transition(
@@ -21,12 +21,15 @@ def bill_transition(
     actor: User | AnonymousUser | None,
     event: str,
     with_fields: Sequence[str] = (),
+    reversal: bool = False,
     **parameters: object,
 ) -> Bill:
     """Move ``bill`` to ``to`` and write the ``event`` history row. An illegal move raises
     InvalidTransition (a Conflict) before anything is written. ``with_fields`` are the caller's
-    own changes to the bill (a payment's money), saved in the same UPDATE as the status."""
-    if to not in BILL_TRANSITIONS[bill.status]:
+    own changes to the bill (a payment's money), saved in the same UPDATE as the status.
+    ``reversal``: a payment's reversal undoing what it settled (``REVERSAL_TRANSITIONS``)."""
+    table = REVERSAL_TRANSITIONS if reversal else BILL_TRANSITIONS
+    if to not in table[bill.status]:
         raise InvalidTransition(
             _("账单状态不能从“%(a)s”变为“%(b)s”。") % {"a": bill.get_status_display(), "b": to.label}
         )
