@@ -63,6 +63,7 @@ def seed(count: int) -> int:
     from django.db import transaction
     from django.utils import timezone
 
+    from gridcare.knowledge import search
     from gridcare.knowledge.demo import seed_knowledge
     from gridcare.knowledge.models import Article, ArticleVersion, SearchDoc, VersionStatus
     from gridcare.knowledge.rules import segment
@@ -122,6 +123,7 @@ def seed(count: int) -> int:
                         article=article,
                         title_tokens=segment.index_text(article.title),
                         body_tokens=segment.index_text(body),
+                        **search.doc_fields(article),
                     )
                     for article, body in zip(articles, bodies, strict=True)
                 ]
@@ -162,9 +164,10 @@ def main() -> None:
 
     company_id = seed(args.articles)
     on = timezone.localdate()
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":  # as autovacuum leaves a table after a bulk write
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE knowledge_searchdoc")
+            cursor.execute("VACUUM ANALYZE knowledge_article")
     total = Article.objects.filter(company_id=company_id, published_version__isnull=False).count()
 
     def full_text(q: str) -> int:

@@ -152,10 +152,18 @@ class SearchDoc(models.Model):
     article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="search_doc")
     title_tokens = models.TextField()
     body_tokens = models.TextField()
+    # The article's filters, copied with its words (search filters on this table alone).
+    company = models.ForeignKey("org.Company", on_delete=models.CASCADE, related_name="+", db_index=False)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    audience = models.CharField(max_length=10, choices=Audience.choices)
+    effective_from = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("检索索引")
         verbose_name_plural = _("检索索引")
+        indexes = [models.Index(fields=["company", "audience"], name="knowledge_searchdoc_filter")]
 
     def __str__(self) -> str:
         return f"{self.article_id}"

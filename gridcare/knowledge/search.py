@@ -89,20 +89,21 @@ class Found:
 def _filters(
     company_id: int | None, audiences: Sequence[str], kinds: Sequence[str] | None, category_id: int | None, on: date
 ) -> tuple[str, list[Any]]:
+    """The WHERE of the documents (``d``, SearchDoc: the article's filters are copied there)."""
     where = [
-        "(a.effective_from IS NULL OR a.effective_from <= %s)",
-        "(a.expires_on IS NULL OR a.expires_on > %s)",
-        f"a.audience IN ({', '.join(['%s'] * len(audiences))})",
+        "(d.effective_from IS NULL OR d.effective_from <= %s)",
+        "(d.expires_on IS NULL OR d.expires_on > %s)",
+        f"d.audience IN ({', '.join(['%s'] * len(audiences))})",
     ]
     params: list[Any] = [on, on, *audiences]
     if company_id is not None:
-        where.append("a.company_id = %s")
+        where.append("d.company_id = %s")
         params.append(company_id)
     if kinds:
-        where.append(f"a.kind IN ({', '.join(['%s'] * len(kinds))})")
+        where.append(f"d.kind IN ({', '.join(['%s'] * len(kinds))})")
         params += list(kinds)
     if category_id is not None:
-        where.append("a.category_id = %s")
+        where.append("d.category_id = %s")
         params.append(category_id)
     return " AND ".join(where), params
 
@@ -125,23 +126,20 @@ def _tsquery(query: Query) -> str:
 
 def _hits(query: Query, where: str, params: list[Any], limit: int, offset: int) -> list[tuple[int, float, int]]:
     """(article id, score, total matches) of one page, best first."""
-    table = connection.ops.quote_name(Article._meta.db_table)
     if connection.vendor == "postgresql":
-        # Ranked in the scan of the documents (materialized), so the join carries (id, score) only.
         sql = (
-            "WITH m AS MATERIALIZED (SELECT d.article_id AS id, ts_rank(d.document, q) AS score "  # noqa: S608 - the table name from the model, values as parameters
-            "FROM knowledge_searchdoc d, to_tsquery('simple', %s) AS q WHERE d.document @@ q) "
-            f"SELECT a.id, m.score, COUNT(*) OVER () FROM m JOIN {table} a ON a.id = m.id "
-            f"WHERE {where} ORDER BY m.score DESC, a.id LIMIT %s OFFSET %s"
+            "SELECT d.article_id, ts_rank(d.document, q) AS score, COUNT(*) OVER () "  # noqa: S608 - constants, values as parameters
+            "FROM knowledge_searchdoc d, to_tsquery('simple', %s) AS q "
+            f"WHERE d.document @@ q AND {where} ORDER BY score DESC, d.article_id LIMIT %s OFFSET %s"
         )
         args = [_tsquery(query), *params, limit, offset]
     else:
         # bm25 only works in the FTS query itself: ranked there (materialized), then filtered.
         sql = (
-            "WITH m AS MATERIALIZED (SELECT rowid AS id, "  # noqa: S608 - constants and the model's table name, values as parameters
+            "WITH m AS MATERIALIZED (SELECT rowid AS id, "  # noqa: S608 - constants, values as parameters
             f"-bm25(knowledge_fts, {TITLE_WEIGHT}, 1.0) AS score FROM knowledge_fts WHERE knowledge_fts MATCH %s) "
-            f"SELECT a.id, m.score, COUNT(*) OVER () FROM m JOIN {table} a ON a.id = m.id "
-            f"WHERE {where} ORDER BY m.score DESC, a.id LIMIT %s OFFSET %s"
+            "SELECT d.article_id, m.score, COUNT(*) OVER () FROM m JOIN knowledge_searchdoc d ON d.article_id = m.id "
+            f"WHERE {where} ORDER BY m.score DESC, d.article_id LIMIT %s OFFSET %s"
         )
         args = [_fts5_match(query), *params, limit, offset]
     with connection.cursor() as cursor:
@@ -221,12 +219,33 @@ def search(
 
 
 # -- keeping the index in step ------------------------------------------------------------------
+def doc_fields(article: Article) -> dict[str, Any]:
+    """What a document copies of its article: the filters search applies."""
+    return {
+        "company_id": article.company_id,
+        "kind": article.kind,
+        "category_id": article.category_id,
+        "audience": article.audience,
+        "effective_from": article.effective_from,
+        "expires_on": article.expires_on,
+    }
+
+
 def index_article(article: Article, version: ArticleVersion) -> None:
     """Index ``version`` as ``article``'s words (inside the caller's transaction)."""
     SearchDoc.objects.update_or_create(
         article=article,
-        defaults={"title_tokens": segment.index_text(version.title), "body_tokens": segment.index_text(version.body)},
+        defaults={
+            "title_tokens": segment.index_text(version.title),
+            "body_tokens": segment.index_text(version.body),
+            **doc_fields(article),
+        },
     )
+
+
+def reindex_filters(article: Article) -> None:
+    """The article's kind or category changed: its document follows (same transaction)."""
+    SearchDoc.objects.filter(article=article).update(**doc_fields(article))
 
 
 def unindex_article(article: Article) -> None:

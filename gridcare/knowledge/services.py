@@ -180,6 +180,7 @@ def article_reclass(*, scope: Scope, actor: Actor, article: Article, classing: C
     with transaction.atomic():
         article.kind, article.category_id = classing.kind, classing.category_id
         article.save(update_fields=["kind", "category"])
+        index.reindex_filters(article)
         _set_tags(article, classing.tags)
         knowledge_event(E.ARTICLE_CHANGED, actor=actor, article=article)
     return article

@@ -66,3 +66,16 @@ def test_two_reviewers_at_once_publish_a_version_once() -> None:
     assert len(results) == 1 and len(errors) == 1 and isinstance(errors[0], VersionConflict)
     assert ArticleVersion.objects.get(pk=version.pk).status == VersionStatus.PUBLISHED
     assert SearchDoc.objects.count() == 1
+
+
+def test_a_reclassed_article_is_found_by_its_new_kind(town: City, publish: Publish) -> None:
+    article = publish("过户办理", "身份证和产权证明", kind="faq")
+    services.article_reclass(
+        scope=scope_for(town.supervisor),
+        actor=town.supervisor,
+        article=article,
+        classing=services.Classing(kind="script"),
+    )
+    as_script = search.search("过户", company_id=town.company.pk, internal=True, on=ON, kinds=["script"])
+    as_faq = search.search("过户", company_id=town.company.pk, internal=True, on=ON, kinds=["faq"])
+    assert ([r.id for r in as_script.items], as_faq.count) == ([article.pk], 0)
