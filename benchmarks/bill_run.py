@@ -136,6 +136,7 @@ def check_sample(period: str, n: int) -> int:
             usage=usage_of(r),
             prior_kwh=bill.prior_kwh,
             capacity_kva=bill.account.contract_capacity_kva,
+            customer_class=bill.account.customer_class,
         ).total
         prior = sum(
             Bill.objects.filter(

@@ -271,6 +271,14 @@ GRIDCARE_RULES = {
     "TOU_PEAK_VALLEY_LOAD_GAP_PERCENT": env_decimal("GRIDCARE_TOU_PEAK_VALLEY_LOAD_GAP_PERCENT", "0"),
     # Large industry and the two-part tariff: receiving capacity at or above this (kVA).
     "TWO_PART_MIN_KVA": env_decimal("GRIDCARE_TWO_PART_MIN_KVA", "315"),
+    # 功率因数调整电费办法: every account of 100 kVA and above whose meter measures reactive energy,
+    # with the standard of its class (class:from kVA:standard; the first that fits; a two-part
+    # tariff's own standard wins): 0.90 large industry, 0.85 other industry and commerce, 0.80
+    # agriculture.
+    "PF_MIN_KVA": env_decimal("GRIDCARE_PF_MIN_KVA", "100"),
+    "PF_STANDARDS": env_str(
+        "GRIDCARE_PF_STANDARDS", "large_industrial:100:0.90,commercial:100:0.85,agricultural:100:0.80"
+    ),
     "PREPAID_WARNING_YUAN": env_decimal("GRIDCARE_PREPAID_WARNING_YUAN", "30.00"),
     # Disconnection for arrears.
     "DISCONNECT_AFTER_OVERDUE_DAYS": env_int("GRIDCARE_DISCONNECT_AFTER_OVERDUE_DAYS", 30),

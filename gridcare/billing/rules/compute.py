@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+
 from gridcare.billing import rules
-from gridcare.billing.conf import billing_decimal
+from gridcare.billing.conf import billing_decimal, rule_decimal
 from gridcare.billing.models import Reading, Tariff, TariffKind, TierPeriod
+from gridcare.billing.rules.power_factor import pf_standard_for, pf_standards
 from gridcare.core.money import ZERO
 
 
@@ -78,6 +81,29 @@ def energy_charge(tariff: Tariff, usage: Usage, prior_kwh: Decimal) -> Decimal:
     return rules.flat_charge(usage.kwh, tariff.price)
 
 
+def pf_standard_of(tariff: Tariff, customer_class: str, capacity_kva: Decimal) -> Decimal | None:
+    """The standard ``tariff``'s account of ``customer_class`` and ``capacity_kva`` is assessed by
+    (GRIDCARE_RULES PF_MIN_KVA, PF_STANDARDS; a tariff's own standard wins)."""
+    return pf_standard_for(
+        customer_class=customer_class,
+        capacity_kva=capacity_kva,
+        minimum_kva=rule_decimal("PF_MIN_KVA"),
+        table=pf_standards(str(settings.GRIDCARE_RULES["PF_STANDARDS"])),
+        tariff_standard=tariff.pf_standard,
+    )
+
+
+def pf_extra(tariff: Tariff, usage: Usage, charge: Decimal, customer_class: str, capacity_kva: Decimal) -> Decimal:
+    """The power-factor adjustment of a one-part tariff's bill (charge = its energy charge): for
+    an account assessed by a standard whose meter measured reactive energy this month."""
+    if tariff.kind == TariffKind.TIERED or usage.kvarh <= 0 or usage.kwh <= 0:
+        return ZERO
+    standard = pf_standard_of(tariff, customer_class, capacity_kva)
+    if standard is None:
+        return ZERO
+    return rules.pf_adjustment(charge, rules.power_factor(usage.kwh, usage.kvarh), standard)
+
+
 def two_part_extras(tariff: Tariff, usage: Usage, energy: Decimal, capacity_kva: Decimal) -> tuple[Decimal, Decimal]:
     """(basic charge, power-factor adjustment) of a two-part tariff."""
     basic = rules.basic_charge(
@@ -94,9 +120,11 @@ def two_part_extras(tariff: Tariff, usage: Usage, energy: Decimal, capacity_kva:
     return basic, rules.pf_adjustment(basic + energy, pf, tariff.pf_standard)
 
 
-def bill_charges(*, tariff: Tariff, usage: Usage, prior_kwh: Decimal, capacity_kva: Decimal) -> Charges:
+def bill_charges(
+    *, tariff: Tariff, usage: Usage, prior_kwh: Decimal, capacity_kva: Decimal, customer_class: str = ""
+) -> Charges:
     energy = energy_charge(tariff, usage, prior_kwh)
     if tariff.kind != TariffKind.TWO_PART:
-        return Charges(energy=energy)
+        return Charges(energy=energy, adjustment=pf_extra(tariff, usage, energy, customer_class, capacity_kva))
     basic, adjustment = two_part_extras(tariff, usage, energy, capacity_kva)
     return Charges(energy=energy, basic=basic, adjustment=adjustment)

@@ -52,3 +52,39 @@ def pf_adjustment_rate(pf: Decimal, standard: Decimal) -> Decimal:
 def pf_adjustment(charge: Decimal, pf: Decimal, standard: Decimal) -> Decimal:
     """The adjustment in yuan on ``charge`` (basic + energy), rounded half-up to the fen."""
     return yuan(charge * pf_adjustment_rate(pf, standard))
+
+
+def pf_standards(text: str) -> list[tuple[str, Decimal, Decimal]]:
+    """The configured table "class:from kVA:standard,…" (GRIDCARE_PF_STANDARDS) as rows; a row
+    that does not read, or a standard that is none of the three, is a configuration error."""
+    rows = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        customer_class, kva, standard = part.split(":")
+        value = Decimal(standard)
+        if value not in CAPS:
+            raise ValueError(f"power-factor standard {standard} is not 0.90, 0.85 or 0.80")
+        rows.append((customer_class.strip(), Decimal(kva), value))
+    return rows
+
+
+def pf_standard_for(
+    *,
+    customer_class: str,
+    capacity_kva: Decimal,
+    minimum_kva: Decimal,
+    table: list[tuple[str, Decimal, Decimal]],
+    tariff_standard: Decimal | None = None,
+) -> Decimal | None:
+    """The power-factor standard an account is assessed by (None: not assessed): the tariff's own
+    (a two-part tariff's), else the first row of ``table`` for its class it reaches, from
+    ``minimum_kva`` (100 kVA) on."""
+    if tariff_standard is not None:
+        return tariff_standard
+    if capacity_kva < minimum_kva:
+        return None
+    for row_class, from_kva, standard in table:
+        if row_class == customer_class and capacity_kva >= from_kva:
+            return standard
+    return None

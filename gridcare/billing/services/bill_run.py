@@ -50,7 +50,7 @@ from gridcare.billing.models import (
 )
 from gridcare.billing.rules import engine
 from gridcare.billing.rules.bill_dates import due_date_of, period_start
-from gridcare.billing.rules.compute import Usage, two_part_extras
+from gridcare.billing.rules.compute import Usage, pf_extra, two_part_extras
 from gridcare.billing.services.outbox import Message, bill_issued_rows, fen_text, notice_rows
 from gridcare.billing.services.tariffs import tariffs_in_force
 from gridcare.core.bulk import insert_rows, reserve_pks
@@ -66,7 +66,8 @@ SELECT a.id, a.account_no, a.tariff_code, a.contract_capacity_kva, r.id, r.statu
        CAST(ROUND(r.kwh * 100) AS BIGINT), CAST(ROUND(r.kwh_peak * 100) AS BIGINT),
        CAST(ROUND(r.kwh_flat * 100) AS BIGINT), CAST(ROUND(r.kwh_valley * 100) AS BIGINT),
        r.kvarh, r.max_demand_kw,
-       (SELECT MIN(c.phone) FROM customers_contact c WHERE c.customer_id = a.customer_id AND c.is_primary)
+       (SELECT MIN(c.phone) FROM customers_contact c WHERE c.customer_id = a.customer_id AND c.is_primary),
+       a.customer_class
 FROM customers_account a
 LEFT JOIN billing_reading r ON r.account_id = a.id AND r.period = %(period)s AND r.account_id > %(after)s
 WHERE a.id > %(after)s AND a.status = 'active' {unit_filter}
@@ -122,6 +123,7 @@ class Chunk:
     kvarh: list[object]
     demand: list[object]
     phones: list[str | None]
+    classes: list[str]  # customer classes (the power-factor standard of a one-part tariff)
     last_id: int
     held: int
     missing: int
@@ -143,7 +145,7 @@ def _load_chunk(period: str, unit_id: int | None, after: int, size: int) -> Chun
         return None
     billable = [r for r in rows if r[4] is not None and r[5] == ReadingStatus.VALID]
     held = sum(1 for r in rows if r[4] is not None and r[5] != ReadingStatus.VALID)
-    cols = list(zip(*billable, strict=True)) if billable else [()] * 13
+    cols = list(zip(*billable, strict=True)) if billable else [()] * 14
     return Chunk(
         ids=np.array(cols[0], dtype=np.int64),
         account_nos=list(cols[1]),
@@ -156,6 +158,7 @@ def _load_chunk(period: str, unit_id: int | None, after: int, size: int) -> Chun
         kvarh=list(cols[10]),
         demand=list(cols[11]),
         phones=list(cols[12]),
+        classes=list(cols[13]),
         last_id=int(rows[-1][0]),
         held=held,
         missing=len(rows) - len(billable) - held,
@@ -212,7 +215,23 @@ def _price_chunk(chunk: Chunk, tariffs: dict[str, Tariff], prior: np.ndarray) ->
         )
         if tariff.kind == TariffKind.TWO_PART:
             _two_part(chunk, tariff, np.flatnonzero(mask), out)
+        elif tariff.kind != TariffKind.TIERED:
+            _power_factor(chunk, tariff, np.flatnonzero(mask), out)
     return out
+
+
+def _power_factor(chunk: Chunk, tariff: Tariff, where: np.ndarray, out: Priced) -> None:
+    """The power-factor adjustment of a one-part tariff's accounts of PF_MIN_KVA (100 kVA) and
+    above whose reading measured reactive energy: few accounts, the rules function each."""
+    minimum = rule_decimal("PF_MIN_KVA")
+    for i in where:
+        capacity = _dec(chunk.capacity[i])
+        kvarh = _dec(chunk.kvarh[i])
+        if capacity < minimum or kvarh <= 0:
+            continue
+        usage = Usage(kwh=Decimal(int(chunk.kwh[i])) / 100, kvarh=kvarh)
+        energy = Decimal(int(out.energy[i])) / 100
+        out.adjustment[i] = int(pf_extra(tariff, usage, energy, chunk.classes[i], capacity) * 100)
 
 
 def _two_part(chunk: Chunk, tariff: Tariff, where: np.ndarray, out: Priced) -> None:

@@ -21,7 +21,11 @@ def bill_issue_one(*, account: Account, period: str, run: BillRun, tariffs: dict
         return None
     prior = money_total(Bill.objects.filter(account=account, period__gte=period[:4] + "-01", period__lt=period), "kwh")
     charges = bill_charges(
-        tariff=tariff, usage=usage_of(reading), prior_kwh=prior, capacity_kva=account.contract_capacity_kva
+        tariff=tariff,
+        usage=usage_of(reading),
+        prior_kwh=prior,
+        capacity_kva=account.contract_capacity_kva,
+        customer_class=account.customer_class,
     )
     with transaction.atomic():
         bill = Bill.objects.create(

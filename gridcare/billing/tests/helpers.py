@@ -86,9 +86,13 @@ def mixed_accounts(town: City, n: int, *, seed: int = 7, first_serial: int = 100
         account = make_account(
             first_serial + i, town.unit, town.hall, f"客户{i}", customer_class=cls, phone="13800000000"
         )
-        billable(
-            account, capacity=Decimal(rng.choice([315, 630, 1250])) if cls == CustomerClass.LARGE_INDUSTRIAL else None
-        )
+        # capacities on both sides of the power factor's 100 kVA (commerce, agriculture) and of 315
+        capacities = {
+            CustomerClass.LARGE_INDUSTRIAL: [315, 630, 1250],
+            CustomerClass.COMMERCIAL: [50, 100, 160],
+            CustomerClass.AGRICULTURAL: [30, 100],
+        }
+        billable(account, capacity=Decimal(rng.choice(capacities[cls])) if cls in capacities else None)
         for period in ("2026-09", "2026-10"):
             total = Decimal(rng.randrange(0, 300_000)) / 100 * (100 if cls == CustomerClass.LARGE_INDUSTRIAL else 1)
             peak = (total * Decimal(rng.randrange(0, 50)) / 100).quantize(Decimal("0.01"))
@@ -199,7 +203,11 @@ def by_the_rules(bill: Bill) -> tuple[Decimal, Decimal]:
         kwh=r.kwh, peak=r.kwh_peak, flat=r.kwh_flat, valley=r.kwh_valley, kvarh=r.kvarh, max_demand_kw=r.max_demand_kw
     )
     charges = bill_charges(
-        tariff=bill.tariff, usage=usage, prior_kwh=prior, capacity_kva=bill.account.contract_capacity_kva
+        tariff=bill.tariff,
+        usage=usage,
+        prior_kwh=prior,
+        capacity_kva=bill.account.contract_capacity_kva,
+        customer_class=bill.account.customer_class,
     )
     return prior, charges.total
 
