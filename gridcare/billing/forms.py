@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from gridcare.billing.models import DunningStepKind, PaymentChannel, Tariff
+from gridcare.billing.models import DunningStepKind, PaymentChannel, RefundMethod, ReversalReason, Tariff
 from gridcare.billing.rules.bill_dates import day_error, period_error
 from gridcare.billing.selectors import debit_bank_choices
 from gridcare.billing.services.readings import size_error
@@ -204,3 +204,54 @@ class TariffVersionForm(forms.ModelForm):  # type: ignore[type-arg]  # django-st
         model = Tariff
         fields = ("code", "name", "kind", "effective_from", *TARIFF_PRICE_FIELDS)
         widgets = {"effective_from": forms.DateInput(attrs={"type": "date"})}
+
+
+# --- money back and money returned (issue 19) ----------------------------------------------------
+
+
+class ReversalForm(forms.Form):
+    """A payment's reversal: why (a reason from the list) and the channel's or office's reference."""
+
+    reason = forms.ChoiceField(label=_("冲正原因"), choices=[("", _("请选择")), *ReversalReason.choices])
+    reference = forms.CharField(
+        label=_("冲正凭证号"),
+        max_length=64,
+        help_text=_("银行退回号、渠道退款单号或营业差错单号；同一凭证号重复提交只冲正一次。"),
+    )
+
+
+class RefundForm(forms.Form):
+    """A refund of the account's credit balance. ``request_key`` is the form's own: the same form
+    sent twice is one refund."""
+
+    request_key = forms.UUIDField(widget=forms.HiddenInput)
+    amount = forms.DecimalField(
+        label=_("退款金额（元）"),
+        decimal_places=2,
+        max_digits=12,
+        min_value=Decimal("0.01"),
+        error_messages={
+            code: _("请输入正确的退款金额（大于 0，最多两位小数）。")
+            for code in ("required", "invalid", "min_value", "max_digits", "max_decimal_places", "max_whole_digits")
+        },
+    )
+    method = forms.ChoiceField(label=_("退款方式"), choices=RefundMethod.choices, initial=RefundMethod.BANK)
+    payee_name = forms.CharField(label=_("户名"), max_length=60, required=False)
+    bank_name = forms.CharField(label=_("开户行"), max_length=60, required=False)
+    bank_account = forms.CharField(label=_("账号"), max_length=40, required=False)
+    payment_id = Picker(label=_("原缴费记录（原路退回）"), blank=_("—"))
+    reason = forms.CharField(label=_("退款原因"), max_length=200)
+
+    def __init__(self, *args: Any, payments: Iterable[tuple[str, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer(self, payment_id=payments)
+
+
+class RefundDecisionForm(forms.Form):
+    approve = forms.ChoiceField(choices=[("1", _("批准")), ("0", _("驳回"))], widget=forms.HiddenInput)
+    note = forms.CharField(label=_("审批意见"), max_length=200, required=False)
+
+
+class ConfirmForm(forms.Form):
+    """An action that takes no input but is asked first (an export, a batch marked paid): the
+    service's refusal goes on it."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gridcare.billing import office_views, service_views, views
+from gridcare.billing import office_views, refund_views, service_views, views
 
 app_name = "billing"
 urlpatterns = [
@@ -39,7 +39,16 @@ urlpatterns = [
     path(
         "service-orders/<str:order_no>/receipt.pdf", service_views.service_order_receipt, name="service_order_receipt"
     ),
+    path("refunds/", refund_views.refunds, name="refunds"),
+    path("refunds/export/", refund_views.refunds_export, name="refunds_export"),
+    path("refunds/batches/new/", refund_views.refund_batch_new, name="refund_batch_new"),
+    path("refunds/batches/<int:batch_id>/", refund_views.refund_batch, name="refund_batch"),
+    path("refunds/batches/<int:batch_id>/file/", refund_views.refund_batch_file, name="refund_batch_file"),
+    path("refunds/<int:refund_id>/", refund_views.refund, name="refund"),
+    path("refunds/<int:refund_id>/decide/", refund_views.refund_decision, name="refund_decide"),
     path("accounts/<str:account_no>/", views.account, name="account"),
+    path("accounts/<str:account_no>/refund/", refund_views.refund_new, name="refund_new"),
+    path("accounts/<str:account_no>/payments/<int:payment_id>/reversal/", refund_views.reversal, name="reversal"),
     path("accounts/<str:account_no>/pay/", views.counter_payment, name="pay"),
     path("accounts/<str:account_no>/waiver/", views.waiver_create, name="waiver"),
     path("accounts/<str:account_no>/bills/<str:period>.pdf", views.bill_document, name="bill_pdf"),

@@ -195,6 +195,8 @@ def _account_page(
             param="waivers_page",
         ),
         "can_approve": can(scope, Capability.WAIVER_APPROVE),
+        "can_reverse": can(scope, Capability.PAYMENT_REVERSE),
+        "can_refund": can(scope, Capability.REFUND_REQUEST),
     }
     return render(request, "billing/account.html", context)
 

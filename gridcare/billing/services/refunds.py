@@ -23,13 +23,13 @@ from gridcare.billing.events import refund_event
 from gridcare.billing.exceptions import RefundRefused
 from gridcare.billing.models import (
     Payment,
-    PaymentChannel,
     Refund,
     RefundBatch,
     RefundEvent,
     RefundMethod,
     RefundStatus,
 )
+from gridcare.billing.refund_selectors import ORIGINAL_CHANNELS
 from gridcare.billing.rules.numbers import decimal_error
 from gridcare.billing.rules.refunds import REFUND_TRANSITIONS, bank_account_ok
 from gridcare.billing.services.prepaid import prepaid_available, prepaid_hold, prepaid_release
@@ -39,16 +39,6 @@ from gridcare.core.timezone import SHANGHAI
 from gridcare.customers.models import Account
 from gridcare.notices.services import notice_enqueue
 from gridcare.org.access import Capability, Scope, require
-
-# Channels that can pay money back the way it came (cash and agencies cannot: a bank transfer).
-ORIGINAL_CHANNELS = (
-    PaymentChannel.WECHAT,
-    PaymentChannel.ALIPAY,
-    PaymentChannel.APP,
-    PaymentChannel.WEB,
-    PaymentChannel.COUNTER_CARD,
-    PaymentChannel.BANK_DEBIT,
-)
 
 
 @dataclass(frozen=True)

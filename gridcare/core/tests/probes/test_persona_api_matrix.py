@@ -98,6 +98,8 @@ OPERATIONS: dict[Operation, tuple[Capability | None, str | None]] = {
     ("POST", "/api/v1/accounts/{account_no}/phone"): (C.ARCHIVE_EDIT, "account"),
     ("GET", "/api/v1/accounts/{account_no}/due"): (C.BILL_VIEW, "account"),  # the page billing:account
     ("POST", "/api/v1/payments"): (C.PAYMENT_TAKE, None),
+    # a payment's reversal (issue 19): the world's part payment of its account
+    ("POST", "/api/v1/payments/{payment_id}/reversal"): (C.PAYMENT_REVERSE, "account"),
     ("GET", "/api/v1/service-catalogue"): (C.SERVICE_CATALOGUE_EDIT, None),  # the page billing:services
     ("POST", "/api/v1/service-catalogue"): (C.SERVICE_CATALOGUE_EDIT, None),
     ("GET", "/api/v1/service-orders"): (C.SERVICE_ORDER_TAKE, None),  # the page billing:service_orders
@@ -325,6 +327,7 @@ BODIES: dict[Operation, Overrides] = {
         "account_no": w.town.account.account_no,
         "amount": "1.00",
     },
+    ("POST", "/api/v1/payments/{payment_id}/reversal"): lambda w: {"reason": "counter_error", "reference": "MATRIX-1"},
     ("POST", "/api/v1/workorders"): lambda w: {"channel": "phone_95598", "account_no": w.town.account.account_no},
     ("POST", "/api/v1/workorders/{number}/hand-over"): lambda w: {"to": w.town.users["clerk"].staff.employee_no},
     ("POST", "/api/v1/workorders/{number}/verify"): lambda w: {"employee_no": w.town.users["clerk"].staff.employee_no},

@@ -120,6 +120,16 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "billing:waiver": (C.WAIVER_REQUEST, "account"),
     "billing:bill_pdf": (C.BILL_VIEW, "account"),
     "billing:receipt_pdf": (C.BILL_VIEW, "account"),
+    # money back (issue 19): a payment's reversal; refunds, their decision and the bank's file
+    "billing:reversal": (C.PAYMENT_REVERSE, "account"),
+    "billing:refunds": (C.REFUND_APPROVE, None),
+    "billing:refunds_export": (C.REFUND_APPROVE, None),
+    "billing:refund_new": (C.REFUND_REQUEST, "account"),
+    "billing:refund": (C.REFUND_APPROVE, "missing"),
+    "billing:refund_decide": (C.REFUND_APPROVE, "missing"),  # POST only
+    "billing:refund_batch_new": (C.REFUND_REQUEST, None),  # POST only
+    "billing:refund_batch": (C.REFUND_APPROVE, "missing"),
+    "billing:refund_batch_file": (C.REFUND_REQUEST, "missing"),
     # 有偿增值服务 (WO-10): administrators keep the catalogue; "missing": an item or order nobody has
     "billing:services": (C.SERVICE_CATALOGUE_EDIT, None),
     "billing:service_new": (C.SERVICE_CATALOGUE_EDIT, None),
