@@ -211,6 +211,8 @@ OPERATIONS: dict[Operation, tuple[Capability | None, str | None]] = {
     ("PUT", "/api/v1/calendar/years/{year}"): (C.CALENDAR_EDIT, None),
     # the simulated hall day (PLAN-2, issue 17): PLAN_VIEW may simulate (a hall in the body: the caller's)
     ("POST", "/api/v1/planning/simulations"): (C.PLAN_VIEW, None),
+    # the 95598 desk's staffing (Erlang A, issue 17): a calculator, PLAN_VIEW
+    ("POST", "/api/v1/planning/desk-staffing"): (C.PLAN_VIEW, None),
     # the knowledge base (SELF-1, issue 18), as its pages; "missing": an article or version nobody has
     ("GET", "/api/v1/knowledge/search"): (C.KNOWLEDGE_VIEW, None),
     ("GET", "/api/v1/knowledge/articles"): (C.KNOWLEDGE_VIEW, None),
@@ -295,6 +297,7 @@ def _value(schema: dict[str, Any]) -> Any:
 # Values a bare type does not give (a real choice, a pattern, a range, a row of the world).
 Overrides = Callable[[World], dict[str, Any]]
 BODIES: dict[Operation, Overrides] = {
+    ("POST", "/api/v1/planning/desk-staffing"): lambda w: {"first_slot": "08:00", "calls_per_half_hour": [40, 60]},
     ("POST", "/api/v1/planning/simulations"): lambda w: {
         "counters": 2,
         "hours": 2,

@@ -271,6 +271,7 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     # planning (issue 17)
     "planning:index": (C.PLAN_VIEW, None),
     "planning:staffing": (C.PLAN_VIEW, None),
+    "planning:desk": (C.PLAN_VIEW, None),
     "planning:staffing_plan": (C.PLAN_VIEW, "missing"),
     "planning:staffing_adopt": (C.PLAN_EDIT, "missing"),  # POST only
     "planning:staffing_export": (C.PLAN_VIEW, "missing"),
@@ -298,6 +299,20 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     # the simulated hall day (PLAN-2, issue 17): PLAN_VIEW simulates; a plan's run is PLAN_EDIT
     "planning:simulate": (C.PLAN_VIEW, None),
     "planning:plan_simulation": (C.PLAN_EDIT, "missing"),  # POST only
+    # the knowledge base (SELF-1, issue 18): KNOWLEDGE_VIEW reads, KNOWLEDGE_EDIT writes drafts,
+    # KNOWLEDGE_REVIEW publishes another person's; "missing": an article or version nobody has
+    "knowledge:search": (C.KNOWLEDGE_VIEW, None),
+    "knowledge:suggest": (C.KNOWLEDGE_VIEW, None),  # the intake's and the counter console's fragment
+    "knowledge:article_new": (C.KNOWLEDGE_EDIT, None),
+    "knowledge:article": (C.KNOWLEDGE_VIEW, "missing"),
+    "knowledge:feedback": (C.KNOWLEDGE_VIEW, "missing"),  # POST only
+    "knowledge:used": (C.KNOWLEDGE_VIEW, "missing"),  # POST only
+    "knowledge:version_new": (C.KNOWLEDGE_EDIT, "missing"),
+    "knowledge:version": (C.KNOWLEDGE_EDIT, "missing"),
+    "knowledge:version_submit": (C.KNOWLEDGE_EDIT, "missing"),  # POST only
+    "knowledge:version_review": (C.KNOWLEDGE_REVIEW, "missing"),  # POST only
+    "knowledge:review": (C.KNOWLEDGE_REVIEW, None),
+    "knowledge:figures": (C.KNOWLEDGE_EDIT, None),
 }
 del C
 
@@ -313,20 +328,6 @@ PUBLIC = {
     "survey:pad_offer",  # the evaluation pad's QR code after a rating (its signed address)
 }
 # Pages that answer those allowed with a redirect.
-    # the knowledge base (SELF-1, issue 18): KNOWLEDGE_VIEW reads, KNOWLEDGE_EDIT writes drafts,
-    # KNOWLEDGE_REVIEW publishes another person's; "missing": an article or version nobody has
-    "knowledge:search": (C.KNOWLEDGE_VIEW, None),
-    "knowledge:suggest": (C.KNOWLEDGE_VIEW, None),  # the intake's and the counter console's fragment
-    "knowledge:article_new": (C.KNOWLEDGE_EDIT, None),
-    "knowledge:article": (C.KNOWLEDGE_VIEW, "missing"),
-    "knowledge:feedback": (C.KNOWLEDGE_VIEW, "missing"),  # POST only
-    "knowledge:used": (C.KNOWLEDGE_VIEW, "missing"),  # POST only
-    "knowledge:version_new": (C.KNOWLEDGE_EDIT, "missing"),
-    "knowledge:version": (C.KNOWLEDGE_EDIT, "missing"),
-    "knowledge:version_submit": (C.KNOWLEDGE_EDIT, "missing"),  # POST only
-    "knowledge:version_review": (C.KNOWLEDGE_REVIEW, "missing"),  # POST only
-    "knowledge:review": (C.KNOWLEDGE_REVIEW, None),
-    "knowledge:figures": (C.KNOWLEDGE_EDIT, None),
 REDIRECTS = {"halls:console_at", "halls:pad_at"}
 
 # (route or "METHOD /api/path", persona) → what fails today; issue 11, being fixed in the app named.

@@ -85,10 +85,10 @@ class World:
             "day": "2099-01-05",  # a roster's day, past what a roster may be entered for (planning, PLAN-1)
             "site_id": "999999999",  # a network site nobody has (planning, PLAN-3)
             "scenario_id": "999999999",  # a network scenario nobody has (planning, PLAN-3)
-            "fmt": "pdf",
-            "code": "arrears_reminder",
             "article_id": "999999999",  # a knowledge article nobody has (knowledge, SELF-1)
             "version_id": "999999999",  # an article version nobody has (knowledge)
+            "fmt": "pdf",
+            "code": "arrears_reminder",
             "name": "send_notices",
             "period": self.bill.period,
             "kind": "contact" if route.startswith("workorders:") else "rename",
