@@ -150,8 +150,9 @@ def payment_reversal_preview(*, scope: Scope, payment: Payment, reason: str, ref
     try:
         with transaction.atomic():
             account = Account.objects.select_for_update().select_related("customer").get(pk=payment.account_id)
+            # By id: the caller's payment must not keep the rolled-back reversal cached on it.
             reversal = PaymentReversal.objects.create(
-                payment=payment, reason=reason, reference=ref, amount=payment.amount, reversed_at=timezone.now()
+                payment_id=payment.pk, reason=reason, reference=ref, amount=payment.amount, reversed_at=timezone.now()
             )
             raise _Preview(_undo(reversal, payment, account, None))
     except _Preview as preview:
