@@ -4,8 +4,9 @@ for help before signing in); internal, expired and not yet effective articles ar
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from gridcare.core.exceptions import DomainError, NotFound
@@ -37,10 +38,13 @@ def help_page(request: HttpRequest) -> HttpResponse:
 
 
 def help_article(request: HttpRequest, article_id: int) -> HttpResponse:
+    """A public article in force; any other (missing, internal, expired) sends the customer back
+    to the help's search with the sentence why, as an article link from an old message would."""
     try:
         article = selectors.public_article(article_id=article_id, on=timezone.localdate())
     except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+        messages.info(request, str(exc.message))
+        return redirect("portal:help")
     services.article_opened(article=article)
     customer = signed_in_customer(request)
     context = {"article": article, "version": article.published_version, "customer": customer}

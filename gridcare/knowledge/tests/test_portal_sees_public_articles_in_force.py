@@ -40,7 +40,9 @@ def test_internal_articles_are_hidden_from_the_portal_but_staff_find_them(town: 
     assert [i["id"] for i in answer.json()["items"]] == [public.pk]
     assert customer.get(f"/api/v1/portal/help/articles/{internal.pk}").status_code == 404
     assert customer.get(f"/api/v1/portal/help/articles/{public.pk}").status_code == 200
-    assert Client().get(f"/portal/help/{internal.pk}/").status_code == 404
+    hidden = Client().get(f"/portal/help/{internal.pk}/", follow=True)
+    assert hidden.redirect_chain == [("/portal/help/", 302)]
+    assert "未找到这篇帮助文章。" in hidden.content.decode() and "内部话术" not in hidden.content.decode()
 
 
 def test_a_staff_token_is_no_credential_for_the_portal_help(town: City, publish: Publish) -> None:
