@@ -57,9 +57,16 @@ def parse(text: str) -> Query:
     for piece in text[:MAX_QUERY].split():
         (unwanted if piece.startswith("-") and len(piece) > 1 else wanted).append(piece.lstrip("-") or piece)
     raw = segment.words(" ".join(wanted))
-    terms = segment.query_terms(" ".join(wanted))[:MAX_TERMS]
+    terms = _widest(segment.query_terms(" ".join(wanted)))[:MAX_TERMS]
     excluded = [t for t in segment.query_terms(" ".join(unwanted)) if t not in terms][:MAX_TERMS]
     return Query(terms=terms, excluded=excluded, forms=segment.highlight_forms([*terms, *raw]))
+
+
+def _widest(terms: list[str]) -> list[str]:
+    """The terms without the parts of a longer one (阶梯电价 without 电价): the index holds a word
+    and its parts, so an article with the longer word is found by it; the part alone would
+    match every article that says 电价 (and rank them all)."""
+    return [t for t in terms if not any(t != other and t in other for other in terms)]
 
 
 @dataclass(frozen=True)
