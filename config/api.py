@@ -162,8 +162,8 @@ def _register_routers() -> None:
     api.add_router("/", portal_router)
     api.add_router("/", keyaccounts_router)
     api.add_router("/planning", planning_router)
-
-
     api.add_router("/knowledge", knowledge_router)
     api.add_router("/", knowledge_portal_router)  # the portal's help: /api/v1/portal/help/…
+
+
 _register_routers()
