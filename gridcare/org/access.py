@@ -182,7 +182,11 @@ POSTS: dict[Role, frozenset[Capability]] = {
         | {C.KEY_LOAD_IMPORT, C.KEY_DIAGNOSIS, C.KEY_FINDING_HANDLE}
         # The unit's key accounts: who manages which, their visits and emergency plans.
         | {C.KEY_PORTFOLIO, C.KEY_ASSIGN, C.KEY_VISIT, C.KEY_PLAN_EDIT}
-        | {C.KNOWLEDGE_VIEW, C.KNOWLEDGE_EDIT, C.KNOWLEDGE_REVIEW}  # the knowledge base: another person's version, never their own
+        | {
+            C.KNOWLEDGE_VIEW,
+            C.KNOWLEDGE_EDIT,
+            C.KNOWLEDGE_REVIEW,
+        }  # the knowledge base: another person's version, never their own
         | {C.PAYMENT_REVERSE, C.REFUND_APPROVE}  # the unit's reversals; refunds asked by its billing office (issue 19)
     ),
     Role.PLANNER: frozenset(
