@@ -112,7 +112,12 @@ def test_the_event_base_migrations_keep_every_row() -> None:
         for model in later:
             editor.create_model(model)
         for model, field in columns:
-            editor.add_field(model, field)
+            # SQLite adds a foreign key by rebuilding the table as today's model has it, which
+            # brings the table's other later columns with it: add only what is still missing.
+            with connection.cursor() as cursor:
+                have = {c.name for c in connection.introspection.get_table_description(cursor, model._meta.db_table)}
+            if field.column not in have:
+                editor.add_field(model, field)
     # The columns are the same before and after (only defaults, blanks and indexes change), so
     # today's models can write the old tables.
     call_command("seed_demo", customers=40, orders=20, stdout=StringIO())

@@ -61,6 +61,8 @@ QUIET = {
     # of the city's 3 units and 2 companies, written empty (3 × 2 × 5).
     "assessment_topics": ("计算问题主题 30 项", {"computed": 30}),
     "assessment_stars": ("星级评定 0 个月，共 0 个对象", {"months": 0, "rated": 0, "waiting": 0}),
+    # No agent has overridden a suggestion yet: nothing to train on.
+    "retrain_triage": ("人工修正不足或无新增，未重新训练", {"trained": 0, "adopted": 0}),
 }
 
 

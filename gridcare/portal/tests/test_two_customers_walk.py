@@ -35,7 +35,7 @@ __all__ = ["clock", "halls"]
 
 # The path parameters naming something of a customer's, and those naming what everyone may see.
 OWNED = {"account_no", "period", "order_no", "ticket_id", "reference", "number", "visit_id"}
-PUBLIC = {"hall_code", "kind", "publication_id"}
+PUBLIC = {"hall_code", "kind", "publication_id", "article_id"}  # article_id: the public help (knowledge)
 
 # A body each POST or PUT would accept from its owner, so that 李四's 404 is about the owner.
 PAGE_BODIES: dict[str, dict[str, str]] = {
