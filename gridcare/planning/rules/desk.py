@@ -6,7 +6,6 @@ numbers (the planner's forecast, or a past day's counts)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -86,7 +85,3 @@ def desk_plan(calls: Sequence[float], targets: DeskTargets) -> DeskPlan:
         abandoned=sum(s.calls * s.abandonment for s in slots),
         service_level=answered / total if total else 1.0,
     )
-
-
-def finite(value: float) -> float | None:
-    return value if math.isfinite(value) else None
