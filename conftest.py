@@ -122,13 +122,14 @@ def town(db: None) -> City:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked ``postgres`` run only when DATABASE_URL points at PostgreSQL; tests marked
-    ``browser`` (the pages in Chromium) once per CI, on SQLite: what they check is the pages."""
+    ``browser`` (the pages in Chromium) or ``one_database`` (what they check is the same on either
+    database, and costly) once per CI, on SQLite."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
-        once = pytest.mark.skip(reason="browser tests run on SQLite only (once per CI)")
+        once = pytest.mark.skip(reason="runs on SQLite only (once per CI): the same on either database")
         for item in items:
-            if "browser" in item.keywords:
+            if "browser" in item.keywords or "one_database" in item.keywords:
                 item.add_marker(once)
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://...)")

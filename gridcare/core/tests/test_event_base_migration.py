@@ -102,6 +102,9 @@ def migrate(executor: MigrationExecutor, targets: list[tuple[str, str]]) -> None
     executor.migrate(targets)
 
 
+# The migrations are schema operations only (no SQL of their own, no vendor branch); SQLite, which
+# rebuilds a table for most of them, is the riskier database and the test costs 90 s on PostgreSQL.
+@pytest.mark.one_database
 @pytest.mark.django_db(transaction=True)
 def test_the_event_base_migrations_keep_every_row() -> None:
     executor = MigrationExecutor(connection)

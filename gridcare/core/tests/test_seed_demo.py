@@ -30,8 +30,13 @@ def counts() -> dict[str, int]:
     "moment",
     [
         datetime(2026, 12, 28, 9, 30, tzinfo=SHANGHAI),  # replies fall due in 2027, not in the data
-        datetime(2027, 1, 2, 9, 30, tzinfo=SHANGHAI),  # a Saturday of a year without a notice
-        datetime(2030, 6, 15, 9, 30, tzinfo=SHANGHAI),  # far beyond the holiday data
+        # The dates are the same on either database: PostgreSQL's COPY path runs on the first.
+        pytest.param(
+            datetime(2027, 1, 2, 9, 30, tzinfo=SHANGHAI), marks=pytest.mark.one_database
+        ),  # a Saturday of a year without a notice
+        pytest.param(
+            datetime(2030, 6, 15, 9, 30, tzinfo=SHANGHAI), marks=pytest.mark.one_database
+        ),  # far beyond the holiday data
     ],
 )
 def test_seed_demo_works_on_any_date_and_a_second_run_creates_nothing(

@@ -46,6 +46,9 @@ def edge(day: date) -> bool:
     return day.day <= 3 or (day + timedelta(days=3)).month != day.month
 
 
+# The history's shape is the generator's, the same on either database (PostgreSQL's COPY path is
+# checked row by row in test_every_ticket_has_the_rows_the_services_write).
+@pytest.mark.one_database
 @pytest.mark.django_db
 def test_the_history_is_the_same_for_a_seed_and_written_once(monkeypatch: pytest.MonkeyPatch) -> None:
     written = seed(monkeypatch)
@@ -71,6 +74,7 @@ def test_the_history_is_the_same_for_a_seed_and_written_once(monkeypatch: pytest
     assert (Ticket.objects.count(), TicketEvent.objects.count(), Evaluation.objects.count()) == counts
 
 
+@pytest.mark.one_database
 @pytest.mark.django_db
 def test_the_history_follows_the_month_ends_mondays_and_the_lunch_hour(monkeypatch: pytest.MonkeyPatch) -> None:
     seed(monkeypatch)
