@@ -31,6 +31,16 @@ def _default_language() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_caches() -> None:
+    """Each test starts with empty caches: the halls' live screens are keyed by a hall's version
+    and the minute, which another test's rolled-back rows (the same ids, a frozen clock) repeat."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings: Settings) -> None:
     settings.PASSWORD_HASHERS = ["conftest._FastHasher"]
 

@@ -101,6 +101,19 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL", "sqlite:///db.sqlite3"), base_dir=BASE_DIR)}
+
+# "live": the halls' live screens, one rendering per hall, change, minute and language (issue 20),
+# per process (each gunicorn worker renders a change once); a version read from the database on
+# every refresh decides, so no entry is ever served after the hall changed.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gridcare-default"},
+    "live": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "gridcare-live",
+        "TIMEOUT": 120,
+        "OPTIONS": {"MAX_ENTRIES": env_int("GRIDCARE_LIVE_CACHE_ENTRIES", 20000)},
+    },
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- sign-in, passwords and sessions (SEC-1, 等保 2.0 level 3) -----------------------------

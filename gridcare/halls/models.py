@@ -617,3 +617,22 @@ class MobileRoundStop(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.village}"
+
+
+class HallLive(models.Model):
+    """The version of a hall's live state (who waits for what, the calls, the counters, the day's
+    figures): raised in the transaction of every change a board, floor view or console shows, so
+    each screen is rendered once per change and answered from the cache until the next one
+    (issue 20). ``changed_at`` makes the version unique to this database (a restored backup does
+    not meet the cache of the later state)."""
+
+    hall = models.OneToOneField("org.Hall", primary_key=True, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("营业厅实时状态版本")
+        verbose_name_plural = _("营业厅实时状态版本")
+
+    def __str__(self) -> str:
+        return f"{self.hall_id} v{self.version}"

@@ -17,11 +17,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -67,6 +71,7 @@ from gridcare.halls.models import (
 )
 from gridcare.halls.services import appointments, devices, evaluations, setup, terminals, tickets
 from gridcare.halls.services.evaluations import REASONS
+from gridcare.halls.services.live import hall_live_token
 from gridcare.org.access import Capability, Scope, can, request_scope, require
 from gridcare.org.models import Counter, Hall, Staff
 from gridcare.workorders.selectors import orders_of_account
@@ -461,28 +466,54 @@ def ticket_status(request: HttpRequest, token: str) -> HttpResponse:
 # --- board, floor, pad -----------------------------------------------------------------------------
 
 
+def live_fragment(
+    request: HttpRequest, *, kind: str, hall: Hall, context: Callable[[], dict[str, Any]]
+) -> HttpResponse:
+    """A live screen's refresh (issue 20): rendered once per change of the hall (its live version,
+    raised by every service that changes what the screen shows), per minute (waits and estimates
+    count in minutes) and per language, and answered from the cache until then; a browser that
+    sends the ETag back gets a 304. Never staler than the refresh: the version is read each time."""
+    at = timezone.localtime(now())
+    etag = f'"{kind}-{hall.pk}-{hall_live_token(hall.pk)}-{at:%Y%m%d%H%M}-{get_language()}"'
+    if request.headers.get("If-None-Match") == etag:
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        key = f"halls:{etag}"
+        body = caches["live"].get(key)
+        if body is None:
+            body = render_to_string(f"halls/_{kind}_state.html", context())
+            caches["live"].set(key, body)
+        response = HttpResponse(body)
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"  # kept, but asked again on every refresh
+    return response
+
+
 @device_screen(DeviceKind.BOARD)
 def board(request: HttpRequest, screen: Screen, hall_code: str) -> HttpResponse:
     hall = screen.hall
-    context = {
-        "hall": hall,
-        "preview": screen.preview,
-        "calls": selectors.recent_calls(hall),
-        "queue": selectors.hall_queue(hall),
-    }
-    if not is_htmx(request):  # the hall's latest stars, published (公示) on the board's frame
-        context["stars"] = hall_stars([hall.pk]).get(hall.pk)
-    template = "halls/_board_state.html" if is_htmx(request) else "halls/board.html"
-    return render(request, template, context)
+
+    def context() -> dict[str, Any]:
+        return {"hall": hall, "calls": selectors.recent_calls(hall), "queue": selectors.hall_queue(hall)}
+
+    if is_htmx(request):
+        return live_fragment(request, kind="board", hall=hall, context=context)
+    # The frame: the hall's latest stars, published (公示) on the board.
+    page = {**context(), "preview": screen.preview, "stars": hall_stars([hall.pk]).get(hall.pk)}
+    return render(request, "halls/board.html", page)
 
 
 @hall_page
 def floor(request: HttpRequest, hall_code: str) -> HttpResponse:
     hall = _hall(request, hall_code, Capability.HALL_FIGURES)
-    day = business_date()
-    context = {"hall": hall, "queue": selectors.hall_queue(hall), "today": figures.hall_figures(hall, day, day)}
-    template = "halls/_floor_state.html" if is_htmx(request) else "halls/floor.html"
-    return render(request, template, context)
+
+    def context() -> dict[str, Any]:
+        day = business_date()
+        return {"hall": hall, "queue": selectors.hall_queue(hall), "today": figures.hall_figures(hall, day, day)}
+
+    if is_htmx(request):
+        return live_fragment(request, kind="floor", hall=hall, context=context)
+    return render(request, "halls/floor.html", context())
 
 
 @device_screen(DeviceKind.PAD)

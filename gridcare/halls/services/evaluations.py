@@ -16,6 +16,7 @@ from gridcare.halls.exceptions import AlreadyEvaluated, InvalidTransition, NotTh
 from gridcare.halls.models import DeviceKind, Evaluation, EvaluationSource, HallDevice, Rating, Ticket, TicketStatus
 from gridcare.halls.rules import remote_rules
 from gridcare.halls.selectors import PAD_MINUTES
+from gridcare.halls.services.live import hall_changed
 
 # Why a customer was not (fully) satisfied: the pad offers these, and only these.
 REASONS: dict[str, object] = {
@@ -89,7 +90,7 @@ def _create(ticket: Ticket, rating: str, reasons: list[str], source: str) -> Eva
     assert ticket.counter_id is not None  # a finished ticket was served at a counter
     try:
         with transaction.atomic():
-            return Evaluation.objects.create(
+            evaluation = Evaluation.objects.create(
                 ticket=ticket,
                 rating=rating,
                 reasons=reasons,
@@ -100,6 +101,8 @@ def _create(ticket: Ticket, rating: str, reasons: list[str], source: str) -> Eva
                 clerk_id=ticket.clerk_id,
                 created_at=now(),
             )
+            hall_changed(ticket.hall_id)  # the floor's satisfaction of the day
+            return evaluation
     except IntegrityError as exc:  # the same ticket rated twice at the same instant
         raise AlreadyEvaluated(_("该号已评价过，每个号只能评价一次。")) from exc
 

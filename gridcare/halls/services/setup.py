@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from gridcare.core.exceptions import Conflict, InvalidInput
 from gridcare.core.timezone import business_date, now
 from gridcare.halls.models import BusinessType, CounterSetup, CounterStatus, HallPolicy, Kind, Ticket
+from gridcare.halls.services.live import hall_changed
 from gridcare.org.access import Capability, Scope, require
 from gridcare.org.models import Counter, Hall
 
@@ -86,6 +87,7 @@ def business_type_update(
     business_type.expected_minutes = expected_minutes
     business_type.active = active
     business_type.save(update_fields=["name", "prefix", "expected_minutes", "active"])
+    hall_changed(business_type.hall_id)
     return business_type
 
 
@@ -106,6 +108,7 @@ def counter_configure(
         setup.status = CounterStatus(status)
         setup.status_changed_at = now()
         setup.save(update_fields=["status", "status_changed_at"])
+    hall_changed(counter.hall_id)
     return setup
 
 
@@ -125,4 +128,5 @@ def hall_policy_update(
         policy, _created = HallPolicy.objects.get_or_create(hall=hall)
         policy.ageing_minutes, policy.max_recalls, policy.near_ahead = ageing_minutes, max_recalls, near_ahead
         policy.save(update_fields=["ageing_minutes", "max_recalls", "near_ahead"])
+        hall_changed(hall.pk)
     return policy

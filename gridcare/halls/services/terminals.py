@@ -22,6 +22,7 @@ from gridcare.halls.models import (
     TerminalKind,
     TerminalStatus,
 )
+from gridcare.halls.services.live import hall_changed
 from gridcare.halls.services.tickets import business_type_for
 from gridcare.org.access import Capability, Scope, require
 from gridcare.org.models import Hall
@@ -118,7 +119,7 @@ def diversion_record(
     at = now()
     Terminal.objects.filter(pk=terminal.pk).update(usage_count=F("usage_count") + 1)
     terminal_event(terminal=terminal, type=TerminalEvent.Type.DIVERSION, actor=actor, at=at, business_type=kind)
-    return Diversion.objects.create(
+    diversion = Diversion.objects.create(
         hall=hall,
         business_type=business_type,
         terminal=terminal,
@@ -126,6 +127,8 @@ def diversion_record(
         day=business_date(at),
         created_at=at,
     )
+    hall_changed(hall.pk)  # the floor's diversions of the day
+    return diversion
 
 
 def terminal_register(*, hall: Hall, code: str, kind: str, name: str) -> Terminal:

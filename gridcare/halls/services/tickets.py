@@ -46,6 +46,7 @@ from gridcare.halls.models import (
 )
 from gridcare.halls.rules import as_waiting
 from gridcare.halls.selectors import policy_for
+from gridcare.halls.services.live import hall_changed
 from gridcare.notices.services import notice_enqueue
 from gridcare.org.access import Capability, Scope, can, require
 from gridcare.org.models import Counter, Hall
@@ -216,6 +217,7 @@ def ticket_issue(
     ticket_event(
         ticket=ticket, type=TicketEvent.Type.ISSUED, actor=actor, at=at, source=source, priority=priority, **extra
     )
+    hall_changed(hall.pk)
     return ticket
 
 
@@ -272,6 +274,7 @@ def ticket_transition(
         counter=counter,
         **parameters,
     )
+    hall_changed(ticket.hall_id)
     return ticket
 
 
@@ -392,9 +395,10 @@ def require_operator(*, scope: Scope, actor: Actor, setup: CounterSetup, counter
     return True
 
 
-def _sign_in_at(setup: CounterSetup, actor: Actor) -> None:
+def _sign_in_at(setup: CounterSetup, actor: Actor, counter: Counter) -> None:
     setup.clerk = actor_user(actor)
     setup.save(update_fields=["clerk"])
+    hall_changed(counter.hall_id)
 
 
 def _require_ticket_operator(scope: Scope, actor: Actor, ticket: Ticket) -> None:
@@ -406,7 +410,7 @@ def _require_ticket_operator(scope: Scope, actor: Actor, ticket: Ticket) -> None
     if setup is None:
         return
     if require_operator(scope=scope, actor=actor, setup=setup, counter=setup.counter):
-        _sign_in_at(setup, actor)
+        _sign_in_at(setup, actor, setup.counter)
 
 
 def counter_call_next(*, scope: Scope, actor: Actor, counter: Counter) -> Ticket | None:
@@ -429,7 +433,7 @@ def counter_call_next(*, scope: Scope, actor: Actor, counter: Counter) -> Ticket
             except InvalidTransition:
                 continue  # another counter called it a moment ago: take the next one
             if signs_in:
-                _sign_in_at(setup, actor)
+                _sign_in_at(setup, actor, counter)
             del waiting[ticket.id]
             _notify_near(counter.hall, list(waiting.values()), at=at, ageing=ageing)
             return ticket
@@ -596,4 +600,5 @@ def counter_set_status(*, scope: Scope, actor: Actor, counter: Counter, status: 
     setup.status = CounterStatus(status)
     setup.status_changed_at = now()
     setup.save(update_fields=["status", "status_changed_at", "clerk"])
+    hall_changed(counter.hall_id)
     return setup
