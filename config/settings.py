@@ -379,8 +379,9 @@ GRIDCARE_NOTICES = {
     "QUIET_HOURS": env_str("GRIDCARE_NOTICE_QUIET_HOURS", "22:00-08:00"),
     "MAX_ATTEMPTS": env_int("GRIDCARE_NOTICE_MAX_ATTEMPTS", 6),
     "BACKOFF_SECONDS": env_int("GRIDCARE_NOTICE_BACKOFF_SECONDS", 30),
-    # A sender that holds a claim longer than this is taken to have died; its rows are retried.
-    "LEASE_SECONDS": env_int("GRIDCARE_NOTICE_LEASE_SECONDS", 300),
+    # A live sender renews its claim every third of this (the heartbeat); a claim not renewed for
+    # this long is a dead sender's, and another sender takes its rows over (issue 21).
+    "LEASE_SECONDS": env_int("GRIDCARE_NOTICE_LEASE_SECONDS", 15),
     # Failed deliveries in a row after which a phone is marked failed (archive worklist, CUST-3).
     "FAILURES_TO_FLAG": env_int("GRIDCARE_NOTICE_FAILURES_TO_FLAG", 3),
     # Plausible outages: begun at most this many days ago (a fault entered late), starting at most

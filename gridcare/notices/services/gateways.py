@@ -9,6 +9,7 @@ official-account template messages.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import http.client
 import json
 import logging
@@ -21,7 +22,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, ClassVar, Protocol
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
@@ -72,7 +73,14 @@ class Gateway(Protocol):
 
 # -- console / file -----------------------------------------------------------------------------
 class ConsoleConnection:
+    """The built-in gateway: one JSON line per message in a file (or the log). Like a well-behaved
+    provider it drops a message whose ``out_id`` (the notice id) it has already taken, across
+    connections and processes (the file is locked while it is read and appended), and notes each
+    dropped repeat in ``<file>.repeats`` so a crash drill can count them (issue 21)."""
+
     _lock = threading.Lock()
+    # Per file: how far it has been read, and the ids in it (shared by the connections of a process).
+    _seen: ClassVar[dict[str, tuple[int, set[int]]]] = {}
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -89,11 +97,37 @@ class ConsoleConnection:
             ensure_ascii=False,
         )
         if self.path:
-            with self._lock, Path(self.path).open("a", encoding="utf-8") as out:
-                out.write(line + "\n")
+            with self._lock, Path(self.path).open("a+b") as out:
+                fcntl.flock(out, fcntl.LOCK_EX)  # another sender process appends to it too
+                if message.notice_id in self._taken(out):
+                    with Path(self.path + ".repeats").open("a", encoding="utf-8") as repeats:
+                        repeats.write(f"{message.notice_id}\n")
+                else:
+                    out.write((line + "\n").encode())
+                    out.flush()
+                    self._seen[self.path][1].add(message.notice_id)
+                    self._seen[self.path] = (out.tell(), self._seen[self.path][1])
         else:
             log.info("notice %s", line)
         return SendResult(Outcome.ACCEPTED, message_id=f"console-{message.notice_id}")
+
+    def _taken(self, out: BinaryIO) -> set[int]:
+        """The ids in the file, reading only what was appended since this process last looked; a
+        line a killed writer left unfinished is ended first, so the next line stands on its own."""
+        offset, ids = self._seen.get(self.path, (0, set()))
+        end = out.seek(0, 2)
+        if end < offset:  # the file was emptied or replaced: read it again
+            offset, ids = 0, set()
+        out.seek(offset)
+        for text in out:
+            try:
+                ids.add(int(json.loads(text)["id"]))
+            except (ValueError, KeyError, TypeError):
+                continue  # a line cut off by a kill mid-write, or not ours
+        if end and (out.seek(end - 1), out.read(1))[1] != b"\n":
+            out.write(b"\n")
+        self._seen[self.path] = (out.seek(0, 2), ids)
+        return ids
 
     def close(self) -> None:
         return None

@@ -3,10 +3,12 @@
 Several senders may run at once. A claim is one conditional UPDATE that stamps the rows with the
 sender's token and a lease (on PostgreSQL the candidate rows are picked ``FOR UPDATE SKIP
 LOCKED``, so senders never wait on each other; SQLite serialises writers, and the UPDATE's
-condition plus the token make the claim exact anyway). Outcomes are written only for rows that
-still carry the token. A sender that dies mid-batch leaves rows SENDING; when the lease runs out
-another sender sends them again with the same ``out_id`` (the notice id), which the gateway uses
-to drop what it has already taken — so a crash costs a retry, never a second message.
+condition plus the token make the claim exact anyway). A live sender renews its lease every third
+of it (``LEASE_SECONDS``, 15 s). Outcomes are written as soon as the gateway answers, and only for
+rows that still carry the token. A sender that dies leaves rows SENDING; when the lease runs out
+another sender takes them (by priority, among the new rows) and sends again only those whose
+outcome was not written: at most the one message each connection had with the gateway, with the
+same ``out_id`` (the notice id), which the gateway uses to drop what it has already taken.
 """
 
 from __future__ import annotations
@@ -89,21 +91,22 @@ def _claimable(*, channel: str, now: datetime, policy: Policy) -> tuple[Q, Q]:
     return due, abandoned
 
 
-def _candidates(condition: Q, limit: int, order: tuple[str, ...]) -> list[int]:
-    rows = Notice.objects.filter(condition).order_by(*order)
+def _candidates(condition: Q, limit: int) -> list[tuple[int, int]]:
+    """(priority, id) of up to ``limit`` rows, first by priority, then oldest."""
+    rows = Notice.objects.filter(condition).order_by("priority", "id")
     if connection.vendor == "postgresql":
         rows = rows.select_for_update(skip_locked=True)
-    return list(rows.values_list("id", flat=True)[:limit])
+    return list(rows.values_list("priority", "id")[:limit])
 
 
 def notice_claim(*, channel: str, limit: int, token: str, now: datetime, policy: Policy) -> list[Notice]:
-    """Claim up to ``limit`` due messages of ``channel`` for the sender holding ``token``:
-    abandoned claims first, then by priority and age."""
+    """Claim up to ``limit`` due messages of ``channel`` for the sender holding ``token``, by
+    priority, then age: what a dead sender left (its lease ran out) goes out among the new rows of
+    its priority, so a queue call or an outage notice taken over never waits behind reminders."""
     due, abandoned = _claimable(channel=channel, now=now, policy=policy)
     with transaction.atomic():
-        ids = _candidates(abandoned, limit, ("priority", "id"))
-        if len(ids) < limit:
-            ids += _candidates(due, limit - len(ids), ("priority", "id"))
+        found = sorted({*_candidates(abandoned, limit), *_candidates(due, limit)})[:limit]
+        ids = [pk for _priority, pk in found]
         if not ids:
             return []
         Notice.objects.filter(due | abandoned, pk__in=ids).update(
@@ -177,7 +180,7 @@ class Pacer:
 
 
 Work = queue.Queue[tuple[str, Outgoing] | None]
-Done = queue.Queue[tuple[str, Outgoing, SendResult]]
+Done = queue.Queue[tuple[str, Outgoing, SendResult, threading.Event]]
 
 
 @dataclass
@@ -195,6 +198,9 @@ class Lane:
         return out
 
     def serve(self, work: Work, done: Done) -> None:
+        """Send what the work queue holds, one message at a time; each outcome is in the database
+        (written by the sender's main thread) before the lane sends the next, so a kill repeats at
+        most the one message each connection had with the gateway (issue 21)."""
         while (item := work.get()) is not None:
             token, message = item
             self.pacer.wait()
@@ -202,15 +208,15 @@ class Lane:
                 result = self.connection.send(message)
             except Exception as exc:  # a gateway bug must not silently stop the lane
                 result = SendResult(Outcome.RETRY, error=f"{type(exc).__name__}: {exc}"[:300])
-            done.put((token, message, result))
+            recorded = threading.Event()
+            done.put((token, message, result, recorded))
+            recorded.wait()
 
 
 @dataclass
 class _Batch:
     attempts: dict[int, int]
     outstanding: int
-    outcomes: list[tuple[Outgoing, SendResult]] = field(default_factory=list)
-    flushed_at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -219,7 +225,9 @@ class Sender:
 
     The lanes (one thread and connection each) pull from a work queue that the main thread keeps
     about one to two seconds deep by claiming a batch whenever it runs low, so the connections
-    never wait for the database; outcomes are written back in small groups as they arrive."""
+    never wait for the database. The main thread writes each outcome as soon as the gateway has
+    answered (the lane waits for it), and renews the lease of what it holds every third of the
+    lease (the heartbeat), so a dead sender's messages are taken over within one lease."""
 
     gateway: Gateway
     channel: str
@@ -246,6 +254,7 @@ class Sender:
             thread.start()
         batches: dict[str, _Batch] = {}
         total = RoundResult()
+        renewed = time.monotonic()
         try:
             while True:
                 claimed = 0
@@ -257,11 +266,19 @@ class Sender:
                         continue
                     break
                 self._collect(done, batches, now, total, wait=0.0 if claimed else 0.2)
+                if batches and time.monotonic() - renewed >= self.policy.lease.total_seconds() / 3:
+                    notice_renew_leases(channel=self.channel, tokens=list(batches), now=now, policy=self.policy)
+                    renewed = time.monotonic()
         finally:
+            # What no lane has started goes back to the queue now rather than when the lease ends
+            # (an exception here; a kill leaves it to the lease).
+            notice_release(channel=self.channel, ids_by_token=_drain(work))
             for _ in lanes:
                 work.put(None)
-            for thread, lane in zip(threads, lanes, strict=True):
-                thread.join(timeout=60)
+            while any(thread.is_alive() for thread in threads):
+                self._collect(done, batches, now, total, wait=0.1)
+                threads = [thread for thread in threads if thread.is_alive()]
+            for lane in lanes:
                 lane.connection.close()
         return total
 
@@ -283,22 +300,25 @@ class Sender:
     def _collect(
         self, done: Done, batches: dict[str, _Batch], now: datetime | None, total: RoundResult, *, wait: float
     ) -> None:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                token, message, result = done.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                break
-            batch = batches[token]
-            batch.outcomes.append((message, result))
-            batch.outstanding -= 1
-        for token, batch in list(batches.items()):
-            due = batch.outstanding == 0 or len(batch.outcomes) >= 200 or time.monotonic() - batch.flushed_at > 0.5
-            if batch.outcomes and due:
+        """Write the outcomes the gateway has given (at most one per lane waits), then let their
+        lanes go on."""
+        arrived: list[tuple[str, Outgoing, SendResult, threading.Event]] = []
+        try:
+            arrived.append(done.get(timeout=wait) if wait > 0 else done.get_nowait())
+            while True:
+                arrived.append(done.get_nowait())
+        except queue.Empty:
+            pass
+        by_token: dict[str, list[tuple[Outgoing, SendResult]]] = {}
+        for token, message, result, _recorded in arrived:
+            by_token.setdefault(token, []).append((message, result))
+        try:
+            for token, outcomes in by_token.items():
+                batch = batches[token]
                 sent, retried, failed = notice_record_outcomes(
                     token=token,
                     gateway=self.gateway.name,
-                    outcomes=batch.outcomes,
+                    outcomes=outcomes,
                     attempts=batch.attempts,
                     now=now,
                     policy=self.policy,
@@ -308,9 +328,42 @@ class Sender:
                     total.retried + retried,
                     total.failed + failed,
                 )
-                batch.outcomes, batch.flushed_at = [], time.monotonic()
-            if batch.outstanding == 0 and not batch.outcomes:
-                del batches[token]
+                batch.outstanding -= len(outcomes)
+                if batch.outstanding == 0:
+                    del batches[token]
+        finally:
+            for *_rest, recorded in arrived:
+                recorded.set()
+
+
+def _drain(work: Work) -> dict[str, list[int]]:
+    """Empty the work queue: the notice ids no lane has taken, by claim token."""
+    left: dict[str, list[int]] = {}
+    while True:
+        try:
+            item = work.get_nowait()
+        except queue.Empty:
+            return left
+        if item is not None:
+            left.setdefault(item[0], []).append(item[1].notice_id)
+
+
+def notice_renew_leases(*, channel: str, tokens: list[str], now: datetime | None, policy: Policy) -> int:
+    """The heartbeat: a live sender's claimed rows keep their lease."""
+    moment = now or tz.now()
+    return Notice.objects.filter(
+        _pending(), status=NoticeStatus.SENDING, channel=channel, claim_token__in=tokens
+    ).update(lease_until=moment + policy.lease)
+
+
+def notice_release(*, channel: str, ids_by_token: dict[str, list[int]]) -> int:
+    """Claimed rows no lane has sent go back to the queue as they were (the attempt not counted)."""
+    released = 0
+    for token, ids in ids_by_token.items():
+        released += Notice.objects.filter(
+            _pending(), status=NoticeStatus.SENDING, channel=channel, claim_token=token, pk__in=ids
+        ).update(status=NoticeStatus.QUEUED, claim_token="", lease_until=None, attempts=F("attempts") - 1)
+    return released
 
 
 def notice_record_outcomes(

@@ -36,9 +36,9 @@ def test_rows_of_a_dead_sender_wait_for_its_lease_then_go_out_once(gateway: Loca
     assert claimed == [n.pk for n in notices]
     assert Notice.objects.filter(status="sending", claim_token="dead-sender").count() == 6
 
-    assert send(MORNING + timedelta(seconds=299)).claimed == 0  # the lease (300 s) still holds
+    assert send(MORNING + timedelta(seconds=14)).claimed == 0  # the lease (15 s) still holds
 
-    result = send(MORNING + timedelta(seconds=301))
+    result = send(MORNING + timedelta(seconds=16))
     assert (result.claimed, result.sent) == (6, 6)
     assert Notice.objects.filter(status="sent").count() == 6
     assert sorted(gateway.state.handset.values()) == [1] * 6
@@ -52,13 +52,13 @@ def test_a_late_answer_from_the_dead_sender_cannot_overwrite_the_new_claim(gatew
 
     notice = queue()
     _die_mid_batch(count_sent=0)
-    send(MORNING + timedelta(seconds=301))
+    send(MORNING + timedelta(seconds=16))
     written = notice_record_outcomes(
         token="dead-sender",
         gateway="sms-http",
         outcomes=[(Outgoing(notice.pk, "sms", notice.recipient, notice.body), SendResult(Outcome.RETRY, error="late"))],
         attempts={notice.pk: 1},
-        now=MORNING + timedelta(seconds=302),
+        now=MORNING + timedelta(seconds=17),
         policy=Policy.from_settings(),
     )
     notice.refresh_from_db()
