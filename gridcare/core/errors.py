@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import logging
 import secrets
+import sys
 
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render, resolve_url
 from django.template import loader
@@ -86,15 +88,39 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return _page(request, "403_csrf.html", 403, message)
 
 
+# The database went away (PostgreSQL restarted, the connection dropped) or is busy (SQLite's lock):
+# the request's transaction was rolled back, so nothing was written, and trying again helps.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """Logs the failure under a new reference (with the traceback still being handled) and
     shows it. The page is rendered without the request's context: whatever failed (the database,
-    a template) is not asked again."""
+    a template) is not asked again. A lost database connection is a 503 that says to try again
+    (issue 21), and the broken connection is closed so the next request opens a new one."""
     reference = secrets.token_hex(4).upper()
     logger.error("server error %s on %s %s", reference, request.method, request.path, exc_info=True)
+    unavailable = isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE)
+    status = 503 if unavailable else 500
+    if unavailable:
+        _drop_broken_connections()
+    message = _("数据库连接暂时中断，这次操作没有完成，也没有保存任何内容。请稍候几秒再试。") if unavailable else ""
     if _is_api(request):
-        detail = _("服务器出错了，请稍后再试（错误编号 %(ref)s）。") % {"ref": reference}
-        return JsonResponse({"detail": detail, "errors": {}, "reference": reference}, status=500)
-    template = "portal/500.html" if _is_portal(request) else "500.html"
-    body = loader.get_template(template).render({"reference": reference, "back": _back(request)})
-    return HttpResponse(body, status=500)
+        detail = message or _("服务器出错了，请稍后再试（错误编号 %(ref)s）。") % {"ref": reference}
+        response: HttpResponse = JsonResponse({"detail": detail, "errors": {}, "reference": reference}, status=status)
+    else:
+        template = "portal/500.html" if _is_portal(request) else "500.html"
+        context = {"reference": reference, "back": _back(request), "unavailable": message}
+        response = HttpResponse(loader.get_template(template).render(context), status=status)
+    if unavailable:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _drop_broken_connections() -> None:
+    """Close each database connection that no longer answers (outside a transaction: the failed
+    request's blocks have all been left); Django opens a new one on the next query."""
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is not None and not conn.in_atomic_block and not conn.is_usable():
+            conn.close()
