@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -320,7 +320,7 @@ def _guide_check_in(request: HttpRequest, hall: Hall) -> selectors.TicketView | 
 
 def _console_context(request: HttpRequest, counter: Counter) -> dict[str, Any]:
     current = selectors.counter_current(counter)
-    queue = selectors.hall_queue(counter.hall)
+    queue = live_queue(counter.hall)
     setup = selectors.counter_setup(counter)
     account = current.account if current else None
     seconds = _seconds_since(current.called_at) if current else 0
@@ -466,6 +466,23 @@ def ticket_status(request: HttpRequest, token: str) -> HttpResponse:
 # --- board, floor, pad -----------------------------------------------------------------------------
 
 
+def _live_key(hall: Hall) -> str:
+    """The hall's live version, the minute (waits and estimates count in minutes) and the
+    language: what a live screen's rendering depends on besides the hall itself."""
+    return f"{hall.pk}-{hall_live_token(hall.pk)}-{timezone.localtime(now()):%Y%m%d%H%M}-{get_language()}"
+
+
+def live_queue(hall: Hall) -> selectors.HallQueue:
+    """``selectors.hall_queue`` computed once per change of the hall and minute, shared by the
+    board, the floor view and every console of the hall (issue 20)."""
+    key = f"halls:queue-{_live_key(hall)}"
+    queue = caches["live"].get(key)
+    if queue is None:
+        queue = selectors.hall_queue(hall)
+        caches["live"].set(key, queue)
+    return cast(selectors.HallQueue, queue)
+
+
 def live_fragment(
     request: HttpRequest, *, kind: str, hall: Hall, context: Callable[[], dict[str, Any]]
 ) -> HttpResponse:
@@ -473,8 +490,7 @@ def live_fragment(
     raised by every service that changes what the screen shows), per minute (waits and estimates
     count in minutes) and per language, and answered from the cache until then; a browser that
     sends the ETag back gets a 304. Never staler than the refresh: the version is read each time."""
-    at = timezone.localtime(now())
-    etag = f'"{kind}-{hall.pk}-{hall_live_token(hall.pk)}-{at:%Y%m%d%H%M}-{get_language()}"'
+    etag = f'"{kind}-{_live_key(hall)}"'
     if request.headers.get("If-None-Match") == etag:
         response: HttpResponse = HttpResponseNotModified()
     else:
@@ -494,7 +510,7 @@ def board(request: HttpRequest, screen: Screen, hall_code: str) -> HttpResponse:
     hall = screen.hall
 
     def context() -> dict[str, Any]:
-        return {"hall": hall, "calls": selectors.recent_calls(hall), "queue": selectors.hall_queue(hall)}
+        return {"hall": hall, "calls": selectors.recent_calls(hall), "queue": live_queue(hall)}
 
     if is_htmx(request):
         return live_fragment(request, kind="board", hall=hall, context=context)
@@ -509,7 +525,7 @@ def floor(request: HttpRequest, hall_code: str) -> HttpResponse:
 
     def context() -> dict[str, Any]:
         day = business_date()
-        return {"hall": hall, "queue": selectors.hall_queue(hall), "today": figures.hall_figures(hall, day, day)}
+        return {"hall": hall, "queue": live_queue(hall), "today": figures.hall_figures(hall, day, day)}
 
     if is_htmx(request):
         return live_fragment(request, kind="floor", hall=hall, context=context)
