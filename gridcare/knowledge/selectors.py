@@ -15,8 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridcare.billing import selectors as billing
-from gridcare.billing.models import Bill
-from gridcare.billing.rules.tier_usage import tier_usage
+from gridcare.billing.models import Bill, TariffKind, TierPeriod
 from gridcare.core.exceptions import NotFound
 from gridcare.customers.models import Account
 from gridcare.knowledge import search as index
@@ -33,7 +32,7 @@ from gridcare.knowledge.models import (
     VersionStatus,
 )
 from gridcare.knowledge.rules.diff import DiffLine, diff_lines
-from gridcare.knowledge.rules.usage import unusual_usage
+from gridcare.knowledge.rules.usage import tier_reached, unusual_usage
 from gridcare.org.access import Scope
 
 
@@ -267,11 +266,11 @@ def _last_year(period: str) -> str:
 
 
 def _tier_reached(bill: Bill) -> int | None:
-    tiers = tier_usage(bill.tariff, kwh=bill.kwh, prior_kwh=bill.prior_kwh)
-    if tiers is None:
+    t = bill.tariff
+    if t.kind != TariffKind.TIERED or t.tier1_kwh is None or t.tier2_kwh is None:
         return None
-    reached = [p.tier for p in tiers.parts if p.kwh > 0]
-    return max(reached) if reached else None
+    thresholds = (t.tier1_kwh, t.tier2_kwh)
+    return tier_reached(bill.kwh, bill.prior_kwh, thresholds, yearly=t.tier_period == TierPeriod.YEARLY)
 
 
 def advice_articles(*, public: bool, company_id: int | None, on: date, limit: int = 3) -> list[Article]:
