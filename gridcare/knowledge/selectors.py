@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -92,8 +92,20 @@ def review_queue(*, scope: Scope) -> QuerySet[ArticleVersion]:
 
 
 def category_choices(*, company_id: int | None) -> list[tuple[int, str]]:
-    rows = Category.objects.all() if company_id is None else Category.objects.filter(company_id=company_id)
+    """The live categories an article may be filed under (retired ones are not offered)."""
+    rows = Category.objects.filter(retired_at__isnull=True)
+    if company_id is not None:
+        rows = rows.filter(company_id=company_id)
     return [(c.pk, c.name) for c in rows.order_by("position", "code")]
+
+
+def category_list(*, company_id: int, retired: bool = False) -> QuerySet[Category]:
+    """The company's categories in their order, each with how many articles are filed under it
+    (``articles``); the retired ones after the live ones when ``retired``."""
+    rows = Category.objects.filter(company_id=company_id).annotate(articles_count=Count("articles"))
+    if not retired:
+        rows = rows.filter(retired_at__isnull=True)
+    return rows.order_by(F("retired_at").asc(nulls_first=True), "position", "code")
 
 
 def tags_of(article: Article) -> list[str]:

@@ -58,7 +58,14 @@ def search_page(request: HttpRequest) -> HttpResponse:
             form=form,
         )
         page = {"number": offset // PAGE + 1, "more": found is not None and found.count > offset + PAGE}
-    latest = selectors.article_list(scope=scope, status="published")[:10] if found is None else []
+    category = _int(request.GET.get("category"))  # the categories page's link: that category's articles
+    latest: Any = []
+    if found is None:
+        latest = (
+            selectors.article_list(scope=scope, category_id=category)[:100]
+            if category is not None
+            else selectors.article_list(scope=scope, status="published")[:10]
+        )
     context = {"form": form, "found": found, "page": page, "latest": latest, **_abilities(scope)}
     return render(request, "knowledge/search.html", context)
 
