@@ -144,22 +144,27 @@ def in_force(on: date, prefix: str = "") -> Q:
     )
 
 
-def public_article(*, article_id: int, on: date) -> Article:
-    """A published public article in force, for the customer portal's help (any company's):
-    internal, expired and not yet effective ones are the same 404 as a missing one."""
-    article = (
-        Article.objects.filter(in_force(on), pk=article_id, audience=Audience.PUBLIC, published_version__isnull=False)
-        .select_related("category", "published_version")
-        .first()
-    )
+def public_article(*, article_id: int, on: date, companies: Sequence[int] | None = None) -> Article:
+    """A published public article in force, for the customer portal's help (of ``companies``:
+    the customer's, gridcare.knowledge.portal_reach; None: any company's): internal, expired,
+    not yet effective and other companies' ones are the same 404 as a missing one."""
+    rows = Article.objects.filter(in_force(on), pk=article_id, audience=Audience.PUBLIC, published_version__isnull=False)
+    if companies is not None:
+        rows = rows.filter(company_id__in=list(companies))
+    article = rows.select_related("category", "published_version").first()
     if article is None:
         raise NotFound(_("未找到这篇帮助文章。"))
     return article
 
 
-def public_articles(*, on: date, kinds: Sequence[str] = (), limit: int = 30) -> list[Article]:
-    """Published public articles in force (the portal help's front page), most read first."""
+def public_articles(
+    *, on: date, kinds: Sequence[str] = (), limit: int = 30, companies: Sequence[int] | None = None
+) -> list[Article]:
+    """Published public articles in force (the portal help's front page) of ``companies`` (None:
+    any company's), most read first."""
     rows = Article.objects.filter(in_force(on), audience=Audience.PUBLIC, published_version__isnull=False)
+    if companies is not None:
+        rows = rows.filter(company_id__in=list(companies))
     if kinds:
         rows = rows.filter(kind__in=list(kinds))
     return list(rows.select_related("category").order_by("-views", "pk")[:limit])

@@ -348,7 +348,7 @@ def search_and_log(
     query: Any,
     channel: str,
     actor: Actor,
-    company_id: int | None,
+    company_id: int | None | Sequence[int],
     internal: bool,
     on: date,
     kinds: Sequence[str] | None = None,
@@ -371,5 +371,6 @@ def search_and_log(
         limit=limit,
         offset=offset,
     )
-    search_logged(query=text, hits=found.count, channel=channel, actor=actor, company_id=company_id)
+    logged = company_id if isinstance(company_id, int) or company_id is None else next(iter(company_id), None)
+    search_logged(query=text, hits=found.count, channel=channel, actor=actor, company_id=logged)
     return found
