@@ -76,9 +76,9 @@ def unusual_bill_variables(*, period: str, bill_ids: Sequence[int]) -> dict[int,
             last_kwh=Subquery(before, output_field=KWH),
             reach_yearly=F("prior_kwh") + F("kwh") + Value(NET, output_field=KWH),
             reach_monthly=F("kwh") + Value(NET, output_field=KWH),
-            over=F("kwh") * 100 + Value(NET, output_field=KWH) - Coalesce("last_kwh", Value(0, output_field=KWH)) * (
-                100 + percent
-            ),
+            over=F("kwh") * 100
+            + Value(NET, output_field=KWH)
+            - Coalesce("last_kwh", Value(0, output_field=KWH)) * (100 + percent),
         )
         .filter((Q(last_kwh__gt=0) & Q(over__gt=0)) | _tier_net(top_tier))
         .values_list(

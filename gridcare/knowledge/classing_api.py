@@ -38,7 +38,9 @@ def knowledge_article_classing(request: HttpRequest, article_id: int, payload: K
     scope, article = scoped_get(request, article_get_for_scope, article_id=article_id)
     classing = services.Classing(kind=payload.kind.value, category_id=payload.category, tags=payload.tags[:50])
     audience = payload.audience.value if payload.audience else None
-    done = services.article_reclass(scope=scope, actor=request.user, article=article, classing=classing, audience=audience)
+    done = services.article_reclass(
+        scope=scope, actor=request.user, article=article, classing=classing, audience=audience
+    )
     return article_out(article_get_for_scope(scope=scope, article_id=done.pk))
 
 

@@ -61,7 +61,9 @@ def category_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             made = page_action(
                 request,
-                lambda: categories.category_create(scope=scope, actor=page_user(request), name=form.cleaned_data["name"]),
+                lambda: categories.category_create(
+                    scope=scope, actor=page_user(request), name=form.cleaned_data["name"]
+                ),
                 success=lambda c: _("已新建分类“%(name)s”。") % {"name": c.name},
                 form=form,
             )

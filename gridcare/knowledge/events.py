@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridcare.core.events import Actor, record
 from gridcare.core.history import Sentence, label_of, one_of, register
-from gridcare.knowledge.models import Article, Audience, Kind, ArticleVersion, Category, CategoryEvent, KnowledgeEvent
+from gridcare.knowledge.models import Article, ArticleVersion, Audience, Category, CategoryEvent, Kind, KnowledgeEvent
 
 
 class KnowledgeEventType(models.TextChoices):

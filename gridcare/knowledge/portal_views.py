@@ -53,9 +53,7 @@ def help_page(request: HttpRequest) -> HttpResponse:
 
 def _article(request: HttpRequest, article_id: int) -> Article:
     customer = signed_in_customer(request)
-    return selectors.public_article(
-        article_id=article_id, on=timezone.localdate(), companies=help_companies(customer)
-    )
+    return selectors.public_article(article_id=article_id, on=timezone.localdate(), companies=help_companies(customer))
 
 
 def _rating(article: Article, customer_id: int | None) -> dict[str, object]:

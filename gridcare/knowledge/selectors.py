@@ -148,7 +148,9 @@ def public_article(*, article_id: int, on: date, companies: Sequence[int] | None
     """A published public article in force, for the customer portal's help (of ``companies``:
     the customer's, gridcare.knowledge.portal_reach; None: any company's): internal, expired,
     not yet effective and other companies' ones are the same 404 as a missing one."""
-    rows = Article.objects.filter(in_force(on), pk=article_id, audience=Audience.PUBLIC, published_version__isnull=False)
+    rows = Article.objects.filter(
+        in_force(on), pk=article_id, audience=Audience.PUBLIC, published_version__isnull=False
+    )
     if companies is not None:
         rows = rows.filter(company_id__in=list(companies))
     article = rows.select_related("category", "published_version").first()

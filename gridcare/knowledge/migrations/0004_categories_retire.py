@@ -7,33 +7,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('knowledge', '0003_searchdoc_filters'),
+        ("knowledge", "0003_searchdoc_filters"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='category',
-            name='retired_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='停用时间'),
+            model_name="category",
+            name="retired_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="停用时间"),
         ),
         migrations.CreateModel(
-            name='CategoryEvent',
+            name="CategoryEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(max_length=30)),
-                ('parameters', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='knowledge.category')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("type", models.CharField(max_length=30)),
+                ("parameters", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="events", to="knowledge.category"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '知识分类记录',
-                'verbose_name_plural': '知识分类记录',
-                'ordering': ['id'],
-                'abstract': False,
+                "verbose_name": "知识分类记录",
+                "verbose_name_plural": "知识分类记录",
+                "ordering": ["id"],
+                "abstract": False,
             },
         ),
     ]

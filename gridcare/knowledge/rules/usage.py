@@ -35,9 +35,7 @@ def unusual_usage(
     return "；".join(reasons) or None
 
 
-def tier_reached(
-    kwh: Decimal, prior_kwh: Decimal, thresholds: tuple[Decimal, ...], *, yearly: bool
-) -> int | None:
+def tier_reached(kwh: Decimal, prior_kwh: Decimal, thresholds: tuple[Decimal, ...], *, yearly: bool) -> int | None:
     """The highest tier a bill's ``kwh`` reaches (1, 2, 3) after ``prior_kwh`` of the tier
     period (a monthly tier period starts from zero), as ``billing.rules.tariffs.tier_split``
     splits it: usage exactly at a threshold stays in the lower tier. None: nothing used, or a

@@ -52,9 +52,9 @@ def test_a_usual_bill_keeps_the_plain_message(town: City, publish: Publish) -> N
     publish("夏季空调节电常识", "空调温度设定在26℃。", audience="public", tags=("节电",))
     _bills(town, [("2025-06", "200"), ("2026-06", "260")])  # exactly 30 % above: not unusual
     assert bill_notify(period="2026-06") == 1
-    assert list(Notice.objects.filter(dedupe_key__startswith="bill_issued:").values_list("template_code", flat=True)) == [
-        "bill_issued"
-    ]
+    assert list(
+        Notice.objects.filter(dedupe_key__startswith="bill_issued:").values_list("template_code", flat=True)
+    ) == ["bill_issued"]
 
 
 def test_the_bill_run_announces_tier_three_without_an_article(town: City, settings: Settings) -> None:

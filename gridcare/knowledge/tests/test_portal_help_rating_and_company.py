@@ -38,9 +38,7 @@ def test_a_customer_rates_once_on_the_page(town: City, publish: Publish, zhang: 
     assert "1 人觉得有帮助 · 0 人觉得没帮助" in again.content.decode()
 
 
-def test_the_api_rating_is_idempotent_and_counted_in_the_figures(
-    town: City, publish: Publish, zhang: Customer
-) -> None:
+def test_the_api_rating_is_idempotent_and_counted_in_the_figures(town: City, publish: Publish, zhang: Customer) -> None:
     article = publish("停电报修", "拨打95598", audience="public")
     url = f"/api/v1/portal/help/articles/{article.pk}/feedback"
     first = zhang.api().post(url, {"helpful": False}, content_type="application/json")

@@ -115,7 +115,9 @@ def test_categories_through_the_api(town: City, publish: Publish) -> None:
     assert refiled.status_code == 422  # a retired category takes no articles
     viewer = api_client(town.agent)
     assert viewer.get("/api/v1/knowledge/categories").status_code == 200
-    assert viewer.post("/api/v1/knowledge/categories", {"name": "丁"}, content_type="application/json").status_code == 403
+    assert (
+        viewer.post("/api/v1/knowledge/categories", {"name": "丁"}, content_type="application/json").status_code == 403
+    )
     assert Category.objects.filter(name="丁").count() == 0
 
 
