@@ -27,7 +27,10 @@ from gridcare.knowledge.rules.usage import tier_reached, unusual_usage
 from gridcare.knowledge.selectors import ADVICE_TAG, advice_articles
 
 NET = Decimal("0.01")  # the candidates' margin below each limit (kWh)
-KWH = DecimalField(max_digits=14, decimal_places=2)
+
+
+def _kwh() -> DecimalField:  # type: ignore[type-arg]
+    return DecimalField(max_digits=14, decimal_places=2)
 
 
 def last_year(period: str) -> str:
@@ -73,12 +76,12 @@ def unusual_bill_variables(*, period: str, bill_ids: Sequence[int]) -> dict[int,
     rows = (
         Bill.objects.filter(period=period, id__gte=min(wanted), id__lte=max(wanted))
         .annotate(
-            last_kwh=Subquery(before, output_field=KWH),
-            reach_yearly=F("prior_kwh") + F("kwh") + Value(NET, output_field=KWH),
-            reach_monthly=F("kwh") + Value(NET, output_field=KWH),
+            last_kwh=Subquery(before, output_field=_kwh()),
+            reach_yearly=F("prior_kwh") + F("kwh") + Value(NET, output_field=_kwh()),
+            reach_monthly=F("kwh") + Value(NET, output_field=_kwh()),
             over=F("kwh") * 100
-            + Value(NET, output_field=KWH)
-            - Coalesce("last_kwh", Value(0, output_field=KWH)) * (100 + percent),
+            + Value(NET, output_field=_kwh())
+            - Coalesce("last_kwh", Value(0, output_field=_kwh())) * (100 + percent),
         )
         .filter((Q(last_kwh__gt=0) & Q(over__gt=0)) | _tier_net(top_tier))
         .values_list(

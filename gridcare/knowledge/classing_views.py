@@ -75,7 +75,7 @@ def category_list(request: HttpRequest) -> HttpResponse:
 def _categories_context(scope: Scope, **more: object) -> dict[str, object]:
     can_edit = can(scope, Capability.KNOWLEDGE_EDIT)
     rows = list(selectors.category_list(company_id=scope.company_id, retired=True)) if scope.company_id else []
-    events = CategoryEvent.objects.filter(category__company_id=scope.company_id).order_by("-id")[:20]
+    events = CategoryEvent.objects.filter(category__company_id=scope.company_id or 0).order_by("-id")[:20]
     return {
         "rows": rows,
         "live": sum(1 for c in rows if c.retired_at is None),
