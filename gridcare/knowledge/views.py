@@ -152,7 +152,8 @@ def version_new(request: HttpRequest, article_id: int) -> HttpResponse:
     latest = selectors.versions_of(scope=scope, article=article).first()
     initial = {}
     if latest is not None:
-        initial = {f: getattr(latest, f) for f in ("title", "body", "audience", "effective_from", "expires_on")}
+        initial = {f: getattr(latest, f) for f in ("title", "body", "effective_from", "expires_on")}
+    initial["audience"] = article.audience  # as it is filed now (重新归类 may have changed it)
     form = DraftForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         version = page_action(

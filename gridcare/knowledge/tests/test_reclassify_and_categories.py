@@ -43,6 +43,8 @@ def test_the_page_reclassifies_and_search_follows(town: City, publish: Publish) 
     assert sorted(article.tags.values_list("name", flat=True)) == ["更名", "过户"]
     assert SearchDoc.objects.filter(article=article, kind="procedure", category=fees, audience="public").exists()
     assert _found(town, "过户", internal=False, kinds=["procedure"], category_id=fees.pk) == [article.pk]
+    draft = page.get(f"/knowledge/articles/{article.pk}/new-version/").content.decode()
+    assert '<option value="public" selected>' in draft  # the next version starts as it is filed now
     [line] = history_lines(KnowledgeEvent.objects.filter(article=article, type="reclassed"))
     assert line.sentence == "supervisor 重新归类，类型改为办事指南，分类改为“业务办理”，改为公开，标签改为：更名、过户"
 
