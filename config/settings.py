@@ -639,11 +639,17 @@ GRIDCARE_KEY_ACCOUNTS: dict[str, Any] = {  # Any: the visit intervals are a dict
 
 # The knowledge base (SELF-1, SELF-4, issue 18): a bill's usage is unusual (and links the
 # energy-saving advice) when it is this many per cent above the same month last year, or when it
-# reaches this tier; how many suggestions the work-order and counter consoles show.
-GRIDCARE_KNOWLEDGE = {
+# reaches this tier; how many suggestions the work-order and counter consoles show. LINK_BASE: the
+# public site the "bill issued" message's link to the 节电 help starts with (no trailing slash).
+# PORTAL_COMPANY: the code of the supply company whose public articles the portal's help shows to
+# a visitor who has not signed in or has no bound account ("": the first company, by id); a
+# signed-in customer sees their bound accounts' companies' public articles.
+GRIDCARE_KNOWLEDGE: dict[str, Any] = {  # Any: numbers and two strings
     "UNUSUAL_USAGE_PERCENT": env_int("GRIDCARE_KNOWLEDGE_UNUSUAL_USAGE_PERCENT", 30),
     "UNUSUAL_USAGE_TIER": env_int("GRIDCARE_KNOWLEDGE_UNUSUAL_USAGE_TIER", 3),
     "SUGGESTIONS": env_int("GRIDCARE_KNOWLEDGE_SUGGESTIONS", 5),
+    "LINK_BASE": env_str("GRIDCARE_KNOWLEDGE_LINK_BASE", GRIDCARE_SURVEY_LINK_BASE),
+    "PORTAL_COMPANY": env_str("GRIDCARE_KNOWLEDGE_PORTAL_COMPANY", ""),
 }
 
 # The outlet network (营业网点规划, PLAN-3, issue 17): what a counter handles in a year (tickets;

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from gridcare.core.exceptions import NotFound
-from gridcare.knowledge.models import Article, ArticleVersion, VersionStatus
+from gridcare.knowledge.models import Article, ArticleVersion, Category, VersionStatus
 from gridcare.org.access import Capability, Path, Reach, Scope, can
 
 COMPANY = Path(company="company_id")
@@ -54,3 +54,14 @@ def version_get_for_scope(*, scope: Scope, version_id: int) -> ArticleVersion:
     if version is None:
         raise NotFound(_("未找到文章版本 %(id)s。") % {"id": version_id})
     return version
+
+
+def category_get_for_scope(*, scope: Scope, category_id: int) -> Category:
+    """A category of the caller's company (KNOWLEDGE_VIEW; a missing one and another company's
+    are the same 404)."""
+    found = None
+    if can(scope, Capability.KNOWLEDGE_VIEW):
+        found = Category.objects.filter(scope.filter(Reach.COMPANY, COMPANY), pk=category_id).first()
+    if found is None:
+        raise NotFound(_("未找到知识分类 %(id)s。") % {"id": category_id})
+    return found

@@ -191,12 +191,8 @@ def knowledge_article_create(request: HttpRequest, payload: KnowledgeArticleIn) 
     return 201, _version(version)
 
 
-@router.get("/articles/{article_id}", response={200: KnowledgeArticleOut, **ERRORS})
-def knowledge_article(request: HttpRequest, article_id: int) -> dict[str, Any]:
-    scope, article = scoped_get(request, article_get_for_scope, article_id=article_id)
-    require(scope, Capability.KNOWLEDGE_VIEW)
+def article_out(article: Article) -> dict[str, Any]:
     counts = selectors.feedback_counts(article)
-    services.article_opened(article=article)
     return {
         **_row(article),
         "tags": selectors.tags_of(article),
@@ -204,6 +200,14 @@ def knowledge_article(request: HttpRequest, article_id: int) -> dict[str, Any]:
         "helpful": counts.helpful,
         "unhelpful": counts.unhelpful,
     }
+
+
+@router.get("/articles/{article_id}", response={200: KnowledgeArticleOut, **ERRORS})
+def knowledge_article(request: HttpRequest, article_id: int) -> dict[str, Any]:
+    scope, article = scoped_get(request, article_get_for_scope, article_id=article_id)
+    require(scope, Capability.KNOWLEDGE_VIEW)
+    services.article_opened(article=article)
+    return article_out(article)
 
 
 @router.get("/articles/{article_id}/versions", response={200: list[KnowledgeVersionOut], **ERRORS})
@@ -318,3 +322,7 @@ def knowledge_figures(request: HttpRequest, days: int = 30) -> dict[str, Any]:
         "top_queries": [{"query": q.query, "times": q.times} for q in found.top_queries],
         "most_used": [_row(a) for a in found.most_used],
     }
+
+
+# The classing and category routes (their own module, on this router).
+from gridcare.knowledge import classing_api as _classing_api  # noqa: E402,F401 - registers its routes

@@ -19,3 +19,7 @@ class VersionConflict(Conflict):
 
 class OwnReview(Forbidden):
     """The editor of a version may not review it: another person does (four eyes)."""
+
+
+class CategoryInUse(Conflict):
+    """A category with articles filed under it cannot be retired."""

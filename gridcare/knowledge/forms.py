@@ -76,3 +76,38 @@ class ArticleForm(DraftForm):
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(label=_("审核结论"), choices=[("approve", _("通过并发布")), ("reject", _("退回修改"))])
     note = forms.CharField(label=_("审核意见"), max_length=200, required=False, help_text=_("退回时必填。"))
+
+
+def _tags(raw: str) -> list[str]:
+    text = (raw or "").replace("，", ",").replace("、", ",").replace(" ", ",")
+    return [t for t in text.split(",") if t]
+
+
+class ClassingForm(forms.Form):
+    """An article filed anew: kind, category, tags, public or internal."""
+
+    kind = forms.ChoiceField(label=_("类型"), choices=Kind.choices)
+    tags = forms.CharField(
+        label=_("标签"), max_length=250, required=False, help_text=_("用逗号或空格分开，如：节电 空调")
+    )
+    audience = forms.ChoiceField(
+        label=_("公开范围"), choices=Audience.choices, help_text=_("改为公开需审核权限：客户将在网上营业厅读到。")
+    )
+
+    field_order = ["kind", "category", "tags", "audience"]
+
+    def __init__(self, *args: Any, categories: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        picker = Picker(label=_("分类"), blank=_("（不分类）"), invalid=_("没有这个分类。"))
+        picker.offer([(str(pk), name) for pk, name in categories])
+        self.fields["category"] = picker
+        self.order_fields(self.field_order)
+
+    def classing(self) -> Classing:
+        d = self.cleaned_data
+        category = d.get("category")
+        return Classing(kind=d["kind"], category_id=int(category) if category else None, tags=_tags(d.get("tags", "")))
+
+
+class CategoryForm(forms.Form):
+    name = forms.CharField(label=_("分类名称"), max_length=50)

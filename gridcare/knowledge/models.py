@@ -42,6 +42,8 @@ class Category(models.Model):
     code = models.CharField(_("编码"), max_length=30)
     name = models.CharField(_("名称"), max_length=50)
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    # Retired (停用) when empty: no longer offered nor assignable; kept for the history.
+    retired_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("知识分类")
@@ -238,3 +240,13 @@ class KnowledgeEvent(Event):
     class Meta(Event.Meta):
         verbose_name = _("知识库记录")
         verbose_name_plural = _("知识库记录")
+
+
+class CategoryEvent(Event):
+    """The history of a category: created, renamed, moved, retired."""
+
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="events")
+
+    class Meta(Event.Meta):
+        verbose_name = _("知识分类记录")
+        verbose_name_plural = _("知识分类记录")

@@ -94,7 +94,11 @@ class Found:
 
 # -- the two backends -----------------------------------------------------------------------------
 def _filters(
-    company_id: int | None, audiences: Sequence[str], kinds: Sequence[str] | None, category_id: int | None, on: date
+    company_id: int | None | Sequence[int],
+    audiences: Sequence[str],
+    kinds: Sequence[str] | None,
+    category_id: int | None,
+    on: date,
 ) -> tuple[str, list[Any]]:
     """The WHERE of the documents (``d``, SearchDoc: the article's filters are copied there)."""
     where = [
@@ -103,9 +107,12 @@ def _filters(
         f"d.audience IN ({', '.join(['%s'] * len(audiences))})",
     ]
     params: list[Any] = [on, on, *audiences]
-    if company_id is not None:
+    if isinstance(company_id, int):
         where.append("d.company_id = %s")
         params.append(company_id)
+    elif company_id is not None:  # several companies (a customer's accounts in more than one)
+        where.append(f"d.company_id IN ({', '.join(['%s'] * len(company_id))})")
+        params += list(company_id)
     if kinds:
         where.append(f"d.kind IN ({', '.join(['%s'] * len(kinds))})")
         params += list(kinds)
@@ -206,7 +213,7 @@ def audiences_for(*, internal: bool) -> tuple[str, ...]:
 def search(
     text: str,
     *,
-    company_id: int | None,
+    company_id: int | None | Sequence[int],
     internal: bool,
     on: date,
     kinds: Sequence[str] | None = None,
@@ -215,9 +222,10 @@ def search(
     offset: int = 0,
 ) -> Found:
     """The published articles in force ``on`` that match ``text``, best first (``company_id``
-    None: every company's; ``internal``: internal articles too). Writes nothing."""
+    None: every company's; a list: those companies'; ``internal``: internal articles too).
+    Writes nothing."""
     query = parse(text)
-    if query.empty:
+    if query.empty or (company_id is not None and not isinstance(company_id, int) and not company_id):
         return Found(count=0, items=[], query=query)
     where, params = _filters(company_id, audiences_for(internal=internal), kinds, category_id, on)
     hits = _hits(query, where, params, limit, offset)

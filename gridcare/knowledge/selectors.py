@@ -10,13 +10,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridcare.billing import selectors as billing
-from gridcare.billing.models import Bill
-from gridcare.billing.rules.tier_usage import tier_usage
+from gridcare.billing.models import Bill, TariffKind, TierPeriod
 from gridcare.core.exceptions import NotFound
 from gridcare.customers.models import Account
 from gridcare.knowledge import search as index
@@ -33,7 +32,7 @@ from gridcare.knowledge.models import (
     VersionStatus,
 )
 from gridcare.knowledge.rules.diff import DiffLine, diff_lines
-from gridcare.knowledge.rules.usage import unusual_usage
+from gridcare.knowledge.rules.usage import tier_reached, unusual_usage
 from gridcare.org.access import Scope
 
 
@@ -93,8 +92,20 @@ def review_queue(*, scope: Scope) -> QuerySet[ArticleVersion]:
 
 
 def category_choices(*, company_id: int | None) -> list[tuple[int, str]]:
-    rows = Category.objects.all() if company_id is None else Category.objects.filter(company_id=company_id)
+    """The live categories an article may be filed under (retired ones are not offered)."""
+    rows = Category.objects.filter(retired_at__isnull=True)
+    if company_id is not None:
+        rows = rows.filter(company_id=company_id)
     return [(c.pk, c.name) for c in rows.order_by("position", "code")]
+
+
+def category_list(*, company_id: int, retired: bool = False) -> QuerySet[Category]:
+    """The company's categories in their order, each with how many articles are filed under it
+    (``articles``); the retired ones after the live ones when ``retired``."""
+    rows = Category.objects.filter(company_id=company_id).annotate(articles_count=Count("articles"))
+    if not retired:
+        rows = rows.filter(retired_at__isnull=True)
+    return rows.order_by(F("retired_at").asc(nulls_first=True), "position", "code")
 
 
 def tags_of(article: Article) -> list[str]:
@@ -133,22 +144,29 @@ def in_force(on: date, prefix: str = "") -> Q:
     )
 
 
-def public_article(*, article_id: int, on: date) -> Article:
-    """A published public article in force, for the customer portal's help (any company's):
-    internal, expired and not yet effective ones are the same 404 as a missing one."""
-    article = (
-        Article.objects.filter(in_force(on), pk=article_id, audience=Audience.PUBLIC, published_version__isnull=False)
-        .select_related("category", "published_version")
-        .first()
+def public_article(*, article_id: int, on: date, companies: Sequence[int] | None = None) -> Article:
+    """A published public article in force, for the customer portal's help (of ``companies``:
+    the customer's, gridcare.knowledge.portal_reach; None: any company's): internal, expired,
+    not yet effective and other companies' ones are the same 404 as a missing one."""
+    rows = Article.objects.filter(
+        in_force(on), pk=article_id, audience=Audience.PUBLIC, published_version__isnull=False
     )
+    if companies is not None:
+        rows = rows.filter(company_id__in=list(companies))
+    article = rows.select_related("category", "published_version").first()
     if article is None:
         raise NotFound(_("未找到这篇帮助文章。"))
     return article
 
 
-def public_articles(*, on: date, kinds: Sequence[str] = (), limit: int = 30) -> list[Article]:
-    """Published public articles in force (the portal help's front page), most read first."""
+def public_articles(
+    *, on: date, kinds: Sequence[str] = (), limit: int = 30, companies: Sequence[int] | None = None
+) -> list[Article]:
+    """Published public articles in force (the portal help's front page) of ``companies`` (None:
+    any company's), most read first."""
     rows = Article.objects.filter(in_force(on), audience=Audience.PUBLIC, published_version__isnull=False)
+    if companies is not None:
+        rows = rows.filter(company_id__in=list(companies))
     if kinds:
         rows = rows.filter(kind__in=list(kinds))
     return list(rows.select_related("category").order_by("-views", "pk")[:limit])
@@ -267,11 +285,11 @@ def _last_year(period: str) -> str:
 
 
 def _tier_reached(bill: Bill) -> int | None:
-    tiers = tier_usage(bill.tariff, kwh=bill.kwh, prior_kwh=bill.prior_kwh)
-    if tiers is None:
+    t = bill.tariff
+    if t.kind != TariffKind.TIERED or t.tier1_kwh is None or t.tier2_kwh is None:
         return None
-    reached = [p.tier for p in tiers.parts if p.kwh > 0]
-    return max(reached) if reached else None
+    thresholds = (t.tier1_kwh, t.tier2_kwh)
+    return tier_reached(bill.kwh, bill.prior_kwh, thresholds, yearly=t.tier_period == TierPeriod.YEARLY)
 
 
 def advice_articles(*, public: bool, company_id: int | None, on: date, limit: int = 3) -> list[Article]:

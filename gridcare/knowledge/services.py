@@ -99,7 +99,9 @@ def _classing_errors(classing: Classing, company_id: int) -> dict[str, str]:
         errors["kind"] = _("请选择文章类型。")
     if (
         classing.category_id is not None
-        and not Category.objects.filter(pk=classing.category_id, company_id=company_id).exists()
+        and not Category.objects.filter(
+            pk=classing.category_id, company_id=company_id, retired_at__isnull=True
+        ).exists()
     ):
         errors["category"] = _("没有这个分类。")
     tags = [_clean(t) for t in classing.tags if _clean(t)]
@@ -171,19 +173,46 @@ def article_create(*, scope: Scope, actor: Actor, classing: Classing, draft: Dra
     return version
 
 
-def article_reclass(*, scope: Scope, actor: Actor, article: Article, classing: Classing) -> Article:
-    """Change an article's kind, category and tags (not its text: that is a new version)."""
-    company_id = _editor(scope)
-    errors = _classing_errors(classing, company_id)
+def article_reclass(
+    *, scope: Scope, actor: Actor, article: Article, classing: Classing, audience: str | None = None
+) -> Article:
+    """File ``article`` anew: its kind, category, tags and (``audience`` given) public or internal
+    — not its text, which is a new version. The search document follows in the same transaction.
+    Making an article public needs KNOWLEDGE_REVIEW (customers will read it: a reviewer's call);
+    any editor may make it internal. Nothing changed: nothing written."""
+    _editor(scope)
+    errors = _classing_errors(classing, article.company_id)
+    if audience is not None and audience not in Audience.values:
+        errors["audience"] = _("请选择公开或内部。")
     if errors:
         raise ArticleRefused(_("未保存，请修改标出的内容。"), errors=errors)
     with transaction.atomic():
-        article.kind, article.category_id = classing.kind, classing.category_id
-        article.save(update_fields=["kind", "category"])
-        index.reindex_filters(article)
-        _set_tags(article, classing.tags)
-        knowledge_event(E.ARTICLE_CHANGED, actor=actor, article=article)
-    return article
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        changes: dict[str, Any] = {}
+        if classing.kind != locked.kind:
+            changes["kind"] = classing.kind
+        if classing.category_id != locked.category_id:
+            if classing.category_id is None:
+                changes["uncategorised"] = True
+            else:
+                changes["category"] = Category.objects.get(pk=classing.category_id).name
+        if audience is not None and audience != locked.audience:
+            if audience == Audience.PUBLIC:
+                require(scope, Capability.KNOWLEDGE_REVIEW)
+            changes["audience"] = audience
+        wanted = sorted(dict.fromkeys(_clean(n) for n in classing.tags if _clean(n)))
+        if wanted != sorted(locked.tags.values_list("name", flat=True)):
+            changes["tags"] = "、".join(wanted) or "—"
+        if not changes:
+            return locked
+        locked.kind, locked.category_id = classing.kind, classing.category_id
+        if audience is not None:
+            locked.audience = audience
+        locked.save(update_fields=["kind", "category", "audience"])
+        index.reindex_filters(locked)
+        _set_tags(locked, wanted)
+        knowledge_event(E.RECLASSED, actor=actor, article=locked, **changes)
+    return locked
 
 
 def version_draft(*, scope: Scope, actor: Actor, article: Article, draft: Draft) -> ArticleVersion:
@@ -319,7 +348,7 @@ def search_and_log(
     query: Any,
     channel: str,
     actor: Actor,
-    company_id: int | None,
+    company_id: int | None | Sequence[int],
     internal: bool,
     on: date,
     kinds: Sequence[str] | None = None,
@@ -342,5 +371,6 @@ def search_and_log(
         limit=limit,
         offset=offset,
     )
-    search_logged(query=text, hits=found.count, channel=channel, actor=actor, company_id=company_id)
+    logged = company_id if isinstance(company_id, int) or company_id is None else next(iter(company_id), None)
+    search_logged(query=text, hits=found.count, channel=channel, actor=actor, company_id=logged)
     return found

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from gridcare.knowledge import views
+from gridcare.knowledge import classing_views, views
 
 app_name = "knowledge"
 
@@ -17,4 +17,9 @@ urlpatterns: list[URLPattern] = [
     path("versions/<int:version_id>/review/", views.version_review, name="version_review"),
     path("review/", views.review_queue, name="review"),
     path("figures/", views.figures_page, name="figures"),
+    path("articles/<int:article_id>/classing/", classing_views.article_classing, name="article_classing"),
+    path("categories/", classing_views.category_list, name="categories"),
+    path("categories/<int:category_id>/rename/", classing_views.category_rename, name="category_rename"),
+    path("categories/<int:category_id>/move/", classing_views.category_move, name="category_move"),
+    path("categories/<int:category_id>/retire/", classing_views.category_retire, name="category_retire"),
 ]

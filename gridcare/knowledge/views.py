@@ -58,7 +58,14 @@ def search_page(request: HttpRequest) -> HttpResponse:
             form=form,
         )
         page = {"number": offset // PAGE + 1, "more": found is not None and found.count > offset + PAGE}
-    latest = selectors.article_list(scope=scope, status="published")[:10] if found is None else []
+    category = _int(request.GET.get("category"))  # the categories page's link: that category's articles
+    latest: Any = []
+    if found is None:
+        latest = (
+            selectors.article_list(scope=scope, category_id=category)[:100]
+            if category is not None
+            else selectors.article_list(scope=scope, status="published")[:10]
+        )
     context = {"form": form, "found": found, "page": page, "latest": latest, **_abilities(scope)}
     return render(request, "knowledge/search.html", context)
 
@@ -145,7 +152,8 @@ def version_new(request: HttpRequest, article_id: int) -> HttpResponse:
     latest = selectors.versions_of(scope=scope, article=article).first()
     initial = {}
     if latest is not None:
-        initial = {f: getattr(latest, f) for f in ("title", "body", "audience", "effective_from", "expires_on")}
+        initial = {f: getattr(latest, f) for f in ("title", "body", "effective_from", "expires_on")}
+    initial["audience"] = article.audience  # as it is filed now (重新归类 may have changed it)
     form = DraftForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         version = page_action(

@@ -62,6 +62,12 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
         Category.BILL,
         "【国网示范市供电公司】户号{account_no}，{period}电费{amount}元，请于{due_date}前缴纳。",
     ),
+    # A bill whose usage is unusual (SELF-4, issue 18; gridcare.knowledge.bill_messages): the
+    # reason (well above the same month last year, or tier 3) and the 节电 help's article.
+    "bill_issued_unusual": (
+        Category.BILL,
+        "【国网示范市供电公司】户号{account_no}，{period}电费{amount}元，请于{due_date}前缴纳。{reason}，节电小贴士《{advice}》：{link}",
+    ),
     "payment_received": (
         Category.PAYMENT,
         "【国网示范市供电公司】户号{account_no}于{paid_at}缴费{amount}元，感谢您的支持。",

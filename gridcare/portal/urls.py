@@ -76,4 +76,5 @@ urlpatterns = [
     # the help: the knowledge base's public articles (gridcare.knowledge, SELF-1)
     path("help/", help_views.help_page, name="help"),
     path("help/<int:article_id>/", help_views.help_article, name="help_article"),
+    path("help/<int:article_id>/feedback/", help_views.help_feedback, name="help_feedback"),
 ]

@@ -12,12 +12,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gridcare.core.paging import paginate, sort_rows
-from gridcare.core.views import ask_first, confirmation, is_htmx, page_action, page_get, staff_required
+from gridcare.core.views import (
+    ask_first,
+    confirmation,
+    confirmed,
+    is_htmx,
+    page_action,
+    page_get,
+    staff_required,
+)
 from gridcare.org.access import Capability, request_scope, require
 from gridcare.workorders import forms, services
 from gridcare.workorders import selectors_desk as desk
 from gridcare.workorders.access import order_get_for_scope
-from gridcare.workorders.models import Attachment
+from gridcare.workorders.models import Attachment, WorkOrder
 from gridcare.workorders.services.desk import attachment_max_bytes
 from gridcare.workorders.services.searches import search_query
 
@@ -143,6 +151,11 @@ def urge(request: HttpRequest, number: str) -> HttpResponse:
     if not posted.get("text", "").strip():
         posted["text"] = _("客户来电催办")  # the intake page's button before anything was typed
     form = forms.UrgeForm(posted)
+    if is_htmx(request) and not confirmed(request) and form.is_valid():
+        # The intake page's 催办此单: asked first, under the order's row; the confirmation posts
+        # the intake's words again (confirmed=1) and lands on the order urged.
+        context = {"sentence": _urge_question(order), "order": order}
+        return render(request, "workorders/_urge_confirm.html", context)
     if form.is_valid():
         data = services.NewOrder(
             channel=form.cleaned_data["channel"], text=form.cleaned_data["text"], urges=order.number
@@ -159,6 +172,13 @@ def urge(request: HttpRequest, number: str) -> HttpResponse:
         answer["HX-Redirect"] = f"/workorders/{order.number}/"
         return answer
     return redirect("workorders:detail", number=number)
+
+
+def _urge_question(order: WorkOrder) -> str:
+    owner = order.owner.name if order.owner else _("（尚未派工）")
+    return _(
+        "将新建一张催办工单并关联工单 %(no)s：其催办次数由 %(n)s 次变为 %(m)s 次，并提醒负责人 %(owner)s。确认催办吗？"
+    ) % {"no": order.number, "n": order.urge_count, "m": order.urge_count + 1, "owner": owner}
 
 
 @require_POST

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from gridcare.billing.rules.bill_dates import due_date_of
+from gridcare.knowledge.bill_messages import unusual_bill_variables
 from gridcare.notices.services import NewNotice, notices_enqueue
 
 # (phone, account id, variables, dedupe key)
@@ -42,20 +43,25 @@ def bill_issued_rows(
     phones: Sequence[str | None],
     amounts: np.ndarray,
 ) -> int:
-    """ "Bill issued" messages for bills that still have something to pay and a phone."""
+    """ "Bill issued" messages for bills that still have something to pay and a phone; a bill
+    with unusual usage gets the second template, with the reason and the 节电 help (SELF-4, one
+    query per chunk; the dedupe key is the same, so a bill has one message either way)."""
     due = due_date_of(period).isoformat()
+    unusual = unusual_bill_variables(period=period, bill_ids=bill_ids.tolist())
 
-    def messages() -> Iterable[Message]:
+    def messages(of_unusual: bool) -> Iterable[Message]:
         for bill_id, account_id, no, phone, fen in zip(
             bill_ids.tolist(), account_ids.tolist(), account_nos, phones, amounts.tolist(), strict=True
         ):
-            if phone and fen > 0:
+            if phone and fen > 0 and (bill_id in unusual) == of_unusual:
                 variables: dict[str, Any] = {
                     "account_no": no,
                     "period": period,
                     "amount": fen_text(fen),
                     "due_date": due,
+                    **unusual.get(bill_id, {}),
                 }
                 yield phone, account_id, variables, f"bill_issued:{bill_id}"
 
-    return notice_rows("bill_issued", messages())
+    queued = notice_rows("bill_issued", messages(False))
+    return queued + (notice_rows("bill_issued_unusual", messages(True)) if unusual else 0)

@@ -33,3 +33,14 @@ def unusual_usage(
     if tier is not None and tier >= top_tier:
         reasons.append(_("本月用电已进入第%(tier)s档阶梯电价") % {"tier": tier})
     return "；".join(reasons) or None
+
+
+def tier_reached(kwh: Decimal, prior_kwh: Decimal, thresholds: tuple[Decimal, ...], *, yearly: bool) -> int | None:
+    """The highest tier a bill's ``kwh`` reaches (1, 2, 3) after ``prior_kwh`` of the tier
+    period (a monthly tier period starts from zero), as ``billing.rules.tariffs.tier_split``
+    splits it: usage exactly at a threshold stays in the lower tier. None: nothing used, or a
+    tariff without tiers (no ``thresholds``)."""
+    if kwh <= 0 or not thresholds:
+        return None
+    end = (prior_kwh if yearly else Decimal(0)) + kwh
+    return 1 + sum(1 for t in thresholds if end > t)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from gridcare.core.history import history_lines, table_of
 from gridcare.core.testing import City, signed_in
-from gridcare.knowledge.events import KnowledgeEventType
-from gridcare.knowledge.models import KnowledgeEvent
+from gridcare.knowledge.events import CategoryEventType, KnowledgeEventType
+from gridcare.knowledge.models import CategoryEvent, KnowledgeEvent
 from gridcare.knowledge.tests.conftest import Publish
 
 
@@ -28,3 +28,10 @@ def test_the_history_reads_as_sentences(town: City, publish: Publish) -> None:
     ]
     page = signed_in(town.supervisor).get(f"/knowledge/articles/{article.pk}/").content.decode()
     assert "other_supervisor 审核通过第 1 版并发布" in page and "published" not in page
+
+
+def test_every_category_type_has_a_label_and_a_sentence() -> None:
+    table = table_of(CategoryEvent)
+    assert table is not None
+    assert set(table.labels) == set(CategoryEventType.values)
+    assert [t for t in CategoryEventType.values if not table.alternatives(t)] == []

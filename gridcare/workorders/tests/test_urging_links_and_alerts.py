@@ -87,8 +87,15 @@ def test_intake_shows_the_callers_open_orders_by_phone_or_account(town: City, cl
     assert [o.number for o in by_account.context["orders"]] == [open_one.number]
     assert "该客户有 1 张在办工单" in by_account.content.decode()
     assert client.get("/workorders/open-orders/?lookup=139000").context["orders"] == []
-    urged = client.post(
+    asked = client.post(
         f"/workorders/{open_one.number}/urge/", {"channel": "phone_95598", "text": ""}, HTTP_HX_REQUEST="true"
+    )
+    assert asked.status_code == 200 and "催办次数由 0 次变为 1 次" in asked.content.decode()
+    assert WorkOrder.objects.get(pk=open_one.pk).urge_count == 0  # asked only
+    urged = client.post(
+        f"/workorders/{open_one.number}/urge/",
+        {"channel": "phone_95598", "text": "", "confirmed": "1"},
+        HTTP_HX_REQUEST="true",
     )
     assert (urged.status_code, urged["HX-Redirect"]) == (204, f"/workorders/{open_one.number}/")
     open_one.refresh_from_db()

@@ -226,6 +226,12 @@ OPERATIONS: dict[Operation, tuple[Capability | None, str | None]] = {
     ("POST", "/api/v1/knowledge/versions/{version_id}/approve"): (C.KNOWLEDGE_REVIEW, "missing"),
     ("POST", "/api/v1/knowledge/versions/{version_id}/reject"): (C.KNOWLEDGE_REVIEW, "missing"),
     ("GET", "/api/v1/knowledge/figures"): (C.KNOWLEDGE_EDIT, None),
+    ("PUT", "/api/v1/knowledge/articles/{article_id}/classing"): (C.KNOWLEDGE_EDIT, "missing"),
+    ("GET", "/api/v1/knowledge/categories"): (C.KNOWLEDGE_VIEW, None),
+    ("POST", "/api/v1/knowledge/categories"): (C.KNOWLEDGE_EDIT, None),
+    ("PUT", "/api/v1/knowledge/categories/order"): (C.KNOWLEDGE_EDIT, None),
+    ("PATCH", "/api/v1/knowledge/categories/{category_id}"): (C.KNOWLEDGE_EDIT, "missing"),
+    ("POST", "/api/v1/knowledge/categories/{category_id}/retire"): (C.KNOWLEDGE_EDIT, "missing"),
 }
 del C
 
@@ -297,6 +303,7 @@ def _value(schema: dict[str, Any]) -> Any:
 # Values a bare type does not give (a real choice, a pattern, a range, a row of the world).
 Overrides = Callable[[World], dict[str, Any]]
 BODIES: dict[Operation, Overrides] = {
+    ("POST", "/api/v1/knowledge/categories"): lambda w: {"name": "矩阵分类"},
     ("POST", "/api/v1/planning/desk-staffing"): lambda w: {"first_slot": "08:00", "calls_per_half_hour": [40, 60]},
     ("POST", "/api/v1/planning/simulations"): lambda w: {
         "counters": 2,

@@ -313,6 +313,12 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "knowledge:version_review": (C.KNOWLEDGE_REVIEW, "missing"),  # POST only
     "knowledge:review": (C.KNOWLEDGE_REVIEW, None),
     "knowledge:figures": (C.KNOWLEDGE_EDIT, None),
+    # filing: an article's 重新归类 and the categories page (KNOWLEDGE_VIEW reads, EDIT changes)
+    "knowledge:article_classing": (C.KNOWLEDGE_EDIT, "missing"),
+    "knowledge:categories": (C.KNOWLEDGE_VIEW, None),
+    "knowledge:category_rename": (C.KNOWLEDGE_EDIT, "missing"),  # POST only
+    "knowledge:category_move": (C.KNOWLEDGE_EDIT, "missing"),  # POST only
+    "knowledge:category_retire": (C.KNOWLEDGE_EDIT, "missing"),  # POST only, asked first
 }
 del C
 

@@ -87,6 +87,7 @@ class World:
             "scenario_id": "999999999",  # a network scenario nobody has (planning, PLAN-3)
             "article_id": "999999999",  # a knowledge article nobody has (knowledge, SELF-1)
             "version_id": "999999999",  # an article version nobody has (knowledge)
+            "category_id": "999999999",  # a knowledge category nobody has (knowledge)
             "fmt": "pdf",
             "code": "arrears_reminder",
             "name": "send_notices",
