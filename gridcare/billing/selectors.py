@@ -23,6 +23,7 @@ from gridcare.billing.models import (
     DebitBatch,
     DunningStep,
     DunningStepKind,
+    ProtectedAccount,
     IntervalReading,
     Payment,
     PaymentAllocation,
@@ -281,7 +282,10 @@ def dunning_row(bill: Bill, on: date) -> DunningRow:
 
 
 def _overdue_in(scope: Scope, on: date, unit_id: int | None, hall_id: int | None) -> QuerySet[Bill]:
-    bills = Bill.objects.filter(scope.account_filter("account__supply_unit"), status__in=OPEN, due_date__lt=on)
+    # Bills of a kept instalment plan wait outside dunning (issue 19) until the plan breaks.
+    bills = Bill.objects.filter(
+        scope.account_filter("account__supply_unit"), status__in=OPEN, due_date__lt=on, penalty_paused=False
+    )
     if unit_id is not None:
         bills = bills.filter(account__supply_unit_id=unit_id)
     if hall_id is not None:
@@ -325,10 +329,17 @@ def dunning_bills(
     if stage is not None:
         bills = bills.filter(_stage_filter(stage, on))
     return (
-        bills.select_related("account__customer", "account__supply_unit", "account__hall")
+        bills.annotate(protected=protected_marks())
+        .select_related("account__customer", "account__supply_unit", "account__hall")
         .prefetch_related("dunning_steps")
         .order_by("due_date", "account__account_no", "id")
     )
+
+
+def protected_marks() -> Exists:
+    """Whether the bill's account is a protected customer (保护性客户): its cut-off needs a
+    supervisor's approval, so the dunning list marks it."""
+    return Exists(ProtectedAccount.objects.filter(account=OuterRef("account"), ended_at__isnull=True))
 
 
 def owed_total(bills: QuerySet[Bill]) -> Decimal:
