@@ -330,7 +330,7 @@ def dunning_bills(
         bills = bills.filter(_stage_filter(stage, on))
     return (
         bills.annotate(protected=protected_marks())
-        .select_related("account__customer", "account__supply_unit", "account__hall")
+        .select_related("account__customer", "account__supply_unit", "account__hall", "cutoff_plan")
         .prefetch_related("dunning_steps")
         .order_by("due_date", "account__account_no", "id")
     )
