@@ -193,7 +193,7 @@ def protected_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, listed)
     context = {
         "page": page,
-        "rows": arrears_selectors.with_cutoff_bills(list(page.object_list)),
+        "rows": arrears_selectors.with_cutoff_bills(page.items),
         "sorting": sorting,
         "q": query,
         "today": business_date(),
