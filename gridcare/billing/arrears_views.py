@@ -241,7 +241,9 @@ def protected_end_view(request: HttpRequest, protection_id: int) -> HttpResponse
     if form.is_valid():
         page_action(
             request,
-            lambda: protected_end(scope=scope, actor=page_user(request), protection=protection, note=form.cleaned_data["note"]),
+            lambda: protected_end(
+                scope=scope, actor=page_user(request), protection=protection, note=form.cleaned_data["note"]
+            ),
             success=_("已解除户号 %(no)s 的保护登记。") % {"no": protection.account.account_no},
         )
     else:
@@ -276,9 +278,13 @@ def cutoff_plan(request: HttpRequest, bill_id: int) -> HttpResponse:
     if form.is_valid():
         page_action(
             request,
-            lambda: cutoff_schedule(scope=scope, actor=page_user(request), bill=bill, planned_at=form.cleaned_data["planned_at"]),
-            success=lambda p: _("户号 %(no)s 计划停电时间已安排，将于 %(w)s 再次短信提醒。")
-            % {"no": bill.account.account_no, "w": f"{p.warn_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"},
+            lambda: cutoff_schedule(
+                scope=scope, actor=page_user(request), bill=bill, planned_at=form.cleaned_data["planned_at"]
+            ),
+            success=lambda p: (
+                _("户号 %(no)s 计划停电时间已安排，将于 %(w)s 再次短信提醒。")
+                % {"no": bill.account.account_no, "w": f"{p.warn_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"}
+            ),
         )
     else:
         messages.error(request, _("请填写计划停电时间。"))

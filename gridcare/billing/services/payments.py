@@ -18,9 +18,9 @@ from gridcare.billing.conf import billing_int, rule_int
 from gridcare.billing.events import bill_event
 from gridcare.billing.exceptions import DuplicateMismatch
 from gridcare.billing.models import (
-    CutoffPlan,
     Bill,
     BillStatus,
+    CutoffPlan,
     DunningStep,
     DunningStepKind,
     Payment,
@@ -242,7 +242,9 @@ def _after_payment(payment: Payment, account: Account) -> None:
     if Bill.objects.filter(account=account, status__in=OPEN).exists():
         return
     # Paid up: a cut-off planned for the account will not happen, nor its last warning (issue 19).
-    cutoff_warnings_withdraw(bill_ids=list(CutoffPlan.objects.filter(bill__account=account).values_list("bill_id", flat=True)), reason="paid")
+    cutoff_warnings_withdraw(
+        bill_ids=list(CutoffPlan.objects.filter(bill__account=account).values_list("bill_id", flat=True)), reason="paid"
+    )
     # Only a supply that was actually cut off is reconnected: a cut-off notice alone leaves the
     # power on, and a reconnection task for it would send a crew to a house that has power.
     cut = (

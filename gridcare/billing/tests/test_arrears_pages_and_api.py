@@ -77,7 +77,8 @@ def test_a_protected_customer_is_recorded_and_marked_on_the_dunning_list(town: C
     office = signed_in(user)
     no = town.account.account_no
     answer = office.post(
-        f"/billing/accounts/{no}/protected/", {"reason": "elderly_alone", "evidence": "独居，社区证明", "review_on": "2027-06-30"}
+        f"/billing/accounts/{no}/protected/",
+        {"reason": "elderly_alone", "evidence": "独居，社区证明", "review_on": "2027-06-30"},
     )
     assert answer.status_code == 302 and ProtectedAccount.objects.get().reason == "elderly_alone"
     listed = office.get("/billing/protected/").content.decode()

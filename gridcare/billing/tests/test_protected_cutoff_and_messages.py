@@ -73,7 +73,9 @@ def test_the_last_warning_is_queued_once_thirty_minutes_before(town: City, notic
     clerk = billing_clerk(town)
     planned = datetime(2026, 12, 31, 10, 0, tzinfo=SHANGHAI)
     with pytest.raises(InvalidInput) as refused:  # the warning would fall at 07:40, in quiet hours
-        cutoff_schedule(scope=scope_for(clerk), actor=clerk, bill=noticed, planned_at=planned.replace(hour=8, minute=10))
+        cutoff_schedule(
+            scope=scope_for(clerk), actor=clerk, bill=noticed, planned_at=planned.replace(hour=8, minute=10)
+        )
     assert set(refused.value.errors) == {"planned_at"}
     cutoff_schedule(scope=scope_for(clerk), actor=clerk, bill=noticed, planned_at=planned)
     with pytest.raises(Conflict):
@@ -101,7 +103,9 @@ def test_paying_first_withdraws_the_warning_and_the_restored_supply_is_told(town
         scope=scope_for(clerk), step=step, actor=clerk, at=datetime(2026, 12, 31, 15, 20, tzinfo=SHANGHAI)
     )
     told = Notice.objects.get(template_code="supply_reconnected")
-    assert told.body == f"【国网示范市供电公司】户号{town.account.account_no}已于2026-12-31 15:20恢复供电，感谢您的支持。"
+    assert (
+        told.body == f"【国网示范市供电公司】户号{town.account.account_no}已于2026-12-31 15:20恢复供电，感谢您的支持。"
+    )
 
 
 def test_the_customers_chosen_channel_is_used(town: City, monkeypatch: pytest.MonkeyPatch) -> None:

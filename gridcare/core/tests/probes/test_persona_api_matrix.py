@@ -339,7 +339,10 @@ BODIES: dict[Operation, Overrides] = {
         "amount": "1.00",
     },
     ("POST", "/api/v1/payments/{payment_id}/reversal"): lambda w: {"reason": "counter_error", "reference": "MATRIX-1"},
-    ("POST", "/api/v1/accounts/{account_no}/instalment-plans/preview"): lambda w: {"count": 2, "first_due": "2026-12-20"},
+    ("POST", "/api/v1/accounts/{account_no}/instalment-plans/preview"): lambda w: {
+        "count": 2,
+        "first_due": "2026-12-20",
+    },
     ("POST", "/api/v1/accounts/{account_no}/instalment-plans"): lambda w: {
         "count": 2,
         "first_due": "2026-12-20",
