@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from gridcare.billing.access import plan_filter, protected_filter
-from gridcare.billing.models import Bill, DunningStepKind, InstalmentPlan, PlanStatus, ProtectedAccount
+from gridcare.billing.models import Bill, DunningStep, DunningStepKind, InstalmentPlan, PlanStatus, ProtectedAccount
 from gridcare.billing.rules.bill_status import OPEN
 from gridcare.org.access import Scope
 
@@ -50,7 +50,13 @@ def with_cutoff_bills(rows: Sequence[ProtectedAccount]) -> list[CutoffRow]:
     """Each protection with its bills waiting for a cut-off (one query for the page)."""
     waiting = (
         Bill.objects.filter(account_id__in=[r.account_id for r in rows], status__in=OPEN)
-        .filter(dunning_steps__step=DunningStepKind.CUTOFF_NOTICE)
+        .filter(
+            Exists(
+                DunningStep.objects.filter(
+                    bill=OuterRef("pk"), step=DunningStepKind.CUTOFF_NOTICE, superseded_on__isnull=True
+                )
+            )
+        )
         .exclude(dunning_steps__step=DunningStepKind.CUTOFF)
         .select_related("cutoff_approval__approved_by")
         .order_by("period")

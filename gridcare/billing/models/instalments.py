@@ -142,10 +142,11 @@ class CutoffApproval(models.Model):
 
 
 class CutoffPlan(models.Model):
-    """When the crew will cut the supply (inside the notice's window): the customer is told
-    again ``DISCONNECT_FINAL_NOTICE_MINUTES`` before (SPEC table)."""
+    """When the crew will cut the supply (inside the window of the cut-off notice it follows):
+    the customer is told again ``DISCONNECT_FINAL_NOTICE_MINUTES`` before (SPEC table)."""
 
-    bill = models.OneToOneField(Bill, on_delete=models.PROTECT, related_name="cutoff_plan")
+    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="cutoff_plans")
+    notice = models.OneToOneField("billing.DunningStep", on_delete=models.PROTECT, related_name="cutoff_plan")
     planned_at = models.DateTimeField(_("计划停电时间"))
     warn_at = models.DateTimeField(_("停电前提醒时间"))
     planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

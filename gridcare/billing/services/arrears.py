@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -107,7 +108,7 @@ def dunning_record(*, bill: Bill, step: DunningStepKind, on: date, actor: User |
         not_yet = _("这一天账单尚未逾期（缴费截止日 %(due)s）。") % {"due": bill.due_date.isoformat()}
         raise BillingError(_("账单尚未逾期。"), errors={"on": not_yet})
     cutoff_refusal(bill, step)  # a kept instalment plan; a protected customer (issue 19)
-    steps = {s.step: s for s in bill.dunning_steps.all()}
+    steps = {s.step: s for s in bill.dunning_steps.all() if s.superseded_on is None}
     if step == DunningStepKind.NOTICE and DunningStepKind.REMINDER not in steps:
         raise BillingError(_("须先发欠费提醒。"))
     deadline = _cutoff_deadline(bill, step, on, steps)
@@ -165,7 +166,13 @@ def remind_arrears(*, on: date, batch: int = 1000) -> int:
     sent = 0
     overdue = (
         Bill.objects.filter(status__in=OPEN, due_date__lt=on, penalty_paused=False)
-        .exclude(dunning_steps__step=DunningStepKind.REMINDER)
+        .exclude(
+            Exists(
+                DunningStep.objects.filter(
+                    bill=OuterRef("pk"), step=DunningStepKind.REMINDER, superseded_on__isnull=True
+                )
+            )
+        )
         .select_related("account__customer")
         .order_by("id")
     )

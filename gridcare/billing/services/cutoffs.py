@@ -153,12 +153,16 @@ def cutoff_notice_sent(*, bill: Bill, step: DunningStep) -> None:
         },
         recipient=phone,
         account_id=bill.account_id,
-        dedupe_key=f"arrears:{bill.pk}:cutoff_notice",
+        dedupe_key=f"arrears:{bill.pk}:cutoff_notice:{step.pk}",
     )
 
 
-def _planned_at_errors(bill: Bill, planned_at: datetime, now: datetime) -> str | None:
-    notice = bill.dunning_steps.filter(step=DunningStepKind.CUTOFF_NOTICE).first()
+def live_notice(bill: Bill) -> DunningStep | None:
+    """The cut-off notice the bill's dunning is at now (one served before a broken plan is superseded)."""
+    return bill.dunning_steps.filter(step=DunningStepKind.CUTOFF_NOTICE, superseded_on__isnull=True).first()
+
+
+def _planned_at_errors(notice: DunningStep | None, planned_at: datetime, now: datetime) -> str | None:
     if notice is None:
         return _("须先送达停电通知，才能安排停电时间。")
     earliest, latest = cutoff_window(notice.done_on)
@@ -184,13 +188,21 @@ def cutoff_schedule(*, scope: Scope, actor: User, bill: Bill, planned_at: dateti
     if bill.status not in OPEN:
         raise Conflict(_("该账单已结清。"))
     cutoff_refusal(bill, DunningStepKind.CUTOFF)
-    if error := _planned_at_errors(bill, planned_at, timezone.now()):
+    notice = live_notice(bill)
+    if error := _planned_at_errors(notice, planned_at, timezone.now()):
         raise BillingError(error, errors={"planned_at": error})
+    if bill.dunning_steps.filter(step=DunningStepKind.CUTOFF).exists():
+        raise Conflict(_("该账单已停电。"))
     warn = warning_at(planned_at, rule_int("DISCONNECT_FINAL_NOTICE_MINUTES"))
     try:
         with transaction.atomic():
             plan = CutoffPlan.objects.create(
-                bill=bill, planned_at=planned_at, warn_at=warn, planned_by=actor, created_at=timezone.now()
+                bill=bill,
+                notice=notice,
+                planned_at=planned_at,
+                warn_at=warn,
+                planned_by=actor,
+                created_at=timezone.now(),
             )
             bill_event(bill=bill, type="cutoff_planned", actor=actor, at=planned_at.isoformat())
             _warn(bill, plan)
@@ -212,14 +224,19 @@ def _warn(bill: Bill, plan: CutoffPlan) -> None:
         },
         recipient=phone,
         account_id=bill.account_id,
-        dedupe_key=f"arrears:{bill.pk}:cutoff_warning",
+        dedupe_key=warning_key(plan),
         not_before=plan.warn_at,
     )
 
 
+def warning_key(plan: CutoffPlan) -> str:
+    return f"arrears:{plan.bill_id}:cutoff_warning:{plan.notice_id}"
+
+
 def cutoff_warnings_withdraw(*, bill_ids: Sequence[int], reason: str) -> int:
     """A queued last warning whose cut-off will not happen (paid up, in a plan) is never sent."""
-    return sum(notice_withdraw(dedupe_key=f"arrears:{pk}:cutoff_warning", reason=reason) for pk in bill_ids)
+    plans = CutoffPlan.objects.filter(bill_id__in=list(bill_ids))
+    return sum(notice_withdraw(dedupe_key=warning_key(p), reason=reason) for p in plans)
 
 
 def reconnected_tell(*, step: DunningStep, at: datetime) -> None:

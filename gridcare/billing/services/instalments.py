@@ -26,7 +26,15 @@ from django.utils.translation import gettext as _
 from gridcare.billing.conf import arrears_decimal, arrears_int
 from gridcare.billing.events import bill_event, plan_event
 from gridcare.billing.exceptions import InvalidTransition
-from gridcare.billing.models import Bill, Instalment, InstalmentPlan, InstalmentPlanEvent, PlanStatus
+from gridcare.billing.models import (
+    Bill,
+    DunningStep,
+    DunningStepKind,
+    Instalment,
+    InstalmentPlan,
+    InstalmentPlanEvent,
+    PlanStatus,
+)
 from gridcare.billing.rules.bill_penalty import bill_penalty, penalty_parts
 from gridcare.billing.rules.bill_status import OPEN
 from gridcare.billing.rules.instalments import broken_on, instalment_amounts, instalment_dates, schedule
@@ -292,6 +300,18 @@ def instalments_check(*, on: date) -> tuple[int, int]:
     return broken, completed
 
 
+def _dunning_restart(bill: Bill, on: date) -> None:
+    """Dunning starts again from the reminder (the plan-broken message is it): the steps taken
+    before the plan are superseded, kept as history. A supply already cut stays cut, its steps
+    live (paying up reconnects it)."""
+    steps = DunningStep.objects.filter(bill=bill, superseded_on__isnull=True)
+    if steps.filter(step=DunningStepKind.CUTOFF).exists():
+        return
+    steps.update(superseded_on=on)
+    DunningStep.objects.create(bill=bill, step=DunningStepKind.REMINDER, done_on=on)
+    bill_event(bill=bill, type="dunning_restarted", actor=None, on=on.isoformat())
+
+
 def _end(plan: InstalmentPlan, to: PlanStatus, on: date) -> None:
     plan_transition(plan=plan, to=to, actor=None, event=InstalmentPlanEvent.Type.COMPLETED, ended_on=on)
     Bill.objects.filter(instalment_plans=plan).update(penalty_paused=False)
@@ -314,6 +334,8 @@ def _break(plan: InstalmentPlan, last_day: date, number: int, on: date) -> None:
             bill.penalty_settled_to = max(last_day, bill.penalty_settled_to or last_day)
         bill.save(update_fields=["penalty_paused", "penalty_settled_to"])
         bill_event(bill=bill, type="instalment_plan_broken", actor=None, plan=plan.pk, on=last_day.isoformat())
+        if bill.status in OPEN:
+            _dunning_restart(bill, on)
     phone = primary_phone(plan.account)
     if phone:
         notice_enqueue(

@@ -15,10 +15,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from gridcare.billing.models import Bill, DunningStep, InstalmentPlan, InstalmentPlanEvent, PlanStatus
+from gridcare.billing.models import Bill, DunningStepKind, InstalmentPlan, InstalmentPlanEvent, PlanStatus
 from gridcare.billing.rules.bill_penalty import bill_penalty
 from gridcare.billing.rules.instalments import instalment_amounts, instalment_dates
-from gridcare.billing.services.arrears import remind_arrears
+from gridcare.billing.services.arrears import dunning_record, remind_arrears
 from gridcare.billing.services.instalments import (
     PlanIn,
     instalment_preview,
@@ -29,7 +29,7 @@ from gridcare.billing.services.instalments import (
 )
 from gridcare.billing.services.payments import PaymentIn, payment_post
 from gridcare.billing.tests.helpers import billing_clerk, issued_bill
-from gridcare.core.exceptions import Forbidden, InvalidInput
+from gridcare.core.exceptions import Conflict, Forbidden, InvalidInput
 from gridcare.core.testing import City
 from gridcare.core.timezone import SHANGHAI
 from gridcare.notices.models import Notice
@@ -83,6 +83,7 @@ def test_a_plan_asks_valid_counts_and_a_minimum_instalment(town: City, monkeypat
 def test_penalty_stops_while_kept_and_resumes_from_the_break(town: City, monkeypatch: pytest.MonkeyPatch) -> None:
     clerk = billing_clerk(town)
     bill = issued_bill(town.account, "2026-10", "1000.00", date(2026, 11, 25))
+    dunning_record(bill=bill, step=DunningStepKind.REMINDER, on=date(2026, 11, 26), actor=clerk)
     _at(monkeypatch, date(2026, 12, 5))
     plan, _ = plan_request(scope=scope_for(clerk), actor=clerk, account=town.account, data=_plan_in())
     assert [(i.due_date, i.amount) for i in plan.instalments.all()] == [
@@ -102,6 +103,8 @@ def test_penalty_stops_while_kept_and_resumes_from_the_break(town: City, monkeyp
 
     paid_at = datetime(2026, 12, 20, 11, 0, tzinfo=SHANGHAI)
     _at(monkeypatch, date(2026, 12, 20))
+    with pytest.raises(Conflict, match="分期缴费计划内"):  # no dunning step while the plan is kept
+        dunning_record(bill=bill, step=DunningStepKind.CUTOFF_NOTICE, on=date(2026, 12, 27), actor=clerk)
     data = PaymentIn("counter_cash", "C-INST-1", town.account.account_no, D("336.66"), paid_at)
     payment_post(scope=scope_for(town.clerk), actor=town.clerk, data=data)
     assert [paid for _i, paid in plan_schedule(plan)] == [D("336.66"), D("0.00"), D("0.00")]
@@ -123,8 +126,16 @@ def test_penalty_stops_while_kept_and_resumes_from_the_break(town: City, monkeyp
         "尚欠电费673.34元，自2027-01-24起恢复计收违约金。"
     )
     assert plan.events.get(type=InstalmentPlanEvent.Type.BROKEN).parameters == {"number": 2, "on": "2027-01-24"}
-    assert remind_arrears(on=date(2027, 1, 25)) == 1  # dunning starts again
-    assert DunningStep.objects.filter(bill=bill, step="reminder").count() == 1
+    # dunning starts again: the plan-broken message is the new reminder; the steps before the
+    # plan are superseded, kept as history; the cut-off notice may be served at once
+    assert remind_arrears(on=date(2027, 1, 25)) == 0
+    assert list(bill.dunning_steps.order_by("id").values_list("step", "done_on", "superseded_on")) == [
+        ("reminder", date(2026, 11, 26), date(2027, 1, 24)),
+        ("reminder", date(2027, 1, 24), None),
+    ]
+    notice = dunning_record(bill=bill, step=DunningStepKind.CUTOFF_NOTICE, on=date(2027, 1, 25), actor=clerk)
+    assert notice.deadline is not None and notice.deadline.date() == date(2027, 2, 1)
+    assert Notice.objects.filter(template_code="cutoff_notice").count() == 1
 
 
 def test_a_paid_up_plan_is_completed_by_the_daily_job(town: City, monkeypatch: pytest.MonkeyPatch) -> None:
