@@ -191,6 +191,7 @@ def cutoff_schedule(*, scope: Scope, actor: User, bill: Bill, planned_at: dateti
     notice = live_notice(bill)
     if error := _planned_at_errors(notice, planned_at, timezone.now()):
         raise BillingError(error, errors={"planned_at": error})
+    assert notice is not None  # _planned_at_errors refuses a bill without one
     if bill.dunning_steps.filter(step=DunningStepKind.CUTOFF).exists():
         raise Conflict(_("该账单已停电。"))
     warn = warning_at(planned_at, rule_int("DISCONNECT_FINAL_NOTICE_MINUTES"))
