@@ -485,6 +485,19 @@ GRIDCARE_BILLING = {
     "SERVICE_LINES_MAX": env_int("GRIDCARE_SERVICE_LINES_MAX", 10),
 }
 
+# Arrears (BILL-7, issue 19): instalment plans (分期缴费) of an account's overdue bills. A plan has
+# MIN_COUNT..MAX_COUNT monthly instalments of at least MIN_AMOUNT yuan each (the last takes the
+# remainder), the first due within FIRST_DUE_MAX_DAYS of the request; an instalment still unpaid
+# GRACE_DAYS after its due date breaks the plan (penalties resume, dunning starts again). The
+# cut-off's last warning is GRIDCARE_RULES["DISCONNECT_FINAL_NOTICE_MINUTES"] (30) before it.
+GRIDCARE_ARREARS = {
+    "INSTALMENT_MIN_COUNT": env_int("GRIDCARE_INSTALMENT_MIN_COUNT", 2),
+    "INSTALMENT_MAX_COUNT": env_int("GRIDCARE_INSTALMENT_MAX_COUNT", 6),
+    "INSTALMENT_MIN_AMOUNT": env_decimal("GRIDCARE_INSTALMENT_MIN_AMOUNT", "50.00"),
+    "INSTALMENT_FIRST_DUE_MAX_DAYS": env_int("GRIDCARE_INSTALMENT_FIRST_DUE_MAX_DAYS", 30),
+    "INSTALMENT_GRACE_DAYS": env_int("GRIDCARE_INSTALMENT_GRACE_DAYS", 3),
+}
+
 # Paying online (BILL-4, issue 15): the providers the portal and the app offer, each off until it is
 # switched on with its keys (a PEM text or the path of a PEM file). The simulated provider plays one
 # for the demo and the tests (its own page, HMAC-SHA256-signed notifications with KEY, "" = derived
@@ -681,6 +694,8 @@ GRIDCARE_JOBS = {
         "check_deadlines": env_str("GRIDCARE_JOB_CHECK_DEADLINES", "every 60s"),
         "bill_notify": env_str("GRIDCARE_JOB_BILL_NOTIFY", "every 5m"),
         "remind_arrears": env_str("GRIDCARE_JOB_REMIND_ARREARS", "daily 09:00"),
+        # Instalment plans: a missed instalment breaks its plan, a paid-up plan is completed.
+        "check_instalments": env_str("GRIDCARE_JOB_CHECK_INSTALMENTS", "daily 08:30"),
         "archive_check": env_str("GRIDCARE_JOB_ARCHIVE_CHECK", "daily 02:00"),
         # Online payment orders left unpaid past their time are closed (reading one closes it too).
         "expire_payment_orders": env_str("GRIDCARE_JOB_EXPIRE_PAYMENT_ORDERS", "every 5m"),

@@ -11,7 +11,9 @@ from gridcare.billing.models import (
     BillRun,
     DebitBatch,
     DunningStep,
+    InstalmentPlan,
     Payment,
+    ProtectedAccount,
     ReadingException,
     Reconciliation,
     Refund,
@@ -189,4 +191,42 @@ def refund_batch_get_for_scope(*, scope: Scope, batch_id: int) -> RefundBatch:
     found = refund_batches_for_scope(scope).filter(pk=batch_id).select_related("created_by", "paid_by").first()
     if found is None:
         raise NotFound(_("退款批次不存在。"))
+    return found
+
+
+# --- arrears: instalment plans and protected customers (issue 19) ----------------------------------
+
+
+def plan_filter(scope: Scope) -> Q:
+    """Instalment plans of the accounts the caller reaches, for the posts that propose or decide them."""
+    if not (can(scope, Capability.INSTALMENT_REQUEST) or can(scope, Capability.INSTALMENT_APPROVE)):
+        return Q(pk__in=[])
+    return scope.account_filter("account__supply_unit")
+
+
+def plan_get_for_scope(*, scope: Scope, plan_id: int) -> InstalmentPlan:
+    found = (
+        InstalmentPlan.objects.filter(plan_filter(scope), pk=plan_id)
+        .select_related("account__customer", "account__supply_unit", "requested_by", "decided_by")
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("分期计划不存在。"))
+    return found
+
+
+def protected_filter(scope: Scope) -> Q:
+    if not (can(scope, Capability.PROTECTED_EDIT) or can(scope, Capability.CUTOFF_PROTECTED_APPROVE)):
+        return Q(pk__in=[])
+    return scope.account_filter("account__supply_unit")
+
+
+def protection_get_for_scope(*, scope: Scope, protection_id: int) -> ProtectedAccount:
+    found = (
+        ProtectedAccount.objects.filter(protected_filter(scope), pk=protection_id)
+        .select_related("account__customer", "recorded_by")
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("保护性客户登记不存在。"))
     return found

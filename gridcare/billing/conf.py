@@ -41,3 +41,15 @@ def billing_str(name: str) -> str:
 
 def billing_bool(name: str) -> bool:
     return bool(settings.GRIDCARE_BILLING[name])
+
+
+def arrears_int(name: str) -> int:
+    value = settings.GRIDCARE_ARREARS[name]
+    assert isinstance(value, int)
+    return value
+
+
+def arrears_decimal(name: str) -> Decimal:
+    value = settings.GRIDCARE_ARREARS[name]
+    assert isinstance(value, Decimal)
+    return value

@@ -13,6 +13,8 @@ from gridcare.billing.models import (
     BillEvent,
     BillRun,
     BillRunEvent,
+    InstalmentPlan,
+    InstalmentPlanEvent,
     Payment,
     PaymentEvent,
     PaymentOrder,
@@ -239,5 +241,29 @@ register(
         RE.REJECTED: Sentence(_("%(actor)s 驳回了退款，款项退回预存余额"), more=(_("，意见：%(note)s"),)),
         RE.EXPORTED: _("%(actor)s 将退款导出到退款批次 #%(batch)s"),
         RE.PAID: _("%(actor)s 确认退款批次 #%(batch)s 已付款"),
+    },
+)
+
+
+# --- instalment plans (分期缴费, issue 19) ------------------------------------------------------------
+
+
+def plan_event(
+    *, plan: InstalmentPlan, type: InstalmentPlanEvent.Type, actor: Actor, **parameters: Any
+) -> InstalmentPlanEvent:
+    return record(InstalmentPlanEvent, plan=plan, type=type.value, actor=actor, parameters=parameters)
+
+
+IE = InstalmentPlanEvent.Type
+register(
+    InstalmentPlanEvent,
+    labels=IE.choices,
+    shows={"total": _money},
+    sentences={
+        IE.REQUESTED: Sentence(_("%(actor)s 申请分期缴费 %(total)s，共 %(count)s 期"), more=(_("，原因：%(reason)s"),)),
+        IE.APPROVED: Sentence(_("%(actor)s 批准了分期，期间暂停计收违约金"), more=(_("，意见：%(note)s"),)),
+        IE.REJECTED: Sentence(_("%(actor)s 驳回了分期"), more=(_("，意见：%(note)s"),)),
+        IE.COMPLETED: _("分期款已全部缴清"),
+        IE.BROKEN: _("第 %(number)s 期逾期未缴，分期终止，自 %(on)s 起恢复计收违约金并重新催费"),
     },
 )

@@ -28,6 +28,7 @@ from gridcare.billing.models import (
     PaymentAllocation,
     PrepaidBalance,
     PrepaidEntry,
+    ProtectedAccount,
     Reading,
     ReadingException,
     ReadingStatus,
@@ -252,6 +253,7 @@ class DunningRow:
     since: date | None = None  # the stage's step may be taken from this day ...
     until: date | None = None  # ... up to this one (cut-off window)
     done_on: date | None = None  # when the bill's latest step was taken
+    notice: DunningStep | None = None  # the cut-off notice a bill waiting for its cut-off follows
 
     @property
     def owed(self) -> Decimal:
@@ -263,7 +265,7 @@ DUNNING_STAGES = ("reminder", "notice", "cutoff_notice", "cutoff", "disconnected
 
 
 def dunning_row(bill: Bill, on: date) -> DunningRow:
-    steps = {s.step: s for s in bill.dunning_steps.all()}
+    steps = {s.step: s for s in bill.dunning_steps.all() if s.superseded_on is None}
     stage = dunning_stage(set(steps))
     latest = steps[stage].done_on if stage else None
     overdue_days = rule_int("DISCONNECT_AFTER_OVERDUE_DAYS")
@@ -276,12 +278,15 @@ def dunning_row(bill: Bill, on: date) -> DunningRow:
     if stage == "cutoff_notice":
         assert latest is not None
         earliest, last = cutoff_window(latest)
-        return DunningRow(bill, "cutoff", since=earliest, until=last, done_on=latest)
+        return DunningRow(bill, "cutoff", since=earliest, until=last, done_on=latest, notice=steps[stage])
     return DunningRow(bill, "disconnected", done_on=latest)
 
 
 def _overdue_in(scope: Scope, on: date, unit_id: int | None, hall_id: int | None) -> QuerySet[Bill]:
-    bills = Bill.objects.filter(scope.account_filter("account__supply_unit"), status__in=OPEN, due_date__lt=on)
+    # Bills of a kept instalment plan wait outside dunning (issue 19) until the plan breaks.
+    bills = Bill.objects.filter(
+        scope.account_filter("account__supply_unit"), status__in=OPEN, due_date__lt=on, penalty_paused=False
+    )
     if unit_id is not None:
         bills = bills.filter(account__supply_unit_id=unit_id)
     if hall_id is not None:
@@ -291,7 +296,7 @@ def _overdue_in(scope: Scope, on: date, unit_id: int | None, hall_id: int | None
 
 def _with_steps(bills: QuerySet[Bill]) -> QuerySet[Bill]:
     def taken(step: DunningStepKind) -> Exists:
-        return Exists(DunningStep.objects.filter(bill=OuterRef("pk"), step=step))
+        return Exists(DunningStep.objects.filter(bill=OuterRef("pk"), step=step, superseded_on__isnull=True))
 
     return bills.annotate(
         has_reminder=taken(DunningStepKind.REMINDER),
@@ -325,10 +330,17 @@ def dunning_bills(
     if stage is not None:
         bills = bills.filter(_stage_filter(stage, on))
     return (
-        bills.select_related("account__customer", "account__supply_unit", "account__hall")
-        .prefetch_related("dunning_steps")
+        bills.annotate(protected=protected_marks())
+        .select_related("account__customer", "account__supply_unit", "account__hall")
+        .prefetch_related("dunning_steps__cutoff_plan")
         .order_by("due_date", "account__account_no", "id")
     )
+
+
+def protected_marks() -> Exists:
+    """Whether the bill's account is a protected customer (保护性客户): its cut-off needs a
+    supervisor's approval, so the dunning list marks it."""
+    return Exists(ProtectedAccount.objects.filter(account=OuterRef("account"), ended_at__isnull=True))
 
 
 def owed_total(bills: QuerySet[Bill]) -> Decimal:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gridcare.billing import office_views, refund_views, service_views, views
+from gridcare.billing import arrears_views, office_views, refund_views, service_views, views
 
 app_name = "billing"
 urlpatterns = [
@@ -46,6 +46,15 @@ urlpatterns = [
     path("refunds/batches/<int:batch_id>/file/", refund_views.refund_batch_file, name="refund_batch_file"),
     path("refunds/<int:refund_id>/", refund_views.refund, name="refund"),
     path("refunds/<int:refund_id>/decide/", refund_views.refund_decision, name="refund_decide"),
+    path("instalments/", arrears_views.plans, name="instalment_plans"),
+    path("instalments/<int:plan_id>/", arrears_views.plan, name="instalment_plan"),
+    path("instalments/<int:plan_id>/decide/", arrears_views.plan_decision, name="instalment_decide"),
+    path("protected/", arrears_views.protected_list, name="protected_list"),
+    path("protected/<int:protection_id>/end/", arrears_views.protected_end_view, name="protected_end"),
+    path("dunning/bills/<int:bill_id>/cutoff-approval/", arrears_views.cutoff_approval, name="cutoff_approve"),
+    path("dunning/bills/<int:bill_id>/cutoff-plan/", arrears_views.cutoff_plan, name="cutoff_plan"),
+    path("accounts/<str:account_no>/instalments/new/", arrears_views.plan_new, name="instalment_new"),
+    path("accounts/<str:account_no>/protected/", arrears_views.protected_new, name="protected_new"),
     path("accounts/<str:account_no>/", views.account, name="account"),
     path("accounts/<str:account_no>/refund/", refund_views.refund_new, name="refund_new"),
     path("accounts/<str:account_no>/payments/<int:payment_id>/reversal/", refund_views.reversal, name="reversal"),

@@ -197,6 +197,8 @@ def _account_page(
         "can_approve": can(scope, Capability.WAIVER_APPROVE),
         "can_reverse": can(scope, Capability.PAYMENT_REVERSE),
         "can_refund": can(scope, Capability.REFUND_REQUEST),
+        "can_instalment": can(scope, Capability.INSTALMENT_REQUEST),  # issue 19: arrears
+        "can_protect": can(scope, Capability.PROTECTED_EDIT),
     }
     return render(request, "billing/account.html", context)
 

@@ -25,6 +25,7 @@ from gridcare.assessment.services.stars import stars_due
 from gridcare.assessment.services.topics import topics_due
 from gridcare.billing.services.arrears import remind_arrears as arrears_remind
 from gridcare.billing.services.bill_notify import bill_notify as period_notify
+from gridcare.billing.services.instalments import instalments_check
 from gridcare.billing.services.payment_orders import payment_orders_expire
 from gridcare.core import timezone as tz
 from gridcare.customers.quality import archive_check as archive_check_all
@@ -139,6 +140,12 @@ def bill_notify(ctx: Context) -> Result:
 def remind_arrears(ctx: Context) -> Result:
     queued = arrears_remind(on=tz.business_date())
     return Result(_("排队欠费提醒 %(n)d 条") % {"n": queued}, {"queued": queued})
+
+
+def check_instalments(ctx: Context) -> Result:
+    broken, completed = instalments_check(on=tz.business_date())
+    counts = {"broken": broken, "completed": completed}
+    return Result(_("分期计划违约 %(broken)d 个，缴清 %(completed)d 个") % counts, counts)
 
 
 def archive_check(ctx: Context) -> Result:
@@ -261,6 +268,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("check_deadlines", gettext_lazy("工单时限预警与升级"), check_deadlines),
     JobSpec("bill_notify", gettext_lazy("出账通知"), bill_notify),
     JobSpec("remind_arrears", gettext_lazy("欠费提醒"), remind_arrears),
+    JobSpec("check_instalments", gettext_lazy("分期缴费履约检查"), check_instalments),
     JobSpec("archive_check", gettext_lazy("档案质量检查"), archive_check),
     JobSpec("expire_payment_orders", gettext_lazy("关闭过期支付订单"), expire_payment_orders),
     JobSpec("mark_missed_appointments", gettext_lazy("预约爽约标记"), mark_missed_appointments),

@@ -91,6 +91,29 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
         Category.ARREARS,
         "【国网示范市供电公司】户号{account_no}尚欠电费{amount}元，已逾期{days}天，请尽快缴纳，以免产生违约金。",
     ),
+    # Dunning (BILL-7, issue 19; gridcare.billing): the written cut-off notice served, the last
+    # warning DISCONNECT_FINAL_NOTICE_MINUTES before the planned cut-off, the supply restored.
+    "cutoff_notice": (
+        Category.ARREARS,
+        "【国网示范市供电公司】户号{account_no}欠费{amount}元已逾期{days}天，停电通知已送达，如未缴清将于{start}至{end}期间停电。请尽快缴纳。",
+    ),
+    "cutoff_warning": (
+        Category.ARREARS,
+        "【国网示范市供电公司】户号{account_no}因欠费{amount}元，将于{at}停电。缴清后24小时内恢复供电，如已缴纳请忽略。",
+    ),
+    "supply_reconnected": (
+        Category.ARREARS,
+        "【国网示范市供电公司】户号{account_no}已于{at}恢复供电，感谢您的支持。",
+    ),
+    # Instalment plans of arrears (分期缴费, issue 19).
+    "instalment_plan_approved": (
+        Category.ARREARS,
+        "【国网示范市供电公司】户号{account_no}欠费{amount}元已办理分期，共{count}期，首期{first}元请于{due_date}前缴纳。分期期间不计违约金。",
+    ),
+    "instalment_plan_broken": (
+        Category.ARREARS,
+        "【国网示范市供电公司】户号{account_no}第{number}期分期款未按期缴纳，分期已终止，尚欠电费{amount}元，自{date}起恢复计收违约金。",
+    ),
     "low_balance": (
         Category.BALANCE,
         "【国网示范市供电公司】户号{account_no}预付电费余额{balance}元，低于{threshold}元，请及时充值。",

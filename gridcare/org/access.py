@@ -52,6 +52,10 @@ class Capability(StrEnum):
     PAYMENT_REVERSE = "payment_reverse"  # reverse a payment once (冲正: bank return, refund, chargeback, counter error)
     REFUND_REQUEST = "refund_request"  # ask for a credit balance's refund, export the bank's file, mark it paid
     REFUND_APPROVE = "refund_approve"  # see refunds; approve or reject one another person asked for
+    INSTALMENT_REQUEST = "instalment_request"  # propose an instalment plan (分期缴费) for an account's arrears
+    INSTALMENT_APPROVE = "instalment_approve"  # see plans; approve or reject one another person proposed
+    PROTECTED_EDIT = "protected_edit"  # record and end protected customers (保护性客户), their list
+    CUTOFF_PROTECTED_APPROVE = "cutoff_protected_approve"  # approve cutting off a protected customer's supply
     # service halls
     HALL_VIEW = "hall_view"  # the queue pages of the halls in scope
     TICKET_ISSUE = "ticket_issue"  # issue tickets, appointments, terminal reports
@@ -188,6 +192,9 @@ POSTS: dict[Role, frozenset[Capability]] = {
             C.KNOWLEDGE_REVIEW,
         }  # the knowledge base: another person's version, never their own
         | {C.PAYMENT_REVERSE, C.REFUND_APPROVE}  # the unit's reversals; refunds asked by its billing office (issue 19)
+        # Arrears (issue 19): the unit's instalment plans approved, protected customers kept, and
+        # the cut-off of a protected customer, which only a supervisor approves.
+        | {C.INSTALMENT_APPROVE, C.PROTECTED_EDIT, C.CUTOFF_PROTECTED_APPROVE}
     ),
     Role.PLANNER: frozenset(
         {C.HALL_VIEW, C.OUTAGE_EDIT, C.NOTICE_QUALITY, C.RELIABILITY_VIEW, C.TEMPLATE_VIEW, C.PEAK_SHIFT}
@@ -201,6 +208,8 @@ POSTS: dict[Role, frozenset[Capability]] = {
         # Money back (issue 19): a counter error is reversed by the office on the clerk's request;
         # a refund asked by one clerk is approved by another, or by the unit's supervisor.
         | {C.PAYMENT_REVERSE, C.REFUND_REQUEST, C.REFUND_APPROVE}
+        # Arrears (issue 19): a plan proposed by one clerk is approved by another or the supervisor.
+        | {C.INSTALMENT_REQUEST, C.INSTALMENT_APPROVE, C.PROTECTED_EDIT}
     ),
     Role.ADMINISTRATOR: frozenset(Capability),
 }

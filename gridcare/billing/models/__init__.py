@@ -21,6 +21,16 @@ from gridcare.billing.models.debit import (
     DebitBatch,
     DebitBatchStatus,
 )
+from gridcare.billing.models.instalments import (
+    CutoffApproval,
+    CutoffPlan,
+    Instalment,
+    InstalmentPlan,
+    InstalmentPlanEvent,
+    PlanStatus,
+    ProtectedAccount,
+    ProtectedReason,
+)
 from gridcare.billing.models.orders import (
     PaymentOrder,
     PaymentOrderEvent,
@@ -78,6 +88,14 @@ from gridcare.billing.models.tariffs import (
 )
 
 __all__ = [
+    "ProtectedReason",
+    "ProtectedAccount",
+    "PlanStatus",
+    "InstalmentPlanEvent",
+    "InstalmentPlan",
+    "Instalment",
+    "CutoffPlan",
+    "CutoffApproval",
     "Bill",
     "BillEvent",
     "BillRun",

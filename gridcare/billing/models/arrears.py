@@ -59,9 +59,16 @@ class DunningStep(models.Model):
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A broken instalment plan starts dunning again (issue 19): the steps taken before it are kept
+    # as history, superseded on that day, and the ladder counts only the live ones.
+    superseded_on = models.DateField(_("作废日期"), null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["bill", "step"], name="one_dunning_step_per_bill")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bill", "step"], condition=Q(superseded_on__isnull=True), name="one_dunning_step_per_bill"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.bill_id} {self.step}"

@@ -92,6 +92,9 @@ class Bill(models.Model):
     # tops up the bill's total once (paid + carried), not each payment (供电营业规则 art. 98).
     penalty_accrued = models.DecimalField(_("实际违约金"), max_digits=14, decimal_places=2, default=0)
     penalty_waived = models.BooleanField(_("免收违约金"), default=False)
+    # In an instalment plan that is kept (issue 19): no penalty accrues and dunning waits. The
+    # bill run writes its rows without this column (COPY), so the database has the default too.
+    penalty_paused = models.BooleanField(_("分期中暂停违约金"), default=False, db_default=False)
     status = models.CharField(_("状态"), max_length=12, choices=BillStatus.choices, default=BillStatus.ISSUED)
     issued_at = models.DateTimeField(_("出账时间"))
     due_date = models.DateField(_("缴费截止日"))

@@ -31,6 +31,10 @@ def penalty_parts(bill: Bill, on: date) -> tuple[Decimal, Decimal]:
     charged only what the bill's penalty exceeds what was already charged on it."""
     if bill.penalty_waived:
         return ZERO, ZERO
+    if bill.penalty_paused:
+        # A kept instalment plan (issue 19): its start settled the penalty so far (carried, in
+        # the plan's total); nothing accrues until the plan breaks and moves the settlement on.
+        return ZERO, bill.penalty_carried
     segment, new = penalty_now(
         bill.amount - bill.paid,
         bill.due_date,

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from gridcare.billing.rules.bill_dates import day_check
 from gridcare.billing.rules.bill_penalty import bill_penalty
 from gridcare.billing.rules.bill_status import OPEN
 from gridcare.billing.rules.dunning_steps import DUNNING_TRANSITIONS, cutoff_window, dunning_stage
+from gridcare.billing.services.cutoffs import cutoff_notice_sent, cutoff_refusal, reconnected_tell
 from gridcare.core.events import actor_user
 from gridcare.core.exceptions import Conflict, Forbidden
 from gridcare.core.money import ZERO
@@ -105,7 +107,8 @@ def dunning_record(*, bill: Bill, step: DunningStepKind, on: date, actor: User |
     if on < bill.due_date + timedelta(days=1):
         not_yet = _("这一天账单尚未逾期（缴费截止日 %(due)s）。") % {"due": bill.due_date.isoformat()}
         raise BillingError(_("账单尚未逾期。"), errors={"on": not_yet})
-    steps = {s.step: s for s in bill.dunning_steps.all()}
+    cutoff_refusal(bill, step)  # a kept instalment plan; a protected customer (issue 19)
+    steps = {s.step: s for s in bill.dunning_steps.all() if s.superseded_on is None}
     if step == DunningStepKind.NOTICE and DunningStepKind.REMINDER not in steps:
         raise BillingError(_("须先发欠费提醒。"))
     deadline = _cutoff_deadline(bill, step, on, steps)
@@ -121,6 +124,8 @@ def dunning_record(*, bill: Bill, step: DunningStepKind, on: date, actor: User |
                 bill=bill, step=step, done_on=on, deadline=deadline, actor=actor_user(actor)
             )
             bill_event(bill=bill, type=f"dunning_{step}", actor=actor, on=on.isoformat())
+            if step == DunningStepKind.CUTOFF_NOTICE:
+                cutoff_notice_sent(bill=bill, step=made)
     except IntegrityError as exc:
         raise Conflict(_("该步骤已记录。")) from exc
     return made
@@ -149,6 +154,7 @@ def reconnection_done(*, scope: Scope, step: DunningStep, actor: User, at: datet
             raise InvalidTransition(_("复电已记录。"))
         on_time = step.deadline is None or at <= step.deadline
         bill_event(bill=step.bill, type="dunning_reconnected", actor=actor, at=at.isoformat(), on_time=on_time)
+        reconnected_tell(step=step, at=at)
     step.refresh_from_db()
     return step
 
@@ -159,8 +165,14 @@ def remind_arrears(*, on: date, batch: int = 1000) -> int:
     dedupe key are both unique per bill."""
     sent = 0
     overdue = (
-        Bill.objects.filter(status__in=OPEN, due_date__lt=on)
-        .exclude(dunning_steps__step=DunningStepKind.REMINDER)
+        Bill.objects.filter(status__in=OPEN, due_date__lt=on, penalty_paused=False)
+        .exclude(
+            Exists(
+                DunningStep.objects.filter(
+                    bill=OuterRef("pk"), step=DunningStepKind.REMINDER, superseded_on__isnull=True
+                )
+            )
+        )
         .select_related("account__customer")
         .order_by("id")
     )

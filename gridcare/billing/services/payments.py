@@ -20,6 +20,7 @@ from gridcare.billing.exceptions import DuplicateMismatch
 from gridcare.billing.models import (
     Bill,
     BillStatus,
+    CutoffPlan,
     DunningStep,
     DunningStepKind,
     Payment,
@@ -29,6 +30,7 @@ from gridcare.billing.models import (
 from gridcare.billing.rules.bill_penalty import penalty_parts
 from gridcare.billing.rules.bill_status import OPEN
 from gridcare.billing.services.bill_status import bill_transition
+from gridcare.billing.services.cutoffs import cutoff_warnings_withdraw
 from gridcare.billing.services.prepaid import prepaid_deposit
 from gridcare.core.events import actor_user
 from gridcare.core.exceptions import InvalidInput
@@ -239,6 +241,10 @@ def _after_payment(payment: Payment, account: Account) -> None:
         )
     if Bill.objects.filter(account=account, status__in=OPEN).exists():
         return
+    # Paid up: a cut-off planned for the account will not happen, nor its last warning (issue 19).
+    cutoff_warnings_withdraw(
+        bill_ids=list(CutoffPlan.objects.filter(bill__account=account).values_list("bill_id", flat=True)), reason="paid"
+    )
     # Only a supply that was actually cut off is reconnected: a cut-off notice alone leaves the
     # power on, and a reconnection task for it would send a crew to a house that has power.
     cut = (

@@ -26,6 +26,8 @@ QUIET = {
     "check_deadlines": ("预警 0 张，升级 0 张", {"warned": 0, "escalated": 0}),
     "bill_notify": ("出账批次 0 个，排队出账通知 0 条", {"runs": 0, "queued": 0}),
     "remind_arrears": ("排队欠费提醒 0 条", {"queued": 0}),
+    # No instalment plan kept.
+    "check_instalments": ("分期计划违约 0 个，缴清 0 个", {"broken": 0, "completed": 0}),
     # The persona city's three accounts carry four archive issues, all new on this first check.
     "archive_check": ("检查用电户 3 户，新增问题 4 条，已解决 0 条", {"accounts": 3, "opened": 4, "resolved": 0}),
     "mark_missed_appointments": ("0 个预约标记为爽约", {"marked": 0}),

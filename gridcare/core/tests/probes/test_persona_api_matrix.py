@@ -100,6 +100,14 @@ OPERATIONS: dict[Operation, tuple[Capability | None, str | None]] = {
     ("POST", "/api/v1/payments"): (C.PAYMENT_TAKE, None),
     # a payment's reversal (issue 19): the world's part payment of its account
     ("POST", "/api/v1/payments/{payment_id}/reversal"): (C.PAYMENT_REVERSE, "account"),
+    # arrears (issue 19): instalment plans of the world's account and its bill; "missing": a plan nobody has
+    ("POST", "/api/v1/accounts/{account_no}/instalment-plans/preview"): (C.INSTALMENT_REQUEST, "account"),
+    ("POST", "/api/v1/accounts/{account_no}/instalment-plans"): (C.INSTALMENT_REQUEST, "account"),
+    ("GET", "/api/v1/instalment-plans/{plan_id}"): (C.INSTALMENT_APPROVE, "missing"),
+    ("POST", "/api/v1/instalment-plans/{plan_id}/decision"): (C.INSTALMENT_APPROVE, "missing"),
+    ("POST", "/api/v1/accounts/{account_no}/protection"): (C.PROTECTED_EDIT, "account"),
+    ("POST", "/api/v1/bills/{bill_id}/cutoff-approval"): (C.CUTOFF_PROTECTED_APPROVE, "account"),
+    ("POST", "/api/v1/bills/{bill_id}/cutoff-plan"): (C.BILLING_OFFICE, "account"),
     ("GET", "/api/v1/service-catalogue"): (C.SERVICE_CATALOGUE_EDIT, None),  # the page billing:services
     ("POST", "/api/v1/service-catalogue"): (C.SERVICE_CATALOGUE_EDIT, None),
     ("GET", "/api/v1/service-orders"): (C.SERVICE_ORDER_TAKE, None),  # the page billing:service_orders
@@ -338,6 +346,24 @@ BODIES: dict[Operation, Overrides] = {
         "amount": "1.00",
     },
     ("POST", "/api/v1/payments/{payment_id}/reversal"): lambda w: {"reason": "counter_error", "reference": "MATRIX-1"},
+    ("POST", "/api/v1/accounts/{account_no}/instalment-plans/preview"): lambda w: {
+        "count": 2,
+        "first_due": "2026-12-20",
+    },
+    ("POST", "/api/v1/accounts/{account_no}/instalment-plans"): lambda w: {
+        "count": 2,
+        "first_due": "2026-12-20",
+        "reason": "家庭困难",
+        "request_key": "MATRIX-PLAN-1",
+    },
+    ("POST", "/api/v1/instalment-plans/{plan_id}/decision"): lambda w: {"approve": True, "note": ""},
+    ("POST", "/api/v1/accounts/{account_no}/protection"): lambda w: {
+        "reason": "medical",
+        "evidence": "家用制氧机",
+        "review_on": "2027-06-30",
+    },
+    ("POST", "/api/v1/bills/{bill_id}/cutoff-approval"): lambda w: {"note": "同意"},
+    ("POST", "/api/v1/bills/{bill_id}/cutoff-plan"): lambda w: {"planned_at": "2026-12-31T10:00:00+08:00"},
     ("POST", "/api/v1/workorders"): lambda w: {"channel": "phone_95598", "account_no": w.town.account.account_no},
     ("POST", "/api/v1/workorders/{number}/hand-over"): lambda w: {"to": w.town.users["clerk"].staff.employee_no},
     ("POST", "/api/v1/workorders/{number}/verify"): lambda w: {"employee_no": w.town.users["clerk"].staff.employee_no},

@@ -130,6 +130,16 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "billing:refund_batch_new": (C.REFUND_REQUEST, None),  # POST only
     "billing:refund_batch": (C.REFUND_APPROVE, "missing"),
     "billing:refund_batch_file": (C.REFUND_REQUEST, "missing"),
+    # arrears (issue 19): instalment plans, protected customers, a protected cut-off's approval, the planned cut-off
+    "billing:instalment_plans": (C.INSTALMENT_APPROVE, None),
+    "billing:instalment_plan": (C.INSTALMENT_APPROVE, "missing"),
+    "billing:instalment_decide": (C.INSTALMENT_APPROVE, "missing"),  # POST only
+    "billing:instalment_new": (C.INSTALMENT_REQUEST, "account"),
+    "billing:protected_list": (C.PROTECTED_EDIT, None),
+    "billing:protected_new": (C.PROTECTED_EDIT, "account"),
+    "billing:protected_end": (C.PROTECTED_EDIT, "missing"),  # POST only
+    "billing:cutoff_approve": (C.CUTOFF_PROTECTED_APPROVE, "missing"),  # POST only
+    "billing:cutoff_plan": (C.BILLING_OFFICE, "missing"),  # POST only
     # 有偿增值服务 (WO-10): administrators keep the catalogue; "missing": an item or order nobody has
     "billing:services": (C.SERVICE_CATALOGUE_EDIT, None),
     "billing:service_new": (C.SERVICE_CATALOGUE_EDIT, None),
