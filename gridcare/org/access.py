@@ -52,6 +52,8 @@ class Capability(StrEnum):
     PAYMENT_REVERSE = "payment_reverse"  # reverse a payment once (冲正: bank return, refund, chargeback, counter error)
     REFUND_REQUEST = "refund_request"  # ask for a credit balance's refund, export the bank's file, mark it paid
     REFUND_APPROVE = "refund_approve"  # see refunds; approve or reject one another person asked for
+    INVOICE_VIEW = "invoice_view"  # e-invoices (数电发票) of accounts in scope: the list, one invoice, its PDF
+    INVOICE_TITLE_EDIT = "invoice_title_edit"  # an account's invoice title and tax number, bill invoices on or off
     # service halls
     HALL_VIEW = "hall_view"  # the queue pages of the halls in scope
     TICKET_ISSUE = "ticket_issue"  # issue tickets, appointments, terminal reports
@@ -128,6 +130,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         | {C.HOME_VISIT_VIEW, C.HOME_VISIT_REQUEST}  # 上门服务: asked for at the counter, visited by clerks
         | {C.ORDER_INBOX}  # orders taken at the counter wait in the clerk's inbox (issue 18)
         | {C.KNOWLEDGE_VIEW}
+        | {C.INVOICE_VIEW, C.INVOICE_TITLE_EDIT}  # e-invoices: the title asked at the counter (BILL-8)
     ),
     Role.HALL_GUIDE: frozenset({C.BILL_VIEW, C.HALL_VIEW, C.TICKET_ISSUE, C.TERMINALS_VIEW, C.KNOWLEDGE_VIEW}),
     Role.HALL_MANAGER: frozenset(
@@ -142,6 +145,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         | {C.HOME_VISIT_VIEW, C.HOME_VISIT_REQUEST, C.HOME_VISIT_MANAGE}  # their hall's visits and clerks
         | {C.PLAN_VIEW}  # their hall's staffing plans, read only
         | {C.KNOWLEDGE_VIEW, C.KNOWLEDGE_EDIT}  # their hall's scripts and answers, reviewed by a supervisor
+        | {C.INVOICE_VIEW, C.INVOICE_TITLE_EDIT}
     ),
     Role.AGENT_95598: frozenset(
         {C.ACCOUNT_UNMASK, C.BILL_VIEW, C.CONNECTION_APPLY, C.CALLBACK_RECORD, C.INCIDENT_CONFIRM, C.ORDER_FIGURES}
@@ -149,6 +153,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         | {C.HOME_VISIT_VIEW, C.HOME_VISIT_REQUEST}  # a caller who cannot come to a hall
         | {C.ORDER_INBOX, C.ORDER_MERGE}  # the 95598 desk: inbox, duplicates merged (issue 18)
         | {C.KNOWLEDGE_VIEW}
+        | {C.INVOICE_VIEW}  # a caller asks where their invoice is
     ),
     Role.KEY_ACCOUNT_MANAGER: frozenset(
         {C.ARCHIVE_EDIT, C.ARCHIVE_QUALITY, C.ACCOUNT_UNMASK, C.BILL_VIEW, C.HALL_VIEW, C.PEAK_SHIFT}
@@ -188,6 +193,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
             C.KNOWLEDGE_REVIEW,
         }  # the knowledge base: another person's version, never their own
         | {C.PAYMENT_REVERSE, C.REFUND_APPROVE}  # the unit's reversals; refunds asked by its billing office (issue 19)
+        | {C.INVOICE_VIEW}
     ),
     Role.PLANNER: frozenset(
         {C.HALL_VIEW, C.OUTAGE_EDIT, C.NOTICE_QUALITY, C.RELIABILITY_VIEW, C.TEMPLATE_VIEW, C.PEAK_SHIFT}
@@ -201,6 +207,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         # Money back (issue 19): a counter error is reversed by the office on the clerk's request;
         # a refund asked by one clerk is approved by another, or by the unit's supervisor.
         | {C.PAYMENT_REVERSE, C.REFUND_REQUEST, C.REFUND_APPROVE}
+        | {C.INVOICE_VIEW, C.INVOICE_TITLE_EDIT}  # e-invoices (BILL-8): failed ones corrected and issued again
     ),
     Role.ADMINISTRATOR: frozenset(Capability),
 }
