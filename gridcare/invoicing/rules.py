@@ -131,9 +131,9 @@ def rmb_capitals(amount: Decimal) -> str:
 
 def simulated_number(*, serial: int, on: date, province: str) -> str:
     """A 数电发票 number of 20 digits: the year's two, the province's two, the channel (9: the
-    simulated issuer) and a 13-digit serial."""
+    simulated issuer) and a 15-digit serial."""
     region = "".join(c for c in province if c.isdigit()).rjust(2, "0")[-2:] or "00"
-    return f"{on:%y}{region}9{serial:013d}"
+    return f"{on:%y}{region}9{serial:015d}"
 
 
 def simulated_code(*, number: str, gross: Decimal, buyer_tax_number: str) -> str:
