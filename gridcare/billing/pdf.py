@@ -40,7 +40,10 @@ def company_name() -> str:
 
 def footer(firm: Company | None = None) -> str:
     firm = firm or company()
-    return _("服务热线 %(hotline)s · %(address)s · 本单据由系统生成") % {"hotline": firm.hotline, "address": firm.address}
+    return _("服务热线 %(hotline)s · %(address)s · 本单据由系统生成") % {
+        "hotline": firm.hotline,
+        "address": firm.address,
+    }
 
 
 def letterhead(canvas: Canvas, title: str, firm: Company) -> None:

@@ -197,6 +197,8 @@ def _account_page(
         "can_approve": can(scope, Capability.WAIVER_APPROVE),
         "can_reverse": can(scope, Capability.PAYMENT_REVERSE),
         "can_refund": can(scope, Capability.REFUND_REQUEST),
+        "can_invoice": can(scope, Capability.INVOICE_VIEW),  # e-invoices (gridcare.invoicing)
+        "can_title": can(scope, Capability.INVOICE_TITLE_EDIT),
     }
     return render(request, "billing/account.html", context)
 

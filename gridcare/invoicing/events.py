@@ -31,7 +31,9 @@ register(
         IE.RETRY: _("第 %(attempt)s 次开具未成功：%(error)s，稍后重试"),
         IE.FAILED: _("开具失败：%(error)s，请核对发票抬头后重新开具"),
         IE.REQUEUED: Sentence(_("%(actor)s 更正发票抬头后重新开具")),
-        IE.RED_QUEUED: Sentence(_("缴费冲正，申请开具红字发票冲销原发票 %(original)s"), more=(_("，原因：%(reason)s"),)),
+        IE.RED_QUEUED: Sentence(
+            _("缴费冲正，申请开具红字发票冲销原发票 %(original)s"), more=(_("，原因：%(reason)s"),)
+        ),
         IE.CANCELLED: _("缴费已冲正，该发票尚未开具，不再开具"),
         IE.SENT: _("已发送至邮箱 %(email)s"),
     },

@@ -91,9 +91,7 @@ def _items(canvas: Canvas, invoice: Invoice, y: float, firm: Company) -> float:
         canvas.drawString(x, y, text)
     y -= 7 * mm
     rate = f"{(invoice.rate * 100).normalize()}%"
-    for x, text in zip(
-        columns, (einvoice_str("ITEM_NAME"), f"{invoice.net}", rate, f"{invoice.tax}"), strict=True
-    ):
+    for x, text in zip(columns, (einvoice_str("ITEM_NAME"), f"{invoice.net}", rate, f"{invoice.tax}"), strict=True):
         canvas.drawString(x, y, text)
     y -= 7 * mm
     canvas.drawString(columns[0], y, _("合计"))
@@ -104,7 +102,8 @@ def _items(canvas: Canvas, invoice: Invoice, y: float, firm: Company) -> float:
     canvas.drawString(
         20 * mm,
         y,
-        _("价税合计（大写）%(upper)s　（小写）¥%(gross)s") % {"upper": rules.rmb_capitals(invoice.gross), "gross": invoice.gross},
+        _("价税合计（大写）%(upper)s　（小写）¥%(gross)s")
+        % {"upper": rules.rmb_capitals(invoice.gross), "gross": invoice.gross},
     )
     canvas.line(20 * mm, y - 3 * mm, width - 20 * mm, y - 3 * mm)
     canvas.setStrokeColorRGB(0, 0, 0)

@@ -78,7 +78,9 @@ def title_problems(t: TitleIn) -> dict[str, str]:
             problems["tax_number"] = "check"
     elif t.tax_number:
         problems["tax_number"] = "personal"
-    if t.email and (len(t.email) > 254 or t.email.count("@") != 1 or " " in t.email or "." not in t.email.split("@")[1]):
+    if t.email and (
+        len(t.email) > 254 or t.email.count("@") != 1 or " " in t.email or "." not in t.email.split("@")[1]
+    ):
         problems["email"] = "email"
     return problems
 

@@ -29,8 +29,8 @@ from gridcare.billing.services.payment_orders import payment_orders_expire
 from gridcare.core import timezone as tz
 from gridcare.customers.quality import archive_check as archive_check_all
 from gridcare.halls.services.appointments import appointments_mark_missed
-from gridcare.invoicing.services import invoices_work
 from gridcare.halls.services.mobile_rounds import mobile_round_reminders as round_reminders
+from gridcare.invoicing.services import invoices_work
 from gridcare.jobs.conf import jobs_int, schedule_setting
 from gridcare.jobs.rules import Schedule, parse_schedule
 from gridcare.jobs.services import bill_runs_notify, job_runs_prune
@@ -262,7 +262,8 @@ def issue_invoices(ctx: Context) -> Result:
     done = invoices_work()
     counts = done.counts()
     return Result(
-        _("排队 %(queued)d 张，开具 %(issued)d 张，红字 %(red)d 张，待重试 %(retried)d 张，失败 %(failed)d 张") % counts,
+        _("排队 %(queued)d 张，开具 %(issued)d 张，红字 %(red)d 张，待重试 %(retried)d 张，失败 %(failed)d 张")
+        % counts,
         counts,
     )
 

@@ -135,7 +135,9 @@ def _issue_one(pk: int, issuer: Issuer, now: datetime, done: WorkDone) -> None:
         invoice.save(
             update_fields=["number", "verification_code", "issued_at", "provider", "status", "attempts", "last_error"]
         )
-        invoice_event(invoice=invoice, type=InvoiceEvent.Type.ISSUED, actor=None, number=issued.number, provider=issuer.name)
+        invoice_event(
+            invoice=invoice, type=InvoiceEvent.Type.ISSUED, actor=None, number=issued.number, provider=issuer.name
+        )
         _deliver(invoice)
         if invoice.kind == InvoiceKind.RED:
             done.red += 1
@@ -187,7 +189,11 @@ def _failed(invoice: Invoice, exc: IssuerError, now: datetime, done: WorkDone) -
         wait = timedelta(minutes=einvoice_int("RETRY_MINUTES") * 2 ** (invoice.attempts - 1))
         invoice.next_attempt_at = now + wait
         invoice_event(
-            invoice=invoice, type=InvoiceEvent.Type.RETRY, actor=None, attempt=invoice.attempts, error=invoice.last_error
+            invoice=invoice,
+            type=InvoiceEvent.Type.RETRY,
+            actor=None,
+            attempt=invoice.attempts,
+            error=invoice.last_error,
         )
         done.retried += 1
     else:

@@ -66,7 +66,14 @@ def test_an_organisation_title_is_invoiced_and_mailed(town: City) -> None:
 
 
 def test_an_account_asking_for_bill_invoices_gets_one_per_bill_and_none_per_payment(town: City) -> None:
-    title_set(scope=scope_for(town.clerk), actor=town.clerk, account=town.account, kind="personal", name="张三", bill_invoices=True)
+    title_set(
+        scope=scope_for(town.clerk),
+        actor=town.clerk,
+        account=town.account,
+        kind="personal",
+        name="张三",
+        bill_invoices=True,
+    )
     bill = issued_bill(town.account, "2026-08", "226.00", date(2026, 9, 25))
     pay(town, "226.00")
     work()

@@ -113,7 +113,12 @@ def test_the_http_adapter_is_chosen_by_configuration_and_signs_its_request(einvo
     assert (payload["serial"], payload["total"], payload["items"][0]["tax"]) == ("GC7", "113.00", "13.00")
     assert issuer.signature(body) == issuer.signature(body) and len(issuer.signature(body)) == 64
     issued = HttpIssuer.answer(
-        {"code": 0, "number": "26339000000000000007", "verification_code": "1" * 20, "issued_at": "2026-12-07T10:00:00+08:00"}
+        {
+            "code": 0,
+            "number": "26339000000000000007",
+            "verification_code": "1" * 20,
+            "issued_at": "2026-12-07T10:00:00+08:00",
+        }
     )
     assert issued.number == "26339000000000000007"
     with pytest.raises(IssuerError) as refused:

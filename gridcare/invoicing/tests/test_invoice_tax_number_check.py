@@ -27,10 +27,19 @@ def test_real_codes_pass_and_a_changed_character_fails() -> None:
 def test_a_bad_title_is_refused_on_its_fields_and_changes_nothing(town: City) -> None:
     scope = scope_for(town.clerk)
     with pytest.raises(TitleRefused) as refused:
-        title_set(scope=scope, actor=town.clerk, account=town.account, kind="organisation", name="某公司", tax_number="914403001922038217")
+        title_set(
+            scope=scope,
+            actor=town.clerk,
+            account=town.account,
+            kind="organisation",
+            name="某公司",
+            tax_number="914403001922038217",
+        )
     assert refused.value.errors == {"tax_number": "统一社会信用代码应为 18 位，且校验位正确（请核对营业执照）。"}
     with pytest.raises(TitleRefused) as refused:
-        title_set(scope=scope, actor=town.clerk, account=town.account, kind="personal", name="", tax_number="X", email="a@b")
+        title_set(
+            scope=scope, actor=town.clerk, account=town.account, kind="personal", name="", tax_number="X", email="a@b"
+        )
     assert set(refused.value.errors) == {"name", "tax_number", "email"}
     with pytest.raises(Forbidden):
         title_set(scope=scope_for(town.agent), actor=town.agent, account=town.account, kind="personal", name="张三")
@@ -43,7 +52,14 @@ def test_a_household_title_and_its_change_are_recorded_once(town: City) -> None:
     assert (title.kind, title.name, title.tax_number, changed) == ("personal", "张三", "", True)
     _same, changed = title_set(scope=scope, actor=town.clerk, account=town.account, kind="personal", name="张三")
     assert not changed
-    title_set(scope=scope, actor=town.clerk, account=town.account, kind="organisation", name="某公司", tax_number=" 91110000600037341l ")
+    title_set(
+        scope=scope,
+        actor=town.clerk,
+        account=town.account,
+        kind="organisation",
+        name="某公司",
+        tax_number=" 91110000600037341l ",
+    )
     title.refresh_from_db()
     assert (title.kind, title.tax_number) == ("organisation", "91110000600037341L")
     assert list(TitleEvent.objects.values_list("type", flat=True)) == ["set", "changed"]

@@ -100,6 +100,12 @@ OPERATIONS: dict[Operation, tuple[Capability | None, str | None]] = {
     ("POST", "/api/v1/payments"): (C.PAYMENT_TAKE, None),
     # a payment's reversal (issue 19): the world's part payment of its account
     ("POST", "/api/v1/payments/{payment_id}/reversal"): (C.PAYMENT_REVERSE, "account"),
+    # e-invoices (BILL-8): the list, one invoice, its PDF (an id nobody has), an account's title
+    ("GET", "/api/v1/invoices"): (C.INVOICE_VIEW, None),  # the page invoicing:invoices
+    ("GET", "/api/v1/invoices/{invoice_id}"): (C.INVOICE_VIEW, "missing"),
+    ("GET", "/api/v1/invoices/{invoice_id}/pdf"): (C.INVOICE_VIEW, "missing"),
+    ("GET", "/api/v1/invoices/titles/{account_no}"): (C.INVOICE_VIEW, "account"),
+    ("PUT", "/api/v1/invoices/titles/{account_no}"): (C.INVOICE_TITLE_EDIT, "account"),
     ("GET", "/api/v1/service-catalogue"): (C.SERVICE_CATALOGUE_EDIT, None),  # the page billing:services
     ("POST", "/api/v1/service-catalogue"): (C.SERVICE_CATALOGUE_EDIT, None),
     ("GET", "/api/v1/service-orders"): (C.SERVICE_ORDER_TAKE, None),  # the page billing:service_orders
@@ -331,6 +337,7 @@ BODIES: dict[Operation, Overrides] = {
         "amount": "1.00",
     },
     ("POST", "/api/v1/payments/{payment_id}/reversal"): lambda w: {"reason": "counter_error", "reference": "MATRIX-1"},
+    ("PUT", "/api/v1/invoices/titles/{account_no}"): lambda w: {"kind": "personal", "name": "王小明"},
     ("POST", "/api/v1/workorders"): lambda w: {"channel": "phone_95598", "account_no": w.town.account.account_no},
     ("POST", "/api/v1/workorders/{number}/hand-over"): lambda w: {"to": w.town.users["clerk"].staff.employee_no},
     ("POST", "/api/v1/workorders/{number}/verify"): lambda w: {"employee_no": w.town.users["clerk"].staff.employee_no},
