@@ -40,10 +40,7 @@ def company_name() -> str:
 
 def footer(firm: Company | None = None) -> str:
     firm = firm or company()
-    return _("服务热线 %(hotline)s · %(address)s · 本单据由系统生成") % {
-        "hotline": firm.hotline,
-        "address": firm.address,
-    }
+    return _("服务热线 %(hotline)s · 本单据由系统生成") % {"hotline": firm.hotline}
 
 
 def letterhead(canvas: Canvas, title: str, firm: Company) -> None:
@@ -117,9 +114,13 @@ def _page(title: str, lines: list[tuple[str, str]], *, sealed: bool = False) -> 
     canvas.line(20 * mm, y, width - 20 * mm, y)
     canvas.setFont(font, 9)
     canvas.drawString(25 * mm, y - 8 * mm, footer(firm))
+    place = _("地址 %(address)s") % {"address": firm.address}
     if firm.bank_account:
-        bank = _("开户行 %(bank)s · 账号 %(account)s") % {"bank": firm.bank_name, "account": firm.bank_account}
-        canvas.drawString(25 * mm, y - 14 * mm, bank)
+        place += " · " + _("开户行 %(bank)s · 账号 %(account)s") % {
+            "bank": firm.bank_name,
+            "account": firm.bank_account,
+        }
+    canvas.drawString(25 * mm, y - 14 * mm, place)
     if sealed:
         seal(canvas, width - 50 * mm, y - 30 * mm, firm, caption=_("财务专用章"))
     canvas.showPage()
