@@ -107,4 +107,4 @@ def _items(canvas: Canvas, invoice: Invoice, y: float, firm: Company) -> float:
     )
     canvas.line(20 * mm, y - 3 * mm, width - 20 * mm, y - 3 * mm)
     canvas.setStrokeColorRGB(0, 0, 0)
-    return y - 10 * mm
+    return float(y - 10 * mm)
