@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from django.utils import timezone
 
+from gridcare.core.timezone import SHANGHAI
 from gridcare.invoicing import rules
 from gridcare.invoicing.conf import einvoice_int, einvoice_str
 from gridcare.invoicing.exceptions import IssuerError
@@ -142,13 +143,15 @@ class HttpIssuer:
             message = str(data.get("message", "")) if isinstance(data, dict) else ""
             raise IssuerError(f"开票平台拒绝：{message[:200]}", temporary=False)
         try:
-            return Issued(
-                number=str(data["number"])[:20],
-                verification_code=str(data.get("verification_code", ""))[:20],
-                issued_at=datetime.fromisoformat(str(data["issued_at"])),
-            )
+            number = str(data["number"])
+            issued_at = datetime.fromisoformat(str(data["issued_at"]))
         except (KeyError, ValueError) as exc:
             raise IssuerError("开票平台应答格式不正确", temporary=True) from exc
+        if not (number.isdigit() and len(number) == 20):
+            raise IssuerError("开票平台返回的发票号码不是 20 位数字", temporary=True)
+        if issued_at.tzinfo is None:  # the platform's local time is Beijing time
+            issued_at = issued_at.replace(tzinfo=SHANGHAI)
+        return Issued(number=number, verification_code=str(data.get("verification_code", ""))[:20], issued_at=issued_at)
 
 
 def issuer_for() -> Issuer:

@@ -8,11 +8,11 @@ import json
 from gridcare.core.testing import City, api_client
 from gridcare.invoicing.models import Invoice, InvoiceTitle
 from gridcare.invoicing.tests.helpers import pay, pdf_text, work
-from gridcare.portal.tests.conftest import Customer, li, zhang  # noqa: F401 - the portal's customers
+from gridcare.portal.tests.conftest import Customer, li, zhang  # noqa: F401, F811 (the portal's customers, fixtures here too)
 from gridcare.portal.tests.test_pay_pages import page_client
 
 
-def test_a_customer_sees_and_downloads_their_own_invoices_only(town: City, zhang: Customer, li: Customer) -> None:
+def test_a_customer_sees_and_downloads_their_own_invoices_only(town: City, zhang: Customer, li: Customer) -> None:  # noqa: F811
     pay(town, "113.00")
     work()
     invoice = Invoice.objects.get()
