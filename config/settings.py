@@ -481,7 +481,8 @@ GRIDCARE_BILLING = {
 # The issuer: "simulated" (numbers made here, nothing leaves) or "http" (the provider's
 # interface at HTTP_URL, signed with HTTP_SECRET). VAT rate on electricity; attempts before an
 # invoice is marked failed, minutes between them (doubling); payments posted before SINCE
-# ("YYYY-MM-DD", empty: all) are not invoiced; invoices per worker run. SIMULATED_FAILURES: the
+# ("YYYY-MM-DD", empty: all) are not invoiced, nor those older than LOOKBACK_DAYS (so each run
+# reads a month of payments, not the whole history); invoices per worker run. SIMULATED_FAILURES: the
 # simulated issuer refuses each invoice's first N attempts (tests, drills).
 GRIDCARE_EINVOICE: dict[str, Any] = {
     "PROVIDER": env_str("GRIDCARE_EINVOICE_PROVIDER", "simulated"),
@@ -489,6 +490,7 @@ GRIDCARE_EINVOICE: dict[str, Any] = {
     "MAX_ATTEMPTS": env_int("GRIDCARE_EINVOICE_MAX_ATTEMPTS", 5),
     "RETRY_MINUTES": env_int("GRIDCARE_EINVOICE_RETRY_MINUTES", 5),
     "SINCE": env_str("GRIDCARE_EINVOICE_SINCE", ""),
+    "LOOKBACK_DAYS": env_int("GRIDCARE_EINVOICE_LOOKBACK_DAYS", 31),
     "BATCH": env_int("GRIDCARE_EINVOICE_BATCH", 500),
     "SIMULATED_FAILURES": env_int("GRIDCARE_EINVOICE_SIMULATED_FAILURES", 0),
     "HTTP_URL": env_str("GRIDCARE_EINVOICE_HTTP_URL", ""),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +28,9 @@ def tax_rate() -> Decimal:
     return value
 
 
-def since() -> date | None:
-    """Payments and bills of this business date and after are invoiced (None: all)."""
+def since(today: date) -> date:
+    """Payments and bills of this business date and after are invoiced: SINCE, but no further back
+    than LOOKBACK_DAYS before ``today`` (a run reads a month of payments, not the whole history)."""
+    earliest = today - timedelta(days=einvoice_int("LOOKBACK_DAYS"))
     text = einvoice_str("SINCE").strip()
-    return date.fromisoformat(text) if text else None
+    return max(date.fromisoformat(text), earliest) if text else earliest

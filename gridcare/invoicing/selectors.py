@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from gridcare.billing.models import Bill, Payment
+from gridcare.core.timezone import SHANGHAI, business_date
 from gridcare.customers.models import Account
 from gridcare.customers.rules import mask_email, mask_name
 from gridcare.customers.selectors import contact_preferences
@@ -108,7 +109,8 @@ def _bill_mode() -> Exists:
 
 def payments_to_invoice(*, limit: int) -> list[Payment]:
     """Payments of electricity (not a paid service's), not reversed, of accounts invoiced per
-    payment, without their invoice yet (oldest first)."""
+    payment, of the configured window of business dates (``conf.since``), without their invoice
+    yet (oldest first)."""
     rows = (
         Payment.objects.filter(to_service=0, reversal__isnull=True)
         .exclude(Exists(Invoice.objects.filter(payment_id=OuterRef("pk"), kind=InvoiceKind.BLUE)))
@@ -116,24 +118,20 @@ def payments_to_invoice(*, limit: int) -> list[Payment]:
         .select_related("account__customer")
         .order_by("posted_at", "id")
     )
-    start = since()
-    if start is not None:
-        rows = rows.filter(business_date__gte=start)
-    return list(rows[:limit])
+    return list(rows.filter(business_date__gte=since(business_date()))[:limit])
 
 
 def bills_to_invoice(*, limit: int) -> list[Bill]:
-    """Bills of accounts that asked for bill invoices, without their invoice yet."""
+    """Bills of accounts that asked for bill invoices, issued within the window, without their
+    invoice yet."""
     rows = (
         Bill.objects.filter(_bill_mode(), amount__gt=0)
         .exclude(Exists(Invoice.objects.filter(bill_id=OuterRef("pk"), kind=InvoiceKind.BLUE)))
         .select_related("account__customer")
         .order_by("id")
     )
-    start = since()
-    if start is not None:
-        rows = rows.filter(period__gte=f"{start:%Y-%m}")
-    return list(rows[:limit])
+    start = datetime.combine(since(business_date()), time.min, tzinfo=SHANGHAI)
+    return list(rows.filter(issued_at__gte=start)[:limit])
 
 
 def due_ids(*, now: datetime, limit: int) -> list[int]:

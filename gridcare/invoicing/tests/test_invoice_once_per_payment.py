@@ -10,6 +10,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from pytest_django import Settings
 
 from gridcare.billing.tests.helpers import issued_bill
 from gridcare.core.testing import City, run_together
@@ -95,3 +96,13 @@ def test_two_workers_at_once_issue_each_invoice_once(town: City) -> None:
     assert Invoice.objects.filter(status=InvoiceStatus.ISSUED).count() == 6
     assert InvoiceEvent.objects.filter(type="issued").count() == 6
     assert len(set(Invoice.objects.values_list("number", flat=True))) == 6
+
+
+def test_payments_before_the_configured_window_are_not_invoiced(town: City, settings: Settings) -> None:
+    import config.settings
+
+    settings.GRIDCARE_EINVOICE = {**config.settings.GRIDCARE_EINVOICE, "SINCE": "2099-01-01"}
+    pay(town, "113.00")
+    assert work().queued == 0
+    settings.GRIDCARE_EINVOICE = {**config.settings.GRIDCARE_EINVOICE, "SINCE": "2000-01-01"}
+    assert work().queued == 1
