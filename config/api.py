@@ -140,6 +140,7 @@ def _register_routers() -> None:
     from gridcare.core.api import router as calendar_router
     from gridcare.customers.api import router as customers_router
     from gridcare.halls.api import router as halls_router
+    from gridcare.invoicing.api import router as invoicing_router
     from gridcare.keyaccounts.api import router as keyaccounts_router
     from gridcare.knowledge.api import router as knowledge_router
     from gridcare.knowledge.portal_api import router as knowledge_portal_router
@@ -164,6 +165,7 @@ def _register_routers() -> None:
     api.add_router("/planning", planning_router)
     api.add_router("/knowledge", knowledge_router)
     api.add_router("/", knowledge_portal_router)  # the portal's help: /api/v1/portal/help/…
+    api.add_router("/", invoicing_router)  # e-invoices (BILL-8): /api/v1/invoices/…
 
 
 _register_routers()

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "gridcare.keyaccounts",
     "gridcare.planning",
     "gridcare.knowledge",
+    "gridcare.invoicing",
 ]
 
 MIDDLEWARE = [
@@ -503,6 +504,45 @@ GRIDCARE_ARREARS = {
 # for the demo and the tests (its own page, HMAC-SHA256-signed notifications with KEY, "" = derived
 # from SECRET_KEY); it is on in development and refused in production. NOTIFY_URL: the public
 # https address of POST /api/v1/payments/notify/<provider> that the provider calls.
+# --- e-invoices and the company's layout (BILL-8, issue 19: gridcare.invoicing) ---------------
+# The issuer: "simulated" (numbers made here, nothing leaves) or "http" (the provider's
+# interface at HTTP_URL, signed with HTTP_SECRET). VAT rate on electricity; attempts before an
+# invoice is marked failed, minutes between them (doubling); payments posted before SINCE
+# ("YYYY-MM-DD", empty: all) are not invoiced, nor those older than LOOKBACK_DAYS (so each run
+# reads a month of payments, not the whole history); invoices per worker run. SIMULATED_FAILURES: the
+# simulated issuer refuses each invoice's first N attempts (tests, drills).
+GRIDCARE_EINVOICE: dict[str, Any] = {
+    "PROVIDER": env_str("GRIDCARE_EINVOICE_PROVIDER", "simulated"),
+    "TAX_RATE": env_decimal("GRIDCARE_EINVOICE_TAX_RATE", "0.13"),
+    "MAX_ATTEMPTS": env_int("GRIDCARE_EINVOICE_MAX_ATTEMPTS", 5),
+    "RETRY_MINUTES": env_int("GRIDCARE_EINVOICE_RETRY_MINUTES", 5),
+    "SINCE": env_str("GRIDCARE_EINVOICE_SINCE", ""),
+    "LOOKBACK_DAYS": env_int("GRIDCARE_EINVOICE_LOOKBACK_DAYS", 31),
+    "BATCH": env_int("GRIDCARE_EINVOICE_BATCH", 500),
+    "SIMULATED_FAILURES": env_int("GRIDCARE_EINVOICE_SIMULATED_FAILURES", 0),
+    "HTTP_URL": env_str("GRIDCARE_EINVOICE_HTTP_URL", ""),
+    "HTTP_APP_ID": env_str("GRIDCARE_EINVOICE_HTTP_APP_ID", ""),
+    "HTTP_SECRET": env_str("GRIDCARE_EINVOICE_HTTP_SECRET", ""),
+    "HTTP_TIMEOUT_SECONDS": env_int("GRIDCARE_EINVOICE_HTTP_TIMEOUT_SECONDS", 10),
+    # The goods line of an electricity invoice (税收分类编码 1100101010000000000: 电力).
+    "ITEM_NAME": env_str("GRIDCARE_EINVOICE_ITEM_NAME", "*供电*电费"),
+    "TAX_CODE": env_str("GRIDCARE_EINVOICE_TAX_CODE", "1100101010000000000"),
+}
+# The company on every bill, receipt and invoice (the seller of the invoices): its name, address,
+# hotline, bank, tax number (统一社会信用代码), the seal image (PNG/JPG; empty: a seal drawn from
+# the name), the logo (empty: none) and the documents' accent colour (#rrggbb).
+GRIDCARE_COMPANY: dict[str, str] = {
+    "NAME": env_str("GRIDCARE_COMPANY_NAME", "国网示范市供电公司"),
+    "ADDRESS": env_str("GRIDCARE_COMPANY_ADDRESS", "示范市中山路 1 号"),
+    "HOTLINE": env_str("GRIDCARE_COMPANY_HOTLINE", "95598"),
+    "BANK_NAME": env_str("GRIDCARE_COMPANY_BANK_NAME", "中国工商银行示范市分行"),
+    "BANK_ACCOUNT": env_str("GRIDCARE_COMPANY_BANK_ACCOUNT", "1202000009000000001"),
+    "TAX_NUMBER": env_str("GRIDCARE_COMPANY_TAX_NUMBER", "91330100MA2H00000L"),
+    "SEAL_IMAGE": env_str("GRIDCARE_COMPANY_SEAL_IMAGE", ""),
+    "LOGO_IMAGE": env_str("GRIDCARE_COMPANY_LOGO_IMAGE", ""),
+    "COLOUR": env_str("GRIDCARE_COMPANY_COLOUR", "#006a4e"),
+}
+
 GRIDCARE_PAYMENT_PROVIDERS = {
     "simulated": {
         "ENABLED": env_bool("GRIDCARE_PAY_SIMULATED", GRIDCARE_ENV == "development"),
@@ -722,6 +762,8 @@ GRIDCARE_JOBS = {
         "assessment_stars": env_str("GRIDCARE_JOB_ASSESSMENT_STARS", "daily 02:30"),
         # The triage model retrained from the agents' overrides; kept only if it scores no lower.
         "retrain_triage": env_str("GRIDCARE_JOB_RETRAIN_TRIAGE", "daily 02:15"),
+        # E-invoices (数电发票, BILL-8): payments and bills without one queued, due ones issued or retried.
+        "issue_invoices": env_str("GRIDCARE_JOB_ISSUE_INVOICES", "every 60s"),
     },
     # The sender sends for this long per run (waiting 2 s whenever nothing is due), then the run
     # is recorded and the next one starts at the next interval.

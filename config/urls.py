@@ -18,6 +18,7 @@ urlpatterns = [
     path("key-accounts/", include("gridcare.keyaccounts.urls")),
     path("planning/", include("gridcare.planning.urls")),
     path("knowledge/", include("gridcare.knowledge.urls")),
+    path("invoices/", include("gridcare.invoicing.urls")),
     path("s/", include("gridcare.assessment.survey_urls")),  # a survey's SMS link (no sign-in)
     path("confirmations/dismiss/", confirmations.dismiss, name="dismiss_confirmation"),
     path("i18n/", include("django.conf.urls.i18n")),

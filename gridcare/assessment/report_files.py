@@ -22,7 +22,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from gridcare.billing.pdf import COMPANY, _font
+from gridcare.billing.pdf import _font, company_name
 from gridcare.core.paging import export_row
 
 Cell = str | int | float | None
@@ -213,7 +213,7 @@ def report_pdf(numbers: dict[str, Any]) -> bytes:
     heading = ParagraphStyle("h", fontName=font, fontSize=14, leading=20, spaceAfter=4)
     sub = ParagraphStyle("s", fontName=font, fontSize=10, leading=14, spaceBefore=8, spaceAfter=4)
     small = ParagraphStyle("n", fontName=font, fontSize=8, leading=11, textColor=colors.HexColor("#555555"))
-    story: list[Any] = [Paragraph(COMPANY, sub), Paragraph(title(numbers), heading)]
+    story: list[Any] = [Paragraph(company_name(), sub), Paragraph(title(numbers), heading)]
     through = numbers.get("rolled_through")
     story.append(Paragraph(_("数据截至 %(day)s（每日汇总）。") % {"day": through or "—"}, small))
     for i, (name, header, rows) in enumerate(sections(numbers)):

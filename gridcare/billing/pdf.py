@@ -1,10 +1,14 @@
 """Bill and receipt as PDF (BILL-8) in the font shipped beside this module: a subset of Noto
 Sans CJK SC (SIL Open Font License, see fonts/README.md) with every character the documents use
-and the GB2312 hanzi, so a fresh clone prints "·", "¥" and Chinese names without system fonts."""
+and the GB2312 hanzi, so a fresh clone prints "·", "¥" and Chinese names without system fonts.
+The company's name, logo, colour, address, hotline, bank and seal come from configuration
+(``gridcare.core.company``, settings GRIDCARE_COMPANY); e-invoices (gridcare.invoicing) use the
+same letterhead and seal."""
 
 from __future__ import annotations
 
 import io
+import math
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -15,12 +19,12 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from gridcare.billing.models import Bill, Payment, ServiceOrder
+from gridcare.core.company import Company, company
 from gridcare.core.timezone import SHANGHAI
 from gridcare.customers.rules import mask_name
 
 FONT_FILE = Path(__file__).resolve().parent / "fonts" / "GridcareSansSC.ttf"
 FONT = "GridcareSansSC"
-COMPANY = "国网示范市供电公司"
 
 
 def _font() -> str:
@@ -29,21 +33,78 @@ def _font() -> str:
     return FONT
 
 
-def footer() -> str:
-    return _("服务热线 95598 · 本单据由系统生成")
+def company_name() -> str:
+    """The company's name as configured (GRIDCARE_COMPANY_NAME)."""
+    return company().name
 
 
-def _page(title: str, lines: list[tuple[str, str]]) -> bytes:
+def footer(firm: Company | None = None) -> str:
+    firm = firm or company()
+    return _("服务热线 %(hotline)s · 本单据由系统生成") % {"hotline": firm.hotline}
+
+
+def letterhead(canvas: Canvas, title: str, firm: Company) -> None:
+    """The company's name (and logo) in its colour, the document's title and a rule under them."""
+    font = _font()
+    width, height = A4
+    canvas.setTitle(title)
+    canvas.setAuthor(firm.name)
+    if firm.logo_image is not None:
+        canvas.drawImage(str(firm.logo_image), 20 * mm, height - 32 * mm, 18 * mm, 18 * mm, mask="auto")
+    canvas.setFillColorRGB(*firm.rgb)
+    canvas.setFont(font, 18)
+    canvas.drawCentredString(width / 2, height - 25 * mm, firm.name)
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.setFont(font, 14)
+    canvas.drawCentredString(width / 2, height - 35 * mm, title)
+    canvas.setStrokeColorRGB(*firm.rgb)
+    canvas.line(20 * mm, height - 40 * mm, width - 20 * mm, height - 40 * mm)
+    canvas.setStrokeColorRGB(0, 0, 0)
+
+
+def seal(canvas: Canvas, x: float, y: float, firm: Company, *, caption: str = "") -> None:
+    """The company's seal centred at (x, y): the configured image, else one drawn in red (a ring,
+    a star, the name along the top and ``caption`` such as 发票专用章 below)."""
+    size = 40 * mm
+    if firm.seal_image is not None:
+        canvas.drawImage(str(firm.seal_image), x - size / 2, y - size / 2, size, size, mask="auto")
+        return
+    font, r = _font(), size / 2
+    canvas.saveState()
+    canvas.setStrokeColorRGB(0.8, 0.1, 0.1)
+    canvas.setFillColorRGB(0.8, 0.1, 0.1)
+    canvas.setLineWidth(2)
+    canvas.circle(x, y, r)
+    star = [(x + 6 * mm * math.sin(k * 0.8 * math.pi), y + 6 * mm * math.cos(k * 0.8 * math.pi)) for k in range(5)]
+    path = canvas.beginPath()
+    path.moveTo(*star[0])
+    for point in star[1:]:
+        path.lineTo(*point)
+    path.close()
+    canvas.drawPath(path, fill=1, stroke=0)
+    name = firm.name[:16]
+    step = math.radians(200) / max(len(name) - 1, 1)
+    canvas.setFont(font, 9)
+    for i, char in enumerate(name):
+        angle = math.radians(190) - i * step  # from the left, over the top, to the right
+        canvas.saveState()
+        canvas.translate(x + (r - 5 * mm) * math.cos(angle), y + (r - 5 * mm) * math.sin(angle))
+        canvas.rotate(math.degrees(angle) - 90)
+        canvas.drawCentredString(0, 0, char)
+        canvas.restoreState()
+    if caption:
+        canvas.setFont(font, 8)
+        canvas.drawCentredString(x, y - 12 * mm, caption)
+    canvas.restoreState()
+
+
+def _page(title: str, lines: list[tuple[str, str]], *, sealed: bool = False) -> bytes:
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4)
     font = _font()
     width, height = A4
-    canvas.setTitle(title)
-    canvas.setFont(font, 18)
-    canvas.drawCentredString(width / 2, height - 25 * mm, COMPANY)
-    canvas.setFont(font, 14)
-    canvas.drawCentredString(width / 2, height - 35 * mm, title)
-    canvas.line(20 * mm, height - 40 * mm, width - 20 * mm, height - 40 * mm)
+    firm = company()
+    letterhead(canvas, title, firm)
     y = height - 52 * mm
     for label, value in lines:
         canvas.setFont(font, 11)
@@ -52,7 +113,16 @@ def _page(title: str, lines: list[tuple[str, str]]) -> bytes:
         y -= 8 * mm
     canvas.line(20 * mm, y, width - 20 * mm, y)
     canvas.setFont(font, 9)
-    canvas.drawString(25 * mm, y - 8 * mm, footer())
+    canvas.drawString(25 * mm, y - 8 * mm, footer(firm))
+    place = _("地址 %(address)s") % {"address": firm.address}
+    if firm.bank_account:
+        place += " · " + _("开户行 %(bank)s · 账号 %(account)s") % {
+            "bank": firm.bank_name,
+            "account": firm.bank_account,
+        }
+    canvas.drawString(25 * mm, y - 14 * mm, place)
+    if sealed:
+        seal(canvas, width - 50 * mm, y - 30 * mm, firm, caption=_("财务专用章"))
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
@@ -86,7 +156,7 @@ def bill_lines(bill: Bill) -> list[tuple[str, str]]:
 
 
 def receipt_pdf(payment: Payment) -> bytes:
-    return _page(_("电费缴费凭证"), receipt_lines(payment))
+    return _page(_("电费缴费凭证"), receipt_lines(payment), sealed=True)
 
 
 def receipt_lines(payment: Payment) -> list[tuple[str, str]]:
@@ -107,7 +177,7 @@ def receipt_lines(payment: Payment) -> list[tuple[str, str]]:
 
 def service_receipt_pdf(order: ServiceOrder) -> bytes:
     """The receipt of a paid service order (WO-10): its lines as priced when ordered, and the payment."""
-    return _page(_("有偿服务收费凭证"), service_receipt_lines(order))
+    return _page(_("有偿服务收费凭证"), service_receipt_lines(order), sealed=True)
 
 
 def service_receipt_lines(order: ServiceOrder) -> list[tuple[str, str]]:

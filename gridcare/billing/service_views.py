@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 from gridcare.billing import service_selectors as reads
 from gridcare.billing.access import service_item_get_for_scope, service_order_get_for_scope
 from gridcare.billing.models import ServiceCategory, ServiceItem, ServiceOrder, ServiceOrderSource, ServiceOrderStatus
-from gridcare.billing.pdf import COMPANY, footer, service_receipt_lines, service_receipt_pdf
+from gridcare.billing.pdf import company_name, footer, service_receipt_lines, service_receipt_pdf
 from gridcare.billing.rules.paid_services import has_receipt
 from gridcare.billing.services import service_catalogue as catalogue
 from gridcare.billing.services import service_orders
@@ -324,7 +324,7 @@ def _receipt_print(request: HttpRequest, order: ServiceOrder) -> HttpResponse:
         "order": _paid(order),
         "title": _("有偿服务收费凭证"),
         "lines": service_receipt_lines(order),
-        "company": COMPANY,
+        "company": company_name(),
         "footer": footer(),
     }
     return render(request, "billing/print_service_receipt.html", context)

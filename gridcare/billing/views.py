@@ -38,7 +38,7 @@ from gridcare.billing.exports import (
     run_lines,
 )
 from gridcare.billing.models import Bill, BillRun, ExceptionStatus, Payment, PenaltyWaiver
-from gridcare.billing.pdf import COMPANY, bill_lines, bill_pdf, footer, receipt_lines, receipt_pdf
+from gridcare.billing.pdf import bill_lines, bill_pdf, company_name, footer, receipt_lines, receipt_pdf
 from gridcare.billing.services.arrears import waiver_decide, waiver_request
 from gridcare.billing.services.bill_run import bill_run_launch, bill_run_open
 from gridcare.billing.services.payments import PaymentIn, payment_post
@@ -199,6 +199,8 @@ def _account_page(
         "can_refund": can(scope, Capability.REFUND_REQUEST),
         "can_instalment": can(scope, Capability.INSTALMENT_REQUEST),  # issue 19: arrears
         "can_protect": can(scope, Capability.PROTECTED_EDIT),
+        "can_invoice": can(scope, Capability.INVOICE_VIEW),  # e-invoices (gridcare.invoicing)
+        "can_title": can(scope, Capability.INVOICE_TITLE_EDIT),
     }
     return render(request, "billing/account.html", context)
 
@@ -312,7 +314,7 @@ def _receipt_print(request: HttpRequest, acct: Account, payment_id: str) -> Http
 
 
 def _document_heading() -> dict[str, str]:
-    return {"company": COMPANY, "footer": footer()}
+    return {"company": company_name(), "footer": footer()}
 
 
 def _arrears_by(request: HttpRequest) -> str:

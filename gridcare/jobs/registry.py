@@ -31,6 +31,7 @@ from gridcare.core import timezone as tz
 from gridcare.customers.quality import archive_check as archive_check_all
 from gridcare.halls.services.appointments import appointments_mark_missed
 from gridcare.halls.services.mobile_rounds import mobile_round_reminders as round_reminders
+from gridcare.invoicing.services import invoices_work
 from gridcare.jobs.conf import jobs_int, schedule_setting
 from gridcare.jobs.rules import Schedule, parse_schedule
 from gridcare.jobs.services import bill_runs_notify, job_runs_prune
@@ -263,6 +264,17 @@ def retrain_triage(ctx: Context) -> Result:
     return Result(words, counts)
 
 
+def issue_invoices(ctx: Context) -> Result:
+    """E-invoices (数电发票): payments and bills without one queued, the due ones issued or retried."""
+    done = invoices_work()
+    counts = done.counts()
+    return Result(
+        _("排队 %(queued)d 张，开具 %(issued)d 张，红字 %(red)d 张，待重试 %(retried)d 张，失败 %(failed)d 张")
+        % counts,
+        counts,
+    )
+
+
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("send_notices", gettext_lazy("发送通知"), send_notices),
     JobSpec("check_deadlines", gettext_lazy("工单时限预警与升级"), check_deadlines),
@@ -287,5 +299,6 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("assessment_topics", gettext_lazy("问题主题月度分析"), assessment_topics),
     JobSpec("assessment_stars", gettext_lazy("星级评定"), assessment_stars),
     JobSpec("retrain_triage", gettext_lazy("工单分类模型重新训练"), retrain_triage),
+    JobSpec("issue_invoices", gettext_lazy("开具电子发票"), issue_invoices),
 )
 BY_NAME: dict[str, JobSpec] = {job.name: job for job in JOBS}

@@ -20,7 +20,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from gridcare.billing.pdf import COMPANY, _font
+from gridcare.billing.pdf import _font, company_name
 from gridcare.keyaccounts.diagnosis_report import Report, Row, band_label
 
 Section = tuple[str, list[str], list[Row]]
@@ -65,7 +65,7 @@ def pdf_notes() -> list[str]:
 
 def pdf_texts(r: Report) -> list[str]:
     """Every text the PDF prints."""
-    texts = [COMPANY, pdf_title(r), *pdf_facts(r), *r.summary, *r.anomalies, *pdf_notes()]
+    texts = [company_name(), pdf_title(r), *pdf_facts(r), *r.summary, *r.anomalies, *pdf_notes()]
     texts += [band_label(k) for k in ("peak", "flat", "valley")]
     for heading, header, rows in pdf_sections(r):
         texts += [heading, *header, *[c for row in rows for c in row]]
@@ -141,7 +141,7 @@ def diagnosis_pdf(r: Report) -> bytes:
     sub = ParagraphStyle("s", fontName=font, fontSize=10, leading=14, spaceBefore=8, spaceAfter=4)
     body = ParagraphStyle("b", fontName=font, fontSize=9, leading=13)
     small = ParagraphStyle("n", fontName=font, fontSize=8, leading=11, textColor=colors.HexColor("#555555"))
-    story: list[Any] = [Paragraph(escape(COMPANY), sub), Paragraph(escape(pdf_title(r)), heading)]
+    story: list[Any] = [Paragraph(escape(company_name()), sub), Paragraph(escape(pdf_title(r)), heading)]
     story += [Paragraph(escape(line), small) for line in pdf_facts(r)]
     story.append(Spacer(1, 3 * mm))
     story += [Paragraph(escape(line), body) for line in r.summary]

@@ -16,7 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from gridcare.billing.pdf import COMPANY, _font
+from gridcare.billing.pdf import _font, company_name
 from gridcare.keyaccounts.models import EmergencyPlan
 from gridcare.keyaccounts.rules.plans import BACKUP_TYPES
 
@@ -100,7 +100,7 @@ def plan_pdf(plan: EmergencyPlan) -> bytes:
     heading = ParagraphStyle("h", fontName=font, fontSize=14, leading=20, spaceAfter=4)
     sub = ParagraphStyle("s", fontName=font, fontSize=10, leading=14, spaceBefore=8, spaceAfter=4)
     cell = ParagraphStyle("c", fontName=font, fontSize=9, leading=12)
-    story: list[Any] = [Paragraph(COMPANY, sub), Paragraph(escape(plan_title(plan)), heading)]
+    story: list[Any] = [Paragraph(company_name(), sub), Paragraph(escape(plan_title(plan)), heading)]
     story.append(_table([_("项目"), _("内容")], [[k, v] for k, v in plan_facts(plan)], font, cell))
     for name, header, rows in plan_sections(plan):
         story.append(Paragraph(name, sub))

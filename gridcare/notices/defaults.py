@@ -77,6 +77,15 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
         Category.PAYMENT,
         "【国网示范市供电公司】户号{account_no}于{paid_at}的缴费{amount}元已撤销（{reason}），当前应缴电费{due}元。如有疑问请致电95598。",
     ),
+    # E-invoices (数电发票, BILL-8; gridcare.invoicing), by e-mail: issued, and its red counterpart (冲红).
+    "einvoice_issued": (
+        Category.PAYMENT,
+        "【{company}】户号{account_no}的电子发票已于{issued_at}开具，发票号码{number}，价税合计{gross}元。可在网上营业厅“我的发票”下载。",
+    ),
+    "einvoice_red": (
+        Category.PAYMENT,
+        "【{company}】户号{account_no}的缴费已冲正，原电子发票{original}已开具红字发票{number}冲销，价税合计{gross}元。",
+    ),
     # A refund of the credit balance paid out (退费, issue 19; gridcare.billing).
     "refund_paid": (
         Category.PAYMENT,

@@ -56,6 +56,8 @@ class Capability(StrEnum):
     INSTALMENT_APPROVE = "instalment_approve"  # see plans; approve or reject one another person proposed
     PROTECTED_EDIT = "protected_edit"  # record and end protected customers (保护性客户), their list
     CUTOFF_PROTECTED_APPROVE = "cutoff_protected_approve"  # approve cutting off a protected customer's supply
+    INVOICE_VIEW = "invoice_view"  # e-invoices (数电发票) of accounts in scope: the list, one invoice, its PDF
+    INVOICE_TITLE_EDIT = "invoice_title_edit"  # an account's invoice title and tax number, bill invoices on or off
     # service halls
     HALL_VIEW = "hall_view"  # the queue pages of the halls in scope
     TICKET_ISSUE = "ticket_issue"  # issue tickets, appointments, terminal reports
@@ -132,6 +134,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         | {C.HOME_VISIT_VIEW, C.HOME_VISIT_REQUEST}  # 上门服务: asked for at the counter, visited by clerks
         | {C.ORDER_INBOX}  # orders taken at the counter wait in the clerk's inbox (issue 18)
         | {C.KNOWLEDGE_VIEW}
+        | {C.INVOICE_VIEW, C.INVOICE_TITLE_EDIT}  # e-invoices: the title asked at the counter (BILL-8)
     ),
     Role.HALL_GUIDE: frozenset({C.BILL_VIEW, C.HALL_VIEW, C.TICKET_ISSUE, C.TERMINALS_VIEW, C.KNOWLEDGE_VIEW}),
     Role.HALL_MANAGER: frozenset(
@@ -146,6 +149,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         | {C.HOME_VISIT_VIEW, C.HOME_VISIT_REQUEST, C.HOME_VISIT_MANAGE}  # their hall's visits and clerks
         | {C.PLAN_VIEW}  # their hall's staffing plans, read only
         | {C.KNOWLEDGE_VIEW, C.KNOWLEDGE_EDIT}  # their hall's scripts and answers, reviewed by a supervisor
+        | {C.INVOICE_VIEW, C.INVOICE_TITLE_EDIT}
     ),
     Role.AGENT_95598: frozenset(
         {C.ACCOUNT_UNMASK, C.BILL_VIEW, C.CONNECTION_APPLY, C.CALLBACK_RECORD, C.INCIDENT_CONFIRM, C.ORDER_FIGURES}
@@ -153,6 +157,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         | {C.HOME_VISIT_VIEW, C.HOME_VISIT_REQUEST}  # a caller who cannot come to a hall
         | {C.ORDER_INBOX, C.ORDER_MERGE}  # the 95598 desk: inbox, duplicates merged (issue 18)
         | {C.KNOWLEDGE_VIEW}
+        | {C.INVOICE_VIEW}  # a caller asks where their invoice is
     ),
     Role.KEY_ACCOUNT_MANAGER: frozenset(
         {C.ARCHIVE_EDIT, C.ARCHIVE_QUALITY, C.ACCOUNT_UNMASK, C.BILL_VIEW, C.HALL_VIEW, C.PEAK_SHIFT}
@@ -195,6 +200,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         # Arrears (issue 19): the unit's instalment plans approved, protected customers kept, and
         # the cut-off of a protected customer, which only a supervisor approves.
         | {C.INSTALMENT_APPROVE, C.PROTECTED_EDIT, C.CUTOFF_PROTECTED_APPROVE}
+        | {C.INVOICE_VIEW}
     ),
     Role.PLANNER: frozenset(
         {C.HALL_VIEW, C.OUTAGE_EDIT, C.NOTICE_QUALITY, C.RELIABILITY_VIEW, C.TEMPLATE_VIEW, C.PEAK_SHIFT}
@@ -210,6 +216,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         | {C.PAYMENT_REVERSE, C.REFUND_REQUEST, C.REFUND_APPROVE}
         # Arrears (issue 19): a plan proposed by one clerk is approved by another or the supervisor.
         | {C.INSTALMENT_REQUEST, C.INSTALMENT_APPROVE, C.PROTECTED_EDIT}
+        | {C.INVOICE_VIEW, C.INVOICE_TITLE_EDIT}  # e-invoices (BILL-8): failed ones corrected and issued again
     ),
     Role.ADMINISTRATOR: frozenset(Capability),
 }

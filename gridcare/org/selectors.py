@@ -57,6 +57,7 @@ LINKS: tuple[Link, ...] = (
     Link("billing:tariffs", _("电价管理"), C.TARIFF_EDIT),
     Link("billing:service_orders", _("有偿增值服务"), C.SERVICE_ORDER_TAKE),
     Link("billing:services", _("增值服务目录"), C.SERVICE_CATALOGUE_EDIT),
+    Link("invoicing:invoices", _("电子发票"), C.INVOICE_VIEW),
     Link("keyaccounts:portfolio", _("大客户服务"), C.KEY_PORTFOLIO),
     Link("keyaccounts:findings", _("远程服务发现"), C.KEY_DIAGNOSIS),
     Link("planning:index", _("服务规划"), C.PLAN_VIEW),

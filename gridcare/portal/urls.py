@@ -1,5 +1,6 @@
 from django.urls import path
 
+from gridcare.invoicing import portal_views as invoice_views
 from gridcare.knowledge import portal_views as help_views
 from gridcare.portal import (
     home_visit_views,
@@ -73,6 +74,9 @@ urlpatterns = [
     path("requests/<str:number>/callback/", request_views.callback, name="request_callback"),
     path("requests/<str:number>/rate/", request_views.rate, name="request_rate"),
     path("requests/<str:number>/survey/", request_views.survey, name="request_survey"),
+    # e-invoices (数电发票, BILL-8): the bound accounts' invoices and their PDFs (gridcare.invoicing)
+    path("invoices/", invoice_views.invoices, name="invoices"),
+    path("invoices/<int:invoice_id>/pdf/", invoice_views.invoice_document, name="invoice_pdf"),
     # the help: the knowledge base's public articles (gridcare.knowledge, SELF-1)
     path("help/", help_views.help_page, name="help"),
     path("help/<int:article_id>/", help_views.help_article, name="help_article"),

@@ -47,6 +47,7 @@ from gridcare.core.exceptions import Conflict, InvalidInput
 from gridcare.core.money import ZERO
 from gridcare.core.timezone import SHANGHAI, business_date
 from gridcare.customers.models import Account
+from gridcare.invoicing.services.red import invoice_red_for_reversal
 from gridcare.notices.services import notice_enqueue
 from gridcare.org.access import Capability, Scope, require
 
@@ -129,6 +130,8 @@ def payment_reverse(
             return _same_or_conflict(PaymentReversal.objects.get(payment=payment), ref), False
         outcome = _undo(reversal, payment, account, actor)
         _record(reversal, payment, account, actor, outcome)
+        # The payment's e-invoice: a red one (冲红) for an issued one, none for one not yet issued.
+        invoice_red_for_reversal(payment=payment, reason=str(ReversalReason(reason).label), actor=actor)
     return reversal, True
 
 

@@ -39,7 +39,7 @@ def test_the_shipped_font_is_in_the_repository_and_small(town: City) -> None:
 
 def test_every_character_printed_has_a_glyph_in_the_embedded_font(town: City) -> None:
     bill, payment = _documents(town)
-    texts = [pdf.COMPANY, pdf.footer(), _("电费通知单"), _("电费缴费凭证"), "¥"]
+    texts = [pdf.company_name(), pdf.footer(), _("电费通知单"), _("电费缴费凭证"), "¥"]
     for label, value in [*pdf.bill_lines(bill), *pdf.receipt_lines(payment)]:
         texts += [label, value]
     used = {ord(c) for text in texts for c in text if not c.isspace()}

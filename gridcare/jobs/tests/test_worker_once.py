@@ -65,6 +65,11 @@ QUIET = {
     "assessment_stars": ("星级评定 0 个月，共 0 个对象", {"months": 0, "rated": 0, "waiting": 0}),
     # No agent has overridden a suggestion yet: nothing to train on.
     "retrain_triage": ("人工修正不足或无新增，未重新训练", {"trained": 0, "adopted": 0}),
+    # No payment yet: no e-invoice to queue or issue.
+    "issue_invoices": (
+        "排队 0 张，开具 0 张，红字 0 张，待重试 0 张，失败 0 张",
+        {"queued": 0, "issued": 0, "red": 0, "retried": 0, "failed": 0},
+    ),
 }
 
 

@@ -108,6 +108,12 @@ OPERATIONS: dict[Operation, tuple[Capability | None, str | None]] = {
     ("POST", "/api/v1/accounts/{account_no}/protection"): (C.PROTECTED_EDIT, "account"),
     ("POST", "/api/v1/bills/{bill_id}/cutoff-approval"): (C.CUTOFF_PROTECTED_APPROVE, "account"),
     ("POST", "/api/v1/bills/{bill_id}/cutoff-plan"): (C.BILLING_OFFICE, "account"),
+    # e-invoices (BILL-8): the list, one invoice, its PDF (an id nobody has), an account's title
+    ("GET", "/api/v1/invoices"): (C.INVOICE_VIEW, None),  # the page invoicing:invoices
+    ("GET", "/api/v1/invoices/{invoice_id}"): (C.INVOICE_VIEW, "missing"),
+    ("GET", "/api/v1/invoices/{invoice_id}/pdf"): (C.INVOICE_VIEW, "missing"),
+    ("GET", "/api/v1/invoices/titles/{account_no}"): (C.INVOICE_VIEW, "account"),
+    ("PUT", "/api/v1/invoices/titles/{account_no}"): (C.INVOICE_TITLE_EDIT, "account"),
     ("GET", "/api/v1/service-catalogue"): (C.SERVICE_CATALOGUE_EDIT, None),  # the page billing:services
     ("POST", "/api/v1/service-catalogue"): (C.SERVICE_CATALOGUE_EDIT, None),
     ("GET", "/api/v1/service-orders"): (C.SERVICE_ORDER_TAKE, None),  # the page billing:service_orders
@@ -364,6 +370,7 @@ BODIES: dict[Operation, Overrides] = {
     },
     ("POST", "/api/v1/bills/{bill_id}/cutoff-approval"): lambda w: {"note": "同意"},
     ("POST", "/api/v1/bills/{bill_id}/cutoff-plan"): lambda w: {"planned_at": "2026-12-31T10:00:00+08:00"},
+    ("PUT", "/api/v1/invoices/titles/{account_no}"): lambda w: {"kind": "personal", "name": "王小明"},
     ("POST", "/api/v1/workorders"): lambda w: {"channel": "phone_95598", "account_no": w.town.account.account_no},
     ("POST", "/api/v1/workorders/{number}/hand-over"): lambda w: {"to": w.town.users["clerk"].staff.employee_no},
     ("POST", "/api/v1/workorders/{number}/verify"): lambda w: {"employee_no": w.town.users["clerk"].staff.employee_no},

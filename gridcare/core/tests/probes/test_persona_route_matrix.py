@@ -140,6 +140,11 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "billing:protected_end": (C.PROTECTED_EDIT, "missing"),  # POST only
     "billing:cutoff_approve": (C.CUTOFF_PROTECTED_APPROVE, "missing"),  # POST only
     "billing:cutoff_plan": (C.BILLING_OFFICE, "missing"),  # POST only
+    # e-invoices (数电发票, BILL-8): the list, one invoice and its PDF, an account's invoice title
+    "invoicing:invoices": (C.INVOICE_VIEW, None),
+    "invoicing:invoice": (C.INVOICE_VIEW, "missing"),
+    "invoicing:invoice_pdf": (C.INVOICE_VIEW, "missing"),
+    "invoicing:title": (C.INVOICE_TITLE_EDIT, "account"),
     # 有偿增值服务 (WO-10): administrators keep the catalogue; "missing": an item or order nobody has
     "billing:services": (C.SERVICE_CATALOGUE_EDIT, None),
     "billing:service_new": (C.SERVICE_CATALOGUE_EDIT, None),

@@ -75,6 +75,7 @@ class World:
             "search_id": "999999999",  # a saved search nobody has (workorders)
             "publication_id": "999999999",  # a public notice nobody has (notices)
             "visit_id": "999999999",  # a home visit nobody has (halls, WO-9)
+            "invoice_id": "999999999",  # an e-invoice nobody has (invoicing, BILL-8)
             "stop_id": "999999999",  # a mobile-round stop nobody has (halls, WO-9)
             "plan_id": "999999999",  # an emergency plan nobody has (keyaccounts, KEY-2)
             "need_id": "999999999",  # a visit's need nobody has (keyaccounts)
