@@ -52,6 +52,7 @@ class Capability(StrEnum):
     PAYMENT_REVERSE = "payment_reverse"  # reverse a payment once (冲正: bank return, refund, chargeback, counter error)
     REFUND_REQUEST = "refund_request"  # ask for a credit balance's refund, export the bank's file, mark it paid
     REFUND_APPROVE = "refund_approve"  # see refunds; approve or reject one another person asked for
+    METER_EXCHANGE = "meter_exchange"  # record a meter exchange (换表); the estimated readings awaiting true-up
     # service halls
     HALL_VIEW = "hall_view"  # the queue pages of the halls in scope
     TICKET_ISSUE = "ticket_issue"  # issue tickets, appointments, terminal reports
@@ -201,6 +202,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         # Money back (issue 19): a counter error is reversed by the office on the clerk's request;
         # a refund asked by one clerk is approved by another, or by the unit's supervisor.
         | {C.PAYMENT_REVERSE, C.REFUND_REQUEST, C.REFUND_APPROVE}
+        | {C.METER_EXCHANGE}  # meter exchanges and estimated readings (issue 19)
     ),
     Role.ADMINISTRATOR: frozenset(Capability),
 }
