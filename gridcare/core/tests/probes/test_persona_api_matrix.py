@@ -100,6 +100,10 @@ OPERATIONS: dict[Operation, tuple[Capability | None, str | None]] = {
     ("POST", "/api/v1/payments"): (C.PAYMENT_TAKE, None),
     # a payment's reversal (issue 19): the world's part payment of its account
     ("POST", "/api/v1/payments/{payment_id}/reversal"): (C.PAYMENT_REVERSE, "account"),
+    # meter exchanges and estimated readings (issue 19)
+    ("POST", "/api/v1/accounts/{account_no}/meter-exchanges"): (C.METER_EXCHANGE, "account"),
+    ("GET", "/api/v1/accounts/{account_no}/meter-exchanges"): (C.BILL_VIEW, "account"),
+    ("GET", "/api/v1/readings/estimated"): (C.METER_EXCHANGE, None),  # the page billing:estimated_readings
     ("GET", "/api/v1/service-catalogue"): (C.SERVICE_CATALOGUE_EDIT, None),  # the page billing:services
     ("POST", "/api/v1/service-catalogue"): (C.SERVICE_CATALOGUE_EDIT, None),
     ("GET", "/api/v1/service-orders"): (C.SERVICE_ORDER_TAKE, None),  # the page billing:service_orders
@@ -331,6 +335,13 @@ BODIES: dict[Operation, Overrides] = {
         "amount": "1.00",
     },
     ("POST", "/api/v1/payments/{payment_id}/reversal"): lambda w: {"reason": "counter_error", "reference": "MATRIX-1"},
+    ("POST", "/api/v1/accounts/{account_no}/meter-exchanges"): lambda w: {
+        "exchanged_on": "2026-11-01",
+        "removal_register": "0",
+        "new_meter_no": "MATRIX-M1",
+        "installation_register": "0",
+        "new_multiplier": "1",
+    },
     ("POST", "/api/v1/workorders"): lambda w: {"channel": "phone_95598", "account_no": w.town.account.account_no},
     ("POST", "/api/v1/workorders/{number}/hand-over"): lambda w: {"to": w.town.users["clerk"].staff.employee_no},
     ("POST", "/api/v1/workorders/{number}/verify"): lambda w: {"employee_no": w.town.users["clerk"].staff.employee_no},
