@@ -5,39 +5,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('billing', '0007_reversals_refunds'),
-        ('customers', '0009_meter_exchange'),
+        ("billing", "0007_reversals_refunds"),
+        ("customers", "0009_meter_exchange"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='reading',
-            name='reading_kwh_not_negative',
+            model_name="reading",
+            name="reading_kwh_not_negative",
         ),
         migrations.AddField(
-            model_name='reading',
-            name='estimated',
-            field=models.BooleanField(db_default=False, default=False, verbose_name='估抄'),
+            model_name="reading",
+            name="estimated",
+            field=models.BooleanField(db_default=False, default=False, verbose_name="估抄"),
         ),
         migrations.AddField(
-            model_name='reading',
-            name='exchange',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='readings', to='customers.meterexchange'),
+            model_name="reading",
+            name="exchange",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="readings",
+                to="customers.meterexchange",
+            ),
         ),
         migrations.AddField(
-            model_name='reading',
-            name='true_up_kwh',
-            field=models.DecimalField(db_default=0, decimal_places=2, default=0, max_digits=14, verbose_name='冲减估抄电量'),
+            model_name="reading",
+            name="true_up_kwh",
+            field=models.DecimalField(
+                db_default=0, decimal_places=2, default=0, max_digits=14, verbose_name="冲减估抄电量"
+            ),
         ),
         migrations.AddField(
-            model_name='reading',
-            name='trued_up_by',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='trues_up', to='billing.reading'),
+            model_name="reading",
+            name="trued_up_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="trues_up",
+                to="billing.reading",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reading',
-            constraint=models.CheckConstraint(condition=models.Q(('kwh__gte', 0), ('true_up_kwh__gt', 0), _connector='OR'), name='reading_kwh_not_negative'),
+            model_name="reading",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kwh__gte", 0), ("true_up_kwh__gt", 0), _connector="OR"),
+                name="reading_kwh_not_negative",
+            ),
         ),
     ]

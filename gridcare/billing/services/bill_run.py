@@ -52,7 +52,7 @@ from gridcare.billing.rules import engine
 from gridcare.billing.rules.bill_dates import due_date_of, period_start
 from gridcare.billing.rules.compute import Usage, pf_extra, two_part_extras
 from gridcare.billing.rules.estimates import TrueUpBasis, true_up_charges
-from gridcare.billing.services.estimates import estimate_missing, true_up_bases
+from gridcare.billing.services.estimates import estimate_missing, estimated_account_ids, true_up_bases
 from gridcare.billing.services.outbox import Message, bill_issued_rows, fen_text, notice_rows
 from gridcare.billing.services.tariffs import tariffs_in_force
 from gridcare.core.bulk import insert_rows, reserve_pks
@@ -343,6 +343,7 @@ def _write_chunk(
         notices = 0
         if notify:
             notices = bill_issued_rows(
+                estimated=estimated_account_ids(period=run.period, account_ids=account_ids.tolist()),
                 period=run.period,
                 bill_ids=bill_ids,
                 account_ids=account_ids,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gridcare.billing.models import Bill, BillRun, BillStatus, Reading, ReadingStatus, Tariff
 from gridcare.billing.rules.bill_dates import due_date_of
@@ -64,7 +65,7 @@ def bill_issue_one(*, account: Account, period: str, run: BillRun, tariffs: dict
                 template_code="bill_issued",
                 variables={
                     "account_no": account.account_no,
-                    "period": period,
+                    "period": _("%(p)s（估抄）") % {"p": period} if reading.estimated else period,
                     "amount": charges.total,
                     "due_date": bill.due_date.isoformat(),
                 },

@@ -250,3 +250,17 @@ def true_up_bases(*, period: str, account_ids: Sequence[int]) -> dict[int, TrueU
             estimated_valley=split[account_id][1],
         )
     return out
+
+
+def estimated_account_ids(*, period: str, account_ids: Sequence[int]) -> set[int]:
+    """The accounts among ``account_ids`` (in id order) billed for ``period`` from an estimate."""
+    if not len(account_ids):
+        return set()
+    return set(
+        Reading.objects.filter(
+            period=period,
+            account_id__gte=int(min(account_ids)),
+            account_id__lte=int(max(account_ids)),
+            estimated=True,
+        ).values_list("account_id", flat=True)
+    )

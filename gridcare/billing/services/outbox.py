@@ -5,10 +5,11 @@ so a message is never queued twice."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext as _
 
 from gridcare.billing.rules.bill_dates import due_date_of
 from gridcare.notices.services import NewNotice, notices_enqueue
@@ -41,9 +42,12 @@ def bill_issued_rows(
     account_nos: Sequence[str],
     phones: Sequence[str | None],
     amounts: np.ndarray,
+    estimated: Collection[int] = (),
 ) -> int:
-    """ "Bill issued" messages for bills that still have something to pay and a phone."""
+    """ "Bill issued" messages for bills that still have something to pay and a phone. The
+    accounts in ``estimated`` were billed from an estimated reading: their period says so (估抄)."""
     due = due_date_of(period).isoformat()
+    marked = _("%(p)s（估抄）") % {"p": period}
 
     def messages() -> Iterable[Message]:
         for bill_id, account_id, no, phone, fen in zip(
@@ -52,7 +56,7 @@ def bill_issued_rows(
             if phone and fen > 0:
                 variables: dict[str, Any] = {
                     "account_no": no,
-                    "period": period,
+                    "period": marked if account_id in estimated else period,
                     "amount": fen_text(fen),
                     "due_date": due,
                 }

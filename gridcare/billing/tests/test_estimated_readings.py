@@ -9,12 +9,14 @@ from typing import Any
 from gridcare.billing.models import Bill, BillRun, Reading
 from gridcare.billing.pdf import bill_lines
 from gridcare.billing.rules.estimates import estimate_usage, may_estimate
+from gridcare.billing.services.bill_notify import bill_notify
 from gridcare.billing.services.bill_run import bill_run_start
 from gridcare.billing.services.bill_single import bill_issue_one
 from gridcare.billing.services.readings import readings_import
 from gridcare.billing.tests.helpers import billable, issued_bill, reading, tariffs
 from gridcare.core.testing import City, make_account
 from gridcare.customers.models import Account, CustomerClass
+from gridcare.notices.models import Notice
 
 D = Decimal
 HEAD = "户号,账期,抄表日期,上次示数,本次示数\n"
@@ -34,7 +36,11 @@ def test_the_estimate_is_last_years_same_month_else_the_mean_of_the_last_three_m
 def _residential(town: City, serial: int) -> Account:
     """A yearly-tier residential account (RES-TIER: 0.538, 0.588 above 2,760 kWh a year) that
     has used 2,600 kWh this year by August (register 5,000) and 100 kWh in September 2025."""
-    account = billable(make_account(serial, town.unit, town.hall, f"估抄{serial}", customer_class=CustomerClass.RESIDENTIAL))
+    account = billable(
+        make_account(
+            serial, town.unit, town.hall, f"估抄{serial}", customer_class=CustomerClass.RESIDENTIAL, phone="13800000000"
+        )
+    )
     last_year = reading(account, "2025-09", "100")
     august = reading(account, "2026-08", "2600")
     Reading.objects.filter(pk__in=[last_year.pk, august.pk]).update(register=D(5000))
@@ -60,6 +66,9 @@ def test_an_estimate_then_its_true_up_cost_the_same_two_months_as_two_actual_rea
     assert (guess.estimated, guess.kwh, guess.register) == (True, D(100), D(5100))
     assert (_bill(estimated, "2026-09").amount, _bill(actual, "2026-09").amount) == (D("53.80"), D("64.56"))
     assert "（估）" in dict(bill_lines(_bill(estimated, "2026-09")))["用电量"]
+    bill_notify(period="2026-09")  # the bill message says the bill is estimated
+    periods = dict(Notice.objects.filter(template_code="bill_issued").values_list("account_id", "variables__period"))
+    assert (periods[estimated.pk], periods[actual.pk]) == ("2026-09（估抄）", "2026-09")
     _import(estimated, "2026-10", "5100", "5250")  # from the last actual 5,000: 250 kWh
     _import(actual, "2026-10", "5120", "5250")
     up = Reading.objects.get(account=estimated, period="2026-10")
@@ -77,7 +86,9 @@ def test_an_estimate_then_its_true_up_cost_the_same_two_months_as_two_actual_rea
     assert "冲减估抄电量" in dict(bill_lines(true_up))
     # the single-account path prices the true-up by the same rule
     true_up.delete()
-    single = bill_issue_one(account=estimated, period="2026-10", run=BillRun.objects.filter(period="2026-10").first(), tariffs=tariffs())  # type: ignore[arg-type]
+    single = bill_issue_one(
+        account=estimated, period="2026-10", run=BillRun.objects.filter(period="2026-10").first(), tariffs=tariffs()
+    )  # type: ignore[arg-type]
     assert single is not None and single.amount == D("85.20")
 
 
@@ -96,7 +107,9 @@ def test_after_two_estimates_in_a_row_the_account_waits_for_a_real_reading(town:
     account = _residential(town, 313)
     for period in ("2026-09", "2026-10", "2026-11"):
         bill_run_start(period=period, unit=town.unit)
-    assert list(Reading.objects.filter(account=account, estimated=True).values_list("period", flat=True).order_by("period")) == [
+    assert list(
+        Reading.objects.filter(account=account, estimated=True).values_list("period", flat=True).order_by("period")
+    ) == [
         "2026-09",
         "2026-10",
     ]

@@ -43,7 +43,10 @@ def _exchange(town: City, account: Account, **over: object) -> tuple[MeterExchan
         **over,
     }
     return meter_exchange_record(
-        scope=scope_for(town.admin), actor=town.admin, account=account, data=NewExchange(**data)  # type: ignore[arg-type]
+        scope=scope_for(town.admin),
+        actor=town.admin,
+        account=account,
+        data=NewExchange(**data),  # type: ignore[arg-type]
     )
 
 
@@ -89,7 +92,12 @@ def test_a_time_of_use_account_counts_the_old_meters_peak_and_valley_too(town: C
     assert (exchange.old_kwh_peak, exchange.old_kwh_valley) == (Decimal(40), Decimal(30))
     _import(account, "0,5,60,30")
     got = Reading.objects.get(account=account, period="2026-10")
-    assert (got.kwh, got.kwh_peak, got.kwh_flat, got.kwh_valley) == (Decimal(250), Decimal(100), Decimal(90), Decimal(60))
+    assert (got.kwh, got.kwh_peak, got.kwh_flat, got.kwh_valley) == (
+        Decimal(250),
+        Decimal(100),
+        Decimal(90),
+        Decimal(60),
+    )
     bill_run_start(period="2026-10", unit=town.unit)
     bill = Bill.objects.get(account=account, period="2026-10")
     # 100 × 1.0197 + 90 × 0.6590 + 60 × 0.3010 = 101.97 + 59.31 + 18.06

@@ -6,42 +6,102 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0008_area_location'),
+        ("customers", "0008_area_location"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accountevent',
-            name='type',
-            field=models.CharField(choices=[('opened', '立户'), ('transferred', '过户'), ('renamed', '更名'), ('tariff_changed', '改类'), ('suspended', '暂停'), ('resumed', '恢复'), ('closed', '销户'), ('contact_changed', '联系方式变更'), ('unmasked', '查看完整个人信息'), ('exported', '导出'), ('message_channel', '消息接收渠道变更'), ('opted_out', '退订提醒类消息'), ('opted_in', '恢复接收提醒类消息'), ('invoice_email', '电子发票邮箱变更'), ('manager_changed', '客户经理变更'), ('meter_exchanged', '换表')], max_length=30),
+            model_name="accountevent",
+            name="type",
+            field=models.CharField(
+                choices=[
+                    ("opened", "立户"),
+                    ("transferred", "过户"),
+                    ("renamed", "更名"),
+                    ("tariff_changed", "改类"),
+                    ("suspended", "暂停"),
+                    ("resumed", "恢复"),
+                    ("closed", "销户"),
+                    ("contact_changed", "联系方式变更"),
+                    ("unmasked", "查看完整个人信息"),
+                    ("exported", "导出"),
+                    ("message_channel", "消息接收渠道变更"),
+                    ("opted_out", "退订提醒类消息"),
+                    ("opted_in", "恢复接收提醒类消息"),
+                    ("invoice_email", "电子发票邮箱变更"),
+                    ("manager_changed", "客户经理变更"),
+                    ("meter_exchanged", "换表"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.CreateModel(
-            name='MeterExchange',
+            name="MeterExchange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('exchanged_on', models.DateField(verbose_name='换表日期')),
-                ('last_register', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='上次抄表示数')),
-                ('removal_register', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='拆表示数')),
-                ('old_multiplier', models.PositiveIntegerField(verbose_name='旧表倍率')),
-                ('installation_register', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='装表示数')),
-                ('new_multiplier', models.PositiveIntegerField(verbose_name='新表倍率')),
-                ('old_kwh', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='旧表电量')),
-                ('old_kwh_peak', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='旧表峰电量')),
-                ('old_kwh_valley', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='旧表谷电量')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meter_exchanges', to='customers.account')),
-                ('new_meter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='customers.meter')),
-                ('old_meter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='customers.meter')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("exchanged_on", models.DateField(verbose_name="换表日期")),
+                ("last_register", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="上次抄表示数")),
+                ("removal_register", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="拆表示数")),
+                ("old_multiplier", models.PositiveIntegerField(verbose_name="旧表倍率")),
+                (
+                    "installation_register",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="装表示数"),
+                ),
+                ("new_multiplier", models.PositiveIntegerField(verbose_name="新表倍率")),
+                ("old_kwh", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="旧表电量")),
+                (
+                    "old_kwh_peak",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name="旧表峰电量"),
+                ),
+                (
+                    "old_kwh_valley",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name="旧表谷电量"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meter_exchanges",
+                        to="customers.account",
+                    ),
+                ),
+                (
+                    "new_meter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="customers.meter"
+                    ),
+                ),
+                (
+                    "old_meter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="customers.meter"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '换表记录',
-                'verbose_name_plural': '换表记录',
-                'ordering': ['-exchanged_on', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('account', 'exchanged_on'), name='one_meter_exchange_per_account_day'), models.CheckConstraint(condition=models.Q(('old_kwh__gte', 0)), name='meter_exchange_old_kwh_not_negative')],
+                "verbose_name": "换表记录",
+                "verbose_name_plural": "换表记录",
+                "ordering": ["-exchanged_on", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("account", "exchanged_on"), name="one_meter_exchange_per_account_day"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("old_kwh__gte", 0)), name="meter_exchange_old_kwh_not_negative"
+                    ),
+                ],
             },
         ),
     ]

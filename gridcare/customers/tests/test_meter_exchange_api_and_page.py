@@ -44,7 +44,9 @@ def test_the_api_records_once_and_refuses_another_exchange_that_day(town: City) 
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
     other = admin.post(url, {**BODY, "removal_register": "1200"}, content_type="application/json")
     assert other.status_code == 409
-    bad = admin.post(url, {**BODY, "exchanged_on": "2026-10-11", "removal_register": "1e400"}, content_type="application/json")
+    bad = admin.post(
+        url, {**BODY, "exchanged_on": "2026-10-11", "removal_register": "1e400"}, content_type="application/json"
+    )
     assert bad.status_code == 422 and "removal_register" in bad.json()["errors"]
     assert MeterExchange.objects.count() == 1
     assert admin.get(url).json()[0]["new_multiplier"] == 30
