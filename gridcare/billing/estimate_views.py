@@ -10,7 +10,7 @@ from gridcare.core.paging import paginate, sort_rows
 from gridcare.core.views import staff_required
 from gridcare.org.access import Capability, can, request_scope, require
 
-ORDERS = {
+ORDERS: dict[str, tuple[str, ...]] = {
     "period": ("period", "account__account_no"),
     "account": ("account__account_no", "period"),
     "kwh": ("kwh", "account__account_no"),

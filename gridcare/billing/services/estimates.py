@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -139,7 +140,7 @@ def estimate_missing(*, period: str, unit_id: int | None) -> int:
 def _db(value: object) -> object:
     if isinstance(value, Decimal):
         return str(value)
-    if hasattr(value, "isoformat"):
+    if isinstance(value, date):
         return connection.ops.adapt_datefield_value(value)
     return value
 
@@ -209,13 +210,13 @@ def true_up_bases(*, period: str, account_ids: Sequence[int]) -> dict[int, TrueU
     charged: few accounts, one small query on the readings' (period, account) index."""
     if not len(account_ids):
         return {}
-    found_ups = Reading.objects.filter(
+    query = Reading.objects.filter(
         period=period,
         account_id__gte=int(min(account_ids)),
         account_id__lte=int(max(account_ids)),
         true_up_kwh__gt=0,
     ).values_list("pk", "account_id", "true_up_kwh")
-    found_ups = list(found_ups)
+    found_ups = list(query)
     ups = {pk: account_id for pk, account_id, _kwh in found_ups}
     deducted = {account_id: kwh for _pk, account_id, kwh in found_ups}
     if not ups:
