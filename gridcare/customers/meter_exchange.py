@@ -110,16 +110,19 @@ def meter_exchange_record(
     errors: dict[str, str] = {}
     clean = _clean(data, errors)
     day = clean["exchanged_on"]
-    if isinstance(day, date):
-        earlier = MeterExchange.objects.filter(account=account, exchanged_on=day).select_related("new_meter").first()
-        if earlier is not None:
-            if _same(earlier, clean | {"new_meter_no": earlier.new_meter.meter_no}):
-                return earlier, False
-            raise Conflict(_("户号 %(no)s 在 %(d)s 已办理换表。") % {"no": account.account_no, "d": day.isoformat()})
-    if errors:
-        raise InvalidInput(_("换表信息有误，请按提示修改。"), errors=errors)
     with transaction.atomic():
+        # Under the account's lock: two copies of one request at once find the first's row.
         locked = Account.objects.select_for_update().get(pk=account.pk)
+        if isinstance(day, date):
+            earlier = MeterExchange.objects.filter(account=locked, exchanged_on=day).select_related("new_meter").first()
+            if earlier is not None:
+                if _same(earlier, clean):
+                    return earlier, False
+                raise Conflict(
+                    _("户号 %(no)s 在 %(d)s 已办理换表。") % {"no": account.account_no, "d": day.isoformat()}
+                )
+        if errors:
+            raise InvalidInput(_("换表信息有误，请按提示修改。"), errors=errors)
         if locked.status == AccountStatus.CLOSED:
             raise Conflict(_("户号 %(no)s 已销户，不能换表。") % {"no": locked.account_no})
         if MeterExchange.objects.filter(account=locked, readings__isnull=True).exists():
