@@ -6,9 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from gridcare.billing.models import Bill, BillRun, Reading
+from gridcare.billing.models import Bill, BillRun, Reading, Tariff, TariffKind, TierPeriod
 from gridcare.billing.pdf import bill_lines
-from gridcare.billing.rules.estimates import estimate_usage, may_estimate
+from gridcare.billing.rules.compute import Usage
+from gridcare.billing.rules.estimates import TrueUpBasis, estimate_usage, may_estimate, true_up_charges
 from gridcare.billing.services.bill_notify import bill_notify
 from gridcare.billing.services.bill_run import bill_run_start
 from gridcare.billing.services.bill_single import bill_issue_one
@@ -123,3 +124,22 @@ def test_with_the_setting_off_nothing_is_estimated(town: City, settings: Any) ->
     account = _residential(town, 314)
     bill_run_start(period="2026-09", unit=town.unit)
     assert not Reading.objects.filter(account=account, period="2026-09").exists()
+
+
+def test_a_monthly_tier_true_up_prices_the_two_months_with_two_months_of_thresholds() -> None:
+    tariff = Tariff(
+        kind=TariffKind.TIERED,
+        price=D("0.4883"),
+        tier_period=TierPeriod.MONTHLY,
+        tier1_kwh=D(240),
+        tier2_kwh=D(400),
+        tier2_price=D("0.5383"),
+        tier3_price=D("0.7883"),
+    )
+    # 200 kWh estimated (200 × 0.4883 = 97.66 billed); 500 kWh actually used over the two months:
+    # 480 × 0.4883 + 20 × 0.5383 = 245.15 in all, so the true-up charges 147.49 for 300 kWh
+    basis = TrueUpBasis(billed_energy=D("97.66"), months=1, first_prior_kwh=D(0), true_up_kwh=D(200))
+    charges = true_up_charges(
+        tariff=tariff, usage=basis.actual_usage(Usage(kwh=D(300)), D(200)), basis=basis, capacity_kva=D(0)
+    )
+    assert charges.total == D("147.49")
