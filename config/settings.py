@@ -453,6 +453,11 @@ GRIDCARE_BILLING = {
     "SPIKE_FACTOR": env_decimal("GRIDCARE_BILLING_SPIKE_FACTOR", "3"),
     "SPIKE_MIN_KWH": env_decimal("GRIDCARE_BILLING_SPIKE_MIN_KWH", "100"),
     "REGISTER_MAX": env_decimal("GRIDCARE_BILLING_REGISTER_MAX", "100000"),
+    # 估抄: an account with no reading at the bill run gets an estimated one from its own history
+    # (last year's same month, else the mean of the last 3 months), at most ESTIMATE_MAX_CONSECUTIVE
+    # months in a row; after that it waits for a real reading. The next actual reading trues it up.
+    "ESTIMATE_MISSING_READINGS": env_bool("GRIDCARE_ESTIMATE_MISSING_READINGS", True),
+    "ESTIMATE_MAX_CONSECUTIVE": env_int("GRIDCARE_ESTIMATE_MAX_CONSECUTIVE", 2),
     # Accounts per bill-run transaction (the unit of resumption).
     "RUN_CHUNK": env_int("GRIDCARE_BILLING_RUN_CHUNK", 50_000),
     # Write "bill issued" messages inside the bill run's chunk transactions (measured: doubles the

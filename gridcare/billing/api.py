@@ -151,3 +151,6 @@ router.add_router("", service_router)
 from gridcare.billing.arrears_api import router as arrears_router  # noqa: E402 - instalments, protected customers (issue 19)
 
 router.add_router("", arrears_router)
+from gridcare.billing.estimate_api import router as estimate_router  # noqa: E402 - 估抄 (issue 19)
+
+router.add_router("", estimate_router)

@@ -18,6 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from gridcare.billing.estimate_selectors import reading_notes
 from gridcare.billing.models import Bill, Payment, ServiceOrder
 from gridcare.core.company import Company, company
 from gridcare.core.timezone import SHANGHAI
@@ -134,6 +135,7 @@ def bill_pdf(bill: Bill) -> bytes:
 
 def bill_lines(bill: Bill) -> list[tuple[str, str]]:
     a = bill.account
+    notes = reading_notes(bill)
     return [
         (_("户号"), a.account_no),
         (_("户名"), mask_name(a.customer.name)),
@@ -143,8 +145,10 @@ def bill_lines(bill: Bill) -> list[tuple[str, str]]:
         (_("电价"), bill.tariff.name),
         (
             _("用电量"),
-            f"{bill.kwh} kWh（{_('峰')} {bill.kwh_peak} / {_('平')} {bill.kwh_flat} / {_('谷')} {bill.kwh_valley}）",
+            f"{bill.kwh} kWh（{_('峰')} {bill.kwh_peak} / {_('平')} {bill.kwh_flat} / {_('谷')} {bill.kwh_valley}）"
+            + (_("（估）") if notes.estimated else ""),
         ),
+        *notes.lines,  # 估抄, its true-up, 换表电量
         (_("电度电费"), f"{bill.energy_charge} 元"),
         (_("基本电费"), f"{bill.basic_charge} 元"),
         (_("力调电费"), f"{bill.pf_adjustment} 元"),

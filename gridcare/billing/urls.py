@@ -1,12 +1,13 @@
 from django.urls import path
 
-from gridcare.billing import arrears_views, office_views, refund_views, service_views, views
+from gridcare.billing import arrears_views, estimate_views, office_views, refund_views, service_views, views
 
 app_name = "billing"
 urlpatterns = [
     path("runs/", views.runs, name="runs"),
     path("runs/export/", views.runs_export, name="runs_export"),
     path("runs/<int:run_id>/", views.run, name="run"),
+    path("readings/estimated/", estimate_views.estimated_readings, name="estimated_readings"),
     path("arrears/", views.arrears, name="arrears"),
     path("arrears/export/", views.arrears_export, name="arrears_export"),
     path("arrears/overdue/export/", views.arrears_export, {"kind": "overdue"}, name="overdue_export"),

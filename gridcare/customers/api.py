@@ -179,3 +179,8 @@ def account_phone(request: HttpRequest, account_no: str, payload: PhoneIn) -> di
     scope, account = scoped_get(request, account_get_for_scope, account_no=account_no)
     services.contact_set_phone(scope=scope, actor=request.user, account=account, phone=payload.phone)
     return selectors.account_card(account).as_dict()
+
+
+from gridcare.customers.meter_api import router as meter_router  # noqa: E402 - 换表 (issue 19)
+
+router.add_router("", meter_router)

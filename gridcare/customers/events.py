@@ -107,6 +107,10 @@ register(
             Sentence(_("%(source)s：电子发票邮箱改为 %(email)s"), shows={"source": _SOURCE}),
             Sentence(_("%(source)s：取消电子发票邮箱"), shows={"source": _SOURCE}),
         ),
+        T.METER_EXCHANGED: _(
+            "%(actor)s 办理换表（%(date)s）：旧表 %(old_meter)s 拆表示数 %(removal)s、倍率 %(old_multiplier)s，"
+            "新表 %(new_meter)s 装表示数 %(installation)s、倍率 %(new_multiplier)s，旧表电量 %(old_kwh)s kWh"
+        ),
         # The names as they were at the change (a person may later leave or be renamed).
         T.MANAGER_CHANGED: (
             Sentence(_("%(actor)s 将大客户经理由 %(old_name)s 改为 %(new_name)s"), more=(_("，原因：%(reason)s"),)),

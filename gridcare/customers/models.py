@@ -134,6 +134,41 @@ class Meter(models.Model):
         return self.meter_no
 
 
+class MeterExchange(models.Model):
+    """换表: the old meter's removal reading and the new one's installation reading on one day.
+    The next actual reading bills (removal − last reading) × old multiplier + (current −
+    installation) × new multiplier (billing.rules.meter_exchange); ``old_kwh`` is the first part."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="meter_exchanges")
+    old_meter = models.ForeignKey(Meter, on_delete=models.PROTECT, related_name="+")
+    new_meter = models.ForeignKey(Meter, on_delete=models.PROTECT, related_name="+")
+    exchanged_on = models.DateField(_("换表日期"))
+    last_register = models.DecimalField(_("上次抄表示数"), max_digits=14, decimal_places=2)
+    removal_register = models.DecimalField(_("拆表示数"), max_digits=14, decimal_places=2)
+    old_multiplier = models.PositiveIntegerField(_("旧表倍率"))
+    installation_register = models.DecimalField(_("装表示数"), max_digits=14, decimal_places=2)
+    new_multiplier = models.PositiveIntegerField(_("新表倍率"))
+    # The old meter's usage since the last reading (kWh, multiplied), its peak and valley shares
+    # for a time-of-use meter.
+    old_kwh = models.DecimalField(_("旧表电量"), max_digits=14, decimal_places=2)
+    old_kwh_peak = models.DecimalField(_("旧表峰电量"), max_digits=14, decimal_places=2, default=0)
+    old_kwh_valley = models.DecimalField(_("旧表谷电量"), max_digits=14, decimal_places=2, default=0)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("换表记录")
+        verbose_name_plural = _("换表记录")
+        ordering = ["-exchanged_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "exchanged_on"], name="one_meter_exchange_per_account_day"),
+            models.CheckConstraint(condition=Q(old_kwh__gte=0), name="meter_exchange_old_kwh_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.exchanged_on}"
+
+
 class ContactStatus(models.TextChoices):
     VALID = "valid", _("有效")
     FAILED = "failed", _("发送失败")
@@ -183,6 +218,7 @@ class AccountEvent(Event):
         INVOICE_EMAIL = "invoice_email", _("电子发票邮箱变更")
         # Who manages the account (大客户经理), changed on 客户经理分配 (gridcare.keyaccounts).
         MANAGER_CHANGED = "manager_changed", _("客户经理变更")
+        METER_EXCHANGED = "meter_exchanged", _("换表")
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(max_length=30, choices=Type.choices)

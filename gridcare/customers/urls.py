@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gridcare.customers import views
+from gridcare.customers import meter_views, views
 
 app_name = "customers"
 urlpatterns = [
@@ -13,5 +13,6 @@ urlpatterns = [
     path("unmask-audit/alerts/<int:alert_id>/ack/", views.unmask_alert_ack, name="unmask_alert_ack"),
     path("<str:account_no>/", views.detail, name="detail"),
     path("<str:account_no>/unmask/", views.unmask, name="unmask"),
+    path("<str:account_no>/meter-exchange/", meter_views.meter_exchange, name="meter_exchange"),
     path("<str:account_no>/change/<str:kind>/", views.change, name="change"),
 ]

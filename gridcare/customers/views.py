@@ -47,6 +47,8 @@ def _detail(request: HttpRequest, scope: Scope, account: Account, status: int = 
         "can_unmask": can(scope, Capability.ACCOUNT_UNMASK),
         "forms": _change_forms(),
         "unmask_form": forms.UnmaskForm(prefix="unmask"),
+        "exchanges": account.meter_exchanges.select_related("old_meter", "new_meter")[:5],
+        "can_exchange": can(scope, Capability.METER_EXCHANGE),
         **extra,
     }
     return render(request, "customers/detail.html", context, status=status)

@@ -58,6 +58,7 @@ class Capability(StrEnum):
     CUTOFF_PROTECTED_APPROVE = "cutoff_protected_approve"  # approve cutting off a protected customer's supply
     INVOICE_VIEW = "invoice_view"  # e-invoices (数电发票) of accounts in scope: the list, one invoice, its PDF
     INVOICE_TITLE_EDIT = "invoice_title_edit"  # an account's invoice title and tax number, bill invoices on or off
+    METER_EXCHANGE = "meter_exchange"  # record a meter exchange (换表); the estimated readings awaiting true-up
     # service halls
     HALL_VIEW = "hall_view"  # the queue pages of the halls in scope
     TICKET_ISSUE = "ticket_issue"  # issue tickets, appointments, terminal reports
@@ -217,6 +218,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         # Arrears (issue 19): a plan proposed by one clerk is approved by another or the supervisor.
         | {C.INSTALMENT_REQUEST, C.INSTALMENT_APPROVE, C.PROTECTED_EDIT}
         | {C.INVOICE_VIEW, C.INVOICE_TITLE_EDIT}  # e-invoices (BILL-8): failed ones corrected and issued again
+        | {C.METER_EXCHANGE}  # meter exchanges and estimated readings (issue 19)
     ),
     Role.ADMINISTRATOR: frozenset(Capability),
 }

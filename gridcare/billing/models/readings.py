@@ -56,13 +56,25 @@ class Reading(models.Model):
     split_source = models.CharField(
         _("分时电量来源"), max_length=10, choices=SplitSource.choices, blank=True, default="", db_default=""
     )
+    # 估抄: an estimated reading (no reading came in at the bill run), trued up by the account's
+    # next actual reading (``trued_up_by``). That reading's ``kwh`` is its usage since the last
+    # actual reading less the estimates it trues up (``true_up_kwh``), so it may be negative.
+    estimated = models.BooleanField(_("估抄"), default=False, db_default=False)
+    trued_up_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="trues_up", db_index=False
+    )
+    true_up_kwh = models.DecimalField(_("冲减估抄电量"), max_digits=14, decimal_places=2, default=0, db_default=0)
+    # The meter exchange this reading bills across (换表电量: the old meter's part of ``kwh``).
+    exchange = models.ForeignKey(
+        "customers.MeterExchange", on_delete=models.PROTECT, null=True, blank=True, related_name="readings"
+    )
 
     class Meta:
         verbose_name = _("抄表记录")
         verbose_name_plural = _("抄表记录")
         constraints = [
             models.UniqueConstraint(fields=["account", "period"], name="one_reading_per_account_period"),
-            models.CheckConstraint(condition=Q(kwh__gte=0), name="reading_kwh_not_negative"),
+            models.CheckConstraint(condition=Q(kwh__gte=0) | Q(true_up_kwh__gt=0), name="reading_kwh_not_negative"),
         ]
         indexes = [models.Index(fields=["period", "account"], name="reading_period_idx")]
 

@@ -46,6 +46,10 @@ class Charges:
     def total(self) -> Decimal:
         return self.energy + self.basic + self.adjustment
 
+    @property
+    def parts(self) -> tuple[Decimal, Decimal, Decimal]:
+        return self.energy, self.basic, self.adjustment
+
 
 def tier_prices(tariff: Tariff) -> tuple[tuple[Decimal, Decimal], tuple[Decimal, Decimal, Decimal]]:
     assert tariff.tier1_kwh is not None and tariff.tier2_kwh is not None

@@ -11,6 +11,7 @@ from django.db.models.functions import Cast, Concat, Round
 
 from gridcare.billing.models import Bill
 from gridcare.billing.rules.bill_dates import period_start
+from gridcare.billing.services.estimates import estimated_account_ids
 from gridcare.billing.services.outbox import bill_issued_rows
 from gridcare.customers.selectors import primary_phone_of
 from gridcare.notices.selectors import notice_queued
@@ -42,10 +43,12 @@ def bill_notify(*, period: str, chunk: int = 50_000) -> int:
             if not rows:
                 return queued
             cols = list(zip(*rows, strict=True))
+            ids = np.array(cols[1], dtype=np.int64)
             queued += bill_issued_rows(
+                estimated=estimated_account_ids(period=period, account_ids=ids.tolist()),
                 period=period,
                 bill_ids=np.array(cols[0], dtype=np.int64),
-                account_ids=np.array(cols[1], dtype=np.int64),
+                account_ids=ids,
                 account_nos=list(cols[2]),
                 phones=list(cols[4]),
                 amounts=np.array(cols[3], dtype=np.int64),

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gridcare.billing.models import Bill, BillRun, BillStatus, Reading, ReadingStatus, Tariff
 from gridcare.billing.rules.bill_dates import due_date_of
 from gridcare.billing.rules.compute import bill_charges, usage_of
+from gridcare.billing.rules.estimates import true_up_charges
+from gridcare.billing.services.estimates import true_up_bases
 from gridcare.core.money import money_total
 from gridcare.customers.models import Account
 from gridcare.notices.services import notice_enqueue
@@ -20,13 +23,23 @@ def bill_issue_one(*, account: Account, period: str, run: BillRun, tariffs: dict
     if reading is None or tariff is None:
         return None
     prior = money_total(Bill.objects.filter(account=account, period__gte=period[:4] + "-01", period__lt=period), "kwh")
-    charges = bill_charges(
-        tariff=tariff,
-        usage=usage_of(reading),
-        prior_kwh=prior,
-        capacity_kva=account.contract_capacity_kva,
-        customer_class=account.customer_class,
-    )
+    basis = true_up_bases(period=period, account_ids=[account.pk]).get(account.pk)
+    if basis is not None:  # after estimated readings (估抄): the same rule as the bill run
+        charges = true_up_charges(
+            tariff=tariff,
+            usage=basis.actual_usage(usage_of(reading), basis.true_up_kwh),
+            basis=basis,
+            capacity_kva=account.contract_capacity_kva,
+            customer_class=account.customer_class,
+        )
+    else:
+        charges = bill_charges(
+            tariff=tariff,
+            usage=usage_of(reading),
+            prior_kwh=prior,
+            capacity_kva=account.contract_capacity_kva,
+            customer_class=account.customer_class,
+        )
     with transaction.atomic():
         bill = Bill.objects.create(
             account=account,
@@ -52,7 +65,7 @@ def bill_issue_one(*, account: Account, period: str, run: BillRun, tariffs: dict
                 template_code="bill_issued",
                 variables={
                     "account_no": account.account_no,
-                    "period": period,
+                    "period": _("%(p)s（估抄）") % {"p": period} if reading.estimated else period,
                     "amount": charges.total,
                     "due_date": bill.due_date.isoformat(),
                 },

@@ -5,10 +5,11 @@ so a message is never queued twice."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext as _
 
 from gridcare.billing.rules.bill_dates import due_date_of
 from gridcare.knowledge.bill_messages import unusual_bill_variables
@@ -42,12 +43,15 @@ def bill_issued_rows(
     account_nos: Sequence[str],
     phones: Sequence[str | None],
     amounts: np.ndarray,
+    estimated: Collection[int] = (),
 ) -> int:
     """ "Bill issued" messages for bills that still have something to pay and a phone; a bill
     with unusual usage gets the second template, with the reason and the 节电 help (SELF-4, one
-    query per chunk; the dedupe key is the same, so a bill has one message either way)."""
+    query per chunk; the dedupe key is the same, so a bill has one message either way). The
+    accounts in ``estimated`` were billed from an estimated reading: their period says so (估抄)."""
     due = due_date_of(period).isoformat()
     unusual = unusual_bill_variables(period=period, bill_ids=bill_ids.tolist())
+    marked = _("%(p)s（估抄）") % {"p": period}
 
     def messages(of_unusual: bool) -> Iterable[Message]:
         for bill_id, account_id, no, phone, fen in zip(
@@ -56,7 +60,7 @@ def bill_issued_rows(
             if phone and fen > 0 and (bill_id in unusual) == of_unusual:
                 variables: dict[str, Any] = {
                     "account_no": no,
-                    "period": period,
+                    "period": marked if account_id in estimated else period,
                     "amount": fen_text(fen),
                     "due_date": due,
                     **unusual.get(bill_id, {}),

@@ -9,7 +9,7 @@ import re
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -33,6 +33,7 @@ from gridcare.billing.models import (
 )
 from gridcare.billing.rules.bill_dates import period_start, periods_of
 from gridcare.billing.rules.numbers import decimal_error
+from gridcare.billing.services import estimates
 from gridcare.billing.services.intervals import INTERVAL_KINDS, intervals_to_readings
 from gridcare.core.events import actor_user
 from gridcare.core.timezone import SHANGHAI
@@ -316,27 +317,37 @@ def readings_import(
     rows = parse_rows(table_from_file(file_name, content))
     accounts, multipliers = _check_refs(rows, scope)
     history = _history(a.pk for a in accounts.values())
+    carried = estimates.carries(a.pk for a in accounts.values())
     readings, problems, errors = [], [], {}
     for r in rows:
         account = accounts[r.account_no]
-        kwh, found = consumption(r, multipliers.get(account.pk, 1), history[account.pk])
-        if r.peak + r.valley > kwh and not found:
+        carry = carried.get(account.pk)
+        row = replace(r, previous=carry.previous) if carry and carry.previous is not None else r
+        kwh, found = consumption(row, multipliers.get(account.pk, 1), history[account.pk])
+        # Across a meter exchange: the old meters' part (their TOU registers too) is added.
+        old = carry.old_parts() if carry else (Decimal(0), Decimal(0), Decimal(0))
+        kwh, r_peak, r_valley = kwh + old[0], r.peak + old[1], r.valley + old[2]
+        if r_peak + r_valley > kwh and not found:
             errors[_("第%(n)s行") % {"n": r.line}] = _("峰谷电量之和大于总电量")
-        peak, valley = (r.peak, r.valley) if r.peak + r.valley <= kwh else (Decimal(0), Decimal(0))
+        peak, valley = (r_peak, r_valley) if r_peak + r_valley <= kwh else (Decimal(0), Decimal(0))
+        # A true-up: the usage since the last actual reading less the estimates billed meanwhile.
+        est = carry.estimated_parts() if carry else (Decimal(0), Decimal(0), Decimal(0))
         readings.append(
             Reading(
                 account=account,
                 period=r.period,
                 read_on=r.read_on,
                 register=r.register,
-                kwh=kwh,
-                kwh_peak=peak,
-                kwh_valley=valley,
-                kwh_flat=kwh - peak - valley,
+                kwh=kwh - est[0],
+                kwh_peak=peak - est[1],
+                kwh_valley=valley - est[2],
+                kwh_flat=kwh - peak - valley - (est[0] - est[1] - est[2]),
                 kvarh=r.kvarh,
                 max_demand_kw=r.max_demand_kw,
                 status=ReadingStatus.HELD if found else ReadingStatus.VALID,
                 split_source=SplitSource.METER if peak or valley else SplitSource.NONE,
+                true_up_kwh=est[0],
+                exchange=carry.exchanges[-1] if carry and carry.exchanges else None,
             )
         )
         problems.append(found)
@@ -353,6 +364,7 @@ def readings_import(
             reading.batch = batch
         Reading.objects.bulk_create(readings, batch_size=2000)
         saved = {(r.account_id, r.period): r for r in Reading.objects.filter(batch=batch)}
+        estimates.carries_settle(saved.values(), carried)
         ReadingException.objects.bulk_create(
             ReadingException(reading=saved[(reading.account_id, reading.period)], kind=kind, detail=detail)
             for reading, found in zip(readings, problems, strict=True)

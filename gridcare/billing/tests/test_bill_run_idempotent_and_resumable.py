@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -52,7 +53,9 @@ def test_a_run_killed_mid_way_resumes_where_it_stopped_and_ends_equal(town: City
     assert types == ["started", "chunk", "chunk", "resumed", "chunk", "chunk", "chunk", "chunk", "finished"]
 
 
-def test_held_readings_and_accounts_without_reading_get_no_bill_and_are_counted(town: City) -> None:
+def test_held_readings_and_accounts_without_reading_get_no_bill_and_are_counted(town: City, settings: Any) -> None:
+    # Without estimated readings (估抄, on by default: tests/test_estimated_readings.py).
+    settings.GRIDCARE_BILLING = {**settings.GRIDCARE_BILLING, "ESTIMATE_MISSING_READINGS": False}
     tariffs()
     accounts = mixed_accounts(town, 4)
     Bill.objects.all().delete()
@@ -66,7 +69,10 @@ def test_held_readings_and_accounts_without_reading_get_no_bill_and_are_counted(
     assert set(Bill.objects.values_list("account_id", flat=True)) == {accounts[2].pk, accounts[3].pk}
 
 
-def test_a_late_reading_is_billed_by_the_next_run_of_the_period(town: City) -> None:
+def test_a_late_reading_is_billed_by_the_next_run_of_the_period(town: City, settings: Any) -> None:
+    # Without estimated readings: with them, the run estimates the month and the late reading
+    # trues it up next month (tests/test_estimated_readings.py).
+    settings.GRIDCARE_BILLING = {**settings.GRIDCARE_BILLING, "ESTIMATE_MISSING_READINGS": False}
     tariffs()
     account = mixed_accounts(town, 1)[0]
     account.readings.filter(period="2026-10").delete()

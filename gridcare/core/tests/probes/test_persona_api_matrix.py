@@ -114,6 +114,10 @@ OPERATIONS: dict[Operation, tuple[Capability | None, str | None]] = {
     ("GET", "/api/v1/invoices/{invoice_id}/pdf"): (C.INVOICE_VIEW, "missing"),
     ("GET", "/api/v1/invoices/titles/{account_no}"): (C.INVOICE_VIEW, "account"),
     ("PUT", "/api/v1/invoices/titles/{account_no}"): (C.INVOICE_TITLE_EDIT, "account"),
+    # meter exchanges and estimated readings (issue 19)
+    ("POST", "/api/v1/accounts/{account_no}/meter-exchanges"): (C.METER_EXCHANGE, "account"),
+    ("GET", "/api/v1/accounts/{account_no}/meter-exchanges"): (C.BILL_VIEW, "account"),
+    ("GET", "/api/v1/readings/estimated"): (C.METER_EXCHANGE, None),  # the page billing:estimated_readings
     ("GET", "/api/v1/service-catalogue"): (C.SERVICE_CATALOGUE_EDIT, None),  # the page billing:services
     ("POST", "/api/v1/service-catalogue"): (C.SERVICE_CATALOGUE_EDIT, None),
     ("GET", "/api/v1/service-orders"): (C.SERVICE_ORDER_TAKE, None),  # the page billing:service_orders
@@ -371,6 +375,13 @@ BODIES: dict[Operation, Overrides] = {
     ("POST", "/api/v1/bills/{bill_id}/cutoff-approval"): lambda w: {"note": "同意"},
     ("POST", "/api/v1/bills/{bill_id}/cutoff-plan"): lambda w: {"planned_at": "2026-12-31T10:00:00+08:00"},
     ("PUT", "/api/v1/invoices/titles/{account_no}"): lambda w: {"kind": "personal", "name": "王小明"},
+    ("POST", "/api/v1/accounts/{account_no}/meter-exchanges"): lambda w: {
+        "exchanged_on": "2026-11-01",
+        "removal_register": "0",
+        "new_meter_no": "MATRIX-M1",
+        "installation_register": "0",
+        "new_multiplier": "1",
+    },
     ("POST", "/api/v1/workorders"): lambda w: {"channel": "phone_95598", "account_no": w.town.account.account_no},
     ("POST", "/api/v1/workorders/{number}/hand-over"): lambda w: {"to": w.town.users["clerk"].staff.employee_no},
     ("POST", "/api/v1/workorders/{number}/verify"): lambda w: {"employee_no": w.town.users["clerk"].staff.employee_no},

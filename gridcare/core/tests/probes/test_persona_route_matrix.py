@@ -122,6 +122,9 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "billing:receipt_pdf": (C.BILL_VIEW, "account"),
     # money back (issue 19): a payment's reversal; refunds, their decision and the bank's file
     "billing:reversal": (C.PAYMENT_REVERSE, "account"),
+    # meter exchanges and estimated readings (issue 19)
+    "customers:meter_exchange": (C.METER_EXCHANGE, "account"),
+    "billing:estimated_readings": (C.METER_EXCHANGE, None),
     "billing:refunds": (C.REFUND_APPROVE, None),
     "billing:refunds_export": (C.REFUND_APPROVE, None),
     "billing:refund_new": (C.REFUND_REQUEST, "account"),
