@@ -52,6 +52,9 @@ class Capability(StrEnum):
     PAYMENT_REVERSE = "payment_reverse"  # reverse a payment once (冲正: bank return, refund, chargeback, counter error)
     REFUND_REQUEST = "refund_request"  # ask for a credit balance's refund, export the bank's file, mark it paid
     REFUND_APPROVE = "refund_approve"  # see refunds; approve or reject one another person asked for
+    ACCOUNT_MOVE = "account_move"  # 销户 / 过户 with the final bill and settlement (issue 19)
+    DEPOSIT_TAKE = "deposit_take"  # collect a security deposit (保证金) at the counter
+    DEPOSIT_APPLY = "deposit_apply"  # apply a deposit to a defaulting account's debt, with a reason
     # service halls
     HALL_VIEW = "hall_view"  # the queue pages of the halls in scope
     TICKET_ISSUE = "ticket_issue"  # issue tickets, appointments, terminal reports
@@ -123,6 +126,7 @@ C = Capability
 POSTS: dict[Role, frozenset[Capability]] = {
     Role.COUNTER_CLERK: frozenset(
         {C.ARCHIVE_EDIT, C.ACCOUNT_UNMASK, C.BILL_VIEW, C.PAYMENT_TAKE, C.BANK_DEBIT_POST, C.WAIVER_REQUEST}
+        | {C.DEPOSIT_TAKE}  # 保证金 collected at the counter (issue 19)
         | {C.HALL_VIEW, C.TICKET_ISSUE, C.TICKET_CALL, C.TERMINALS_VIEW, C.CONNECTION_APPLY}
         | {C.SERVICE_ORDER_TAKE}  # 有偿增值服务 ordered at the counter (WO-10)
         | {C.HOME_VISIT_VIEW, C.HOME_VISIT_REQUEST}  # 上门服务: asked for at the counter, visited by clerks
@@ -132,6 +136,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
     Role.HALL_GUIDE: frozenset({C.BILL_VIEW, C.HALL_VIEW, C.TICKET_ISSUE, C.TERMINALS_VIEW, C.KNOWLEDGE_VIEW}),
     Role.HALL_MANAGER: frozenset(
         {C.ARCHIVE_EDIT, C.ARCHIVE_QUALITY, C.ACCOUNT_UNMASK, C.BILL_VIEW, C.PAYMENT_TAKE, C.BANK_DEBIT_POST}
+        | {C.DEPOSIT_TAKE}
         | {C.WAIVER_REQUEST, C.WAIVER_APPROVE, C.HALL_VIEW, C.TICKET_ISSUE, C.TICKET_CALL, C.HALL_MANAGE}
         | {C.DEVICE_PREVIEW, C.HALL_FIGURES, C.TERMINALS_VIEW, C.CONNECTION_APPLY, C.ORDER_HANDOVER}
         | {C.SERVICE_ORDER_TAKE}
@@ -188,6 +193,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
             C.KNOWLEDGE_REVIEW,
         }  # the knowledge base: another person's version, never their own
         | {C.PAYMENT_REVERSE, C.REFUND_APPROVE}  # the unit's reversals; refunds asked by its billing office (issue 19)
+        | {C.DEPOSIT_APPLY}  # a defaulting account's deposit set against its debt (issue 19)
     ),
     Role.PLANNER: frozenset(
         {C.HALL_VIEW, C.OUTAGE_EDIT, C.NOTICE_QUALITY, C.RELIABILITY_VIEW, C.TEMPLATE_VIEW, C.PEAK_SHIFT}
@@ -201,6 +207,8 @@ POSTS: dict[Role, frozenset[Capability]] = {
         # Money back (issue 19): a counter error is reversed by the office on the clerk's request;
         # a refund asked by one clerk is approved by another, or by the unit's supervisor.
         | {C.PAYMENT_REVERSE, C.REFUND_REQUEST, C.REFUND_APPROVE}
+        # Moving out and in (issue 19): the final bill and the settlement are the office's.
+        | {C.ACCOUNT_MOVE}
     ),
     Role.ADMINISTRATOR: frozenset(Capability),
 }

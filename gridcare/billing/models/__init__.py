@@ -21,6 +21,16 @@ from gridcare.billing.models.debit import (
     DebitBatch,
     DebitBatchStatus,
 )
+from gridcare.billing.models.moves import (
+    AccountMove,
+    DepositEntry,
+    DepositEvent,
+    DepositKind,
+    MoveEvent,
+    MoveKind,
+    MoveStatus,
+    RefundBatchDownload,
+)
 from gridcare.billing.models.orders import (
     PaymentOrder,
     PaymentOrderEvent,
@@ -78,6 +88,14 @@ from gridcare.billing.models.tariffs import (
 )
 
 __all__ = [
+    "AccountMove",
+    "DepositEntry",
+    "DepositEvent",
+    "DepositKind",
+    "MoveEvent",
+    "MoveKind",
+    "MoveStatus",
+    "RefundBatchDownload",
     "Bill",
     "BillEvent",
     "BillRun",

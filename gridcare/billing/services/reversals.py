@@ -32,6 +32,7 @@ from gridcare.billing.models import (
     BillStatus,
     Payment,
     PaymentAllocation,
+    PaymentChannel,
     PaymentEvent,
     PaymentReversal,
     PrepaidEntry,
@@ -89,6 +90,8 @@ def _validate(reason: str, reference: str) -> str:
 def _refusal(payment: Payment) -> None:
     if payment.to_service > 0:
         raise Conflict(_("增值服务订单的缴费请在服务订单中处理，不能在此冲正。"))
+    if payment.to_deposit > 0 or payment.channel in (PaymentChannel.DEPOSIT_OFFSET, PaymentChannel.PREPAID_OFFSET):
+        raise Conflict(_("保证金及销户过户抵缴不能在此冲正。"))
 
 
 def _same_or_conflict(existing: PaymentReversal, reference: str) -> PaymentReversal:
