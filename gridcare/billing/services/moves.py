@@ -70,6 +70,7 @@ from gridcare.billing.services.tariffs import tariffs_in_force
 from gridcare.core.exceptions import InvalidInput
 from gridcare.core.money import ZERO, money_total, yuan
 from gridcare.core.timezone import business_date
+from gridcare.customers import rules as customer_rules
 from gridcare.customers.models import Account, AccountStatus, Meter
 from gridcare.customers.services import account_transfer, account_transition
 from gridcare.notices.services import notice_enqueue
@@ -185,8 +186,8 @@ def _validate(account: Account, data: MoveIn, kind: str) -> tuple[Decimal, date 
         errors["request_key"] = _("表单已失效，请重新打开。")
     if len(data.reason) > 200:
         errors["reason"] = _("原因最多 200 字。")
-    if kind == MoveKind.TRANSFER and not (data.new_name or "").strip():
-        errors["new_name"] = _("请填写新户主名称。")
+    if kind == MoveKind.TRANSFER:
+        _holder_errors(data, errors)
     if errors:
         raise InvalidInput(_("销户过户信息有误，请按提示修改。"), errors=errors)
     if last_period is not None and not Bill.objects.filter(account=account, period=last_period).exists():
@@ -195,6 +196,21 @@ def _validate(account: Account, data: MoveIn, kind: str) -> tuple[Decimal, date 
             errors={"move_on": _("上次抄表尚未出账。")},
         )
     return previous, last_on, last_period
+
+
+def _holder_errors(data: MoveIn, errors: dict[str, str]) -> None:
+    """The new holder's name, ID number and phone as the archive checks them (asked first, so a
+    typo refuses before anything is worked out; customers' service checks them again)."""
+    if not (data.new_name or "").strip() or len(data.new_name.strip()) > 100:
+        errors["new_name"] = _("请填写新户主名称（不超过100个字）。")
+    for name, check, value in (
+        ("new_id_number", customer_rules.normalise_id_number, data.new_id_number),
+        ("new_phone", customer_rules.normalise_phone, data.new_phone),
+    ):
+        try:
+            check(value)
+        except InvalidInput as exc:
+            errors[name] = str(exc.message)
 
 
 def final_bill_of(account: Account, data: MoveIn, kind: str) -> FinalBill:
