@@ -147,3 +147,7 @@ router.add_router("", notify_router)
 from gridcare.billing.service_api import router as service_router  # noqa: E402 - paid services (WO-10)
 
 router.add_router("", service_router)
+
+from gridcare.billing.moves_api import router as moves_router  # noqa: E402 - moving out and in, deposits, refunds (issue 19)
+
+router.add_router("", moves_router)

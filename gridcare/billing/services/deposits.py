@@ -23,8 +23,8 @@ from gridcare.billing.events import deposit_event
 from gridcare.billing.exceptions import DepositRefused
 from gridcare.billing.models import Bill, DepositEntry, DepositEvent, DepositKind, Payment, PaymentChannel
 from gridcare.billing.rules import moves as rules
-from gridcare.billing.services.payments import PaymentIn, payment_post, payment_set_off
 from gridcare.billing.selectors import account_due
+from gridcare.billing.services.payments import PaymentIn, payment_post, payment_set_off
 from gridcare.core.exceptions import InvalidInput
 from gridcare.core.money import ZERO
 from gridcare.core.timezone import business_date
@@ -97,7 +97,11 @@ def deposit_collect(
             scope=scope,
             actor=actor,
             data=PaymentIn(
-                channel=channel, channel_txn_id=f"DEP-{request_key}", account_no=account.account_no, amount=amount, paid_at=now
+                channel=channel,
+                channel_txn_id=f"DEP-{request_key}",
+                account_no=account.account_no,
+                amount=amount,
+                paid_at=now,
             ),
             capability=Capability.DEPOSIT_TAKE,
             deposit=True,
@@ -124,9 +128,7 @@ def deposit_apply(*, scope: Scope, actor: User, account: Account, reason: str) -
         owed = account_due(account=locked, on=on).as_dict()["amount_due"]
         amount = min(held, owed)
         if amount <= 0:
-            raise DepositRefused(
-                _("该户保证金余额 %(h)s 元，欠费 %(o)s 元，无可抵缴金额。") % {"h": held, "o": owed}
-            )
+            raise DepositRefused(_("该户保证金余额 %(h)s 元，欠费 %(o)s 元，无可抵缴金额。") % {"h": held, "o": owed})
         count = DepositEntry.objects.filter(account=locked, kind=DepositKind.APPLIED).count()
         payment = payment_set_off(
             account=locked,

@@ -108,6 +108,7 @@ class FinalBill:
     period: str
     segment: int
     previous_register: Decimal
+    register: Decimal
     last_read_on: date | None
     kwh: Decimal
     days: int
@@ -253,7 +254,9 @@ def final_bill_of(account: Account, data: MoveIn, kind: str) -> FinalBill:
     charges = Charges(energy=full.energy, basic=yuan(full.basic * days / in_month) if full.basic else ZERO)
     taken = Bill.objects.filter(account=account, period=period).aggregate(top=Max("segment"))["top"]
     segment = (taken + 1) if taken is not None else (1 if kind == MoveKind.TRANSFER else 0)
-    return FinalBill(period, segment, previous, last_on, kwh, days, in_month, thresholds, prior, tariff, charges)
+    return FinalBill(
+        period, segment, previous, data.register, last_on, kwh, days, in_month, thresholds, prior, tariff, charges
+    )
 
 
 def _final_run(period: str) -> BillRun:
@@ -481,6 +484,31 @@ def settlement_text(settlement: rules.Settlement) -> str:
     return "，".join(parts)
 
 
+def outcome_sentence(outcome: MoveOutcome) -> str:
+    """What a closure or transfer will do, in one sentence (the page asks first with it)."""
+    f = outcome.final
+    tiers = (
+        _("，阶梯按 %(d)s/%(m)s 天折算为 %(t)s kWh")
+        % {"d": f.days, "m": f.days_in_month, "t": " / ".join(str(t) for t in f.thresholds)}
+        if f.thresholds
+        else ""
+    )
+    bill = _("末期账单 %(p)s：示数 %(a)s → %(b)s，%(k)s kWh，%(d)s 天%(t)s，电费 %(c)s 元") % {
+        "p": f.period,
+        "a": f.previous_register,
+        "b": f.register,
+        "k": f.kwh,
+        "d": f.days,
+        "t": tiers,
+        "c": f.charges.total,
+    }
+    if outcome.kind == MoveKind.CLOSURE:
+        end = _("账户销户。") if outcome.closed else _("账户转为待结清，结清后完成销户。")
+    else:
+        end = _("账户过户给新户主，新户主自此示数起计费。")
+    return f"{bill}；{settlement_text(outcome.settlement)}；{end}"
+
+
 def _tell_closed(account: Account, final: FinalBill, settlement: rules.Settlement) -> None:
     phone = account.customer.contacts.filter(is_primary=True).values_list("phone", flat=True).first()
     if not phone:
@@ -609,5 +637,8 @@ def deposit_rule_text() -> str:
     """The configured rule in words (the account page's deposit part)."""
     conf = settings.GRIDCARE_DEPOSIT
     if conf["RULE"] == "months":
-        return _("近 %(h)s 期平均电费的 %(m)s 倍（无账单时按容量）") % {"h": conf["HISTORY_MONTHS"], "m": conf["MONTHS"]}
+        return _("近 %(h)s 期平均电费的 %(m)s 倍（无账单时按容量）") % {
+            "h": conf["HISTORY_MONTHS"],
+            "m": conf["MONTHS"],
+        }
     return _("按合同容量每 kVA 计收")

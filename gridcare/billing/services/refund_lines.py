@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridcare.billing.exceptions import RefundRefused
 from gridcare.billing.models import Refund, RefundBatch, RefundBatchDownload, RefundEvent, RefundMethod, RefundStatus
 from gridcare.billing.services.prepaid import prepaid_refund_failed
-from gridcare.billing.services.refunds import refund_transition
+from gridcare.billing.services.refunds import refund_paid_tell, refund_transition
 from gridcare.core.exceptions import InvalidInput
 from gridcare.core.timezone import SHANGHAI
 from gridcare.customers.models import Account
@@ -52,6 +53,19 @@ def refund_line_failed(*, scope: Scope, actor: User, refund: Refund, reason: str
                 account_id=account.pk,
                 dedupe_key=f"refund_failed:{done.pk}",
             )
+    return done
+
+
+def refund_line_paid(*, scope: Scope, actor: User, refund: Refund) -> Refund:
+    """The bank paid one exported line (the batch's other lines still open): the refund PAID, the
+    customer told. The batch is confirmed paid as a whole by ``refund_batch_paid``."""
+    require(scope, Capability.REFUND_REQUEST)
+    if refund.status != RefundStatus.EXPORTED:
+        raise RefundRefused(_("只有已导出的退款才能确认到账。"))
+    with transaction.atomic():
+        Account.objects.select_for_update().get(pk=refund.account_id)
+        done = refund_transition(refund=refund, to=RefundStatus.PAID, actor=actor, event=RefundEvent.Type.PAID)
+        refund_paid_tell(Refund.objects.select_related("account__customer", "payment").get(pk=done.pk))
     return done
 
 

@@ -242,12 +242,13 @@ def refund_batch_paid(*, scope: Scope, actor: User, batch: RefundBatch) -> Refun
         rows = batch.refunds.filter(status=RefundStatus.EXPORTED)  # a failed line stays failed
         for refund in rows.select_related("account__customer", "payment").order_by("id"):
             refund_transition(refund=refund, to=RefundStatus.PAID, actor=actor, event=RefundEvent.Type.PAID)
-            _tell(refund)
+            refund_paid_tell(refund)
     batch.refresh_from_db()
     return batch
 
 
-def _tell(refund: Refund) -> None:
+def refund_paid_tell(refund: Refund) -> None:
+    """The customer's message that a refund was paid (a batch, or one line of it)."""
     account = refund.account
     phone = account.customer.contacts.filter(is_primary=True).values_list("phone", flat=True).first()
     if not phone:

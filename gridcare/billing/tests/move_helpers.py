@@ -59,9 +59,7 @@ def read_and_billed(account: Account, period: str, read_on: date, register: str,
 
 
 def move_data(on: date, register: str, *, refund: RefundTo | None = None, **more: str) -> MoveIn:
-    return MoveIn(
-        move_on=on, register=D(register), request_key=uuid.uuid4().hex, refund=refund or RefundTo(), **more
-    )
+    return MoveIn(move_on=on, register=D(register), request_key=uuid.uuid4().hex, refund=refund or RefundTo(), **more)
 
 
 BANK = RefundTo(method="bank", payee_name="张三", bank_name="工商银行杭州分行", bank_account="6222021234567890123")

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from gridcare.billing.models import AccountMove, Bill
 from gridcare.billing.rules.moves import part_month_days, prorated_thresholds, settle
 from gridcare.billing.services.moves import account_close
@@ -15,6 +17,7 @@ from gridcare.core.testing import City
 from gridcare.org.access import scope_for
 
 D = Decimal
+pytestmark = pytest.mark.usefixtures("fixed_today")
 
 
 def test_tier_thresholds_are_prorated_by_the_days_of_the_part_month() -> None:
@@ -34,7 +37,7 @@ def test_tier_thresholds_are_prorated_by_the_days_of_the_part_month() -> None:
     assert (s.from_deposit, s.from_prepaid, s.credit, s.left_owed) == (D("120.50"), D(0), D("109.50"), D(0))
 
 
-def test_the_final_bill_of_17_days_crosses_the_prorated_tier_1_boundary(town: City, fixed_today: date) -> None:
+def test_the_final_bill_of_17_days_crosses_the_prorated_tier_1_boundary(town: City) -> None:
     monthly_tariff()
     account = town.account
     account.tariff_code = "RES-M"

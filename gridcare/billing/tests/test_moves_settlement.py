@@ -36,10 +36,13 @@ from gridcare.notices.models import Notice
 from gridcare.org.access import scope_for
 
 D = Decimal
+pytestmark = pytest.mark.usefixtures("fixed_today")
 
 
 def _shop(town: City) -> Account:
-    account = make_account(200, town.unit, town.hall, "城东商店", customer_class=CustomerClass.COMMERCIAL, phone="13900000001")
+    account = make_account(
+        200, town.unit, town.hall, "城东商店", customer_class=CustomerClass.COMMERCIAL, phone="13900000001"
+    )
     return billable(account, capacity=D(50))
 
 
@@ -51,8 +54,13 @@ def _arrears(account: Account) -> Bill:
 
 def _prepaid(account: Account, amount: str) -> None:
     payment = Payment.objects.create(
-        channel="wechat", channel_txn_id=uuid.uuid4().hex, account=account, amount=D(amount),
-        paid_at="2026-11-01T02:00:00Z", business_date=date(2026, 11, 1), to_prepaid=D(amount),
+        channel="wechat",
+        channel_txn_id=uuid.uuid4().hex,
+        account=account,
+        amount=D(amount),
+        paid_at="2026-11-01T02:00:00Z",
+        business_date=date(2026, 11, 1),
+        to_prepaid=D(amount),
     )
     prepaid_deposit(account=account, amount=D(amount), payment=payment)
 
@@ -73,12 +81,16 @@ def _snapshot() -> tuple[object, ...]:
     )
 
 
-def test_arrears_prepaid_and_deposit_settle_and_109_50_is_refunded(town: City, fixed_today: date) -> None:
+def test_arrears_prepaid_and_deposit_settle_and_109_50_is_refunded(town: City) -> None:
     shop = _shop(town)
     _arrears(shop)
     _prepaid(shop, "30.00")
     deposit_collect(
-        scope=scope_for(town.clerk), actor=town.clerk, account=shop, amount=D("200.00"), channel="counter_cash",
+        scope=scope_for(town.clerk),
+        actor=town.clerk,
+        account=shop,
+        amount=D("200.00"),
+        channel="counter_cash",
         request_key="dep-1",
     )
     assert deposit_held(shop) == D("200.00")
@@ -92,7 +104,12 @@ def test_arrears_prepaid_and_deposit_settle_and_109_50_is_refunded(town: City, f
     assert (move.owed, move.from_deposit, move.from_prepaid) == (D("120.50"), D("120.50"), D("0.00"))
     assert (move.credit, move.left_owed, move.status) == (D("109.50"), D("0.00"), "done")
     refund = Refund.objects.get()
-    assert (refund.amount, refund.source, refund.status, refund.pk) == (D("109.50"), "closure", "pending", move.refund_id)
+    assert (refund.amount, refund.source, refund.status, refund.pk) == (
+        D("109.50"),
+        "closure",
+        "pending",
+        move.refund_id,
+    )
     shop.refresh_from_db()
     assert shop.status == "closed"
     assert deposit_held(shop) == D("0.00")
@@ -108,12 +125,14 @@ def test_arrears_prepaid_and_deposit_settle_and_109_50_is_refunded(town: City, f
     assert not Bill.objects.filter(account=shop, period="2026-11", segment=0).exclude(pk=move.bill_id).exists()
 
 
-def test_a_closure_with_debt_stays_settling_and_cannot_be_closed_until_paid(town: City, fixed_today: date) -> None:
+def test_a_closure_with_debt_stays_settling_and_cannot_be_closed_until_paid(town: City) -> None:
     account = billable(town.account)
     _arrears(account)
     clerk = billing_clerk(town)
     office = scope_for(clerk)
-    move, _created = account_close(scope=office, actor=clerk, account=account, data=move_data(date(2026, 11, 17), "500.00"))
+    move, _created = account_close(
+        scope=office, actor=clerk, account=account, data=move_data(date(2026, 11, 17), "500.00")
+    )
     account.refresh_from_db()
     assert (account.status, move.status, move.left_owed) == ("settling", "settling", D("120.50"))
 

@@ -22,11 +22,12 @@ from gridcare.customers.models import AccountEvent, Customer
 from gridcare.org.access import scope_for
 
 D = Decimal
+pytestmark = pytest.mark.usefixtures("fixed_today")
 NEW = {"new_name": "李四", "new_id_number": "33010219800101123X", "new_phone": "13900000002"}
 
 
 @pytest.fixture
-def read_account(town: City, fixed_today: date) -> City:
+def read_account(town: City) -> City:
     monthly_tariff()
     town.account.tariff_code = "RES-M"
     town.account.save(update_fields=["tariff_code"])
@@ -46,7 +47,13 @@ def test_each_holder_pays_only_for_its_part(read_account: City) -> None:
     # The old holder: 150 kWh in 17 days across the prorated tier 1 (136 kWh): 73.95, paid
     # from its balance of 100.00; 26.05 refunded to it.
     final = Bill.objects.get(pk=move.bill_id)
-    assert (final.period, final.segment, final.kwh, final.amount, final.status) == ("2026-11", 1, D(150), D("73.95"), "paid")
+    assert (final.period, final.segment, final.kwh, final.amount, final.status) == (
+        "2026-11",
+        1,
+        D(150),
+        D("73.95"),
+        "paid",
+    )
     assert (move.from_prepaid, move.credit, move.old_customer_id) == (D("73.95"), D("26.05"), old_holder.pk)
     assert Refund.objects.get().amount == D("26.05")
     assert PrepaidBalance.objects.get(account=account).balance == D("0.00")
