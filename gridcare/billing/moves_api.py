@@ -1,7 +1,8 @@
 """API of moving out and in, deposits and refunds (issue 19), under the billing router.
 
 * ``POST /accounts/{no}/closure`` (and ``/closure/preview``), ``POST /moves/{id}/completion``,
-  ``POST /accounts/{no}/transfer`` (and ``/transfer/preview``): ACCOUNT_MOVE.
+  ``POST /accounts/{no}/move-in`` (and ``/move-in/preview``: 过户 with the final bill; the
+  archive's own ``/transfer`` changes the holder only): ACCOUNT_MOVE.
 * ``GET /accounts/{no}/deposit`` (BILL_VIEW), ``POST /accounts/{no}/deposit`` (DEPOSIT_TAKE, at
   the counter), ``POST /accounts/{no}/deposit/application`` (DEPOSIT_APPLY, with a reason).
 * ``GET /refunds``, ``POST /accounts/{no}/refunds``, ``POST /refunds/{id}/decision``,
@@ -178,7 +179,7 @@ def closure(request: HttpRequest, account_no: str, payload: MoveSchemaIn) -> tup
     return (201 if created else 200), _move_out(move, created)
 
 
-@router.post("/accounts/{account_no}/transfer/preview", response={200: OutcomeOut, **ERRORS})
+@router.post("/accounts/{account_no}/move-in/preview", response={200: OutcomeOut, **ERRORS})
 def transfer_preview(request: HttpRequest, account_no: str, payload: TransferSchemaIn) -> dict[str, Any]:
     scope, account = scoped_get(request, account_get_for_scope, account_no=account_no)
     outcome = moves.move_preview(
@@ -187,7 +188,7 @@ def transfer_preview(request: HttpRequest, account_no: str, payload: TransferSch
     return _outcome_out(outcome)
 
 
-@router.post("/accounts/{account_no}/transfer", response={200: MoveOut, 201: MoveOut, **ERRORS})
+@router.post("/accounts/{account_no}/move-in", response={200: MoveOut, 201: MoveOut, **ERRORS})
 def transfer(request: HttpRequest, account_no: str, payload: TransferSchemaIn) -> tuple[int, dict[str, Any]]:
     """过户 at an opening reading: 201 the first time, 200 for the same request_key."""
     scope, account = scoped_get(request, account_get_for_scope, account_no=account_no)

@@ -38,6 +38,7 @@ from gridcare.billing.exports import (
     run_lines,
 )
 from gridcare.billing.models import Bill, BillRun, ExceptionStatus, Payment, PenaltyWaiver
+from gridcare.billing.move_views import moves_context
 from gridcare.billing.pdf import COMPANY, bill_lines, bill_pdf, footer, receipt_lines, receipt_pdf
 from gridcare.billing.services.arrears import waiver_decide, waiver_request
 from gridcare.billing.services.bill_run import bill_run_launch, bill_run_open
@@ -197,6 +198,7 @@ def _account_page(
         "can_approve": can(scope, Capability.WAIVER_APPROVE),
         "can_reverse": can(scope, Capability.PAYMENT_REVERSE),
         "can_refund": can(scope, Capability.REFUND_REQUEST),
+        **moves_context(scope, acct),  # 销户 / 过户 and the deposit (issue 19)
     }
     return render(request, "billing/account.html", context)
 

@@ -348,11 +348,26 @@ def account_transition(
                     "to": AccountStatus(to).label,
                 }
             )
+        if to == AccountStatus.CLOSED and capability == Capability.ARCHIVE_EDIT:
+            _closable(locked)
         old = locked.status
         locked.status = to
         locked.save(update_fields=["status", "updated_at"])
         account_event(account=locked, type=event_type, actor=actor, old=old, new=str(to), reason=reason)
     return locked
+
+
+def _closable(account: Account) -> None:
+    """The archive closes an account only when nothing is owed or held: anything else is the
+    billing office's closure, with its final bill and settlement (issue 19)."""
+    from gridcare.billing.move_selectors import money_left  # billing reads customers: imported late
+
+    owed, prepaid, deposit = money_left(account)
+    if owed or prepaid or deposit:
+        raise Conflict(
+            _("户号 %(no)s 尚有欠费 %(o)s 元、预存 %(p)s 元或保证金 %(d)s 元，请在电费页办理销户结算。")
+            % {"no": account.account_no, "o": owed, "p": prepaid, "d": deposit}
+        )
 
 
 def _manager_problem(account_unit: SupplyUnit, staff: Staff | None, role: Role) -> str | None:

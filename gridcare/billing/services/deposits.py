@@ -15,13 +15,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridcare.billing.events import deposit_event
 from gridcare.billing.exceptions import DepositRefused
 from gridcare.billing.models import Bill, DepositEntry, DepositEvent, DepositKind, Payment, PaymentChannel
+from gridcare.billing.move_selectors import deposit_held
 from gridcare.billing.rules import moves as rules
 from gridcare.billing.selectors import account_due
 from gridcare.billing.services.payments import PaymentIn, payment_post, payment_set_off
@@ -32,12 +32,6 @@ from gridcare.customers.models import Account, AccountStatus, CustomerClass
 from gridcare.org.access import Capability, Scope, require
 
 COUNTER_CHANNELS = (PaymentChannel.COUNTER_CASH, PaymentChannel.COUNTER_CARD)
-
-
-def deposit_held(account: Account) -> Decimal:
-    """What the account's deposit holds now (the ledger's sum; exact under the account's lock)."""
-    total = DepositEntry.objects.filter(account=account).aggregate(total=Sum("amount"))["total"]
-    return Decimal(str(total)).quantize(Decimal("0.01")) if total is not None else Decimal("0.00")
 
 
 def deposit_required(account: Account) -> Decimal:

@@ -57,12 +57,12 @@ from gridcare.billing.models import (
     TariffKind,
     TierPeriod,
 )
+from gridcare.billing.move_selectors import deposit_held
 from gridcare.billing.rules import moves as rules
 from gridcare.billing.rules.bill_dates import due_date_of, period_of
 from gridcare.billing.rules.compute import Charges, Usage, bill_charges
 from gridcare.billing.rules.numbers import decimal_error
 from gridcare.billing.selectors import account_due
-from gridcare.billing.services.deposits import deposit_held
 from gridcare.billing.services.payments import payment_set_off
 from gridcare.billing.services.prepaid import prepaid_available, prepaid_from_deposit, prepaid_offset
 from gridcare.billing.services.refunds import RefundIn, refund_request

@@ -62,7 +62,12 @@ def test_a_deposit_is_paid_at_the_counter_and_held(town: City) -> None:
     clerk = api_client(town.clerk)
     path = f"/api/v1/accounts/{shop.account_no}/deposit"
     # No bills yet: the per-kVA rule, 50 kVA × 20 yuan of commerce = 1000.00.
-    assert clerk.get(path).json() == {"account_no": shop.account_no, "required": "1000.00", "held": "0.00", "short": "1000.00"}
+    assert clerk.get(path).json() == {
+        "account_no": shop.account_no,
+        "required": "1000.00",
+        "held": "0.00",
+        "short": "1000.00",
+    }
     body = {"amount": "600.00", "channel": "counter_cash", "request_key": "DK-1"}
     paid = _post(clerk, path, body)
     assert (paid.status_code, paid.json()["held"], paid.json()["short"]) == (201, "600.00", "400.00")
