@@ -67,7 +67,7 @@ from gridcare.billing.services.payments import payment_set_off
 from gridcare.billing.services.prepaid import prepaid_available, prepaid_from_deposit, prepaid_offset
 from gridcare.billing.services.refunds import RefundIn, refund_request
 from gridcare.billing.services.tariffs import tariffs_in_force
-from gridcare.core.exceptions import InvalidInput
+from gridcare.core.exceptions import DomainError, InvalidInput
 from gridcare.core.money import ZERO, money_total, yuan
 from gridcare.core.timezone import business_date
 from gridcare.customers import rules as customer_rules
@@ -191,7 +191,7 @@ def _validate(account: Account, data: MoveIn, kind: str) -> tuple[Decimal, date 
         _holder_errors(data, errors)
     if errors:
         raise InvalidInput(_("销户过户信息有误，请按提示修改。"), errors=errors)
-    if last_period is not None and not Bill.objects.filter(account=account, period=last_period).exists():
+    if last_period is not None and not Bill.objects.filter(account=account, period=last_period, segment=0).exists():
         raise MoveRefused(
             _("本户 %(p)s 账期的抄表尚未出账，请先出账再办理。") % {"p": last_period},
             errors={"move_on": _("上次抄表尚未出账。")},
@@ -423,7 +423,14 @@ def account_close(*, scope: Scope, actor: User, account: Account, data: MoveIn) 
     existing = AccountMove.objects.filter(request_key=data.request_key).first()
     if existing is not None:
         return _same(existing, account, MoveKind.CLOSURE), False
-    outcome = _close(scope, actor, account, data)
+    try:
+        outcome = _close(scope, actor, account, data)
+    except DomainError:
+        # A copy of the same form won the account's lock: answer with its closure.
+        existing = AccountMove.objects.filter(request_key=data.request_key).first()
+        if existing is None:
+            raise
+        return _same(existing, account, MoveKind.CLOSURE), False
     assert outcome.move is not None
     return outcome.move, True
 
@@ -564,7 +571,13 @@ def account_move_in(*, scope: Scope, actor: User, account: Account, data: MoveIn
     existing = AccountMove.objects.filter(request_key=data.request_key).first()
     if existing is not None:
         return _same(existing, account, MoveKind.TRANSFER), False
-    outcome = _transfer(scope, actor, account, data)
+    try:
+        outcome = _transfer(scope, actor, account, data)
+    except DomainError:
+        existing = AccountMove.objects.filter(request_key=data.request_key).first()
+        if existing is None:
+            raise
+        return _same(existing, account, MoveKind.TRANSFER), False
     assert outcome.move is not None
     return outcome.move, True
 

@@ -376,6 +376,7 @@ BODIES: dict[Operation, Overrides] = {
         "bank_name": "工商银行",
         "bank_account": "6222021234567890",
     },
+    ("POST", "/api/v1/refunds/{refund_id}/decision"): lambda w: {"approve": True},
     ("POST", "/api/v1/refunds/{refund_id}/failed"): lambda w: {"reason": "账户已销户"},
     ("POST", "/api/v1/workorders"): lambda w: {"channel": "phone_95598", "account_no": w.town.account.account_no},
     ("POST", "/api/v1/workorders/{number}/hand-over"): lambda w: {"to": w.town.users["clerk"].staff.employee_no},
