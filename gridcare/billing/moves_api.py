@@ -132,7 +132,7 @@ def _move_out(move: AccountMove, created: bool) -> dict[str, Any]:
         "move_on": move.move_on,
         "reading": move.register,
         "kwh": move.kwh,
-        "bill_amount": move.bill.amount if move.bill_id else None,
+        "bill_amount": move.bill.amount if move.bill is not None else None,
         "owed": move.owed,
         "from_deposit": move.from_deposit,
         "from_prepaid": move.from_prepaid,

@@ -29,6 +29,11 @@ class PaymentChannel(models.TextChoices):
     PREPAID_OFFSET = "prepaid_offset", _("预存抵缴")
 
 
+# The channels no payer pays through (``payments.payment_set_off`` alone writes them).
+OFFSET_CHANNELS = (PaymentChannel.DEPOSIT_OFFSET, PaymentChannel.PREPAID_OFFSET)
+PAYER_CHANNELS = [c for c in PaymentChannel if c not in OFFSET_CHANNELS]
+
+
 class Payment(models.Model):
     """A payment as the channel reported it. (channel, channel_txn_id) is unique: a channel
     that retries its notification finds the first payment instead of paying twice."""

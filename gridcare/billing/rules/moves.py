@@ -1,8 +1,8 @@
 """Moving out and in, and security deposits (issue 19): the pure parts.
 
-* A final bill covers the days from the last reading to the final one; a residential tariff's
-  tier thresholds are prorated by those days (``prorated_thresholds``): a monthly tier period's
-  by the days of the part month over the days of that month, a yearly one's by the days of the
+* A final bill covers the days from the last reading to the final one (at most a month); a
+  residential tariff's tier thresholds are prorated by those days (``prorated_thresholds``): a
+  monthly tier period's by those days over the days of the final reading's month, a yearly one's by the days of the
   year the account was held up to the final reading over the days of the year.
 * A settlement sets the security deposit, then the prepaid balance against what is owed; what
   is left of them is a credit for refund, what they do not cover is still owed (``settle``).
@@ -26,11 +26,10 @@ def days_in_month(day: date) -> int:
 
 
 def part_month_days(last_read_on: date | None, final_on: date) -> int:
-    """The days a final bill covers: after the last reading up to and including the final one,
-    at most the final reading's month (no earlier reading: the month up to that day)."""
-    month_start = final_on.replace(day=1)
-    start = last_read_on if last_read_on is not None and last_read_on >= month_start else None
-    covered = (final_on - start).days if start is not None else final_on.day
+    """The days a final bill covers: after the last reading up to and including the final one
+    (a reading on the 28th and a final one on 17 November: 20 days), at most a month, the final
+    reading's (no earlier reading: that month up to the day)."""
+    covered = (final_on - last_read_on).days if last_read_on is not None else final_on.day
     return max(0, min(covered, days_in_month(final_on)))
 
 

@@ -37,7 +37,7 @@ COUNTER_CHANNELS = (PaymentChannel.COUNTER_CASH, PaymentChannel.COUNTER_CARD)
 def deposit_required(account: Account) -> Decimal:
     """The deposit the configured rule asks of ``account`` (residential: none)."""
     conf = settings.GRIDCARE_DEPOSIT
-    history = int(conf["HISTORY_MONTHS"])
+    history = int(str(conf["HISTORY_MONTHS"]))
     bills = list(
         Bill.objects.filter(account=account, segment=0).order_by("-period").values_list("amount", flat=True)[:history]
     )
@@ -119,8 +119,9 @@ def deposit_apply(*, scope: Scope, actor: User, account: Account, reason: str) -
         locked = Account.objects.select_for_update().select_related("customer").get(pk=account.pk)
         held = deposit_held(locked)
         on = business_date()
-        owed = account_due(account=locked, on=on).as_dict()["amount_due"]
-        amount = min(held, owed)
+        due = account_due(account=locked, on=on)
+        owed = due.principal + due.penalty
+        amount: Decimal = min(held, owed)
         if amount <= 0:
             raise DepositRefused(_("该户保证金余额 %(h)s 元，欠费 %(o)s 元，无可抵缴金额。") % {"h": held, "o": owed})
         count = DepositEntry.objects.filter(account=locked, kind=DepositKind.APPLIED).count()

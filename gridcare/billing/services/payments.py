@@ -26,6 +26,7 @@ from gridcare.billing.models import (
     PaymentAllocation,
     PaymentChannel,
 )
+from gridcare.billing.models.payments import OFFSET_CHANNELS
 from gridcare.billing.rules.bill_penalty import penalty_parts
 from gridcare.billing.rules.bill_status import OPEN
 from gridcare.billing.services.bill_status import bill_transition
@@ -94,7 +95,7 @@ def _paid_at_error(paid_at: datetime, now: datetime) -> str | None:
 
 def _validate(data: PaymentIn, *, history: bool = False) -> None:
     errors = {}
-    if data.channel not in PaymentChannel.values:
+    if data.channel not in PaymentChannel.values or data.channel in OFFSET_CHANNELS:
         errors["channel"] = _("缴费渠道不存在。")
     if not data.channel_txn_id.strip() or len(data.channel_txn_id) > 64:
         errors["channel_txn_id"] = _("渠道流水号应为 1 至 64 个字符。")
@@ -182,7 +183,7 @@ def payment_set_off(
     prepaid balance), without a receipt message. The caller checked its own capability and
     holds the account's row lock, inside its transaction. ``on``: the business date the penalty
     is settled to (the caller's "today", the one its amount owed was worked out on)."""
-    if channel not in (PaymentChannel.DEPOSIT_OFFSET, PaymentChannel.PREPAID_OFFSET) or amount <= 0:
+    if channel not in OFFSET_CHANNELS or amount <= 0:
         raise ValueError("an offset is a positive amount of an offset channel")
     now = timezone.now()
     payment = Payment.objects.create(

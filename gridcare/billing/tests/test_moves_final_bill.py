@@ -24,6 +24,8 @@ def test_tier_thresholds_are_prorated_by_the_days_of_the_part_month() -> None:
     assert part_month_days(date(2026, 10, 31), date(2026, 11, 17)) == 17
     assert part_month_days(None, date(2026, 11, 17)) == 17
     assert part_month_days(date(2026, 11, 3), date(2026, 11, 17)) == 14
+    assert part_month_days(date(2026, 10, 28), date(2026, 11, 17)) == 20  # read on the 28th
+    assert part_month_days(date(2026, 9, 28), date(2026, 11, 17)) == 30  # at most a month
     assert prorated_thresholds((D(240), D(400)), yearly=False, final_on=date(2026, 11, 17), days=17) == (
         D("136.00"),
         D("226.67"),
