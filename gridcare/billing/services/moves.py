@@ -357,7 +357,9 @@ def _deposit_out(
     )
 
 
-def _refund(scope: Scope, actor: User, account: Account, move: AccountMove, credit: Decimal, to: RefundTo) -> None:
+def _refund(
+    scope: Scope, actor: User, account: Account, move: AccountMove, credit: Decimal, to: RefundTo, step: str = "move"
+) -> None:
     if credit <= 0 or not to.method:
         return
     refund, _created = refund_request(
@@ -368,7 +370,7 @@ def _refund(scope: Scope, actor: User, account: Account, move: AccountMove, cred
             amount=credit,
             method=to.method,
             reason=_("%(k)s结余退款（户号 %(no)s）") % {"k": MoveKind(move.kind).label, "no": account.account_no},
-            request_key=f"move-{move.request_key}"[:64],
+            request_key=f"{step}-{move.request_key}"[:64],
             payee_name=to.payee_name,
             bank_name=to.bank_name,
             bank_account=to.bank_account,
@@ -547,7 +549,7 @@ def closure_complete(*, scope: Scope, actor: User, move: AccountMove, refund: Re
             raise MoveRefused(
                 _("户号 %(no)s 尚欠电费 %(a)s 元，结清后才能完成销户。") % {"no": locked.account_no, "a": owed}
             )
-        _refund(scope, actor, locked, row, prepaid_available(locked), refund or RefundTo())
+        _refund(scope, actor, locked, row, prepaid_available(locked), refund or RefundTo(), step="done")
         row.status, row.completed_at, row.left_owed = MoveStatus.DONE, timezone.now(), ZERO
         row.save(update_fields=["status", "completed_at", "left_owed", "refund"])
         account_transition(
