@@ -224,11 +224,13 @@ def final_bill_of(account: Account, data: MoveIn, kind: str) -> FinalBill:
     days = rules.part_month_days(last_on, data.move_on)
     kwh = (data.register - previous) * _multiplier(account)
     yearly = tariff.tier_period == TierPeriod.YEARLY
-    prior = (
-        money_total(Bill.objects.filter(account=account, period__gte=period[:4] + "-01", period__lte=period), "kwh")
-        if yearly
-        else ZERO
+    held_from = _held_from(account)
+    # Yearly tiers: the holder's kWh billed this year before (not a previous holder's).
+    since = max(period[:4] + "-01", period_of(held_from))
+    mine = Bill.objects.filter(account=account, period__gte=since, period__lte=period).exclude(
+        move__kind=MoveKind.TRANSFER
     )
+    prior = money_total(mine, "kwh") if yearly else ZERO
     priced = tariff
     thresholds: tuple[Decimal, ...] = ()
     if tariff.kind == TariffKind.TIERED and tariff.tier1_kwh is not None and tariff.tier2_kwh is not None:
@@ -237,7 +239,7 @@ def final_bill_of(account: Account, data: MoveIn, kind: str) -> FinalBill:
             yearly=yearly,
             final_on=data.move_on,
             days=days,
-            held_from=_held_from(account),
+            held_from=held_from,
         )
         priced = copy.copy(tariff)
         priced.tier1_kwh, priced.tier2_kwh = thresholds

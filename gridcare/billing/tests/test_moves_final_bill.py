@@ -11,7 +11,7 @@ import pytest
 from gridcare.billing.models import AccountMove, Bill
 from gridcare.billing.rules.moves import part_month_days, prorated_thresholds, settle
 from gridcare.billing.services.moves import account_close
-from gridcare.billing.tests.helpers import billing_clerk
+from gridcare.billing.tests.helpers import billable, billing_clerk, issued_bill
 from gridcare.billing.tests.move_helpers import fixed_today, monthly_tariff, move_data, read_and_billed  # noqa: F401
 from gridcare.core.testing import City
 from gridcare.org.access import scope_for
@@ -57,3 +57,17 @@ def test_the_final_bill_of_17_days_crosses_the_prorated_tier_1_boundary(town: Ci
     assert (move.days, move.days_in_month, move.kwh) == (17, 30, D("150.00"))
     assert bill.events.get(type="final_bill").parameters["thresholds"] == ["136.00", "226.67"]
     assert AccountMove.objects.count() == 1
+
+
+def test_yearly_tiers_are_prorated_by_the_days_of_the_year_held(town: City) -> None:
+    account = billable(town.account)  # Zhejiang yearly tiers 2760 / 4800 kWh at 0.538 / 0.588
+    read_and_billed(account, "2026-10", date(2026, 10, 31), "1000.00")  # 100 kWh billed
+    Bill.objects.filter(pk=issued_bill(account, "2026-05", "1000.00", date(2026, 6, 25)).pk).update(kwh=D(2200))
+    clerk = billing_clerk(town)
+    move, _created = account_close(
+        scope=scope_for(clerk), actor=clerk, account=account, data=move_data(date(2026, 11, 17), "1200.00")
+    )
+    # Tier 1 up to 2427.29 kWh (2760 × 321/365); 2300 billed before: 127.29 kWh at 0.538 and
+    # 72.71 at 0.588 = 68.48202 + 42.75348 = 111.2355 → 111.24.
+    bill = Bill.objects.get(pk=move.bill_id)
+    assert (bill.kwh, bill.prior_kwh, bill.amount) == (D("200.00"), D("2300.00"), D("111.24"))
