@@ -149,3 +149,13 @@ def test_a_closure_with_debt_stays_settling_and_cannot_be_closed_until_paid(town
     done = closure_complete(scope=office, actor=clerk, move=move)
     account.refresh_from_db()
     assert (account.status, done.status) == ("closed", "done")
+
+
+def test_the_archive_does_not_close_an_account_with_money_owed_or_held(town: City) -> None:
+    from gridcare.customers.services import account_transition
+
+    _prepaid(town.account, "30.00")
+    before = _snapshot()
+    with pytest.raises(Conflict, match="预存 30.00 元"):
+        account_transition(scope=scope_for(town.clerk), actor=town.clerk, account=town.account, to="closed")
+    assert _snapshot() == before
