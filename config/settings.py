@@ -504,6 +504,18 @@ GRIDCARE_ARREARS = {
     "INSTALMENT_GRACE_DAYS": env_int("GRIDCARE_INSTALMENT_GRACE_DAYS", 3),
 }
 
+# Security deposits (保证金, issue 19) of non-residential accounts: RULE "months" asks MONTHS ×
+# the account's average bill over its last HISTORY_MONTHS bills (an account with no bills yet:
+# the per-kVA rule), "kva" asks PER_KVA yuan per kVA of contract capacity by customer class
+# (class:yuan, a class not named asks nothing); rounded up to the whole yuan, at least MINIMUM.
+GRIDCARE_DEPOSIT = {
+    "RULE": env_str("GRIDCARE_DEPOSIT_RULE", "months"),
+    "MONTHS": env_decimal("GRIDCARE_DEPOSIT_MONTHS", "2"),
+    "HISTORY_MONTHS": env_int("GRIDCARE_DEPOSIT_HISTORY_MONTHS", 12),
+    "PER_KVA": env_str("GRIDCARE_DEPOSIT_PER_KVA", "commercial:20,large_industrial:30,agricultural:10"),
+    "MINIMUM": env_decimal("GRIDCARE_DEPOSIT_MINIMUM", "0"),
+}
+
 # Paying online (BILL-4, issue 15): the providers the portal and the app offer, each off until it is
 # switched on with its keys (a PEM text or the path of a PEM file). The simulated provider plays one
 # for the demo and the tests (its own page, HMAC-SHA256-signed notifications with KEY, "" = derived

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from gridcare.billing.models import (
+    AccountMove,
     Bill,
     BillRun,
     DebitBatch,
@@ -229,4 +230,16 @@ def protection_get_for_scope(*, scope: Scope, protection_id: int) -> ProtectedAc
     )
     if found is None:
         raise NotFound(_("保护性客户登记不存在。"))
+    return found
+
+
+def move_get_for_scope(*, scope: Scope, move_id: int) -> AccountMove:
+    """A closure or transfer of an account the caller reaches (issue 19)."""
+    found = (
+        AccountMove.objects.filter(scope.account_filter("account__supply_unit"), pk=move_id)
+        .select_related("account__customer", "account__supply_unit", "bill", "refund", "old_customer", "new_customer")
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("销户过户记录不存在。"))
     return found

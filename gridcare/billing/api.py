@@ -154,3 +154,6 @@ router.add_router("", arrears_router)
 from gridcare.billing.estimate_api import router as estimate_router  # noqa: E402 - 估抄 (issue 19)
 
 router.add_router("", estimate_router)
+from gridcare.billing.moves_api import router as moves_router  # noqa: E402 - moving out and in, deposits, refunds (issue 19)
+
+router.add_router("", moves_router)

@@ -32,6 +32,7 @@ from gridcare.billing.models import (
     TierPeriod,
     TouPeriod,
 )
+from gridcare.billing.models.payments import PAYER_CHANNELS
 from gridcare.billing.services.bill_notify import bill_notify
 from gridcare.billing.services.bill_run import bill_run_start
 from gridcare.billing.services.payments import PaymentIn, channel_max, payment_post
@@ -275,7 +276,7 @@ def _residential_tou_accounts() -> int:
 
 def _demo_payments(payers: int) -> int:
     everyone = Scope(staff=None, company_id=None, unit_id=None, hall_id=None, everything=True)
-    channels = [c for c in PaymentChannel.values if c != PaymentChannel.BANK_DEBIT]
+    channels = [c.value for c in PAYER_CHANNELS if c != PaymentChannel.BANK_DEBIT]
     posted = 0
     # The same accounts every time, so a second call finds its payments already posted.
     first = list(Account.objects.order_by("id").values_list("id", flat=True)[:payers])

@@ -9,12 +9,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridcare.billing.models import (
+    AccountMove,
     Bill,
     BillEvent,
     BillRun,
     BillRunEvent,
+    DepositEvent,
     InstalmentPlan,
     InstalmentPlanEvent,
+    MoveEvent,
     Payment,
     PaymentEvent,
     PaymentOrder,
@@ -241,6 +244,53 @@ register(
         RE.REJECTED: Sentence(_("%(actor)s 驳回了退款，款项退回预存余额"), more=(_("，意见：%(note)s"),)),
         RE.EXPORTED: _("%(actor)s 将退款导出到退款批次 #%(batch)s"),
         RE.PAID: _("%(actor)s 确认退款批次 #%(batch)s 已付款"),
+        RE.FAILED: Sentence(_("%(actor)s 登记退款失败，款项退回预存余额"), more=(_("，原因：%(note)s"),)),
+    },
+)
+
+
+def move_event(*, move: AccountMove, type: MoveEvent.Type, actor: Actor, **parameters: Any) -> MoveEvent:
+    return record(MoveEvent, move=move, type=type.value, actor=actor, parameters=parameters)
+
+
+def deposit_event(*, account: Any, type: DepositEvent.Type, actor: Actor, **parameters: Any) -> DepositEvent:
+    return record(DepositEvent, account=account, type=type.value, actor=actor, parameters=parameters)
+
+
+ME = MoveEvent.Type
+register(
+    MoveEvent,
+    labels=ME.choices,
+    shows={"owed": _money, "from_deposit": _positive_money, "from_prepaid": _positive_money},
+    sentences={
+        ME.CLOSING: Sentence(
+            _("%(actor)s 办理销户：终止示数 %(register)s，末期账单 %(amount)s，应结清 %(owed)s"),
+            more=(
+                _("，保证金抵缴 %(from_deposit)s"),
+                _("，预存抵缴 %(from_prepaid)s"),
+                _("，结余 %(credit)s 退款"),
+                _("，尚欠 %(left_owed)s，待结清"),
+            ),
+            shows={"amount": _money, "credit": _positive_money, "left_owed": _positive_money},
+        ),
+        ME.COMPLETED: _("%(actor)s 完成销户"),
+        ME.TRANSFERRED: Sentence(
+            _("%(actor)s 办理过户：自 %(move_on)s 起示数 %(register)s 由 %(new_name)s 承担，原户主末期账单 %(amount)s"),
+            more=(_("，原户主尚欠 %(left_owed)s"),),
+            shows={"amount": _money, "left_owed": _positive_money},
+        ),
+    },
+)
+
+DE = DepositEvent.Type
+register(
+    DepositEvent,
+    labels=DE.choices,
+    shows={"amount": _money},
+    sentences={
+        DE.COLLECTED: _("%(actor)s 收取保证金 %(amount)s"),
+        DE.APPLIED: Sentence(_("%(actor)s 以保证金 %(amount)s 抵缴电费"), more=(_("，原因：%(reason)s"),)),
+        DE.RETURNED: _("%(actor)s 将保证金 %(amount)s 转入结余待退"),
     },
 )
 

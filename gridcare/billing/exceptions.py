@@ -44,3 +44,12 @@ class ReversalConflict(Conflict):
 
 class RefundRefused(Conflict):
     """A refund step its state, or the person, does not allow (the requester approving)."""
+
+
+class MoveRefused(Conflict):
+    """A closure or transfer its account's state does not allow (already closed, 待结清 with debt,
+    an unbilled reading, an old holder still owing)."""
+
+
+class DepositRefused(Conflict):
+    """A deposit step the account does not allow (a residential account, nothing held)."""

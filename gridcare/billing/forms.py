@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from gridcare.billing.models import DunningStepKind, PaymentChannel, RefundMethod, ReversalReason, Tariff
+from gridcare.billing.models.payments import PAYER_CHANNELS
 from gridcare.billing.rules.bill_dates import day_error, period_error
 from gridcare.billing.selectors import debit_bank_choices
 from gridcare.billing.services.readings import size_error
@@ -161,7 +162,7 @@ class ReconnectionForm(forms.Form):
 
 
 class ReconciliationForm(UnitScopedForm):
-    channel = forms.ChoiceField(label=_("缴费渠道"), choices=PaymentChannel.choices)
+    channel = forms.ChoiceField(label=_("缴费渠道"), choices=[(c.value, c.label) for c in PAYER_CHANNELS])
     business_date = forms.DateField(label=_("对账日期"), validators=[valid_day])
     statement = forms.FileField(label=_("渠道对账文件（CSV 或 Excel：流水号、户号、金额）"), validators=[upload_size])
     unit = _unit_picker()

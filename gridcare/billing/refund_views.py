@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST
 
 from gridcare.billing import access, forms, refund_selectors
 from gridcare.billing.models import Payment, Refund, RefundStatus, ReversalReason
+from gridcare.billing.move_views import refund_line_actions
+from gridcare.billing.services.refund_lines import download_line, refund_batch_downloaded
 from gridcare.billing.services.refunds import (
     RefundIn,
     refund_batch_paid,
@@ -227,6 +229,7 @@ def _refund_page(request: HttpRequest, scope: Scope, refund: Refund, **extra: An
         "form": forms.RefundDecisionForm(),
         "confirm": None,
         "can_bill": can(scope, Capability.BILLING_OFFICE),
+        **refund_line_actions(scope, refund.status),  # a bank line paid or failed (issue 19)
         **extra,
     }
     return render(request, "billing/refund.html", context)
@@ -337,6 +340,7 @@ def refund_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
         "confirm": confirm,
         "can_export": can(scope, Capability.REFUND_REQUEST),
         "can_bill": can(scope, Capability.BILLING_OFFICE),
+        "downloads": [download_line(d) for d in batch.downloads.select_related("user__staff")],
     }
     return render(request, "billing/refund_batch.html", context)
 
@@ -347,4 +351,6 @@ def refund_batch_file(request: HttpRequest, batch_id: int) -> HttpResponseBase:
     scope = require(request_scope(request), Capability.REFUND_REQUEST)
     batch = access.refund_batch_get_for_scope(scope=scope, batch_id=batch_id)
     header, lines = refund_selectors.refund_file_header(), refund_selectors.refund_file_lines(batch)
-    return export_response(header, lines, name=f"refund-batch-{batch.pk}", fmt=request.GET.get("format", ""))
+    fmt = request.GET.get("format", "")
+    refund_batch_downloaded(scope=scope, actor=page_user(request), batch=batch, fmt=fmt)  # who, when (issue 19)
+    return export_response(header, lines, name=f"refund-batch-{batch.pk}", fmt=fmt)

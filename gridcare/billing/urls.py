@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gridcare.billing import arrears_views, estimate_views, office_views, refund_views, service_views, views
+from gridcare.billing import arrears_views, estimate_views, move_views, office_views, refund_views, service_views, views
 
 app_name = "billing"
 urlpatterns = [
@@ -56,7 +56,15 @@ urlpatterns = [
     path("dunning/bills/<int:bill_id>/cutoff-plan/", arrears_views.cutoff_plan, name="cutoff_plan"),
     path("accounts/<str:account_no>/instalments/new/", arrears_views.plan_new, name="instalment_new"),
     path("accounts/<str:account_no>/protected/", arrears_views.protected_new, name="protected_new"),
+    path("refunds/<int:refund_id>/failed/", move_views.refund_failed, name="refund_failed"),
+    path("refunds/<int:refund_id>/paid/", move_views.refund_paid, name="refund_paid"),
+    path("moves/<int:move_id>/", move_views.move, name="move"),
+    path("moves/<int:move_id>/complete/", move_views.move_complete, name="move_complete"),
     path("accounts/<str:account_no>/", views.account, name="account"),
+    path("accounts/<str:account_no>/closure/", move_views.move_close, name="move_close"),
+    path("accounts/<str:account_no>/transfer/", move_views.move_transfer, name="move_transfer"),
+    path("accounts/<str:account_no>/deposit/", move_views.deposit_take, name="deposit_take"),
+    path("accounts/<str:account_no>/deposit/apply/", move_views.deposit_use, name="deposit_apply"),
     path("accounts/<str:account_no>/refund/", refund_views.refund_new, name="refund_new"),
     path("accounts/<str:account_no>/payments/<int:payment_id>/reversal/", refund_views.reversal, name="reversal"),
     path("accounts/<str:account_no>/pay/", views.counter_payment, name="pay"),

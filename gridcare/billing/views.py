@@ -38,6 +38,7 @@ from gridcare.billing.exports import (
     run_lines,
 )
 from gridcare.billing.models import Bill, BillRun, ExceptionStatus, Payment, PenaltyWaiver
+from gridcare.billing.move_views import moves_context
 from gridcare.billing.pdf import bill_lines, bill_pdf, company_name, footer, receipt_lines, receipt_pdf
 from gridcare.billing.services.arrears import waiver_decide, waiver_request
 from gridcare.billing.services.bill_run import bill_run_launch, bill_run_open
@@ -201,6 +202,7 @@ def _account_page(
         "can_protect": can(scope, Capability.PROTECTED_EDIT),
         "can_invoice": can(scope, Capability.INVOICE_VIEW),  # e-invoices (gridcare.invoicing)
         "can_title": can(scope, Capability.INVOICE_TITLE_EDIT),
+        **moves_context(scope, acct),  # 销户 / 过户 and the deposit (issue 19)
     }
     return render(request, "billing/account.html", context)
 

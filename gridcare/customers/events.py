@@ -83,6 +83,7 @@ register(
         T.SUSPENDED: _STATUS_CHANGE,
         T.RESUMED: _STATUS_CHANGE,
         T.CLOSED: _STATUS_CHANGE,
+        T.SETTLING: _STATUS_CHANGE,
         # Phones are stored masked: a delivery result (the sender's report), a number changed by
         # staff, or a first number.
         T.CONTACT_CHANGED: (

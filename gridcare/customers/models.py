@@ -31,6 +31,8 @@ class ImportanceGrade(models.TextChoices):
 class AccountStatus(models.TextChoices):
     ACTIVE = "active", _("正常")
     SUSPENDED = "suspended", pgettext_lazy("account status", "暂停")  # supply suspended (暂停用电)
+    # A closure whose final bill left debt (issue 19): no longer billed, closed once settled.
+    SETTLING = "settling", _("待结清")
     CLOSED = "closed", _("销户")
 
 
@@ -208,6 +210,7 @@ class AccountEvent(Event):
         SUSPENDED = "suspended", pgettext_lazy("account status", "暂停")
         RESUMED = "resumed", _("恢复")
         CLOSED = "closed", _("销户")
+        SETTLING = "settling", _("销户待结清")
         CONTACT_CHANGED = "contact_changed", _("联系方式变更")
         UNMASKED = "unmasked", _("查看完整个人信息")
         EXPORTED = "exported", _("导出")

@@ -64,8 +64,12 @@ class NewCustomer:
     meter_no: str | None = None
 
 
-def _require_archive_editor(scope: Scope) -> None:
-    require(scope, Capability.ARCHIVE_EDIT, message=_("您的岗位不能修改客户档案。"))
+def _require_archive_editor(scope: Scope, capability: Capability = Capability.ARCHIVE_EDIT) -> None:
+    """The archive's own editors, or the posts a caller's business names (the billing office's
+    closure and transfer with a final bill: ``Capability.ACCOUNT_MOVE``)."""
+    if capability not in (Capability.ARCHIVE_EDIT, Capability.ACCOUNT_MOVE):
+        raise ValueError(f"{capability} does not change the archive")
+    require(scope, capability, message=_("您的岗位不能修改客户档案。"))
 
 
 def _collect(errors: dict[str, str], field: str, fn: Any, value: Any) -> Any:
@@ -211,10 +215,19 @@ def _lock_open(account: Account) -> Account:
 
 
 def account_transfer(
-    *, scope: Scope, actor: Actor, account: Account, new_name: str, new_id_number: str, new_phone: str
+    *,
+    scope: Scope,
+    actor: Actor,
+    account: Account,
+    new_name: str,
+    new_id_number: str,
+    new_phone: str,
+    capability: Capability = Capability.ARCHIVE_EDIT,
+    **event: object,
 ) -> Account:
-    """过户: the account passes to a new customer; the old customer's record stays as it was."""
-    _require_archive_editor(scope)
+    """过户: the account passes to a new customer; the old customer's record stays as it was.
+    ``event``: more of the history row (a transfer with a final bill: its date and reading)."""
+    _require_archive_editor(scope, capability)
     errors: dict[str, str] = {}
     name = (new_name or "").strip()
     if not name:
@@ -242,6 +255,7 @@ def account_transfer(
             old_name=old.name,
             new_customer_id=customer.pk,
             new_name=name,
+            **event,
         )
     return locked
 
@@ -300,12 +314,25 @@ _STATUS_MOVES: dict[tuple[str, str], AccountEvent.Type] = {
     (AccountStatus.SUSPENDED, AccountStatus.ACTIVE): AccountEvent.Type.RESUMED,
     (AccountStatus.ACTIVE, AccountStatus.CLOSED): AccountEvent.Type.CLOSED,
     (AccountStatus.SUSPENDED, AccountStatus.CLOSED): AccountEvent.Type.CLOSED,
+    # A closure whose final bill left debt (issue 19): 待结清 until paid, then closed.
+    (AccountStatus.ACTIVE, AccountStatus.SETTLING): AccountEvent.Type.SETTLING,
+    (AccountStatus.SUSPENDED, AccountStatus.SETTLING): AccountEvent.Type.SETTLING,
+    (AccountStatus.SETTLING, AccountStatus.CLOSED): AccountEvent.Type.CLOSED,
 }
 
 
-def account_transition(*, scope: Scope, actor: Actor, account: Account, to: AccountStatus, reason: str = "") -> Account:
-    """暂停 / 恢复 / 销户, refusing moves the table does not list."""
-    _require_archive_editor(scope)
+def account_transition(
+    *,
+    scope: Scope,
+    actor: Actor,
+    account: Account,
+    to: AccountStatus,
+    reason: str = "",
+    capability: Capability = Capability.ARCHIVE_EDIT,
+) -> Account:
+    """暂停 / 恢复 / 销户, refusing moves the table does not list. The billing office's closure
+    (``capability`` ACCOUNT_MOVE, ``billing.services.moves``) settles first; 待结清 is its own."""
+    _require_archive_editor(scope, capability)
     if len(reason or "") > STATUS_REASON_MAX:
         message = _("原因不能超过%(n)d个字。") % {"n": STATUS_REASON_MAX}
         raise InvalidInput(message, errors={"reason": message})
@@ -321,11 +348,26 @@ def account_transition(*, scope: Scope, actor: Actor, account: Account, to: Acco
                     "to": AccountStatus(to).label,
                 }
             )
+        if to == AccountStatus.CLOSED and capability == Capability.ARCHIVE_EDIT:
+            _closable(locked)
         old = locked.status
         locked.status = to
         locked.save(update_fields=["status", "updated_at"])
         account_event(account=locked, type=event_type, actor=actor, old=old, new=str(to), reason=reason)
     return locked
+
+
+def _closable(account: Account) -> None:
+    """The archive closes an account only when nothing is owed or held: anything else is the
+    billing office's closure, with its final bill and settlement (issue 19)."""
+    from gridcare.billing.move_selectors import money_left  # billing reads customers: imported late
+
+    owed, prepaid, deposit = money_left(account)
+    if owed or prepaid or deposit:
+        raise Conflict(
+            _("户号 %(no)s 尚有欠费 %(o)s 元、预存 %(p)s 元或保证金 %(d)s 元，请在电费页办理销户结算。")
+            % {"no": account.account_no, "o": owed, "p": prepaid, "d": deposit}
+        )
 
 
 def _manager_problem(account_unit: SupplyUnit, staff: Staff | None, role: Role) -> str | None:

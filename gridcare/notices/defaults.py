@@ -91,6 +91,16 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
         Category.PAYMENT,
         "【国网示范市供电公司】户号{account_no}的退款{amount}元已于{day}退至{to}，请注意查收。如有疑问请致电95598。",
     ),
+    # A refund line the bank could not pay (issue 19; gridcare.billing): the money is back in the balance.
+    "refund_failed": (
+        Category.PAYMENT,
+        "【国网示范市供电公司】户号{account_no}的退款{amount}元未能退至{to}（{reason}），款项已退回账户余额，请致电95598或到营业厅更正收款账户。",
+    ),
+    # An account's closure (销户, issue 19; gridcare.billing): the final bill and the settlement.
+    "account_closed": (
+        Category.PAYMENT,
+        "【国网示范市供电公司】户号{account_no}已办理销户，末期电费{amount}元；{settlement}。如有疑问请致电95598。",
+    ),
     # A paid value-added service's payment (有偿增值服务, WO-10; gridcare.billing), as payment_received for a bill.
     "service_order_paid": (
         Category.PAYMENT,

@@ -59,6 +59,9 @@ class Capability(StrEnum):
     INVOICE_VIEW = "invoice_view"  # e-invoices (数电发票) of accounts in scope: the list, one invoice, its PDF
     INVOICE_TITLE_EDIT = "invoice_title_edit"  # an account's invoice title and tax number, bill invoices on or off
     METER_EXCHANGE = "meter_exchange"  # record a meter exchange (换表); the estimated readings awaiting true-up
+    ACCOUNT_MOVE = "account_move"  # 销户 / 过户 with the final bill and settlement (issue 19)
+    DEPOSIT_TAKE = "deposit_take"  # collect a security deposit (保证金) at the counter
+    DEPOSIT_APPLY = "deposit_apply"  # apply a deposit to a defaulting account's debt, with a reason
     # service halls
     HALL_VIEW = "hall_view"  # the queue pages of the halls in scope
     TICKET_ISSUE = "ticket_issue"  # issue tickets, appointments, terminal reports
@@ -130,6 +133,7 @@ C = Capability
 POSTS: dict[Role, frozenset[Capability]] = {
     Role.COUNTER_CLERK: frozenset(
         {C.ARCHIVE_EDIT, C.ACCOUNT_UNMASK, C.BILL_VIEW, C.PAYMENT_TAKE, C.BANK_DEBIT_POST, C.WAIVER_REQUEST}
+        | {C.DEPOSIT_TAKE}  # 保证金 collected at the counter (issue 19)
         | {C.HALL_VIEW, C.TICKET_ISSUE, C.TICKET_CALL, C.TERMINALS_VIEW, C.CONNECTION_APPLY}
         | {C.SERVICE_ORDER_TAKE}  # 有偿增值服务 ordered at the counter (WO-10)
         | {C.HOME_VISIT_VIEW, C.HOME_VISIT_REQUEST}  # 上门服务: asked for at the counter, visited by clerks
@@ -140,6 +144,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
     Role.HALL_GUIDE: frozenset({C.BILL_VIEW, C.HALL_VIEW, C.TICKET_ISSUE, C.TERMINALS_VIEW, C.KNOWLEDGE_VIEW}),
     Role.HALL_MANAGER: frozenset(
         {C.ARCHIVE_EDIT, C.ARCHIVE_QUALITY, C.ACCOUNT_UNMASK, C.BILL_VIEW, C.PAYMENT_TAKE, C.BANK_DEBIT_POST}
+        | {C.DEPOSIT_TAKE}
         | {C.WAIVER_REQUEST, C.WAIVER_APPROVE, C.HALL_VIEW, C.TICKET_ISSUE, C.TICKET_CALL, C.HALL_MANAGE}
         | {C.DEVICE_PREVIEW, C.HALL_FIGURES, C.TERMINALS_VIEW, C.CONNECTION_APPLY, C.ORDER_HANDOVER}
         | {C.SERVICE_ORDER_TAKE}
@@ -202,6 +207,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         # the cut-off of a protected customer, which only a supervisor approves.
         | {C.INSTALMENT_APPROVE, C.PROTECTED_EDIT, C.CUTOFF_PROTECTED_APPROVE}
         | {C.INVOICE_VIEW}
+        | {C.DEPOSIT_APPLY}  # a defaulting account's deposit set against its debt (issue 19)
     ),
     Role.PLANNER: frozenset(
         {C.HALL_VIEW, C.OUTAGE_EDIT, C.NOTICE_QUALITY, C.RELIABILITY_VIEW, C.TEMPLATE_VIEW, C.PEAK_SHIFT}
@@ -219,6 +225,8 @@ POSTS: dict[Role, frozenset[Capability]] = {
         | {C.INSTALMENT_REQUEST, C.INSTALMENT_APPROVE, C.PROTECTED_EDIT}
         | {C.INVOICE_VIEW, C.INVOICE_TITLE_EDIT}  # e-invoices (BILL-8): failed ones corrected and issued again
         | {C.METER_EXCHANGE}  # meter exchanges and estimated readings (issue 19)
+        # Moving out and in (issue 19): the final bill and the settlement are the office's.
+        | {C.ACCOUNT_MOVE}
     ),
     Role.ADMINISTRATOR: frozenset(Capability),
 }

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0009_estimated_readings'),
+        ('billing', '0010_moves_deposits'),
         ('customers', '0008_area_location'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

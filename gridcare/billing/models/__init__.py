@@ -31,6 +31,16 @@ from gridcare.billing.models.instalments import (
     ProtectedAccount,
     ProtectedReason,
 )
+from gridcare.billing.models.moves import (
+    AccountMove,
+    DepositEntry,
+    DepositEvent,
+    DepositKind,
+    MoveEvent,
+    MoveKind,
+    MoveStatus,
+    RefundBatchDownload,
+)
 from gridcare.billing.models.orders import (
     PaymentOrder,
     PaymentOrderEvent,
@@ -96,6 +106,14 @@ __all__ = [
     "Instalment",
     "CutoffPlan",
     "CutoffApproval",
+    "AccountMove",
+    "DepositEntry",
+    "DepositEvent",
+    "DepositKind",
+    "MoveEvent",
+    "MoveKind",
+    "MoveStatus",
+    "RefundBatchDownload",
     "Bill",
     "BillEvent",
     "BillRun",

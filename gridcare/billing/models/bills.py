@@ -67,7 +67,7 @@ class BillStatus(models.TextChoices):
 
 
 class Bill(models.Model):
-    # Few indexes on purpose: a bill run writes a million rows. (account, period) is unique
+    # Few indexes on purpose: a bill run writes a million rows. (account, period, segment) is unique
     # and serves every per-account lookup; run and tariff are never searched by.
     account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="bills", db_index=False)
     period = models.CharField(_("账期"), max_length=7)
@@ -98,13 +98,16 @@ class Bill(models.Model):
     status = models.CharField(_("状态"), max_length=12, choices=BillStatus.choices, default=BillStatus.ISSUED)
     issued_at = models.DateTimeField(_("出账时间"))
     due_date = models.DateField(_("缴费截止日"))
+    # 0: the month's regular bill (the bill run's); 1, 2 …: a final bill of a part month in the
+    # same period (a transfer's old holder, a closure after the month was billed, issue 19).
+    segment = models.PositiveSmallIntegerField(_("分段"), default=0, db_default=0)
 
     class Meta:
         verbose_name = _("电费账单")
         verbose_name_plural = _("电费账单")
         ordering = ["-period", "account_id"]
         constraints = [
-            models.UniqueConstraint(fields=["account", "period"], name="one_bill_per_account_period"),
+            models.UniqueConstraint(fields=["account", "period", "segment"], name="one_bill_per_account_period"),
             models.CheckConstraint(condition=Q(paid__gte=0) & Q(paid__lte=F("amount")), name="bill_paid_in_range"),
         ]
         indexes = [models.Index(fields=["status", "due_date"], name="bill_open_due_idx")]

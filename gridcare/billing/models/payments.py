@@ -23,6 +23,15 @@ class PaymentChannel(models.TextChoices):
     ALIPAY = "alipay", _("支付宝")
     BANK_DEBIT = "bank_debit", _("银行代扣")
     AGENCY = "agency", _("代收点")
+    # Money already held by the company set against what an account owes at closure, transfer or
+    # default (issue 19): no channel's statement carries these.
+    DEPOSIT_OFFSET = "deposit_offset", _("保证金抵缴")
+    PREPAID_OFFSET = "prepaid_offset", _("预存抵缴")
+
+
+# The channels no payer pays through (``payments.payment_set_off`` alone writes them).
+OFFSET_CHANNELS = (PaymentChannel.DEPOSIT_OFFSET, PaymentChannel.PREPAID_OFFSET)
+PAYER_CHANNELS = [c for c in PaymentChannel if c not in OFFSET_CHANNELS]
 
 
 class Payment(models.Model):
@@ -41,6 +50,8 @@ class Payment(models.Model):
     to_prepaid = models.DecimalField(_("转预收"), max_digits=14, decimal_places=2, default=0)
     # A paid value-added service (WO-10): the whole amount, never spread over bills or prepaid.
     to_service = models.DecimalField(_("增值服务费"), max_digits=14, decimal_places=2, default=0, db_default=0)
+    # A security deposit (保证金, issue 19) collected at the counter: the whole amount, held.
+    to_deposit = models.DecimalField(_("保证金"), max_digits=14, decimal_places=2, default=0, db_default=0)
     posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
 
     class Meta:
@@ -100,6 +111,8 @@ class PrepaidEntry(models.Model):
         # A refund (issue 19): held when asked for (negative), given back if rejected (positive).
         REFUND = "refund", _("退款")
         RELEASED = "released", _("退款驳回退回")
+        # Closure or transfer (issue 19): the balance set against what is owed (negative).
+        OFFSET = "offset", _("销户过户抵缴")
 
     account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)

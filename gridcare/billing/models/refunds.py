@@ -68,6 +68,9 @@ class RefundStatus(models.TextChoices):
     EXPORTED = "exported", _("已导出")
     PAID = "paid", _("已退款")
     REJECTED = "rejected", _("已驳回")
+    # One line of a bank batch the bank could not pay (a closed card, a wrong name): the money
+    # goes back to the credit balance (issue 19).
+    FAILED = "failed", _("退款失败")
 
 
 class RefundMethod(models.TextChoices):
@@ -76,11 +79,11 @@ class RefundMethod(models.TextChoices):
 
 
 class RefundSource(models.TextChoices):
-    """What is refunded. A closed account's deposit (保证金) and final balance come with the
-    closure work (issue 19, moving out): add its source here and its balance to
-    ``selectors.refundable_balance``."""
+    """What is refunded: the prepaid balance, or what a closure or transfer left in it (the final
+    balance and the security deposit's remainder, ``services.moves``)."""
 
     PREPAID = "prepaid", _("预存余额（含多缴）")
+    CLOSURE = "closure", _("销户结余及保证金")
 
 
 class RefundBatch(models.Model):
@@ -130,6 +133,7 @@ class Refund(models.Model):
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
     batch = models.ForeignKey(RefundBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="refunds")
+    failure_reason = models.CharField(_("失败原因"), max_length=200, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("退款申请")
@@ -161,6 +165,7 @@ class RefundEvent(Event):
         REJECTED = "rejected", _("驳回退款")
         EXPORTED = "exported", _("导出退款文件")
         PAID = "paid", _("退款完成")
+        FAILED = "failed", _("退款失败")
 
     type = models.CharField(max_length=30, choices=Type.choices)
     refund = models.ForeignKey(Refund, on_delete=models.PROTECT, related_name="events")

@@ -15,9 +15,11 @@ S = RefundStatus
 REFUND_TRANSITIONS: dict[str, set[str]] = {
     S.PENDING: {S.APPROVED, S.REJECTED},
     S.APPROVED: {S.EXPORTED},
-    S.EXPORTED: {S.PAID},
-    S.PAID: set(),
+    S.EXPORTED: {S.PAID, S.FAILED},
+    # The bank returns a line it could not pay, before or after the batch was confirmed paid.
+    S.PAID: {S.FAILED},
     S.REJECTED: set(),
+    S.FAILED: set(),
 }
 # The refunds whose amount is out of the balance (held or paid out).
 HOLDING = (S.PENDING, S.APPROVED, S.EXPORTED)

@@ -69,16 +69,22 @@ SELECT a.id, a.account_no, a.tariff_code, a.contract_capacity_kva, r.id, r.statu
        CAST(ROUND(r.kwh_flat * 100) AS BIGINT), CAST(ROUND(r.kwh_valley * 100) AS BIGINT),
        r.kvarh, r.max_demand_kw,
        (SELECT MIN(c.phone) FROM customers_contact c WHERE c.customer_id = a.customer_id AND c.is_primary),
-       a.customer_class
+       a.customer_class,
+       (SELECT CAST(ROUND(SUM(s.kwh) * 100) AS BIGINT) FROM billing_bill s
+        WHERE s.account_id = a.id AND s.period = %(period)s AND s.segment > 0)
 FROM customers_account a
 LEFT JOIN billing_reading r ON r.account_id = a.id AND r.period = %(period)s AND r.account_id > %(after)s
 WHERE a.id > %(after)s AND a.status = 'active' {unit_filter}
   AND NOT EXISTS (
-    SELECT 1 FROM billing_bill b WHERE b.account_id = a.id AND b.period = %(period)s AND b.account_id > %(after)s
+    SELECT 1 FROM billing_bill b
+    WHERE b.account_id = a.id AND b.period = %(period)s AND b.segment = 0 AND b.account_id > %(after)s
   )
 ORDER BY a.id
 LIMIT %(size)s
 """
+# The last column: the kWh a transfer's final bill (segment > 0, issue 19) already billed the old
+# holder in the period, taken off the month's reading (all of it flat: a final reading has no
+# split), so the new holder pays only from the opening reading.
 # ``r.account_id > after`` and ``b.account_id > after`` follow from the joins, but PostgreSQL does
 # not infer them, and without them the planner scanned readings and bills from the first account
 # at every chunk (index conditions on ``period`` alone), so later chunks cost more than earlier.
@@ -147,15 +153,17 @@ def _load_chunk(period: str, unit_id: int | None, after: int, size: int) -> Chun
         return None
     billable = [r for r in rows if r[4] is not None and r[5] == ReadingStatus.VALID]
     held = sum(1 for r in rows if r[4] is not None and r[5] != ReadingStatus.VALID)
-    cols = list(zip(*billable, strict=True)) if billable else [()] * 14
+    cols = list(zip(*billable, strict=True)) if billable else [()] * 15
+    # A transfer's final bill took its kWh (all flat) out of the month: the regular bill the rest.
+    before = np.array([v or 0 for v in cols[14]], dtype=np.int64)
     return Chunk(
         ids=np.array(cols[0], dtype=np.int64),
         account_nos=list(cols[1]),
         tariff_codes=list(cols[2]),
         capacity=list(cols[3]),
-        kwh=np.array(cols[6], dtype=np.int64),
+        kwh=np.maximum(0, np.array(cols[6], dtype=np.int64) - before),
         peak=np.array(cols[7], dtype=np.int64),
-        flat=np.array(cols[8], dtype=np.int64),
+        flat=np.maximum(0, np.array(cols[8], dtype=np.int64) - before),
         valley=np.array(cols[9], dtype=np.int64),
         kvarh=list(cols[10]),
         demand=list(cols[11]),

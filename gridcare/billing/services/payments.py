@@ -27,6 +27,7 @@ from gridcare.billing.models import (
     PaymentAllocation,
     PaymentChannel,
 )
+from gridcare.billing.models.payments import OFFSET_CHANNELS
 from gridcare.billing.rules.bill_penalty import penalty_parts
 from gridcare.billing.rules.bill_status import OPEN
 from gridcare.billing.services.bill_status import bill_transition
@@ -96,7 +97,7 @@ def _paid_at_error(paid_at: datetime, now: datetime) -> str | None:
 
 def _validate(data: PaymentIn, *, history: bool = False) -> None:
     errors = {}
-    if data.channel not in PaymentChannel.values:
+    if data.channel not in PaymentChannel.values or data.channel in OFFSET_CHANNELS:
         errors["channel"] = _("缴费渠道不存在。")
     if not data.channel_txn_id.strip() or len(data.channel_txn_id) > 64:
         errors["channel_txn_id"] = _("渠道流水号应为 1 至 64 个字符。")
@@ -127,13 +128,16 @@ def payment_post(
     capability: Capability = Capability.PAYMENT_TAKE,
     history: bool = False,
     service: bool = False,
+    deposit: bool = False,
 ) -> tuple[Payment, bool]:
     """Post a payment. Returns (payment, created): a retried notification returns the first
     payment with created=False and changes nothing. ``capability`` posts it (the bank's debit
     results are also posted by the billing office). ``paid_at`` must lie within the configured
     window around now, except for ``history`` (the demo city seeding past months). ``service``:
     the payment of a paid value-added service (WO-10), kept whole as ``to_service`` — never spread
-    over the account's bills or its prepaid balance, and no electricity receipt message."""
+    over the account's bills or its prepaid balance, and no electricity receipt message.
+    ``deposit``: a security deposit (保证金, issue 19), likewise kept whole as ``to_deposit``
+    (``services.deposits`` writes its ledger row in the same transaction)."""
     require(scope, capability)
     _validate(data, history=history)
     lookup = {"channel": data.channel, "channel_txn_id": data.channel_txn_id}
@@ -158,12 +162,46 @@ def payment_post(
         if service:
             payment.to_service = payment.amount
             payment.save(update_fields=["to_service"])
+        elif deposit:
+            payment.to_deposit = payment.amount
+            payment.save(update_fields=["to_deposit"])
         else:
             _settle(payment, account, actor)
     return payment, True
 
 
-def _settle(payment: Payment, account: Account, actor: User | AnonymousUser | None) -> None:
+def payment_set_off(
+    *,
+    account: Account,
+    channel: PaymentChannel,
+    reference: str,
+    amount: Decimal,
+    actor: User | AnonymousUser | None,
+    on: date,
+) -> Payment:
+    """Money the company already holds (a security deposit, the prepaid balance) set against
+    what the account owes (issue 19: closure, transfer, default): a payment of an offset
+    channel, spread like any other (penalty first, then the oldest bills; a surplus to the
+    prepaid balance), without a receipt message. The caller checked its own capability and
+    holds the account's row lock, inside its transaction. ``on``: the business date the penalty
+    is settled to (the caller's "today", the one its amount owed was worked out on)."""
+    if channel not in OFFSET_CHANNELS or amount <= 0:
+        raise ValueError("an offset is a positive amount of an offset channel")
+    now = timezone.now()
+    payment = Payment.objects.create(
+        channel=channel,
+        channel_txn_id=reference,
+        account=account,
+        amount=amount,
+        paid_at=now,
+        business_date=on,
+        posted_by=actor_user(actor),
+    )
+    _settle(payment, account, actor, tell=False)
+    return payment
+
+
+def _settle(payment: Payment, account: Account, actor: User | AnonymousUser | None, *, tell: bool = True) -> None:
     locked = Account.objects.select_for_update().select_related("customer").get(pk=account.pk)
     paid_on = payment.business_date
     bills = list(
@@ -189,7 +227,8 @@ def _settle(payment: Payment, account: Account, actor: User | AnonymousUser | No
     payment.save(update_fields=["to_penalty", "to_bills", "to_prepaid"])
     if surplus > 0:
         prepaid_deposit(account=locked, amount=surplus, payment=payment)
-    _after_payment(payment, locked)
+    if tell:
+        _after_payment(payment, locked)
 
 
 # What a payment changes on a bill besides its status (saved with it, one UPDATE a bill).

@@ -70,3 +70,19 @@ def prepaid_hold(*, account: Account, amount: Decimal, refund: Refund) -> Decima
 def prepaid_release(*, account: Account, amount: Decimal, refund: Refund) -> Decimal:
     """A rejected refund's hold given back to the balance."""
     return _move(account, amount, kind=PrepaidEntry.Kind.RELEASED, refund=refund)
+
+
+def prepaid_offset(*, account: Account, amount: Decimal, payment: Payment) -> Decimal:
+    """The balance set against what a closing or transferring account owes (issue 19): taken
+    out here, paid in by ``payment`` (an offset payment spread over the bills)."""
+    return _move(account, -amount, kind=PrepaidEntry.Kind.OFFSET, payment=payment)
+
+
+def prepaid_from_deposit(*, account: Account, amount: Decimal) -> Decimal:
+    """What is left of a closing account's security deposit joins the balance, to be refunded."""
+    return _move(account, amount, kind=PrepaidEntry.Kind.DEPOSIT)
+
+
+def prepaid_refund_failed(*, account: Account, amount: Decimal, refund: Refund) -> Decimal:
+    """A refund the bank could not pay: its amount back in the balance (issue 19)."""
+    return _move(account, amount, kind=PrepaidEntry.Kind.RELEASED, refund=refund)

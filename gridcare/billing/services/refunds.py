@@ -27,6 +27,7 @@ from gridcare.billing.models import (
     RefundBatch,
     RefundEvent,
     RefundMethod,
+    RefundSource,
     RefundStatus,
 )
 from gridcare.billing.refund_selectors import ORIGINAL_CHANNELS
@@ -52,6 +53,7 @@ class RefundIn:
     bank_name: str = ""
     bank_account: str = ""
     payment_id: int | None = None
+    source: str = RefundSource.PREPAID  # a closure's or transfer's credit: CLOSURE (services.moves)
 
 
 def _destination_errors(account: Account, data: RefundIn) -> dict[str, str]:
@@ -139,6 +141,7 @@ def _create(account: Account, data: RefundIn, actor: User) -> Refund:
     return Refund.objects.create(
         request_key=data.request_key,
         account=account,
+        source=data.source if data.source in RefundSource.values else RefundSource.PREPAID,
         amount=data.amount,
         method=data.method,
         payee_name=data.payee_name.strip() if bank else "",
@@ -236,14 +239,16 @@ def refund_batch_paid(*, scope: Scope, actor: User, batch: RefundBatch) -> Refun
             paid_at=timezone.now(), paid_by=actor
         ):
             raise RefundRefused(_("该退款批次已确认付款。"))
-        for refund in batch.refunds.select_related("account__customer", "payment").order_by("id"):
+        rows = batch.refunds.filter(status=RefundStatus.EXPORTED)  # a failed line stays failed
+        for refund in rows.select_related("account__customer", "payment").order_by("id"):
             refund_transition(refund=refund, to=RefundStatus.PAID, actor=actor, event=RefundEvent.Type.PAID)
-            _tell(refund)
+            refund_paid_tell(refund)
     batch.refresh_from_db()
     return batch
 
 
-def _tell(refund: Refund) -> None:
+def refund_paid_tell(refund: Refund) -> None:
+    """The customer's message that a refund was paid (a batch, or one line of it)."""
     account = refund.account
     phone = account.customer.contacts.filter(is_primary=True).values_list("phone", flat=True).first()
     if not phone:

@@ -37,6 +37,7 @@ from gridcare.billing.models import (
     PrepaidEntry,
     ReversalReason,
 )
+from gridcare.billing.models.payments import OFFSET_CHANNELS
 from gridcare.billing.rules.bill_penalty import penalty_parts
 from gridcare.billing.rules.refunds import Spent, TakeBack, take_back
 from gridcare.billing.selectors import account_due
@@ -90,6 +91,8 @@ def _validate(reason: str, reference: str) -> str:
 def _refusal(payment: Payment) -> None:
     if payment.to_service > 0:
         raise Conflict(_("增值服务订单的缴费请在服务订单中处理，不能在此冲正。"))
+    if payment.to_deposit > 0 or payment.channel in OFFSET_CHANNELS:
+        raise Conflict(_("保证金及销户过户抵缴不能在此冲正。"))
 
 
 def _same_or_conflict(existing: PaymentReversal, reference: str) -> PaymentReversal:

@@ -148,6 +148,15 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "invoicing:invoice": (C.INVOICE_VIEW, "missing"),
     "invoicing:invoice_pdf": (C.INVOICE_VIEW, "missing"),
     "invoicing:title": (C.INVOICE_TITLE_EDIT, "account"),
+    # moving out and in, deposits, a refund's bank line (issue 19)
+    "billing:refund_failed": (C.REFUND_REQUEST, "missing"),  # POST only
+    "billing:refund_paid": (C.REFUND_REQUEST, "missing"),  # POST only
+    "billing:move": (C.BILL_VIEW, "missing"),
+    "billing:move_complete": (C.ACCOUNT_MOVE, "missing"),  # POST only
+    "billing:move_close": (C.ACCOUNT_MOVE, "account"),
+    "billing:move_transfer": (C.ACCOUNT_MOVE, "account"),
+    "billing:deposit_take": (C.DEPOSIT_TAKE, "account"),  # POST only
+    "billing:deposit_apply": (C.DEPOSIT_APPLY, "account"),  # POST only
     # 有偿增值服务 (WO-10): administrators keep the catalogue; "missing": an item or order nobody has
     "billing:services": (C.SERVICE_CATALOGUE_EDIT, None),
     "billing:service_new": (C.SERVICE_CATALOGUE_EDIT, None),

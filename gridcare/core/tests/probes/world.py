@@ -97,6 +97,8 @@ class World:
             "action": "cancel" if route.startswith("notices:") else "call",
             "item_id": "999999999",  # a paid-service catalogue item nobody has (billing, WO-10)
             "order_no": "SO000000000000000000",  # a service or payment order nobody has (billing)
+            "move_id": "999999999",  # a closure or transfer nobody has (billing, issue 19)
+            "refund_id": "999999999",  # a refund nobody has (billing, issue 19)
         }
         if route.startswith("halls:"):
             values["number"] = "1"  # a counter's number in its hall
