@@ -44,3 +44,7 @@ class ReversalConflict(Conflict):
 
 class RefundRefused(Conflict):
     """A refund step its state, or the person, does not allow (the requester approving)."""
+
+
+class CorrectionRefused(Conflict):
+    """A bill correction, adjustment or batch re-bill that cannot be done as asked (issue 19)."""

@@ -52,6 +52,9 @@ class Capability(StrEnum):
     PAYMENT_REVERSE = "payment_reverse"  # reverse a payment once (冲正: bank return, refund, chargeback, counter error)
     REFUND_REQUEST = "refund_request"  # ask for a credit balance's refund, export the bank's file, mark it paid
     REFUND_APPROVE = "refund_approve"  # see refunds; approve or reject one another person asked for
+    BILL_CORRECT_REQUEST = "bill_correct_request"  # ask to cancel and re-bill a bill; ask for a credit/debit note
+    BILL_CORRECT_APPROVE = "bill_correct_approve"  # approve a correction or note another person asked for
+    BILL_REBILL_BATCH = "bill_rebill_batch"  # re-bill a period's bills of a corrected tariff (tariffs are provincial)
     # service halls
     HALL_VIEW = "hall_view"  # the queue pages of the halls in scope
     TICKET_ISSUE = "ticket_issue"  # issue tickets, appointments, terminal reports
@@ -188,6 +191,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
             C.KNOWLEDGE_REVIEW,
         }  # the knowledge base: another person's version, never their own
         | {C.PAYMENT_REVERSE, C.REFUND_APPROVE}  # the unit's reversals; refunds asked by its billing office (issue 19)
+        | {C.BILL_CORRECT_APPROVE}  # the unit's bill corrections and notes asked by its billing office (issue 19)
     ),
     Role.PLANNER: frozenset(
         {C.HALL_VIEW, C.OUTAGE_EDIT, C.NOTICE_QUALITY, C.RELIABILITY_VIEW, C.TEMPLATE_VIEW, C.PEAK_SHIFT}
@@ -201,6 +205,8 @@ POSTS: dict[Role, frozenset[Capability]] = {
         # Money back (issue 19): a counter error is reversed by the office on the clerk's request;
         # a refund asked by one clerk is approved by another, or by the unit's supervisor.
         | {C.PAYMENT_REVERSE, C.REFUND_REQUEST, C.REFUND_APPROVE}
+        # Corrections (issue 19): one clerk asks, another clerk or the unit's supervisor approves.
+        | {C.BILL_CORRECT_REQUEST, C.BILL_CORRECT_APPROVE}
     ),
     Role.ADMINISTRATOR: frozenset(Capability),
 }

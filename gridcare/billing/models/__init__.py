@@ -57,6 +57,17 @@ from gridcare.billing.models.readings import (
     ReadingStatus,
     SplitSource,
 )
+from gridcare.billing.models.rebill import (
+    Adjustment,
+    AdjustmentEvent,
+    AdjustmentKind,
+    AdjustmentStatus,
+    BillCorrection,
+    CorrectionEvent,
+    CorrectionReason,
+    CorrectionStatus,
+    RebillBatch,
+)
 from gridcare.billing.models.refunds import (
     PaymentEvent,
     PaymentReversal,
@@ -78,6 +89,15 @@ from gridcare.billing.models.tariffs import (
 )
 
 __all__ = [
+    "Adjustment",
+    "AdjustmentEvent",
+    "AdjustmentKind",
+    "AdjustmentStatus",
+    "BillCorrection",
+    "CorrectionEvent",
+    "CorrectionReason",
+    "CorrectionStatus",
+    "RebillBatch",
     "Bill",
     "BillEvent",
     "BillRun",

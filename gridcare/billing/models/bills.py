@@ -64,6 +64,8 @@ class BillStatus(models.TextChoices):
     ISSUED = "issued", _("未缴")
     PARTLY_PAID = "partly_paid", _("部分缴费")
     PAID = "paid", _("已结清")
+    # Cancelled by a correction (issue 19): kept in the history, linked to its replacement.
+    CANCELLED = "cancelled", _("已作废")
 
 
 class Bill(models.Model):
@@ -81,6 +83,8 @@ class Bill(models.Model):
     energy_charge = models.DecimalField(_("电度电费"), max_digits=14, decimal_places=2)
     basic_charge = models.DecimalField(_("基本电费"), max_digits=14, decimal_places=2, default=0)
     pf_adjustment = models.DecimalField(_("力调电费"), max_digits=14, decimal_places=2, default=0)
+    # The account's credit and debit notes this bill carries (issue 19), part of ``amount``.
+    adjustment = models.DecimalField(_("退补电费"), max_digits=14, decimal_places=2, default=0, db_default=0)
     amount = models.DecimalField(_("应收电费"), max_digits=14, decimal_places=2)
     paid = models.DecimalField(_("已缴电费"), max_digits=14, decimal_places=2, default=0)
     penalty_paid = models.DecimalField(_("已缴违约金"), max_digits=14, decimal_places=2, default=0)
@@ -95,13 +99,20 @@ class Bill(models.Model):
     status = models.CharField(_("状态"), max_length=12, choices=BillStatus.choices, default=BillStatus.ISSUED)
     issued_at = models.DateTimeField(_("出账时间"))
     due_date = models.DateField(_("缴费截止日"))
+    # A cancelled bill's replacement (issue 19: cancel and re-bill).
+    replaced_by = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaces", verbose_name=_("更正后账单")
+    )
 
     class Meta:
         verbose_name = _("电费账单")
         verbose_name_plural = _("电费账单")
         ordering = ["-period", "account_id"]
         constraints = [
-            models.UniqueConstraint(fields=["account", "period"], name="one_bill_per_account_period"),
+            # A cancelled bill stays beside its replacement (issue 19).
+            models.UniqueConstraint(
+                fields=["account", "period"], condition=~Q(status="cancelled"), name="one_bill_per_account_period"
+            ),
             models.CheckConstraint(condition=Q(paid__gte=0) & Q(paid__lte=F("amount")), name="bill_paid_in_range"),
         ]
         indexes = [models.Index(fields=["status", "due_date"], name="bill_open_due_idx")]

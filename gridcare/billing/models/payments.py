@@ -100,6 +100,9 @@ class PrepaidEntry(models.Model):
         # A refund (issue 19): held when asked for (negative), given back if rejected (positive).
         REFUND = "refund", _("退款")
         RELEASED = "released", _("退款驳回退回")
+        # A bill corrected down (issue 19): what the deduction at billing paid beyond the new
+        # amount goes back to the balance (positive, ``bill`` the new bill).
+        REBILLED = "rebilled", _("更正退回预存")
 
     account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)

@@ -70,3 +70,9 @@ def prepaid_hold(*, account: Account, amount: Decimal, refund: Refund) -> Decima
 def prepaid_release(*, account: Account, amount: Decimal, refund: Refund) -> Decimal:
     """A rejected refund's hold given back to the balance."""
     return _move(account, amount, kind=PrepaidEntry.Kind.RELEASED, refund=refund)
+
+
+def prepaid_rebill_return(*, account: Account, amount: Decimal, bill: Bill) -> Decimal:
+    """A bill corrected down (issue 19): what its deduction at billing paid beyond the new
+    amount comes back to the balance (``bill`` is the new bill)."""
+    return _move(account, amount, kind=PrepaidEntry.Kind.REBILLED, bill=bill)

@@ -32,8 +32,9 @@ from gridcare.billing.models import (
 from gridcare.billing.refund_selectors import ORIGINAL_CHANNELS
 from gridcare.billing.rules.numbers import decimal_error
 from gridcare.billing.rules.refunds import REFUND_TRANSITIONS, bank_account_ok
+from gridcare.billing.services.approval import second_person
 from gridcare.billing.services.prepaid import prepaid_available, prepaid_hold, prepaid_release
-from gridcare.core.exceptions import Forbidden, InvalidInput
+from gridcare.core.exceptions import InvalidInput
 from gridcare.core.money import ZERO
 from gridcare.core.timezone import SHANGHAI
 from gridcare.customers.models import Account
@@ -171,8 +172,7 @@ def refund_transition(
 def refund_decide(*, scope: Scope, actor: User, refund: Refund, approve: bool, note: str = "") -> Refund:
     """A second person approves or rejects; a rejection gives the held amount back."""
     require(scope, Capability.REFUND_APPROVE)
-    if refund.requested_by_id == actor.pk:
-        raise Forbidden(_("退款须由申请人以外的人审批。"))
+    second_person(requested_by_id=refund.requested_by_id, actor=actor, message=_("退款须由申请人以外的人审批。"))
     if len(note) > 200:
         raise InvalidInput(_("审批意见最多 200 字。"), errors={"note": _("最多 200 字。")})
     to = RefundStatus.APPROVED if approve else RefundStatus.REJECTED
