@@ -147,3 +147,7 @@ router.add_router("", notify_router)
 from gridcare.billing.service_api import router as service_router  # noqa: E402 - paid services (WO-10)
 
 router.add_router("", service_router)
+
+from gridcare.billing.rebill_api import router as rebill_router  # noqa: E402 - corrections (issue 19)
+
+router.add_router("/billing", rebill_router)

@@ -25,15 +25,21 @@ def test_notes_are_approved_above_the_limit_and_carried_by_the_next_bill(town: C
     clerk = billing_clerk(town)
     scope = scope_for(clerk)
     small, _ = adjustment_request(
-        scope=scope, actor=clerk, account=town.account,
+        scope=scope,
+        actor=clerk,
+        account=town.account,
         data=AdjustmentIn(kind="credit", reason="reading", amount=D("20.50"), note="上月多抄", request_key="A1"),
     )
     big, _ = adjustment_request(
-        scope=scope, actor=clerk, account=town.account,
+        scope=scope,
+        actor=clerk,
+        account=town.account,
         data=AdjustmentIn(kind="debit", reason="topup", amount=D("600.00"), note="补收", request_key="A2"),
     )
     again, created = adjustment_request(
-        scope=scope, actor=clerk, account=town.account,
+        scope=scope,
+        actor=clerk,
+        account=town.account,
         data=AdjustmentIn(kind="credit", reason="reading", amount=D("20.50"), note="上月多抄", request_key="A1"),
     )
     assert (again.pk, created, small.status, big.status) == (small.pk, False, "approved", "pending")

@@ -54,8 +54,12 @@ def test_the_batch_and_the_per_account_path_give_identical_bills(town: City, mon
     try:
         with transaction.atomic():
             batch = rebill_batch_start(
-                scope=scope_for(town.admin), actor=town.admin, period="2026-10", tariff_code="COM-TOU",
-                reason="平段电价录入错误", chunk_size=2,
+                scope=scope_for(town.admin),
+                actor=town.admin,
+                period="2026-10",
+                tariff_code="COM-TOU",
+                reason="平段电价录入错误",
+                chunk_size=2,
             )
             by_batch = _new_bills()
             raise _Undo

@@ -59,7 +59,9 @@ def _snapshot() -> tuple[object, ...]:
 def test_a_corrected_bill_takes_the_payment_with_the_penalty_worked_out_again(town: City, wrong: Bill) -> None:
     correction = _ask(town, wrong)
     assert (correction.old_amount, correction.preview_amount) == (D("300.00"), D("107.60"))
-    done = correction_decide(scope=scope_for(town.supervisor), actor=town.supervisor, correction=correction, approve=True)
+    done = correction_decide(
+        scope=scope_for(town.supervisor), actor=town.supervisor, correction=correction, approve=True
+    )
     assert done.status == "done"
     wrong.refresh_from_db()
     new = Bill.objects.get(pk=done.new_bill_id)
