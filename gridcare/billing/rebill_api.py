@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Router, Schema
 
@@ -19,6 +20,7 @@ from gridcare.billing.access import (
 from gridcare.billing.models import Adjustment, BillCorrection
 from gridcare.billing.services.adjustments import AdjustmentIn, adjustment_decide, adjustment_request
 from gridcare.billing.services.rebill import CorrectionIn, correction_decide, correction_request
+from gridcare.billing.services.rebill_batch import rebill_batch_launch, rebill_batch_request
 from gridcare.customers.access import account_get_for_scope
 from gridcare.org.access import scope_for
 from gridcare.org.api import ERRORS, scoped_get
@@ -158,6 +160,33 @@ class RebillBatchOut(Schema):
     amount_after: Decimal
     started_at: datetime
     finished_at: datetime | None
+
+
+class RebillBatchIn(Schema):
+    period: str  # YYYY-MM
+    tariff_code: str  # the corrected tariff's code
+    reason: str
+    request_key: str  # the client's: the same key again is the same batch
+
+
+class RebillBatchStarted(RebillBatchOut):
+    created: bool
+
+
+@router.post("/rebill-batches", response={200: RebillBatchStarted, 201: RebillBatchStarted, **ERRORS})
+def rebill_batch_create(request: HttpRequest, payload: RebillBatchIn) -> tuple[int, dict[str, Any]]:
+    """Start the batch re-bill of a period's bills of a corrected tariff; it runs in the
+    background (its progress: GET /rebill-batches/{id}). 201 started, 200 the same request key
+    again, or the batch of that period and tariff already running."""
+    batch, created = rebill_batch_request(
+        scope=scope_for(request.user),
+        actor=request.user,  # type: ignore[arg-type]
+        **payload.dict(),
+    )
+    if created:
+        transaction.on_commit(lambda: rebill_batch_launch(batch))
+    out = {f: getattr(batch, f) for f in RebillBatchOut.model_fields}
+    return (201 if created else 200), {**out, "created": created}
 
 
 @router.get("/rebill-batches/{rebill_id}", response={200: RebillBatchOut, **ERRORS})

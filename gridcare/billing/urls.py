@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gridcare.billing import office_views, refund_views, service_views, views
+from gridcare.billing import office_views, rebill_views, refund_views, service_views, views
 
 app_name = "billing"
 urlpatterns = [
@@ -46,7 +46,20 @@ urlpatterns = [
     path("refunds/batches/<int:batch_id>/file/", refund_views.refund_batch_file, name="refund_batch_file"),
     path("refunds/<int:refund_id>/", refund_views.refund, name="refund"),
     path("refunds/<int:refund_id>/decide/", refund_views.refund_decision, name="refund_decide"),
+    # corrections (issue 19): cancel and re-bill, credit and debit notes, the batch re-bill
+    path("corrections/", rebill_views.approvals, name="approvals"),
+    path("corrections/<int:correction_id>/", rebill_views.correction, name="correction"),
+    path("corrections/<int:correction_id>/decide/", rebill_views.correction_decision, name="correction_decide"),
+    path("adjustments/<int:adjustment_id>/decide/", rebill_views.adjustment_decision, name="adjustment_decide"),
+    path("rebill/", rebill_views.rebill_new, name="rebill_new"),
+    path("rebill/<int:rebill_id>/", rebill_views.rebill, name="rebill"),
     path("accounts/<str:account_no>/", views.account, name="account"),
+    path("accounts/<str:account_no>/adjustments/", rebill_views.adjustments, name="adjustments"),
+    path(
+        "accounts/<str:account_no>/bills/<int:bill_id>/correction/",
+        rebill_views.correction_new,
+        name="correction_new",
+    ),
     path("accounts/<str:account_no>/refund/", refund_views.refund_new, name="refund_new"),
     path("accounts/<str:account_no>/payments/<int:payment_id>/reversal/", refund_views.reversal, name="reversal"),
     path("accounts/<str:account_no>/pay/", views.counter_payment, name="pay"),

@@ -197,6 +197,7 @@ def _account_page(
         "can_approve": can(scope, Capability.WAIVER_APPROVE),
         "can_reverse": can(scope, Capability.PAYMENT_REVERSE),
         "can_refund": can(scope, Capability.REFUND_REQUEST),
+        "can_correct": can(scope, Capability.BILL_CORRECT_REQUEST),  # 更正 and 退补 (issue 19)
     }
     return render(request, "billing/account.html", context)
 

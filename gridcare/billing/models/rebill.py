@@ -38,6 +38,8 @@ class RebillBatch(models.Model):
         RUNNING = "running", _("计算中")
         FINISHED = "finished", _("已完成")
 
+    # The starter's form or API client key: the same key again is the same batch.
+    request_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
     period = models.CharField(_("账期"), max_length=7)
     tariff_code = models.CharField(_("电价代码"), max_length=20)
     reason = models.CharField(_("更正说明"), max_length=200)

@@ -13,11 +13,15 @@ and of the test that both give identical bills."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -27,7 +31,7 @@ from django.utils.translation import gettext as _
 from gridcare.billing.conf import billing_int, billing_str
 from gridcare.billing.exceptions import CorrectionRefused
 from gridcare.billing.models import Bill, BillEvent, BillStatus, RebillBatch, Tariff
-from gridcare.billing.rules.bill_dates import period_start
+from gridcare.billing.rules.bill_dates import period_error, period_start
 from gridcare.billing.rules.compute import Charges
 from gridcare.billing.rules.rebill import rebill_due_date
 from gridcare.billing.services.bill_run import BILL_COLUMNS, Chunk, _price_chunk, _prior_kwh
@@ -36,7 +40,7 @@ from gridcare.billing.services.rebill import bill_rebill, bill_reprice
 from gridcare.billing.services.tariffs import tariffs_in_force
 from gridcare.core.bulk import insert_rows, reserve_pks
 from gridcare.core.events import actor_user, record_many
-from gridcare.core.exceptions import Conflict
+from gridcare.core.exceptions import Conflict, InvalidInput
 from gridcare.core.timezone import business_date
 from gridcare.customers.models import Account
 from gridcare.org.access import Capability, Scope, require
@@ -122,6 +126,21 @@ def rebill_batch_start(
     """Open (or resume) the batch of (period, tariff code) and run it to the end."""
     require(scope, Capability.BILL_REBILL_BATCH)
     batch = rebill_batch_open(period=period, tariff_code=tariff_code, reason=reason, actor=actor)
+    return rebill_batch_run(batch=batch, actor=actor, chunk_size=chunk_size, after_chunk=after_chunk)
+
+
+def rebill_batch_run(
+    *,
+    batch: RebillBatch,
+    actor: Actor,
+    chunk_size: int | None = None,
+    after_chunk: Callable[[RebillBatch], None] | None = None,
+) -> RebillBatch:
+    """Run an opened batch from its cursor to the end (``manage.py rebill_batch``: the page's
+    and the API's batches run in their own process; a killed one is resumed by running it again)."""
+    if batch.status != RebillBatch.Status.RUNNING:
+        return batch
+    period, tariff_code = batch.period, batch.tariff_code
     tariffs = tariffs_in_force(province=billing_str("PROVINCE"), on=period_start(period))
     size = chunk_size or billing_int("REBILL_CHUNK")
     while (rows := _read(period, tariff_code, batch.last_account_id, size)) is not None:
@@ -135,14 +154,77 @@ def rebill_batch_start(
     return batch
 
 
-def rebill_batch_open(*, period: str, tariff_code: str, reason: str, actor: User) -> RebillBatch:
-    period_start(period)
-    if not Tariff.objects.filter(code=tariff_code).exists():
-        raise CorrectionRefused(
-            _("电价代码 %(c)s 不存在。") % {"c": tariff_code}, errors={"tariff_code": _("不存在。")}
-        )
-    if not isinstance(reason, str) or not 1 <= len(reason.strip()) <= 200:
-        raise CorrectionRefused(_("请填写更正说明（最多 200 字）。"), errors={"reason": _("必填，最多 200 字。")})
+@dataclass(frozen=True)
+class BatchPreview:
+    """What a batch would do (nothing written): bills of the period and tariff code, how many
+    change, and what they are billed before and after."""
+
+    bills: int
+    changed: int
+    before: Decimal
+    after: Decimal
+
+
+def rebill_batch_preview(*, scope: Scope, period: str, tariff_code: str) -> BatchPreview:
+    """The batch's own reads and prices, chunk by chunk, without writing."""
+    require(scope, Capability.BILL_REBILL_BATCH)
+    _check(period, tariff_code, None)
+    tariffs = tariffs_in_force(province=billing_str("PROVINCE"), on=period_start(period))
+    bills = changed = before = after = 0
+    last = 0
+    while (rows := _read(period, tariff_code, last, billing_int("REBILL_CHUNK"))) is not None:
+        priced = _price_chunk(rows.chunk, tariffs, _prior_kwh(period, rows.chunk.ids))
+        new_fen = np.stack([priced.energy, priced.basic, priced.adjustment], axis=1)
+        moved = priced.billable & (new_fen != rows.old_fen[:, :3]).any(axis=1)
+        bills += len(rows.bill_ids)
+        changed += int(moved.sum())
+        before += int(rows.old_fen[moved, 3].sum())
+        after += int(new_fen[moved].sum())
+        last = rows.chunk.last_id
+    return BatchPreview(bills, changed, Decimal(before) / 100, Decimal(after) / 100)
+
+
+def rebill_batch_request(
+    *, scope: Scope, actor: User, period: str, tariff_code: str, reason: str, request_key: str
+) -> tuple[RebillBatch, bool]:
+    """Open a batch to run in the background (``rebill_batch_launch`` after the commit).
+    Returns (batch, created): the same request key again is the first batch, and a batch of the
+    same period and tariff still running is that one."""
+    require(scope, Capability.BILL_REBILL_BATCH)
+    if not isinstance(request_key, str) or not 1 <= len(request_key) <= 64:
+        message = _("申请表单已失效，请重新打开。")
+        raise InvalidInput(message, errors={"request_key": message})
+    existing = RebillBatch.objects.filter(request_key=request_key).first()
+    if existing is not None:
+        if (existing.period, existing.tariff_code) != (period, tariff_code):
+            raise CorrectionRefused(_("这张申请表已启动过另一批重新出账，请重新打开页面。"))
+        return existing, False
+    batch = rebill_batch_open(period=period, tariff_code=tariff_code, reason=reason, actor=actor, key=request_key)
+    return batch, batch.request_key == request_key
+
+
+def rebill_batch_launch(batch: RebillBatch) -> None:
+    """Run the batch to the end in its own process (`manage.py rebill_batch`), like a bill run."""
+    command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "rebill_batch", "--batch", str(batch.pk)]
+    subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL)  # noqa: S603 - fixed argv
+
+
+def _check(period: str, tariff_code: str, reason: str | None) -> None:
+    errors: dict[str, str] = {}
+    if error := period_error(period):
+        errors["period"] = error
+    if not isinstance(tariff_code, str) or not Tariff.objects.filter(code=tariff_code[:20]).exists():
+        errors["tariff_code"] = _("电价代码不存在。")
+    if reason is not None and (not isinstance(reason, str) or not 1 <= len(reason.strip()) <= 200):
+        errors["reason"] = _("请填写更正说明（最多 200 字）。")
+    if errors:
+        raise InvalidInput(_("批量重新出账的申请有误。"), errors=errors)
+
+
+def rebill_batch_open(
+    *, period: str, tariff_code: str, reason: str, actor: User, key: str | None = None
+) -> RebillBatch:
+    _check(period, tariff_code, reason)
     with transaction.atomic():
         running = RebillBatch.objects.filter(
             period=period, tariff_code=tariff_code, status=RebillBatch.Status.RUNNING
@@ -154,6 +236,7 @@ def rebill_batch_open(*, period: str, tariff_code: str, reason: str, actor: User
                 return RebillBatch.objects.create(
                     period=period,
                     tariff_code=tariff_code,
+                    request_key=key,
                     reason=reason.strip(),
                     started_by=actor,
                     started_at=timezone.now(),

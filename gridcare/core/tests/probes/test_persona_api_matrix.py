@@ -107,6 +107,7 @@ OPERATIONS: dict[Operation, tuple[Capability | None, str | None]] = {
     ("POST", "/api/v1/billing/accounts/{account_no}/adjustments"): (C.BILL_CORRECT_REQUEST, "account"),
     ("POST", "/api/v1/billing/adjustments/{adjustment_id}/decision"): (C.BILL_CORRECT_APPROVE, "missing"),
     ("GET", "/api/v1/billing/rebill-batches/{rebill_id}"): (C.BILL_REBILL_BATCH, "missing"),
+    ("POST", "/api/v1/billing/rebill-batches"): (C.BILL_REBILL_BATCH, None),
     ("GET", "/api/v1/service-catalogue"): (C.SERVICE_CATALOGUE_EDIT, None),  # the page billing:services
     ("POST", "/api/v1/service-catalogue"): (C.SERVICE_CATALOGUE_EDIT, None),
     ("GET", "/api/v1/service-orders"): (C.SERVICE_ORDER_TAKE, None),  # the page billing:service_orders
@@ -345,6 +346,12 @@ BODIES: dict[Operation, Overrides] = {
     },
     ("POST", "/api/v1/billing/corrections/{correction_id}/decision"): lambda w: {"approve": True},
     ("POST", "/api/v1/billing/adjustments/{adjustment_id}/decision"): lambda w: {"approve": True},
+    ("POST", "/api/v1/billing/rebill-batches"): lambda w: {
+        "period": w.bill.period,
+        "tariff_code": w.bill.tariff.code,
+        "reason": "电价更正",
+        "request_key": "MATRIX-R1",
+    },
     ("POST", "/api/v1/billing/accounts/{account_no}/adjustments"): lambda w: {
         "kind": "credit",
         "reason": "other",
