@@ -361,15 +361,16 @@ def _one(batch: RebillBatch, bill_id: int, fen: np.ndarray, actor: Actor) -> Non
     bill_rebill(bill=bill, actor=actor, priced=bill_reprice(bill, charges=charges), batch=batch.pk)
 
 
-def rebill_per_account(*, period: str, tariff_code: str, actor: Actor) -> int:
-    """Every bill of (period, tariff code) re-billed one by one by the rules functions, each in
-    its own transaction: the batch's baseline. Returns how many were re-billed."""
+def rebill_per_account(*, period: str, tariff_code: str, actor: Actor, limit: int | None = None) -> int:
+    """Every bill of (period, tariff code) (the first ``limit`` by account) re-billed one by one
+    by the rules functions, each in its own transaction: the batch's baseline. Returns how many
+    were re-billed."""
     done = 0
     ids = list(
         Bill.objects.filter(period=period, tariff__code=tariff_code)
         .exclude(status=BillStatus.CANCELLED)
         .order_by("account_id")
-        .values_list("pk", flat=True)
+        .values_list("pk", flat=True)[:limit]
     )
     for bill_id in ids:
         with transaction.atomic():
