@@ -115,7 +115,12 @@ class Bill(models.Model):
             ),
             models.CheckConstraint(condition=Q(paid__gte=0) & Q(paid__lte=F("amount")), name="bill_paid_in_range"),
         ]
-        indexes = [models.Index(fields=["status", "due_date"], name="bill_open_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="bill_open_due_idx"),
+            # The unique index above is partial now, which the bill run's and the re-bill's reads
+            # by (account, period) cannot use (SQLite scanned every bill per account): this one.
+            models.Index(fields=["account", "period"], name="bill_account_period_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.period}"
