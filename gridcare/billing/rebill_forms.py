@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from gridcare.billing.forms import valid_period
 from gridcare.billing.models import AdjustmentKind, CorrectionReason
 from gridcare.billing.services.tariffs import tariff_choices
-from gridcare.core.forms import Picker
+from gridcare.core.forms import Picker, named
 
 KWH_WRONG = _("请输入正确的电量（不小于 0，最多两位小数）。")
 AMOUNT_WRONG = _("请输入正确的金额（大于 0，最多两位小数）。")
@@ -69,4 +69,6 @@ class RebillBatchForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["tariff_code"]
         assert isinstance(field, Picker)
-        field.offer(tariff_choices())
+        # Each tariff code once (a code may fit several customer classes), by name.
+        codes = {code: name for _label, group in tariff_choices() for code, name in group}
+        field.offer(sorted(((code, named(code, name)) for code, name in codes.items()), key=lambda c: c[1]))
