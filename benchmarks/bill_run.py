@@ -7,6 +7,9 @@ functions, then bill a sample account by account through the ORM and print the s
     ... --kill-test     also kills a `manage.py bill_run` mid-run and resumes it
     ... --no-read-ahead PostgreSQL: read each chunk in turn (the path before the read-ahead)
     ... --seed-only     stop after seeding; copy the result (cp, or createdb -T) for repeated runs
+    ... --rebill        the re-bill figure (issue 19): bill 2026-10, correct the commonest tariff's
+                        prices, re-bill a sample (--rebill-sample) account by account, then the
+                        rest by the batch re-bill; prints both rates and their ratio
 
 On PostgreSQL each run also prints the CPU time of the whole local cluster (postmaster and
 every backend, from /proc), so the server's share is visible beside this process's.
@@ -260,6 +263,57 @@ def kill_test(database_url: str) -> str:
     return f"killed with {before:,} bills written; resumed to {after:,}; third start {again:,}; runs {runs}; distinct accounts {dupes:,}"
 
 
+def rebill_figure(sample: int) -> None:
+    """Batch re-bill against the per-account path after a tariff correction (issue 19)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.db.models import Count, F
+
+    from gridcare.billing.models import Bill, BillStatus, Tariff
+    from gridcare.billing.services.rebill_batch import rebill_batch_start, rebill_per_account
+    from gridcare.org.access import scope_for
+
+    elapsed, _cpu, _server, run = timed_run("2026-10")
+    print(f"bill run 2026-10: {run.billed:,} bills in {elapsed:.1f} s")
+    top = Bill.objects.filter(period="2026-10").values("tariff__code").annotate(n=Count("id")).order_by("-n")[0]
+    code, bills = top["tariff__code"], top["n"]
+    step = Decimal("0.0125")
+    Tariff.objects.filter(code=code).update(price=F("price") - step)
+    Tariff.objects.filter(code=code, tier2_price__isnull=False).update(
+        tier2_price=F("tier2_price") - step, tier3_price=F("tier3_price") - step
+    )
+    Tariff.objects.filter(code=code, peak_price__isnull=False).update(
+        peak_price=F("peak_price") - step, valley_price=F("valley_price") - step
+    )
+    admin = get_user_model().objects.filter(is_superuser=True).first() or get_user_model().objects.first()
+    assert admin is not None
+    load = os.getloadavg()[0]
+    started, cpu = time.perf_counter(), time.process_time()
+    done = rebill_per_account(period="2026-10", tariff_code=code, actor=admin, limit=sample)
+    per_elapsed, per_cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(
+        f"tariff {code} corrected (-{step} yuan/kWh), {bills:,} bills of 2026-10; per-account path on the "
+        f"first {sample:,}: {done:,} re-billed in {per_elapsed:.1f} s wall, {per_cpu:.1f} s CPU "
+        f"({per_elapsed / max(done, 1) * 1000:.2f} ms per bill, {done / per_elapsed:,.0f} bills/s), "
+        f"load {load:.1f}"
+    )
+    load = os.getloadavg()[0]
+    started, cpu = time.perf_counter(), time.process_time()
+    batch = rebill_batch_start(
+        scope=scope_for(admin), actor=admin, period="2026-10", tariff_code=code, reason="benchmark"
+    )
+    batch_elapsed, batch_cpu = time.perf_counter() - started, time.process_time() - cpu
+    per_rate, batch_rate = done / per_elapsed, batch.rebilled / batch_elapsed
+    print(
+        f"batch re-bill on {connection.vendor}: {batch.rebilled:,} re-billed, {batch.unchanged:,} unchanged "
+        f"(the sample's), in {batch_elapsed:.1f} s wall, {batch_cpu:.1f} s CPU "
+        f"({batch_elapsed / max(batch.rebilled, 1) * 1000:.3f} ms per bill, {batch_rate:,.0f} bills/s), "
+        f"load {load:.1f} before / {os.getloadavg()[0]:.1f} after; ratio {batch_rate / per_rate:.0f}x"
+    )
+    left = Bill.objects.filter(period="2026-10", tariff__code=code).exclude(status=BillStatus.CANCELLED)
+    print(f"bills of {code} in force after both: {left.count():,} (one per account)")
+
+
 def seed_readings_for_all(period: str) -> None:
     seed_readings([period], seed=99)
 
@@ -274,6 +328,8 @@ def main() -> None:
     parser.add_argument(
         "--no-read-ahead", action="store_true", help="PostgreSQL: the runs read each chunk in turn (the old path)"
     )
+    parser.add_argument("--rebill", action="store_true", help="the re-bill figure only (issue 19)")
+    parser.add_argument("--rebill-sample", type=int, default=2_000)
     parser.add_argument(
         "--seed-only",
         action="store_true",
@@ -305,6 +361,9 @@ def main() -> None:
     print(f"seeded {n:,} readings and {prepaid:,} prepaid balances in {time.perf_counter() - t:.1f} s")
 
     if args.seed_only:
+        return
+    if args.rebill:
+        rebill_figure(args.rebill_sample)
         return
     for period in ("2026-09", "2026-10"):
         load = os.getloadavg()[0]

@@ -463,6 +463,12 @@ GRIDCARE_BILLING = {
     # Write "bill issued" messages inside the bill run's chunk transactions (measured: doubles the
     # run's time at a million accounts), or off: the separate bill_notify step writes them.
     "NOTIFY_IN_RUN": env_bool("GRIDCARE_BILLING_NOTIFY_IN_RUN", False),
+    # Corrections (issue 19): a credit or debit note above this amount (yuan) needs a second
+    # person's approval; a re-billed bill falls due at the earliest REBILL_DUE_DAYS after it is
+    # issued (never before the cancelled bill's date); the batch re-bill's bills per transaction.
+    "ADJUSTMENT_APPROVAL_YUAN": env_decimal("GRIDCARE_ADJUSTMENT_APPROVAL_YUAN", "500.00"),
+    "REBILL_DUE_DAYS": env_int("GRIDCARE_BILLING_REBILL_DUE_DAYS", 15),
+    "REBILL_CHUNK": env_int("GRIDCARE_BILLING_REBILL_CHUNK", 5_000),
     # Periods ("YYYY-MM") and business dates taken from users lie from PERIOD_EARLIEST to
     # PERIOD_MONTHS_AHEAD months after the current Shanghai month ("9999-12" or "0001-01" refused).
     "PERIOD_EARLIEST": env_str("GRIDCARE_BILLING_PERIOD_EARLIEST", "2000-01"),

@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 
 from gridcare.billing.models import (
     AccountMove,
+    Adjustment,
     Bill,
+    BillCorrection,
     BillRun,
     DebitBatch,
     DunningStep,
@@ -16,6 +18,7 @@ from gridcare.billing.models import (
     Payment,
     ProtectedAccount,
     ReadingException,
+    RebillBatch,
     Reconciliation,
     Refund,
     RefundBatch,
@@ -242,4 +245,45 @@ def move_get_for_scope(*, scope: Scope, move_id: int) -> AccountMove:
     )
     if found is None:
         raise NotFound(_("销户过户记录不存在。"))
+    return found
+
+
+# -- corrections (issue 19) ---------------------------------------------------------------------
+
+
+def correction_filter(scope: Scope, field: str = "bill__account__supply_unit") -> Q:
+    """Corrections and notes of the accounts the caller reaches, for the posts that ask for or
+    decide them."""
+    if not (can(scope, Capability.BILL_CORRECT_REQUEST) or can(scope, Capability.BILL_CORRECT_APPROVE)):
+        return Q(pk__in=[])
+    return scope.account_filter(field)
+
+
+def correction_get_for_scope(*, scope: Scope, correction_id: int) -> BillCorrection:
+    found = (
+        BillCorrection.objects.filter(correction_filter(scope), pk=correction_id)
+        .select_related("bill__account__customer", "requested_by")
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("更正申请不存在。"))
+    return found
+
+
+def adjustment_get_for_scope(*, scope: Scope, adjustment_id: int) -> Adjustment:
+    found = (
+        Adjustment.objects.filter(correction_filter(scope, "account__supply_unit"), pk=adjustment_id)
+        .select_related("account", "requested_by")
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("退补申请不存在。"))
+    return found
+
+
+def rebill_batch_get_for_scope(*, scope: Scope, rebill_id: int) -> RebillBatch:
+    """Batch re-bills are the company's (tariffs are provincial): their starters only."""
+    found = RebillBatch.objects.filter(pk=rebill_id).first() if can(scope, Capability.BILL_REBILL_BATCH) else None
+    if found is None:
+        raise NotFound(_("批量重新出账不存在。"))
     return found

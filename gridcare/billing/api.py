@@ -157,3 +157,6 @@ router.add_router("", estimate_router)
 from gridcare.billing.moves_api import router as moves_router  # noqa: E402 - moving out and in, deposits, refunds (issue 19)
 
 router.add_router("", moves_router)
+from gridcare.billing.rebill_api import router as rebill_router  # noqa: E402 - corrections (issue 19)
+
+router.add_router("/billing", rebill_router)

@@ -317,3 +317,52 @@ register(
         IE.BROKEN: _("第 %(number)s 期逾期未缴，分期终止，自 %(on)s 起恢复计收违约金并重新催费"),
     },
 )
+
+
+# -- corrections (issue 19): cancel and re-bill, credit and debit notes --------------------------
+from gridcare.billing.models import (  # noqa: E402 - beside the corrections' sentences
+    Adjustment,
+    AdjustmentEvent,
+    AdjustmentKind,
+    BillCorrection,
+    CorrectionEvent,
+    CorrectionReason,
+)
+
+
+def correction_event(
+    *, correction: BillCorrection, type: CorrectionEvent.Type, actor: Actor, **parameters: Any
+) -> CorrectionEvent:
+    return record(CorrectionEvent, correction=correction, type=type.value, actor=actor, parameters=parameters)
+
+
+def adjustment_event(
+    *, adjustment: Adjustment, type: AdjustmentEvent.Type, actor: Actor, **parameters: Any
+) -> AdjustmentEvent:
+    return record(AdjustmentEvent, adjustment=adjustment, type=type.value, actor=actor, parameters=parameters)
+
+
+CE = CorrectionEvent.Type
+register(
+    CorrectionEvent,
+    labels=CE.choices,
+    shows={"reason": label_of(CorrectionReason), "old": _money, "amount": _money},
+    sentences={
+        CE.REQUESTED: _("%(actor)s 申请更正账单（%(reason)s），原应收 %(old)s，更正后 %(amount)s"),
+        CE.DONE: Sentence(_("%(actor)s 批准更正，账单已作废并重新出账 %(amount)s"), more=(_("，意见：%(note)s"),)),
+        CE.REJECTED: Sentence(_("%(actor)s 驳回了更正申请"), more=(_("，意见：%(note)s"),)),
+    },
+)
+
+AE = AdjustmentEvent.Type
+register(
+    AdjustmentEvent,
+    labels=AE.choices,
+    shows={"reason": label_of(CorrectionReason), "kind": label_of(AdjustmentKind), "amount": _money},
+    sentences={
+        AE.REQUESTED: _("%(actor)s 申请%(kind)s %(amount)s（%(reason)s）"),
+        AE.APPROVED: Sentence(_("%(actor)s 批准了退补"), more=(_("，意见：%(note)s"),)),
+        AE.REJECTED: Sentence(_("%(actor)s 驳回了退补"), more=(_("，意见：%(note)s"),)),
+        AE.APPLIED: _("计入 %(period)s 账单"),
+    },
+)

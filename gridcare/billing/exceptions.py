@@ -53,3 +53,7 @@ class MoveRefused(Conflict):
 
 class DepositRefused(Conflict):
     """A deposit step the account does not allow (a residential account, nothing held)."""
+
+
+class CorrectionRefused(Conflict):
+    """A bill correction, adjustment or batch re-bill that cannot be done as asked (issue 19)."""

@@ -152,6 +152,8 @@ def bill_lines(bill: Bill) -> list[tuple[str, str]]:
         (_("电度电费"), f"{bill.energy_charge} 元"),
         (_("基本电费"), f"{bill.basic_charge} 元"),
         (_("力调电费"), f"{bill.pf_adjustment} 元"),
+        # Credit and debit notes the bill carries (issue 19), a line only when there are any.
+        *([(_("退补电费"), f"{bill.adjustment} 元")] if bill.adjustment else []),
         (_("本期电费"), f"{bill.amount} 元"),
         (_("已缴（含预存抵扣）"), f"{bill.paid_total} 元"),
         (_("其中违约金"), f"{bill.penalty_paid} 元"),

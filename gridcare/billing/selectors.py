@@ -19,6 +19,7 @@ from gridcare.billing.conf import billing_str, rule_int
 from gridcare.billing.models import (
     Bill,
     BillRun,
+    BillStatus,
     DebitAgreement,
     DebitBatch,
     DunningStep,
@@ -173,8 +174,11 @@ def arrears_of(account_ref: OuterRef) -> Subquery:
     return Subquery(owed, output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
-def bill_history(*, account: Account) -> QuerySet[Bill]:
-    return Bill.objects.filter(account=account).select_related("tariff").order_by("-period")
+def bill_history(*, account: Account, cancelled: bool = False) -> QuerySet[Bill]:
+    """The account's bills, newest first; with ``cancelled`` also the bills a correction
+    cancelled (issue 19: the staff's history shows both, the customer's the replacement)."""
+    bills = Bill.objects.filter(account=account).select_related("tariff").order_by("-period", "-id")
+    return bills if cancelled else bills.exclude(status=BillStatus.CANCELLED)
 
 
 def payment_history(*, account: Account) -> QuerySet[Payment]:
@@ -433,7 +437,7 @@ def run_preview(*, period: str, unit_id: int | None) -> RunPreview:
     counts = readings.aggregate(
         valid=Count("id", filter=Q(status=ReadingStatus.VALID)), held=Count("id", filter=Q(status=ReadingStatus.HELD))
     )
-    billed = Bill.objects.filter(period=period, account__in=accounts).count()
+    billed = Bill.objects.filter(period=period, account__in=accounts).exclude(status=BillStatus.CANCELLED).count()
     return RunPreview(accounts=accounts.count(), readings=counts["valid"], held=counts["held"], billed=billed)
 
 
@@ -478,7 +482,12 @@ def tariff_in_force(*, code: str, on: date) -> Tariff | None:
 # -- the customer's own bill detail and usage (the portal, SELF-2) ------------------------------
 def account_bill(*, account: Account, period: str) -> Bill | None:
     """The account's bill of ``period`` ("YYYY-MM") with its tariff, or None."""
-    return Bill.objects.filter(account=account, period=period).select_related("tariff", "account").first()
+    return (
+        Bill.objects.filter(account=account, period=period)
+        .exclude(status=BillStatus.CANCELLED)
+        .select_related("tariff", "account")
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -538,6 +547,7 @@ def monthly_usage(*, account: Account, since: str) -> list[MonthUsage]:
     """The billed kWh (and amount) of each period from ``since`` ("YYYY-MM") on, oldest first."""
     rows = (
         Bill.objects.filter(account=account, period__gte=since)
+        .exclude(status=BillStatus.CANCELLED)
         .order_by("period")
         .values_list("period", "kwh", "kwh_peak", "kwh_flat", "kwh_valley", "amount")
     )
@@ -547,7 +557,7 @@ def monthly_usage(*, account: Account, since: str) -> list[MonthUsage]:
 def year_billed_kwh(*, account: Account, period: str) -> Decimal:
     """The kWh billed in ``period``'s calendar year before it: what a yearly tier counts from."""
     bills = Bill.objects.filter(account=account, period__gte=period[:4] + "-01", period__lt=period)
-    return money_total(bills, "kwh")
+    return money_total(bills.exclude(status=BillStatus.CANCELLED), "kwh")
 
 
 def has_interval_data(*, account: Account) -> bool:

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from gridcare.billing import arrears_views, estimate_views, move_views, office_views, refund_views, service_views, views
+from gridcare.billing import (
+    arrears_views,
+    estimate_views,
+    move_views,
+    office_views,
+    rebill_views,
+    refund_views,
+    service_views,
+    views,
+)
 
 app_name = "billing"
 urlpatterns = [
@@ -65,6 +74,20 @@ urlpatterns = [
     path("accounts/<str:account_no>/transfer/", move_views.move_transfer, name="move_transfer"),
     path("accounts/<str:account_no>/deposit/", move_views.deposit_take, name="deposit_take"),
     path("accounts/<str:account_no>/deposit/apply/", move_views.deposit_use, name="deposit_apply"),
+    # corrections (issue 19): cancel and re-bill, credit and debit notes, the batch re-bill
+    path("corrections/", rebill_views.approvals, name="approvals"),
+    path("corrections/<int:correction_id>/", rebill_views.correction, name="correction"),
+    path("corrections/<int:correction_id>/decide/", rebill_views.correction_decision, name="correction_decide"),
+    path("adjustments/<int:adjustment_id>/decide/", rebill_views.adjustment_decision, name="adjustment_decide"),
+    path("rebill/", rebill_views.rebill_new, name="rebill_new"),
+    path("rebill/<int:rebill_id>/", rebill_views.rebill, name="rebill"),
+    path("accounts/<str:account_no>/", views.account, name="account"),
+    path("accounts/<str:account_no>/adjustments/", rebill_views.adjustments, name="adjustments"),
+    path(
+        "accounts/<str:account_no>/bills/<int:bill_id>/correction/",
+        rebill_views.correction_new,
+        name="correction_new",
+    ),
     path("accounts/<str:account_no>/refund/", refund_views.refund_new, name="refund_new"),
     path("accounts/<str:account_no>/payments/<int:payment_id>/reversal/", refund_views.reversal, name="reversal"),
     path("accounts/<str:account_no>/pay/", views.counter_payment, name="pay"),

@@ -37,7 +37,7 @@ from gridcare.billing.exports import (
     run_header,
     run_lines,
 )
-from gridcare.billing.models import Bill, BillRun, ExceptionStatus, Payment, PenaltyWaiver
+from gridcare.billing.models import Bill, BillRun, BillStatus, ExceptionStatus, Payment, PenaltyWaiver
 from gridcare.billing.move_views import moves_context
 from gridcare.billing.pdf import bill_lines, bill_pdf, company_name, footer, receipt_lines, receipt_pdf
 from gridcare.billing.services.arrears import waiver_decide, waiver_request
@@ -184,7 +184,7 @@ def _account_page(
     context = {
         "account": acct,
         "due": due,
-        "bills": paginate(request, selectors.bill_history(account=acct), param="bills_page"),
+        "bills": paginate(request, selectors.bill_history(account=acct, cancelled=True), param="bills_page"),
         "payments": paginate(request, selectors.payment_history(account=acct), param="payments_page"),
         "can_pay": can(scope, Capability.PAYMENT_TAKE),
         "can_waive": can(scope, Capability.WAIVER_REQUEST),
@@ -203,6 +203,7 @@ def _account_page(
         "can_invoice": can(scope, Capability.INVOICE_VIEW),  # e-invoices (gridcare.invoicing)
         "can_title": can(scope, Capability.INVOICE_TITLE_EDIT),
         **moves_context(scope, acct),  # 销户 / 过户 and the deposit (issue 19)
+        "can_correct": can(scope, Capability.BILL_CORRECT_REQUEST),  # 更正 and 退补 (issue 19)
     }
     return render(request, "billing/account.html", context)
 
@@ -275,8 +276,13 @@ def waiver_decision(request: HttpRequest, waiver_id: int) -> HttpResponse:
 
 
 def _bill_of(acct: Account, period: str) -> Bill:
+    # The period's bill in force: a cancelled one (issue 19) stays in the history beside it.
     return get_object_or_404(
-        Bill.objects.select_related("tariff", "account__customer", "account__supply_unit"), account=acct, period=period
+        Bill.objects.select_related("tariff", "account__customer", "account__supply_unit").exclude(
+            status=BillStatus.CANCELLED
+        ),
+        account=acct,
+        period=period,
     )
 
 

@@ -86,6 +86,11 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
         Category.PAYMENT,
         "【{company}】户号{account_no}的缴费已冲正，原电子发票{original}已开具红字发票{number}冲销，价税合计{gross}元。",
     ),
+    # A bill cancelled and billed again (更正, issue 19; gridcare.billing).
+    "bill_corrected": (
+        Category.BILL,
+        "【国网示范市供电公司】户号{account_no}{period}电费经核查已更正：原{old}元，更正后{amount}元，已缴款项已转入新账单，尚需缴纳{due}元，缴费截止日{due_date}。如有疑问请致电95598。",
+    ),
     # A refund of the credit balance paid out (退费, issue 19; gridcare.billing).
     "refund_paid": (
         Category.PAYMENT,

@@ -62,6 +62,9 @@ class Capability(StrEnum):
     ACCOUNT_MOVE = "account_move"  # 销户 / 过户 with the final bill and settlement (issue 19)
     DEPOSIT_TAKE = "deposit_take"  # collect a security deposit (保证金) at the counter
     DEPOSIT_APPLY = "deposit_apply"  # apply a deposit to a defaulting account's debt, with a reason
+    BILL_CORRECT_REQUEST = "bill_correct_request"  # ask to cancel and re-bill a bill; ask for a credit/debit note
+    BILL_CORRECT_APPROVE = "bill_correct_approve"  # approve a correction or note another person asked for
+    BILL_REBILL_BATCH = "bill_rebill_batch"  # re-bill a period's bills of a corrected tariff (tariffs are provincial)
     # service halls
     HALL_VIEW = "hall_view"  # the queue pages of the halls in scope
     TICKET_ISSUE = "ticket_issue"  # issue tickets, appointments, terminal reports
@@ -208,6 +211,7 @@ POSTS: dict[Role, frozenset[Capability]] = {
         | {C.INSTALMENT_APPROVE, C.PROTECTED_EDIT, C.CUTOFF_PROTECTED_APPROVE}
         | {C.INVOICE_VIEW}
         | {C.DEPOSIT_APPLY}  # a defaulting account's deposit set against its debt (issue 19)
+        | {C.BILL_CORRECT_APPROVE}  # the unit's bill corrections and notes asked by its billing office (issue 19)
     ),
     Role.PLANNER: frozenset(
         {C.HALL_VIEW, C.OUTAGE_EDIT, C.NOTICE_QUALITY, C.RELIABILITY_VIEW, C.TEMPLATE_VIEW, C.PEAK_SHIFT}
@@ -227,6 +231,8 @@ POSTS: dict[Role, frozenset[Capability]] = {
         | {C.METER_EXCHANGE}  # meter exchanges and estimated readings (issue 19)
         # Moving out and in (issue 19): the final bill and the settlement are the office's.
         | {C.ACCOUNT_MOVE}
+        # Corrections (issue 19): one clerk asks, another clerk or the unit's supervisor approves.
+        | {C.BILL_CORRECT_REQUEST, C.BILL_CORRECT_APPROVE}
     ),
     Role.ADMINISTRATOR: frozenset(Capability),
 }

@@ -64,6 +64,7 @@ class BillDetailOut(Schema):
     energy_charge: Decimal
     basic_charge: Decimal
     pf_adjustment: Decimal
+    adjustment: Decimal  # credit (negative) and debit notes the bill carries (issue 19)
     amount: Decimal
     paid: Decimal
     penalty_to_date: Decimal
@@ -105,6 +106,7 @@ def _detail_out(request: HttpRequest, account_no: str, d: usage.BillDetail) -> d
         "energy_charge": b.energy_charge,
         "basic_charge": b.basic_charge,
         "pf_adjustment": b.pf_adjustment,
+        "adjustment": b.adjustment,
         "amount": b.amount,
         "paid": b.paid_total,
         "penalty_to_date": d.penalty_to_date,

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("billing", "0007_reversals_refunds"),
+        ("billing", "0008_rebill"),
         ("customers", "0009_meter_exchange"),
     ]
 

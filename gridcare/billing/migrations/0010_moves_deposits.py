@@ -152,7 +152,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='bill',
-            constraint=models.UniqueConstraint(fields=('account', 'period', 'segment'), name='one_bill_per_account_period'),
+            constraint=models.UniqueConstraint(condition=models.Q(("status", "cancelled"), _negated=True), fields=("account", "period", "segment"), name="one_bill_per_account_period"),
         ),
         migrations.AddField(
             model_name='accountmove',

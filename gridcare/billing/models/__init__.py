@@ -77,6 +77,17 @@ from gridcare.billing.models.readings import (
     ReadingStatus,
     SplitSource,
 )
+from gridcare.billing.models.rebill import (
+    Adjustment,
+    AdjustmentEvent,
+    AdjustmentKind,
+    AdjustmentStatus,
+    BillCorrection,
+    CorrectionEvent,
+    CorrectionReason,
+    CorrectionStatus,
+    RebillBatch,
+)
 from gridcare.billing.models.refunds import (
     PaymentEvent,
     PaymentReversal,
@@ -114,6 +125,15 @@ __all__ = [
     "MoveKind",
     "MoveStatus",
     "RefundBatchDownload",
+    "Adjustment",
+    "AdjustmentEvent",
+    "AdjustmentKind",
+    "AdjustmentStatus",
+    "BillCorrection",
+    "CorrectionEvent",
+    "CorrectionReason",
+    "CorrectionStatus",
+    "RebillBatch",
     "Bill",
     "BillEvent",
     "BillRun",

@@ -64,6 +64,8 @@ class BillStatus(models.TextChoices):
     ISSUED = "issued", _("未缴")
     PARTLY_PAID = "partly_paid", _("部分缴费")
     PAID = "paid", _("已结清")
+    # Cancelled by a correction (issue 19): kept in the history, linked to its replacement.
+    CANCELLED = "cancelled", _("已作废")
 
 
 class Bill(models.Model):
@@ -81,6 +83,8 @@ class Bill(models.Model):
     energy_charge = models.DecimalField(_("电度电费"), max_digits=14, decimal_places=2)
     basic_charge = models.DecimalField(_("基本电费"), max_digits=14, decimal_places=2, default=0)
     pf_adjustment = models.DecimalField(_("力调电费"), max_digits=14, decimal_places=2, default=0)
+    # The account's credit and debit notes this bill carries (issue 19), part of ``amount``.
+    adjustment = models.DecimalField(_("退补电费"), max_digits=14, decimal_places=2, default=0, db_default=0)
     amount = models.DecimalField(_("应收电费"), max_digits=14, decimal_places=2)
     paid = models.DecimalField(_("已缴电费"), max_digits=14, decimal_places=2, default=0)
     penalty_paid = models.DecimalField(_("已缴违约金"), max_digits=14, decimal_places=2, default=0)
@@ -101,16 +105,31 @@ class Bill(models.Model):
     # 0: the month's regular bill (the bill run's); 1, 2 …: a final bill of a part month in the
     # same period (a transfer's old holder, a closure after the month was billed, issue 19).
     segment = models.PositiveSmallIntegerField(_("分段"), default=0, db_default=0)
+    # A cancelled bill's replacement (issue 19: cancel and re-bill).
+    replaced_by = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaces", verbose_name=_("更正后账单")
+    )
 
     class Meta:
         verbose_name = _("电费账单")
         verbose_name_plural = _("电费账单")
         ordering = ["-period", "account_id"]
         constraints = [
-            models.UniqueConstraint(fields=["account", "period", "segment"], name="one_bill_per_account_period"),
+            # A cancelled bill stays beside its replacement (issue 19); 0: the month's regular bill,
+            # 1, 2 …: a part month's final bill (a transfer's old holder, a closure).
+            models.UniqueConstraint(
+                fields=["account", "period", "segment"],
+                condition=~Q(status="cancelled"),
+                name="one_bill_per_account_period",
+            ),
             models.CheckConstraint(condition=Q(paid__gte=0) & Q(paid__lte=F("amount")), name="bill_paid_in_range"),
         ]
-        indexes = [models.Index(fields=["status", "due_date"], name="bill_open_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="bill_open_due_idx"),
+            # The unique index above is partial now, which the bill run's and the re-bill's reads
+            # by (account, period) cannot use (SQLite scanned every bill per account): this one.
+            models.Index(fields=["account", "period"], name="bill_account_period_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.period}"

@@ -113,6 +113,9 @@ class PrepaidEntry(models.Model):
         RELEASED = "released", _("退款驳回退回")
         # Closure or transfer (issue 19): the balance set against what is owed (negative).
         OFFSET = "offset", _("销户过户抵缴")
+        # A bill corrected down (issue 19): what the deduction at billing paid beyond the new
+        # amount goes back to the balance (positive, ``bill`` the new bill).
+        REBILLED = "rebilled", _("更正退回预存")
 
     account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)

@@ -52,6 +52,7 @@ from gridcare.billing.rules import engine
 from gridcare.billing.rules.bill_dates import due_date_of, period_start
 from gridcare.billing.rules.compute import Usage, pf_extra, two_part_extras
 from gridcare.billing.rules.estimates import TrueUpBasis, true_up_charges
+from gridcare.billing.services.adjustments import adjustments_carried, adjustments_for_chunk
 from gridcare.billing.services.estimates import estimate_missing, estimated_account_ids, true_up_bases
 from gridcare.billing.services.outbox import Message, bill_issued_rows, fen_text, notice_rows
 from gridcare.billing.services.tariffs import tariffs_in_force
@@ -103,6 +104,7 @@ BILL_COLUMNS = (
     "energy_charge",
     "basic_charge",
     "pf_adjustment",
+    "adjustment",
     "amount",
     "paid",
     "penalty_paid",
@@ -183,7 +185,8 @@ def _prior_kwh(period: str, ids: np.ndarray) -> np.ndarray:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT account_id, CAST(ROUND(SUM(kwh) * 100) AS BIGINT) FROM billing_bill "
-            "WHERE account_id >= %s AND account_id <= %s AND period >= %s AND period < %s GROUP BY account_id",
+            "WHERE account_id >= %s AND account_id <= %s AND period >= %s AND period < %s "
+            "AND status <> 'cancelled' GROUP BY account_id",
             [int(ids[0]), int(ids[-1]), period[:4] + "-01", period],
         )
         found = cursor.fetchall()
@@ -300,6 +303,9 @@ def _write_chunk(
     amount = priced.energy + priced.basic + priced.adjustment
     n = len(keep)
     with transaction.atomic():
+        # The accounts' credit and debit notes waiting for this bill (issue 19), as a line.
+        notes, carried = adjustments_for_chunk(chunk.ids[keep], amount[keep])
+        amount[keep] += notes
         claimed = BillRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING, last_account_id=run.last_account_id)
         if not claimed.update(
             last_account_id=chunk.last_id,
@@ -332,6 +338,7 @@ def _write_chunk(
             _money(priced.energy[keep]),
             _money(priced.basic[keep]),
             _money(priced.adjustment[keep]),
+            _money(notes),
             _money(amount[keep]),
             _money(paid),
             [0.0] * n,
@@ -348,6 +355,7 @@ def _write_chunk(
             insert_rows(Bill, BILL_COLUMNS, rows)
         except IntegrityError as exc:
             raise Conflict(_("该批次正由另一进程计算。")) from exc
+        adjustments_carried(carried, bill_ids.tolist(), run.period)
         notices = 0
         if notify:
             notices = bill_issued_rows(

@@ -3,6 +3,9 @@ the batch run is measured against (benchmarks/bill_run.py), and a way to bill on
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+import numpy as np
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,8 +14,9 @@ from gridcare.billing.models import Bill, BillRun, BillStatus, Reading, ReadingS
 from gridcare.billing.rules.bill_dates import due_date_of
 from gridcare.billing.rules.compute import bill_charges, usage_of
 from gridcare.billing.rules.estimates import true_up_charges
+from gridcare.billing.services.adjustments import adjustments_carried, adjustments_for_chunk
 from gridcare.billing.services.estimates import true_up_bases
-from gridcare.core.money import money_total
+from gridcare.core.money import money_total, to_fen
 from gridcare.customers.models import Account
 from gridcare.notices.services import notice_enqueue
 
@@ -22,7 +26,8 @@ def bill_issue_one(*, account: Account, period: str, run: BillRun, tariffs: dict
     tariff = tariffs.get(account.tariff_code)
     if reading is None or tariff is None:
         return None
-    prior = money_total(Bill.objects.filter(account=account, period__gte=period[:4] + "-01", period__lt=period), "kwh")
+    earlier = Bill.objects.filter(account=account, period__gte=period[:4] + "-01", period__lt=period)
+    prior = money_total(earlier.exclude(status=BillStatus.CANCELLED), "kwh")
     basis = true_up_bases(period=period, account_ids=[account.pk]).get(account.pk)
     if basis is not None:  # after estimated readings (估抄): the same rule as the bill run
         charges = true_up_charges(
@@ -41,6 +46,11 @@ def bill_issue_one(*, account: Account, period: str, run: BillRun, tariffs: dict
             customer_class=account.customer_class,
         )
     with transaction.atomic():
+        # The account's credit and debit notes waiting for this bill (issue 19), as a line.
+        notes, carried = adjustments_for_chunk(
+            np.array([account.pk], dtype=np.int64), np.array([to_fen(charges.total)])
+        )
+        adjustment = Decimal(int(notes[0])) / 100
         bill = Bill.objects.create(
             account=account,
             period=period,
@@ -54,19 +64,21 @@ def bill_issue_one(*, account: Account, period: str, run: BillRun, tariffs: dict
             energy_charge=charges.energy,
             basic_charge=charges.basic,
             pf_adjustment=charges.adjustment,
-            amount=charges.total,
-            status=BillStatus.ISSUED if charges.total > 0 else BillStatus.PAID,
+            adjustment=adjustment,
+            amount=charges.total + adjustment,
+            status=BillStatus.ISSUED if charges.total + adjustment > 0 else BillStatus.PAID,
             issued_at=timezone.now(),
             due_date=due_date_of(period),
         )
+        adjustments_carried(carried, [bill.pk], period)
         phone = account.customer.contacts.filter(is_primary=True).values_list("phone", flat=True).first()
-        if phone and charges.total > 0:
+        if phone and bill.amount > 0:
             notice_enqueue(
                 template_code="bill_issued",
                 variables={
                     "account_no": account.account_no,
                     "period": _("%(p)s（估抄）") % {"p": period} if reading.estimated else period,
-                    "amount": charges.total,
+                    "amount": bill.amount,
                     "due_date": bill.due_date.isoformat(),
                 },
                 recipient=phone,

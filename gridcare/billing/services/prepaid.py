@@ -86,3 +86,9 @@ def prepaid_from_deposit(*, account: Account, amount: Decimal) -> Decimal:
 def prepaid_refund_failed(*, account: Account, amount: Decimal, refund: Refund) -> Decimal:
     """A refund the bank could not pay: its amount back in the balance (issue 19)."""
     return _move(account, amount, kind=PrepaidEntry.Kind.RELEASED, refund=refund)
+
+
+def prepaid_rebill_return(*, account: Account, amount: Decimal, bill: Bill) -> Decimal:
+    """A bill corrected down (issue 19): what its deduction at billing paid beyond the new
+    amount comes back to the balance (``bill`` is the new bill)."""
+    return _move(account, amount, kind=PrepaidEntry.Kind.REBILLED, bill=bill)

@@ -25,7 +25,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridcare.billing.events import bill_event, payment_event
+from gridcare.billing.events import payment_event
 from gridcare.billing.exceptions import ReversalConflict
 from gridcare.billing.models import (
     Bill,
@@ -38,11 +38,9 @@ from gridcare.billing.models import (
     ReversalReason,
 )
 from gridcare.billing.models.payments import OFFSET_CHANNELS
-from gridcare.billing.rules.bill_penalty import penalty_parts
 from gridcare.billing.rules.refunds import Spent, TakeBack, take_back
 from gridcare.billing.selectors import account_due
-from gridcare.billing.services.bill_status import bill_transition
-from gridcare.billing.services.payments import PAYMENT_FIELDS
+from gridcare.billing.services.bill_replay import bill_replay
 from gridcare.billing.services.prepaid import prepaid_available, prepaid_take_back, prepaid_undo_deduction
 from gridcare.core.exceptions import Conflict, InvalidInput
 from gridcare.core.money import ZERO
@@ -186,13 +184,15 @@ def _undo(reversal: PaymentReversal, payment: Payment, account: Account, actor: 
         bill = bills[a.bill_id]
         if bill.penalty_settled_to:
             settled.append(bill.penalty_settled_to)
-        _replay(bill, actor, "payment_reversed", payment=payment.pk, principal=str(a.principal), penalty=str(a.penalty))
+        bill_replay(
+            bill, actor, "payment_reversed", payment=payment.pk, principal=str(a.principal), penalty=str(a.penalty)
+        )
         after.append(BillAfter(bill.period, str(BillStatus(bill.status).label), a.principal, a.penalty))
     taken = _prepaid_back(payment, account) if payment.to_prepaid > 0 else TakeBack(ZERO, [], ZERO)
     for bill_id, amount in taken.from_bills:
         bill = bills[bill_id]
         prepaid_undo_deduction(account=account, amount=amount, bill=bill, payment=payment)
-        _replay(bill, actor, "deduction_reversed", payment=payment.pk, principal=str(amount))
+        bill_replay(bill, actor, "deduction_reversed", payment=payment.pk, principal=str(amount))
     reversal.from_bills = sum((a.principal for a in shares), ZERO)
     reversal.from_penalty = sum((a.penalty for a in shares), ZERO)
     reversal.from_prepaid = taken.from_balance
@@ -228,75 +228,6 @@ def _prepaid_back(payment: Payment, account: Account) -> TakeBack:
     if taken.from_balance > 0:
         prepaid_take_back(account=account, amount=taken.from_balance, payment=payment)
     return taken
-
-
-def _replay(bill: Bill, actor: Actor, event: str, **parameters: object) -> None:
-    """Work ``bill``'s money out again from what still stands: the prepaid deduction at billing
-    (less what reversals gave back) and the shares of the payments not reversed, each settled on
-    its own business date by the penalty rules, exactly as ``payment_post`` settled it."""
-    deducted = PrepaidEntry.objects.filter(
-        bill=bill, kind__in=(PrepaidEntry.Kind.DEDUCTION, PrepaidEntry.Kind.UNDEDUCTED)
-    ).aggregate(total=Sum("amount"))["total"]
-    bill.paid = -(deducted or ZERO)
-    bill.penalty_paid, bill.penalty_settled_to, bill.penalty_carried, bill.penalty_accrued = ZERO, None, ZERO, ZERO
-    standing = (
-        PaymentAllocation.objects.filter(bill=bill, reversal__isnull=True, payment__reversal__isnull=True)
-        .select_related("payment")
-        .order_by("payment__business_date", "payment__paid_at", "payment_id", "id")
-    )
-    for a in standing:
-        _settle_again(bill, a, actor)
-    bill_transition(
-        bill=bill, to=_status(bill), actor=actor, event=event, with_fields=PAYMENT_FIELDS, reversal=True, **parameters
-    )
-
-
-def _settle_again(bill: Bill, a: PaymentAllocation, actor: Actor) -> None:
-    """A later payment keeps its share of the bill, split again penalty first (the allocation
-    rule) on the bill as it stands without the reversed payment: the penalty the reversed
-    payment had paid is the later one's to pay first, as if the reversed one never came."""
-    paid_on = a.payment.business_date
-    segment, penalty_due = penalty_parts(bill, paid_on)
-    share = a.penalty + a.principal
-    principal = min(share - min(share, penalty_due), bill.amount - bill.paid)
-    penalty = share - principal
-    if (penalty, principal) != (a.penalty, a.principal):
-        _resplit(bill, a, penalty, principal, actor)
-    bill.paid += principal
-    bill.penalty_paid += penalty
-    if paid_on > bill.due_date:
-        bill.penalty_settled_to = max(paid_on, bill.penalty_settled_to or paid_on)
-        bill.penalty_accrued += segment
-        bill.penalty_carried = max(ZERO, penalty_due - penalty)
-
-
-def _resplit(bill: Bill, a: PaymentAllocation, penalty: Decimal, principal: Decimal, actor: Actor) -> None:
-    """Save a standing payment's new split of its share (the payment's totals with it: exact
-    values under its row lock) and say so in the bill's history."""
-    payment = Payment.objects.select_for_update().get(pk=a.payment_id)
-    payment.to_penalty += penalty - a.penalty
-    payment.to_bills += principal - a.principal
-    payment.save(update_fields=["to_penalty", "to_bills"])
-    bill_event(
-        bill=bill,
-        type="payment_resplit",
-        actor=actor,
-        payment=a.payment_id,
-        was_penalty=str(a.penalty),
-        was_principal=str(a.principal),
-        penalty=str(penalty),
-        principal=str(principal),
-    )
-    a.penalty, a.principal = penalty, principal
-    a.save(update_fields=["penalty", "principal"])
-
-
-def _status(bill: Bill) -> BillStatus:
-    if bill.paid == bill.amount and bill.penalty_carried == 0:
-        return BillStatus.PAID
-    if bill.paid > 0 or bill.penalty_paid > 0:
-        return BillStatus.PARTLY_PAID
-    return BillStatus.ISSUED
 
 
 def _record(

@@ -132,6 +132,14 @@ OPERATIONS: dict[Operation, tuple[Capability | None, str | None]] = {
     ("POST", "/api/v1/refunds/{refund_id}/decision"): (C.REFUND_APPROVE, "missing"),
     ("POST", "/api/v1/refunds/{refund_id}/paid"): (C.REFUND_REQUEST, "missing"),
     ("POST", "/api/v1/refunds/{refund_id}/failed"): (C.REFUND_REQUEST, "missing"),
+    # corrections (issue 19): a correction of the world's bill, a note on its account; the
+    # decisions and a batch's progress name ones nobody has
+    ("POST", "/api/v1/billing/bills/{bill_id}/corrections"): (C.BILL_CORRECT_REQUEST, "account"),
+    ("POST", "/api/v1/billing/corrections/{correction_id}/decision"): (C.BILL_CORRECT_APPROVE, "missing"),
+    ("POST", "/api/v1/billing/accounts/{account_no}/adjustments"): (C.BILL_CORRECT_REQUEST, "account"),
+    ("POST", "/api/v1/billing/adjustments/{adjustment_id}/decision"): (C.BILL_CORRECT_APPROVE, "missing"),
+    ("GET", "/api/v1/billing/rebill-batches/{rebill_id}"): (C.BILL_REBILL_BATCH, "missing"),
+    ("POST", "/api/v1/billing/rebill-batches"): (C.BILL_REBILL_BATCH, None),
     ("GET", "/api/v1/service-catalogue"): (C.SERVICE_CATALOGUE_EDIT, None),  # the page billing:services
     ("POST", "/api/v1/service-catalogue"): (C.SERVICE_CATALOGUE_EDIT, None),
     ("GET", "/api/v1/service-orders"): (C.SERVICE_ORDER_TAKE, None),  # the page billing:service_orders
@@ -429,6 +437,26 @@ BODIES: dict[Operation, Overrides] = {
     },
     ("POST", "/api/v1/refunds/{refund_id}/decision"): lambda w: {"approve": True},
     ("POST", "/api/v1/refunds/{refund_id}/failed"): lambda w: {"reason": "账户已销户"},
+    ("POST", "/api/v1/billing/bills/{bill_id}/corrections"): lambda w: {
+        "reason": "reading",
+        "note": "抄表差错",
+        "request_key": "MATRIX-C1",
+    },
+    ("POST", "/api/v1/billing/corrections/{correction_id}/decision"): lambda w: {"approve": True},
+    ("POST", "/api/v1/billing/adjustments/{adjustment_id}/decision"): lambda w: {"approve": True},
+    ("POST", "/api/v1/billing/rebill-batches"): lambda w: {
+        "period": w.bill.period,
+        "tariff_code": w.bill.tariff.code,
+        "reason": "电价更正",
+        "request_key": "MATRIX-R1",
+    },
+    ("POST", "/api/v1/billing/accounts/{account_no}/adjustments"): lambda w: {
+        "kind": "credit",
+        "reason": "other",
+        "amount": "10.00",
+        "note": "退补",
+        "request_key": "MATRIX-A1",
+    },
     ("POST", "/api/v1/workorders"): lambda w: {"channel": "phone_95598", "account_no": w.town.account.account_no},
     ("POST", "/api/v1/workorders/{number}/hand-over"): lambda w: {"to": w.town.users["clerk"].staff.employee_no},
     ("POST", "/api/v1/workorders/{number}/verify"): lambda w: {"employee_no": w.town.users["clerk"].staff.employee_no},

@@ -157,6 +157,16 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "billing:move_transfer": (C.ACCOUNT_MOVE, "account"),
     "billing:deposit_take": (C.DEPOSIT_TAKE, "account"),  # POST only
     "billing:deposit_apply": (C.DEPOSIT_APPLY, "account"),  # POST only
+    # corrections (issue 19): the world's bill's correction, its account's notes; the approvals,
+    # a correction and a batch nobody has; the batch re-bill is the company's (tariffs)
+    "billing:correction_new": (C.BILL_CORRECT_REQUEST, "account"),
+    "billing:adjustments": (C.BILL_CORRECT_REQUEST, "account"),
+    "billing:approvals": (C.BILL_CORRECT_APPROVE, None),
+    "billing:correction": (C.BILL_CORRECT_APPROVE, "missing"),
+    "billing:correction_decide": (C.BILL_CORRECT_APPROVE, "missing"),  # POST only
+    "billing:adjustment_decide": (C.BILL_CORRECT_APPROVE, "missing"),  # POST only
+    "billing:rebill_new": (C.BILL_REBILL_BATCH, None),
+    "billing:rebill": (C.BILL_REBILL_BATCH, "missing"),
     # 有偿增值服务 (WO-10): administrators keep the catalogue; "missing": an item or order nobody has
     "billing:services": (C.SERVICE_CATALOGUE_EDIT, None),
     "billing:service_new": (C.SERVICE_CATALOGUE_EDIT, None),

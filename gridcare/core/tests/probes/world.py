@@ -96,6 +96,9 @@ class World:
             "kind": "contact" if route.startswith("workorders:") else "rename",
             "action": "cancel" if route.startswith("notices:") else "call",
             "item_id": "999999999",  # a paid-service catalogue item nobody has (billing, WO-10)
+            "correction_id": "999999999",  # a bill correction nobody has (billing, issue 19)
+            "adjustment_id": "999999999",  # a credit or debit note nobody has (billing, issue 19)
+            "rebill_id": "999999999",  # a batch re-bill nobody has (billing, issue 19)
             "order_no": "SO000000000000000000",  # a service or payment order nobody has (billing)
             "move_id": "999999999",  # a closure or transfer nobody has (billing, issue 19)
             "refund_id": "999999999",  # a refund nobody has (billing, issue 19)
