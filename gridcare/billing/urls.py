@@ -81,7 +81,6 @@ urlpatterns = [
     path("adjustments/<int:adjustment_id>/decide/", rebill_views.adjustment_decision, name="adjustment_decide"),
     path("rebill/", rebill_views.rebill_new, name="rebill_new"),
     path("rebill/<int:rebill_id>/", rebill_views.rebill, name="rebill"),
-    path("accounts/<str:account_no>/", views.account, name="account"),
     path("accounts/<str:account_no>/adjustments/", rebill_views.adjustments, name="adjustments"),
     path(
         "accounts/<str:account_no>/bills/<int:bill_id>/correction/",

@@ -72,7 +72,7 @@ SELECT a.id, a.account_no, a.tariff_code, a.contract_capacity_kva, r.id, r.statu
        (SELECT MIN(c.phone) FROM customers_contact c WHERE c.customer_id = a.customer_id AND c.is_primary),
        a.customer_class,
        (SELECT CAST(ROUND(SUM(s.kwh) * 100) AS BIGINT) FROM billing_bill s
-        WHERE s.account_id = a.id AND s.period = %(period)s AND s.segment > 0)
+        WHERE s.account_id = a.id AND s.period = %(period)s AND s.segment > 0 AND s.status <> 'cancelled')
 FROM customers_account a
 LEFT JOIN billing_reading r ON r.account_id = a.id AND r.period = %(period)s AND r.account_id > %(after)s
 WHERE a.id > %(after)s AND a.status = 'active' {unit_filter}
@@ -144,6 +144,12 @@ def _dec(value: object) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01")) if value is not None else Decimal(0)
 
 
+def _less(kwh: np.ndarray, before: np.ndarray) -> np.ndarray:
+    """The month's kWh less what a transfer's final bill already billed (never below zero then);
+    an account without one keeps its own, which a true-up after an over-estimate makes negative."""
+    return np.where(before > 0, np.maximum(0, kwh - before), kwh)
+
+
 def _load_chunk(period: str, unit_id: int | None, after: int, size: int) -> Chunk | None:
     """The next ``size`` unbilled active accounts after account id ``after``."""
     unit_filter = "AND a.supply_unit_id = %(unit)s" if unit_id else ""
@@ -163,9 +169,9 @@ def _load_chunk(period: str, unit_id: int | None, after: int, size: int) -> Chun
         account_nos=list(cols[1]),
         tariff_codes=list(cols[2]),
         capacity=list(cols[3]),
-        kwh=np.maximum(0, np.array(cols[6], dtype=np.int64) - before),
+        kwh=_less(np.array(cols[6], dtype=np.int64), before),
         peak=np.array(cols[7], dtype=np.int64),
-        flat=np.maximum(0, np.array(cols[8], dtype=np.int64) - before),
+        flat=_less(np.array(cols[8], dtype=np.int64), before),
         valley=np.array(cols[9], dtype=np.int64),
         kvarh=list(cols[10]),
         demand=list(cols[11]),
