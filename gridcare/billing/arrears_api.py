@@ -60,7 +60,7 @@ class PreviewOut(Schema):
     instalments: list[InstalmentOut]
 
 
-class PlanOut(Schema):
+class InstalmentPlanOut(Schema):
     id: int
     account_no: str
     status: str
@@ -72,7 +72,7 @@ class PlanOut(Schema):
     created: bool = False
 
 
-class DecisionIn(Schema):
+class InstalmentDecisionIn(Schema):
     approve: bool
     note: str = ""
 
@@ -90,7 +90,7 @@ class ProtectionOut(Schema):
     review_on: date
 
 
-class NoteIn(Schema):
+class ArrearsNoteIn(Schema):
     note: str
 
 
@@ -137,7 +137,9 @@ def instalment_plan_preview(request: HttpRequest, account_no: str, payload: Prev
     }
 
 
-@router.post("/accounts/{account_no}/instalment-plans", response={200: PlanOut, 201: PlanOut, **ERRORS})
+@router.post(
+    "/accounts/{account_no}/instalment-plans", response={200: InstalmentPlanOut, 201: InstalmentPlanOut, **ERRORS}
+)
 def instalment_plan_create(request: HttpRequest, account_no: str, payload: PlanSchemaIn) -> tuple[int, dict[str, Any]]:
     scope, account = scoped_get(request, account_get_for_scope, account_no=account_no)
     data = PlanIn(**payload.dict())
@@ -145,15 +147,15 @@ def instalment_plan_create(request: HttpRequest, account_no: str, payload: PlanS
     return (201 if created else 200), _plan_out(plan, created)
 
 
-@router.get("/instalment-plans/{plan_id}", response={200: PlanOut, **ERRORS})
+@router.get("/instalment-plans/{plan_id}", response={200: InstalmentPlanOut, **ERRORS})
 def instalment_plan_get(request: HttpRequest, plan_id: int) -> dict[str, Any]:
     scope, plan = scoped_get(request, plan_get_for_scope, plan_id=plan_id)
     require(scope, Capability.INSTALMENT_APPROVE)
     return _plan_out(plan)
 
 
-@router.post("/instalment-plans/{plan_id}/decision", response={200: PlanOut, **ERRORS})
-def instalment_plan_decision(request: HttpRequest, plan_id: int, payload: DecisionIn) -> dict[str, Any]:
+@router.post("/instalment-plans/{plan_id}/decision", response={200: InstalmentPlanOut, **ERRORS})
+def instalment_plan_decision(request: HttpRequest, plan_id: int, payload: InstalmentDecisionIn) -> dict[str, Any]:
     scope, plan = scoped_get(request, plan_get_for_scope, plan_id=plan_id)
     done = plan_decide(scope=scope, actor=request.user, plan=plan, approve=payload.approve, note=payload.note)  # type: ignore[arg-type]
     return _plan_out(done)
@@ -175,7 +177,7 @@ def protection_create(request: HttpRequest, account_no: str, payload: Protection
 
 
 @router.post("/bills/{bill_id}/cutoff-approval", response={201: CutoffOut, **ERRORS})
-def cutoff_approval_create(request: HttpRequest, bill_id: int, payload: NoteIn) -> tuple[int, dict[str, Any]]:
+def cutoff_approval_create(request: HttpRequest, bill_id: int, payload: ArrearsNoteIn) -> tuple[int, dict[str, Any]]:
     scope, bill = scoped_get(request, bill_get_for_scope, bill_id=bill_id)
     approval = cutoff_approve(scope=scope, actor=request.user, bill=bill, note=payload.note)  # type: ignore[arg-type]
     return 201, {"bill": bill.pk, "at": approval.approved_at}

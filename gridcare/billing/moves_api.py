@@ -349,13 +349,13 @@ def refund_create(request: HttpRequest, account_no: str, payload: RefundSchemaIn
     return (201 if created else 200), {**_refund_out(refund), "created": created}
 
 
-class DecisionIn(Schema):
+class RefundDecisionIn(Schema):
     approve: bool
     note: str = ""
 
 
 @router.post("/refunds/{refund_id}/decision", response={200: RefundOut, **ERRORS})
-def refund_decision(request: HttpRequest, refund_id: int, payload: DecisionIn) -> dict[str, Any]:
+def refund_decision(request: HttpRequest, refund_id: int, payload: RefundDecisionIn) -> dict[str, Any]:
     """A second person approves or rejects (the asker: 403)."""
     scope, refund = scoped_get(request, refund_get_for_scope, refund_id=refund_id)
     done = refund_decide(scope=scope, actor=_user(request), refund=refund, approve=payload.approve, note=payload.note)

@@ -49,7 +49,7 @@ class CorrectionOut(Schema):
     created: bool
 
 
-class DecisionIn(Schema):
+class CorrectionDecisionIn(Schema):
     approve: bool
     note: str = ""
 
@@ -78,7 +78,7 @@ def correction_create(request: HttpRequest, bill_id: int, payload: CorrectionSch
 
 
 @router.post("/corrections/{correction_id}/decision", response={200: CorrectionOut, **ERRORS})
-def correction_decision(request: HttpRequest, correction_id: int, payload: DecisionIn) -> dict[str, Any]:
+def correction_decision(request: HttpRequest, correction_id: int, payload: CorrectionDecisionIn) -> dict[str, Any]:
     """A second person approves (the bill is cancelled and billed again) or rejects."""
     scope, correction = scoped_get(request, correction_get_for_scope, correction_id=correction_id)
     done = correction_decide(
@@ -136,7 +136,7 @@ def adjustment_create(request: HttpRequest, account_no: str, payload: Adjustment
 
 
 @router.post("/adjustments/{adjustment_id}/decision", response={200: AdjustmentOut, **ERRORS})
-def adjustment_decision(request: HttpRequest, adjustment_id: int, payload: DecisionIn) -> dict[str, Any]:
+def adjustment_decision(request: HttpRequest, adjustment_id: int, payload: CorrectionDecisionIn) -> dict[str, Any]:
     scope, note = scoped_get(request, adjustment_get_for_scope, adjustment_id=adjustment_id)
     done = adjustment_decide(
         scope=scope,

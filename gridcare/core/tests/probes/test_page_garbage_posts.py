@@ -35,6 +35,10 @@ LEGIT_WRITES: dict[tuple[str, str], tuple[set[str], str]] = {
         "every look at the full phone and ID number is an audit row (its reason is free text)",
     ),
     ("customers:change", "/change/rename/"): ({"customers_accountevent"}, "a new name is free text"),
+    ("knowledge:categories", "/knowledge/categories/"): (
+        {"knowledge_category", "knowledge_categoryevent"},
+        "a new category's name is free text",
+    ),
     ("workorders:act", "/act/contact/"): (
         {"workorders_orderevent"},
         "recording a contact with the customer takes an optional free-text note",
