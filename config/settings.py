@@ -115,6 +115,20 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("GRIDCARE_LIVE_CACHE_ENTRIES", 20000)},
     },
 }
+# The live screens' pushed refreshes (gridcare.halls.push, issue 20): the pages open server-sent
+# event streams when ENABLED (GRIDCARE_LIVE_PUSH=true where the ASGI live service answers
+# /halls/…/events/, docs/OPERATIONS.md; on in development, where runserver gives each stream a
+# thread); otherwise they poll. A process's watcher reads the versions every POLL_MS.
+GRIDCARE_LIVE_PUSH = {
+    "ENABLED": env_bool("GRIDCARE_LIVE_PUSH", DEBUG),
+    "POLL_MS": env_int("GRIDCARE_LIVE_POLL_MS", 250),
+    "PING_SECONDS": 15,
+    "MAX_SECONDS": 600,
+}
+# GRIDCARE_LIVE_CACHE=false renders every refresh again (the design before issue 20): the
+# baseline of benchmarks/province_screens.py, never for production.
+if not env_bool("GRIDCARE_LIVE_CACHE", True):
+    CACHES["live"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- sign-in, passwords and sessions (SEC-1, 等保 2.0 level 3) -----------------------------

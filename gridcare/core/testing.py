@@ -16,7 +16,8 @@ from typing import TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db import connections
+from django.core.signals import request_finished
+from django.db import close_old_connections, connections
 from django.http import HttpResponseBase, StreamingHttpResponse
 from django.test import Client, RequestFactory
 
@@ -217,11 +218,33 @@ def api_client(user: User) -> Client:
 
 
 def streamed(response: HttpResponseBase) -> bytes:
-    """The whole body of a streamed response (an export, a file download), read to the end."""
+    """The whole body of a streamed response (an export, a file download), read to the end; of
+    an event stream (a live screen's, which does not end), its first event only."""
     assert isinstance(response, StreamingHttpResponse), f"not a streamed response: {type(response).__name__}"
     content = response.streaming_content
     assert isinstance(content, Iterator), "an asynchronous stream"
+    if response.get("Content-Type", "").startswith("text/event-stream"):
+        first = next(content, b"")
+        close_stream(response)
+        return bytes(first)
     return b"".join(content)
+
+
+def close_stream(response: HttpResponseBase) -> None:
+    """Close a streamed response read only in part, as the server does when the browser goes
+    away (request_finished without closing the test's database connection)."""
+    # The test client wraps the stream in a generator that, closed, sends request_finished with
+    # the connection-closing receiver taken off; closing the response itself would send it with
+    # the receiver on. So the stream's closers run first, then the response's own close.
+    closers, response._resource_closers = response._resource_closers, []  # type: ignore[attr-defined]
+    request_finished.disconnect(close_old_connections)
+    try:
+        for close in closers:
+            close()
+        request_finished.disconnect(close_old_connections)  # the wrapper put it back on
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 T = TypeVar("T")

@@ -16,7 +16,9 @@ urlpatterns = [
     path("<str:hall_code>/kiosk/", views.kiosk, name="kiosk"),
     path("<str:hall_code>/guide/", views.guide, name="guide"),
     path("<str:hall_code>/board/", views.board, name="board"),
+    path("<str:hall_code>/board/events/", views.board_events, name="board_events"),
     path("<str:hall_code>/floor/", views.floor, name="floor"),
+    path("<str:hall_code>/floor/events/", views.floor_events, name="floor_events"),
     path("<str:hall_code>/setup/", views.setup_page, name="setup"),
     path("<str:hall_code>/terminals/", views.terminals_page, name="terminals"),
     path("<str:hall_code>/figures/", views.figures_page, name="figures"),
@@ -27,6 +29,7 @@ urlpatterns = [
     path("device/pair/<str:code>/", views.device_pair, name="device_pair"),
     path("t/<str:token>/", views.ticket_status, name="ticket_status"),
     path("counter/<int:counter_id>/", views.console, name="console"),
+    path("counter/<int:counter_id>/events/", views.console_events, name="console_events"),
     path("counter/<int:counter_id>/<str:action>/", views.console_action, name="console_action"),
     path("pad/<int:counter_id>/", views.pad, name="pad"),
 ]

@@ -11,24 +11,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import wraps
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from gridcare.assessment.selectors_stars import hall_stars
 from gridcare.assessment.selectors_surveys import pad_offer_link, survey_open
@@ -40,7 +36,7 @@ from gridcare.core.timezone import business_date, now
 from gridcare.core.views import form_errors_from, is_htmx, page_get, staff_required
 from gridcare.customers.models import Account
 from gridcare.customers.related import due_for
-from gridcare.halls import figures, forms, selectors
+from gridcare.halls import figures, forms, push, selectors
 from gridcare.halls.access import (
     DEVICE_COOKIE,
     DEVICE_COOKIE_SALT,
@@ -57,6 +53,7 @@ from gridcare.halls.access import (
     ticket_link_token,
 )
 from gridcare.halls.exceptions import NotYourCounter
+from gridcare.halls.live_screens import board_context, floor_context, live_body, live_key, live_queue
 from gridcare.halls.models import (
     Appointment,
     BusinessType,
@@ -71,7 +68,6 @@ from gridcare.halls.models import (
 )
 from gridcare.halls.services import appointments, devices, evaluations, setup, terminals, tickets
 from gridcare.halls.services.evaluations import REASONS
-from gridcare.halls.services.live import hall_live_token
 from gridcare.org.access import Capability, Scope, can, request_scope, require
 from gridcare.org.models import Counter, Hall, Staff
 from gridcare.workorders.selectors import orders_of_account
@@ -394,8 +390,19 @@ def pad_by_number(request: HttpRequest, hall_code: str, number: int) -> HttpResp
 @hall_page
 def console(request: HttpRequest, counter_id: int) -> HttpResponse:
     counter = _counter(request, counter_id, Capability.TICKET_CALL)
-    template = "halls/_console_state.html" if is_htmx(request) else "halls/console.html"
-    return render(request, template, _console_context(request, counter))
+    if is_htmx(request):
+        return render(request, "halls/_console_state.html", _console_context(request, counter))
+    return render(request, "halls/console.html", {**_console_context(request, counter), "live_push": push.enabled()})
+
+
+@hall_page
+@require_GET
+def console_events(request: HttpRequest, counter_id: int) -> HttpResponseBase:
+    """The console's pushed refreshes: the hall's queue section each time it changes, and a
+    nudge to fetch the console's own state when the counter's line changed (its status, its
+    ticket, its clerk, who waits for it)."""
+    counter = _counter(request, counter_id, Capability.TICKET_CALL)
+    return push.event_stream(request, hall=counter.hall, kind="console_queue", counter_id=counter.pk)
 
 
 @require_POST
@@ -466,40 +473,17 @@ def ticket_status(request: HttpRequest, token: str) -> HttpResponse:
 # --- board, floor, pad -----------------------------------------------------------------------------
 
 
-def _live_key(hall: Hall) -> str:
-    """The hall's live version, the minute (waits and estimates count in minutes) and the
-    language: what a live screen's rendering depends on besides the hall itself."""
-    return f"{hall.pk}-{hall_live_token(hall.pk)}-{timezone.localtime(now()):%Y%m%d%H%M}-{get_language()}"
-
-
-def live_queue(hall: Hall) -> selectors.HallQueue:
-    """``selectors.hall_queue`` computed once per change of the hall and minute, shared by the
-    board, the floor view and every console of the hall (issue 20)."""
-    key = f"halls:queue-{_live_key(hall)}"
-    queue = caches["live"].get(key)
-    if queue is None:
-        queue = selectors.hall_queue(hall)
-        caches["live"].set(key, queue)
-    return cast(selectors.HallQueue, queue)
-
-
-def live_fragment(
-    request: HttpRequest, *, kind: str, hall: Hall, context: Callable[[], dict[str, Any]]
-) -> HttpResponse:
+def live_fragment(request: HttpRequest, *, kind: str, hall: Hall) -> HttpResponse:
     """A live screen's refresh (issue 20): rendered once per change of the hall (its live version,
     raised by every service that changes what the screen shows), per minute (waits and estimates
     count in minutes) and per language, and answered from the cache until then; a browser that
     sends the ETag back gets a 304. Never staler than the refresh: the version is read each time."""
-    etag = f'"{kind}-{_live_key(hall)}"'
+    key = live_key(hall)
+    etag = f'"{kind}-{key}"'
     if request.headers.get("If-None-Match") == etag:
         response: HttpResponse = HttpResponseNotModified()
     else:
-        key = f"halls:{etag}"
-        body = caches["live"].get(key)
-        if body is None:
-            body = render_to_string(f"halls/_{kind}_state.html", context())
-            caches["live"].set(key, body)
-        response = HttpResponse(body)
+        response = HttpResponse(live_body(kind, hall, key))
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"  # kept, but asked again on every refresh
     return response
@@ -508,28 +492,38 @@ def live_fragment(
 @device_screen(DeviceKind.BOARD)
 def board(request: HttpRequest, screen: Screen, hall_code: str) -> HttpResponse:
     hall = screen.hall
-
-    def context() -> dict[str, Any]:
-        return {"hall": hall, "calls": selectors.recent_calls(hall), "queue": live_queue(hall)}
-
     if is_htmx(request):
-        return live_fragment(request, kind="board", hall=hall, context=context)
+        return live_fragment(request, kind="board", hall=hall)
     # The frame: the hall's latest stars, published (公示) on the board.
-    page = {**context(), "preview": screen.preview, "stars": hall_stars([hall.pk]).get(hall.pk)}
+    page = {
+        **board_context(hall),
+        "preview": screen.preview,
+        "stars": hall_stars([hall.pk]).get(hall.pk),
+        "live_push": push.enabled(),
+    }
     return render(request, "halls/board.html", page)
+
+
+@device_screen(DeviceKind.BOARD)
+@require_GET
+def board_events(request: HttpRequest, screen: Screen, hall_code: str) -> HttpResponseBase:
+    """The board's pushed refreshes (server-sent events): the board's state each time it changes."""
+    return push.event_stream(request, hall=screen.hall, kind="board")
 
 
 @hall_page
 def floor(request: HttpRequest, hall_code: str) -> HttpResponse:
     hall = _hall(request, hall_code, Capability.HALL_FIGURES)
-
-    def context() -> dict[str, Any]:
-        day = business_date()
-        return {"hall": hall, "queue": live_queue(hall), "today": figures.hall_figures(hall, day, day)}
-
     if is_htmx(request):
-        return live_fragment(request, kind="floor", hall=hall, context=context)
-    return render(request, "halls/floor.html", context())
+        return live_fragment(request, kind="floor", hall=hall)
+    return render(request, "halls/floor.html", {**floor_context(hall), "live_push": push.enabled()})
+
+
+@hall_page
+@require_GET
+def floor_events(request: HttpRequest, hall_code: str) -> HttpResponseBase:
+    """The floor view's pushed refreshes."""
+    return push.event_stream(request, hall=_hall(request, hall_code, Capability.HALL_FIGURES), kind="floor")
 
 
 @device_screen(DeviceKind.PAD)

@@ -33,4 +33,5 @@
   });
   document.addEventListener("DOMContentLoaded", announce);
   document.addEventListener("htmx:afterSettle", announce);
+  document.addEventListener("gridcare:live-swapped", announce);
 })();

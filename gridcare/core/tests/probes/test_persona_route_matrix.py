@@ -181,7 +181,9 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "halls:kiosk": (C.DEVICE_PREVIEW, "hall"),
     "halls:guide": (C.TICKET_ISSUE, "hall"),
     "halls:board": (C.DEVICE_PREVIEW, "hall"),
+    "halls:board_events": (C.DEVICE_PREVIEW, "hall"),
     "halls:floor": (C.HALL_FIGURES, "hall"),
+    "halls:floor_events": (C.HALL_FIGURES, "hall"),
     "halls:setup": (C.HALL_MANAGE, "hall"),
     "halls:terminals": (C.TERMINALS_VIEW, "hall"),
     "halls:figures": (C.HALL_FIGURES, "hall"),
@@ -190,6 +192,7 @@ ROUTES: dict[str, tuple[Capability | None, str | None]] = {
     "halls:pad_at": (None, "hall"),  # a redirect to the counter's pad (halls:pad)
     "halls:devices": (C.HALL_MANAGE, "hall"),
     "halls:console": (C.TICKET_CALL, "hall"),
+    "halls:console_events": (C.TICKET_CALL, "hall"),
     "halls:console_action": (C.TICKET_CALL, "hall"),
     "halls:pad": (C.DEVICE_PREVIEW, "hall"),
     # 上门服务 and 流动服务车 (WO-9): the queue in reach, asking, a clerk's own day (every post: its
