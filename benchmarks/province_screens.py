@@ -104,22 +104,29 @@ def seed(halls: int, consoles: int) -> World:
     return World(token=token, session=session, halls=out)
 
 
-def start_server(database_url: str, port: int, *, workers: int, threads: int, cache: bool) -> subprocess.Popen[bytes]:
+def start_server(
+    database_url: str, port: int, *, workers: int, threads: int, cache: bool, live: bool = False
+) -> subprocess.Popen[bytes]:
+    """gunicorn as deployed: the web service (WSGI, gthread), or ``live`` the live service (ASGI,
+    one uvicorn worker process holding every stream, deploy/systemd/gridcare-live.service)."""
     env = dict(
         os.environ,
         DATABASE_URL=database_url,
         DEBUG="false",
         LOG_LEVEL="ERROR",
         GRIDCARE_LIVE_CACHE="true" if cache else "false",
+        GRIDCARE_LIVE_PUSH="true" if live else "false",
+    )
+    kind = (
+        ["config.asgi", "--workers=1", "--worker-class=uvicorn_worker.UvicornWorker"]
+        if live
+        else ["config.wsgi", f"--workers={workers}", "--worker-class=gthread", f"--threads={threads}"]
     )
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
-            "config.wsgi",
-            f"--workers={workers}",
-            "--worker-class=gthread",
-            f"--threads={threads}",
-            "--worker-connections=4000",
+            *kind,
+            "--worker-connections=20000",
             "--keep-alive=60",
             "--backlog=4096",
             "--preload",
@@ -213,11 +220,13 @@ class Call:
     seen: bool = False
 
 
-async def run(port: int, world: World, args: argparse.Namespace, seconds: float) -> tuple[Tally, float]:
+async def run(
+    port: int, world: World, args: argparse.Namespace, seconds: float, live_port: int | None = None
+) -> tuple[Tally, float]:
+    """One run: the screens poll ``port``, or (``live_port``) hold event streams there and fetch
+    only a console's own state from ``port`` when nudged; the actions go to ``port``."""
     tally = Tally()
     rng = random.Random(20)
-    started = time.perf_counter()
-    stop = started + seconds
     calls: dict[str, list[Call]] = defaultdict(list)  # hall code → calls not yet seen on its board
     queue: asyncio.Queue[tuple[float, str, str, dict[str, str], str]] = asyncio.Queue()
     etags: dict[str, str] = {}
@@ -234,8 +243,82 @@ async def run(port: int, world: World, args: argparse.Namespace, seconds: float)
             if rng.random() < args.scale:
                 path = f"/halls/counter/{counter}/"
                 screens.append((rng.random() * CONSOLE_EVERY, CONSOLE_EVERY, "console", path, staff, code))
+    shown: dict[str, str] = {}
+
+    def board_shows(code: str, sent: float, done: float) -> None:
+        """The calls answered before ``sent`` that the board of ``code`` now shows (or not)."""
+        for call in calls.get(code, []):
+            if call.seen or sent < call.answered:
+                continue
+            if f"<span>{call.number}</span>" in shown.get(code, ""):
+                call.seen = True
+                tally.behind.append(done - call.answered)
+            elif live_port is None:
+                tally.stale += 1
+        calls[code] = [c for c in calls.get(code, []) if not c.seen]
+
+    async def stream(
+        at_port: int, screen: tuple[float, float, str, str, dict[str, str], str], opened: list[int]
+    ) -> None:
+        """One screen's event stream: a board's state checked for the calls, a console's nudge
+        answered with the console's own refresh (on the polling port)."""
+        _first, _every, kind, path, headers, code = screen
+        try:
+            reader, writer = await asyncio.open_connection("127.0.0.1", at_port)
+            head = f"GET {path}events/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+            head += "".join(f"{k}: {v}\r\n" for k, v in headers.items() if k != "HX-Request")
+            writer.write(head.encode() + b"\r\n")
+            status = int((await reader.readline()).split()[1])
+            while (await reader.readline()) not in (b"\r\n", b""):
+                pass
+        except (OSError, IndexError, ValueError):
+            tally.statuses[f"{kind} stream"][599] += 1
+            return
+        tally.statuses[f"{kind} stream"][status] += 1
+        if status != 200:
+            return
+        opened.append(1)
+        name, data = "", []
+        chunked = True  # uvicorn streams in chunks: a size line before each piece
+        while True:
+            line = await reader.readline()
+            if not line:
+                return
+            text = line.decode().rstrip("\r\n")
+            if chunked and all(c in "0123456789abcdefABCDEF" for c in text) and text:
+                continue
+            if text.startswith("event: "):
+                name = text[7:]
+            elif text.startswith("data: "):
+                data.append(text[6:])
+            elif text == "" and name:
+                done = time.perf_counter()
+                tally.asked[f"{kind} events"] += 1
+                if kind == "board" and name == "state":
+                    shown[code] = "\n".join(data)
+                    board_shows(code, done, done)
+                elif name == "own":
+                    queue.put_nowait((done, "console", path, headers, code))
+                name, data = "", []
+
     boards = {code for _first, _every, kind, _path, _headers, code in screens if kind == "board"}
-    due = [(started + first, i) for i, (first, *_rest) in enumerate(screens)]
+    streams: list[asyncio.Task[None]] = []
+    if live_port is not None:  # every screen connects first, a few hundred at a time
+        opened: list[int] = []
+        for first in range(0, len(screens), 200):
+            streams += [
+                asyncio.create_task(stream(live_port, screen, opened)) for screen in screens[first : first + 200]
+            ]
+            await asyncio.sleep(0.2)
+        deadline = time.perf_counter() + 60
+        while len(opened) < len(screens) and time.perf_counter() < deadline:
+            await asyncio.sleep(0.1)
+            if all(t.done() for t in streams):
+                break
+        print(f"  {len(opened)} of {len(screens)} streams open", flush=True)
+    started = time.perf_counter()
+    stop = started + seconds
+    due = [(started + first, i) for i, (first, *_rest) in enumerate(screens)] if live_port is None else []
     heapq.heapify(due)
 
     async def dispatch() -> None:
@@ -270,20 +353,9 @@ async def run(port: int, world: World, args: argparse.Namespace, seconds: float)
             tally.latencies[kind].append(done - at)
             tally.statuses[kind][status] += 1
             if kind == "board" and status in (200, 304):
-                text = body.decode() if status == 200 else None
-                if text is not None:  # a 304 leaves the board showing what it showed
-                    shown[code] = text
-                for call in calls.get(code, []):
-                    if call.seen or sent < call.answered:
-                        continue
-                    if f"<span>{call.number}</span>" in shown.get(code, ""):
-                        call.seen = True
-                        tally.behind.append(done - call.answered)
-                    else:
-                        tally.stale += 1
-                calls[code] = [c for c in calls.get(code, []) if not c.seen]
-
-    shown: dict[str, str] = {}
+                if status == 200:  # a 304 leaves the board showing what it showed
+                    shown[code] = body.decode()
+                board_shows(code, sent, done)
 
     api = {"Authorization": f"Bearer {world.token}", "Content-Type": "application/json"}
 
@@ -322,8 +394,8 @@ async def run(port: int, world: World, args: argparse.Namespace, seconds: float)
     await asyncio.gather(dispatch(), *(actions(i, action_clients / args.actions) for i in range(action_clients)))
     elapsed = time.perf_counter() - started
     await asyncio.sleep(1.0)  # the answers still under way
-    for worker in workers:
-        worker.cancel()
+    for task in workers + streams:
+        task.cancel()
     tally.unseen = sum(1 for cs in calls.values() for c in cs if not c.seen and c.answered < stop - 2)
     print(f"  clients' CPU {time.process_time() - cpu:.1f} s over {elapsed:.1f} s", flush=True)
     return tally, elapsed
@@ -380,7 +452,8 @@ def pct(values: list[float], share: float) -> float:
 
 
 def report(design: str, tally: Tally, seconds: float) -> dict[str, float]:
-    asked = sum(tally.asked.values())
+    asked = sum(tally.asked[k] for k in ("board", "console", "floor"))
+    events = sum(n for k, n in tally.asked.items() if k.endswith(" events"))
     got = sum(len(tally.latencies[k]) for k in ("board", "console", "floor"))
     actions = [x for k, v in tally.latencies.items() if k.startswith("action") for x in v]
     screens = [x for k in ("board", "console", "floor") for x in tally.latencies[k]]
@@ -388,6 +461,7 @@ def report(design: str, tally: Tally, seconds: float) -> dict[str, float]:
     row = {
         "asked": asked / seconds,
         "got": got / seconds,
+        "events": events / seconds,
         "actions": len(actions) / seconds,
         "action_p99": pct(actions, 0.99),
         "screen_p99": pct(screens, 0.99),
@@ -398,7 +472,7 @@ def report(design: str, tally: Tally, seconds: float) -> dict[str, float]:
         "behind_max": max(tally.behind, default=float("nan")) * 1000,
     }
     print(
-        f"| {design} | {row['asked']:.0f} | {row['got']:.0f} | {row['actions']:.0f} | "
+        f"| {design} | {row['asked']:.0f} | {row['got']:.0f} | {row['events']:.0f} | {row['actions']:.0f} | "
         f"{pct(actions, 0.5):.0f} / {row['action_p99']:.0f} | {pct(tally.latencies['board'], 0.5):.0f} / "
         f"{row['board_p99']:.0f} | {pct(tally.latencies['console'], 0.5):.0f} / {row['console_p99']:.0f} | "
         f"{pct(tally.latencies['floor'], 0.5):.0f} / {row['floor_p99']:.0f} | {row['behind_p99']:.0f} / "
@@ -416,7 +490,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--actions", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--designs", default="uncached,cached")
+    parser.add_argument("--designs", default="uncached,cached,push")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--connections", type=int, default=256)
@@ -454,28 +528,35 @@ def main() -> None:
 
     connections.close_all()
     print(
-        "| design | screens asked/s | answered/s | actions/s | action p50 / p99 ms | board p50 / p99 | "
+        "| design | screens asked/s | answered/s | pushed/s | actions/s | action p50 / p99 ms | board p50 / p99 | "
         "console p50 / p99 | floor p50 / p99 | board behind p99 / max ms | stale | calls never seen | errors |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     rows = {}
     for design in args.designs.split(","):
         port = free_port()
-        server = start_server(url, port, workers=args.workers, threads=args.threads, cache=design != "uncached")
+        servers = [start_server(url, port, workers=args.workers, threads=args.threads, cache=design != "uncached")]
+        live_port = None
+        if design == "push":
+            live_port = free_port()
+            servers.append(start_server(url, live_port, workers=1, threads=1, cache=True, live=True))
         try:
-            asyncio.run(run(port, world, argparse.Namespace(**{**vars(args), "scale": min(args.scale, 0.05)}), 3))
-            tally, elapsed = asyncio.run(run(port, world, args, args.seconds))
+            warm = argparse.Namespace(**{**vars(args), "scale": min(args.scale, 0.05)})
+            asyncio.run(run(port, world, warm, 3, live_port))
+            tally, elapsed = asyncio.run(run(port, world, args, args.seconds, live_port))
             rows[design] = report(design, tally, elapsed)
         finally:
-            server.terminate()
-            server.wait(timeout=15)
+            for server in servers:
+                server.terminate()
+            for server in servers:
+                server.wait(timeout=15)
     if "uncached" in rows and len(rows) > 1:
         base = rows["uncached"]
         for design, row in rows.items():
             if design != "uncached":
                 print(
-                    f"  {design} ÷ uncached: answered/s {row['got'] / base['got']:.2f}×, "
-                    f"screen p99 {base['screen_p99'] / row['screen_p99']:.2f}× shorter"
+                    f"  {design} against uncached: action p99 {base['action_p99'] / row['action_p99']:.2f}× "
+                    f"shorter, board behind p99 {base['behind_p99'] / row['behind_p99']:.2f}× shorter"
                 )
 
 

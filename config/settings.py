@@ -117,10 +117,10 @@ CACHES = {
 }
 # The live screens' pushed refreshes (gridcare.halls.push, issue 20): the pages open server-sent
 # event streams when ENABLED (GRIDCARE_LIVE_PUSH=true where the ASGI live service answers
-# /halls/…/events/, docs/OPERATIONS.md; on in development, where runserver gives each stream a
+# /halls/…/events/, docs/OPERATIONS.md; `make run` turns it on, runserver giving each stream a
 # thread); otherwise they poll. A process's watcher reads the versions every POLL_MS.
 GRIDCARE_LIVE_PUSH = {
-    "ENABLED": env_bool("GRIDCARE_LIVE_PUSH", DEBUG),
+    "ENABLED": env_bool("GRIDCARE_LIVE_PUSH", False),
     "POLL_MS": env_int("GRIDCARE_LIVE_POLL_MS", 250),
     "PING_SECONDS": 15,
     "MAX_SECONDS": 600,
