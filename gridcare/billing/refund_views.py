@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 
 from gridcare.billing import access, forms, refund_selectors
 from gridcare.billing.models import Payment, Refund, RefundStatus, ReversalReason
-from gridcare.billing.move_views import refund_line_actions
 from gridcare.billing.services.refund_lines import download_line, refund_batch_downloaded
 from gridcare.billing.services.refunds import (
     RefundIn,
@@ -237,7 +236,7 @@ def _refund_page(request: HttpRequest, scope: Scope, refund: Refund, **extra: An
         and refund.requested_by_id != request.user.pk,
         "confirm": None,
         "can_bill": can(scope, Capability.BILLING_OFFICE),
-        **refund_line_actions(scope, refund.status),  # a bank line paid or failed (issue 19)
+        **refund_selectors.refund_line_actions(scope, refund.status),  # a bank line paid or failed (issue 19)
         **extra,
     }
     return render(request, "billing/refund.html", context)
