@@ -132,9 +132,7 @@ def _plan_page(request: HttpRequest, scope: Scope, plan: InstalmentPlan, **extra
         "rows": [(i, paid, i.amount - paid) for i, paid in plan_schedule(plan)],
         "bills": plan.bills.order_by("period"),
         "events": plan.events.select_related("actor__staff").order_by("id"),
-        "can_decide": can(scope, Capability.INSTALMENT_APPROVE)
-        and plan.status == PlanStatus.PENDING
-        and plan.requested_by_id != request.user.pk,
+        "can_decide": can(scope, Capability.INSTALMENT_APPROVE) and plan.decidable_by(request.user.pk),
         "confirm": None,
         "can_bill": can(scope, Capability.BILLING_OFFICE),
         **extra,

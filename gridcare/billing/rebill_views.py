@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridcare.billing import access, rebill_selectors
-from gridcare.billing.models import AdjustmentStatus, Bill, BillCorrection, CorrectionStatus, RebillBatch
+from gridcare.billing.models import AdjustmentStatus, Bill, BillCorrection, RebillBatch
 from gridcare.billing.rebill_forms import AdjustmentForm, CorrectionForm, RebillBatchForm
 from gridcare.billing.services.adjustments import AdjustmentIn, adjustment_decide, adjustment_request, needs_approval
 from gridcare.billing.services.rebill import (
@@ -149,7 +149,7 @@ def _correction_page(request: HttpRequest, scope: Scope, found: BillCorrection, 
         "bill": found.bill,
         "account": found.bill.account,
         "events": found.events.select_related("actor__staff").order_by("id"),
-        "can_decide": found.status == CorrectionStatus.PENDING and found.requested_by_id != request.user.pk,
+        "can_decide": found.decidable_by(request.user.pk),
         "confirm": None,
         "can_bill": can(scope, Capability.BILLING_OFFICE),
         **extra,

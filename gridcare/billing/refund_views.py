@@ -231,9 +231,7 @@ def _refund_page(request: HttpRequest, scope: Scope, refund: Refund, **extra: An
         "refund": refund,
         "destination": refund_selectors.destination(refund),
         "events": refund.events.select_related("actor__staff").order_by("id"),
-        "can_decide": can(scope, Capability.REFUND_APPROVE)
-        and refund.status == RefundStatus.PENDING
-        and refund.requested_by_id != request.user.pk,
+        "can_decide": can(scope, Capability.REFUND_APPROVE) and refund.decidable_by(request.user.pk),
         "confirm": None,
         "can_bill": can(scope, Capability.BILLING_OFFICE),
         **refund_selectors.refund_line_actions(scope, refund.status),  # a bank line paid or failed (issue 19)

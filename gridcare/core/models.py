@@ -43,8 +43,16 @@ class Approvable(models.Model):
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
 
+    # The status of a request still waiting for its decision (each subclass declares ``status``).
+    WAITING = "pending"
+
     class Meta:
         abstract = True
+
+    def decidable_by(self, user_id: int | None) -> bool:
+        """Whether the decision is offered to ``user_id``: the request still waits and someone
+        else asked (``core.approval.second_person`` refuses the asker in the service as well)."""
+        return getattr(self, "status", None) == self.WAITING and self.requested_by_id != user_id
 
     @staticmethod
     def approval_constraints(prefix: str, *, undecided: str | None = None) -> list[models.BaseConstraint]:
