@@ -13,25 +13,46 @@ from django.http import HttpRequest
 
 from gridcare.billing.forms import TARIFF_PRICE_FIELDS
 from gridcare.billing.models import (
+    AccountMove,
+    Adjustment,
+    AdjustmentEvent,
     Bill,
+    BillCorrection,
     BillEvent,
     BillRun,
     BillRunEvent,
+    CorrectionEvent,
+    CutoffApproval,
+    CutoffPlan,
     DebitAgreement,
     DebitBatch,
+    DepositEntry,
+    DepositEvent,
     DunningStep,
+    Instalment,
+    InstalmentPlan,
+    InstalmentPlanEvent,
+    MoveEvent,
     Payment,
     PaymentAllocation,
+    PaymentEvent,
     PaymentOrder,
     PaymentOrderEvent,
+    PaymentReversal,
     PenaltyWaiver,
     PrepaidBalance,
     PrepaidEntry,
+    ProtectedAccount,
     Reading,
     ReadingException,
     ReadingImport,
+    RebillBatch,
     Reconciliation,
     ReconciliationItem,
+    Refund,
+    RefundBatch,
+    RefundBatchDownload,
+    RefundEvent,
     Tariff,
     TouPeriod,
 )
@@ -122,6 +143,94 @@ admin.site.register(
         ReconciliationItem,
         DebitAgreement,
         DebitBatch,
+    ],
+    ReadOnlyAdmin,
+)
+
+
+# Issue 19's billing life cycle: every row written by its service (second-person decisions,
+# re-bills, moves, deposits, refunds and their histories), read-only here.
+
+
+@admin.register(BillCorrection)
+class BillCorrectionAdmin(ReadOnlyAdmin):
+    list_display = ("bill", "reason", "status", "old_amount", "preview_amount", "requested_at", "decided_at")
+    list_filter = ("status", "reason")
+    edit_page = "/billing/corrections/"
+
+
+@admin.register(Adjustment)
+class AdjustmentAdmin(ReadOnlyAdmin):
+    list_display = ("account", "kind", "amount", "status", "requested_at", "decided_at")
+    list_filter = ("status", "kind")
+    search_fields = ("account__account_no",)
+    edit_page = "/billing/corrections/"
+
+
+@admin.register(RebillBatch)
+class RebillBatchAdmin(ReadOnlyAdmin):
+    list_display = ("period", "tariff_code", "status", "started_at", "finished_at")
+    edit_page = "/billing/rebill/"
+
+
+@admin.register(PaymentReversal)
+class PaymentReversalAdmin(ReadOnlyAdmin):
+    list_display = ("payment", "reason", "reference", "amount", "reversed_at")
+    list_filter = ("reason",)
+    search_fields = ("reference",)
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ("account", "amount", "method", "status", "requested_at", "decided_at")
+    list_filter = ("status", "method")
+    search_fields = ("account__account_no",)
+    masked = ("bank_account",)
+    edit_page = "/billing/refunds/"
+
+
+@admin.register(RefundBatch)
+class RefundBatchAdmin(ReadOnlyAdmin):
+    list_display = ("id", "lines", "total", "created_at", "paid_at")
+    edit_page = "/billing/refunds/"
+
+
+@admin.register(InstalmentPlan)
+class InstalmentPlanAdmin(ReadOnlyAdmin):
+    list_display = ("account", "total", "count", "status", "start_on", "requested_at", "decided_at")
+    list_filter = ("status",)
+    search_fields = ("account__account_no",)
+    edit_page = "/billing/instalments/"
+
+
+@admin.register(ProtectedAccount)
+class ProtectedAccountAdmin(ReadOnlyAdmin):
+    list_display = ("account", "reason", "review_on")
+    search_fields = ("account__account_no",)
+    edit_page = "/billing/protected/"
+
+
+@admin.register(AccountMove)
+class AccountMoveAdmin(ReadOnlyAdmin):
+    list_display = ("account", "kind", "status", "move_on", "created_at")
+    list_filter = ("kind", "status")
+    search_fields = ("account__account_no",)
+
+
+admin.site.register(
+    [
+        CorrectionEvent,
+        AdjustmentEvent,
+        PaymentEvent,
+        RefundEvent,
+        RefundBatchDownload,
+        Instalment,
+        InstalmentPlanEvent,
+        CutoffApproval,
+        CutoffPlan,
+        MoveEvent,
+        DepositEntry,
+        DepositEvent,
     ],
     ReadOnlyAdmin,
 )

@@ -29,11 +29,6 @@ class PlanForm(forms.Form):
         field.choices = [(n, _("%(n)s 期") % {"n": n}) for n in range(low, high + 1)]
 
 
-class PlanDecisionForm(forms.Form):
-    approve = forms.ChoiceField(choices=[("1", _("批准")), ("0", _("驳回"))], widget=forms.HiddenInput)
-    note = forms.CharField(label=_("审批意见"), max_length=200, required=False)
-
-
 class ProtectedForm(forms.Form):
     reason = forms.ChoiceField(label=_("保护原因"), choices=ProtectedReason.choices)
     evidence = forms.CharField(label=_("证明材料说明"), max_length=300)

@@ -30,7 +30,16 @@ from gridcare.billing.services.instalments import (
 )
 from gridcare.core.paging import paginate, sort_rows
 from gridcare.core.timezone import SHANGHAI, business_date
-from gridcare.core.views import Confirmation, ask_first, confirmation, page_action, page_get, page_user, staff_required
+from gridcare.core.views import (
+    Confirmation,
+    ask_first,
+    confirmation,
+    decision_action,
+    page_action,
+    page_get,
+    page_user,
+    staff_required,
+)
 from gridcare.customers.access import account_get_for_scope
 from gridcare.org.access import Capability, Scope, can, request_scope, require
 
@@ -123,9 +132,7 @@ def _plan_page(request: HttpRequest, scope: Scope, plan: InstalmentPlan, **extra
         "rows": [(i, paid, i.amount - paid) for i, paid in plan_schedule(plan)],
         "bills": plan.bills.order_by("period"),
         "events": plan.events.select_related("actor__staff").order_by("id"),
-        "can_decide": can(scope, Capability.INSTALMENT_APPROVE)
-        and plan.status == PlanStatus.PENDING
-        and plan.requested_by_id != request.user.pk,
+        "can_decide": can(scope, Capability.INSTALMENT_APPROVE) and plan.decidable_by(request.user.pk),
         "confirm": None,
         "can_bill": can(scope, Capability.BILLING_OFFICE),
         **extra,
@@ -144,33 +151,25 @@ def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_decision(request: HttpRequest, plan_id: int) -> HttpResponse:
     scope = _plans_scope(request)
     found = access.plan_get_for_scope(scope=scope, plan_id=plan_id)
-    form = arrears_forms.PlanDecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请选择批准或驳回。"))
-        return redirect("billing:instalment_plan", plan_id=found.pk)
-    approve, note = form.cleaned_data["approve"] == "1", form.cleaned_data["note"]
-    sentence = (
-        _("批准户号 %(no)s 分期缴费 %(a)s（%(c)s 期）？批准后这些账单暂停计收违约金和催费，并短信告知客户。")
-        if approve
-        else _("驳回户号 %(no)s 的分期申请 %(a)s？账单照常计收违约金和催费。")
-    )
-    confirm, done = ask_first(
+
+    def sentence(approve: bool) -> str:
+        text = (
+            _("批准户号 %(no)s 分期缴费 %(a)s（%(c)s 期）？批准后这些账单暂停计收违约金和催费，并短信告知客户。")
+            if approve
+            else _("驳回户号 %(no)s 的分期申请 %(a)s？账单照常计收违约金和催费。")
+        )
+        return text % {"no": found.account.account_no, "a": _money(found.total), "c": found.count}
+
+    return decision_action(
         request,
-        ask=lambda: confirmation(
-            request,
-            sentence=sentence % {"no": found.account.account_no, "a": _money(found.total), "c": found.count},
-            button=_("确认批准") if approve else _("确认驳回"),
-            cancel=reverse("billing:instalment_plan", args=[found.pk]),
+        back=reverse("billing:instalment_plan", args=[found.pk]),
+        sentence=sentence,
+        act=lambda approve, note: plan_decide(
+            scope=scope, actor=page_user(request), plan=found, approve=approve, note=note
         ),
-        act=lambda: plan_decide(scope=scope, actor=page_user(request), plan=found, approve=approve, note=note),
-        form=form,
-        success=_("已批准分期缴费。") if approve else _("已驳回分期申请。"),
+        success=(_("已批准分期缴费。"), _("已驳回分期申请。")),
+        page=lambda confirm: _plan_page(request, scope, found, confirm=confirm),
     )
-    if confirm is not None:
-        return _plan_page(request, scope, found, confirm=confirm)
-    if form.errors:
-        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("billing:instalment_plan", plan_id=found.pk)
 
 
 # --- protected customers ----------------------------------------------------------------------------

@@ -248,11 +248,6 @@ class RefundForm(forms.Form):
         offer(self, payment_id=payments)
 
 
-class RefundDecisionForm(forms.Form):
-    approve = forms.ChoiceField(choices=[("1", _("批准")), ("0", _("驳回"))], widget=forms.HiddenInput)
-    note = forms.CharField(label=_("审批意见"), max_length=200, required=False)
-
-
 class ConfirmForm(forms.Form):
     """An action that takes no input but is asked first (an export, a batch marked paid): the
     service's refusal goes on it."""

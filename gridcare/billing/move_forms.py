@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -80,3 +81,11 @@ class ReasonForm(forms.Form):
     """An action with a reason (a deposit applied on default, a refund line the bank returned)."""
 
     reason = forms.CharField(label=_("原因"), max_length=200, min_length=2)
+
+
+def account_page_forms() -> dict[str, Any]:
+    """The account page's deposit forms (a new key for each page)."""
+    return {
+        "deposit_form": DepositForm(initial={"request_key": uuid.uuid4()}, auto_id="id_deposit_%s"),
+        "apply_form": ReasonForm(auto_id="id_apply_%s"),
+    }

@@ -14,31 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridcare.billing import access, forms, move_forms, refund_selectors
-from gridcare.billing.models import AccountMove, DepositEvent, MoveKind, MoveStatus, RefundStatus
+from gridcare.billing.models import AccountMove, MoveKind, MoveStatus
 from gridcare.billing.services import moves
 from gridcare.billing.services.deposits import deposit_apply, deposit_collect, deposit_state
 from gridcare.billing.services.refund_lines import refund_line_failed, refund_line_paid
 from gridcare.core.views import Confirmation, ask_first, confirmation, page_action, page_get, page_user, staff_required
 from gridcare.customers.access import account_get_for_scope
-from gridcare.customers.models import Account, AccountStatus, CustomerClass
 from gridcare.org.access import Capability, Scope, can, request_scope, require
-
-
-def moves_context(scope: Scope, account: Account) -> dict[str, Any]:
-    """The account page's part of moving out and in and of the deposit."""
-    residential = account.customer_class == CustomerClass.RESIDENTIAL
-    return {
-        "can_move": can(scope, Capability.ACCOUNT_MOVE)
-        and account.status in (AccountStatus.ACTIVE, AccountStatus.SUSPENDED),
-        "account_moves": AccountMove.objects.filter(account=account).select_related("bill").order_by("-id")[:10],
-        "deposit": None if residential else deposit_state(account),
-        "deposit_rule": moves.deposit_rule_text(),
-        "deposit_events": DepositEvent.objects.filter(account=account).select_related("actor__staff").order_by("id"),
-        "can_take_deposit": can(scope, Capability.DEPOSIT_TAKE) and not residential,
-        "can_apply_deposit": can(scope, Capability.DEPOSIT_APPLY) and not residential,
-        "deposit_form": move_forms.DepositForm(initial={"request_key": uuid.uuid4()}, auto_id="id_deposit_%s"),
-        "apply_form": move_forms.ReasonForm(auto_id="id_apply_%s"),
-    }
 
 
 def _move_in(data: dict[str, Any]) -> moves.MoveIn:
@@ -265,12 +247,3 @@ def refund_paid(request: HttpRequest, refund_id: int) -> HttpResponse:
         success=_("已确认该笔退款到账。"),
     )
     return redirect("billing:refund", refund_id=found.pk)
-
-
-def refund_line_actions(scope: Scope, refund_status: str) -> dict[str, bool]:
-    """What the refund page offers for a line of a bank batch."""
-    office = can(scope, Capability.REFUND_REQUEST)
-    return {
-        "can_mark_paid": office and refund_status == RefundStatus.EXPORTED,
-        "can_mark_failed": office and refund_status in (RefundStatus.EXPORTED, RefundStatus.PAID),
-    }

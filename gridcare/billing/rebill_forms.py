@@ -54,11 +54,6 @@ class AdjustmentForm(forms.Form):
     note = forms.CharField(label=_("说明"), max_length=200)
 
 
-class DecisionForm(forms.Form):
-    approve = forms.ChoiceField(choices=[("1", _("批准")), ("0", _("驳回"))], widget=forms.HiddenInput)
-    note = forms.CharField(label=_("审批意见"), max_length=200, required=False)
-
-
 class RebillBatchForm(forms.Form):
     request_key = forms.UUIDField(widget=forms.HiddenInput)
     period = forms.CharField(label=_("账期"), max_length=7, validators=[valid_period], help_text=_("如 2026-10"))

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridcare.billing import access, rebill_selectors
-from gridcare.billing.models import AdjustmentStatus, Bill, BillCorrection, CorrectionStatus, RebillBatch
-from gridcare.billing.rebill_forms import AdjustmentForm, CorrectionForm, DecisionForm, RebillBatchForm
+from gridcare.billing.models import AdjustmentStatus, Bill, BillCorrection, RebillBatch
+from gridcare.billing.rebill_forms import AdjustmentForm, CorrectionForm, RebillBatchForm
 from gridcare.billing.services.adjustments import AdjustmentIn, adjustment_decide, adjustment_request, needs_approval
 from gridcare.billing.services.rebill import (
     CorrectionIn,
@@ -37,7 +37,16 @@ from gridcare.billing.services.rebill_batch import (
 )
 from gridcare.core.exceptions import NotFound
 from gridcare.core.paging import paginate, sort_rows
-from gridcare.core.views import Confirmation, ask_first, confirmation, is_htmx, page_get, page_user, staff_required
+from gridcare.core.views import (
+    Confirmation,
+    ask_first,
+    confirmation,
+    decision_action,
+    is_htmx,
+    page_get,
+    page_user,
+    staff_required,
+)
 from gridcare.customers.access import account_get_for_scope
 from gridcare.customers.models import Account
 from gridcare.org.access import Capability, Scope, can, request_scope, require
@@ -140,7 +149,7 @@ def _correction_page(request: HttpRequest, scope: Scope, found: BillCorrection, 
         "bill": found.bill,
         "account": found.bill.account,
         "events": found.events.select_related("actor__staff").order_by("id"),
-        "can_decide": found.status == CorrectionStatus.PENDING and found.requested_by_id != request.user.pk,
+        "can_decide": found.decidable_by(request.user.pk),
         "confirm": None,
         "can_bill": can(scope, Capability.BILLING_OFFICE),
         **extra,
@@ -159,35 +168,23 @@ def correction(request: HttpRequest, correction_id: int) -> HttpResponse:
 def correction_decision(request: HttpRequest, correction_id: int) -> HttpResponse:
     scope = _approver(request_scope(request))
     found = access.correction_get_for_scope(scope=scope, correction_id=correction_id)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请选择批准或驳回。"))
-        return redirect("billing:correction", correction_id=found.pk)
-    approve, note = form.cleaned_data["approve"] == "1", form.cleaned_data["note"]
     values = {"p": found.bill.period, "old": _money(found.old_amount), "new": _money(found.preview_amount)}
-    if approve:
-        sentence = _("批准更正？%(p)s 账单（%(old)s）将作废并重新出账，新应收约 %(new)s，并短信告知客户。") % values
-    else:
-        sentence = _("驳回 %(p)s 账单的更正申请？账单保持不变。") % values
-    confirm, done = ask_first(
+
+    def sentence(approve: bool) -> str:
+        if approve:
+            return _("批准更正？%(p)s 账单（%(old)s）将作废并重新出账，新应收约 %(new)s，并短信告知客户。") % values
+        return _("驳回 %(p)s 账单的更正申请？账单保持不变。") % values
+
+    return decision_action(
         request,
-        ask=lambda: confirmation(
-            request,
-            sentence=sentence,
-            button=_("确认批准") if approve else _("确认驳回"),
-            cancel=reverse("billing:correction", args=[found.pk]),
-        ),
-        act=lambda: correction_decide(
+        back=reverse("billing:correction", args=[found.pk]),
+        sentence=sentence,
+        act=lambda approve, note: correction_decide(
             scope=scope, actor=page_user(request), correction=found, approve=approve, note=note
         ),
-        form=form,
-        success=_("已批准更正，账单已重新出账。") if approve else _("已驳回更正申请。"),
+        success=(_("已批准更正，账单已重新出账。"), _("已驳回更正申请。")),
+        page=lambda confirm: _correction_page(request, scope, found, confirm=confirm),
     )
-    if confirm is not None:
-        return _correction_page(request, scope, found, confirm=confirm)
-    if form.errors:
-        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("billing:correction", correction_id=found.pk)
 
 
 # --- the approvals waiting ------------------------------------------------------------------------
@@ -233,36 +230,24 @@ def approvals(request: HttpRequest) -> HttpResponse:
 def adjustment_decision(request: HttpRequest, adjustment_id: int) -> HttpResponse:
     scope = _approver(request_scope(request))
     found = access.adjustment_get_for_scope(scope=scope, adjustment_id=adjustment_id)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请选择批准或驳回。"))
-        return redirect("billing:approvals")
-    approve, note = form.cleaned_data["approve"] == "1", form.cleaned_data["note"]
     values = {"no": found.account.account_no, "k": found.get_kind_display(), "a": _money(found.amount)}
-    if approve:
-        sentence = _("批准户号 %(no)s 的%(k)s %(a)s？将计入该户下一期账单。") % values
-    else:
-        sentence = _("驳回户号 %(no)s 的%(k)s %(a)s？") % values
-    confirm, _done = ask_first(
+
+    def sentence(approve: bool) -> str:
+        if approve:
+            return _("批准户号 %(no)s 的%(k)s %(a)s？将计入该户下一期账单。") % values
+        return _("驳回户号 %(no)s 的%(k)s %(a)s？") % values
+
+    action = reverse("billing:adjustment_decide", args=[found.pk])
+    return decision_action(
         request,
-        ask=lambda: confirmation(
-            request,
-            sentence=sentence,
-            button=_("确认批准") if approve else _("确认驳回"),
-            cancel=reverse("billing:approvals"),
-        ),
-        act=lambda: adjustment_decide(
+        back=reverse("billing:approvals"),
+        sentence=sentence,
+        act=lambda approve, note: adjustment_decide(
             scope=scope, actor=page_user(request), adjustment=found, approve=approve, note=note
         ),
-        form=form,
-        success=_("已批准退补。") if approve else _("已驳回退补。"),
+        success=(_("已批准退补。"), _("已驳回退补。")),
+        page=lambda confirm: _approvals_page(request, scope, confirm=confirm, confirm_action=action),
     )
-    if confirm is not None:
-        action = reverse("billing:adjustment_decide", args=[found.pk])
-        return _approvals_page(request, scope, confirm=confirm, confirm_action=action)
-    if form.errors:
-        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("billing:approvals")
 
 
 # --- an account's credit and debit notes --------------------------------------------------------

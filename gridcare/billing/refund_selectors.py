@@ -18,7 +18,7 @@ from gridcare.core.forms import Choice
 from gridcare.core.timezone import SHANGHAI
 from gridcare.customers.models import Account
 from gridcare.customers.rules import mask_name
-from gridcare.org.access import Scope
+from gridcare.org.access import Capability, Scope, can
 
 # The channels a refund may go back through (services.refunds checks the same list).
 ORIGINAL_CHANNELS = ("wechat", "alipay", "app", "web", "counter_card", "bank_debit")
@@ -127,3 +127,12 @@ def refund_file_lines(batch: RefundBatch) -> Iterator[list[Any]]:
             r.payment.channel_txn_id if r.payment else "",
             r.amount,
         ]
+
+
+def refund_line_actions(scope: Scope, refund_status: str) -> dict[str, bool]:
+    """What the refund page offers for a line of a bank batch."""
+    office = can(scope, Capability.REFUND_REQUEST)
+    return {
+        "can_mark_paid": office and refund_status == RefundStatus.EXPORTED,
+        "can_mark_failed": office and refund_status in (RefundStatus.EXPORTED, RefundStatus.PAID),
+    }

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 
 from gridcare.billing import access, forms, refund_selectors
 from gridcare.billing.models import Payment, Refund, RefundStatus, ReversalReason
-from gridcare.billing.move_views import refund_line_actions
 from gridcare.billing.services.refund_lines import download_line, refund_batch_downloaded
 from gridcare.billing.services.refunds import (
     RefundIn,
@@ -33,7 +32,16 @@ from gridcare.billing.services.reversals import ReversalOutcome, payment_reversa
 from gridcare.core.exceptions import NotFound
 from gridcare.core.paging import export_response, paginate, sort_rows
 from gridcare.core.timezone import business_date
-from gridcare.core.views import Confirmation, ask_first, confirmation, page_action, page_get, page_user, staff_required
+from gridcare.core.views import (
+    Confirmation,
+    ask_first,
+    confirmation,
+    decision_action,
+    page_action,
+    page_get,
+    page_user,
+    staff_required,
+)
 from gridcare.customers.access import account_get_for_scope
 from gridcare.org.access import Capability, Scope, can, request_scope, require
 
@@ -223,13 +231,10 @@ def _refund_page(request: HttpRequest, scope: Scope, refund: Refund, **extra: An
         "refund": refund,
         "destination": refund_selectors.destination(refund),
         "events": refund.events.select_related("actor__staff").order_by("id"),
-        "can_decide": can(scope, Capability.REFUND_APPROVE)
-        and refund.status == RefundStatus.PENDING
-        and refund.requested_by_id != request.user.pk,
-        "form": forms.RefundDecisionForm(),
+        "can_decide": can(scope, Capability.REFUND_APPROVE) and refund.decidable_by(request.user.pk),
         "confirm": None,
         "can_bill": can(scope, Capability.BILLING_OFFICE),
-        **refund_line_actions(scope, refund.status),  # a bank line paid or failed (issue 19)
+        **refund_selectors.refund_line_actions(scope, refund.status),  # a bank line paid or failed (issue 19)
         **extra,
     }
     return render(request, "billing/refund.html", context)
@@ -246,34 +251,24 @@ def refund(request: HttpRequest, refund_id: int) -> HttpResponse:
 def refund_decision(request: HttpRequest, refund_id: int) -> HttpResponse:
     scope = _refund_scope(request)
     found = access.refund_get_for_scope(scope=scope, refund_id=refund_id)
-    form = forms.RefundDecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请选择批准或驳回。"))
-        return redirect("billing:refund", refund_id=found.pk)
-    approve, note = form.cleaned_data["approve"] == "1", form.cleaned_data["note"]
-    if approve:
-        sentence = _("批准退款 %(a)s 至 %(d)s？批准后将进入待导出，导出后由银行付款。")
-        button = _("确认批准")
-    else:
-        sentence = _("驳回退款 %(a)s？冻结的金额将退回该户预存余额。")
-        button = _("确认驳回")
-    confirm, done = ask_first(
+
+    def sentence(approve: bool) -> str:
+        if approve:
+            text = _("批准退款 %(a)s 至 %(d)s？批准后将进入待导出，导出后由银行付款。")
+        else:
+            text = _("驳回退款 %(a)s？冻结的金额将退回该户预存余额。")
+        return text % {"a": _money(found.amount), "d": refund_selectors.destination(found)}
+
+    return decision_action(
         request,
-        ask=lambda: confirmation(
-            request,
-            sentence=sentence % {"a": _money(found.amount), "d": refund_selectors.destination(found)},
-            button=button,
-            cancel=reverse("billing:refund", args=[found.pk]),
+        back=reverse("billing:refund", args=[found.pk]),
+        sentence=sentence,
+        act=lambda approve, note: refund_decide(
+            scope=scope, actor=page_user(request), refund=found, approve=approve, note=note
         ),
-        act=lambda: refund_decide(scope=scope, actor=page_user(request), refund=found, approve=approve, note=note),
-        form=form,
-        success=_("已批准退款。") if approve else _("已驳回退款，金额已退回预存余额。"),
+        success=(_("已批准退款。"), _("已驳回退款，金额已退回预存余额。")),
+        page=lambda confirm: _refund_page(request, scope, found, confirm=confirm),
     )
-    if confirm is not None:
-        return _refund_page(request, scope, found, confirm=confirm)
-    if form.errors:
-        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("billing:refund", refund_id=found.pk)
 
 
 @staff_required

@@ -38,7 +38,8 @@ from gridcare.billing.exports import (
     run_lines,
 )
 from gridcare.billing.models import Bill, BillRun, BillStatus, ExceptionStatus, Payment, PenaltyWaiver
-from gridcare.billing.move_views import moves_context
+from gridcare.billing.move_forms import account_page_forms
+from gridcare.billing.move_selectors import moves_context
 from gridcare.billing.pdf import bill_lines, bill_pdf, company_name, footer, receipt_lines, receipt_pdf
 from gridcare.billing.services.arrears import waiver_decide, waiver_request
 from gridcare.billing.services.bill_run import bill_run_launch, bill_run_open
@@ -203,6 +204,7 @@ def _account_page(
         "can_invoice": can(scope, Capability.INVOICE_VIEW),  # e-invoices (gridcare.invoicing)
         "can_title": can(scope, Capability.INVOICE_TITLE_EDIT),
         **moves_context(scope, acct),  # 销户 / 过户 and the deposit (issue 19)
+        **account_page_forms(),
         "can_correct": can(scope, Capability.BILL_CORRECT_REQUEST),  # 更正 and 退补 (issue 19)
     }
     return render(request, "billing/account.html", context)

@@ -139,3 +139,12 @@ def offer(form: forms.BaseForm, **choices: Iterable[Choice]) -> None:
         field = form.fields[name]
         assert isinstance(field, Picker | MultiPicker), name
         field.offer(offered)
+
+
+class DecisionForm(forms.Form):
+    """A second person's decision of a request (``core.approval``): approve or reject, with a
+    note; sent by ``templates/includes/approval_decision.html`` to a view using
+    ``core.views.decision_action``."""
+
+    approve = forms.ChoiceField(choices=[("1", _("批准")), ("0", _("驳回"))], widget=forms.HiddenInput)
+    note = forms.CharField(label=_("审批意见"), max_length=200, required=False)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,50 @@ class Event(models.Model):
     class Meta:
         abstract = True
         ordering = ["id"]
+
+
+class Approvable(models.Model):
+    """What every request a second person decides carries (四眼原则, ``core.approval``): who asked
+    and when, who decided, when and with what note. A subclass adds its own rows and puts
+    ``Approvable.approval_constraints(prefix)`` in its ``Meta.constraints``: the database refuses
+    a decision by the person who asked, as ``core.approval.second_person`` does before it."""
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("申请时间"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
+
+    # The status of a request still waiting for its decision (each subclass declares ``status``).
+    WAITING = "pending"
+
+    class Meta:
+        abstract = True
+
+    def decidable_by(self, user_id: int | None) -> bool:
+        """Whether the decision is offered to ``user_id``: the request still waits and someone
+        else asked (``core.approval.second_person`` refuses the asker in the service as well)."""
+        return getattr(self, "status", None) == self.WAITING and self.requested_by_id != user_id
+
+    @staticmethod
+    def approval_constraints(prefix: str, *, undecided: str | None = None) -> list[models.BaseConstraint]:
+        """``<prefix>_second_person``: the decider is not the asker; with ``undecided`` (a status)
+        also ``<prefix>_decided_by_someone``: every other status names who decided."""
+        found: list[models.BaseConstraint] = [
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")), name=f"{prefix}_second_person"
+            )
+        ]
+        if undecided is not None:
+            found.insert(
+                0,
+                models.CheckConstraint(
+                    condition=Q(status=undecided) | Q(decided_by__isnull=False), name=f"{prefix}_decided_by_someone"
+                ),
+            )
+        return found
 
 
 class ApiToken(models.Model):

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from gridcare.core.exceptions import DomainError, Forbidden, NotFound
-from gridcare.core.forms import HolidayFormSet, MakeupDayFormSet, NoticeForm
+from gridcare.core.forms import DecisionForm, HolidayFormSet, MakeupDayFormSet, NoticeForm
 from gridcare.core.models import CalendarYear
 from gridcare.core.services import HolidayRange, YearNotice
 from gridcare.core.timezone import business_date
@@ -146,6 +146,45 @@ def ask_first(
     if not confirmed(request):
         return page_action(request, ask, form=form), None
     return None, page_action(request, act, form=form, success=success)
+
+
+def decision_action(
+    request: HttpRequest,
+    *,
+    back: str,
+    sentence: Callable[[bool], str],
+    act: Callable[[bool, str], object],
+    success: tuple[str, str],
+    page: Callable[[Confirmation], HttpResponse],
+) -> HttpResponse:
+    """A second person's decision (``core.approval``), posted from
+    ``includes/approval_decision.html``: approve or reject with a note, asked first with
+    ``sentence(approve)``, then ``act(approve, note)`` (the service's decide) through
+    ``page_action``, ``success`` flashed (approved, rejected). The question is shown on the
+    request's own page (``page(confirmation)``); anything else goes back to ``back``, a refusal
+    (someone decided first, the asker deciding) in the page's messages."""
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择批准或驳回。"))
+        return redirect(back)
+    approve, note = form.cleaned_data["approve"] == "1", form.cleaned_data["note"]
+    confirm, _done = ask_first(
+        request,
+        ask=lambda: confirmation(
+            request,
+            sentence=sentence(approve),
+            button=_("确认批准") if approve else _("确认驳回"),
+            cancel=back,
+        ),
+        act=lambda: act(approve, note),
+        form=form,
+        success=success[0] if approve else success[1],
+    )
+    if confirm is not None:
+        return page(confirm)
+    if form.errors:
+        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(back)
 
 
 # -- the working-day calendar: /calendar/ and /calendar/<year>/ --------------------------------

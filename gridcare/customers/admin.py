@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db.models import Model
 
 from gridcare.core.admin import ReadOnlyAdmin
-from gridcare.customers.models import Account, AccountEvent, Feeder, TransformerArea
+from gridcare.customers.models import Account, AccountEvent, Feeder, MeterExchange, TransformerArea
 
 
 @admin.register(Feeder)
@@ -40,3 +40,12 @@ class AccountAdmin(ReadOnlyAdmin):
 class AccountEventAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "account", "type", "actor")
     list_filter = ("type",)
+
+
+@admin.register(MeterExchange)
+class MeterExchangeAdmin(ReadOnlyAdmin):
+    """换表 (issue 19): written by ``meter_exchange`` on the account's meter-exchange page."""
+
+    list_display = ("account", "exchanged_on", "old_meter", "new_meter")
+    search_fields = ("account__account_no",)
+    edit_page = "/customers/"

@@ -2,9 +2,10 @@
 default and the provider's HTTP adapter switched on by configuration
 (GRIDCARE_EINVOICE_PROVIDER = "http", with HTTP_URL, HTTP_APP_ID, HTTP_SECRET).
 
-Each request carries the invoice's own serial (``GC<id>``): a provider that already issued for
-that serial answers with the same invoice, so a worker that died between the provider's answer
-and its commit retries without a second invoice."""
+Each request carries the invoice's own serial (``GC<id>``, saved on the row when a worker claims
+it, sent in the body and as ``Idempotency-Key``): a provider that already issued for that serial
+answers with the same invoice, and so does the simulated issuer, so a worker that died between
+the call and its commit retries without a second invoice."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import hmac
 import json
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
@@ -68,6 +69,9 @@ class SimulatedIssuer:
     provider would (tests and drills: GRIDCARE_EINVOICE_SIMULATED_FAILURES)."""
 
     name = "simulated"
+    # What the simulated platform has issued, by key: a repeated key is the same invoice (as the
+    # provider's platform answers a retry), whatever the day of the retry.
+    made: dict[IssueRequest, Issued] = {}
 
     def __init__(self, *, failures: int = 0, province: str = "33") -> None:
         self.failures = failures
@@ -76,9 +80,14 @@ class SimulatedIssuer:
     def issue(self, request: IssueRequest) -> Issued:
         if request.attempt <= self.failures:
             raise IssuerError("模拟开票平台暂时不可用", temporary=True)
+        same = replace(request, attempt=0, on=date.min)  # the key and what it is for
+        if same in self.made:
+            return self.made[same]
         number = rules.simulated_number(serial=request.invoice_id, on=request.on, province=self.province)
         code = rules.simulated_code(number=number, gross=request.gross, buyer_tax_number=request.buyer_tax_number)
-        return Issued(number=number, verification_code=code, issued_at=timezone.now())
+        issued = Issued(number=number, verification_code=code, issued_at=timezone.now())
+        self.made[same] = issued
+        return issued
 
 
 class HttpIssuer:
@@ -125,6 +134,7 @@ class HttpIssuer:
             headers={
                 "Content-Type": "application/json",
                 "X-App-Id": self.app_id,
+                "Idempotency-Key": request.serial,
                 "X-Signature": self.signature(body),
             },
         )

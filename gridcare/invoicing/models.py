@@ -53,6 +53,9 @@ class InvoiceKind(models.TextChoices):
 
 class InvoiceStatus(models.TextChoices):
     PENDING = "pending", _("待开具")
+    # Claimed by a worker and sent to the issuer (outside any transaction); a retry after a crash
+    # takes it again once ``next_attempt_at`` (the claim's lease) has passed and sends the same key.
+    ISSUING = "issuing", _("开具中")
     ISSUED = "issued", _("已开具")
     FAILED = "failed", _("开具失败")
     CANCELLED = "cancelled", _("无需开具")
@@ -93,6 +96,9 @@ class Invoice(models.Model):
     number = models.CharField(_("发票号码"), max_length=20, blank=True, default="")
     verification_code = models.CharField(_("校验码"), max_length=20, blank=True, default="")
     provider = models.CharField(_("开票渠道"), max_length=20, blank=True, default="")
+    # The idempotency key sent to the issuer ("GC<id>"), saved when a worker claims the invoice:
+    # every attempt, and a retry after a crash, sends the same one.
+    issue_key = models.CharField(_("开票流水号"), max_length=40, blank=True, default="", db_default="")
     reason = models.CharField(_("冲红原因"), max_length=200, blank=True, default="")
     attempts = models.PositiveIntegerField(_("开具次数"), default=0)
     next_attempt_at = models.DateTimeField(_("下次开具"), db_index=True)

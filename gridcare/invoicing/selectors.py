@@ -10,7 +10,7 @@ from datetime import datetime, time
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from gridcare.billing.models import Bill, Payment
+from gridcare.billing.models import Bill, BillStatus, Payment
 from gridcare.core.timezone import SHANGHAI, business_date
 from gridcare.customers.models import Account
 from gridcare.customers.rules import mask_email, mask_name
@@ -126,6 +126,7 @@ def bills_to_invoice(*, limit: int) -> list[Bill]:
     invoice yet."""
     rows = (
         Bill.objects.filter(_bill_mode(), amount__gt=0)
+        .exclude(status=BillStatus.CANCELLED)
         .exclude(Exists(Invoice.objects.filter(bill_id=OuterRef("pk"), kind=InvoiceKind.BLUE)))
         .select_related("account__customer")
         .order_by("id")
@@ -134,7 +135,15 @@ def bills_to_invoice(*, limit: int) -> list[Bill]:
     return list(rows.filter(issued_at__gte=start)[:limit])
 
 
+def bills_wanting_invoices(*, ids: list[int]) -> list[Bill]:
+    """Of the bills ``ids`` (a re-bill's replacements), those of accounts that asked for bill
+    invoices, with something to invoice."""
+    rows = Bill.objects.filter(_bill_mode(), pk__in=ids, amount__gt=0).exclude(status=BillStatus.CANCELLED)
+    return list(rows.select_related("account__customer").order_by("id"))
+
+
 def due_ids(*, now: datetime, limit: int) -> list[int]:
-    """Pending invoices whose time has come (blue before red: a red one waits for its blue)."""
-    rows = Invoice.objects.filter(status=InvoiceStatus.PENDING, next_attempt_at__lte=now)
+    """Pending invoices whose time has come, and those a worker claimed whose lease has run out
+    (it died during the issuer's call: sent again with the same key). A red one waits for its blue."""
+    rows = Invoice.objects.filter(status__in=(InvoiceStatus.PENDING, InvoiceStatus.ISSUING), next_attempt_at__lte=now)
     return list(rows.order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit])

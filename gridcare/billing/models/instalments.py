@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gridcare.billing.models.bills import Bill
-from gridcare.core.models import Event
+from gridcare.core.models import Approvable, Event
 
 
 class PlanStatus(models.TextChoices):
@@ -21,7 +21,7 @@ class PlanStatus(models.TextChoices):
     REJECTED = "rejected", _("已驳回")
 
 
-class InstalmentPlan(models.Model):
+class InstalmentPlan(Approvable):
     """Arrears of an account paid in instalments. ``total`` is what the plan's bills owed on
     ``start_on`` (electricity and penalty); while the plan is kept those bills accrue no penalty
     and wait outside the dunning list; a missed instalment breaks it (``broken_on``)."""
@@ -34,13 +34,6 @@ class InstalmentPlan(models.Model):
     count = models.PositiveSmallIntegerField(_("期数"))
     start_on = models.DateField(_("计划起始日"))
     reason = models.CharField(_("申请原因"), max_length=200)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(_("申请时间"))
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
-    decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
     broken_on = models.DateField(_("违约日"), null=True, blank=True)
     ended_on = models.DateField(_("结束日"), null=True, blank=True)
 
@@ -49,9 +42,7 @@ class InstalmentPlan(models.Model):
         verbose_name_plural = _("分期缴费计划")
         ordering = ["-requested_at", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")), name="plan_second_person"
-            ),
+            *Approvable.approval_constraints("plan"),
             models.UniqueConstraint(
                 fields=["account"], condition=Q(status__in=["pending", "kept"]), name="one_open_plan_per_account"
             ),

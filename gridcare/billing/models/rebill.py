@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gridcare.billing.models.bills import Bill
-from gridcare.core.models import Event
+from gridcare.core.models import Approvable, Event
 
 
 class CorrectionReason(models.TextChoices):
@@ -68,7 +68,7 @@ class RebillBatch(models.Model):
         return f"{self.period} {self.tariff_code}"
 
 
-class BillCorrection(models.Model):
+class BillCorrection(Approvable):
     """A request to cancel a wrong bill and bill it again (更正), approved by a second person.
     The corrected reading (empty fields: the reading as it stands) is applied on approval.
     ``request_key`` is the form's: a double submit is one request."""
@@ -85,13 +85,6 @@ class BillCorrection(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=CorrectionStatus.choices, default=CorrectionStatus.PENDING
     )
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(_("申请时间"))
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
-    decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
     new_bill = models.ForeignKey(Bill, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
@@ -100,13 +93,7 @@ class BillCorrection(models.Model):
         ordering = ["-requested_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["bill"], condition=Q(status="pending"), name="one_pending_correction"),
-            models.CheckConstraint(
-                condition=Q(status="pending") | Q(decided_by__isnull=False), name="correction_decided_by_someone"
-            ),
-            models.CheckConstraint(
-                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("requested_by")),
-                name="correction_second_person",
-            ),
+            *Approvable.approval_constraints("correction", undecided="pending"),
         ]
 
     def __str__(self) -> str:
@@ -138,7 +125,7 @@ class AdjustmentStatus(models.TextChoices):
     REJECTED = "rejected", _("已驳回")
 
 
-class Adjustment(models.Model):
+class Adjustment(Approvable):
     """A credit or debit note on an account (退补电费), carried by its next bill as a line. Above
     ``ADJUSTMENT_APPROVAL_YUAN`` a second person approves it; below it is approved when asked."""
 
@@ -149,13 +136,6 @@ class Adjustment(models.Model):
     amount = models.DecimalField(_("金额"), max_digits=14, decimal_places=2)
     note = models.CharField(_("说明"), max_length=200)
     status = models.CharField(_("状态"), max_length=10, choices=AdjustmentStatus.choices)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(_("申请时间"))
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
-    decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
     bill = models.ForeignKey(Bill, on_delete=models.PROTECT, null=True, blank=True, related_name="adjustments")
 
     class Meta:
@@ -169,10 +149,7 @@ class Adjustment(models.Model):
                 condition=Q(status="applied", bill__isnull=False) | ~Q(status="applied") & Q(bill__isnull=True),
                 name="adjustment_applied_has_bill",
             ),
-            models.CheckConstraint(
-                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("requested_by")),
-                name="adjustment_second_person",
-            ),
+            *Approvable.approval_constraints("adjustment"),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gridcare.billing.models.payments import Payment
-from gridcare.core.models import Event
+from gridcare.core.models import Approvable, Event
 
 
 class ReversalReason(models.TextChoices):
@@ -108,7 +108,7 @@ class RefundBatch(models.Model):
         return f"#{self.pk} {self.lines} {self.total}"
 
 
-class Refund(models.Model):
+class Refund(Approvable):
     """A refund of an account's credit balance. The amount leaves the prepaid balance when it is
     asked for (held: it can be neither spent by a bill run nor refunded twice) and comes back if
     the refund is rejected. ``request_key`` is the request form's: a double click is one refund."""
@@ -125,13 +125,6 @@ class Refund(models.Model):
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="refunds")
     reason = models.CharField(_("退款原因"), max_length=200)
     status = models.CharField(_("状态"), max_length=10, choices=RefundStatus.choices, default=RefundStatus.PENDING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(_("申请时间"))
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
-    decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
     batch = models.ForeignKey(RefundBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="refunds")
     failure_reason = models.CharField(_("失败原因"), max_length=200, blank=True, default="", db_default="")
 
@@ -150,6 +143,7 @@ class Refund(models.Model):
                 condition=Q(status__in=["pending", "approved", "rejected"]) | Q(batch__isnull=False),
                 name="refund_exported_has_batch",
             ),
+            *Approvable.approval_constraints("refund"),
         ]
 
     def __str__(self) -> str:

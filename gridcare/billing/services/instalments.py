@@ -39,7 +39,7 @@ from gridcare.billing.rules.bill_penalty import bill_penalty, penalty_parts
 from gridcare.billing.rules.bill_status import OPEN
 from gridcare.billing.rules.instalments import broken_on, instalment_amounts, instalment_dates, schedule
 from gridcare.billing.services.cutoffs import cutoff_warnings_withdraw, primary_phone
-from gridcare.core.approval import second_person
+from gridcare.core.approval import decision_note, second_person
 from gridcare.core.exceptions import Conflict, InvalidInput
 from gridcare.core.money import ZERO
 from gridcare.core.timezone import business_date
@@ -206,8 +206,7 @@ def plan_decide(*, scope: Scope, actor: User, plan: InstalmentPlan, approve: boo
     customer told) or rejects (nothing else changes)."""
     require(scope, Capability.INSTALMENT_APPROVE)
     second_person(asked_by_id=plan.requested_by_id, actor=actor, message=_("分期计划须由申请人以外的人审批。"))
-    if not isinstance(note, str) or len(note) > 200:
-        raise InvalidInput(_("审批意见最多 200 字。"), errors={"note": _("最多 200 字。")})
+    note = decision_note(note)
     to = PlanStatus.KEPT if approve else PlanStatus.REJECTED
     with transaction.atomic():
         Account.objects.select_for_update().filter(pk=plan.account_id).first()
@@ -219,10 +218,10 @@ def plan_decide(*, scope: Scope, actor: User, plan: InstalmentPlan, approve: boo
             to=to,
             actor=actor,
             event=InstalmentPlanEvent.Type.APPROVED if approve else InstalmentPlanEvent.Type.REJECTED,
-            parameters={"note": note.strip()} if note.strip() else {},
+            parameters={"note": note} if note else {},
             decided_by=actor,
             decided_at=timezone.now(),
-            decision_note=note.strip(),
+            decision_note=note,
         )
         if approve:
             _pause(plan, bills, actor)

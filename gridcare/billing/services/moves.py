@@ -23,11 +23,11 @@ The preview runs the same service in a transaction that is rolled back."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -421,22 +421,27 @@ def _write_settlement(move: AccountMove, settlement: rules.Settlement) -> None:
     move.credit, move.left_owed = settlement.credit, settlement.left_owed
 
 
-def account_close(*, scope: Scope, actor: User, account: Account, data: MoveIn) -> tuple[AccountMove, bool]:
-    """销户. Returns (move, created): the same form key again returns the first move."""
-    require(scope, Capability.ACCOUNT_MOVE)
+def _once(account: Account, data: MoveIn, kind: str, do: Callable[[], MoveOutcome]) -> tuple[AccountMove, bool]:
+    """A closure or transfer done once per form key: (move, created). The same key again, or a
+    copy of the same form that won the account's lock first, answers with the first move."""
     existing = AccountMove.objects.filter(request_key=data.request_key).first()
     if existing is not None:
-        return _same(existing, account, MoveKind.CLOSURE), False
+        return _same(existing, account, kind), False
     try:
-        outcome = _close(scope, actor, account, data)
+        outcome = do()
     except DomainError:
-        # A copy of the same form won the account's lock: answer with its closure.
         existing = AccountMove.objects.filter(request_key=data.request_key).first()
         if existing is None:
             raise
-        return _same(existing, account, MoveKind.CLOSURE), False
+        return _same(existing, account, kind), False
     assert outcome.move is not None
     return outcome.move, True
+
+
+def account_close(*, scope: Scope, actor: User, account: Account, data: MoveIn) -> tuple[AccountMove, bool]:
+    """销户. Returns (move, created): the same form key again returns the first move."""
+    require(scope, Capability.ACCOUNT_MOVE)
+    return _once(account, data, MoveKind.CLOSURE, lambda: _close(scope, actor, account, data))
 
 
 def _close(scope: Scope, actor: User, account: Account, data: MoveIn) -> MoveOutcome:
@@ -572,18 +577,7 @@ def account_move_in(*, scope: Scope, actor: User, account: Account, data: MoveIn
     the old holder: a destination is required), the account passed to the new holder, who pays
     from that reading on (the month's regular bill takes the final bill's kWh off)."""
     require(scope, Capability.ACCOUNT_MOVE)
-    existing = AccountMove.objects.filter(request_key=data.request_key).first()
-    if existing is not None:
-        return _same(existing, account, MoveKind.TRANSFER), False
-    try:
-        outcome = _transfer(scope, actor, account, data)
-    except DomainError:
-        existing = AccountMove.objects.filter(request_key=data.request_key).first()
-        if existing is None:
-            raise
-        return _same(existing, account, MoveKind.TRANSFER), False
-    assert outcome.move is not None
-    return outcome.move, True
+    return _once(account, data, MoveKind.TRANSFER, lambda: _transfer(scope, actor, account, data))
 
 
 def _transfer(scope: Scope, actor: User, account: Account, data: MoveIn) -> MoveOutcome:
@@ -648,14 +642,3 @@ def move_preview(*, scope: Scope, actor: User, account: Account, kind: str, data
     except _Preview as preview:
         outcome = preview.outcome
     return MoveOutcome(outcome.kind, outcome.final, outcome.settlement, outcome.closed, outcome.refund, None)
-
-
-def deposit_rule_text() -> str:
-    """The configured rule in words (the account page's deposit part)."""
-    conf = settings.GRIDCARE_DEPOSIT
-    if conf["RULE"] == "months":
-        return _("近 %(h)s 期平均电费的 %(m)s 倍（无账单时按容量）") % {
-            "h": conf["HISTORY_MONTHS"],
-            "m": conf["MONTHS"],
-        }
-    return _("按合同容量每 kVA 计收")

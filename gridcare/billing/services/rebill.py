@@ -53,6 +53,7 @@ from gridcare.core.exceptions import InvalidInput
 from gridcare.core.money import ZERO
 from gridcare.core.timezone import business_date
 from gridcare.customers.models import Account
+from gridcare.invoicing.services.red import invoices_for_rebill
 from gridcare.notices.services import notice_enqueue
 from gridcare.org.access import Capability, Scope, require
 
@@ -132,6 +133,7 @@ def bill_rebill(*, bill: Bill, actor: Actor, priced: Repriced, **parameters: obj
     new = _issue(bill, priced)
     Bill.objects.filter(pk=bill.pk).update(replaced_by=new)
     bill.replaced_by = new
+    invoices_for_rebill(pairs=[(bill.pk, new.pk)], reason=str(_("账单作废重新出账")), actor=actor)  # 冲红, issue 19
     moved = PaymentAllocation.objects.filter(bill=bill).update(bill=new)
     PrepaidEntry.objects.filter(bill=bill, kind__in=DEDUCTION_KINDS).update(bill=new)
     Adjustment.objects.filter(bill=bill, pk__in=priced.notes).update(bill=new)

@@ -43,6 +43,7 @@ from gridcare.core.events import actor_user, record_many
 from gridcare.core.exceptions import Conflict, InvalidInput
 from gridcare.core.timezone import business_date
 from gridcare.customers.models import Account
+from gridcare.invoicing.services.red import invoices_for_rebill
 from gridcare.org.access import Capability, Scope, require
 
 Actor = User | AnonymousUser | None
@@ -316,6 +317,7 @@ def _bulk(
         cursor.executemany(
             "UPDATE billing_bill SET replaced_by_id = %s WHERE id = %s", list(zip(new_ids, old_ids, strict=True))
         )
+    invoices_for_rebill(pairs=zip(old_ids, new_ids, strict=True), reason=str(_("账单作废重新出账")), actor=actor)
     user = actor_user(actor)
     record_many(
         BillEvent, ({"bill_id": b, "parameters": {"batch": batch.pk}} for b in old_ids), type="cancelled", actor=user

@@ -34,7 +34,7 @@ from gridcare.billing.refund_selectors import ORIGINAL_CHANNELS
 from gridcare.billing.rules.numbers import decimal_error
 from gridcare.billing.rules.refunds import REFUND_TRANSITIONS, bank_account_ok
 from gridcare.billing.services.prepaid import prepaid_available, prepaid_hold, prepaid_release
-from gridcare.core.approval import second_person
+from gridcare.core.approval import decision_note, second_person
 from gridcare.core.exceptions import InvalidInput
 from gridcare.core.money import ZERO
 from gridcare.core.timezone import SHANGHAI
@@ -176,8 +176,7 @@ def refund_decide(*, scope: Scope, actor: User, refund: Refund, approve: bool, n
     """A second person approves or rejects; a rejection gives the held amount back."""
     require(scope, Capability.REFUND_APPROVE)
     second_person(asked_by_id=refund.requested_by_id, actor=actor, message=_("退款须由申请人以外的人审批。"))
-    if len(note) > 200:
-        raise InvalidInput(_("审批意见最多 200 字。"), errors={"note": _("最多 200 字。")})
+    note = decision_note(note)
     to = RefundStatus.APPROVED if approve else RefundStatus.REJECTED
     with transaction.atomic():
         locked = Account.objects.select_for_update().get(pk=refund.account_id)
@@ -186,10 +185,10 @@ def refund_decide(*, scope: Scope, actor: User, refund: Refund, approve: bool, n
             to=to,
             actor=actor,
             event=RefundEvent.Type.APPROVED if approve else RefundEvent.Type.REJECTED,
-            note=note.strip(),
+            note=note,
             decided_by=actor,
             decided_at=timezone.now(),
-            decision_note=note.strip(),
+            decision_note=note,
         )
         if not approve:
             prepaid_release(account=locked, amount=done.amount, refund=done)

@@ -2,13 +2,15 @@
 
 Queueing: every payment (and, for accounts that asked for it, every bill) without its blue
 invoice gets one pending row; the partial unique constraints make a repeated or concurrent
-queueing insert nothing twice. Issuing: each due pending invoice is locked (``SKIP LOCKED`` on
-PostgreSQL, so two workers take different ones), checked again, sent to the issuer and saved
-with its number, history row and e-mail in one transaction. A temporary failure is retried
-after RETRY_MINUTES, doubling, up to MAX_ATTEMPTS; a refusal of the data fails it at once (a
-corrected title queues it again). The issuer's call sits inside the row's lock on purpose: the
-lock is what keeps a second worker from issuing the same invoice, and the serial sent
-(``GC<id>``) lets the provider answer a retry after a crash with the invoice it already made."""
+queueing insert nothing twice. Issuing, in three steps so that no row lock or transaction is held during the issuer's HTTP call:
+(1) claim: a due invoice is locked (``SKIP LOCKED`` on PostgreSQL, so two workers take different
+ones), checked again and marked ``issuing`` with its idempotency key (``GC<id>``), the attempt
+counted and a lease set, and committed; (2) the issuer is called outside any transaction; (3) the
+answer is recorded (number, history row and e-mail) only if the row is still ``issuing``. A worker
+that dies after (1) leaves the row ``issuing``: once the lease has passed another claims it and
+sends the same key, and the issuer (simulated or the provider's) answers with the invoice it
+already made. A temporary failure is retried after RETRY_MINUTES, doubling, up to MAX_ATTEMPTS; a
+refusal of the data fails it at once (a corrected title queues it again)."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from decimal import Decimal
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from gridcare.billing.models import Bill, Payment
+from gridcare.billing.models import Bill, BillStatus, Payment
 from gridcare.core.company import company
 from gridcare.core.timezone import SHANGHAI, business_date
 from gridcare.customers.models import Account
@@ -28,7 +30,7 @@ from gridcare.invoicing import rules, selectors
 from gridcare.invoicing.conf import einvoice_int, einvoice_str, tax_rate
 from gridcare.invoicing.events import invoice_event
 from gridcare.invoicing.exceptions import IssuerError
-from gridcare.invoicing.issuers import Issuer, IssueRequest, issuer_for
+from gridcare.invoicing.issuers import Issued, Issuer, IssueRequest, issuer_for
 from gridcare.invoicing.models import Invoice, InvoiceEvent, InvoiceKind, InvoiceSource, InvoiceStatus
 from gridcare.notices.models import Channel
 from gridcare.notices.services import notice_enqueue
@@ -77,6 +79,20 @@ def _queue(
     payment: Payment | None = None,
     bill: Bill | None = None,
 ) -> int:
+    return 0 if invoice_queue(account, source, gross, now, payment=payment, bill=bill) is None else 1
+
+
+def invoice_queue(
+    account: Account,
+    source: InvoiceSource,
+    gross: Decimal,
+    now: datetime,
+    *,
+    payment: Payment | None = None,
+    bill: Bill | None = None,
+) -> Invoice | None:
+    """A payment's or bill's blue invoice queued (pending, for the worker), the buyer from the
+    account's title; None when it already has one (another worker or step queued it first)."""
     buyer = selectors.buyer_of(account)
     rate = tax_rate()
     split = rules.tax_split(gross, rate)
@@ -101,55 +117,93 @@ def _queue(
             )
             invoice_event(invoice=invoice, type=InvoiceEvent.Type.QUEUED, actor=None, gross=str(split.gross))
     except IntegrityError:
-        return 0  # another worker queued it first
-    return 1
-
-
-def _locked(pk: int) -> Invoice | None:
-    rows = Invoice.objects.filter(pk=pk, status=InvoiceStatus.PENDING).select_related("original", "account")
-    if connection.vendor == "postgresql":
-        rows = rows.select_for_update(skip_locked=True, of=("self",))
-    else:
-        rows = rows.select_for_update()
-    return rows.first()
+        return None
+    return invoice
 
 
 def _issue_one(pk: int, issuer: Issuer, now: datetime, done: WorkDone) -> None:
+    """Claim (a short transaction), call the issuer (no transaction, no lock), record the answer
+    (a short transaction). A crash between the call and the record leaves the row ``issuing``;
+    once its lease has passed a worker claims it again and sends the same key."""
+    invoice = _claim(pk, now, issuer, done)
+    if invoice is None:
+        return
+    try:
+        issued = issuer.issue(_request(invoice, now))
+    except IssuerError as exc:
+        _failed(invoice, exc, now, done)
+        return
+    _issued(invoice, issued, issuer, done)
+
+
+def _lease(now: datetime) -> datetime:
+    """Until when a claim is the claimer's: well past the issuer's timeout."""
+    return now + timedelta(seconds=max(60, 3 * einvoice_int("HTTP_TIMEOUT_SECONDS")))
+
+
+def _claim(pk: int, now: datetime, issuer: Issuer, done: WorkDone) -> Invoice | None:
+    """Take a due invoice (pending, or issuing with its lease run out) for this worker: status
+    issuing, the key saved, the attempt counted, committed before the issuer is called. None:
+    another worker has it, it is not due, or it needs no invoice (cancelled here)."""
     with transaction.atomic():
-        invoice = _locked(pk)
+        rows = Invoice.objects.filter(
+            pk=pk, status__in=(InvoiceStatus.PENDING, InvoiceStatus.ISSUING), next_attempt_at__lte=now
+        ).select_related("original", "account")
+        if connection.vendor == "postgresql":
+            rows = rows.select_for_update(skip_locked=True, of=("self",))
+        else:
+            rows = rows.select_for_update()
+        invoice = rows.first()
         if invoice is None:
-            return  # another worker has it, or it is no longer pending
-        if _reversed_before_issue(invoice):
+            return None  # another worker has it, or it is no longer due
+        if invoice.status == InvoiceStatus.PENDING and _not_wanted(invoice):
             _cancel(invoice, done)
-            return
+            return None
         if invoice.kind == InvoiceKind.RED and invoice.original is not None and not invoice.original.number:
-            return  # its blue one is not issued yet
-        try:
-            issued = issuer.issue(_request(invoice, now))
-        except IssuerError as exc:
-            _failed(invoice, exc, now, done)
-            return
-        invoice.number, invoice.verification_code = issued.number, issued.verification_code
-        invoice.issued_at, invoice.provider = issued.issued_at, issuer.name
-        invoice.status, invoice.attempts, invoice.last_error = InvoiceStatus.ISSUED, invoice.attempts + 1, ""
-        invoice.save(
-            update_fields=["number", "verification_code", "issued_at", "provider", "status", "attempts", "last_error"]
+            return None  # its blue one is not issued yet
+        invoice.status, invoice.attempts = InvoiceStatus.ISSUING, invoice.attempts + 1
+        invoice.issue_key = invoice.issue_key or f"GC{invoice.pk}"
+        invoice.next_attempt_at = _lease(now)
+        invoice.save(update_fields=["status", "attempts", "issue_key", "next_attempt_at"])
+    return invoice
+
+
+def _issued(invoice: Invoice, issued: Issued, issuer: Issuer, done: WorkDone) -> None:
+    """The issuer's answer recorded once: a second worker that sent the same key after a lapsed
+    lease finds the row issued and adds nothing."""
+    with transaction.atomic():
+        changed = Invoice.objects.filter(pk=invoice.pk, status=InvoiceStatus.ISSUING).update(
+            number=issued.number,
+            verification_code=issued.verification_code,
+            issued_at=issued.issued_at,
+            provider=issuer.name,
+            status=InvoiceStatus.ISSUED,
+            last_error="",
         )
+        if not changed:
+            return
+        invoice.refresh_from_db()
         invoice_event(
             invoice=invoice, type=InvoiceEvent.Type.ISSUED, actor=None, number=issued.number, provider=issuer.name
         )
         _deliver(invoice)
-        if invoice.kind == InvoiceKind.RED:
-            done.red += 1
-        else:
-            done.issued += 1
+    if invoice.kind == InvoiceKind.RED:
+        done.red += 1
+    else:
+        done.issued += 1
 
 
-def _reversed_before_issue(invoice: Invoice) -> bool:
-    """A payment reversed after its invoice was queued (the queueing read it before): no invoice."""
-    if invoice.kind != InvoiceKind.BLUE or invoice.payment_id is None:
+def _not_wanted(invoice: Invoice) -> bool:
+    """A blue invoice never sent whose payment was reversed, or whose bill was cancelled (by a
+    re-bill), after it was queued (the queueing read it before): no invoice. One already sent is
+    finished with its key and cancelled by a red one."""
+    if invoice.kind != InvoiceKind.BLUE or invoice.attempts:
         return False
-    return Payment.objects.filter(pk=invoice.payment_id, reversal__isnull=False).exists()
+    if invoice.payment_id is not None:
+        return Payment.objects.filter(pk=invoice.payment_id, reversal__isnull=False).exists()
+    if invoice.bill_id is not None:
+        return Bill.objects.filter(pk=invoice.bill_id, status=BillStatus.CANCELLED).exists()
+    return False
 
 
 def _cancel(invoice: Invoice, done: WorkDone) -> None:
@@ -162,10 +216,10 @@ def _cancel(invoice: Invoice, done: WorkDone) -> None:
 def _request(invoice: Invoice, now: datetime) -> IssueRequest:
     firm = company()
     return IssueRequest(
-        serial=f"GC{invoice.pk}",
+        serial=invoice.issue_key or f"GC{invoice.pk}",
         invoice_id=invoice.pk,
         kind=invoice.kind,
-        attempt=invoice.attempts + 1,
+        attempt=invoice.attempts,
         seller_name=firm.name,
         seller_tax_number=firm.tax_number,
         buyer_name=invoice.buyer_name,
@@ -183,24 +237,35 @@ def _request(invoice: Invoice, now: datetime) -> IssueRequest:
 
 
 def _failed(invoice: Invoice, exc: IssuerError, now: datetime, done: WorkDone) -> None:
-    invoice.attempts += 1
-    invoice.last_error = exc.message[:300]
-    if exc.temporary and invoice.attempts < einvoice_int("MAX_ATTEMPTS"):
-        wait = timedelta(minutes=einvoice_int("RETRY_MINUTES") * 2 ** (invoice.attempts - 1))
-        invoice.next_attempt_at = now + wait
-        invoice_event(
-            invoice=invoice,
-            type=InvoiceEvent.Type.RETRY,
-            actor=None,
-            attempt=invoice.attempts,
-            error=invoice.last_error,
-        )
-        done.retried += 1
-    else:
-        invoice.status = InvoiceStatus.FAILED
-        invoice_event(invoice=invoice, type=InvoiceEvent.Type.FAILED, actor=None, error=invoice.last_error)
-        done.failed += 1
-    invoice.save(update_fields=["attempts", "last_error", "next_attempt_at", "status"])
+    """The issuer refused or did not answer: back to pending for a later attempt (the same key),
+    or failed after the last one. Nothing when the row is no longer this worker's claim."""
+    with transaction.atomic():
+        row = Invoice.objects.select_for_update().filter(pk=invoice.pk, status=InvoiceStatus.ISSUING).first()
+        if row is None:
+            return
+        row.last_error = exc.message[:300]
+        if exc.temporary and row.attempts < einvoice_int("MAX_ATTEMPTS"):
+            wait = timedelta(minutes=einvoice_int("RETRY_MINUTES") * 2 ** (row.attempts - 1))
+            row.status, row.next_attempt_at = InvoiceStatus.PENDING, now + wait
+            invoice_event(
+                invoice=row, type=InvoiceEvent.Type.RETRY, actor=None, attempt=row.attempts, error=row.last_error
+            )
+            done.retried += 1
+        else:
+            row.status, row.next_attempt_at = InvoiceStatus.FAILED, now
+            invoice_event(invoice=row, type=InvoiceEvent.Type.FAILED, actor=None, error=row.last_error)
+            done.failed += 1
+            _red_not_needed(row)
+        row.save(update_fields=["attempts", "last_error", "next_attempt_at", "status"])
+
+
+def _red_not_needed(blue: Invoice) -> None:
+    """A red invoice queued for a blue one that then failed for good has nothing to cancel."""
+    red = Invoice.objects.filter(original=blue, status=InvoiceStatus.PENDING).first()
+    if red is not None:
+        red.status = InvoiceStatus.CANCELLED
+        red.save(update_fields=["status"])
+        invoice_event(invoice=red, type=InvoiceEvent.Type.CANCELLED, actor=None)
 
 
 def _deliver(invoice: Invoice) -> None:
@@ -226,4 +291,4 @@ def _deliver(invoice: Invoice) -> None:
     invoice_event(invoice=invoice, type=InvoiceEvent.Type.SENT, actor=None, email=mask_email(invoice.email))
 
 
-__all__ = ["WorkDone", "invoices_work"]
+__all__ = ["WorkDone", "invoice_queue", "invoices_work"]

@@ -1,6 +1,7 @@
 """One customer never reaches another's data (issue 15, security): 张三 has one of everything the
 portal keeps for a customer (an account with a bill, a paid payment order, a paid service order,
-a ticket, an appointment, a fault report, a home visit); 李四, signed in with his own account,
+a ticket, an appointment, a fault report, a home visit, an e-invoice of his payment); 李四 (with an
+e-invoice of his own), signed in with his own account,
 walks every portal page and every /api/v1/portal/ operation with 张三's numbers in the path, by
 GET and by POST (or PUT, DELETE). Each answers 李四 404 (a page that is only an action: 405 to a GET), as for a number that does not exist, and
 writes nothing; the same paths answer 张三 without a 404 or an error. A route added later with a
@@ -17,14 +18,18 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, reverse
+from django.utils import timezone
 from pytest_django import Settings
 
 from gridcare.billing.models import PaymentOrder, ServiceOrder
 from gridcare.billing.services import service_catalogue as catalogue
+from gridcare.billing.services.payments import PaymentIn, payment_post
 from gridcare.billing.tests.helpers import issued_bill
 from gridcare.core.testing import City
 from gridcare.core.timezone import business_date
 from gridcare.halls.models import HomeVisit
+from gridcare.invoicing.models import Invoice
+from gridcare.invoicing.services import invoices_work
 from gridcare.org.access import scope_for
 from gridcare.portal import urls as portal_urls
 from gridcare.portal.models import Binding
@@ -34,10 +39,9 @@ from gridcare.portal.tests.visit_helpers import clock, halls, page_client, writt
 __all__ = ["clock", "halls"]
 
 # The path parameters naming something of a customer's, and those naming what everyone may see.
-OWNED = {"account_no", "period", "order_no", "ticket_id", "reference", "number", "visit_id"}
-# article_id: the public help (knowledge). invoice_id: not public; listed until the walk's
-# fixture owns an invoice (its own-invoice check is in gridcare/invoicing/tests).
-PUBLIC = {"hall_code", "kind", "publication_id", "article_id", "invoice_id"}
+OWNED = {"account_no", "period", "order_no", "ticket_id", "reference", "number", "visit_id", "invoice_id"}
+# article_id: the public help (knowledge).
+PUBLIC = {"hall_code", "kind", "publication_id", "article_id"}
 
 # A body each POST or PUT would accept from its owner, so that 李四's 404 is about the owner.
 PAGE_BODIES: dict[str, dict[str, str]] = {
@@ -110,6 +114,12 @@ def zhangs(halls: City, zhang: Customer, li: Customer, settings: Settings) -> di
     )
     order = made("/api/v1/portal/requests", {"type": "fault", "account_no": no, "text": "家里突然停电了"})
     visit = made("/api/v1/portal/home-visits", {"account_no": no, "purpose": "meter_test", "reason": "elderly"})
+    # An e-invoice each: 张三's of his bill's payment, 李四's of a payment at the counter.
+    his = PaymentIn("wechat", "LI-1", halls.other_unit_account.account_no, Decimal("50.00"), timezone.now())
+    payment_post(scope=scope_for(halls.admin), actor=halls.admin, data=his)
+    assert invoices_work().issued == 2
+    invoice = Invoice.objects.get(account=halls.account)
+    assert Invoice.objects.exclude(account=halls.account).count() == 1
     return {
         "account_no": no,
         "period": "2026-10",
@@ -119,6 +129,7 @@ def zhangs(halls: City, zhang: Customer, li: Customer, settings: Settings) -> di
         "reference": booked["reference"],
         "number": order["number"],
         "visit_id": str(visit["id"]),
+        "invoice_id": str(invoice.pk),
         "hall_code": "H1",
         "kind": "fault",
     }
@@ -185,6 +196,7 @@ def test_every_portal_page_answers_another_customer_404_and_writes_nothing(
             "request_callback",
             "request_rate",
             "request_survey",
+            "invoice_pdf",
         ]
     )
 
