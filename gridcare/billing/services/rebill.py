@@ -25,6 +25,7 @@ from gridcare.billing.conf import billing_int, billing_str
 from gridcare.billing.events import correction_event
 from gridcare.billing.exceptions import CorrectionRefused
 from gridcare.billing.models import (
+    SYSTEM_REASONS,
     Adjustment,
     AdjustmentStatus,
     Bill,
@@ -212,7 +213,7 @@ class CorrectionIn:
 
 def _validate(bill: Bill, data: CorrectionIn) -> Usage:
     errors: dict[str, str] = {}
-    if data.reason not in CorrectionReason.values:
+    if data.reason not in CorrectionReason.values or data.reason in SYSTEM_REASONS:
         errors["reason"] = _("请选择更正原因。")
     if not isinstance(data.note, str) or not 1 <= len(data.note.strip()) <= 200:
         errors["note"] = _("请填写更正说明（最多 200 字）。")
