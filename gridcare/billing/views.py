@@ -427,6 +427,12 @@ def readings(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("已导入 %(n)s 行，%(e)s 行待处理异常。") % {"n": batch.rows, "e": batch.exceptions}
             )
+            if batch.late_corrections:
+                messages.info(
+                    request,
+                    _("其中 %(n)s 行是已按估抄出账月份的补录实抄：已提交账单更正申请，由他人审批后重新出账。")
+                    % {"n": batch.late_corrections},
+                )
             return redirect("billing:readings")
     listed, sorting = sort_rows(request, selectors.open_exceptions(scope=scope), EXCEPTION_SORTS)
     exceptions = paginate(request, listed)
