@@ -364,5 +364,6 @@ register(
         AE.APPROVED: Sentence(_("%(actor)s 批准了退补"), more=(_("，意见：%(note)s"),)),
         AE.REJECTED: Sentence(_("%(actor)s 驳回了退补"), more=(_("，意见：%(note)s"),)),
         AE.APPLIED: _("计入 %(period)s 账单"),
+        AE.COMPUTED: _("%(period)s 估抄退补：按实抄电量计算%(kind)s %(amount)s（%(reason)s），无需审批"),
     },
 )

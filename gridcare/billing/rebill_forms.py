@@ -11,12 +11,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gridcare.billing.forms import valid_period
-from gridcare.billing.models import AdjustmentKind, CorrectionReason
+from gridcare.billing.models import SYSTEM_REASONS, AdjustmentKind, CorrectionReason
 from gridcare.billing.services.tariffs import tariff_choices
 from gridcare.core.forms import Picker, named
 
 KWH_WRONG = _("请输入正确的电量（不小于 0，最多两位小数）。")
 AMOUNT_WRONG = _("请输入正确的金额（大于 0，最多两位小数）。")
+# The reasons a person picks (the rules' own, 估抄多计退补, are written by the rules only).
+REASONS = [(value, label) for value, label in CorrectionReason.choices if value not in SYSTEM_REASONS]
 _CODES = ("required", "invalid", "min_value", "max_digits", "max_decimal_places", "max_whole_digits")
 
 
@@ -33,7 +35,7 @@ def _kwh(label: Any) -> forms.DecimalField:
 
 class CorrectionForm(forms.Form):
     request_key = forms.UUIDField(widget=forms.HiddenInput)
-    reason = Picker(label=_("更正原因"), choices=CorrectionReason.choices)
+    reason = Picker(label=_("更正原因"), choices=REASONS)
     kwh = _kwh(_("更正后总电量（kWh，留空：按现有抄表）"))
     kwh_peak = _kwh(_("其中峰电量（kWh）"))
     kwh_valley = _kwh(_("其中谷电量（kWh）"))
@@ -43,7 +45,7 @@ class CorrectionForm(forms.Form):
 class AdjustmentForm(forms.Form):
     request_key = forms.UUIDField(widget=forms.HiddenInput)
     kind = Picker(label=_("类型"), choices=AdjustmentKind.choices)
-    reason = Picker(label=_("原因"), choices=CorrectionReason.choices)
+    reason = Picker(label=_("原因"), choices=REASONS)
     amount = forms.DecimalField(
         label=_("金额（元）"),
         min_value=Decimal("0.01"),

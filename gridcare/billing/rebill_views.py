@@ -78,6 +78,15 @@ def correction_sentence(bill: Bill, priced: Repriced) -> str:
         "sign": "+" if diff >= 0 else "−",
         "diff": _money(abs(diff)),
     }
+    if priced.later:
+        changes = "、".join(
+            _("%(p)s %(old)s → %(new)s") % {"p": b.period, "old": _money(b.amount), "new": _money(p.amount)}
+            for b, p in priced.later
+        )
+        sentence += _("同年以后 %(n)s 期账单按新的年度累计电量一并重新出账：%(bills)s。") % {
+            "n": len(priced.later),
+            "bills": changes,
+        }
     return sentence + _("须由申请人以外的人审批后生效，已缴金额转入新账单。确认提交更正申请？")
 
 

@@ -480,14 +480,23 @@ def tariff_in_force(*, code: str, on: date) -> Tariff | None:
 
 
 # -- the customer's own bill detail and usage (the portal, SELF-2) ------------------------------
-def account_bill(*, account: Account, period: str) -> Bill | None:
-    """The account's bill of ``period`` ("YYYY-MM") with its tariff, or None."""
-    return (
-        Bill.objects.filter(account=account, period=period)
-        .exclude(status=BillStatus.CANCELLED)
-        .select_related("tariff", "account")
-        .first()
-    )
+def segment_param(raw: object) -> int | None:
+    """A bill link's ``?segment=``: None when absent (the period's first bill in force), the
+    segment when it is a small whole number, and -1 (no bill has it: 404) for anything else."""
+    if raw is None or raw == "":
+        return None
+    text = str(raw)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 4 else -1
+
+
+def account_bill(*, account: Account, period: str, segment: int | None = None) -> Bill | None:
+    """The account's bill of ``period`` ("YYYY-MM") with its tariff, or None. A period a transfer
+    or a closure split (issue 19) has two bills (``Bill.segment``): ``segment`` picks one; without
+    it the lowest (the month's regular bill, 0, when there is one)."""
+    bills = Bill.objects.filter(account=account, period=period).exclude(status=BillStatus.CANCELLED)
+    if segment is not None:
+        bills = bills.filter(segment=segment)
+    return bills.select_related("tariff", "account").order_by("segment").first()
 
 
 @dataclass(frozen=True)

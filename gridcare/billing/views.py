@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -155,7 +155,7 @@ def account(request: HttpRequest, account_no: str) -> HttpResponse:
     acct = account_get_for_scope(scope=scope, account_no=account_no)
     printing = request.GET.get("print", "")
     if printing == "bill":
-        return _bill_print(request, acct, request.GET.get("period", ""))
+        return _bill_print(request, acct, request.GET.get("period", ""), request.GET.get("segment"))
     if printing == "receipt":
         return _receipt_print(request, acct, request.GET.get("payment", ""))
     return _account_page(request, scope, acct)
@@ -277,15 +277,19 @@ def waiver_decision(request: HttpRequest, waiver_id: int) -> HttpResponse:
     return redirect("billing:account", account_no=acct.account_no)
 
 
-def _bill_of(acct: Account, period: str) -> Bill:
-    # The period's bill in force: a cancelled one (issue 19) stays in the history beside it.
-    return get_object_or_404(
-        Bill.objects.select_related("tariff", "account__customer", "account__supply_unit").exclude(
-            status=BillStatus.CANCELLED
-        ),
-        account=acct,
-        period=period,
+def _bill_of(acct: Account, period: str, segment: object = None) -> Bill:
+    # The period's bill in force: a cancelled one (issue 19) stays in the history beside it. A
+    # period split by a transfer or a closure has two (``Bill.segment``): ``?segment=`` picks one.
+    bills = Bill.objects.select_related("tariff", "account__customer", "account__supply_unit").exclude(
+        status=BillStatus.CANCELLED
     )
+    wanted = selectors.segment_param(segment)
+    if wanted is not None:
+        bills = bills.filter(segment=wanted)
+    bill = bills.filter(account=acct, period=period).order_by("segment").first()
+    if bill is None:
+        raise Http404(_("没有找到这期账单。"))
+    return bill
 
 
 def _payment_of(acct: Account, payment_id: int) -> Payment:
@@ -297,7 +301,7 @@ def bill_document(request: HttpRequest, account_no: str, period: str) -> HttpRes
     scope = request_scope(request)
     require(scope, Capability.BILL_VIEW)
     acct = account_get_for_scope(scope=scope, account_no=account_no)
-    return HttpResponse(bill_pdf(_bill_of(acct, period)), content_type="application/pdf")
+    return HttpResponse(bill_pdf(_bill_of(acct, period, request.GET.get("segment"))), content_type="application/pdf")
 
 
 @staff_required
@@ -308,9 +312,9 @@ def receipt_document(request: HttpRequest, account_no: str, payment_id: int) -> 
     return HttpResponse(receipt_pdf(_payment_of(acct, payment_id)), content_type="application/pdf")
 
 
-def _bill_print(request: HttpRequest, acct: Account, period: str) -> HttpResponse:
+def _bill_print(request: HttpRequest, acct: Account, period: str, segment: str | None = None) -> HttpResponse:
     """The bill as a page for the browser's print (A4): the lines of its PDF."""
-    bill = _bill_of(acct, period)
+    bill = _bill_of(acct, period, segment)
     context = {"account": acct, "title": _("电费通知单"), "lines": bill_lines(bill), "bill": bill}
     return render(request, "billing/print_bill.html", context | _document_heading())
 
@@ -425,6 +429,12 @@ def readings(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("已导入 %(n)s 行，%(e)s 行待处理异常。") % {"n": batch.rows, "e": batch.exceptions}
             )
+            if batch.late_corrections:
+                messages.info(
+                    request,
+                    _("其中 %(n)s 行是已按估抄出账月份的补录实抄：已提交账单更正申请，由他人审批后重新出账。")
+                    % {"n": batch.late_corrections},
+                )
             return redirect("billing:readings")
     listed, sorting = sort_rows(request, selectors.open_exceptions(scope=scope), EXCEPTION_SORTS)
     exceptions = paginate(request, listed)

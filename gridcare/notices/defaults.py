@@ -116,13 +116,14 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
         "【国网示范市供电公司】户号{account_no}尚欠电费{amount}元，已逾期{days}天，请尽快缴纳，以免产生违约金。",
     ),
     # Dunning (BILL-7, issue 19; gridcare.billing): the written cut-off notice served, the last
-    # warning DISCONNECT_FINAL_NOTICE_MINUTES before the planned cut-off, the supply restored.
+    # warning DISCONNECT_FINAL_NOTICE_MINUTES before the planned cut-off (both required notices,
+    # never opted out: Category.DISCONNECTION), the supply restored (opt-out-able).
     "cutoff_notice": (
-        Category.ARREARS,
+        Category.DISCONNECTION,
         "【国网示范市供电公司】户号{account_no}欠费{amount}元已逾期{days}天，停电通知已送达，如未缴清将于{start}至{end}期间停电。请尽快缴纳。",
     ),
     "cutoff_warning": (
-        Category.ARREARS,
+        Category.DISCONNECTION,
         "【国网示范市供电公司】户号{account_no}因欠费{amount}元，将于{at}停电。缴清后24小时内恢复供电，如已缴纳请忽略。",
     ),
     "supply_reconnected": (

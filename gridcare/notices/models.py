@@ -31,6 +31,9 @@ class Category(models.TextChoices):
     WORK_ORDER = "work_order", _("工单进度")
     SERVICE = "service", _("服务通知")
     VERIFICATION = "verification", _("验证码")  # a sign-in code: sent at once, day or night, never opted out
+    # A required notice of the supply's disconnection for arrears (the written cut-off notice and
+    # the warning 30 minutes before): never opted out; it goes the way chosen for 欠费提醒.
+    DISCONNECTION = "disconnection", _("欠费停电通知")
 
 
 class NoticeStatus(models.TextChoices):

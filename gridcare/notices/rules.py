@@ -24,7 +24,12 @@ SMS_PART = 67
 URGENT_CATEGORIES = frozenset({Category.OUTAGE, Category.QUEUE, Category.VERIFICATION})
 # A customer may unsubscribe from reminders and marketing; never from outage notices, the
 # confirmation of a payment, a work order they opened, or a peak-shifting order for their plant.
+# A cut-off notice and its last warning (Category.DISCONNECTION) are required notices (the rules
+# table: in writing 3-7 days before, again 30 minutes before), so an opted-out customer gets them.
 OPT_OUT_CATEGORIES = frozenset({Category.BILL, Category.ARREARS, Category.BALANCE, Category.SERVICE})
+# A required notice goes by the channel the customer chose for its kind of message (the portal's
+# 消息设置 offers the opt-out categories only): the cut-off notice as chosen for 欠费提醒.
+CHANNEL_CHOSEN_AS: dict[str, str] = {Category.DISCONNECTION: Category.ARREARS}
 
 # Claim order: the customer standing in the hall first, then outages and peak-shifting orders,
 # then answers to the customer's own actions, then reminders.
@@ -33,6 +38,7 @@ PRIORITY: dict[str, int] = {
     Category.VERIFICATION: 0,
     Category.OUTAGE: 1,
     Category.PEAK_SHIFT: 1,
+    Category.DISCONNECTION: 1,
     Category.PAYMENT: 2,
     Category.WORK_ORDER: 2,
 }

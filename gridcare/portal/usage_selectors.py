@@ -51,10 +51,12 @@ class BillDetail:
     settlements: list[billing.BillSettlement]
 
 
-def bill_detail(account: Account, period: object, *, today: date) -> BillDetail:
-    """The bill of ``period`` of a bound account; a malformed period or none billed is the same 404."""
+def bill_detail(account: Account, period: object, *, today: date, segment: object = None) -> BillDetail:
+    """The bill of ``period`` of a bound account (``segment``: which of a period a transfer or a
+    closure split, ``?segment=``); a malformed period or none billed is the same 404."""
     clean = clean_period(period)
-    bill = billing.account_bill(account=account, period=clean) if clean else None
+    wanted = billing.segment_param(segment)
+    bill = billing.account_bill(account=account, period=clean, segment=wanted) if clean else None
     if bill is None:
         raise NotFound(_("没有找到这期账单。"))
     penalty = bill_penalty(bill, today)

@@ -22,14 +22,14 @@ from gridcare.portal.access import customer_required, request_customer
 @customer_required
 def bill(request: HttpRequest, account_no: str, period: str) -> HttpResponse:
     account = selectors.bound_account(request_customer(request), account_no)
-    detail = usage.bill_detail(account, period, today=business_date())
+    detail = usage.bill_detail(account, period, today=business_date(), segment=request.GET.get("segment"))
     return render(request, "portal/bill.html", {"account": account, "d": detail, "b": detail.bill})
 
 
 @customer_required
 def bill_pdf_view(request: HttpRequest, account_no: str, period: str) -> HttpResponse:
     account = selectors.bound_account(request_customer(request), account_no)
-    detail = usage.bill_detail(account, period, today=business_date())
+    detail = usage.bill_detail(account, period, today=business_date(), segment=request.GET.get("segment"))
     answer = HttpResponse(bill_pdf(detail.bill), content_type="application/pdf")
     answer["Content-Disposition"] = f'inline; filename="bill-{account.account_no}-{detail.bill.period}.pdf"'
     return answer

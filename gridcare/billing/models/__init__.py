@@ -78,6 +78,7 @@ from gridcare.billing.models.readings import (
     SplitSource,
 )
 from gridcare.billing.models.rebill import (
+    SYSTEM_REASONS,
     Adjustment,
     AdjustmentEvent,
     AdjustmentKind,
@@ -132,6 +133,7 @@ __all__ = [
     "BillCorrection",
     "CorrectionEvent",
     "CorrectionReason",
+    "SYSTEM_REASONS",
     "CorrectionStatus",
     "RebillBatch",
     "Bill",

@@ -28,6 +28,9 @@ class ReadingImport(models.Model):
     exceptions = models.PositiveIntegerField(_("异常数"), default=0)
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Not stored: the import's late actual readings of billed estimated months, each raising a
+    # correction request (services.late_readings), for the page's message.
+    late_corrections: int = 0
 
     class Meta:
         verbose_name = _("抄表数据导入")

@@ -22,6 +22,11 @@ class CorrectionReason(models.TextChoices):
     TARIFF = "tariff", _("电价差错")
     TOPUP = "topup", _("退补电费")
     OTHER = "other", _("其他")
+    ESTIMATE = "estimate", _("估抄多计退补")  # computed by the true-up rule, never asked by a person
+
+
+# The reasons only the rules give (system-approved notes): not offered on a form, refused from one.
+SYSTEM_REASONS = frozenset({CorrectionReason.ESTIMATE.value})
 
 
 class CorrectionStatus(models.TextChoices):
@@ -136,7 +141,13 @@ class Adjustment(Approvable):
     amount = models.DecimalField(_("金额"), max_digits=14, decimal_places=2)
     note = models.CharField(_("说明"), max_length=200)
     status = models.CharField(_("状态"), max_length=10, choices=AdjustmentStatus.choices)
+    # None: a note the rules computed (an over-estimate's credit, 估抄多计退补), approved as written.
+    requested_by = models.ForeignKey(  # type: ignore[assignment]  # nullable here, unlike the base
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     bill = models.ForeignKey(Bill, on_delete=models.PROTECT, null=True, blank=True, related_name="adjustments")
+    # The bill whose true-up computed the note (估抄多计退补); ``bill`` is the one that carries it.
+    source_bill = models.ForeignKey(Bill, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("退补调整")
@@ -167,6 +178,7 @@ class AdjustmentEvent(Event):
         APPROVED = "approved", _("批准退补")
         REJECTED = "rejected", _("驳回退补")
         APPLIED = "applied", _("计入账单")
+        COMPUTED = "computed", _("按规则退补")
 
     type = models.CharField(max_length=30, choices=Type.choices)
     adjustment = models.ForeignKey(Adjustment, on_delete=models.PROTECT, related_name="events")

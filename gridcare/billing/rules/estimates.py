@@ -109,13 +109,24 @@ def _covering(tariff: Tariff, months: int) -> Tariff:
     return wide
 
 
+@dataclass(frozen=True)
+class TrueUp:
+    """The true-up bill's charges and the credit left over: what the estimates charged beyond
+    the true total and this bill's own basic charge and adjustment (an over-estimate, 估抄多计).
+    The bill never goes below zero; the credit reaches the customer as a credit note."""
+
+    charges: Charges
+    credit: Decimal = ZERO
+
+
 def true_up_charges(
     *, tariff: Tariff, usage: Usage, basis: TrueUpBasis, capacity_kva: Decimal, customer_class: str = ""
-) -> Charges:
+) -> TrueUp:
     """The true-up bill. ``usage`` is the actual usage since the last actual reading (this
     reading's kWh plus the estimates it trues up). Energy: the true total's charge less what the
     estimated bills charged; basic charge and power-factor adjustment are this month's own. The
-    bill never goes below zero (its energy charge is raised to −(basic + adjustment) at most)."""
+    bill never goes below zero (its energy charge is raised to −(basic + adjustment) at most);
+    what the estimates charged beyond that is the ``credit`` (to the fen: every term is)."""
     months = basis.months + 1
     true_total = energy_charge(_covering(tariff, months), usage, basis.first_prior_kwh)
     energy = true_total - basis.billed_energy
@@ -123,5 +134,6 @@ def true_up_charges(
         basic, adjustment = two_part_extras(tariff, usage, max(energy, ZERO), capacity_kva)
     else:
         basic, adjustment = ZERO, pf_extra(tariff, usage, max(energy, ZERO), customer_class, capacity_kva)
+    credit = max(ZERO, -(energy + basic + adjustment))
     energy = max(energy, -(basic + adjustment))
-    return Charges(energy=energy, basic=basic, adjustment=adjustment)
+    return TrueUp(charges=Charges(energy=energy, basic=basic, adjustment=adjustment), credit=credit)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
+import numpy as np
+
 from gridcare.core.money import ZERO
 
 KWH = Decimal("0.01")
@@ -112,3 +114,12 @@ def deposit_required(
         raise ValueError(f"unknown deposit rule {rule!r}")
     amount = base.quantize(Decimal(1), rounding=ROUND_CEILING)
     return max(amount, minimum).quantize(Decimal("0.01")) if amount > 0 or minimum > 0 else ZERO
+
+
+def less_final_billed(kwh: np.ndarray, before: np.ndarray) -> np.ndarray:
+    """The month's kWh (centi-kWh, per account) less what a transfer's or closure's final bill
+    (segment > 0) already billed in the period (never below zero then); an account without one
+    keeps its own, which a true-up after an over-estimate makes negative. The bill run's
+    chunks and ``bill_single`` both use it, on the total and on the flat kWh (a final reading
+    has no split: all it took was flat)."""
+    return np.where(before > 0, np.maximum(0, kwh - before), kwh)

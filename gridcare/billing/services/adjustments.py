@@ -19,6 +19,7 @@ from gridcare.billing.conf import billing_decimal
 from gridcare.billing.events import adjustment_event
 from gridcare.billing.exceptions import CorrectionRefused
 from gridcare.billing.models import (
+    SYSTEM_REASONS,
     Adjustment,
     AdjustmentEvent,
     AdjustmentKind,
@@ -47,7 +48,7 @@ def _validate(data: AdjustmentIn) -> None:
     errors: dict[str, str] = {}
     if data.kind not in AdjustmentKind.values:
         errors["kind"] = _("请选择退减或补收。")
-    if data.reason not in CorrectionReason.values:
+    if data.reason not in CorrectionReason.values or data.reason in SYSTEM_REASONS:
         errors["reason"] = _("请选择原因。")
     if problem := decimal_error(data.amount, Adjustment._meta.get_field("amount"), minimum=Decimal("0.01")):
         errors["amount"] = problem
@@ -161,3 +162,50 @@ def adjustments_waiting(account: Account) -> Decimal:
     """What the approved notes not yet on a bill add to the account's next bill."""
     notes = Adjustment.objects.filter(account=account, status=AdjustmentStatus.APPROVED)
     return sum((n.signed for n in notes), ZERO)
+
+
+# -- the credit an over-estimate leaves (估抄多计退补, written by the rules) ---------------------
+@dataclass(frozen=True)
+class TrueUpCredit:
+    account_id: int
+    bill_id: int  # the true-up bill that computed it
+    amount: Decimal
+
+
+def true_up_credits_record(credits: Sequence[TrueUpCredit], period: str) -> int:
+    """Write the credit notes of the true-up bills just written, inside their transaction: what
+    the estimates charged beyond the actual usage (``rules.estimates.true_up_charges``), approved
+    as computed (no person asked, so none approves), carried by the account's next bill like
+    every note. Once per account and period (the note's key): a resumed or repeated run, or the
+    single-account path after the bill run, writes no second credit. The number written."""
+    written = 0
+    now = timezone.now()
+    for credit in credits:
+        if credit.amount <= 0:
+            continue
+        key = f"estimate:{credit.account_id}:{period}"
+        if Adjustment.objects.filter(request_key=key).exists():
+            continue
+        note = Adjustment.objects.create(
+            request_key=key,
+            account_id=credit.account_id,
+            kind=AdjustmentKind.CREDIT,
+            reason=CorrectionReason.ESTIMATE,
+            amount=credit.amount,
+            note=_("%(period)s 实抄电量少于此前估抄电量，多收电费退还") % {"period": period},
+            status=AdjustmentStatus.APPROVED,
+            requested_at=now,
+            decided_at=now,
+            source_bill_id=credit.bill_id,
+        )
+        adjustment_event(
+            adjustment=note,
+            type=AdjustmentEvent.Type.COMPUTED,
+            actor=None,
+            kind=note.kind,
+            reason=note.reason,
+            amount=str(note.amount),
+            period=period,
+        )
+        written += 1
+    return written

@@ -22,7 +22,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import BrokenExecutor, ThreadPoolExecutor
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -52,7 +52,13 @@ from gridcare.billing.rules import engine
 from gridcare.billing.rules.bill_dates import due_date_of, period_start
 from gridcare.billing.rules.compute import Usage, pf_extra, two_part_extras
 from gridcare.billing.rules.estimates import TrueUpBasis, true_up_charges
-from gridcare.billing.services.adjustments import adjustments_carried, adjustments_for_chunk
+from gridcare.billing.rules.moves import less_final_billed
+from gridcare.billing.services.adjustments import (
+    TrueUpCredit,
+    adjustments_carried,
+    adjustments_for_chunk,
+    true_up_credits_record,
+)
 from gridcare.billing.services.estimates import estimate_missing, estimated_account_ids, true_up_bases
 from gridcare.billing.services.outbox import Message, bill_issued_rows, fen_text, notice_rows
 from gridcare.billing.services.tariffs import tariffs_in_force
@@ -144,12 +150,6 @@ def _dec(value: object) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01")) if value is not None else Decimal(0)
 
 
-def _less(kwh: np.ndarray, before: np.ndarray) -> np.ndarray:
-    """The month's kWh less what a transfer's final bill already billed (never below zero then);
-    an account without one keeps its own, which a true-up after an over-estimate makes negative."""
-    return np.where(before > 0, np.maximum(0, kwh - before), kwh)
-
-
 def _load_chunk(period: str, unit_id: int | None, after: int, size: int) -> Chunk | None:
     """The next ``size`` unbilled active accounts after account id ``after``."""
     unit_filter = "AND a.supply_unit_id = %(unit)s" if unit_id else ""
@@ -169,9 +169,9 @@ def _load_chunk(period: str, unit_id: int | None, after: int, size: int) -> Chun
         account_nos=list(cols[1]),
         tariff_codes=list(cols[2]),
         capacity=list(cols[3]),
-        kwh=_less(np.array(cols[6], dtype=np.int64), before),
+        kwh=less_final_billed(np.array(cols[6], dtype=np.int64), before),
         peak=np.array(cols[7], dtype=np.int64),
-        flat=_less(np.array(cols[8], dtype=np.int64), before),
+        flat=less_final_billed(np.array(cols[8], dtype=np.int64), before),
         valley=np.array(cols[9], dtype=np.int64),
         kvarh=list(cols[10]),
         demand=list(cols[11]),
@@ -211,6 +211,7 @@ class Priced:
     basic: np.ndarray
     adjustment: np.ndarray
     billable: np.ndarray  # bool: the account's tariff code is known
+    credits: dict[int, Decimal] = field(default_factory=dict)  # position → an over-estimate's credit
 
 
 def _price_chunk(
@@ -257,14 +258,16 @@ def _true_up(chunk: Chunk, tariffs: dict[str, Tariff], ups: dict[int, TrueUpBasi
             kvarh=_dec(chunk.kvarh[i]),
             max_demand_kw=_dec(chunk.demand[i]),
         )
-        charges = true_up_charges(
+        up = true_up_charges(
             tariff=tariff,
             usage=basis.actual_usage(own, basis.true_up_kwh),
             basis=basis,
             capacity_kva=_dec(chunk.capacity[i]),
             customer_class=chunk.classes[i],
         )
-        out.energy[i], out.basic[i], out.adjustment[i] = (to_fen(v) for v in charges.parts)
+        out.energy[i], out.basic[i], out.adjustment[i] = (to_fen(v) for v in up.charges.parts)
+        if up.credit > 0:
+            out.credits[int(i)] = up.credit
 
 
 def _power_factor(chunk: Chunk, tariff: Tariff, where: np.ndarray, out: Priced) -> None:
@@ -362,6 +365,16 @@ def _write_chunk(
         except IntegrityError as exc:
             raise Conflict(_("该批次正由另一进程计算。")) from exc
         adjustments_carried(carried, bill_ids.tolist(), run.period)
+        # An over-estimate's credit (估抄多计退补), with its bill: for the account's next bill.
+        at = {int(i): k for k, i in enumerate(keep.tolist())}
+        true_up_credits_record(
+            [
+                TrueUpCredit(account_id=int(chunk.ids[i]), bill_id=int(bill_ids[at[i]]), amount=credit)
+                for i, credit in priced.credits.items()
+                if i in at
+            ],
+            run.period,
+        )
         notices = 0
         if notify:
             notices = bill_issued_rows(

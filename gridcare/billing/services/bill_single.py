@@ -3,6 +3,7 @@ the batch run is measured against (benchmarks/bill_run.py), and a way to bill on
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import numpy as np
@@ -12,13 +13,33 @@ from django.utils.translation import gettext as _
 
 from gridcare.billing.models import Bill, BillRun, BillStatus, Reading, ReadingStatus, Tariff
 from gridcare.billing.rules.bill_dates import due_date_of
-from gridcare.billing.rules.compute import bill_charges, usage_of
+from gridcare.billing.rules.compute import Usage, bill_charges, usage_of
 from gridcare.billing.rules.estimates import true_up_charges
-from gridcare.billing.services.adjustments import adjustments_carried, adjustments_for_chunk
+from gridcare.billing.rules.moves import less_final_billed
+from gridcare.billing.services.adjustments import (
+    TrueUpCredit,
+    adjustments_carried,
+    adjustments_for_chunk,
+    true_up_credits_record,
+)
 from gridcare.billing.services.estimates import true_up_bases
 from gridcare.core.money import money_total, to_fen
 from gridcare.customers.models import Account
 from gridcare.notices.services import notice_enqueue
+
+
+def _final_billed_off(account: Account, period: str, reading: Reading) -> Usage:
+    """The reading's usage less the kWh a transfer's or closure's final bill (segment > 0) of the
+    period already billed: the bill run's rule (``rules.moves.less_final_billed``)."""
+    usage = usage_of(reading)
+    before = money_total(
+        Bill.objects.filter(account=account, period=period, segment__gt=0).exclude(status=BillStatus.CANCELLED), "kwh"
+    )
+    if before <= 0:
+        return usage
+    centi = np.array([to_fen(usage.kwh), to_fen(usage.flat)], dtype=np.int64)
+    kwh, flat = (Decimal(int(v)) / 100 for v in less_final_billed(centi, np.full(2, to_fen(before), dtype=np.int64)))
+    return replace(usage, kwh=kwh, flat=flat)
 
 
 def bill_issue_one(*, account: Account, period: str, run: BillRun, tariffs: dict[str, Tariff]) -> Bill | None:
@@ -28,19 +49,22 @@ def bill_issue_one(*, account: Account, period: str, run: BillRun, tariffs: dict
         return None
     earlier = Bill.objects.filter(account=account, period__gte=period[:4] + "-01", period__lt=period)
     prior = money_total(earlier.exclude(status=BillStatus.CANCELLED), "kwh")
+    usage = _final_billed_off(account, period, reading)
+    credit = Decimal(0)
     basis = true_up_bases(period=period, account_ids=[account.pk]).get(account.pk)
     if basis is not None:  # after estimated readings (估抄): the same rule as the bill run
-        charges = true_up_charges(
+        up = true_up_charges(
             tariff=tariff,
-            usage=basis.actual_usage(usage_of(reading), basis.true_up_kwh),
+            usage=basis.actual_usage(usage, basis.true_up_kwh),
             basis=basis,
             capacity_kva=account.contract_capacity_kva,
             customer_class=account.customer_class,
         )
+        charges, credit = up.charges, up.credit
     else:
         charges = bill_charges(
             tariff=tariff,
-            usage=usage_of(reading),
+            usage=usage,
             prior_kwh=prior,
             capacity_kva=account.contract_capacity_kva,
             customer_class=account.customer_class,
@@ -56,10 +80,10 @@ def bill_issue_one(*, account: Account, period: str, run: BillRun, tariffs: dict
             period=period,
             run=run,
             tariff=tariff,
-            kwh=reading.kwh,
-            kwh_peak=reading.kwh_peak,
-            kwh_flat=reading.kwh_flat,
-            kwh_valley=reading.kwh_valley,
+            kwh=usage.kwh,
+            kwh_peak=usage.peak,
+            kwh_flat=usage.flat,
+            kwh_valley=usage.valley,
             prior_kwh=prior,
             energy_charge=charges.energy,
             basic_charge=charges.basic,
@@ -71,6 +95,8 @@ def bill_issue_one(*, account: Account, period: str, run: BillRun, tariffs: dict
             due_date=due_date_of(period),
         )
         adjustments_carried(carried, [bill.pk], period)
+        # An over-estimate's credit (估抄多计退补), with its bill: for the account's next bill.
+        true_up_credits_record([TrueUpCredit(account_id=account.pk, bill_id=bill.pk, amount=credit)], period)
         phone = account.customer.contacts.filter(is_primary=True).values_list("phone", flat=True).first()
         if phone and bill.amount > 0:
             notice_enqueue(

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 
 from gridcare.billing.conf import billing_bool, billing_int
-from gridcare.billing.models import Bill, Reading, ReadingStatus
+from gridcare.billing.models import Bill, BillStatus, Reading, ReadingStatus
 from gridcare.billing.rules.bill_dates import period_start
 from gridcare.billing.rules.estimates import (
     TrueUpBasis,
@@ -227,9 +227,9 @@ def true_up_bases(*, period: str, account_ids: Sequence[int]) -> dict[int, TrueU
     )
     bills = {
         (b.account_id, b.period): b
-        for b in Bill.objects.filter(account_id__in=list(ups.values())).only(
-            "account_id", "period", "energy_charge", "prior_kwh"
-        )
+        for b in Bill.objects.filter(account_id__in=list(ups.values()), segment=0)
+        .exclude(status=BillStatus.CANCELLED)
+        .only("account_id", "period", "energy_charge", "prior_kwh")
     }
     out: dict[int, TrueUpBasis] = {}
     covered: dict[int, list[Bill]] = defaultdict(list)

@@ -33,7 +33,7 @@ from gridcare.billing.models import (
 )
 from gridcare.billing.rules.bill_dates import period_start, periods_of
 from gridcare.billing.rules.numbers import decimal_error
-from gridcare.billing.services import estimates
+from gridcare.billing.services import estimates, late_readings
 from gridcare.billing.services.intervals import INTERVAL_KINDS, intervals_to_readings
 from gridcare.core.events import actor_user
 from gridcare.core.timezone import SHANGHAI
@@ -291,16 +291,18 @@ def _check_refs(rows: list[Row], scope: Scope | None) -> tuple[dict[str, Account
     )
     errors: dict[str, str] = {}
     seen: set[tuple[str, str]] = set()
-    existing = set(
-        Reading.objects.filter(account__in=accounts.values(), period__in={r.period for r in rows}).values_list(
-            "account__account_no", "period"
-        )
-    )
+    # An estimate (估抄) of the line's month is no duplicate: the line is its late actual reading.
+    existing = {
+        (no, p): estimated
+        for no, p, estimated in Reading.objects.filter(
+            account__in=accounts.values(), period__in={r.period for r in rows}
+        ).values_list("account__account_no", "period", "estimated")
+    }
     for r in rows:
         key = _("第%(n)s行") % {"n": r.line}
         if r.account_no not in accounts:
             errors[key] = _("户号 %(no)s 不存在") % {"no": r.account_no}
-        elif (r.account_no, r.period) in seen or (r.account_no, r.period) in existing:
+        elif (r.account_no, r.period) in seen or existing.get((r.account_no, r.period)) is False:
             errors[key] = _("户号 %(no)s 的 %(p)s 抄表数据重复") % {"no": r.account_no, "p": r.period}
         seen.add((r.account_no, r.period))
     errors = scope_errors([(r.line, r.account_no) for r in rows], accounts, scope) | errors
@@ -319,9 +321,26 @@ def readings_import(
     history = _history(a.pk for a in accounts.values())
     carried = estimates.carries(a.pk for a in accounts.values())
     readings, problems, errors = [], [], {}
+    estimated = set(
+        Reading.objects.filter(
+            account__in=accounts.values(), period__in={r.period for r in rows}, estimated=True
+        ).values_list("account_id", "period")
+    )
+    lates: list[late_readings.Late] = []
     for r in rows:
         account = accounts[r.account_no]
         carry = carried.get(account.pk)
+        if (account.pk, r.period) in estimated:  # a late actual reading of an estimated month
+            late_row = late_readings.late_usage_row(r, carry)
+            usage = consumption(late_row, multipliers.get(account.pk, 1), history[account.pk])
+            checked = late_readings.late_check(
+                row=late_row, account=account, carry=carry, usage=usage, actor=actor, scope=scope
+            )
+            if isinstance(checked, str):
+                errors[_("第%(n)s行") % {"n": r.line}] = checked
+            else:
+                lates.append(checked)
+            continue
         row = replace(r, previous=carry.previous) if carry and carry.previous is not None else r
         kwh, found = consumption(row, multipliers.get(account.pk, 1), history[account.pk])
         # Across a meter exchange: the old meters' part (their TOU registers too) is added.
@@ -360,6 +379,13 @@ def readings_import(
             exceptions=sum(1 for p in problems if p),
             imported_by=actor_user(actor),
         )
+        for late in lates:
+            replacing = late_readings.late_apply(late, actor=actor, scope=scope)
+            if replacing is not None:
+                readings.append(replacing)
+                problems.append([])
+            else:
+                batch.late_corrections += 1
         for reading in readings:
             reading.batch = batch
         Reading.objects.bulk_create(readings, batch_size=2000)

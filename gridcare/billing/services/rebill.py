@@ -12,7 +12,7 @@ customer is told through the outbox."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -25,6 +25,7 @@ from gridcare.billing.conf import billing_int, billing_str
 from gridcare.billing.events import correction_event
 from gridcare.billing.exceptions import CorrectionRefused
 from gridcare.billing.models import (
+    SYSTEM_REASONS,
     Adjustment,
     AdjustmentStatus,
     Bill,
@@ -38,6 +39,8 @@ from gridcare.billing.models import (
     Reading,
     ReadingStatus,
     Tariff,
+    TariffKind,
+    TierPeriod,
 )
 from gridcare.billing.rules.bill_dates import period_start
 from gridcare.billing.rules.compute import Charges, Usage, bill_charges, usage_of
@@ -72,6 +75,9 @@ class Repriced:
     charges: Charges
     notes: list[int]
     adjustment: Decimal
+    # The same year's later bills the re-bill moves on the yearly tiers, each priced again (the
+    # preview lists them; the approval re-bills them with it).
+    later: tuple[tuple[Bill, Repriced], ...] = ()
 
     @property
     def amount(self) -> Decimal:
@@ -121,6 +127,50 @@ def bill_reprice(bill: Bill, usage: Usage | None = None, charges: Charges | None
         )
     notes, adjustment = bill_notes(bill, charges.total)
     return Repriced(tariff, usage, prior, charges, notes, adjustment)
+
+
+def later_in_year(bill: Bill, kwh_change: Decimal) -> list[tuple[Bill, Repriced]]:
+    """The account's later regular bills of ``bill``'s calendar year on yearly tiers (居民阶梯 by
+    year) whose price changes when the kWh billed before them moves by ``kwh_change`` (0 once the
+    corrected bill is written: the year's kWh already has it), each priced again with its own kWh
+    from the year's kWh before it. Left alone: monthly tiers and other tariffs (their price does
+    not depend on earlier months), final bills (segment > 0, prorated tiers) and true-up bills
+    after estimates (priced from the estimates' own start)."""
+    later = (
+        Bill.objects.filter(
+            account_id=bill.account_id, period__gt=bill.period, period__lte=bill.period[:4] + "-12", segment=0
+        )
+        .exclude(status=BillStatus.CANCELLED)
+        .select_related("account__customer")
+        .order_by("period")
+    )
+    true_ups = set(
+        Reading.objects.filter(
+            account_id=bill.account_id, period__gt=bill.period, period__lte=bill.period[:4] + "-12", true_up_kwh__gt=0
+        ).values_list("period", flat=True)
+    )
+    out: list[tuple[Bill, Repriced]] = []
+    for later_bill in later:
+        tariff = bill_tariff(later_bill)
+        if later_bill.period in true_ups or tariff.kind != TariffKind.TIERED or tariff.tier_period != TierPeriod.YEARLY:
+            continue
+        usage = Usage(
+            kwh=later_bill.kwh, peak=later_bill.kwh_peak, flat=later_bill.kwh_flat, valley=later_bill.kwh_valley
+        )
+        account = later_bill.account
+        prior = year_billed_kwh(account=account, period=later_bill.period) + kwh_change
+        charges = bill_charges(
+            tariff=tariff,
+            usage=usage,
+            prior_kwh=prior,
+            capacity_kva=account.contract_capacity_kva,
+            customer_class=account.customer_class,
+        )
+        if charges.parts == (later_bill.energy_charge, later_bill.basic_charge, later_bill.pf_adjustment):
+            continue
+        notes, adjustment = bill_notes(later_bill, charges.total)
+        out.append((later_bill, Repriced(tariff, usage, prior, charges, notes, adjustment)))
+    return out
 
 
 def bill_rebill(*, bill: Bill, actor: Actor, priced: Repriced, **parameters: object) -> Bill:
@@ -214,7 +264,7 @@ class CorrectionIn:
 
 def _validate(bill: Bill, data: CorrectionIn) -> Usage:
     errors: dict[str, str] = {}
-    if data.reason not in CorrectionReason.values:
+    if data.reason not in CorrectionReason.values or data.reason in SYSTEM_REASONS:
         errors["reason"] = _("请选择更正原因。")
     if not isinstance(data.note, str) or not 1 <= len(data.note.strip()) <= 200:
         errors["note"] = _("请填写更正说明（最多 200 字）。")
@@ -249,9 +299,12 @@ def _validate(bill: Bill, data: CorrectionIn) -> Usage:
 
 
 def correction_preview(*, scope: Scope, bill: Bill, data: CorrectionIn) -> Repriced:
-    """What the new bill would be (nothing written)."""
+    """What the new bill would be, and the later bills of the year it moves (nothing written)."""
     require(scope, Capability.BILL_CORRECT_REQUEST)
-    return bill_reprice(bill, _validate(bill, data))
+    priced = bill_reprice(bill, _validate(bill, data))
+    if priced.usage.kwh == bill.kwh:
+        return priced
+    return replace(priced, later=tuple(later_in_year(bill, priced.usage.kwh - bill.kwh)))
 
 
 def _same_or_conflict(existing: BillCorrection, bill: Bill) -> BillCorrection:
@@ -335,8 +388,14 @@ def _approve(correction: BillCorrection, actor: User) -> Bill:
     usage = None
     if correction.kwh is not None:
         usage = _correct_reading(bill, correction)
+    old_kwh = bill.kwh
     new = bill_rebill(bill=bill, actor=actor, priced=bill_reprice(bill, usage), correction=correction.pk)
     BillCorrection.objects.filter(pk=correction.pk).update(new_bill=new)
+    if new.kwh != old_kwh:
+        # Every issued bill correct: the year's later bills priced by the year's kWh before them.
+        for later_bill, priced in later_in_year(new, ZERO):
+            locked = Bill.objects.select_for_update().select_related("account__customer").get(pk=later_bill.pk)
+            bill_rebill(bill=locked, actor=actor, priced=priced, correction=correction.pk, follows=new.period)
     return new
 
 

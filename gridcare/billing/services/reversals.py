@@ -89,8 +89,23 @@ def _validate(reason: str, reference: str) -> str:
 def _refusal(payment: Payment) -> None:
     if payment.to_service > 0:
         raise Conflict(_("增值服务订单的缴费请在服务订单中处理，不能在此冲正。"))
-    if payment.to_deposit > 0 or payment.channel in OFFSET_CHANNELS:
-        raise Conflict(_("保证金及销户过户抵缴不能在此冲正。"))
+    if payment.to_deposit > 0:
+        raise Conflict(
+            _("这笔缴费收取的是保证金（%(a)s 元），不能冲正：保证金只在销户结算时抵缴或退还。")
+            % {"a": payment.to_deposit}
+        )
+    if payment.channel in OFFSET_CHANNELS and payment.channel_txn_id.startswith("move-"):
+        raise Conflict(_("这笔是销户或过户结算时以保证金或预存余额抵缴的电费，结算已完成，不能冲正。"))
+    if payment.channel in OFFSET_CHANNELS:
+        # Reversing it would owe the bills again with the deposit (or balance) already spent: the
+        # office corrects a wrong set-off by collecting the deposit again and a credit note.
+        raise Conflict(
+            _(
+                "这笔是以保证金或预存余额抵缴的电费（%(a)s 元），不能冲正：抵缴已从保证金（预存）中扣除。"
+                "如抵缴有误，请重新收取保证金，并申请退补电费。"
+            )
+            % {"a": payment.amount}
+        )
 
 
 def _same_or_conflict(existing: PaymentReversal, reference: str) -> PaymentReversal:

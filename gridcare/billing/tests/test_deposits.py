@@ -94,3 +94,29 @@ def test_collected_held_and_applied_on_default_by_a_supervisor(town: City) -> No
     with pytest.raises(Conflict, match="无可抵缴金额"):
         deposit_apply(scope=scope_for(town.supervisor), actor=town.supervisor, account=shop, reason="再次抵缴")
     assert not Bill.objects.filter(account=shop).exclude(status=BillStatus.PAID).exists()
+
+
+def test_a_deposit_set_off_or_collection_is_not_reversed_and_the_refusal_says_why(town: City) -> None:
+    from gridcare.billing.models import PaymentReversal
+    from gridcare.billing.services.reversals import payment_reverse
+
+    shop = _shop(town)
+    collected, _created = deposit_collect(
+        scope=scope_for(town.clerk),
+        actor=town.clerk,
+        account=shop,
+        amount=D("800.00"),
+        channel="counter_card",
+        request_key="K-rev",
+    )
+    issued_bill(shop, "2026-10", "250.30", date(2026, 11, 25))
+    deposit_apply(scope=scope_for(town.supervisor), actor=town.supervisor, account=shop, reason="欠费逾期，按合同抵缴")
+    set_off = Payment.objects.get(channel="deposit_offset")
+    before = (_snapshot(), deposit_held(shop))
+    admin = town.users["admin"]
+    with pytest.raises(Conflict, match=r"以保证金或预存余额抵缴的电费（250.30 元），不能冲正.*重新收取保证金"):
+        payment_reverse(scope=scope_for(admin), actor=admin, payment=set_off, reason="counter_error", reference="R-1")
+    with pytest.raises(Conflict, match=r"收取的是保证金（800.00 元），不能冲正"):
+        payment_reverse(scope=scope_for(admin), actor=admin, payment=collected, reason="counter_error", reference="R-2")
+    assert (_snapshot(), deposit_held(shop)) == before and before[1] == D("549.70")
+    assert not PaymentReversal.objects.exists()

@@ -93,7 +93,7 @@ def test_an_estimate_then_its_true_up_cost_the_same_two_months_as_two_actual_rea
     assert single is not None and single.amount == D("85.20")
 
 
-def test_an_over_estimate_makes_a_negative_usage_and_a_bill_of_zero(town: City) -> None:
+def test_an_over_estimate_makes_a_negative_usage_a_bill_of_zero_and_a_credit(town: City) -> None:
     tariffs()
     account = _residential(town, 312)
     bill_run_start(period="2026-09", unit=town.unit)
@@ -101,6 +101,8 @@ def test_an_over_estimate_makes_a_negative_usage_and_a_bill_of_zero(town: City) 
     bill_run_start(period="2026-10", unit=town.unit)
     bill = _bill(account, "2026-10")
     assert (bill.kwh, bill.amount) == (D(-40), D("0.00"))
+    # 60 kWh from 2,600: 60 × 0.538 = 32.28; the estimate charged 53.80: 21.52 credited (估抄多计退补)
+    assert list(account.adjustments.values_list("kind", "reason", "amount")) == [("credit", "estimate", D("21.52"))]
 
 
 def test_after_two_estimates_in_a_row_the_account_waits_for_a_real_reading(town: City) -> None:
@@ -142,4 +144,4 @@ def test_a_monthly_tier_true_up_prices_the_two_months_with_two_months_of_thresho
     charges = true_up_charges(
         tariff=tariff, usage=basis.actual_usage(Usage(kwh=D(300)), D(200)), basis=basis, capacity_kva=D(0)
     )
-    assert charges.total == D("147.49")
+    assert charges.charges.total == D("147.49") and charges.credit == D(0)

@@ -40,7 +40,7 @@ def test_the_bill_prints_on_a4_with_the_lines_of_its_pdf(town: City) -> None:
     assert '<link rel="stylesheet" href="/static/billing/print-a4.css">' in page
     assert "print-80mm.css" not in page
     assert '<button type="button" class="primary" id="print-document" data-print>打印（A4）</button>' in page
-    assert f'<a class="button" href="/billing/accounts/{no}/bills/2026-10.pdf">PDF</a>' in page
+    assert f'<a class="button" href="/billing/accounts/{no}/bills/2026-10.pdf?segment=0">PDF</a>' in page
     assert '<header><div class="company">国网示范市供电公司</div><h1>电费通知单</h1></header>' in page
     assert f'<tr><th scope="row">户号</th><td>{no}</td></tr>' in page
     assert '<tr><th scope="row">本期电费</th><td>88.00 元</td></tr>' in page
@@ -65,7 +65,7 @@ def test_the_receipt_prints_on_80mm_paper(town: City) -> None:
 def test_the_account_page_links_each_bill_and_payment_to_its_print(town: City) -> None:
     payment = _paid(town)
     page = signed_in(town.clerk).get(f"/billing/accounts/{town.account.account_no}/").content.decode()
-    assert '<a href="?print=bill&amp;period=2026-10">打印</a>' in page
+    assert '<a href="?print=bill&amp;period=2026-10&amp;segment=0">打印</a>' in page
     assert f'<a href="?print=receipt&amp;payment={payment.pk}">打印凭条</a>' in page
 
 

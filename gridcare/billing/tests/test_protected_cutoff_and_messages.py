@@ -38,7 +38,7 @@ def noticed(town: City, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-unt
 
 def test_the_cutoff_notice_is_also_sent_by_message(town: City, noticed) -> None:  # type: ignore[no-untyped-def]
     notice = Notice.objects.get(template_code="cutoff_notice")
-    assert (notice.channel, notice.category) == ("sms", "arrears")
+    assert (notice.channel, notice.category) == ("sms", "disconnection")
     assert notice.body == (
         f"【国网示范市供电公司】户号{town.account.account_no}欠费309.60元已逾期32天，停电通知已送达，"
         "如未缴清将于2026-12-30至2027-01-03期间停电。请尽快缴纳。"

@@ -135,8 +135,9 @@ def _chosen(category: str, messages: Iterable[NewNotice]) -> Iterator[tuple[NewN
 
 def _routed(messages: Iterable[NewNotice], category: str = "") -> Iterator[tuple[NewNotice, str, str, str]]:
     """Each message with its (channel, recipient, fallback phone)."""
-    if category in rules.OPT_OUT_CATEGORIES and any_channel_chosen():
-        yield from _chosen(category, messages)
+    chosen_as = rules.CHANNEL_CHOSEN_AS.get(category, category)
+    if chosen_as in rules.OPT_OUT_CATEGORIES and any_channel_chosen():
+        yield from _chosen(chosen_as, messages)
         return
     if not WeChatBinding.objects.filter(active=True).exists():
         # Nobody follows the official account: every message without a channel goes by SMS.

@@ -49,7 +49,7 @@ def test_the_bill_page_shows_its_tiers_charges_and_pdf(town: City, zhang: Custom
     no = town.account.account_no
     client = page_client(zhang.user)
     bills = client.get(f"/portal/accounts/{no}/bills/").content.decode()
-    assert f'href="/portal/accounts/{no}/bills/2026-02/"' in bills
+    assert f'href="/portal/accounts/{no}/bills/2026-02/?segment=0"' in bills
     page = client.get(f"/portal/accounts/{no}/bills/2026-02/").content.decode()
     assert "2026-02 电费账单" in page and "阶梯电量" in page
     assert "按年累计：本期之前今年已用 1500.00 千瓦时，本期之后累计 2800.00 千瓦时。" in page
@@ -64,7 +64,7 @@ def test_the_bill_page_shows_its_tiers_charges_and_pdf(town: City, zhang: Custom
     ]
     assert "¥701.40" in page  # 1,260 × 0.538 + 40 × 0.588 = 677.88 + 23.52
     assert "本期还没有缴费。" in page and "违约金（截至今日）" in page
-    assert f'href="/portal/accounts/{no}/bills/2026-02/pdf/"' in page
+    assert f'href="/portal/accounts/{no}/bills/2026-02/pdf/?segment=0"' in page
     pdf = client.get(f"/portal/accounts/{no}/bills/2026-02/pdf/")
     assert (pdf.status_code, pdf["Content-Type"], pdf.content[:5]) == (200, "application/pdf", b"%PDF-")
 
