@@ -75,6 +75,7 @@ from gridcare.customers.models import Account, AccountStatus, Meter
 from gridcare.customers.services import account_transfer, account_transition
 from gridcare.notices.services import notice_enqueue
 from gridcare.org.access import Capability, Scope, require
+from gridcare.portal.services.bindings import bindings_end_for_transfer
 
 
 @dataclass(frozen=True)
@@ -610,6 +611,7 @@ def _transfer(scope: Scope, actor: User, account: Account, data: MoveIn) -> Move
             register=str(data.register),
         )
         move.new_customer = moved.customer
+        bindings_end_for_transfer(account_id=locked.pk)  # the old holder's portal sees no more of it
         move.status, move.completed_at = MoveStatus.DONE, timezone.now()
         move.save()
         move_event(

@@ -82,3 +82,36 @@ def test_a_transfer_while_the_old_holder_owes_is_refused_and_changes_nothing(rea
     assert _snapshot() == before
     assert (Customer.objects.count(), AccountMove.objects.count(), Payment.objects.count()) == (customers, 0, 0)
     assert PHONE  # the town's own holder keeps its contact
+
+
+def test_a_transfer_ends_the_old_holders_portal_binding(read_account: City) -> None:
+    """The old holder's portal no longer shows the account once it is transferred; a refused
+    transfer leaves the binding alone. The new holder binds it with the new name."""
+    from django.test import Client
+
+    from gridcare.portal.models import Binding, PortalEvent
+    from gridcare.portal.services import auth, bindings
+    from gridcare.portal.tests.conftest import sign_in_by_code
+
+    town = read_account
+    account = town.account
+    user = sign_in_by_code(PHONE)
+    bindings.account_bind(user=user, account_no=account.account_no, name="张三")
+    token = auth.token_issue(user=user)
+    clerk = billing_clerk(town)
+    with pytest.raises(Conflict):  # the old holder still owes: refused, still bound
+        account_move_in(
+            scope=scope_for(clerk), actor=clerk, account=account, data=move_data(date(2026, 11, 17), "1150.00", **NEW)
+        )
+    assert Binding.objects.filter(user=user, unbound_at__isnull=True).count() == 1
+    _prepaid(account, "100.00")
+    data = move_data(date(2026, 11, 17), "1150.00", refund=BANK, **NEW)
+    account_move_in(scope=scope_for(clerk), actor=clerk, account=account, data=data)
+    assert Binding.objects.filter(user=user, unbound_at__isnull=True).count() == 0
+    event = PortalEvent.objects.filter(user=user, type="unbound").get()
+    assert event.parameters == {"account_no": account.account_no, "cause": "transfer"}
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert api.get(f"/api/v1/portal/accounts/{account.account_no}/bills").status_code == 404
+    newcomer = sign_in_by_code("13900000002", address="10.0.0.9")
+    bindings.account_bind(user=newcomer, account_no=account.account_no, name="李四")
+    assert Binding.objects.filter(user=newcomer, unbound_at__isnull=True).count() == 1

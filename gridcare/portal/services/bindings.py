@@ -81,3 +81,25 @@ def account_unbind(*, user: PortalUser, account_no: str, now: datetime | None = 
         binding.unbound_at = now
         binding.save(update_fields=["unbound_at"])
         portal_event(user, PortalEvent.Type.UNBOUND, at=now, account_no=binding.account.account_no)
+
+
+def bindings_end_for_transfer(*, account_id: int, now: datetime | None = None) -> int:
+    """A transfer (过户) ends every customer's binding of the account in the transfer's own
+    transaction: the old holder no longer sees the new holder's bills and usage; the new holder
+    binds the account with their own name or ID number. Returns how many bindings ended."""
+    now = now or tz.now()
+    ended = 0
+    bindings = (
+        Binding.objects.select_for_update()
+        .filter(account_id=account_id, unbound_at__isnull=True)
+        .select_related("user", "account")
+        .order_by("pk")
+    )
+    for binding in bindings:
+        binding.unbound_at = now
+        binding.save(update_fields=["unbound_at"])
+        portal_event(
+            binding.user, PortalEvent.Type.UNBOUND, at=now, account_no=binding.account.account_no, cause="transfer"
+        )
+        ended += 1
+    return ended
