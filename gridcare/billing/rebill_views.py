@@ -327,6 +327,15 @@ def adjustments(request: HttpRequest, account_no: str) -> HttpResponse:
 
 
 def batch_sentence(period: str, tariff: str, preview: BatchPreview) -> str:
+    sentence = _batch_sentence(period, tariff, preview)
+    if preview.apart:
+        sentence += _("另有 %(n)s 张账单（过户、销户当月或估抄结算的账单）按各自规则计费，不在批量内，请逐户更正。") % {
+            "n": f"{preview.apart:,}"
+        }
+    return sentence
+
+
+def _batch_sentence(period: str, tariff: str, preview: BatchPreview) -> str:
     if not preview.changed:
         return _("%(p)s 账期使用电价 %(t)s 的 %(n)s 张账单按现行电价重算后金额均不变，不会重新出账。仍要开始？") % {
             "p": period,

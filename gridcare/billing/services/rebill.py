@@ -295,7 +295,28 @@ def _validate(bill: Bill, data: CorrectionIn) -> Usage:
         raise InvalidInput(_("更正申请有误。"), errors=errors)
     if bill.status == BillStatus.CANCELLED:
         raise CorrectionRefused(_("该账单已作废，请在更正后的账单上办理。"))
+    if (apart := priced_apart(bill)) is not None:
+        raise CorrectionRefused(apart)
     return usage
+
+
+def priced_apart(bill: Bill) -> str | None:
+    """Why ``bill`` cannot be billed again from its month's reading (None: it can): a final bill
+    of a transfer or closure (prorated from the reading taken that day), the regular bill of a
+    month split by one (it bills only the rest), a true-up after estimated readings (it nets
+    the estimates). Those are corrected by a credit or debit note; the batch leaves them out too
+    (``rebill_batch.batch_bills``)."""
+    if bill.segment > 0:
+        return str(
+            _("销户、过户的末期账单按办理当日的示数分段计费，不能重新出账；如有差错请办理退补调整（贷项或借项）。")
+        )
+    split = Bill.objects.filter(account_id=bill.account_id, period=bill.period, segment__gt=0)
+    if split.exclude(status=BillStatus.CANCELLED).exists():
+        return str(_("本月已办理过户或销户，账单只计其余电量，不能重新出账；如有差错请办理退补调整（贷项或借项）。"))
+    reading = Reading.objects.filter(account_id=bill.account_id, period=bill.period, status=ReadingStatus.VALID)
+    if reading.filter(true_up_kwh__gt=0).exists():
+        return str(_("本月账单为估抄结算（冲减此前估抄电量），不能重新出账；如有差错请办理退补调整（贷项或借项）。"))
+    return None
 
 
 def correction_preview(*, scope: Scope, bill: Bill, data: CorrectionIn) -> Repriced:

@@ -24,13 +24,13 @@ import numpy as np
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridcare.billing.conf import billing_int, billing_str
 from gridcare.billing.exceptions import CorrectionRefused
-from gridcare.billing.models import Bill, BillEvent, BillStatus, RebillBatch, Tariff
+from gridcare.billing.models import Bill, BillEvent, BillStatus, Reading, ReadingStatus, RebillBatch, Tariff
 from gridcare.billing.rules.bill_dates import period_error, period_start
 from gridcare.billing.rules.compute import Charges
 from gridcare.billing.rules.rebill import rebill_due_date
@@ -70,9 +70,31 @@ JOIN billing_tariff t ON t.id = b.tariff_id
 JOIN customers_account a ON a.id = b.account_id
 LEFT JOIN billing_reading r ON r.account_id = b.account_id AND r.period = b.period AND r.status = 'valid'
 WHERE b.period = %(period)s AND t.code = %(code)s AND b.status <> 'cancelled' AND b.account_id > %(after)s
+  AND b.segment = 0 AND COALESCE(r.true_up_kwh, 0) = 0
+  AND NOT EXISTS (SELECT 1 FROM billing_bill f WHERE f.account_id = b.account_id AND f.period = b.period
+                  AND f.segment > 0 AND f.status <> 'cancelled')
 ORDER BY b.account_id
 LIMIT %(size)s
 """
+
+
+def _open_bills(period: str, tariff_code: str) -> QuerySet[Bill]:
+    return Bill.objects.filter(period=period, tariff__code=tariff_code).exclude(status=BillStatus.CANCELLED)
+
+
+def batch_bills(period: str, tariff_code: str) -> QuerySet[Bill]:
+    """The bills a batch re-bills (the rows ``_BILLS_SQL`` reads): each account's regular bill
+    of the month, priced from its reading alone. A month split by a transfer or closure (its
+    final bill, and the regular bill that bills only the rest), and a true-up after estimated
+    readings are priced by rules of their own: each is corrected on its own (``rebill``)."""
+    split = Bill.objects.filter(period=period, segment__gt=0).exclude(status=BillStatus.CANCELLED)
+    true_ups = Reading.objects.filter(period=period, status=ReadingStatus.VALID, true_up_kwh__gt=0)
+    return (
+        _open_bills(period, tariff_code)
+        .filter(segment=0)
+        .exclude(account_id__in=split.values("account_id"))
+        .exclude(account_id__in=true_ups.values("account_id"))
+    )
 
 
 @dataclass
@@ -164,6 +186,7 @@ class BatchPreview:
     changed: int
     before: Decimal
     after: Decimal
+    apart: int = 0  # bills the batch leaves to a correction each (see ``batch_bills``)
 
 
 def rebill_batch_preview(*, scope: Scope, period: str, tariff_code: str) -> BatchPreview:
@@ -182,7 +205,8 @@ def rebill_batch_preview(*, scope: Scope, period: str, tariff_code: str) -> Batc
         before += int(rows.old_fen[moved, 3].sum())
         after += int(new_fen[moved].sum())
         last = rows.chunk.last_id
-    return BatchPreview(bills, changed, Decimal(before) / 100, Decimal(after) / 100)
+    apart = _open_bills(period, tariff_code).count() - bills
+    return BatchPreview(bills, changed, Decimal(before) / 100, Decimal(after) / 100, apart)
 
 
 def rebill_batch_request(
@@ -241,9 +265,7 @@ def rebill_batch_open(
                     reason=reason.strip(),
                     started_by=actor,
                     started_at=timezone.now(),
-                    total=Bill.objects.filter(period=period, tariff__code=tariff_code)
-                    .exclude(status=BillStatus.CANCELLED)
-                    .count(),
+                    total=batch_bills(period, tariff_code).count(),
                 )
         except IntegrityError as exc:
             raise Conflict(_("该账期该电价已有批量重新出账在进行。")) from exc
@@ -368,12 +390,7 @@ def rebill_per_account(*, period: str, tariff_code: str, actor: Actor, limit: in
     by the rules functions, each in its own transaction: the batch's baseline. Returns how many
     were re-billed."""
     done = 0
-    ids = list(
-        Bill.objects.filter(period=period, tariff__code=tariff_code)
-        .exclude(status=BillStatus.CANCELLED)
-        .order_by("account_id")
-        .values_list("pk", flat=True)[:limit]
-    )
+    ids = list(batch_bills(period, tariff_code).order_by("account_id").values_list("pk", flat=True)[:limit])
     for bill_id in ids:
         with transaction.atomic():
             bill = Bill.objects.select_related("account").get(pk=bill_id)

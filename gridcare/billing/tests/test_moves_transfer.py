@@ -115,3 +115,42 @@ def test_a_transfer_ends_the_old_holders_portal_binding(read_account: City) -> N
     newcomer = sign_in_by_code("13900000002", address="10.0.0.9")
     bindings.account_bind(user=newcomer, account_no=account.account_no, name="李四")
     assert Binding.objects.filter(user=newcomer, unbound_at__isnull=True).count() == 1
+
+
+def test_a_split_month_is_corrected_by_a_note_not_billed_again(read_account: City) -> None:
+    """The final bill of a transfer and the regular bill of that month are each priced by a rule
+    of their own: a correction of either is refused, saying to use a credit or debit note, and
+    the batch re-bill leaves them out (its sentence says how many)."""
+    from gridcare.billing.exceptions import CorrectionRefused
+    from gridcare.billing.rebill_views import batch_sentence
+    from gridcare.billing.services.rebill import CorrectionIn, correction_request
+    from gridcare.billing.services.rebill_batch import batch_bills, rebill_batch_preview
+
+    town = read_account
+    account = town.account
+    _prepaid(account, "100.00")
+    clerk = billing_clerk(town)
+    data = move_data(date(2026, 11, 17), "1150.00", refund=BANK, **NEW)
+    move, _created = account_move_in(scope=scope_for(clerk), actor=clerk, account=account, data=data)
+    Reading.objects.create(
+        account=account, period="2026-11", read_on=date(2026, 11, 30), register=D(1300), kwh=D(300), kwh_flat=D(300)
+    )
+    bill_run_start(period="2026-11", read_ahead=False)
+    final = Bill.objects.get(pk=move.bill_id)
+    regular = Bill.objects.get(account=account, period="2026-11", segment=0)
+    before = _snapshot()
+    for bill, says in ((final, "末期账单"), (regular, "本月已办理过户")):
+        with pytest.raises(CorrectionRefused, match=says):
+            correction_request(
+                scope=scope_for(town.admin),
+                actor=town.admin,
+                bill=bill,
+                data=CorrectionIn(reason="reading", note="示数有误", request_key=f"k-{bill.pk}", kwh=D(100)),
+            )
+    assert _snapshot() == before
+    assert list(batch_bills("2026-11", "RES-M")) == []
+    preview = rebill_batch_preview(scope=scope_for(town.admin), period="2026-11", tariff_code="RES-M")
+    assert (preview.bills, preview.changed, preview.apart) == (0, 0, 2)
+    assert batch_sentence("2026-11", "RES-M", preview).endswith(
+        "另有 2 张账单（过户、销户当月或估抄结算的账单）按各自规则计费，不在批量内，请逐户更正。"
+    )
