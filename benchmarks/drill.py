@@ -43,7 +43,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -51,8 +51,8 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 PY = os.environ.get("PY", sys.executable)
 PERIOD = "2026-11"
-# The debit result and the statement are of today (Shanghai), as the bank's files would be.
-DEBIT_DAY = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+# The bank's debit result and its statement are of yesterday (Shanghai), as a bank's files are.
+DEBIT_DAY = (datetime.now(ZoneInfo("Asia/Shanghai")).date() - timedelta(days=1)).isoformat()
 BANK = "ICBC"
 OUTAGE_REASON = "停电演练（issue 21）"
 MARK = "drill:"  # dedupe-key prefix of the sender's bulk messages
@@ -77,7 +77,7 @@ class Db:
                 conn.close()
         import psycopg
 
-        with psycopg.connect(_libpq(self.url)) as conn, conn.cursor() as cursor:
+        with psycopg.connect(_libpq(self.url)) as pg, pg.cursor() as cursor:
             cursor.execute(sql)  # type: ignore[arg-type] # the drill's own constant queries
             return [tuple(r) for r in cursor.fetchall()]
 
@@ -642,7 +642,6 @@ def _outage() -> None:
     """Register the drill's outage over the first unit's feeders, unless it is registered already
     (as a dispatcher would see it in the list): the registration and its fan-out are one
     transaction, so a kill leaves all of it or nothing."""
-    from datetime import timedelta
 
     from django.contrib.auth.models import AnonymousUser
 
