@@ -394,13 +394,18 @@ class Drill:
                 and (("bill_notify", "succeeded") in latest)
             )
 
-        def serve(db: Db, log: Path) -> bool:
+        def serve(db: Db, log: Path) -> tuple[bool, float]:
+            """Run the worker until every job settled; (settled, seconds to its first run)."""
+            began = time.monotonic()
+            runs = db.one("SELECT count(*) FROM jobs_jobrun")
             proc = start(manage("worker"), self.env.of(db, **env), log)
+            wait_until(lambda: db.one("SELECT count(*) FROM jobs_jobrun") > runs, 120, step=0.1)
+            first = time.monotonic() - began
             done = wait_until(lambda: settled(db), 3 * self.job_lease + 120)
             stop(proc)
-            return done
+            return done, first
 
-        serve(self.clean, self.log("worker-clean"))
+        _done, first = serve(self.clean, self.log("worker-clean"))
         kill_loop(
             outcome,
             cmd=manage("worker"),
@@ -408,12 +413,13 @@ class Drill:
             log=self.log("worker-drill"),
             rng=self.rng,
             kills=self.kills,
-            window=(1.0, 6.0),
+            # From just before its first job starts to a few seconds into its work.
+            window=(0.8 * first, first + 3.0),
             in_flight=lambda: self.drill.one(RUNNING_RUNS) > 0,
         )
         interrupted = self.drill.one("SELECT count(*) FROM jobs_jobrun WHERE outcome IN ('running', 'interrupted')")
         began = time.monotonic()
-        outcome.check("every cut-short job retried and finished", serve(self.drill, self.log("worker-drill")))
+        outcome.check("every cut-short job retried and finished", serve(self.drill, self.log("worker-drill"))[0])
         outcome.note = f"{interrupted} runs cut short, all retried within {time.monotonic() - began:.0f} s"
         outcome.check(
             "equal to a clean run: bill-issued messages", self.drill.rows(BILL_NOTICES) == self.clean.rows(BILL_NOTICES)
@@ -498,16 +504,19 @@ class Drill:
                 db, GRIDCARE_NOTICE_FILE=str(files[which]), GRIDCARE_NOTICE_LEASE_SECONDS=str(self.notice_lease)
             )
 
-        def finish(db: Db, which: str) -> float:
+        def finish(db: Db, which: str) -> tuple[float, float]:
+            """Send until nothing is due; (seconds to the first message in the file, in all)."""
             began = time.monotonic()
             proc = start(
                 manage("send_notices", "--loop", "--idle-seconds", "0.5"), env(db, which), self.log(f"sender-{which}")
             )
+            wait_until(lambda: files[which].exists() and files[which].stat().st_size > 0, 120, step=0.1)
+            first = time.monotonic() - began
             wait_until(lambda: db.one(DUE) == 0, 3 * self.notice_lease + 300)
             stop(proc)
-            return time.monotonic() - began
+            return first, time.monotonic() - began
 
-        finish(self.clean, "clean")
+        first, _took = finish(self.clean, "clean")
         already = {int(r[0]) for r in self.drill.rows(SENT_IDS)}  # sent before the drill (the demo's)
         kill_loop(
             outcome,
@@ -516,11 +525,12 @@ class Drill:
             log=self.log("sender-drill"),
             rng=self.rng,
             kills=self.kills,
-            window=(1.5, 6.0),
+            # From just before the first message leaves to a few seconds into the sending.
+            window=(0.8 * first, first + 4.0),
             in_flight=lambda: self.drill.one(SENDING) > 0,
         )
         left = self.drill.one(SENDING)
-        took = finish(self.drill, "drill")
+        _first, took = finish(self.drill, "drill")
         lines = [json.loads(t) for t in files["drill"].read_text().splitlines() if t.strip().startswith("{")]
         ids = [int(line["id"]) for line in lines]
         repeats_file = Path(str(files["drill"]) + ".repeats")
@@ -773,7 +783,7 @@ def main() -> None:
     parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="sqlite")
     parser.add_argument("--customers", type=int, default=300, help="size of the demo city")
     parser.add_argument("--messages", type=int, default=4000, help="queue-call messages for the sender")
-    parser.add_argument("--rate", type=int, default=400, help="the file gateway's messages per second")
+    parser.add_argument("--rate", type=int, default=200, help="the file gateway's messages per second")
     parser.add_argument("--notice-lease", type=int, default=15, help="GRIDCARE_NOTICE_LEASE_SECONDS")
     parser.add_argument("--job-lease", type=int, default=6, help="GRIDCARE_JOBS_LEASE_SECONDS in the drill")
     parser.add_argument("--pg-port", type=int, default=55443, help="port of a throwaway PostgreSQL cluster")
