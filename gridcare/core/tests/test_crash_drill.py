@@ -9,7 +9,6 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.db import connection
@@ -58,9 +57,8 @@ def _migrated_copy(target: Path) -> list[str]:
 
 
 @pytest.mark.one_database
-def test_the_short_crash_drill_passes_on_sqlite(django_db_setup: None, django_db_blocker: Any, tmp_path: Path) -> None:
-    with django_db_blocker.unblock():
-        base = _migrated_copy(tmp_path / "migrated.sqlite3")
+def test_the_short_crash_drill_passes_on_sqlite(db: None, tmp_path: Path) -> None:
+    base = _migrated_copy(tmp_path / "migrated.sqlite3")
     _passed(_drill("sqlite", *base), "sqlite")
 
 
