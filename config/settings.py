@@ -807,7 +807,7 @@ GRIDCARE_JOBS = {
     "SEND_WINDOW_SECONDS": env_int("GRIDCARE_JOBS_SEND_WINDOW_SECONDS", 55),
     # A job's lease, renewed every third of it while the job runs; a killed worker's jobs are
     # taken over by another worker this long after it died.
-    "LEASE_SECONDS": env_int("GRIDCARE_JOBS_LEASE_SECONDS", 120),
+    "LEASE_SECONDS": env_int("GRIDCARE_JOBS_LEASE_SECONDS", 30),
     # A run that could not start on time (all threads busy) still starts within this grace.
     "MISFIRE_GRACE_SECONDS": env_int("GRIDCARE_JOBS_MISFIRE_GRACE_SECONDS", 300),
     # How often the worker looks for "run now" requests from the jobs page.

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 from django.db import connection
 from django.utils.functional import Promise
@@ -33,8 +34,9 @@ from gridcare.halls.services.appointments import appointments_mark_missed
 from gridcare.halls.services.mobile_rounds import mobile_round_reminders as round_reminders
 from gridcare.invoicing.services import invoices_work
 from gridcare.jobs.conf import jobs_int, schedule_setting
+from gridcare.jobs.exceptions import LeaseLost
 from gridcare.jobs.rules import Schedule, parse_schedule
-from gridcare.jobs.services import bill_runs_notify, job_runs_prune
+from gridcare.jobs.services import bill_runs_notify, job_lease_hold, job_runs_prune
 from gridcare.keyaccounts.services.plans import outage_alerts, peak_shift_alerts
 from gridcare.keyaccounts.services.remote import remote_check
 from gridcare.keyaccounts.services.visits import visit_reminders
@@ -45,13 +47,53 @@ from gridcare.org.services import auth_audit_prune
 from gridcare.workorders.services import deadlines_check, triage_retrain
 
 
+class Lease:
+    """A running job's lease, as its unit of work sees it: ``lost`` is set by the heartbeat when
+    a renewal finds the lease gone (expired and taken over), and ``hold()`` is the guard a unit
+    of work calls inside its own transaction before writing (services.job_lease_hold)."""
+
+    def __init__(self, name: str, token: str, seconds: int) -> None:
+        self.name, self.token, self.seconds = name, token, seconds
+        self.lost = threading.Event()
+
+    def hold(self) -> None:
+        try:
+            job_lease_hold(name=self.name, token=self.token, seconds=self.seconds)
+        except LeaseLost:
+            self.lost.set()
+            raise
+
+
+class RunStop(threading.Event):
+    """A run's stop signal: set for this run, or when the worker stops, or when the run's lease
+    is lost, so every job that polls ``ctx.stop.is_set()`` stops on any of the three."""
+
+    def __init__(self, *others: threading.Event) -> None:
+        super().__init__()
+        self.others = others
+
+    def is_set(self) -> bool:
+        return super().is_set() or any(other.is_set() for other in self.others)
+
+
 @dataclass(frozen=True)
 class Context:
-    """What a running job may ask: should it stop early (the worker is shutting down), and is
-    it a one-off run (``worker --once``, where long loops do one pass instead)."""
+    """What a running job may ask: should it stop early (the worker is shutting down, or the
+    job lost its lease), is it a one-off run (``worker --once``, where long loops do one pass
+    instead), and its lease guard ``hold()`` for each unit of work's transaction."""
 
     stop: threading.Event = field(default_factory=threading.Event)
     once: bool = False
+    lease: Lease | None = None
+
+    def hold(self) -> None:
+        """Inside a unit of work's transaction, before it writes: raises LeaseLost when this
+        run no longer holds its lease (a run without one, as in tests, always holds)."""
+        if self.lease is not None:
+            self.lease.hold()
+
+    def for_run(self, lease: Lease) -> Context:
+        return Context(stop=RunStop(self.stop, lease.lost), once=self.once, lease=lease)
 
 
 @dataclass(frozen=True)
@@ -131,7 +173,8 @@ def check_deadlines(ctx: Context) -> Result:
 
 
 def bill_notify(ctx: Context) -> Result:
-    runs, queued = bill_runs_notify(queue=period_notify)
+    # Each chunk of messages, and the runs' marks, are written under the job's lease guard.
+    runs, queued = bill_runs_notify(queue=partial(period_notify, hold=ctx.hold), hold=ctx.hold)
     return Result(
         _("出账批次 %(runs)d 个，排队出账通知 %(queued)d 条") % {"runs": runs, "queued": queued},
         {"runs": runs, "queued": queued},

@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -26,8 +26,9 @@ from gridcare.core.exceptions import DomainError
 from gridcare.core.timezone import SHANGHAI
 from gridcare.jobs import rules, services
 from gridcare.jobs.conf import jobs_int
+from gridcare.jobs.exceptions import LeaseLost
 from gridcare.jobs.models import JobRun, Outcome, Trigger
-from gridcare.jobs.registry import JOBS, Context, JobSpec
+from gridcare.jobs.registry import JOBS, Context, JobSpec, Lease
 
 log = logging.getLogger("gridcare.jobs")
 
@@ -43,12 +44,15 @@ def _error_text(exc: BaseException) -> str:
 
 
 class _Heartbeat:
-    """Renews a running job's lease every third of its length, on its own connection."""
+    """Renews a running job's lease every third of its length, on its own connection. A renewal
+    that finds the lease gone (it ran out and another worker took the job over) sets the lease's
+    ``lost``: the job's ``ctx.stop`` is then set and its next ``ctx.hold()`` refuses to write."""
 
-    def __init__(self, name: str, token: str, seconds: int) -> None:
-        self.name, self.token, self.seconds = name, token, seconds
+    def __init__(self, lease: Lease) -> None:
+        self.lease = lease
+        self.name, self.token, self.seconds = lease.name, lease.token, lease.seconds
         self.done = threading.Event()
-        self.thread = threading.Thread(target=self._beat, name=f"lease-{name}", daemon=True)
+        self.thread = threading.Thread(target=self._beat, name=f"lease-{lease.name}", daemon=True)
 
     def __enter__(self) -> _Heartbeat:
         self.thread.start()
@@ -63,7 +67,9 @@ class _Heartbeat:
             while not self.done.wait(max(1.0, self.seconds / 3)):
                 try:
                     if not services.job_lease_renew(name=self.name, token=self.token, seconds=self.seconds):
-                        log.error("job %s lost its lease", self.name)
+                        log.error("job %s lost its lease: stopping it", self.name)
+                        self.lease.lost.set()
+                        return
                 except DatabaseError:
                     # Busy database (SQLite: a long write): try again at the next beat.
                     log.warning("job %s: database busy, lease renewed at the next beat", self.name)
@@ -88,8 +94,16 @@ def execute(spec: JobSpec, *, trigger: Trigger, ctx: Context | None = None) -> J
         run = services.job_run_start(name=spec.name, trigger=trigger, requested_by_id=requested_by)
         started = time.perf_counter()
         try:
-            with _Heartbeat(spec.name, token, seconds):
-                result = spec.work(ctx)
+            lease = Lease(spec.name, token, seconds)
+            with _Heartbeat(lease):
+                result = spec.work(ctx.for_run(lease))
+        except LeaseLost as exc:
+            # Another worker runs the job now and has closed this run as interrupted.
+            log.error("job %s stopped: %s", spec.name, exc)
+            elapsed = int((time.perf_counter() - started) * 1000)
+            return services.job_run_finish(
+                run=run, outcome=Outcome.INTERRUPTED, duration_ms=elapsed, error=_error_text(exc)
+            )
         except Exception as exc:
             log.exception("job %s failed", spec.name)
             elapsed = int((time.perf_counter() - started) * 1000)
@@ -166,15 +180,44 @@ class Worker:
             return now
         previous = rules.previous_run(entry.schedule, now=now)
         runs = JobRun.objects.filter(job__name=entry.spec.name)
-        if previous is None or not runs.exists() or runs.filter(started_at__gte=previous).exists():
+        # A run cut short (a killed worker's, still RUNNING until its lease is taken over, or
+        # closed as interrupted) did not do the day's work: the job is due again.
+        finished = runs.filter(outcome__in=(Outcome.SUCCEEDED, Outcome.FAILED))
+        if previous is None or not runs.exists() or finished.filter(started_at__gte=previous).exists():
             return None
         return now
+
+    def _retry_after_lease(self, name: str) -> None:
+        """A run skipped because the lease was held, when the job's latest run did not finish (a
+        killed worker's run, or one another worker has in hand): try again just after that lease
+        runs out, rather than at the next scheduled time (which for a daily job is tomorrow). A
+        live holder renews its lease, so this retry is skipped in turn and tries again, until the
+        job's latest run has finished (issue 21)."""
+        if self.stop.is_set():
+            return
+        latest = JobRun.objects.filter(job__name=name).order_by("-started_at", "-id").values("outcome").first()
+        until = services.job_lease_until(name=name)
+        if latest is None or latest["outcome"] not in (Outcome.RUNNING, Outcome.INTERRUPTED) or until is None:
+            return
+        at = max(until, tz.now()) + timedelta(seconds=1)
+        self.scheduler.add_job(
+            self._run,
+            "date",
+            run_date=at,
+            args=(name, Trigger.SCHEDULE),
+            id=f"{name}:retry",
+            replace_existing=True,
+            misfire_grace_time=None,
+            executor=SENDER if name == SENDER else "default",
+        )
 
     def run_job(self, name: str, trigger: Trigger) -> JobRun | None:
         """Run one job now in this thread (what the scheduler's threads call)."""
         run = None
         if not self.stop.is_set():
             run = execute(self.by_name[name].spec, trigger=trigger, ctx=self.ctx)
+            if run is None and trigger == Trigger.SCHEDULE:
+                self._retry_after_lease(name)
         self._publish_next_runs()
         return run
 

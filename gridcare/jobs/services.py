@@ -22,6 +22,7 @@ from gridcare.core import timezone as tz
 from gridcare.core.events import actor_user
 from gridcare.core.exceptions import Conflict, NotFound
 from gridcare.jobs.events import job_event
+from gridcare.jobs.exceptions import LeaseLost
 from gridcare.jobs.models import Job, JobRun, Outcome, Trigger
 
 # The bill-run event that says the run's "bill issued" messages are in the outbox.
@@ -56,6 +57,27 @@ def job_lease_renew(*, name: str, token: str, seconds: int, now: datetime | None
     return renewed == 1
 
 
+def job_lease_hold(*, name: str, token: str, seconds: int, now: datetime | None = None) -> None:
+    """The guard of a unit of work, called inside the unit's own transaction before it writes:
+    one conditional UPDATE renews the lease only if ``token`` still holds it and it has not run
+    out, and raises ``LeaseLost`` (the transaction then rolls back) otherwise. The UPDATE also
+    locks the job's row until the unit commits (PostgreSQL's row lock, SQLite's write lock), so
+    a taker's conditional UPDATE waits for the unit and sees the renewed lease: a unit of work
+    and a take-over never overlap (issue 21)."""
+    now = now or tz.now()
+    held = Job.objects.filter(name=name, lease_token=token, lease_until__gt=now).update(
+        lease_until=now + timedelta(seconds=seconds)
+    )
+    if held != 1:
+        raise LeaseLost(_("任务 %(name)s 的租约已失效，已停止写入。") % {"name": name})
+
+
+def job_lease_until(*, name: str) -> datetime | None:
+    """When the job's lease runs out (None: free)."""
+    until: datetime | None = Job.objects.filter(name=name).values_list("lease_until", flat=True).first()
+    return until
+
+
 def job_lease_release(*, name: str, token: str) -> None:
     Job.objects.filter(name=name, lease_token=token).update(lease_token="", lease_until=None)
 
@@ -74,13 +96,18 @@ def job_run_finish(
     counts: dict[str, int] | None = None,
     error: str = "",
 ) -> JobRun:
-    run.finished_at = tz.now()
-    run.duration_ms = duration_ms
-    run.outcome = outcome
-    run.message = message[:500]
-    run.counts = counts or {}
-    run.error = error
-    run.save(update_fields=["finished_at", "duration_ms", "outcome", "message", "counts", "error"])
+    """Close a run. Only a run still RUNNING is closed: one a taker already closed as
+    interrupted (this worker lost its lease) keeps that outcome."""
+    fields = {
+        "finished_at": tz.now(),
+        "duration_ms": duration_ms,
+        "outcome": outcome,
+        "message": message[:500],
+        "counts": counts or {},
+        "error": error,
+    }
+    JobRun.objects.filter(pk=run.pk, outcome=Outcome.RUNNING).update(**fields)
+    run.refresh_from_db()
     return run
 
 
@@ -126,13 +153,14 @@ def job_runs_prune(*, before: datetime) -> int:
     return deleted
 
 
-def bill_runs_notify(*, queue: Callable[..., int]) -> tuple[int, int]:
+def bill_runs_notify(*, queue: Callable[..., int], hold: Callable[[], None] = lambda: None) -> tuple[int, int]:
     """Queue the "bill issued" messages of every finished bill run that has not had them yet.
 
     ``queue`` is billing's ``bill_notify`` (idempotent per bill: a bill whose message is in the
     outbox is skipped), called once per period; afterwards each run gets a ``notices_queued``
     event, so the next pass skips it. A pass killed in between queues nothing twice when it is
-    repeated. Returns (runs marked, messages queued)."""
+    repeated. ``hold`` is the job's lease guard, called in the marking transaction (a worker
+    that lost its lease marks nothing). Returns (runs marked, messages queued)."""
     done = BillRunEvent.objects.filter(type=NOTICES_QUEUED).values("run_id")
     runs = list(BillRun.objects.filter(status=RunStatus.FINISHED).exclude(pk__in=done).order_by("id"))
     queued = 0
@@ -140,6 +168,7 @@ def bill_runs_notify(*, queue: Callable[..., int]) -> tuple[int, int]:
         count = queue(period=period)
         queued += count
         with transaction.atomic():
+            hold()
             for run in (r for r in runs if r.period == period):
                 run_event(run=run, type=NOTICES_QUEUED, actor=None, queued=count, by="worker")
     return len(runs), queued

@@ -4,6 +4,8 @@ outbox (dedupe key "bill_issued:<bill id>") is skipped, so it can run any number
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from django.db import transaction
 from django.db.models import BigIntegerField, CharField, F, OuterRef, Value
@@ -33,12 +35,16 @@ def _unnotified(period: str, after: int, chunk: int) -> list[tuple[int, int, str
     return list(bills[:chunk])
 
 
-def bill_notify(*, period: str, chunk: int = 50_000) -> int:
-    """Queue the period's missing "bill issued" messages. Returns how many were queued."""
+def bill_notify(*, period: str, chunk: int = 50_000, hold: Callable[[], None] | None = None) -> int:
+    """Queue the period's missing "bill issued" messages. Returns how many were queued.
+    ``hold`` (the worker's lease guard) is called first in each chunk's transaction: a worker
+    that lost its lease raises there and writes nothing more."""
     period_start(period)
     after, queued = 0, 0
     while True:
         with transaction.atomic():
+            if hold is not None:
+                hold()
             rows = _unnotified(period, after, chunk)
             if not rows:
                 return queued
