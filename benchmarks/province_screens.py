@@ -523,7 +523,7 @@ def main() -> None:
             else:  # a change makes one rendering per kind in each process that is asked next
                 renders = min(refreshes, args.actions * args.workers)
                 need += renders * costs[(kind, "changed")] + (refreshes - renders) * costs[(kind, "cached")]
-        print(f"  {design}: the full province's screens need about {need / 1000:.1f} cores of Django CPU")
+        print(f"  {design}: the screens of {args.halls:,} halls need about {need / 1000:.1f} cores of Django CPU")
     from django.db import connections
 
     connections.close_all()
